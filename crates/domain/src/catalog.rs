@@ -1,0 +1,107 @@
+//! Service catalog (政务服务事项清单, 五公开): items, their materials,
+//! departments and "one thing, one visit" bundles (一件事).
+//!
+//! Field names and values follow `shared/data/catalog.json` exactly, so an
+//! export can be imported again unchanged.
+
+mod validate;
+
+pub use validate::{CatalogProblem, DepartmentPolicy, ValidatedCatalog, validate_catalog};
+
+use serde::{Deserialize, Serialize};
+
+/// A department stationed in the hall (进驻部门).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// Short code, the first part of its items' codes (SCJG).
+    pub code: String,
+    pub name: String,
+}
+
+/// A service item (政务服务事项).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub code: String,
+    pub name: String,
+    /// The responsible department's full name.
+    pub department: String,
+    /// 事项类型.
+    pub kind: String,
+    /// 即办件 or 承诺件.
+    pub handling: String,
+    /// 法定时限 in working days; `None` where no statutory limit applies.
+    pub statutory_days: Option<u32>,
+    /// 承诺时限 in working days; 0 for 即办件.
+    pub promised_days: u32,
+    /// 服务对象: 个人, 法人 or 个人,法人.
+    pub subject: String,
+    pub materials: Vec<Material>,
+    /// 收费标准: 不收费 or the fee as the public sees it.
+    pub fee: String,
+    /// 网办深度: 全程网办, 网上预审 or 线下办理.
+    pub online: String,
+    /// 最多跑动次数.
+    pub max_visits: u32,
+    /// Everyday words citizens use for this item.
+    pub keywords: Vec<String>,
+}
+
+/// A material the applicant submits (申请材料).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    pub name: String,
+    /// 原件, 复印件, 原件及复印件 or 电子.
+    pub form: String,
+    pub copies: u32,
+    pub required: bool,
+    /// The hall fetches it by data sharing (可共享免提交).
+    pub shareable: bool,
+}
+
+/// A "one thing, one visit" bundle (一件事一次办).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub items: Vec<String>,
+    pub promised_days: u32,
+}
+
+pub const KINDS: [&str; 6] = [
+    "行政许可",
+    "行政确认",
+    "行政给付",
+    "行政裁决",
+    "其他行政权力",
+    "公共服务",
+];
+pub const HANDLINGS: [&str; 2] = ["即办件", "承诺件"];
+pub const SUBJECTS: [&str; 3] = ["个人", "法人", "个人,法人"];
+pub const ONLINE_LEVELS: [&str; 3] = ["全程网办", "网上预审", "线下办理"];
+pub const MATERIAL_FORMS: [&str; 4] = ["原件", "复印件", "原件及复印件", "电子"];
+
+impl Item {
+    pub fn is_immediate(&self) -> bool {
+        self.handling == "即办件"
+    }
+
+    /// The department code an item code starts with (SCJG-XK-001 → SCJG).
+    pub fn code_prefix(&self) -> &str {
+        self.code.split('-').next().unwrap_or(&self.code)
+    }
+}
+
+/// Serialises items or bundles as the reference files do (one-space indent),
+/// so that an exported file compares equal to the imported one.
+pub fn to_reference_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}

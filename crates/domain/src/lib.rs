@@ -1,0 +1,14 @@
+//! Pure hall rules (政务服务大厅业务规则): no I/O, no async, no SQL.
+//!
+//! Everything here is deterministic and tested without a database, so the
+//! rules that decide a citizen's deadline or a catalog's validity can be read
+//! and checked on their own.
+
+pub mod calendar;
+pub mod catalog;
+pub mod identity;
+pub mod role;
+pub mod search;
+
+pub use calendar::{CalendarError, WorkCalendar};
+pub use role::Role;
