@@ -66,7 +66,10 @@ impl WorkCalendar {
                     found,
                 });
             }
-            complete.insert(year, flags.into_iter().map(|f| f.unwrap_or(false)).collect());
+            complete.insert(
+                year,
+                flags.into_iter().map(|f| f.unwrap_or(false)).collect(),
+            );
         }
         let years: Vec<i16> = complete.keys().copied().collect();
         self.years.extend(complete);
@@ -149,7 +152,8 @@ impl WorkCalendar {
 }
 
 fn next_day(d: Date, year: i16) -> Result<Date, CalendarError> {
-    d.tomorrow().map_err(|_| CalendarError::MissingYear(year + 1))
+    d.tomorrow()
+        .map_err(|_| CalendarError::MissingYear(year + 1))
 }
 
 fn days_in_year(year: i16) -> usize {
@@ -287,7 +291,11 @@ mod tests {
         days.pop();
         assert!(matches!(
             cal.insert_days(&days),
-            Err(CalendarError::PartialYear { year: 2027, expected: 365, found: 364 })
+            Err(CalendarError::PartialYear {
+                year: 2027,
+                expected: 365,
+                found: 364
+            })
         ));
         assert!(cal.years().is_empty());
         assert_eq!(cal.insert_days(&weekend_template(2028)), Ok(vec![2028]));
@@ -296,9 +304,18 @@ mod tests {
 
     #[test]
     fn tsv_errors_name_the_line() {
-        assert!(matches!(parse_tsv("2027-01-01\t1\n2027-01-02\t2\n"), Err(CalendarError::Tsv { line: 2, .. })));
-        assert!(matches!(parse_tsv("2027-02-30\t1\n"), Err(CalendarError::Tsv { line: 1, .. })));
-        assert!(matches!(parse_tsv("2027-01-01\t1\n2027-01-01\t1\n"), Err(CalendarError::Tsv { line: 2, .. })));
+        assert!(matches!(
+            parse_tsv("2027-01-01\t1\n2027-01-02\t2\n"),
+            Err(CalendarError::Tsv { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_tsv("2027-02-30\t1\n"),
+            Err(CalendarError::Tsv { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_tsv("2027-01-01\t1\n2027-01-01\t1\n"),
+            Err(CalendarError::Tsv { line: 2, .. })
+        ));
     }
 
     fn any_date() -> impl Strategy<Value = Date> {

@@ -78,7 +78,9 @@ impl IdNumber {
 }
 
 const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [usize; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The check character of a 17-character USCC body (GB 32100, MOD 31).
 pub fn uscc_check_char(body: &str) -> Option<char> {
@@ -124,7 +126,11 @@ pub fn validate_mobile(raw: &str) -> Result<(), IdentityError> {
         && b[0] == b'1'
         && (b'3'..=b'9').contains(&b[1])
         && b.iter().all(u8::is_ascii_digit);
-    if ok { Ok(()) } else { Err(IdentityError::Mobile) }
+    if ok {
+        Ok(())
+    } else {
+        Err(IdentityError::Mobile)
+    }
 }
 
 /// Keeps `head` and `tail` characters and stars the rest.
@@ -171,7 +177,10 @@ mod tests {
             IdNumber::parse("11010519491331002X", TODAY),
             Err(IdentityError::BirthDate)
         );
-        assert_eq!(IdNumber::parse("1101051949", TODAY), Err(IdentityError::Length));
+        assert_eq!(
+            IdNumber::parse("1101051949", TODAY),
+            Err(IdentityError::Length)
+        );
     }
 
     #[test]

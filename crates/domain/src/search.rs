@@ -30,7 +30,9 @@ pub struct Tokenizer {
 
 impl Default for Tokenizer {
     fn default() -> Self {
-        Tokenizer { jieba: Jieba::new() }
+        Tokenizer {
+            jieba: Jieba::new(),
+        }
     }
 }
 
@@ -110,7 +112,10 @@ impl SearchIndex {
             add(&doc.code.to_lowercase(), NAME_WEIGHT);
             lengths.push(tf.values().sum::<f32>());
             for (term, weight) in tf {
-                postings.entry(term).or_default().push(Posting { doc: i as u32, weight });
+                postings.entry(term).or_default().push(Posting {
+                    doc: i as u32,
+                    weight,
+                });
             }
         }
         let average_length = if lengths.is_empty() {
@@ -165,16 +170,23 @@ impl SearchIndex {
             if code == q {
                 *scores.entry(i as u32).or_default() += 1000.0;
             } else if name.contains(&q) {
-                *scores.entry(i as u32).or_default() += 50.0 + 10.0 * q.chars().count() as f32
-                    / name.chars().count().max(1) as f32;
+                *scores.entry(i as u32).or_default() +=
+                    50.0 + 10.0 * q.chars().count() as f32 / name.chars().count().max(1) as f32;
             }
         }
         let mut hits: Vec<SearchHit> = scores
             .into_iter()
             .filter(|(_, s)| *s > 0.0)
-            .map(|(doc, score)| SearchHit { code: self.codes[doc as usize].clone(), score })
+            .map(|(doc, score)| SearchHit {
+                code: self.codes[doc as usize].clone(),
+                score,
+            })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.code.cmp(&b.code))
+        });
         hits
     }
 }
@@ -199,9 +211,24 @@ mod tests {
         let idx = SearchIndex::build(
             &t,
             &[
-                doc("SCJG-XK-001", "食品经营许可", &["开饭店", "开餐馆"], &["营业执照"]),
-                doc("GA-QR-001", "出生登记", &["孩子出生", "上户口"], &["出生医学证明"]),
-                doc("SCJG-QR-001", "个体工商户登记", &["开店", "办执照"], &["身份证"]),
+                doc(
+                    "SCJG-XK-001",
+                    "食品经营许可",
+                    &["开饭店", "开餐馆"],
+                    &["营业执照"],
+                ),
+                doc(
+                    "GA-QR-001",
+                    "出生登记",
+                    &["孩子出生", "上户口"],
+                    &["出生医学证明"],
+                ),
+                doc(
+                    "SCJG-QR-001",
+                    "个体工商户登记",
+                    &["开店", "办执照"],
+                    &["身份证"],
+                ),
             ],
         );
         let hits = idx.search(&t, "开饭店");

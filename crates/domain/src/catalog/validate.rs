@@ -208,7 +208,9 @@ pub fn validate_catalog(
     bundles: &[(usize, Value)],
     departments: &DepartmentPolicy,
 ) -> Result<ValidatedCatalog, Vec<CatalogProblem>> {
-    let mut c = Collector { problems: Vec::new() };
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
     let mut parsed = Vec::new();
     let mut codes: HashMap<String, usize> = HashMap::new();
     for (row, value) in items {
@@ -268,11 +270,23 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
         c.push("事项", row, None, "-", "每个事项应为一个对象".into());
         return None;
     };
-    let code = obj.get("code").and_then(Value::as_str).map(|s| s.trim().to_owned());
-    let r = Row { obj, part: "事项", row, code };
+    let code = obj
+        .get("code")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_owned());
+    let r = Row {
+        obj,
+        part: "事项",
+        row,
+        code,
+    };
     r.unknown_fields(c, &ITEM_FIELDS);
     let code = r.string(c, "code");
-    if !code.is_empty() && !code.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+    if !code.is_empty()
+        && !code
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
         r.fail(c, "code", format!("编码“{code}”只能包含字母、数字、-和_"));
     }
     let handling = r.one_of(c, "handling", &HANDLINGS);
@@ -288,10 +302,18 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
         }
     }
     if handling == "即办件" && promised != 0 {
-        r.fail(c, "promised_days", format!("即办件的承诺时限应为0，实际为{promised}"));
+        r.fail(
+            c,
+            "promised_days",
+            format!("即办件的承诺时限应为0，实际为{promised}"),
+        );
     }
     if handling == "承诺件" && promised == 0 {
-        r.fail(c, "promised_days", "承诺件的承诺时限应至少为1个工作日".into());
+        r.fail(
+            c,
+            "promised_days",
+            "承诺件的承诺时限应至少为1个工作日".into(),
+        );
     }
     let materials = match obj.get("materials") {
         Some(Value::Array(list)) => {
@@ -331,15 +353,31 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
     Some(item)
 }
 
-fn read_material(c: &mut Collector, item: &Row<'_>, index: usize, value: &Value) -> Option<Material> {
+fn read_material(
+    c: &mut Collector,
+    item: &Row<'_>,
+    index: usize,
+    value: &Value,
+) -> Option<Material> {
     let field = |f: &str| format!("materials[{index}].{f}");
     let Value::Object(obj) = value else {
-        item.fail(c, &format!("materials[{index}]"), "每项材料应为一个对象".into());
+        item.fail(
+            c,
+            &format!("materials[{index}]"),
+            "每项材料应为一个对象".into(),
+        );
         return None;
     };
-    let r = Row { obj, part: item.part, row: item.row, code: item.code.clone() };
+    let r = Row {
+        obj,
+        part: item.part,
+        row: item.row,
+        code: item.code.clone(),
+    };
     // Report material fields with their position so the row is unambiguous.
-    let mut sub = Collector { problems: Vec::new() };
+    let mut sub = Collector {
+        problems: Vec::new(),
+    };
     r.unknown_fields(&mut sub, &MATERIAL_FIELDS);
     let m = Material {
         name: r.string(&mut sub, "name"),
@@ -368,8 +406,16 @@ fn read_bundle(
         c.push("办件包", row, None, "-", "每个办件包应为一个对象".into());
         return None;
     };
-    let code = obj.get("code").and_then(Value::as_str).map(|s| s.trim().to_owned());
-    let r = Row { obj, part: "办件包", row, code };
+    let code = obj
+        .get("code")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_owned());
+    let r = Row {
+        obj,
+        part: "办件包",
+        row,
+        code,
+    };
     r.unknown_fields(c, &BUNDLE_FIELDS);
     let b = Bundle {
         code: r.string(c, "code"),
@@ -466,7 +512,10 @@ fn resolve_departments(
                         }
                         by_code.insert(prefix.clone(), (item.department.clone(), *row));
                         by_name.insert(item.department.clone(), (prefix.clone(), *row));
-                        used.push(Department { code: prefix, name: item.department.clone() });
+                        used.push(Department {
+                            code: prefix,
+                            name: item.department.clone(),
+                        });
                     }
                 }
             }
@@ -497,11 +546,19 @@ mod tests {
     #[test]
     fn a_good_catalog_passes_and_registers_departments() {
         let items = rows(vec![item("SCJG-XK-001"), item("SCJG-XK-002")]);
-        let bundles = rows(vec![json!({"code": "YJS-1", "name": "开店", "description": "", "items": ["SCJG-XK-001"], "promised_days": 5})]);
+        let bundles = rows(vec![
+            json!({"code": "YJS-1", "name": "开店", "description": "", "items": ["SCJG-XK-001"], "promised_days": 5}),
+        ]);
         let cat = validate_catalog(&items, &bundles, &DepartmentPolicy::Bootstrap);
         let cat = cat.unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(cat.items.len(), 2);
-        assert_eq!(cat.departments, vec![Department { code: "SCJG".into(), name: "东海县市场监督管理局".into() }]);
+        assert_eq!(
+            cat.departments,
+            vec![Department {
+                code: "SCJG".into(),
+                name: "东海县市场监督管理局".into()
+            }]
+        );
     }
 
     #[test]
@@ -512,16 +569,34 @@ mod tests {
         bad_immediate["handling"] = json!("即办件");
         let mut unknown_dept = item("SCJG-XK-004");
         unknown_dept["department"] = json!("不存在的局");
-        let items = rows(vec![item("SCJG-XK-001"), bad_limits, bad_immediate, unknown_dept, item("SCJG-XK-001")]);
-        let bundles = rows(vec![json!({"code": "YJS-1", "name": "x", "description": "", "items": ["NOPE-1"], "promised_days": 1})]);
-        let known = DepartmentPolicy::Registered(vec![Department { code: "SCJG".into(), name: "东海县市场监督管理局".into() }]);
-        let problems = validate_catalog(&items, &bundles, &known).err().unwrap_or_default();
-        let fields: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.field.as_str())).collect();
+        let items = rows(vec![
+            item("SCJG-XK-001"),
+            bad_limits,
+            bad_immediate,
+            unknown_dept,
+            item("SCJG-XK-001"),
+        ]);
+        let bundles = rows(vec![
+            json!({"code": "YJS-1", "name": "x", "description": "", "items": ["NOPE-1"], "promised_days": 1}),
+        ]);
+        let known = DepartmentPolicy::Registered(vec![Department {
+            code: "SCJG".into(),
+            name: "东海县市场监督管理局".into(),
+        }]);
+        let problems = validate_catalog(&items, &bundles, &known)
+            .err()
+            .unwrap_or_default();
+        let fields: Vec<(usize, &str)> =
+            problems.iter().map(|p| (p.row, p.field.as_str())).collect();
         assert!(fields.contains(&(2, "promised_days")), "{problems:?}");
         assert!(fields.contains(&(3, "promised_days")));
         assert!(fields.contains(&(4, "department")));
         assert!(fields.contains(&(5, "code")));
-        assert!(problems.iter().any(|p| p.part == "办件包" && p.field == "items"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.part == "办件包" && p.field == "items")
+        );
         assert!(problems.iter().all(|p| !p.message.is_empty()));
         assert!(problems[0].to_string().contains("第2行"));
     }
@@ -530,9 +605,13 @@ mod tests {
     fn bootstrap_catches_a_department_that_does_not_match_its_code() {
         let mut other = item("SCJG-XK-002");
         other["department"] = json!("不存在的局");
-        let problems = validate_catalog(&rows(vec![item("SCJG-XK-001"), other]), &[], &DepartmentPolicy::Bootstrap)
-            .err()
-            .unwrap_or_default();
+        let problems = validate_catalog(
+            &rows(vec![item("SCJG-XK-001"), other]),
+            &[],
+            &DepartmentPolicy::Bootstrap,
+        )
+        .err()
+        .unwrap_or_default();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "department");
     }
@@ -543,9 +622,10 @@ mod tests {
         v["promised_days"] = json!("five");
         v["colour"] = json!("red");
         v["materials"][0]["copies"] = json!(-1);
-        let problems = validate_catalog(&rows(vec![v, json!(42)]), &[], &DepartmentPolicy::Bootstrap)
-            .err()
-            .unwrap_or_default();
+        let problems =
+            validate_catalog(&rows(vec![v, json!(42)]), &[], &DepartmentPolicy::Bootstrap)
+                .err()
+                .unwrap_or_default();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert!(fields.contains(&"promised_days"));
         assert!(fields.contains(&"colour"));

@@ -1,0 +1,49 @@
+//! The PostgreSQL backend (省级部署): several stateless govhall instances
+//! share one database. The database is created if it does not exist yet.
+
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+use std::time::Duration;
+use store::StoreError;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl PostgresStore {
+    /// Connects to `url`, creating the database when missing, and migrates it.
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        if !Postgres::database_exists(url)
+            .await
+            .map_err(StoreError::other)?
+        {
+            Postgres::create_database(url)
+                .await
+                .map_err(StoreError::other)?;
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(StoreError::other)?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::other)?;
+        Ok(PostgresStore { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Drops a database (for tests that made a throwaway one).
+    pub async fn drop_database(url: &str) -> Result<(), StoreError> {
+        Postgres::force_drop_database(url)
+            .await
+            .map_err(StoreError::other)
+    }
+}
+
+store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");

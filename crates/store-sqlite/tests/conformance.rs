@@ -1,0 +1,20 @@
+//! The shared storage story on a real SQLite file.
+
+use std::sync::Arc;
+use store_sqlite::SqliteStore;
+
+#[tokio::test]
+async fn sqlite_passes_the_conformance_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("conformance.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    store::conformance::run_all(Arc::new(store)).await;
+}
+
+#[tokio::test]
+async fn migrating_twice_is_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("twice.db").display());
+    SqliteStore::connect(&url).await.unwrap().close().await;
+    SqliteStore::connect(&url).await.unwrap().close().await;
+}

@@ -1,0 +1,318 @@
+//! The conformance suite (存储一致性测试): one story every backend must pass,
+//! run by each backend crate's tests against a throwaway database.
+// Test support: a failed expectation should stop the run loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::*;
+use domain::Role;
+use domain::catalog::{Bundle, Department, Item, Material};
+use jiff::civil::date;
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
+
+/// Runs every check in order on an empty, migrated store.
+pub async fn run_all(store: Arc<dyn Store>) {
+    catalog_versions(&*store).await;
+    calendar(&*store).await;
+    users_and_tokens(&*store).await;
+    login_throttle_and_audit(&*store).await;
+}
+
+fn item(code: &str, dept: &str) -> Item {
+    Item {
+        code: code.into(),
+        name: format!("事项{code}"),
+        department: dept.into(),
+        kind: "行政许可".into(),
+        handling: "承诺件".into(),
+        statutory_days: Some(20),
+        promised_days: 5,
+        subject: "个人".into(),
+        materials: vec![Material {
+            name: "申请书".into(),
+            form: "原件".into(),
+            copies: 1,
+            required: true,
+            shareable: false,
+        }],
+        fee: "不收费".into(),
+        online: "全程网办".into(),
+        max_visits: 0,
+        keywords: vec!["开饭店".into()],
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+pub async fn catalog_versions(store: &dyn Store) {
+    assert_eq!(store.published_version_id().await.unwrap(), None);
+    let dept = Department {
+        code: "SCJG".into(),
+        name: "市场监督管理局".into(),
+    };
+    let v1 = store
+        .create_catalog_version(&NewCatalogVersion {
+            created_by: "admin".into(),
+            created_at: now(),
+            source: "import:test.json".into(),
+            note: "首次导入".into(),
+            new_departments: vec![dept.clone()],
+            items: vec![
+                item("SCJG-XK-001", &dept.name),
+                item("SCJG-XK-002", &dept.name),
+            ],
+            bundles: vec![Bundle {
+                code: "YJS-001".into(),
+                name: "开饭店一件事".into(),
+                description: "".into(),
+                items: vec!["SCJG-XK-001".into()],
+                promised_days: 5,
+            }],
+            publish: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(v1.item_count, 2);
+    assert!(v1.published_at.is_some());
+    assert_eq!(store.published_version_id().await.unwrap(), Some(v1.id));
+    assert_eq!(store.list_departments().await.unwrap(), vec![dept.clone()]);
+
+    // A draft version does not change what the public sees.
+    let mut changed = item("SCJG-XK-001", &dept.name);
+    changed.promised_days = 3;
+    let v2 = store
+        .create_catalog_version(&NewCatalogVersion {
+            created_by: "admin".into(),
+            created_at: now(),
+            source: "edit:SCJG-XK-001".into(),
+            note: "".into(),
+            new_departments: vec![],
+            items: vec![changed.clone()],
+            bundles: vec![],
+            publish: false,
+        })
+        .await
+        .unwrap();
+    assert!(v2.id > v1.id);
+    assert_eq!(store.published_version_id().await.unwrap(), Some(v1.id));
+    let snap = store.catalog_snapshot(v1.id).await.unwrap();
+    assert_eq!(snap.items.len(), 2);
+    assert_eq!(snap.items[0], item("SCJG-XK-001", &dept.name));
+    assert_eq!(snap.bundles.len(), 1);
+    store.publish_catalog_version(v2.id, now()).await.unwrap();
+    assert_eq!(store.published_version_id().await.unwrap(), Some(v2.id));
+    assert_eq!(
+        store.catalog_snapshot(v2.id).await.unwrap().items,
+        vec![changed]
+    );
+    // History is kept, newest first.
+    let versions = store.catalog_versions().await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.id).collect::<Vec<_>>(),
+        vec![v2.id, v1.id]
+    );
+    assert!(matches!(
+        store.catalog_snapshot(9999).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.publish_catalog_version(9999, now()).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // A duplicate item code fails the whole version and leaves nothing behind.
+    let bad = store
+        .create_catalog_version(&NewCatalogVersion {
+            created_by: "admin".into(),
+            created_at: now(),
+            source: "import:bad.json".into(),
+            note: "".into(),
+            new_departments: vec![Department {
+                code: "GA".into(),
+                name: "公安局".into(),
+            }],
+            items: vec![item("GA-1", "公安局"), item("GA-1", "公安局")],
+            bundles: vec![],
+            publish: true,
+        })
+        .await;
+    assert!(matches!(bad, Err(StoreError::Conflict { .. })), "{bad:?}");
+    assert_eq!(store.catalog_versions().await.unwrap().len(), 2);
+    assert_eq!(store.list_departments().await.unwrap(), vec![dept.clone()]);
+    assert_eq!(store.published_version_id().await.unwrap(), Some(v2.id));
+    assert!(matches!(
+        store.add_department(&dept).await,
+        Err(StoreError::Conflict { .. })
+    ));
+}
+
+pub async fn calendar(store: &dyn Store) {
+    assert_eq!(store.calendar_revision().await.unwrap(), 0);
+    assert!(store.calendar_days().await.unwrap().is_empty());
+    let year = domain::calendar::weekend_template(2027);
+    let rev = store
+        .import_calendar_days(&year, "admin", now())
+        .await
+        .unwrap();
+    assert!(rev > 0);
+    let days = store.calendar_days().await.unwrap();
+    assert_eq!(days.len(), 365);
+    assert_eq!(days[0], (date(2027, 1, 1), true));
+    // Re-importing a year replaces it.
+    let mut fixed = year.clone();
+    fixed[0].1 = false;
+    let rev2 = store
+        .import_calendar_days(&fixed, "admin", now())
+        .await
+        .unwrap();
+    assert!(rev2 > rev);
+    assert_eq!(store.calendar_revision().await.unwrap(), rev2);
+    let days = store.calendar_days().await.unwrap();
+    assert_eq!(days.len(), 365);
+    assert_eq!(days[0], (date(2027, 1, 1), false));
+}
+
+pub async fn users_and_tokens(store: &dyn Store) {
+    let u = store
+        .create_user(&NewUser {
+            username: "wang".into(),
+            display_name: "王芳".into(),
+            role: Role::Staff,
+            password_hash: "hash".into(),
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(u.role, Role::Staff);
+    let dup = store
+        .create_user(&NewUser {
+            username: "wang".into(),
+            display_name: "另一个".into(),
+            role: Role::Admin,
+            password_hash: "x".into(),
+            created_at: now(),
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })));
+    let creds = store.user_by_username("wang").await.unwrap().unwrap();
+    assert_eq!(creds.password_hash, "hash");
+    assert_eq!(creds.user, u);
+    assert!(store.user_by_username("nobody").await.unwrap().is_none());
+    store.set_user_password(u.id, "hash2").await.unwrap();
+    assert_eq!(
+        store
+            .user_by_username("wang")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "hash2"
+    );
+    assert_eq!(store.user_by_id(u.id).await.unwrap().username, "wang");
+
+    let t = now();
+    store
+        .create_token(&NewToken {
+            token_hash: "abc".into(),
+            user_id: u.id,
+            kind: TokenKind::Session,
+            csrf: "csrf1".into(),
+            created_at: t,
+            expires_at: t + SignedDuration::from_hours(8),
+        })
+        .await
+        .unwrap();
+    let (who, info) = store.token_user("abc", t).await.unwrap().unwrap();
+    assert_eq!(who.id, u.id);
+    assert_eq!(info.csrf, "csrf1");
+    assert_eq!(info.kind, TokenKind::Session);
+    assert!(
+        store
+            .token_user("abc", t + SignedDuration::from_hours(9))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.token_user("nope", t).await.unwrap().is_none());
+    // Disabling a user ends their sessions.
+    store.set_user_disabled(u.id, true).await.unwrap();
+    assert!(store.token_user("abc", t).await.unwrap().is_none());
+    store.set_user_disabled(u.id, false).await.unwrap();
+    store
+        .create_token(&NewToken {
+            token_hash: "def".into(),
+            user_id: u.id,
+            kind: TokenKind::Api,
+            csrf: "".into(),
+            created_at: t,
+            expires_at: t + SignedDuration::from_hours(8),
+        })
+        .await
+        .unwrap();
+    assert!(store.token_user("def", t).await.unwrap().is_some());
+    store.delete_token("def").await.unwrap();
+    assert!(store.token_user("def", t).await.unwrap().is_none());
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
+}
+
+pub async fn login_throttle_and_audit(store: &dyn Store) {
+    let t0 = now();
+    for _ in 0..3 {
+        store
+            .record_login_failure("li", "127.0.0.1", t0)
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure("zhao", "127.0.0.1", t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures_since("li", t0 - SignedDuration::from_mins(15))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .login_failures_since("li", t0 + SignedDuration::from_secs(1))
+            .await
+            .unwrap(),
+        0
+    );
+    store.clear_login_failures("li").await.unwrap();
+    assert_eq!(
+        store
+            .login_failures_since("li", t0 - SignedDuration::from_mins(15))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .login_failures_since("zhao", t0 - SignedDuration::from_mins(15))
+            .await
+            .unwrap(),
+        1
+    );
+
+    for i in 0..3 {
+        store
+            .append_audit(&NewAuditEntry {
+                at: now(),
+                actor: "admin".into(),
+                action: "catalog.import".into(),
+                target: format!("v{i}"),
+                detail: "导入".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let entries = store.audit_entries(2, 0).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].target, "v2");
+    assert_eq!(store.audit_entries(10, 2).await.unwrap().len(), 1);
+}

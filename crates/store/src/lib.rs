@@ -1,0 +1,87 @@
+//! The storage API (存储接口): one object-safe [`Store`] trait that the app
+//! layer holds as `Arc<dyn Store>`, the records it reads and writes, and
+//! [`StoreError`], which keeps a unique violation apart from an outage.
+//!
+//! The SQL itself lives in [`sql`] (text shared by both backends) and in each
+//! backend crate (migrations, connection set-up).
+
+pub mod conformance;
+mod error;
+mod model;
+pub mod sql;
+
+pub use error::StoreError;
+pub use model::*;
+
+use async_trait::async_trait;
+use domain::catalog::Department;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use uuid::Uuid;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything govhall keeps. One implementation per database.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> StoreResult<()>;
+
+    // 部门 departments
+    async fn list_departments(&self) -> StoreResult<Vec<Department>>;
+    async fn add_department(&self, department: &Department) -> StoreResult<()>;
+
+    // 事项清单 catalog versions
+    /// Stores a whole catalog as a new version in one transaction, registering
+    /// the departments it brings, and publishes it when asked.
+    async fn create_catalog_version(&self, new: &NewCatalogVersion) -> StoreResult<CatalogVersion>;
+    async fn publish_catalog_version(&self, id: i64, at: Timestamp) -> StoreResult<()>;
+    async fn published_version_id(&self) -> StoreResult<Option<i64>>;
+    async fn catalog_versions(&self) -> StoreResult<Vec<CatalogVersion>>;
+    async fn catalog_snapshot(&self, version_id: i64) -> StoreResult<CatalogSnapshot>;
+
+    // 工作日历 calendar
+    /// Days the administrator imported (they override the built-in schedule).
+    async fn calendar_days(&self) -> StoreResult<Vec<(Date, bool)>>;
+    /// Replaces whole years in one transaction and bumps the revision.
+    async fn import_calendar_days(
+        &self,
+        days: &[(Date, bool)],
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<i64>;
+    /// Grows with every import, so running servers know to reload.
+    async fn calendar_revision(&self) -> StoreResult<i64>;
+
+    // 账号 accounts
+    async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
+    async fn user_by_id(&self, id: Uuid) -> StoreResult<User>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    async fn set_user_password(&self, id: Uuid, password_hash: &str) -> StoreResult<()>;
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> StoreResult<()>;
+
+    // 登录令牌 sessions and API tokens
+    async fn create_token(&self, token: &NewToken) -> StoreResult<()>;
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(User, TokenInfo)>>;
+    async fn delete_token(&self, token_hash: &str) -> StoreResult<()>;
+
+    // 登录限制 login throttling
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        client: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    async fn login_failures_since(&self, username: &str, since: Timestamp) -> StoreResult<i64>;
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
+
+    // 审计日志 audit log
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
+    async fn audit_entries(&self, limit: i64, offset: i64) -> StoreResult<Vec<AuditEntry>>;
+}
