@@ -66,10 +66,7 @@ impl WorkCalendar {
                     found,
                 });
             }
-            complete.insert(
-                year,
-                flags.into_iter().map(|f| f.unwrap_or(false)).collect(),
-            );
+            complete.insert(year, flags.into_iter().map(|f| f.unwrap_or(false)).collect());
         }
         let years: Vec<i16> = complete.keys().copied().collect();
         self.years.extend(complete);
@@ -141,8 +138,7 @@ impl WorkCalendar {
         let mut out = String::new();
         for (year, flags) in &self.years {
             for (i, w) in flags.iter().enumerate() {
-                if let Ok(d) = Date::new(*year, 1, 1).and_then(|d| d.checked_add((i as i64).days()))
-                {
+                if let Ok(d) = Date::new(*year, 1, 1).and_then(|d| d.checked_add((i as i64).days())) {
                     out.push_str(&format!("{d}\t{}\n", u8::from(*w)));
                 }
             }
@@ -152,8 +148,7 @@ impl WorkCalendar {
 }
 
 fn next_day(d: Date, year: i16) -> Result<Date, CalendarError> {
-    d.tomorrow()
-        .map_err(|_| CalendarError::MissingYear(year + 1))
+    d.tomorrow().map_err(|_| CalendarError::MissingYear(year + 1))
 }
 
 fn days_in_year(year: i16) -> usize {

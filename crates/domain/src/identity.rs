@@ -47,8 +47,7 @@ impl IdNumber {
             return Err(IdentityError::Length);
         }
         let (body, check) = s.split_at(17);
-        if !body.chars().all(|c| c.is_ascii_digit())
-            || !check.chars().all(|c| c.is_ascii_digit() || c == 'X')
+        if !body.chars().all(|c| c.is_ascii_digit()) || !check.chars().all(|c| c.is_ascii_digit() || c == 'X')
         {
             return Err(IdentityError::Characters);
         }
@@ -78,9 +77,7 @@ impl IdNumber {
 }
 
 const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [usize; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// The check character of a 17-character USCC body (GB 32100, MOD 31).
 pub fn uscc_check_char(body: &str) -> Option<char> {
@@ -122,15 +119,9 @@ impl Uscc {
 /// Checks a mainland mobile number: `1[3-9]` and 9 more digits.
 pub fn validate_mobile(raw: &str) -> Result<(), IdentityError> {
     let b = raw.trim().as_bytes();
-    let ok = b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit);
-    if ok {
-        Ok(())
-    } else {
-        Err(IdentityError::Mobile)
-    }
+    let ok =
+        b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
+    if ok { Ok(()) } else { Err(IdentityError::Mobile) }
 }
 
 /// Keeps `head` and `tail` characters and stars the rest.
@@ -177,20 +168,14 @@ mod tests {
             IdNumber::parse("11010519491331002X", TODAY),
             Err(IdentityError::BirthDate)
         );
-        assert_eq!(
-            IdNumber::parse("1101051949", TODAY),
-            Err(IdentityError::Length)
-        );
+        assert_eq!(IdNumber::parse("1101051949", TODAY), Err(IdentityError::Length));
     }
 
     #[test]
     fn future_birth_is_refused() {
         let body = "32072220301231001";
         let full = format!("{body}{}", id_check_char(body).unwrap_or('0'));
-        assert_eq!(
-            IdNumber::parse(&full, TODAY),
-            Err(IdentityError::FutureBirthDate)
-        );
+        assert_eq!(IdNumber::parse(&full, TODAY), Err(IdentityError::FutureBirthDate));
     }
 
     #[test]
@@ -200,10 +185,7 @@ mod tests {
             Uscc::parse("91350100M000100Y44"),
             Err(IdentityError::CheckCharacter)
         );
-        assert_eq!(
-            Uscc::parse("91350100M000100YI3"),
-            Err(IdentityError::Characters)
-        );
+        assert_eq!(Uscc::parse("91350100M000100YI3"), Err(IdentityError::Characters));
     }
 
     #[test]

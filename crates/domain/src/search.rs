@@ -30,9 +30,7 @@ pub struct Tokenizer {
 
 impl Default for Tokenizer {
     fn default() -> Self {
-        Tokenizer {
-            jieba: Jieba::new(),
-        }
+        Tokenizer { jieba: Jieba::new() }
     }
 }
 
@@ -77,6 +75,8 @@ struct Posting {
 /// An in-memory BM25 index over the published catalog.
 pub struct SearchIndex {
     codes: Vec<String>,
+    /// Lower-cased once at build time: every search compares against all of them.
+    codes_lower: Vec<String>,
     names: Vec<String>,
     lengths: Vec<f32>,
     average_length: f32,
@@ -125,6 +125,7 @@ impl SearchIndex {
         };
         SearchIndex {
             codes: docs.iter().map(|d| d.code.clone()).collect(),
+            codes_lower: docs.iter().map(|d| d.code.to_lowercase()).collect(),
             names: docs.iter().map(|d| d.name.to_lowercase()).collect(),
             lengths,
             average_length,
@@ -166,8 +167,7 @@ impl SearchIndex {
         }
         // A name that contains the whole query, or a code typed in full, comes first.
         for (i, name) in self.names.iter().enumerate() {
-            let code = self.codes[i].to_lowercase();
-            if code == q {
+            if self.codes_lower[i] == q {
                 *scores.entry(i as u32).or_default() += 1000.0;
             } else if name.contains(&q) {
                 *scores.entry(i as u32).or_default() +=
@@ -182,11 +182,7 @@ impl SearchIndex {
                 score,
             })
             .collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.code.cmp(&b.code))
-        });
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
         hits
     }
 }
@@ -223,12 +219,7 @@ mod tests {
                     &["孩子出生", "上户口"],
                     &["出生医学证明"],
                 ),
-                doc(
-                    "SCJG-QR-001",
-                    "个体工商户登记",
-                    &["开店", "办执照"],
-                    &["身份证"],
-                ),
+                doc("SCJG-QR-001", "个体工商户登记", &["开店", "办执照"], &["身份证"]),
             ],
         );
         let hits = idx.search(&t, "开饭店");

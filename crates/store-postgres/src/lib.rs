@@ -16,13 +16,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl PostgresStore {
     /// Connects to `url`, creating the database when missing, and migrates it.
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        if !Postgres::database_exists(url)
-            .await
-            .map_err(StoreError::other)?
-        {
-            Postgres::create_database(url)
-                .await
-                .map_err(StoreError::other)?;
+        if !Postgres::database_exists(url).await.map_err(StoreError::other)? {
+            Postgres::create_database(url).await.map_err(StoreError::other)?;
         }
         let pool = PgPoolOptions::new()
             .max_connections(16)

@@ -1,4 +1,6 @@
 //! The shared storage story on a real SQLite file.
+// Tests stop at the first broken expectation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 use store_sqlite::SqliteStore;

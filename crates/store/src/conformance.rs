@@ -59,10 +59,7 @@ pub async fn catalog_versions(store: &dyn Store) {
             source: "import:test.json".into(),
             note: "首次导入".into(),
             new_departments: vec![dept.clone()],
-            items: vec![
-                item("SCJG-XK-001", &dept.name),
-                item("SCJG-XK-002", &dept.name),
-            ],
+            items: vec![item("SCJG-XK-001", &dept.name), item("SCJG-XK-002", &dept.name)],
             bundles: vec![Bundle {
                 code: "YJS-001".into(),
                 name: "开饭店一件事".into(),
@@ -103,10 +100,7 @@ pub async fn catalog_versions(store: &dyn Store) {
     assert_eq!(snap.bundles.len(), 1);
     store.publish_catalog_version(v2.id, now()).await.unwrap();
     assert_eq!(store.published_version_id().await.unwrap(), Some(v2.id));
-    assert_eq!(
-        store.catalog_snapshot(v2.id).await.unwrap().items,
-        vec![changed]
-    );
+    assert_eq!(store.catalog_snapshot(v2.id).await.unwrap().items, vec![changed]);
     // History is kept, newest first.
     let versions = store.catalog_versions().await.unwrap();
     assert_eq!(
@@ -152,10 +146,7 @@ pub async fn calendar(store: &dyn Store) {
     assert_eq!(store.calendar_revision().await.unwrap(), 0);
     assert!(store.calendar_days().await.unwrap().is_empty());
     let year = domain::calendar::weekend_template(2027);
-    let rev = store
-        .import_calendar_days(&year, "admin", now())
-        .await
-        .unwrap();
+    let rev = store.import_calendar_days(&year, "admin", now()).await.unwrap();
     assert!(rev > 0);
     let days = store.calendar_days().await.unwrap();
     assert_eq!(days.len(), 365);
@@ -163,10 +154,7 @@ pub async fn calendar(store: &dyn Store) {
     // Re-importing a year replaces it.
     let mut fixed = year.clone();
     fixed[0].1 = false;
-    let rev2 = store
-        .import_calendar_days(&fixed, "admin", now())
-        .await
-        .unwrap();
+    let rev2 = store.import_calendar_days(&fixed, "admin", now()).await.unwrap();
     assert!(rev2 > rev);
     assert_eq!(store.calendar_revision().await.unwrap(), rev2);
     let days = store.calendar_days().await.unwrap();
@@ -260,15 +248,9 @@ pub async fn users_and_tokens(store: &dyn Store) {
 pub async fn login_throttle_and_audit(store: &dyn Store) {
     let t0 = now();
     for _ in 0..3 {
-        store
-            .record_login_failure("li", "127.0.0.1", t0)
-            .await
-            .unwrap();
+        store.record_login_failure("li", "127.0.0.1", t0).await.unwrap();
     }
-    store
-        .record_login_failure("zhao", "127.0.0.1", t0)
-        .await
-        .unwrap();
+    store.record_login_failure("zhao", "127.0.0.1", t0).await.unwrap();
     assert_eq!(
         store
             .login_failures_since("li", t0 - SignedDuration::from_mins(15))

@@ -45,12 +45,7 @@ pub trait Store: Send + Sync + 'static {
     /// Days the administrator imported (they override the built-in schedule).
     async fn calendar_days(&self) -> StoreResult<Vec<(Date, bool)>>;
     /// Replaces whole years in one transaction and bumps the revision.
-    async fn import_calendar_days(
-        &self,
-        days: &[(Date, bool)],
-        by: &str,
-        at: Timestamp,
-    ) -> StoreResult<i64>;
+    async fn import_calendar_days(&self, days: &[(Date, bool)], by: &str, at: Timestamp) -> StoreResult<i64>;
     /// Grows with every import, so running servers know to reload.
     async fn calendar_revision(&self) -> StoreResult<i64>;
 
@@ -64,20 +59,11 @@ pub trait Store: Send + Sync + 'static {
 
     // 登录令牌 sessions and API tokens
     async fn create_token(&self, token: &NewToken) -> StoreResult<()>;
-    async fn token_user(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> StoreResult<Option<(User, TokenInfo)>>;
+    async fn token_user(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<(User, TokenInfo)>>;
     async fn delete_token(&self, token_hash: &str) -> StoreResult<()>;
 
     // 登录限制 login throttling
-    async fn record_login_failure(
-        &self,
-        username: &str,
-        client: &str,
-        at: Timestamp,
-    ) -> StoreResult<()>;
+    async fn record_login_failure(&self, username: &str, client: &str, at: Timestamp) -> StoreResult<()>;
     async fn login_failures_since(&self, username: &str, since: Timestamp) -> StoreResult<i64>;
     async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
 

@@ -1,9 +1,7 @@
 //! Catalog validation: every problem of a file at once, with row and field,
 //! in Chinese, so an administrator fixes the file in one pass.
 
-use super::{
-    Bundle, Department, HANDLINGS, Item, KINDS, MATERIAL_FORMS, Material, ONLINE_LEVELS, SUBJECTS,
-};
+use super::{Bundle, Department, HANDLINGS, Item, KINDS, MATERIAL_FORMS, Material, ONLINE_LEVELS, SUBJECTS};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -208,9 +206,7 @@ pub fn validate_catalog(
     bundles: &[(usize, Value)],
     departments: &DepartmentPolicy,
 ) -> Result<ValidatedCatalog, Vec<CatalogProblem>> {
-    let mut c = Collector {
-        problems: Vec::new(),
-    };
+    let mut c = Collector { problems: Vec::new() };
     let mut parsed = Vec::new();
     let mut codes: HashMap<String, usize> = HashMap::new();
     for (row, value) in items {
@@ -292,14 +288,14 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
     let handling = r.one_of(c, "handling", &HANDLINGS);
     let statutory = r.count(c, "statutory_days");
     let promised = r.required_count(c, "promised_days");
-    if let Some(s) = statutory {
-        if promised > s {
-            r.fail(
-                c,
-                "promised_days",
-                format!("承诺时限（{promised}个工作日）不能超过法定时限（{s}个工作日）"),
-            );
-        }
+    if let Some(s) = statutory
+        && promised > s
+    {
+        r.fail(
+            c,
+            "promised_days",
+            format!("承诺时限（{promised}个工作日）不能超过法定时限（{s}个工作日）"),
+        );
     }
     if handling == "即办件" && promised != 0 {
         r.fail(
@@ -309,11 +305,7 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
         );
     }
     if handling == "承诺件" && promised == 0 {
-        r.fail(
-            c,
-            "promised_days",
-            "承诺件的承诺时限应至少为1个工作日".into(),
-        );
+        r.fail(c, "promised_days", "承诺件的承诺时限应至少为1个工作日".into());
     }
     let materials = match obj.get("materials") {
         Some(Value::Array(list)) => {
@@ -353,19 +345,10 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
     Some(item)
 }
 
-fn read_material(
-    c: &mut Collector,
-    item: &Row<'_>,
-    index: usize,
-    value: &Value,
-) -> Option<Material> {
+fn read_material(c: &mut Collector, item: &Row<'_>, index: usize, value: &Value) -> Option<Material> {
     let field = |f: &str| format!("materials[{index}].{f}");
     let Value::Object(obj) = value else {
-        item.fail(
-            c,
-            &format!("materials[{index}]"),
-            "每项材料应为一个对象".into(),
-        );
+        item.fail(c, &format!("materials[{index}]"), "每项材料应为一个对象".into());
         return None;
     };
     let r = Row {
@@ -375,9 +358,7 @@ fn read_material(
         code: item.code.clone(),
     };
     // Report material fields with their position so the row is unambiguous.
-    let mut sub = Collector {
-        problems: Vec::new(),
-    };
+    let mut sub = Collector { problems: Vec::new() };
     r.unknown_fields(&mut sub, &MATERIAL_FIELDS);
     let m = Material {
         name: r.string(&mut sub, "name"),
@@ -586,17 +567,12 @@ mod tests {
         let problems = validate_catalog(&items, &bundles, &known)
             .err()
             .unwrap_or_default();
-        let fields: Vec<(usize, &str)> =
-            problems.iter().map(|p| (p.row, p.field.as_str())).collect();
+        let fields: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.field.as_str())).collect();
         assert!(fields.contains(&(2, "promised_days")), "{problems:?}");
         assert!(fields.contains(&(3, "promised_days")));
         assert!(fields.contains(&(4, "department")));
         assert!(fields.contains(&(5, "code")));
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.part == "办件包" && p.field == "items")
-        );
+        assert!(problems.iter().any(|p| p.part == "办件包" && p.field == "items"));
         assert!(problems.iter().all(|p| !p.message.is_empty()));
         assert!(problems[0].to_string().contains("第2行"));
     }
@@ -616,16 +592,52 @@ mod tests {
         assert_eq!(problems[0].field, "department");
     }
 
+    proptest::proptest! {
+        /// A promised limit over the statutory one is always caught, and only then.
+        #[test]
+        fn promised_never_exceeds_statutory(statutory in 1u32..60, promised in 1u32..80) {
+            let mut v = item("SCJG-XK-001");
+            v["statutory_days"] = json!(statutory);
+            v["promised_days"] = json!(promised);
+            let result = validate_catalog(&rows(vec![v]), &[], &DepartmentPolicy::Bootstrap);
+            let flagged = result.err().unwrap_or_default().iter().any(|p| p.field == "promised_days");
+            proptest::prop_assert_eq!(flagged, promised > statutory);
+        }
+
+        /// Any field of any row replaced by a wrong type is reported for that row, never a panic.
+        #[test]
+        fn any_corrupted_field_is_reported_for_its_row(
+            n in 1usize..6,
+            row in 0usize..6,
+            field in proptest::sample::select(ITEM_FIELDS.to_vec()),
+            junk in proptest::prop_oneof![
+                proptest::strategy::Just(json!(null)),
+                proptest::strategy::Just(json!(-7)),
+                proptest::strategy::Just(json!({"x": 1})),
+                proptest::strategy::Just(json!([1, 2])),
+            ],
+        ) {
+            let row = row % n;
+            let mut list: Vec<Value> = (0..n).map(|i| item(&format!("SCJG-XK-{i:03}"))).collect();
+            list[row][field] = junk.clone();
+            let problems = validate_catalog(&rows(list), &[], &DepartmentPolicy::Bootstrap).err().unwrap_or_default();
+            // Optional fields may legitimately be null or empty lists.
+            let acceptable = matches!((field, &junk), ("statutory_days", Value::Null) | ("keywords", Value::Null) | ("materials", Value::Null));
+            if !acceptable {
+                proptest::prop_assert!(problems.iter().any(|p| p.row == row + 1), "{field} {junk} {problems:?}");
+            }
+        }
+    }
+
     #[test]
     fn wrong_types_and_unknown_fields_are_problems_not_panics() {
         let mut v = item("SCJG-XK-001");
         v["promised_days"] = json!("five");
         v["colour"] = json!("red");
         v["materials"][0]["copies"] = json!(-1);
-        let problems =
-            validate_catalog(&rows(vec![v, json!(42)]), &[], &DepartmentPolicy::Bootstrap)
-                .err()
-                .unwrap_or_default();
+        let problems = validate_catalog(&rows(vec![v, json!(42)]), &[], &DepartmentPolicy::Bootstrap)
+            .err()
+            .unwrap_or_default();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert!(fields.contains(&"promised_days"));
         assert!(fields.contains(&"colour"));

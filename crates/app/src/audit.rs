@@ -1,0 +1,47 @@
+//! The audit log (操作日志): who did what, when.
+
+use crate::{Actor, App, AppResult};
+use store::{AuditEntry, NewAuditEntry};
+
+impl App {
+    pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> AppResult<()> {
+        self.store
+            .append_audit(&NewAuditEntry {
+                at: jiff::Timestamp::now(),
+                actor: actor.username.clone(),
+                action: action.to_owned(),
+                target: target.to_owned(),
+                detail: detail.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(&self, page: i64, per_page: i64) -> AppResult<Vec<AuditEntry>> {
+        let per_page = per_page.clamp(1, 500);
+        Ok(self
+            .store
+            .audit_entries(per_page, (page.max(1) - 1) * per_page)
+            .await?)
+    }
+}
+
+/// Chinese names of audit actions for the admin page.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "login" => "登录",
+        "login_failed" => "登录失败",
+        "logout" => "退出登录",
+        "user.add" => "新增账号",
+        "user.password" => "修改密码",
+        "user.disable" => "停用账号",
+        "user.enable" => "启用账号",
+        "catalog.import" => "导入事项目录",
+        "catalog.publish" => "发布目录版本",
+        "catalog.item.save" => "编辑事项",
+        "catalog.item.remove" => "删除事项",
+        "department.add" => "新增部门",
+        "calendar.import" => "导入工作日历",
+        other => other,
+    }
+}

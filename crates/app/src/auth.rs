@@ -1,0 +1,277 @@
+//! Accounts and sign-in (账号与登录): argon2id passwords, sessions for the
+//! browser, bearer tokens for the API, and a lock after repeated failures.
+
+use crate::{Actor, App, AppError, AppResult};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use domain::Role;
+use jiff::{SignedDuration, Timestamp};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use store::{NewToken, NewUser, StoreError, TokenKind, User};
+
+/// A signed-in user as a request sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user: User,
+    pub kind: TokenKind,
+    /// The secret a browser form must echo (empty for API tokens).
+    pub csrf: String,
+}
+
+/// What a successful login hands back; `token` is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub token: String,
+    pub session: Session,
+    pub expires_at: Timestamp,
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub async fn hash_password(password: &str) -> AppResult<String> {
+    let password = password.to_owned();
+    // argon2 is deliberately slow: keep it off the async workers.
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|e| AppError::Internal(StoreError::Other(e.into())))
+}
+
+async fn verify_password(password: &str, hash: &str) -> AppResult<bool> {
+    let password = password.to_owned();
+    let hash = hash.to_owned();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+pub fn validate_username(username: &str) -> AppResult<()> {
+    let ok = (2..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "username",
+            "用户名应为2至32位字母、数字或 _ - .",
+        ))
+    }
+}
+
+pub fn validate_password(password: &str) -> AppResult<()> {
+    if password.chars().count() < 8 {
+        return Err(AppError::invalid("password", "密码至少8位"));
+    }
+    if password.len() > 256 {
+        return Err(AppError::invalid("password", "密码过长"));
+    }
+    Ok(())
+}
+
+impl App {
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        password: &str,
+    ) -> AppResult<User> {
+        let username = username.trim();
+        validate_username(username)?;
+        validate_password(password)?;
+        let display_name = match display_name.trim() {
+            "" => username.to_owned(),
+            name if name.chars().count() > 40 => {
+                return Err(AppError::invalid("display_name", "姓名最多40个字"));
+            }
+            name => name.to_owned(),
+        };
+        let user = self
+            .store
+            .create_user(&NewUser {
+                username: username.to_owned(),
+                display_name,
+                role,
+                password_hash: hash_password(password).await?,
+                created_at: Timestamp::now(),
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => AppError::Conflict(format!("用户名“{username}”已存在")),
+                other => other.into(),
+            })?;
+        self.audit(actor, "user.add", username, role.label()).await?;
+        Ok(user)
+    }
+
+    pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> AppResult<()> {
+        validate_password(password)?;
+        let creds = self
+            .store
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("账号“{username}”不存在")))?;
+        self.store
+            .set_user_password(creds.user.id, &hash_password(password).await?)
+            .await?;
+        self.audit(actor, "user.password", username, "").await
+    }
+
+    pub async fn set_user_disabled(&self, actor: &Actor, username: &str, disabled: bool) -> AppResult<()> {
+        if actor.username == username && disabled {
+            return Err(AppError::invalid("username", "不能停用自己的账号"));
+        }
+        let creds = self
+            .store
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("账号“{username}”不存在")))?;
+        self.store.set_user_disabled(creds.user.id, disabled).await?;
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        self.audit(actor, action, username, "").await
+    }
+
+    pub async fn users(&self) -> AppResult<Vec<User>> {
+        Ok(self.store.list_users().await?)
+    }
+
+    /// Signs in. After `login_max_failures` failures within the window the
+    /// account refuses every attempt, right or wrong, until the window passes.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+        kind: TokenKind,
+    ) -> AppResult<Login> {
+        let now = Timestamp::now();
+        let window = SignedDuration::from_mins(self.settings.login_window_minutes);
+        let username = username.trim();
+        let failures = self.store.login_failures_since(username, now - window).await?;
+        if failures >= self.settings.login_max_failures {
+            let actor = Actor {
+                username: username.to_owned(),
+                role: None,
+            };
+            self.audit(&actor, "login_failed", client, "账号已临时锁定")
+                .await?;
+            return Err(AppError::TooManyAttempts {
+                retry_after_minutes: self.settings.login_window_minutes,
+            });
+        }
+        let creds = self.store.user_by_username(username).await?;
+        let ok = match &creds {
+            Some(c) if !c.user.disabled => verify_password(password, &c.password_hash).await?,
+            _ => {
+                // Spend the same time as a real check so timing does not reveal accounts.
+                let _ = verify_password(password, DUMMY_HASH).await;
+                false
+            }
+        };
+        let Some(creds) = creds.filter(|_| ok) else {
+            self.store.record_login_failure(username, client, now).await?;
+            let actor = Actor {
+                username: username.to_owned(),
+                role: None,
+            };
+            self.audit(&actor, "login_failed", client, "").await?;
+            return Err(AppError::Unauthorized("用户名或密码错误".into()));
+        };
+        self.store.clear_login_failures(username).await?;
+        let lifetime = match kind {
+            TokenKind::Session => SignedDuration::from_hours(self.settings.session_hours),
+            TokenKind::Api => SignedDuration::from_hours(24 * self.settings.api_token_days),
+        };
+        let token = random_secret();
+        let csrf = if kind == TokenKind::Session {
+            random_secret()
+        } else {
+            String::new()
+        };
+        let expires_at = now + lifetime;
+        self.store
+            .create_token(&NewToken {
+                token_hash: token_hash(&token),
+                user_id: creds.user.id,
+                kind,
+                csrf: csrf.clone(),
+                created_at: now,
+                expires_at,
+            })
+            .await?;
+        self.audit(&Actor::user(&creds.user), "login", client, kind.code())
+            .await?;
+        Ok(Login {
+            token,
+            session: Session {
+                user: creds.user,
+                kind,
+                csrf,
+            },
+            expires_at,
+        })
+    }
+
+    /// The session a token belongs to, if it is live.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Option<Session>> {
+        if token.is_empty() || token.len() > 200 {
+            return Ok(None);
+        }
+        let found = self
+            .store
+            .token_user(&token_hash(token), Timestamp::now())
+            .await?;
+        Ok(found.map(|(user, info)| Session {
+            user,
+            kind: info.kind,
+            csrf: info.csrf,
+        }))
+    }
+
+    pub async fn logout(&self, session: &Session, token: &str) -> AppResult<()> {
+        self.store.delete_token(&token_hash(token)).await?;
+        self.audit(&Actor::user(&session.user), "logout", "", "").await
+    }
+}
+
+/// A valid argon2id hash of a random password, used to even out timing.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jx0o2F4i0m6bQ2Xq0f8Hn0Qm3b7kqzW2Z6J4fX5y1aA";
+
+/// Checks that `session` holds one of `roles`.
+pub fn require_role(session: &Session, roles: &[Role]) -> AppResult<()> {
+    if roles.contains(&session.user.role) {
+        Ok(())
+    } else {
+        let names = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或");
+        Err(AppError::Forbidden(format!("此操作需要{names}权限")))
+    }
+}

@@ -1,0 +1,47 @@
+//! The demo hall (演示大厅): the 东海县 catalog and one account per role, so
+//! a newcomer who runs `govhall serve --demo` sees a working hall.
+
+use crate::catalog::CatalogFile;
+use crate::{Actor, App, AppResult};
+use domain::Role;
+
+const DEMO_CATALOG: &str = include_str!("../demo/catalog.json");
+const DEMO_BUNDLES: &str = include_str!("../demo/bundles.json");
+
+/// The demo accounts: username, display name, role. All share [`DEMO_PASSWORD`].
+pub const DEMO_USERS: [(&str, &str, Role); 5] = [
+    ("admin", "系统管理员", Role::Admin),
+    ("staff", "王芳（3号窗口）", Role::Staff),
+    ("supervisor", "李强（督查科）", Role::Supervisor),
+    ("leader", "陈主任", Role::Leader),
+    ("liaison", "赵敏（市场监管局联络员）", Role::Liaison),
+];
+pub const DEMO_PASSWORD: &str = "govhall-demo";
+
+impl App {
+    /// Fills an empty hall with the demo catalog and accounts; leaves a hall
+    /// that already has them untouched.
+    pub async fn seed_demo(&self) -> AppResult<()> {
+        let actor = Actor {
+            username: "演示数据".into(),
+            role: Some(Role::Admin),
+        };
+        if self.store.published_version_id().await?.is_none() {
+            self.import_catalog(
+                &actor,
+                &[
+                    CatalogFile::new("catalog.json", DEMO_CATALOG.as_bytes().to_vec()),
+                    CatalogFile::new("bundles.json", DEMO_BUNDLES.as_bytes().to_vec()),
+                ],
+                true,
+            )
+            .await?;
+        }
+        for (username, name, role) in DEMO_USERS {
+            if self.store.user_by_username(username).await?.is_none() {
+                self.add_user(&actor, username, name, role, DEMO_PASSWORD).await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! Use cases (业务用例): one function per thing a person does in the hall.
+//! Each applies the domain rules, writes through the store and records who
+//! did it in the audit log. Depends on `domain` and `store` only.
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod catalog;
+pub mod demo;
+mod error;
+pub mod settings;
+
+pub use error::AppError;
+pub use settings::Settings;
+
+use domain::search::Tokenizer;
+use std::sync::Arc;
+use store::Store;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Who is doing something: a signed-in user, or the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub username: String,
+    pub role: Option<domain::Role>,
+}
+
+impl Actor {
+    /// The administrator's shell (`govhall catalog import …`).
+    pub fn cli() -> Actor {
+        Actor {
+            username: "命令行".into(),
+            role: Some(domain::Role::Admin),
+        }
+    }
+
+    pub fn user(user: &store::User) -> Actor {
+        Actor {
+            username: user.username.clone(),
+            role: Some(user.role),
+        }
+    }
+}
+
+/// The application: the store, settings and the caches of what the public reads.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+    tokenizer: Arc<Tokenizer>,
+    catalog_cache: Arc<catalog::PublishedCache>,
+    calendar_cache: Arc<calendar::CalendarCache>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, settings: Settings) -> App {
+        App {
+            store,
+            settings: Arc::new(settings),
+            tokenizer: Arc::new(Tokenizer::default()),
+            catalog_cache: Arc::default(),
+            calendar_cache: Arc::default(),
+        }
+    }
+
+    /// Today in the hall's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::now().to_zoned(self.settings.time_zone()).date()
+    }
+}

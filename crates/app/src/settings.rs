@@ -1,0 +1,61 @@
+//! Hall settings (大厅参数) the use cases need. Loaded by the binary from
+//! defaults < TOML file < GOVHALL_* environment.
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The hall's name as shown on pages and prints.
+    pub hall_name: String,
+    /// IANA time zone for business dates, "today" and deadlines.
+    pub time_zone: String,
+    /// Hours a browser session lasts.
+    pub session_hours: i64,
+    /// Days an API token lasts.
+    pub api_token_days: i64,
+    /// Failed logins within `login_window_minutes` before an account is locked for that window.
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    /// Items per page in lists, unless a caller asks otherwise.
+    pub page_size: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            hall_name: "东海县政务服务中心".into(),
+            time_zone: "Asia/Shanghai".into(),
+            session_hours: 10,
+            api_token_days: 30,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            page_size: 20,
+        }
+    }
+}
+
+impl Settings {
+    /// The configured zone; an unknown name falls back to Asia/Shanghai
+    /// (the binary refuses such a configuration at start).
+    pub fn time_zone(&self) -> TimeZone {
+        TimeZone::get(&self.time_zone)
+            .or_else(|_| TimeZone::get("Asia/Shanghai"))
+            .unwrap_or(TimeZone::fixed(jiff::tz::offset(8)))
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone“{}”无效：{e}", self.time_zone))?;
+        if self.session_hours <= 0 || self.api_token_days <= 0 {
+            return Err("session_hours 与 api_token_days 须大于0".into());
+        }
+        if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
+            return Err("login_max_failures 与 login_window_minutes 须大于0".into());
+        }
+        if self.page_size == 0 || self.page_size > 500 {
+            return Err("page_size 须在1至500之间".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,57 @@
+//! Picks the storage backend from the database URL's scheme.
+
+use anyhow::{Context, Result, bail};
+use std::sync::Arc;
+use store::Store;
+
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(parent) = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("无法创建目录 {}", parent.display()))?;
+            }
+        }
+        let store = store_sqlite::SqliteStore::connect(url)
+            .await
+            .with_context(|| format!("无法打开 SQLite 数据库 {url}"))?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = store_postgres::PostgresStore::connect(url)
+            .await
+            .with_context(|| format!("无法连接 PostgreSQL 数据库 {}", redact(url)))?;
+        Ok(Arc::new(store))
+    } else {
+        bail!(
+            "不支持的数据库地址“{}”：应以 sqlite:// 或 postgres:// 开头",
+            redact(url)
+        )
+    }
+}
+
+/// Hides a password in a URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

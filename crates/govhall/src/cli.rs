@@ -1,0 +1,181 @@
+//! Command-line interface.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "govhall", version, about = "govhall 政务服务大厅平台")]
+pub struct Cli {
+    /// TOML configuration file (default: ./govhall.toml when it exists).
+    #[arg(long, global = true, env = "GOVHALL_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--database URL`: sqlite://PATH (default sqlite://govhall.db) or postgres://…
+#[derive(Args, Debug, Clone, Default)]
+pub struct DatabaseArg {
+    #[arg(long = "database", value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Runs the hall's web server.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Fills an empty hall with the demo catalog and accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Creates (if needed) and migrates the database.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// The service catalog (事项清单).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// The working-day calendar (工作日历).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Accounts (账号).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Departments (进驻部门).
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+    /// Prints the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCommand {
+    /// Imports JSON (catalog.json / bundles.json format) or XLSX files as one new version.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// One or more files: items, bundles, or a workbook.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Keep the new version as a draft instead of publishing it.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// Exports the published catalog.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        /// For JSON: items (catalog.json format) or bundles (bundles.json format).
+        #[arg(long, value_enum, default_value_t = Part::Items)]
+        part: Part,
+        /// A version id instead of the published one.
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Lists catalog versions.
+    Versions {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Publishes a version.
+    Publish {
+        #[command(flatten)]
+        db: DatabaseArg,
+        version: i64,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    Json,
+    Xlsx,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Part {
+    Items,
+    Bundles,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// Prints `YYYY-MM-DD<TAB>1|0` for each day (1 = working day).
+    Days {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Prints the deadline of N working days from a date (the date itself not counted).
+    Deadline {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        days: u32,
+    },
+    /// Loads whole years from a TSV file in the official format.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Adds an account; the password comes from GOVHALL_PASSWORD or standard input.
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "staff", "supervisor", "leader", "liaison"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Sets a new password (GOVHALL_PASSWORD or standard input).
+    Password {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Lists accounts.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DepartmentCommand {
+    /// Registers a department.
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Lists departments.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}

@@ -1,0 +1,62 @@
+//! `govhall calendar …`.
+
+use super::{explain, open_app};
+use crate::cli::{CalendarCommand, DatabaseArg};
+use crate::config::Config;
+use anyhow::{Context, Result};
+use app::Actor;
+use domain::WorkCalendar;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+fn date(field: &str, raw: &str) -> Result<Date> {
+    raw.trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--{field}：日期“{raw}”无效，应为YYYY-MM-DD"))
+}
+
+/// The calendar to answer from: the database's when one is named (flag,
+/// GOVHALL_DATABASE_URL or an existing ./govhall.db), else the built-in one.
+async fn calendar(config: &Config, db: &DatabaseArg) -> Result<Arc<WorkCalendar>> {
+    let named = db.database.is_some() || std::env::var("GOVHALL_DATABASE_URL").is_ok_and(|v| !v.is_empty());
+    if named || std::path::Path::new("govhall.db").exists() {
+        let app = open_app(config, &config.database(db)).await?;
+        app.calendar().await.map_err(explain)
+    } else {
+        Ok(Arc::new(WorkCalendar::builtin()))
+    }
+}
+
+pub async fn run(config: &Config, command: CalendarCommand) -> Result<()> {
+    match command {
+        CalendarCommand::Days { db, from, to } => {
+            let (from, to) = (date("from", &from)?, date("to", &to)?);
+            if to < from {
+                anyhow::bail!("--to 不能早于 --from");
+            }
+            let cal = calendar(config, &db).await?;
+            let days = cal.days(from, to)?;
+            let mut out = String::with_capacity(days.len() * 13);
+            for (d, w) in days {
+                out.push_str(&format!("{d}\t{}\n", u8::from(w)));
+            }
+            print!("{out}");
+            Ok(())
+        }
+        CalendarCommand::Deadline { db, from, days } => {
+            let from = date("from", &from)?;
+            let cal = calendar(config, &db).await?;
+            println!("{}", cal.deadline(from, days)?);
+            Ok(())
+        }
+        CalendarCommand::Import { db, file } => {
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let app = open_app(config, &config.database(&db)).await?;
+            let years = app.import_calendar(&Actor::cli(), &text).await.map_err(explain)?;
+            let list = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");
+            println!("已导入{list}年的工作日历");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! One module per subcommand family.
+
+mod calendar;
+mod catalog;
+mod serve;
+mod user;
+
+use crate::cli::Command;
+use crate::config::Config;
+use anyhow::Result;
+
+pub async fn run(command: Command, config: Config) -> Result<()> {
+    match command {
+        Command::Serve { db, listen, demo } => serve::run(&config, &config.database(&db), listen, demo).await,
+        Command::Migrate { db } => {
+            let url = config.database(&db);
+            crate::backend::open(&url).await?;
+            println!("数据库已就绪（已迁移到最新结构）");
+            Ok(())
+        }
+        Command::Catalog(c) => catalog::run(&config, c).await,
+        Command::Calendar(c) => calendar::run(&config, c).await,
+        Command::User(c) => user::run(&config, c).await,
+        Command::Department(c) => user::run_department(&config, c).await,
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&web::openapi_document())?);
+            Ok(())
+        }
+    }
+}
+
+/// Opens the database and builds the application around it.
+pub async fn open_app(config: &Config, url: &str) -> Result<app::App> {
+    let store = crate::backend::open(url).await?;
+    Ok(app::App::new(store, config.settings.clone()))
+}
+
+/// Turns a use-case error into a message for the terminal, listing every
+/// problem of a rejected catalog file.
+pub fn explain(e: app::AppError) -> anyhow::Error {
+    match e {
+        app::AppError::CatalogInvalid(problems) => {
+            let mut text = format!("目录文件有{}处问题，未做任何更改：", problems.len());
+            for p in problems {
+                text.push_str("\n  - ");
+                text.push_str(&p.to_string());
+            }
+            anyhow::anyhow!(text)
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}

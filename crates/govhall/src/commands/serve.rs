@@ -1,0 +1,50 @@
+//! `govhall serve`.
+
+use super::open_app;
+use crate::config::Config;
+use anyhow::{Context, Result};
+
+pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool) -> Result<()> {
+    let app = open_app(config, url).await?;
+    if demo {
+        app.seed_demo()
+            .await
+            .map_err(super::explain)
+            .context("无法写入演示数据")?;
+    }
+    let addr = listen.unwrap_or_else(|| config.listen.clone());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}"))?;
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .context("无法启动指标记录")?;
+    let bound = listener.local_addr()?;
+    tracing::info!(%bound, backend = app.store.backend(), demo, "govhall 已启动");
+    println!("govhall 已启动：http://{bound}/");
+    let state = web::AppState::new(app, Some(metrics));
+    web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("govhall 已停止");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,236 @@
+//! The command-line contract, run as a real process.
+// Tests stop at the first broken expectation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const CATALOG: &str = include_str!("../../app/demo/catalog.json");
+const BUNDLES: &str = include_str!("../../app/demo/bundles.json");
+const OFFICIAL: &str = include_str!("../../domain/data/workdays-2020-2026.tsv");
+
+fn govhall(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govhall"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GOVHALL_DATABASE_URL")
+        .env("GOVHALL_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn calendar_days_agree_with_the_official_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = govhall(
+        dir.path(),
+        &["calendar", "days", "--from", "2020-01-01", "--to", "2026-12-31"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), OFFICIAL);
+    // Without a database the command leaves no file behind.
+    assert!(!dir.path().join("govhall.db").exists());
+}
+
+#[test]
+fn calendar_deadline_and_missing_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = govhall(
+        dir.path(),
+        &["calendar", "deadline", "--from", "2026-11-20", "--days", "1"],
+    );
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "2026-11-23\n");
+    let out = govhall(
+        dir.path(),
+        &["calendar", "deadline", "--from", "2026-12-25", "--days", "10"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2027"), "{}", stderr(&out));
+    let out = govhall(
+        dir.path(),
+        &["calendar", "days", "--from", "2019-12-30", "--to", "2020-01-02"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2019"));
+    let out = govhall(
+        dir.path(),
+        &["calendar", "deadline", "--from", "2026-13-01", "--days", "1"],
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn calendar_import_extends_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cal.db").display());
+    let mut tsv = String::new();
+    let mut d = jiff::civil::date(2027, 1, 1);
+    while d.year() == 2027 {
+        let weekend = matches!(
+            d.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        );
+        tsv.push_str(&format!("{d}\t{}\n", if weekend { 0 } else { 1 }));
+        d = d.tomorrow().unwrap();
+    }
+    let partial: String = tsv.lines().take(200).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("partial.tsv"), partial).unwrap();
+    std::fs::write(dir.path().join("2027.tsv"), &tsv).unwrap();
+    let out = govhall(
+        dir.path(),
+        &["calendar", "import", "--database", &db, "partial.tsv"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("2027"));
+    let out = govhall(dir.path(), &["calendar", "import", "--database", &db, "2027.tsv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = govhall(
+        dir.path(),
+        &[
+            "calendar",
+            "deadline",
+            "--database",
+            &db,
+            "--from",
+            "2026-12-30",
+            "--days",
+            "5",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "2027-01-06\n");
+}
+
+#[test]
+fn catalog_import_export_round_trip_and_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cat.db").display());
+    std::fs::write(dir.path().join("catalog.json"), CATALOG).unwrap();
+    std::fs::write(dir.path().join("bundles.json"), BUNDLES).unwrap();
+    let out = govhall(dir.path(), &["migrate", "--database", &db]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = govhall(
+        dir.path(),
+        &["catalog", "import", "--database", &db, "catalog.json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = govhall(
+        dir.path(),
+        &["catalog", "import", "--database", &db, "bundles.json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = govhall(
+        dir.path(),
+        &[
+            "catalog",
+            "export",
+            "--database",
+            &db,
+            "--format",
+            "json",
+            "--output",
+            "out.json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.json")).unwrap(),
+        CATALOG.trim_end()
+    );
+    let out = govhall(
+        dir.path(),
+        &[
+            "catalog",
+            "export",
+            "--database",
+            &db,
+            "--format",
+            "xlsx",
+            "--output",
+            "out.xlsx",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A bad file: exit ≠ 0, every problem listed, nothing changed.
+    let mut items: Vec<serde_json::Value> = serde_json::from_str(CATALOG).unwrap();
+    items[0]["promised_days"] = serde_json::json!(30);
+    items[1]["department"] = serde_json::json!("不存在的部门");
+    std::fs::write(
+        dir.path().join("bad.json"),
+        serde_json::to_string(&items).unwrap(),
+    )
+    .unwrap();
+    let out = govhall(dir.path(), &["catalog", "import", "--database", &db, "bad.json"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("第1行") && err.contains("promised_days"), "{err}");
+    assert!(err.contains("第2行") && err.contains("department"), "{err}");
+    let out = govhall(dir.path(), &["catalog", "versions", "--database", &db]);
+    assert_eq!(stdout(&out).lines().count(), 2);
+
+    // The XLSX export imports again unchanged.
+    let out = govhall(dir.path(), &["catalog", "import", "--database", &db, "out.xlsx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("新增0项，修改0项，删除0项"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn user_add_reads_the_password_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("u.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_govhall"))
+        .args([
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--username",
+            "chen",
+            "--role",
+            "leader",
+        ])
+        .env("GOVHALL_PASSWORD", "leader-pass-1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = govhall(dir.path(), &["user", "list", "--database", &db]);
+    assert!(stdout(&out).contains("chen") && stdout(&out).contains("领导"));
+    let out = govhall(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--username",
+            "x",
+            "--role",
+            "king",
+        ],
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn unknown_database_scheme_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = govhall(dir.path(), &["migrate", "--database", "mysql://x"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("sqlite://"));
+}

@@ -1,0 +1,61 @@
+//! The audit log (操作日志), for administrators.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::extract::AppQuery;
+use axum::Json;
+use axum::extract::State;
+use domain::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditList {
+    entries: Vec<AuditRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditRow {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    action_label: String,
+    target: String,
+    detail: String,
+}
+
+/// Newest entries first.
+#[utoipa::path(get, path = "/api/audit", params(AuditQuery), tag = "审计", security(("bearer" = [])),
+    responses((status = 200, body = AuditList), (status = 401), (status = 403)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<AuditQuery>,
+) -> ApiResult<Json<AuditList>> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let entries = state
+        .app
+        .audit_log(q.page.unwrap_or(1), q.per_page.unwrap_or(50))
+        .await?
+        .into_iter()
+        .map(|e| AuditRow {
+            id: e.id,
+            at: e.at.to_string(),
+            action_label: app::audit::action_label(&e.action).to_owned(),
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        })
+        .collect();
+    Ok(Json(AuditList { entries }))
+}

@@ -1,0 +1,88 @@
+//! Sign in and out.
+
+use crate::AppState;
+use crate::auth::{ClientAddr, CurrentUser, clear_session_cookie, session_cookie};
+use crate::error::ApiResult;
+use crate::extract::AppJson;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use store::TokenKind;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub username: String,
+    pub display_name: String,
+    /// admin, staff, supervisor, leader or liaison.
+    pub role: String,
+    pub role_label: String,
+}
+
+impl UserView {
+    pub fn of(u: &store::User) -> UserView {
+        UserView {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().into(),
+            role_label: u.role.label().into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer TOKEN`.
+    token: String,
+    expires_at: String,
+    user: UserView,
+}
+
+/// Signs in; answers a bearer token and also sets the session cookie.
+#[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest, tag = "账号",
+    responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误"), (status = 429, description = "失败次数过多，暂时锁定")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    AppJson(req): AppJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let login = state
+        .app
+        .login(&req.username, &req.password, &client, TokenKind::Api)
+        .await?;
+    let max_age = login.expires_at.duration_since(jiff::Timestamp::now()).as_secs();
+    let body = LoginResponse {
+        token: login.token.clone(),
+        expires_at: login.expires_at.to_string(),
+        user: UserView::of(&login.session.user),
+    };
+    Ok(([(SET_COOKIE, session_cookie(&login.token, max_age))], Json(body)).into_response())
+}
+
+/// Ends the session or revokes the token used.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "账号", security(("bearer" = [])),
+    responses((status = 204), (status = 401)))]
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    state.app.logout(&user.session, &user.token).await?;
+    Ok((
+        [(SET_COOKIE, clear_session_cookie())],
+        axum::http::StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/auth/me", tag = "账号", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401)))]
+pub async fn me(user: CurrentUser) -> Json<UserView> {
+    Json(UserView::of(&user.session.user))
+}

@@ -1,0 +1,107 @@
+//! The working-day calendar (工作日历).
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppQuery, parse_date};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineQuery {
+    /// The acceptance date, YYYY-MM-DD (not counted).
+    from: String,
+    /// Working days.
+    days: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineResponse {
+    deadline: String,
+}
+
+/// The deadline of N working days from a date (受理当日不计，第N个工作日届满).
+#[utoipa::path(get, path = "/api/calendar/deadline", params(DeadlineQuery), tag = "工作日历",
+    responses((status = 200, body = DeadlineResponse), (status = 422, description = "日期无效或超出已知年份")))]
+pub async fn deadline(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<DeadlineQuery>,
+) -> ApiResult<Json<DeadlineResponse>> {
+    let from = parse_date("from", &q.from)?;
+    let days: u32 = q.days.trim().parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("days：“{}”应为0至3650之间的整数", q.days),
+        )
+        .field("days")
+    })?;
+    let deadline = state.app.deadline(from, days).await?;
+    Ok(Json(DeadlineResponse {
+        deadline: deadline.to_string(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DaysQuery {
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Day {
+    date: String,
+    workday: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DaysResponse {
+    days: Vec<Day>,
+}
+
+/// Every day in a range with its working-day flag.
+#[utoipa::path(get, path = "/api/calendar/days", params(DaysQuery), tag = "工作日历",
+    responses((status = 200, body = DaysResponse), (status = 422)))]
+pub async fn days(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<DaysQuery>,
+) -> ApiResult<Json<DaysResponse>> {
+    let from = parse_date("from", &q.from)?;
+    let to = parse_date("to", &q.to)?;
+    let days = state
+        .app
+        .calendar_days(from, to)
+        .await?
+        .into_iter()
+        .map(|(d, w)| Day {
+            date: d.to_string(),
+            workday: w,
+        })
+        .collect();
+    Ok(Json(DaysResponse { days }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportResponse {
+    years: Vec<i16>,
+}
+
+/// Loads whole years (body: the official TSV format). A partial year is refused.
+#[utoipa::path(post, path = "/api/calendar/import", request_body(content = String, content_type = "text/tab-separated-values"),
+    tag = "工作日历", security(("bearer" = [])),
+    responses((status = 201, body = ImportResponse), (status = 422, description = "格式错误或年份不完整")))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: String,
+) -> ApiResult<(StatusCode, Json<ImportResponse>)> {
+    user.require(&[Role::Admin])?;
+    let years = state.app.import_calendar(&user.actor(), &body).await?;
+    Ok((StatusCode::CREATED, Json(ImportResponse { years })))
+}

@@ -1,0 +1,331 @@
+//! The service catalog (事项清单): public reads, admin import, export and versions.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use app::catalog::{CatalogFile, ExportFormat, ExportPart, ItemQuery};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use domain::catalog::{Bundle, Department, Item};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsQuery {
+    /// Words in everyday Chinese (开饭店), a name or a code.
+    q: Option<String>,
+    /// Department name or code.
+    department: Option<String>,
+    /// 事项类型 (行政许可…) or 办件类型 (即办件/承诺件).
+    kind: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+fn number(field: &str, raw: &Option<String>) -> ApiResult<Option<usize>> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}：“{s}”应为正整数"),
+            )
+            .field(field)
+        }),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemList {
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<Item>,
+    total: usize,
+    page: usize,
+    per_page: usize,
+}
+
+/// Published items, searched and filtered (public).
+#[utoipa::path(get, path = "/api/items", params(ItemsQuery), tag = "事项清单",
+    responses((status = 200, body = ItemList), (status = 422)))]
+pub async fn list_items(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<ItemsQuery>,
+) -> ApiResult<Json<ItemList>> {
+    let page = state
+        .app
+        .find_items(&ItemQuery {
+            page: number("page", &q.page)?,
+            per_page: number("per_page", &q.per_page)?,
+            q: q.q,
+            department: q.department,
+            kind: q.kind,
+        })
+        .await?;
+    Ok(Json(ItemList {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// One published item with every catalog field (public).
+#[utoipa::path(get, path = "/api/items/{code}", params(("code" = String, Path)), tag = "事项清单",
+    responses((status = 200, body = Object), (status = 404)))]
+pub async fn get_item(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Item>> {
+    Ok(Json(state.app.item(&code).await?))
+}
+
+/// Adds or replaces an item; publishes a new catalog version (admin).
+#[utoipa::path(put, path = "/api/items/{code}", params(("code" = String, Path)), request_body = Object, tag = "事项清单",
+    security(("bearer" = [])), responses((status = 200, body = Object), (status = 422)))]
+pub async fn save_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    AppJson(mut body): AppJson<serde_json::Value>,
+) -> ApiResult<Json<store::CatalogVersion>> {
+    user.require(&[Role::Admin])?;
+    match body.as_object_mut() {
+        Some(obj) => match obj.get("code").and_then(|c| c.as_str()) {
+            Some(c) if c != code => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "code：正文中的编码与地址中的不一致",
+                )
+                .field("code"));
+            }
+            _ => {
+                obj.insert("code".into(), serde_json::Value::String(code));
+            }
+        },
+        None => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "请求正文应为一个事项对象",
+            ));
+        }
+    }
+    Ok(Json(state.app.save_item(&user.actor(), body).await?))
+}
+
+/// Removes an item; publishes a new catalog version (admin).
+#[utoipa::path(delete, path = "/api/items/{code}", params(("code" = String, Path)), tag = "事项清单",
+    security(("bearer" = [])), responses((status = 200, body = Object), (status = 404), (status = 422)))]
+pub async fn remove_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<store::CatalogVersion>> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(state.app.remove_item(&user.actor(), &code).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BundleList {
+    #[schema(value_type = Vec<Object>)]
+    bundles: Vec<Bundle>,
+    total: usize,
+}
+
+/// "One thing, one visit" bundles (一件事), public.
+#[utoipa::path(get, path = "/api/bundles", tag = "事项清单", responses((status = 200, body = BundleList)))]
+pub async fn list_bundles(State(state): State<AppState>) -> ApiResult<Json<BundleList>> {
+    let bundles = state.app.published().await?.bundles.clone();
+    Ok(Json(BundleList {
+        total: bundles.len(),
+        bundles,
+    }))
+}
+
+/// One bundle (public).
+#[utoipa::path(get, path = "/api/bundles/{code}", params(("code" = String, Path)), tag = "事项清单",
+    responses((status = 200, body = Object), (status = 404)))]
+pub async fn get_bundle(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Bundle>> {
+    Ok(Json(state.app.bundle(&code).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentList {
+    #[schema(value_type = Vec<Object>)]
+    departments: Vec<Department>,
+}
+
+/// Departments registered in the hall (public).
+#[utoipa::path(get, path = "/api/departments", tag = "事项清单", responses((status = 200, body = DepartmentList)))]
+pub async fn list_departments(State(state): State<AppState>) -> ApiResult<Json<DepartmentList>> {
+    Ok(Json(DepartmentList {
+        departments: state.app.departments().await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartment {
+    code: String,
+    name: String,
+}
+
+/// Registers a department (admin).
+#[utoipa::path(post, path = "/api/departments", request_body = NewDepartment, tag = "事项清单", security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn add_department(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(req): AppJson<NewDepartment>,
+) -> ApiResult<(StatusCode, Json<Department>)> {
+    user.require(&[Role::Admin])?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .app
+                .add_department(&user.actor(), &req.code, &req.name)
+                .await?,
+        ),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// File name, to tell JSON from XLSX and for the version note.
+    filename: Option<String>,
+    /// `false` keeps the new version as a draft.
+    publish: Option<bool>,
+}
+
+/// Imports a catalog file (JSON items, JSON bundles, `{items, bundles}` or XLSX) as a new version (admin).
+/// Every problem is reported at once; a file with any problem changes nothing.
+#[utoipa::path(post, path = "/api/catalog/import", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    tag = "事项清单", security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 422, description = "文件有问题，error.problems 列出每一处")))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<app::catalog::ImportReport>)> {
+    user.require(&[Role::Admin])?;
+    let name = q.filename.unwrap_or_else(|| "upload.json".into());
+    let file = CatalogFile::new(&name, body.to_vec());
+    let report = state
+        .app
+        .import_catalog(&user.actor(), &[file], q.publish.unwrap_or(true))
+        .await?;
+    Ok((StatusCode::CREATED, Json(report)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// json (default) or xlsx.
+    format: Option<String>,
+    /// items (default, catalog.json format) or bundles (bundles.json format); JSON only.
+    part: Option<String>,
+    /// A version id; default the published one.
+    version: Option<i64>,
+}
+
+/// Exports the catalog (public: it is the published 五公开 list).
+#[utoipa::path(get, path = "/api/catalog/export", params(ExportQuery), tag = "事项清单",
+    responses((status = 200, description = "JSON or XLSX file"), (status = 404), (status = 422)))]
+pub async fn export(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    AppQuery(q): AppQuery<ExportQuery>,
+) -> ApiResult<Response> {
+    let format = match q.format.as_deref().unwrap_or("json") {
+        "json" => ExportFormat::Json,
+        "xlsx" => ExportFormat::Xlsx,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("format：“{other}”应为 json 或 xlsx"),
+            )
+            .field("format"));
+        }
+    };
+    let part = match q.part.as_deref().unwrap_or("items") {
+        "items" => ExportPart::Items,
+        "bundles" => ExportPart::Bundles,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("part：“{other}”应为 items 或 bundles"),
+            )
+            .field("part"));
+        }
+    };
+    // Drafts and old versions are for administrators only.
+    if q.version.is_some() {
+        user.as_ref()
+            .ok_or_else(ApiError::unauthorized)?
+            .require(&[Role::Admin])?;
+    }
+    let bytes = state.app.export_catalog(format, part, q.version).await?;
+    let (mime, name) = match (format, part) {
+        (ExportFormat::Xlsx, _) => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "catalog.xlsx",
+        ),
+        (ExportFormat::Json, ExportPart::Items) => ("application/json; charset=utf-8", "catalog.json"),
+        (ExportFormat::Json, ExportPart::Bundles) => ("application/json; charset=utf-8", "bundles.json"),
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionList {
+    #[schema(value_type = Vec<Object>)]
+    versions: Vec<store::CatalogVersion>,
+    published: Option<i64>,
+}
+
+/// Catalog version history, newest first (admin).
+#[utoipa::path(get, path = "/api/catalog/versions", tag = "事项清单", security(("bearer" = [])),
+    responses((status = 200, body = VersionList), (status = 401), (status = 403)))]
+pub async fn versions(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<VersionList>> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(VersionList {
+        versions: state.app.catalog_versions().await?,
+        published: state
+            .app
+            .store
+            .published_version_id()
+            .await
+            .map_err(app::AppError::from)?,
+    }))
+}
+
+/// Publishes a version: the public sees it from now on (admin).
+#[utoipa::path(post, path = "/api/catalog/versions/{id}/publish", params(("id" = i64, Path)), tag = "事项清单",
+    security(("bearer" = [])), responses((status = 204), (status = 404)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Admin])?;
+    state.app.publish_catalog_version(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

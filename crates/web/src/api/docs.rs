@@ -1,0 +1,45 @@
+//! The OpenAPI 3 document (接口文档).
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "govhall 政务服务大厅 API", description = "事项清单、工作日历、账号。错误统一为 {\"error\":{\"code\",\"message\",\"field\"}}。"),
+    paths(
+        super::auth::login, super::auth::logout, super::auth::me,
+        super::catalog::list_items, super::catalog::get_item, super::catalog::save_item, super::catalog::remove_item,
+        super::catalog::list_bundles, super::catalog::get_bundle,
+        super::catalog::list_departments, super::catalog::add_department,
+        super::catalog::import, super::catalog::export, super::catalog::versions, super::catalog::publish,
+        super::calendar::deadline, super::calendar::days, super::calendar::import,
+        super::users::list, super::users::add,
+        super::audit::list,
+        serve,
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "文档", responses((status = 200, description = "OpenAPI 3 JSON")))]
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi_document())
+}

@@ -1,0 +1,50 @@
+//! The JSON API under `/api`, described by the OpenAPI document at
+//! `/api/openapi.json`.
+
+mod audit;
+mod auth;
+mod calendar;
+mod catalog;
+mod docs;
+mod users;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use docs::openapi_document;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(docs::serve))
+        .route("/api/auth/login", post(auth::login))
+        .route("/api/auth/logout", post(auth::logout))
+        .route("/api/auth/me", get(auth::me))
+        .route("/api/items", get(catalog::list_items))
+        .route(
+            "/api/items/{code}",
+            get(catalog::get_item)
+                .put(catalog::save_item)
+                .delete(catalog::remove_item),
+        )
+        .route("/api/bundles", get(catalog::list_bundles))
+        .route("/api/bundles/{code}", get(catalog::get_bundle))
+        .route(
+            "/api/departments",
+            get(catalog::list_departments).post(catalog::add_department),
+        )
+        .route("/api/catalog/import", post(catalog::import))
+        .route("/api/catalog/export", get(catalog::export))
+        .route("/api/catalog/versions", get(catalog::versions))
+        .route("/api/catalog/versions/{id}/publish", post(catalog::publish))
+        .route("/api/calendar/deadline", get(calendar::deadline))
+        .route("/api/calendar/days", get(calendar::days))
+        .route("/api/calendar/import", post(calendar::import))
+        .route("/api/users", get(users::list).post(users::add))
+        .route("/api/audit", get(audit::list))
+        .route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+async fn not_found() -> crate::ApiError {
+    crate::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "没有这个接口")
+}

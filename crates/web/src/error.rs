@@ -1,0 +1,129 @@
+//! One error type for every API answer: status plus
+//! `{"error": {"code", "message" (中文), "field"}}`.
+
+use app::AppError;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+    /// Per-row problems of a rejected catalog file.
+    pub problems: Option<Box<serde_json::Value>>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Detail<'a>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a serde_json::Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            problems: None,
+        }
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录（缺少或无效的登录凭证）",
+        )
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::Invalid { field, message } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("{field}：{message}"),
+            )
+            .field(field),
+            AppError::CatalogInvalid(problems) => {
+                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+                let mut err = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "catalog_invalid",
+                    format!("目录文件有{}处问题，未做任何更改。{first}", problems.len()),
+                );
+                err.field = problems.first().map(|p| p.field.clone());
+                err.problems = serde_json::to_value(&problems).ok().map(Box::new);
+                err
+            }
+            AppError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
+            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
+            AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            e @ AppError::TooManyAttempts { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.to_string())
+            }
+            AppError::Calendar(e) => {
+                let field = match e {
+                    domain::CalendarError::Tsv { .. } | domain::CalendarError::PartialYear { .. } => "file",
+                    domain::CalendarError::DaysOutOfRange => "days",
+                    domain::CalendarError::MissingYear(_) => "from",
+                };
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar", e.to_string()).field(field)
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = %cause, "request failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后再试",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: Detail {
+                code: self.code,
+                message: &self.message,
+                field: self.field.as_deref(),
+                problems: self.problems.as_deref(),
+            },
+        };
+        let mut resp = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut()
+                .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,114 @@
+//! Extractors whose rejections are our error shape: bad JSON, wrong types,
+//! unknown fields and bad query strings all answer 4xx in Chinese.
+
+use crate::error::ApiError;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// A JSON body.
+pub struct AppJson<T>(pub T);
+
+/// Pulls the field name out of serde's message ("unknown field `x`", "missing field `y`").
+fn field_of(text: &str) -> Option<String> {
+    let start = text.find('`')? + 1;
+    let end = start + text[start..].find('`')?;
+    Some(text[start..end].to_owned())
+}
+
+fn explain(text: &str) -> String {
+    if text.contains("unknown field") {
+        "未知字段".into()
+    } else if text.contains("missing field") {
+        "缺少必填字段".into()
+    } else if text.contains("invalid type") {
+        "类型错误".into()
+    } else if text.contains("unknown variant") {
+        "取值无效".into()
+    } else {
+        "格式错误".into()
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(AppJson(v)),
+            Err(rejection) => Err(json_error(rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            let text = std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| e.body_text());
+            let field = field_of(&text);
+            let reason = explain(&text);
+            let message = match &field {
+                Some(f) => format!("请求数据有误：字段 {f} {reason}（{text}）"),
+                None => format!("请求数据有误：{reason}（{text}）"),
+            };
+            let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", message);
+            err.field = field;
+            err
+        }
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("请求正文不是有效的JSON：{}", e.body_text()),
+        ),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content_type",
+            "请求须带 Content-Type: application/json",
+        ),
+        other => ApiError::bad_request(format!("无法读取请求正文：{}", other.body_text())),
+    }
+}
+
+/// A query string.
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(AppQuery(v)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                let text = e.body_text();
+                let field = field_of(&text);
+                let mut err = ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("查询参数有误：{}（{text}）", explain(&text)),
+                );
+                err.field = field;
+                Err(err)
+            }
+            Err(other) => Err(ApiError::bad_request(format!(
+                "查询参数有误：{}",
+                other.body_text()
+            ))),
+        }
+    }
+}
+
+/// Parses a YYYY-MM-DD date from a query or form field.
+pub fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, ApiError> {
+    raw.trim().parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("{field}：日期“{raw}”无效，应为YYYY-MM-DD"),
+        )
+        .field(field)
+    })
+}

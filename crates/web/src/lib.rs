@@ -1,0 +1,58 @@
+//! HTTP for govhall: the JSON API under `/api`, the public portal and admin
+//! pages, health and metrics. Handlers only parse, call a use case and render.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod extract;
+mod ops;
+mod pages;
+
+pub use api::openapi_document;
+pub use error::ApiError;
+
+use app::App;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    /// `metrics` is the process-wide recorder's handle; tests that build many
+    /// servers in one process pass `None` (then /metrics answers with process basics only).
+    pub fn new(app: App, metrics: Option<PrometheusHandle>) -> AppState {
+        AppState { app, metrics }
+    }
+}
+
+/// The whole site.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .layer(axum::middleware::from_fn(ops::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(32 * 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves. The listener is bound by the caller, so
+/// tests bind 127.0.0.1:0 and know the port before the server starts.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

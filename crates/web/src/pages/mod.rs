@@ -1,0 +1,119 @@
+//! Server-rendered pages: the public portal and the staff's admin pages.
+
+mod login;
+mod portal;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use app::AppError;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(portal::routes())
+        .merge(login::routes())
+        .fallback(not_found)
+}
+
+async fn not_found(axum::extract::State(state): axum::extract::State<AppState>) -> PageError {
+    PageError::new(
+        &state,
+        StatusCode::NOT_FOUND,
+        "没有找到",
+        "您要找的页面不存在，请从首页重新查找。",
+    )
+}
+
+/// What every page's frame shows: the hall's name, the signed-in user, the current section.
+pub struct Chrome {
+    pub hall_name: String,
+    pub user: Option<String>,
+    pub current: &'static str,
+}
+
+impl Chrome {
+    pub fn new(state: &AppState, user: Option<&CurrentUser>, current: &'static str) -> Chrome {
+        Chrome {
+            hall_name: state.app.settings.hall_name.clone(),
+            user: user.map(|u| u.session.user.display_name.clone()),
+            current,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    message: String,
+}
+
+/// A page that could not be shown, rendered in the site's frame.
+pub struct PageError {
+    status: StatusCode,
+    heading: String,
+    message: String,
+    hall_name: String,
+}
+
+impl PageError {
+    pub fn new(state: &AppState, status: StatusCode, heading: &str, message: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            heading: heading.into(),
+            message: message.into(),
+            hall_name: state.app.settings.hall_name.clone(),
+        }
+    }
+
+    pub fn from_app(state: &AppState, e: AppError) -> PageError {
+        let api = crate::ApiError::from(e);
+        let heading = match api.status {
+            StatusCode::NOT_FOUND => "没有找到",
+            StatusCode::FORBIDDEN => "没有权限",
+            StatusCode::UNAUTHORIZED => "请先登录",
+            s if s.is_server_error() => "系统暂时出错",
+            _ => "无法完成",
+        };
+        PageError::new(state, api.status, heading, api.message)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            chrome: Chrome {
+                hall_name: self.hall_name,
+                user: None,
+                current: "",
+            },
+            heading: self.heading,
+            message: self.message,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, "出错了").into_response(),
+        }
+    }
+}
+
+/// Renders a template, turning a template failure into an error page.
+pub fn render(state: &AppState, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            PageError::new(
+                state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时出错",
+                "页面生成失败，请稍后再试",
+            )
+            .into_response()
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests over real HTTP on a random port, each run on SQLite and
+//! on PostgreSQL. One test binary, so linking happens once.
+// Tests stop at the first broken expectation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api_auth;
+mod api_calendar;
+mod api_catalog;
+mod browser;
+mod pages;
+mod support;

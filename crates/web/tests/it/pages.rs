@@ -1,0 +1,120 @@
+//! The portal and sign-in pages over HTTP.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestServer};
+
+async fn text(s: &TestServer, path: &str) -> (u16, String) {
+    let resp = s.client.get(s.url(path)).send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+async fn portal_pages(s: &TestServer) {
+    let (status, home) = text(s, "/").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("您要办什么事")
+            && home.contains("新生儿出生一件事")
+            && home.contains("东海县市场监督管理局")
+    );
+    assert!(home.contains("lang=\"zh-CN\""));
+
+    let (status, found) = text(s, "/search?q=%E5%BC%80%E9%A5%AD%E5%BA%97").await;
+    assert_eq!(status, 200);
+    assert!(found.contains("食品经营许可"));
+    let (status, none) = text(s, "/search?q=%E7%81%AB%E7%AE%AD").await; // 火箭
+    assert_eq!(status, 200);
+    assert!(none.contains("没有找到"));
+
+    let (status, guide) = text(s, "/items/SCJG-XK-001").await;
+    assert_eq!(status, 200);
+    for want in [
+        "办事指南",
+        "食品经营许可申请书",
+        "原件",
+        "可共享免提交",
+        "法定办结时限",
+        "20个工作日",
+        "承诺办结时限",
+        "不收费",
+        "全程网办",
+        "最多跑动次数",
+        "data-print",
+    ] {
+        assert!(guide.contains(want), "guide lacks {want}");
+    }
+    let (status, dept) = text(s, "/departments/SCJG").await;
+    assert_eq!(status, 200);
+    assert!(dept.contains("食品生产许可"));
+    let (status, bundle) = text(s, "/bundles/YJS-002").await;
+    assert_eq!(status, 200);
+    assert!(bundle.contains("开办餐饮店一件事") && bundle.contains("营业执照"));
+    for missing in ["/items/NOPE", "/departments/NOPE", "/bundles/NOPE"] {
+        let (status, page) = text(s, missing).await;
+        assert_eq!(status, 404, "{missing}");
+        assert!(page.contains("没有找到"));
+    }
+    let resp = s.client.get(s.url("/assets/site.css")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("@media print"));
+}
+on_both_backends!(portal_pages);
+
+async fn form_login_sets_a_strict_cookie(s: &TestServer) {
+    let resp = s
+        .client
+        .post(s.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", "wrong-password"),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert!(resp.text().await.unwrap().contains("用户名或密码错误"));
+    let resp = s
+        .client
+        .post(s.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", app::demo::DEMO_PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/admin", "no open redirect");
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let session = cookie.split(';').next().unwrap().to_owned();
+    // The cookie works for reads; an API write without the CSRF header is refused.
+    let resp = s
+        .client
+        .get(s.url("/api/auth/me"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let resp = s
+        .client
+        .post(s.url("/api/auth/logout"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    // A cross-site form post is refused.
+    let resp = s
+        .client
+        .post(s.url("/login"))
+        .header("origin", "http://evil.example")
+        .form(&[("username", "admin"), ("password", app::demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+}
+on_both_backends!(form_login_sets_a_strict_cookie);

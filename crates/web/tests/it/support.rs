@@ -1,0 +1,139 @@
+//! A real govhall server for a test: a throwaway database (SQLite file or
+//! PostgreSQL database), the demo hall, a listener on 127.0.0.1:0.
+
+use std::sync::Arc;
+use store::Store;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub app: app::App,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    pg_url: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn postgres_server() -> String {
+    std::env::var("GOVHALL_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        TestServer::start_with(backend, app::Settings::default()).await
+    }
+
+    pub async fn start_with(backend: Backend, settings: app::Settings) -> TestServer {
+        let (store, dir, pg_url): (Arc<dyn Store>, _, _) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("it.db").display());
+                (
+                    Arc::new(store_sqlite::SqliteStore::connect(&url).await.unwrap()),
+                    Some(dir),
+                    None,
+                )
+            }
+            Backend::Postgres => {
+                let url = format!(
+                    "{}/govhall_it_{}",
+                    postgres_server(),
+                    uuid::Uuid::now_v7().simple()
+                );
+                (
+                    Arc::new(store_postgres::PostgresStore::connect(&url).await.unwrap()),
+                    None,
+                    Some(url),
+                )
+            }
+        };
+        let app = app::App::new(store, settings);
+        app.seed_demo().await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let state = web::AppState::new(app.clone(), None);
+        let task = tokio::spawn(web::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestServer {
+            base,
+            client,
+            app,
+            shutdown: Some(tx),
+            task: Some(task),
+            pg_url,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let resp = self.client.get(self.url(path)).send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let resp = self
+            .client
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": app::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "login as {username}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Stops the server and drops a PostgreSQL database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        if let Some(url) = self.pg_url.take() {
+            drop(self.app);
+            store_postgres::PostgresStore::drop_database(&url).await.unwrap();
+        }
+    }
+}
+
+/// Declares `$name` once per backend: `$name::sqlite` and `$name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = TestServer::start(Backend::Sqlite).await;
+                super::$name(&server).await;
+                server.stop().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let server = TestServer::start(Backend::Postgres).await;
+                super::$name(&server).await;
+                server.stop().await;
+            }
+        }
+    };
+}
