@@ -88,16 +88,7 @@ fn province_items(county: &[Item], n: usize) -> Vec<Item> {
 }
 
 fn docs(items: &[Item]) -> Vec<SearchDoc> {
-    items
-        .iter()
-        .map(|i| SearchDoc {
-            code: i.code.clone(),
-            name: i.name.clone(),
-            keywords: i.keywords.clone(),
-            department: i.department.clone(),
-            materials: i.materials.iter().map(|m| m.name.clone()).collect(),
-        })
-        .collect()
+    items.iter().map(SearchDoc::from).collect()
 }
 
 /// The catalogs under test: (label, documents).

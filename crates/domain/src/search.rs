@@ -15,6 +15,18 @@ pub struct SearchDoc {
     pub materials: Vec<String>,
 }
 
+impl From<&crate::catalog::Item> for SearchDoc {
+    fn from(i: &crate::catalog::Item) -> SearchDoc {
+        SearchDoc {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            keywords: i.keywords.clone(),
+            department: i.department.clone(),
+            materials: i.materials.iter().map(|m| m.name.clone()).collect(),
+        }
+    }
+}
+
 /// A hit: the item code and its score (higher is better).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {

@@ -83,16 +83,7 @@ impl App {
         let all_departments = self.store.list_departments().await?;
         let tokenizer = self.tokenizer.clone();
         let built = tokio::task::spawn_blocking(move || {
-            let docs: Vec<SearchDoc> = items
-                .iter()
-                .map(|i| SearchDoc {
-                    code: i.code.clone(),
-                    name: i.name.clone(),
-                    keywords: i.keywords.clone(),
-                    department: i.department.clone(),
-                    materials: i.materials.iter().map(|m| m.name.clone()).collect(),
-                })
-                .collect();
+            let docs: Vec<SearchDoc> = items.iter().map(SearchDoc::from).collect();
             let index = SearchIndex::build(&tokenizer, &docs);
             let by_code = items
                 .iter()

@@ -72,7 +72,26 @@ struct Row<'a> {
     code: Option<String>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    /// A reader over one row, or a problem when the row is not an object.
+    fn open(
+        c: &mut Collector,
+        part: &'static str,
+        row: usize,
+        value: &'a Value,
+        not_object: &str,
+    ) -> Option<Row<'a>> {
+        let Value::Object(obj) = value else {
+            c.push(part, row, None, "-", not_object.into());
+            return None;
+        };
+        let code = obj
+            .get("code")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_owned());
+        Some(Row { obj, part, row, code })
+    }
+
     fn string(&self, c: &mut Collector, field: &str) -> String {
         match self.obj.get(field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -262,20 +281,7 @@ pub fn validate_catalog(
 }
 
 fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
-    let Value::Object(obj) = value else {
-        c.push("事项", row, None, "-", "每个事项应为一个对象".into());
-        return None;
-    };
-    let code = obj
-        .get("code")
-        .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned());
-    let r = Row {
-        obj,
-        part: "事项",
-        row,
-        code,
-    };
+    let r = Row::open(c, "事项", row, value, "每个事项应为一个对象")?;
     r.unknown_fields(c, &ITEM_FIELDS);
     let code = r.string(c, "code");
     if !code.is_empty()
@@ -307,7 +313,7 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
     if handling == "承诺件" && promised == 0 {
         r.fail(c, "promised_days", "承诺件的承诺时限应至少为1个工作日".into());
     }
-    let materials = match obj.get("materials") {
+    let materials = match r.obj.get("materials") {
         Some(Value::Array(list)) => {
             let mut out = Vec::new();
             let mut names = HashSet::new();
@@ -383,20 +389,7 @@ fn read_bundle(
     value: &Value,
     item_codes: &HashMap<String, usize>,
 ) -> Option<Bundle> {
-    let Value::Object(obj) = value else {
-        c.push("办件包", row, None, "-", "每个办件包应为一个对象".into());
-        return None;
-    };
-    let code = obj
-        .get("code")
-        .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned());
-    let r = Row {
-        obj,
-        part: "办件包",
-        row,
-        code,
-    };
+    let r = Row::open(c, "办件包", row, value, "每个办件包应为一个对象")?;
     r.unknown_fields(c, &BUNDLE_FIELDS);
     let b = Bundle {
         code: r.string(c, "code"),

@@ -3,7 +3,7 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use app::catalog::ItemQuery;
+use app::catalog::{ItemQuery, PublishedCatalog};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use domain::catalog::{Bundle, Item};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,6 +23,18 @@ pub fn routes() -> Router<AppState> {
         .route("/bundles", get(bundles))
         .route("/bundles/{code}", get(bundle))
         .route("/items/{code}", get(item))
+}
+
+async fn published(state: &AppState) -> Result<Arc<PublishedCatalog>, PageError> {
+    state
+        .app
+        .published()
+        .await
+        .map_err(|e| PageError::from_app(state, e))
+}
+
+fn not_found(state: &AppState, message: String) -> PageError {
+    PageError::new(state, StatusCode::NOT_FOUND, "没有找到", message)
 }
 
 pub struct DepartmentTile {
@@ -161,18 +174,9 @@ async fn department(
     user: Option<CurrentUser>,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let cat = state
-        .app
-        .published()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
+    let cat = published(&state).await?;
     let Some(d) = cat.department(&code) else {
-        return Err(PageError::new(
-            &state,
-            StatusCode::NOT_FOUND,
-            "没有找到",
-            format!("部门“{code}”不存在"),
-        ));
+        return Err(not_found(&state, format!("部门“{code}”不存在")));
     };
     let items = cat.department_items(&d.name).into_iter().cloned().collect();
     Ok(render(
@@ -256,18 +260,9 @@ async fn bundle(
     user: Option<CurrentUser>,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let cat = state
-        .app
-        .published()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
+    let cat = published(&state).await?;
     let Some(bundle) = cat.bundle(&code).cloned() else {
-        return Err(PageError::new(
-            &state,
-            StatusCode::NOT_FOUND,
-            "没有找到",
-            format!("一件事“{code}”不存在"),
-        ));
+        return Err(not_found(&state, format!("一件事“{code}”不存在")));
     };
     let items: Vec<Item> = bundle.items.iter().filter_map(|c| cat.item(c)).cloned().collect();
     let materials = merge_materials(&items);
@@ -298,18 +293,9 @@ async fn item(
     user: Option<CurrentUser>,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let cat = state
-        .app
-        .published()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
+    let cat = published(&state).await?;
     let Some(item) = cat.item(&code).cloned() else {
-        return Err(PageError::new(
-            &state,
-            StatusCode::NOT_FOUND,
-            "没有找到",
-            format!("事项“{code}”不存在或未发布"),
-        ));
+        return Err(not_found(&state, format!("事项“{code}”不存在或未发布")));
     };
     let department_code = cat
         .department(&item.department)
