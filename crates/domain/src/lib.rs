@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod catalog;
 pub mod identity;
+pub mod queue;
 pub mod role;
 pub mod search;
 

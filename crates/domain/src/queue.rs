@@ -1,0 +1,212 @@
+//! Queue rules (取号叫号规则): ticket numbers, green-channel priority with a
+//! fairness bound, appointments at their slot time, then first come first served.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a ticket is in the green channel (绿色通道), or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// 老年人 (the hall sets the age, default 70+).
+    Elderly,
+    /// 残疾人.
+    Disabled,
+    /// 孕妇.
+    Pregnant,
+    /// 现役军人、退役军人.
+    Military,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Elderly,
+        Priority::Disabled,
+        Priority::Pregnant,
+        Priority::Military,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::Elderly => "elderly",
+            Priority::Disabled => "disabled",
+            Priority::Pregnant => "pregnant",
+            Priority::Military => "military",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Elderly => "老年人",
+            Priority::Disabled => "残疾人",
+            Priority::Pregnant => "孕妇",
+            Priority::Military => "军人",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// A ticket's human number: the category prefix and the day's sequence, at
+/// least three digits (A001 … A999, A1000).
+pub fn ticket_number(prefix: &str, sequence: u32) -> String {
+    format!("{prefix}{sequence:03}")
+}
+
+/// A category prefix: one to three capital letters.
+pub fn valid_prefix(prefix: &str) -> bool {
+    (1..=3).contains(&prefix.len()) && prefix.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// A waiting ticket as the call policy sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// Position in the day's line (the order tickets were taken).
+    pub order: i64,
+    pub green_channel: bool,
+    /// An appointment whose slot has begun.
+    pub appointment_due: bool,
+    /// How many later tickets were called before this one while it waited.
+    pub passed_by: u32,
+}
+
+/// Picks which waiting ticket a window calls next, or `None` when nobody waits.
+///
+/// 1. A ticket already passed `fairness_bound` times goes first (oldest of them),
+///    so priority never starves anyone.
+/// 2. Green-channel tickets, oldest first.
+/// 3. Appointments whose slot has begun, oldest first.
+/// 4. Everyone else, first come first served.
+pub fn next_to_call(waiting: &[Waiting], fairness_bound: u32) -> Option<usize> {
+    let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
+        waiting
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| pred(w))
+            .min_by_key(|(_, w)| w.order)
+            .map(|(i, _)| i)
+    };
+    oldest(&|w| w.passed_by >= fairness_bound)
+        .or_else(|| oldest(&|w| w.green_channel))
+        .or_else(|| oldest(&|w| w.appointment_due))
+        .or_else(|| oldest(&|_| true))
+}
+
+/// The orders of the tickets that the call of `called` passes: every ticket
+/// still waiting that was taken before it.
+pub fn passed_by_call(waiting: &[Waiting], called: usize) -> Vec<i64> {
+    let Some(c) = waiting.get(called) else {
+        return Vec::new();
+    };
+    waiting
+        .iter()
+        .filter(|w| w.order < c.order)
+        .map(|w| w.order)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn w(order: i64, green: bool) -> Waiting {
+        Waiting {
+            order,
+            green_channel: green,
+            appointment_due: false,
+            passed_by: 0,
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(ticket_number("A", 12), "A012");
+        assert_eq!(ticket_number("BC", 1000), "BC1000");
+        assert!(valid_prefix("A") && valid_prefix("ABC"));
+        assert!(!valid_prefix("a") && !valid_prefix("") && !valid_prefix("ABCD") && !valid_prefix("A1"));
+    }
+
+    #[test]
+    fn order_of_calls() {
+        assert_eq!(next_to_call(&[], 3), None);
+        let line = vec![w(1, false), w(2, true), w(3, false)];
+        assert_eq!(next_to_call(&line, 3), Some(1));
+        let mut appt = w(4, false);
+        appt.appointment_due = true;
+        let line = vec![w(1, false), appt.clone()];
+        assert_eq!(next_to_call(&line, 3), Some(1));
+        let mut starving = w(1, false);
+        starving.passed_by = 3;
+        let line = vec![starving, w(2, true)];
+        assert_eq!(next_to_call(&line, 3), Some(0));
+        assert_eq!(
+            passed_by_call(&[w(1, false), w(2, false), w(3, true)], 2),
+            vec![1, 2]
+        );
+    }
+
+    /// Simulates a day: tickets arrive, windows call with the policy, and
+    /// the passes are counted the way the store counts them.
+    fn simulate(arrivals: &[(bool, bool)], calls_between: &[u8], bound: u32) -> (Vec<i64>, u32) {
+        let mut waiting: Vec<Waiting> = Vec::new();
+        let mut served = Vec::new();
+        let mut worst = 0;
+        let mut call = |waiting: &mut Vec<Waiting>, served: &mut Vec<i64>| {
+            if let Some(i) = next_to_call(waiting, bound) {
+                let passed = passed_by_call(waiting, i);
+                for p in waiting.iter_mut() {
+                    if passed.contains(&p.order) {
+                        p.passed_by += 1;
+                    }
+                }
+                served.push(waiting.remove(i).order);
+            }
+        };
+        for (n, (green, appt)) in arrivals.iter().enumerate() {
+            waiting.push(Waiting {
+                order: n as i64,
+                green_channel: *green,
+                appointment_due: *appt,
+                passed_by: 0,
+            });
+            for _ in 0..calls_between.get(n).copied().unwrap_or(0) {
+                call(&mut waiting, &mut served);
+            }
+            worst = worst.max(waiting.iter().map(|w| w.passed_by).max().unwrap_or(0));
+        }
+        while !waiting.is_empty() {
+            call(&mut waiting, &mut served);
+            worst = worst.max(waiting.iter().map(|w| w.passed_by).max().unwrap_or(0));
+        }
+        (served, worst)
+    }
+
+    proptest! {
+        /// Every ticket is called exactly once and nobody is passed more than the bound allows.
+        #[test]
+        fn fairness_bound_holds_and_no_ticket_starves(
+            arrivals in proptest::collection::vec((proptest::bool::weighted(0.4), proptest::bool::weighted(0.2)), 1..120),
+            calls in proptest::collection::vec(0u8..3, 0..120),
+            bound in 1u32..6,
+        ) {
+            let (served, worst) = simulate(&arrivals, &calls, bound);
+            let mut sorted = served.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(sorted, (0..arrivals.len() as i64).collect::<Vec<_>>());
+            // An older ticket is passed by every call that passes a younger one, so the
+            // oldest waiting ticket always carries the most passes and is the first to hit the bound.
+            prop_assert!(worst <= bound, "worst {worst} bound {bound}");
+        }
+
+        /// Without green channel or appointments the line is strictly first come first served.
+        #[test]
+        fn plain_line_is_fifo(n in 1usize..80, calls in proptest::collection::vec(0u8..3, 0..80)) {
+            let arrivals = vec![(false, false); n];
+            let (served, worst) = simulate(&arrivals, &calls, 3);
+            prop_assert_eq!(served, (0..n as i64).collect::<Vec<_>>());
+            prop_assert_eq!(worst, 0);
+        }
+    }
+}
