@@ -11,6 +11,9 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
+/// The advisory lock key of queue writes ("GOVHALLQ").
+const QUEUE_LOCK: i64 = 0x474F_5648_414C_4C51;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl PostgresStore {
@@ -29,6 +32,18 @@ impl PostgresStore {
         Ok(PostgresStore { pool })
     }
 
+    /// A write transaction serialised with every other queue write of the
+    /// database (all instances) by a transaction-scoped advisory lock.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::other)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(QUEUE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(tx)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -42,3 +57,4 @@ impl PostgresStore {
 }
 
 store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");
+store::impl_sql_queue_store!(PostgresStore, sqlx::Postgres);

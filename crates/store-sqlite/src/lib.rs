@@ -37,9 +37,19 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// A write transaction that holds SQLite's write lock from its first
+    /// statement, so two writers never both read and then both write.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::other)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
 }
 
 store::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+store::impl_sql_queue_store!(SqliteStore, sqlx::Sqlite);

@@ -6,9 +6,12 @@
 //! backend crate (migrations, connection set-up).
 
 pub mod conformance;
+pub mod conformance_queue;
 mod error;
 mod model;
+pub mod queue;
 pub mod sql;
+pub mod sql_queue;
 
 pub use error::StoreError;
 pub use model::*;
@@ -23,7 +26,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything govhall keeps. One implementation per database.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: queue::QueueStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;

@@ -1,0 +1,58 @@
+-- Queue: categories, windows, tickets with daily numbering, call events.
+CREATE TABLE queue_categories (
+    prefix TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    items TEXT NOT NULL
+);
+
+CREATE TABLE service_windows (
+    number TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    status TEXT NOT NULL,
+    pause_reason TEXT NOT NULL,
+    temporary BOOLEAN NOT NULL,
+    staff TEXT NOT NULL
+);
+
+CREATE TABLE ticket_counters (
+    business_date TEXT NOT NULL,
+    category TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (business_date, category)
+);
+
+CREATE TABLE tickets (
+    line_order INTEGER PRIMARY KEY AUTOINCREMENT,
+    id BLOB NOT NULL UNIQUE,
+    business_date TEXT NOT NULL,
+    category TEXT NOT NULL REFERENCES queue_categories(prefix),
+    sequence INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority TEXT,
+    id_key TEXT,
+    phone_key TEXT,
+    taken_at TEXT NOT NULL,
+    called_at TEXT,
+    finished_at TEXT,
+    window_number TEXT,
+    called_by TEXT,
+    passed_by INTEGER NOT NULL DEFAULT 0,
+    recalls INTEGER NOT NULL DEFAULT 0,
+    transferred_from BLOB,
+    UNIQUE (business_date, category, sequence)
+);
+CREATE INDEX tickets_waiting ON tickets (business_date, status, category, line_order);
+CREATE INDEX tickets_window ON tickets (window_number, status);
+CREATE INDEX tickets_by_id_key ON tickets (business_date, id_key) WHERE id_key IS NOT NULL;
+CREATE INDEX tickets_by_phone_key ON tickets (business_date, phone_key) WHERE phone_key IS NOT NULL;
+
+CREATE TABLE call_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    ticket_id BLOB NOT NULL,
+    number TEXT NOT NULL,
+    window_number TEXT NOT NULL,
+    kind TEXT NOT NULL
+);

@@ -1,0 +1,287 @@
+//! The queue half of the conformance suite: numbering, limits, transitions
+//! and the exactly-once call under concurrent windows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::queue::*;
+use crate::{Store, StoreError};
+use domain::queue::Priority;
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use uuid::Uuid;
+
+const DAY: Date = date(2026, 11, 23);
+
+pub async fn run_all(store: Arc<dyn Store>) {
+    setup(&*store).await;
+    numbering_limits_and_transitions(&*store).await;
+    exactly_once_under_concurrency(store.clone(), 8, 2000).await;
+}
+
+fn new_ticket(category: &str, day: Date, keys: Vec<String>, priority: Option<Priority>) -> NewTicket {
+    NewTicket {
+        id: Uuid::now_v7(),
+        business_date: day,
+        category: category.into(),
+        priority,
+        person_keys: keys,
+        max_live_per_person: 1,
+        taken_at: Timestamp::now(),
+        passed_by: 0,
+        transferred_from: None,
+    }
+}
+
+fn call(window: &str, categories: &[&str], day: Date) -> CallRequest {
+    CallRequest {
+        window: window.into(),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+        business_date: day,
+        fairness_bound: 3,
+        at: Timestamp::now(),
+        by: "staff".into(),
+    }
+}
+
+async fn setup(store: &dyn Store) {
+    for (prefix, name) in [("A", "企业开办"), ("B", "不动产登记"), ("C", "社保医保")] {
+        store
+            .create_category(&Category {
+                prefix: prefix.into(),
+                name: name.into(),
+                items: vec![],
+            })
+            .await
+            .unwrap();
+    }
+    let dup = store
+        .create_category(&Category {
+            prefix: "A".into(),
+            name: "重复".into(),
+            items: vec![],
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })));
+    for n in 1..=8 {
+        store
+            .create_window(&Window {
+                number: n.to_string(),
+                name: format!("{n}号窗口"),
+                categories: vec!["A".into(), "B".into()],
+                status: WindowStatus::Open,
+                pause_reason: String::new(),
+                temporary: false,
+                staff: vec!["staff".into()],
+            })
+            .await
+            .unwrap();
+    }
+    let windows = store.windows().await.unwrap();
+    assert_eq!(
+        windows.iter().map(|w| w.number.as_str()).collect::<Vec<_>>(),
+        ["1", "2", "3", "4", "5", "6", "7", "8"]
+    );
+    store
+        .set_window_status("3", WindowStatus::Paused, "午休")
+        .await
+        .unwrap();
+    let w = store.window("3").await.unwrap();
+    assert_eq!(
+        (w.status, w.pause_reason.as_str()),
+        (WindowStatus::Paused, "午休")
+    );
+    store
+        .set_window_status("3", WindowStatus::Open, "")
+        .await
+        .unwrap();
+    assert!(matches!(store.window("99").await, Err(StoreError::NotFound(_))));
+    assert_eq!(store.categories().await.unwrap().len(), 3);
+}
+
+async fn numbering_limits_and_transitions(store: &dyn Store) {
+    let day = date(2026, 11, 20);
+    let a1 = store
+        .take_ticket(&new_ticket("C", day, vec!["id-1".into()], None))
+        .await
+        .unwrap();
+    assert_eq!((a1.ticket.number.as_str(), a1.waiting_before), ("C001", 0));
+    // The same person cannot hold two live tickets of a category.
+    let again = store
+        .take_ticket(&new_ticket("C", day, vec!["id-1".into()], None))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { ref what }) if what == "person_limit"),
+        "{again:?}"
+    );
+    let a2 = store
+        .take_ticket(&new_ticket("C", day, vec![], Some(Priority::Elderly)))
+        .await
+        .unwrap();
+    assert_eq!((a2.ticket.number.as_str(), a2.waiting_before), ("C002", 1));
+    // Numbers restart the next day.
+    let next_day = store
+        .take_ticket(&new_ticket("C", date(2026, 11, 23), vec![], None))
+        .await
+        .unwrap();
+    assert_eq!(next_day.ticket.number, "C001");
+
+    // Green channel goes first; the call ends with an event for the display.
+    let (t, ev) = store.call_next(&call("9", &["C"], day)).await.unwrap().unwrap();
+    assert_eq!(
+        (t.number.as_str(), t.status, t.window.as_deref()),
+        ("C002", TicketStatus::Called, Some("9"))
+    );
+    assert_eq!(
+        (ev.number.as_str(), ev.window.as_str(), ev.kind.as_str()),
+        ("C002", "9", "call")
+    );
+    assert_eq!(store.ticket(a1.ticket.id).await.unwrap().passed_by, 1);
+    let (_, recall) = store.recall_ticket(t.id, Timestamp::now()).await.unwrap();
+    assert_eq!(recall.kind, "recall");
+    assert!(recall.id > ev.id);
+    let events = store.call_events_after(ev.id - 1, 10).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![ev.id, recall.id]
+    );
+
+    // The next call finishes the current ticket.
+    let (t2, _) = store.call_next(&call("9", &["C"], day)).await.unwrap().unwrap();
+    assert_eq!(t2.number, "C001");
+    assert_eq!(store.ticket(t.id).await.unwrap().status, TicketStatus::Finished);
+
+    // Transitions check the current state.
+    let skipped = store
+        .transition_ticket(
+            t2.id,
+            &[TicketStatus::Called, TicketStatus::Serving],
+            TicketStatus::Skipped,
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(skipped.status, TicketStatus::Skipped);
+    assert!(store.call_next(&call("9", &["C"], day)).await.unwrap().is_none());
+    assert_eq!(
+        store.ticket(t2.id).await.unwrap().status,
+        TicketStatus::Skipped,
+        "a skipped ticket is not finished"
+    );
+    let wrong = store
+        .transition_ticket(
+            t2.id,
+            &[TicketStatus::Called],
+            TicketStatus::Finished,
+            Timestamp::now(),
+        )
+        .await;
+    assert!(matches!(wrong, Err(StoreError::Conflict { .. })));
+    let requeued = store
+        .transition_ticket(
+            t2.id,
+            &[TicketStatus::Skipped],
+            TicketStatus::Waiting,
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (requeued.status, requeued.window.as_deref()),
+        (TicketStatus::Waiting, None)
+    );
+    let missing = store
+        .transition_ticket(
+            Uuid::now_v7(),
+            &[TicketStatus::Called],
+            TicketStatus::Finished,
+            Timestamp::now(),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.recall_ticket(t2.id, Timestamp::now()).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.tickets_of_day(day).await.unwrap().len(), 2);
+}
+
+/// `takers` kiosks issue `total` tickets at once, then as many windows call
+/// at once until nobody waits: every number is issued once, every ticket is
+/// called by exactly one window, none is lost.
+pub async fn exactly_once_under_concurrency(store: Arc<dyn Store>, windows: usize, total: usize) {
+    let per_taker = total / windows;
+    let mut takers = Vec::new();
+    for k in 0..windows {
+        let store = store.clone();
+        takers.push(tokio::spawn(async move {
+            let mut numbers = Vec::new();
+            for i in 0..per_taker {
+                let category = if (i + k) % 2 == 0 { "A" } else { "B" };
+                let priority = (i % 7 == 0).then_some(Priority::Elderly);
+                let t = store
+                    .take_ticket(&new_ticket(category, DAY, vec![], priority))
+                    .await
+                    .unwrap();
+                numbers.push(t.ticket.number);
+            }
+            numbers
+        }));
+    }
+    let mut issued = HashSet::new();
+    for t in takers {
+        for n in t.await.unwrap() {
+            assert!(issued.insert(n.clone()), "number {n} issued twice");
+        }
+    }
+    assert_eq!(issued.len(), per_taker * windows);
+
+    let mut callers = Vec::new();
+    for w in 1..=windows {
+        let store = store.clone();
+        callers.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            while let Some((t, _)) = store
+                .call_next(&call(&w.to_string(), &["A", "B"], DAY))
+                .await
+                .unwrap()
+            {
+                assert_eq!(t.window.as_deref(), Some(w.to_string().as_str()));
+                got.push(t.id);
+            }
+            got
+        }));
+    }
+    let mut called_by: HashMap<Uuid, usize> = HashMap::new();
+    for (w, c) in callers.into_iter().enumerate() {
+        for id in c.await.unwrap() {
+            assert!(
+                called_by.insert(id, w).is_none(),
+                "ticket {id} called by two windows"
+            );
+        }
+    }
+    assert_eq!(
+        called_by.len(),
+        per_taker * windows,
+        "every ticket called once, none lost"
+    );
+    let day: Vec<Ticket> = store
+        .tickets_of_day(DAY)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.category != "C")
+        .collect();
+    assert_eq!(day.len(), per_taker * windows);
+    assert!(
+        day.iter()
+            .all(|t| matches!(t.status, TicketStatus::Called | TicketStatus::Finished))
+    );
+    // The passes never exceed the bound: every ticket was called before a fourth pass.
+    assert!(
+        day.iter().all(|t| t.passed_by <= 3 + 1),
+        "{:?}",
+        day.iter().map(|t| t.passed_by).max()
+    );
+}

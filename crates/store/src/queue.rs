@@ -1,0 +1,208 @@
+//! Queue records (取号叫号): service categories, windows, tickets and the
+//! call events the hall display replays.
+
+use async_trait::async_trait;
+use domain::queue::Priority;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::StoreResult;
+
+/// A service category (业务类别) with its ticket prefix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    pub prefix: String,
+    pub name: String,
+    /// Catalog item codes the category covers.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowStatus {
+    Open,
+    Paused,
+    Closed,
+}
+
+impl WindowStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            WindowStatus::Open => "open",
+            WindowStatus::Paused => "paused",
+            WindowStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<WindowStatus> {
+        match s {
+            "open" => Some(WindowStatus::Open),
+            "paused" => Some(WindowStatus::Paused),
+            "closed" => Some(WindowStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A service window (窗口).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    pub number: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    pub status: WindowStatus,
+    pub pause_reason: String,
+    /// Opened by the floor captain for a peak (临时窗口).
+    pub temporary: bool,
+    /// Staff allowed to sit here (usernames).
+    pub staff: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketStatus {
+    Waiting,
+    Called,
+    Serving,
+    Finished,
+    Skipped,
+    Transferred,
+}
+
+impl TicketStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Called => "called",
+            TicketStatus::Serving => "serving",
+            TicketStatus::Finished => "finished",
+            TicketStatus::Skipped => "skipped",
+            TicketStatus::Transferred => "transferred",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        [
+            TicketStatus::Waiting,
+            TicketStatus::Called,
+            TicketStatus::Serving,
+            TicketStatus::Finished,
+            TicketStatus::Skipped,
+            TicketStatus::Transferred,
+        ]
+        .into_iter()
+        .find(|t| t.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketStatus::Waiting => "等候中",
+            TicketStatus::Called => "已叫号",
+            TicketStatus::Serving => "办理中",
+            TicketStatus::Finished => "已办结",
+            TicketStatus::Skipped => "已过号",
+            TicketStatus::Transferred => "已转移",
+        }
+    }
+}
+
+/// A queue ticket (排队号).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ticket {
+    pub id: Uuid,
+    pub business_date: Date,
+    pub category: String,
+    pub sequence: i64,
+    pub number: String,
+    pub status: TicketStatus,
+    pub priority: Option<Priority>,
+    /// Position in the day's line across categories.
+    pub line_order: i64,
+    pub taken_at: Timestamp,
+    pub called_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub window: Option<String>,
+    pub called_by: Option<String>,
+    pub passed_by: i64,
+    pub recalls: i64,
+    pub transferred_from: Option<Uuid>,
+}
+
+/// A ticket to issue.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub id: Uuid,
+    pub business_date: Date,
+    pub category: String,
+    pub priority: Option<Priority>,
+    /// Keyed hashes of the ID number and phone (never the numbers themselves).
+    pub person_keys: Vec<String>,
+    /// How many live tickets one person may hold in this category today.
+    pub max_live_per_person: i64,
+    pub taken_at: Timestamp,
+    /// Passes already counted (a transferred ticket keeps its place at the front).
+    pub passed_by: i64,
+    pub transferred_from: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TakenTicket {
+    pub ticket: Ticket,
+    pub waiting_before: i64,
+}
+
+/// A call shown and announced on the hall display.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallEvent {
+    pub id: i64,
+    pub at: Timestamp,
+    pub ticket_id: Uuid,
+    pub number: String,
+    pub window: String,
+    /// `call` or `recall`.
+    pub kind: String,
+}
+
+/// What a call needs to know.
+#[derive(Debug, Clone)]
+pub struct CallRequest {
+    pub window: String,
+    pub categories: Vec<String>,
+    pub business_date: Date,
+    pub fairness_bound: u32,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+#[async_trait]
+pub trait QueueStore: Send + Sync {
+    async fn create_category(&self, c: &Category) -> StoreResult<()>;
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+    async fn create_window(&self, w: &Window) -> StoreResult<()>;
+    async fn windows(&self) -> StoreResult<Vec<Window>>;
+    async fn window(&self, number: &str) -> StoreResult<Window>;
+    async fn set_window_status(&self, number: &str, status: WindowStatus, reason: &str) -> StoreResult<()>;
+
+    /// Issues the next number of the category for the day, refusing with
+    /// `Conflict { what: "person_limit" }` when a person key holds too many live tickets.
+    async fn take_ticket(&self, t: &NewTicket) -> StoreResult<TakenTicket>;
+    async fn ticket(&self, id: Uuid) -> StoreResult<Ticket>;
+    /// Waiting tickets of the same category ahead of this one.
+    async fn waiting_before(&self, ticket: &Ticket) -> StoreResult<i64>;
+    /// Finishes the window's current ticket and calls the next one, atomically:
+    /// no two windows ever get the same ticket.
+    async fn call_next(&self, call: &CallRequest) -> StoreResult<Option<(Ticket, CallEvent)>>;
+    /// Moves a ticket from one of `from` to `to`; `Conflict { what: "ticket_status" }` otherwise.
+    async fn transition_ticket(
+        &self,
+        id: Uuid,
+        from: &[TicketStatus],
+        to: TicketStatus,
+        at: Timestamp,
+    ) -> StoreResult<Ticket>;
+    /// Announces a called ticket again.
+    async fn recall_ticket(&self, id: Uuid, at: Timestamp) -> StoreResult<(Ticket, CallEvent)>;
+    /// Call events after `after_id`, oldest first.
+    async fn call_events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<CallEvent>>;
+    /// The tickets of a day, in line order.
+    async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>>;
+}
