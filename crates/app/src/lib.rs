@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod demo;
 mod error;
+pub mod queue;
 pub mod settings;
 
 pub use error::AppError;
@@ -51,6 +52,7 @@ pub struct App {
     tokenizer: Arc<Tokenizer>,
     catalog_cache: Arc<catalog::PublishedCache>,
     calendar_cache: Arc<calendar::CalendarCache>,
+    calls: tokio::sync::broadcast::Sender<store::queue::CallEvent>,
 }
 
 impl App {
@@ -61,7 +63,18 @@ impl App {
             tokenizer: Arc::new(Tokenizer::default()),
             catalog_cache: Arc::default(),
             calendar_cache: Arc::default(),
+            calls: tokio::sync::broadcast::channel(1024).0,
         }
+    }
+
+    /// Live calls for the hall displays of this instance.
+    pub fn subscribe_calls(&self) -> tokio::sync::broadcast::Receiver<store::queue::CallEvent> {
+        self.calls.subscribe()
+    }
+
+    fn publish_call(&self, event: store::queue::CallEvent) {
+        // No display listening is normal (a hall without a TV).
+        let _ = self.calls.send(event);
     }
 
     /// Today in the hall's time zone.

@@ -20,7 +20,17 @@ pub struct Settings {
     pub login_window_minutes: i64,
     /// Items per page in lists, unless a caller asks otherwise.
     pub page_size: usize,
+    /// Secret for the keyed hashes of ID numbers and phones (and, later, their
+    /// encryption). Every production hall sets its own.
+    pub data_key: String,
+    /// How many green-channel calls may pass one waiting ticket (公平上限).
+    pub fairness_bound: u32,
+    /// Live tickets one person (ID number or phone) may hold per category and day.
+    pub max_live_tickets_per_person: i64,
 }
+
+/// The development key: a hall that keeps it is warned at start.
+pub const DEVELOPMENT_DATA_KEY: &str = "govhall-development-key-change-me";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -32,6 +42,9 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window_minutes: 15,
             page_size: 20,
+            data_key: DEVELOPMENT_DATA_KEY.into(),
+            fairness_bound: 3,
+            max_live_tickets_per_person: 1,
         }
     }
 }
@@ -52,6 +65,12 @@ impl Settings {
         }
         if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
             return Err("login_max_failures 与 login_window_minutes 须大于0".into());
+        }
+        if self.data_key.len() < 16 {
+            return Err("data_key 至少16个字符".into());
+        }
+        if self.fairness_bound == 0 || self.max_live_tickets_per_person <= 0 {
+            return Err("fairness_bound 与 max_live_tickets_per_person 须大于0".into());
         }
         if self.page_size == 0 || self.page_size > 500 {
             return Err("page_size 须在1至500之间".into());

@@ -153,7 +153,7 @@ mod tests {
         let mut waiting: Vec<Waiting> = Vec::new();
         let mut served = Vec::new();
         let mut worst = 0;
-        let mut call = |waiting: &mut Vec<Waiting>, served: &mut Vec<i64>| {
+        let call = |waiting: &mut Vec<Waiting>, served: &mut Vec<i64>| {
             if let Some(i) = next_to_call(waiting, bound) {
                 let passed = passed_by_call(waiting, i);
                 for p in waiting.iter_mut() {

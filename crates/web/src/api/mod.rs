@@ -5,7 +5,9 @@ mod audit;
 mod auth;
 mod calendar;
 mod catalog;
+mod display;
 mod docs;
+mod queue;
 mod users;
 
 use crate::AppState;
@@ -42,6 +44,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/calendar/import", post(calendar::import))
         .route("/api/users", get(users::list).post(users::add))
         .route("/api/audit", get(audit::list))
+        .route(
+            "/api/categories",
+            get(queue::list_categories).post(queue::create_category),
+        )
+        .route(
+            "/api/windows",
+            get(queue::list_windows).post(queue::create_window),
+        )
+        .route("/api/windows/{number}/call", post(queue::call_next))
+        .route("/api/windows/{number}/status", post(queue::window_status))
+        .route("/api/tickets", post(queue::take_ticket))
+        .route("/api/tickets/{id}", get(queue::get_ticket))
+        .route("/api/tickets/{id}/recall", post(queue::recall))
+        .route("/api/tickets/{id}/skip", post(queue::skip))
+        .route("/api/tickets/{id}/finish", post(queue::finish))
+        .route("/api/tickets/{id}/transfer", post(queue::transfer))
+        .route("/api/display/stream", get(display::stream))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

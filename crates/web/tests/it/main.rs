@@ -6,6 +6,7 @@
 mod api_auth;
 mod api_calendar;
 mod api_catalog;
+mod api_queue;
 mod browser;
 mod pages;
 mod support;

@@ -1,0 +1,384 @@
+//! The queue as the hall runs it (取号叫号): categories and windows, tickets
+//! from the kiosk, calls from the windows, and the live events the hall
+//! display shows and speaks.
+
+use crate::auth::Session;
+use crate::{Actor, App, AppError, AppResult};
+use domain::Role;
+use domain::identity::{IdNumber, validate_mobile};
+use domain::queue::{Priority, valid_prefix};
+use hmac::{Hmac, Mac};
+use jiff::Timestamp;
+use sha2::Sha256;
+use store::StoreError;
+use store::queue::*;
+use uuid::Uuid;
+
+/// What a citizen enters at the kiosk.
+#[derive(Debug, Clone, Default)]
+pub struct TakeTicket {
+    pub category: String,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub priority: Option<String>,
+}
+
+/// A ticket with its place in line.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub waiting_before: i64,
+    pub category_name: String,
+}
+
+/// Keyed hash of a personal number: lets the hall count one person's tickets
+/// without storing the number.
+pub fn person_key(secret: &str, kind: &str, value: &str) -> AppResult<String> {
+    // HMAC takes keys of any length; the error type exists only for fixed-size MACs.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).map_err(AppError::internal)?;
+    mac.update(kind.as_bytes());
+    mac.update(b":");
+    mac.update(value.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+fn map_ticket_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound("没有这张号票".into()),
+        StoreError::Conflict { what } if what == "ticket_status" => {
+            AppError::Conflict("号票当前状态不能进行此操作（可能已被叫号、办结或过号）".into())
+        }
+        other => other.into(),
+    }
+}
+
+impl App {
+    pub async fn create_category(
+        &self,
+        actor: &Actor,
+        prefix: &str,
+        name: &str,
+        items: &[String],
+    ) -> AppResult<Category> {
+        let prefix = prefix.trim();
+        if !valid_prefix(prefix) {
+            return Err(AppError::invalid("prefix", "号票前缀应为1至3个大写字母，如 A"));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 30 {
+            return Err(AppError::invalid("name", "类别名称应为1至30个字"));
+        }
+        let catalog = self.published().await?;
+        if let Some(missing) = items.iter().find(|code| catalog.item(code).is_none()) {
+            return Err(AppError::invalid(
+                "items",
+                format!("事项“{missing}”不在已发布的目录中"),
+            ));
+        }
+        let c = Category {
+            prefix: prefix.to_owned(),
+            name: name.to_owned(),
+            items: items.to_vec(),
+        };
+        self.store.create_category(&c).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                AppError::Conflict(format!("前缀“{prefix}”或名称“{name}”已被使用"))
+            }
+            other => other.into(),
+        })?;
+        self.audit(actor, "queue.category.add", prefix, name).await?;
+        Ok(c)
+    }
+
+    pub async fn categories(&self) -> AppResult<Vec<Category>> {
+        Ok(self.store.categories().await?)
+    }
+
+    pub async fn create_window(
+        &self,
+        actor: &Actor,
+        number: &str,
+        name: &str,
+        categories: &[String],
+        staff: &[String],
+        temporary: bool,
+    ) -> AppResult<Window> {
+        let number = number.trim();
+        if number.is_empty() || number.len() > 8 || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(AppError::invalid("number", "窗口号应为1至8位字母或数字"));
+        }
+        let name = match name.trim() {
+            "" => format!("{number}号窗口"),
+            n => n.to_owned(),
+        };
+        if categories.is_empty() {
+            return Err(AppError::invalid("categories", "窗口至少办理一个业务类别"));
+        }
+        let known = self.store.categories().await?;
+        if let Some(missing) = categories.iter().find(|c| !known.iter().any(|k| &k.prefix == *c)) {
+            return Err(AppError::invalid(
+                "categories",
+                format!("业务类别“{missing}”不存在"),
+            ));
+        }
+        for username in staff {
+            match self.store.user_by_username(username).await? {
+                Some(u) if u.user.role == Role::Staff || u.user.role == Role::Admin => {}
+                _ => {
+                    return Err(AppError::invalid(
+                        "staff",
+                        format!("“{username}”不是窗口人员账号"),
+                    ));
+                }
+            }
+        }
+        let w = Window {
+            number: number.to_owned(),
+            name,
+            categories: categories.to_vec(),
+            status: WindowStatus::Open,
+            pause_reason: String::new(),
+            temporary,
+            staff: staff.to_vec(),
+        };
+        self.store.create_window(&w).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict(format!("窗口“{number}”已存在")),
+            other => other.into(),
+        })?;
+        self.audit(actor, "queue.window.add", number, &w.categories.join(","))
+            .await?;
+        Ok(w)
+    }
+
+    pub async fn windows(&self) -> AppResult<Vec<Window>> {
+        Ok(self.store.windows().await?)
+    }
+
+    /// Issues a ticket at the kiosk. Personal numbers are checked, kept only
+    /// as keyed hashes, and used for the per-person limit (防黄牛).
+    pub async fn take_ticket(&self, req: &TakeTicket) -> AppResult<TicketView> {
+        let category = req.category.trim();
+        let categories = self.store.categories().await?;
+        let Some(cat) = categories.iter().find(|c| c.prefix == category) else {
+            return Err(AppError::invalid(
+                "category",
+                format!("业务类别“{category}”不存在"),
+            ));
+        };
+        let mut keys = Vec::new();
+        if let Some(id) = req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let id = IdNumber::parse(id, self.today())
+                .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
+            keys.push(person_key(&self.settings.data_key, "id", id.as_str())?);
+        }
+        if let Some(phone) = req.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
+            keys.push(person_key(&self.settings.data_key, "phone", phone)?);
+        }
+        let priority = match req.priority.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(p) => Some(Priority::parse(p).ok_or_else(|| {
+                AppError::invalid(
+                    "priority",
+                    "绿色通道类型应为 elderly、disabled、pregnant 或 military",
+                )
+            })?),
+            None => None,
+        };
+        let taken = self
+            .store
+            .take_ticket(&NewTicket {
+                id: Uuid::now_v7(),
+                business_date: self.today(),
+                category: cat.prefix.clone(),
+                priority,
+                person_keys: keys,
+                max_live_per_person: self.settings.max_live_tickets_per_person,
+                taken_at: Timestamp::now(),
+                passed_by: 0,
+                transferred_from: None,
+            })
+            .await;
+        match taken {
+            Ok(t) => Ok(TicketView {
+                ticket: t.ticket,
+                waiting_before: t.waiting_before,
+                category_name: cat.name.clone(),
+            }),
+            Err(StoreError::Conflict { what }) if what == "person_limit" => {
+                let actor = Actor {
+                    username: "取号机".into(),
+                    role: None,
+                };
+                self.audit(
+                    &actor,
+                    "queue.limit",
+                    &cat.prefix,
+                    "同一证件或手机号重复取号被拒绝",
+                )
+                .await?;
+                Err(AppError::Conflict(format!(
+                    "您今天已在“{}”取过号且尚未办理，请等候叫号；如有疑问请到咨询台",
+                    cat.name
+                )))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn ticket_view(&self, id: Uuid) -> AppResult<TicketView> {
+        let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
+        let waiting_before = self.store.waiting_before(&ticket).await?;
+        let category_name = self
+            .store
+            .categories()
+            .await?
+            .into_iter()
+            .find(|c| c.prefix == ticket.category)
+            .map(|c| c.name)
+            .unwrap_or_default();
+        Ok(TicketView {
+            ticket,
+            waiting_before,
+            category_name,
+        })
+    }
+
+    /// The window a session may call from: staff listed at it, or an administrator.
+    async fn window_for(&self, session: &Session, number: &str) -> AppResult<Window> {
+        let window = self.store.window(number).await.map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound(format!("窗口“{number}”不存在")),
+            other => other.into(),
+        })?;
+        let allowed = session.user.role == Role::Admin
+            || (session.user.role == Role::Staff && window.staff.contains(&session.user.username));
+        if !allowed {
+            return Err(AppError::Forbidden(format!("您不是{}的工作人员", window.name)));
+        }
+        Ok(window)
+    }
+
+    /// Calls the next person to a window (叫号). `None` when nobody waits.
+    pub async fn call_next(&self, session: &Session, number: &str) -> AppResult<Option<Ticket>> {
+        let window = self.window_for(session, number).await?;
+        if window.status != WindowStatus::Open {
+            return Err(AppError::Conflict(format!(
+                "{}处于暂停或关闭状态，请先恢复服务",
+                window.name
+            )));
+        }
+        let called = self
+            .store
+            .call_next(&CallRequest {
+                window: window.number.clone(),
+                categories: window.categories.clone(),
+                business_date: self.today(),
+                fairness_bound: self.settings.fairness_bound,
+                at: Timestamp::now(),
+                by: session.user.username.clone(),
+            })
+            .await?;
+        Ok(called.map(|(ticket, event)| {
+            self.publish_call(event);
+            ticket
+        }))
+    }
+
+    async fn ticket_at_own_window(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {
+        let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
+        if let Some(w) = &ticket.window {
+            self.window_for(session, w).await?;
+        } else if session.user.role != Role::Admin {
+            return Err(AppError::Conflict("号票尚未被叫号".into()));
+        }
+        Ok(ticket)
+    }
+
+    /// 重呼: announces the current ticket again.
+    pub async fn recall(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {
+        self.ticket_at_own_window(session, id).await?;
+        let (ticket, event) = self
+            .store
+            .recall_ticket(id, Timestamp::now())
+            .await
+            .map_err(map_ticket_error)?;
+        self.publish_call(event);
+        Ok(ticket)
+    }
+
+    /// 过号 (the person did not come) or 办结 (finished).
+    pub async fn end_ticket(&self, session: &Session, id: Uuid, to: TicketStatus) -> AppResult<Ticket> {
+        self.ticket_at_own_window(session, id).await?;
+        let from = [TicketStatus::Called, TicketStatus::Serving];
+        self.store
+            .transition_ticket(id, &from, to, Timestamp::now())
+            .await
+            .map_err(map_ticket_error)
+    }
+
+    /// 转移: the person continues in another category, ahead of those who
+    /// have not waited yet.
+    pub async fn transfer(&self, session: &Session, id: Uuid, category: &str) -> AppResult<TicketView> {
+        let old = self.ticket_at_own_window(session, id).await?;
+        let categories = self.store.categories().await?;
+        let Some(cat) = categories.iter().find(|c| c.prefix == category.trim()) else {
+            return Err(AppError::invalid(
+                "category",
+                format!("业务类别“{category}”不存在"),
+            ));
+        };
+        let from = [TicketStatus::Called, TicketStatus::Serving];
+        self.store
+            .transition_ticket(id, &from, TicketStatus::Transferred, Timestamp::now())
+            .await
+            .map_err(map_ticket_error)?;
+        let taken = self
+            .store
+            .take_ticket(&NewTicket {
+                id: Uuid::now_v7(),
+                business_date: old.business_date,
+                category: cat.prefix.clone(),
+                priority: old.priority,
+                person_keys: Vec::new(),
+                max_live_per_person: i64::MAX,
+                taken_at: Timestamp::now(),
+                // Counted as already passed to the bound, so the next call takes it.
+                passed_by: i64::from(self.settings.fairness_bound),
+                transferred_from: Some(old.id),
+            })
+            .await?;
+        Ok(TicketView {
+            ticket: taken.ticket,
+            waiting_before: taken.waiting_before,
+            category_name: cat.name.clone(),
+        })
+    }
+
+    pub async fn set_window_status(
+        &self,
+        session: &Session,
+        number: &str,
+        status: WindowStatus,
+        reason: &str,
+    ) -> AppResult<()> {
+        let window = self.window_for(session, number).await?;
+        if status == WindowStatus::Paused && reason.trim().is_empty() {
+            return Err(AppError::invalid("reason", "暂停服务须填写原因"));
+        }
+        self.store
+            .set_window_status(&window.number, status, reason.trim())
+            .await?;
+        let actor = Actor::user(&session.user);
+        self.audit(
+            &actor,
+            "queue.window.status",
+            &window.number,
+            &format!("{} {}", status.code(), reason.trim()),
+        )
+        .await
+    }
+
+    /// Calls after `after_id`, for a display that reconnects.
+    pub async fn calls_after(&self, after_id: i64) -> AppResult<Vec<CallEvent>> {
+        Ok(self.store.call_events_after(after_id, 200).await?)
+    }
+}

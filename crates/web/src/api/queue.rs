@@ -1,0 +1,316 @@
+//! The queue (取号叫号): set-up for administrators, tickets for the kiosk,
+//! calls for the windows.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AppJson;
+use app::queue::{TakeTicket, TicketView};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use serde::{Deserialize, Serialize};
+use store::queue::{Category, TicketStatus, Window, WindowStatus};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCategory {
+    /// Ticket prefix, 1–3 capital letters.
+    prefix: String,
+    name: String,
+    /// Catalog item codes this category covers.
+    #[serde(default)]
+    items: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryList {
+    #[schema(value_type = Vec<Object>)]
+    categories: Vec<Category>,
+}
+
+/// Creates a service category (admin).
+#[utoipa::path(post, path = "/api/categories", request_body = NewCategory, tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn create_category(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(req): AppJson<NewCategory>,
+) -> ApiResult<(StatusCode, Json<Category>)> {
+    user.require(&[Role::Admin])?;
+    let c = state
+        .app
+        .create_category(&user.actor(), &req.prefix, &req.name, &req.items)
+        .await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Service categories (public: the kiosk shows them).
+#[utoipa::path(get, path = "/api/categories", tag = "排队叫号", responses((status = 200, body = CategoryList)))]
+pub async fn list_categories(State(state): State<AppState>) -> ApiResult<Json<CategoryList>> {
+    Ok(Json(CategoryList {
+        categories: state.app.categories().await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWindow {
+    number: String,
+    #[serde(default)]
+    name: String,
+    categories: Vec<String>,
+    /// Usernames of the staff who may call from this window.
+    #[serde(default)]
+    staff: Vec<String>,
+    /// A temporary window opened at the peak (临时窗口).
+    #[serde(default)]
+    temporary: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WindowList {
+    #[schema(value_type = Vec<Object>)]
+    windows: Vec<Window>,
+}
+
+/// Creates a window (admin).
+#[utoipa::path(post, path = "/api/windows", request_body = NewWindow, tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+pub async fn create_window(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(req): AppJson<NewWindow>,
+) -> ApiResult<(StatusCode, Json<Window>)> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    // The floor captain (督查) may only open temporary windows.
+    let temporary = req.temporary || user.session.user.role == Role::Supervisor;
+    let w = state
+        .app
+        .create_window(
+            &user.actor(),
+            &req.number,
+            &req.name,
+            &req.categories,
+            &req.staff,
+            temporary,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(w)))
+}
+
+/// Windows and their state (public: displays show them).
+#[utoipa::path(get, path = "/api/windows", tag = "排队叫号", responses((status = 200, body = WindowList)))]
+pub async fn list_windows(State(state): State<AppState>) -> ApiResult<Json<WindowList>> {
+    Ok(Json(WindowList {
+        windows: state.app.windows().await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketRequest {
+    category: String,
+    phone: Option<String>,
+    id_number: Option<String>,
+    /// elderly, disabled, pregnant or military (绿色通道).
+    priority: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TicketResponse {
+    id: String,
+    number: String,
+    category: String,
+    category_name: String,
+    /// waiting, called, serving, finished, skipped or transferred.
+    status: String,
+    waiting_before: i64,
+    window: Option<String>,
+    priority: Option<String>,
+    taken_at: String,
+    called_at: Option<String>,
+}
+
+impl From<TicketView> for TicketResponse {
+    fn from(v: TicketView) -> TicketResponse {
+        let t = v.ticket;
+        TicketResponse {
+            id: t.id.to_string(),
+            number: t.number,
+            category: t.category,
+            category_name: v.category_name,
+            status: t.status.code().into(),
+            waiting_before: v.waiting_before,
+            window: t.window,
+            priority: t.priority.map(|p| p.code().into()),
+            taken_at: t.taken_at.to_string(),
+            called_at: t.called_at.map(|c| c.to_string()),
+        }
+    }
+}
+
+/// Takes a ticket (public, the kiosk). Over a per-person limit → 409.
+#[utoipa::path(post, path = "/api/tickets", request_body = TicketRequest, tag = "排队叫号",
+    responses((status = 201, body = TicketResponse), (status = 409, description = "同一人超过取号限制"), (status = 422)))]
+pub async fn take_ticket(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<TicketRequest>,
+) -> ApiResult<(StatusCode, Json<TicketResponse>)> {
+    let view = state
+        .app
+        .take_ticket(&TakeTicket {
+            category: req.category,
+            phone: req.phone,
+            id_number: req.id_number,
+            priority: req.priority,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
+fn ticket_id(raw: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这张号票"))
+}
+
+/// A ticket's state and place in line (public: the phone tracking page).
+#[utoipa::path(get, path = "/api/tickets/{id}", params(("id" = String, Path)), tag = "排队叫号",
+    responses((status = 200, body = TicketResponse), (status = 404)))]
+pub async fn get_ticket(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketResponse>> {
+    Ok(Json(state.app.ticket_view(ticket_id(&id)?).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CallResponse {
+    ticket: TicketResponse,
+}
+
+fn called(t: store::queue::Ticket) -> Json<CallResponse> {
+    Json(CallResponse {
+        ticket: TicketView {
+            ticket: t,
+            waiting_before: 0,
+            category_name: String::new(),
+        }
+        .into(),
+    })
+}
+
+/// Calls the next person to this window (staff of the window, or admin); 204 when nobody waits.
+#[utoipa::path(post, path = "/api/windows/{number}/call", params(("number" = String, Path)), tag = "排队叫号",
+    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 204, description = "无人等候"), (status = 403), (status = 404)))]
+pub async fn call_next(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    match state.app.call_next(&user.session, &number).await? {
+        Some(t) => Ok(called(t).into_response()),
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+    }
+}
+
+/// Announces the ticket again (重呼).
+#[utoipa::path(post, path = "/api/tickets/{id}/recall", params(("id" = String, Path)), tag = "排队叫号",
+    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+pub async fn recall(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CallResponse>> {
+    Ok(called(state.app.recall(&user.session, ticket_id(&id)?).await?))
+}
+
+/// The person did not come (过号).
+#[utoipa::path(post, path = "/api/tickets/{id}/skip", params(("id" = String, Path)), tag = "排队叫号",
+    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+pub async fn skip(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CallResponse>> {
+    Ok(called(
+        state
+            .app
+            .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
+            .await?,
+    ))
+}
+
+/// Service finished (办结).
+#[utoipa::path(post, path = "/api/tickets/{id}/finish", params(("id" = String, Path)), tag = "排队叫号",
+    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+pub async fn finish(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CallResponse>> {
+    Ok(called(
+        state
+            .app
+            .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    category: String,
+}
+
+/// Sends the person on to another category (转移); answers the new ticket.
+#[utoipa::path(post, path = "/api/tickets/{id}/transfer", params(("id" = String, Path)), request_body = TransferRequest,
+    tag = "排队叫号", security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409), (status = 422)))]
+pub async fn transfer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    AppJson(req): AppJson<TransferRequest>,
+) -> ApiResult<Json<CallResponse>> {
+    let view = state
+        .app
+        .transfer(&user.session, ticket_id(&id)?, &req.category)
+        .await?;
+    Ok(Json(CallResponse { ticket: view.into() }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowStatusRequest {
+    /// open, paused or closed.
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Pauses (暂停服务, with a reason), reopens or closes a window.
+#[utoipa::path(post, path = "/api/windows/{number}/status", params(("number" = String, Path)), request_body = WindowStatusRequest,
+    tag = "排队叫号", security(("bearer" = [])), responses((status = 204), (status = 403), (status = 422)))]
+pub async fn window_status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    AppJson(req): AppJson<WindowStatusRequest>,
+) -> ApiResult<StatusCode> {
+    let status = WindowStatus::parse(&req.status).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "status：应为 open、paused 或 closed",
+        )
+        .field("status")
+    })?;
+    state
+        .app
+        .set_window_status(&user.session, &number, status, &req.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
