@@ -18,6 +18,23 @@ pub const DEMO_USERS: [(&str, &str, Role); 5] = [
 ];
 pub const DEMO_PASSWORD: &str = "govhall-demo";
 
+/// The demo hall's service categories: prefix, name, catalog items.
+const DEMO_CATEGORIES: [(&str, &str, &[&str]); 4] = [
+    ("A", "企业开办", &["SCJG-QR-004", "SCJG-XK-001", "SW-GG-001"]),
+    ("B", "不动产登记", &["BDC-QR-006"]),
+    ("C", "社保医保", &["RS-JF-003", "YB-GG-001"]),
+    ("D", "公安户政", &["GA-QR-004", "GA-QR-006"]),
+];
+
+/// The demo hall's windows: number, categories, staff allowed.
+const DEMO_WINDOWS: [(&str, &[&str], &[&str]); 5] = [
+    ("1", &["A"], &[]),
+    ("2", &["A", "B"], &[]),
+    ("3", &["A", "B", "C", "D"], &["staff"]),
+    ("4", &["C"], &[]),
+    ("5", &["D"], &[]),
+];
+
 impl App {
     /// Fills an empty hall with the demo catalog and accounts; leaves a hall
     /// that already has them untouched.
@@ -40,6 +57,29 @@ impl App {
         for (username, name, role) in DEMO_USERS {
             if self.store.user_by_username(username).await?.is_none() {
                 self.add_user(&actor, username, name, role, DEMO_PASSWORD).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The demo hall floor: service categories and windows, staff `staff` at window 3.
+    pub async fn seed_demo_floor(&self) -> AppResult<()> {
+        let actor = Actor {
+            username: "演示数据".into(),
+            role: Some(Role::Admin),
+        };
+        if self.store.categories().await?.is_empty() {
+            for (prefix, name, items) in DEMO_CATEGORIES {
+                let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+                self.create_category(&actor, prefix, name, &items).await?;
+            }
+        }
+        if self.store.windows().await?.is_empty() {
+            for (number, categories, staff) in DEMO_WINDOWS {
+                let categories: Vec<String> = categories.iter().map(|s| s.to_string()).collect();
+                let staff: Vec<String> = staff.iter().map(|s| s.to_string()).collect();
+                self.create_window(&actor, number, "", &categories, &staff, false)
+                    .await?;
             }
         }
         Ok(())

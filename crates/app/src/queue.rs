@@ -377,6 +377,18 @@ impl App {
         .await
     }
 
+    /// Each window's ticket being called or served now (for a display that starts up).
+    pub async fn window_currents(&self) -> AppResult<std::collections::HashMap<String, String>> {
+        Ok(self
+            .store
+            .tickets_of_day(self.today())
+            .await?
+            .into_iter()
+            .filter(|t| matches!(t.status, TicketStatus::Called | TicketStatus::Serving))
+            .filter_map(|t| t.window.map(|w| (w, t.number)))
+            .collect())
+    }
+
     /// Calls after `after_id`, for a display that reconnects.
     pub async fn calls_after(&self, after_id: i64) -> AppResult<Vec<CallEvent>> {
         Ok(self.store.call_events_after(after_id, 200).await?)

@@ -59,6 +59,44 @@ pub fn valid_prefix(prefix: &str) -> bool {
     (1..=3).contains(&prefix.len()) && prefix.chars().all(|c| c.is_ascii_uppercase())
 }
 
+/// The announcement of a call, written so a Mandarin voice reads the ticket
+/// and window numbers digit by digit (请A零一二号到三号窗口办理).
+pub fn call_phrase(number: &str, window: &str) -> String {
+    fn digits(s: &str) -> String {
+        s.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => {
+                    ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'][d as usize].to_string()
+                }
+                None => format!(" {c} "),
+            })
+            .collect()
+    }
+    // Window numbers are read as numbers (十二号窗口), tickets digit by digit.
+    let window_words = match window.parse::<u32>() {
+        Ok(n) if n < 10 => digits(window),
+        Ok(n) if n < 100 => {
+            let tens = if n / 10 == 1 {
+                String::new()
+            } else {
+                digits(&(n / 10).to_string())
+            };
+            let ones = if n % 10 == 0 {
+                String::new()
+            } else {
+                digits(&(n % 10).to_string())
+            };
+            format!("{tens}十{ones}")
+        }
+        _ => digits(window),
+    };
+    format!(
+        "请，{}号，到{}号窗口办理",
+        digits(number).trim(),
+        window_words.trim()
+    )
+}
+
 /// A waiting ticket as the call policy sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiting {
@@ -126,6 +164,14 @@ mod tests {
         assert_eq!(ticket_number("BC", 1000), "BC1000");
         assert!(valid_prefix("A") && valid_prefix("ABC"));
         assert!(!valid_prefix("a") && !valid_prefix("") && !valid_prefix("ABCD") && !valid_prefix("A1"));
+    }
+
+    #[test]
+    fn phrases_read_digits_one_by_one() {
+        assert_eq!(call_phrase("A012", "3"), "请，A 零一二号，到三号窗口办理");
+        assert_eq!(call_phrase("B100", "12"), "请，B 一零零号，到十二号窗口办理");
+        assert_eq!(call_phrase("C007", "20"), "请，C 零零七号，到二十号窗口办理");
+        assert_eq!(call_phrase("C007", "V1"), "请，C 零零七号，到V 一号窗口办理");
     }
 
     #[test]

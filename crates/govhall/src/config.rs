@@ -76,6 +76,11 @@ impl Config {
         if let Some(v) = env("GOVHALL_TIME_ZONE") {
             s.time_zone = v;
         }
+        if let Some(v) = env("GOVHALL_DATA_KEY") {
+            s.data_key = v;
+        }
+        env_parse("GOVHALL_FAIRNESS_BOUND", &mut s.fairness_bound)?;
+        env_parse("GOVHALL_MAX_LIVE_TICKETS", &mut s.max_live_tickets_per_person)?;
         env_parse("GOVHALL_SESSION_HOURS", &mut s.session_hours)?;
         env_parse("GOVHALL_API_TOKEN_DAYS", &mut s.api_token_days)?;
         env_parse("GOVHALL_LOGIN_MAX_FAILURES", &mut s.login_max_failures)?;

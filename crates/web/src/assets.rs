@@ -8,17 +8,21 @@ use axum::routing::get;
 
 const SITE_CSS: &str = include_str!("../assets/site.css");
 const SITE_JS: &str = include_str!("../assets/site.js");
+const KIOSK_JS: &str = include_str!("../assets/kiosk.js");
+const CONSOLE_JS: &str = include_str!("../assets/console.js");
+const DISPLAY_JS: &str = include_str!("../assets/display.js");
+const DISPLAY_CSS: &str = include_str!("../assets/display.css");
 
 pub fn routes() -> Router<AppState> {
+    const JS: &str = "text/javascript; charset=utf-8";
+    const CSS: &str = "text/css; charset=utf-8";
     Router::new()
-        .route(
-            "/assets/site.css",
-            get(|| async { asset("text/css; charset=utf-8", SITE_CSS) }),
-        )
-        .route(
-            "/assets/site.js",
-            get(|| async { asset("text/javascript; charset=utf-8", SITE_JS) }),
-        )
+        .route("/assets/site.css", get(|| async { asset(CSS, SITE_CSS) }))
+        .route("/assets/site.js", get(|| async { asset(JS, SITE_JS) }))
+        .route("/assets/kiosk.js", get(|| async { asset(JS, KIOSK_JS) }))
+        .route("/assets/console.js", get(|| async { asset(JS, CONSOLE_JS) }))
+        .route("/assets/display.js", get(|| async { asset(JS, DISPLAY_JS) }))
+        .route("/assets/display.css", get(|| async { asset(CSS, DISPLAY_CSS) }))
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod error;
 mod extract;
+mod floor;
 mod ops;
 mod pages;
 
@@ -23,13 +24,18 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub app: App,
     metrics: Option<PrometheusHandle>,
+    voice: std::sync::Arc<floor::VoiceCache>,
 }
 
 impl AppState {
     /// `metrics` is the process-wide recorder's handle; tests that build many
     /// servers in one process pass `None` (then /metrics answers with process basics only).
     pub fn new(app: App, metrics: Option<PrometheusHandle>) -> AppState {
-        AppState { app, metrics }
+        AppState {
+            app,
+            metrics,
+            voice: std::sync::Arc::default(),
+        }
     }
 }
 
@@ -37,6 +43,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(floor::routes())
         .merge(pages::routes())
         .merge(ops::routes())
         .merge(assets::routes())

@@ -13,6 +13,11 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
             .context("无法写入演示数据")?;
     }
     let addr = listen.unwrap_or_else(|| config.listen.clone());
+    if app.settings.data_key == app::settings::DEVELOPMENT_DATA_KEY {
+        tracing::warn!(
+            "data_key 仍为开发默认值：正式使用前请在配置文件或 GOVHALL_DATA_KEY 中设置本大厅自己的密钥"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("无法监听 {addr}"))?;

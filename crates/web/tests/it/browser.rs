@@ -59,19 +59,18 @@ async fn start_driver() -> Option<(Driver, String)> {
     None
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn citizen_finds_the_food_licence_guide() {
+/// A headless Chromium, or `None` (skip) where the driver is missing outside CI.
+async fn chromium() -> Option<(Driver, WebDriver)> {
     let required =
         std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GOVHALL_BROWSER_TESTS").is_ok();
-    let Some((_driver, driver_url)) = start_driver().await else {
+    let Some((driver, driver_url)) = start_driver().await else {
         assert!(
             !required,
             "chromedriver is required here (CI or GOVHALL_BROWSER_TESTS) but could not be started"
         );
         eprintln!("skipped: chromedriver not installed");
-        return;
+        return None;
     };
-    let server = TestServer::start(Backend::Sqlite).await;
     let mut caps = DesiredCapabilities::chrome();
     for arg in [
         "--headless=new",
@@ -82,11 +81,21 @@ async fn citizen_finds_the_food_licence_guide() {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required",
         "--window-size=1280,1000",
     ] {
         caps.add_arg(arg).unwrap();
     }
     let browser = WebDriver::new(&driver_url, caps).await.unwrap();
+    Some((driver, browser))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn citizen_finds_the_food_licence_guide() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
     let result = async {
         browser.goto(&server.url("/")).await?;
         let search = browser.find(By::Css("input[name=q]")).await?;
@@ -111,6 +120,79 @@ async fn citizen_finds_the_food_licence_guide() {
         if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
             browser
                 .screenshot(&std::path::Path::new(&dir).join("guide.png"))
+                .await?;
+        }
+        Ok::<(), WebDriverError>(())
+    }
+    .await;
+    browser.quit().await.unwrap();
+    server.stop().await;
+    result.unwrap();
+}
+
+/// Kiosk → window console → hall display, in one browser with two tabs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticket_taken_called_and_displayed() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
+    server.app.seed_demo_floor().await.unwrap();
+    let result = async {
+        // Tab 1: the hall display.
+        browser.goto(&server.url("/display")).await?;
+        let display_tab = browser.window().await?;
+        let conn = browser.find(By::Id("conn")).await?;
+        conn.wait_until()
+            .condition(Box::new(|e: WebElement| {
+                Box::pin(async move { Ok(e.text().await?.is_empty()) })
+            }))
+            .await?;
+        // Tab 2: the kiosk, then the window console.
+        let work_tab = browser.new_tab().await?;
+        browser.switch_to_window(work_tab).await?;
+        browser.goto(&server.url("/kiosk")).await?;
+        browser
+            .find(By::XPath("//label[contains(., '企业开办')]"))
+            .await?
+            .click()
+            .await?;
+        browser.find(By::Css("button.kiosk-go")).await?.click().await?;
+        let number = browser.query(By::Css(".num")).first().await?;
+        assert_eq!(number.text().await?, "A001");
+        let ahead = browser.find(By::Css(".ahead")).await?.text().await?;
+        assert!(ahead.contains('0'), "{ahead}");
+        assert!(
+            browser.find(By::Css(".qr svg")).await.is_ok(),
+            "the ticket carries a QR code"
+        );
+
+        browser.goto(&server.url("/login?next=/console/3")).await?;
+        browser.find(By::Id("username")).await?.send_keys("staff").await?;
+        browser
+            .find(By::Id("password"))
+            .await?
+            .send_keys(app::demo::DEMO_PASSWORD)
+            .await?;
+        browser
+            .find(By::Css("form.stack button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let call = browser.query(By::Css("button[data-act=call]")).first().await?;
+        call.click().await?;
+        let current = browser.find(By::Id("current-number")).await?;
+        current.wait_until().has_text("A001").await?;
+
+        // The display shows the call.
+        browser.switch_to_window(display_tab).await?;
+        let latest = browser.find(By::Id("latest-number")).await?;
+        latest.wait_until().has_text("A001").await?;
+        let row = browser.find(By::Css("tr[data-window='3'] .current")).await?;
+        assert_eq!(row.text().await?, "A001");
+        if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
+            browser
+                .screenshot(&std::path::Path::new(&dir).join("display.png"))
                 .await?;
         }
         Ok::<(), WebDriverError>(())

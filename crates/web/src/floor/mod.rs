@@ -1,0 +1,300 @@
+//! The hall floor (大厅现场): the touch kiosk, the printed 80 mm ticket, the
+//! citizen's phone tracking page, the window console and the hall displays.
+
+mod voice;
+
+pub use voice::VoiceCache;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::pages::{Chrome, PageError, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use qrcode::QrCode;
+use qrcode::render::svg;
+use store::queue::{Category, Window};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kiosk", get(kiosk))
+        .route("/kiosk/ticket/{id}", get(printed_ticket))
+        .route("/t/{id}", get(track))
+        .route("/console/{number}", get(console))
+        .route("/display", get(display))
+        .route("/display/window/{number}", get(window_display))
+        .route("/display/voice/{event}", get(voice))
+}
+
+#[derive(Template)]
+#[template(path = "floor/kiosk.html")]
+struct KioskPage {
+    chrome: Chrome,
+    categories: Vec<Category>,
+}
+
+async fn kiosk(State(state): State<AppState>) -> Result<Response, PageError> {
+    let categories = state
+        .app
+        .categories()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    Ok(render(
+        &state,
+        &KioskPage {
+            chrome: Chrome::new(&state, None, "kiosk"),
+            categories,
+        },
+    ))
+}
+
+fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(raw).map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "没有这张号票"))
+}
+
+/// A ticket as paper and phone show it.
+struct TicketFacts {
+    id: String,
+    number: String,
+    category_name: String,
+    status: String,
+    status_code: String,
+    waiting_before: i64,
+    window: Option<String>,
+    taken_at: String,
+    estimated_minutes: i64,
+}
+
+async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
+    let id = parse_id(state, raw)?;
+    let v = state
+        .app
+        .ticket_view(id)
+        .await
+        .map_err(|e| PageError::from_app(state, e))?;
+    let tz = state.app.settings.time_zone();
+    Ok(TicketFacts {
+        id: v.ticket.id.to_string(),
+        number: v.ticket.number.clone(),
+        category_name: v.category_name,
+        status: v.ticket.status.label().into(),
+        status_code: v.ticket.status.code().into(),
+        waiting_before: v.waiting_before,
+        window: v.ticket.window.clone(),
+        taken_at: v
+            .ticket
+            .taken_at
+            .to_zoned(tz)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        // A rough guide until measured service times exist: five minutes a person.
+        estimated_minutes: v.waiting_before * 5,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "floor/ticket.html")]
+struct PrintedTicket {
+    hall_name: String,
+    t: TicketFacts,
+    qr_svg: String,
+    track_url: String,
+}
+
+async fn printed_ticket(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let t = facts(&state, &id).await?;
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let track_url = format!("http://{host}/t/{}", t.id);
+    let qr_svg = QrCode::new(track_url.as_bytes())
+        .map(|code| {
+            code.render::<svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(false)
+                .build()
+        })
+        .unwrap_or_default();
+    Ok(render(
+        &state,
+        &PrintedTicket {
+            hall_name: state.app.settings.hall_name.clone(),
+            t,
+            qr_svg,
+            track_url,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "floor/track.html")]
+struct TrackPage {
+    chrome: Chrome,
+    t: TicketFacts,
+}
+
+async fn track(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
+    let t = facts(&state, &id).await?;
+    Ok(render(
+        &state,
+        &TrackPage {
+            chrome: Chrome::new(&state, None, ""),
+            t,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "floor/console.html")]
+struct ConsolePage {
+    chrome: Chrome,
+    window: Window,
+    csrf: String,
+    categories: Vec<Category>,
+}
+
+async fn console(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        let next = format!("/login?next=/console/{number}");
+        return Ok((StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response());
+    };
+    let windows = state
+        .app
+        .windows()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let Some(window) = windows.into_iter().find(|w| w.number == number) else {
+        return Err(PageError::new(
+            &state,
+            StatusCode::NOT_FOUND,
+            "没有找到",
+            format!("窗口“{number}”不存在"),
+        ));
+    };
+    let role = user.session.user.role;
+    if role != domain::Role::Admin && !window.staff.contains(&user.session.user.username) {
+        return Err(PageError::new(
+            &state,
+            StatusCode::FORBIDDEN,
+            "没有权限",
+            format!("您不是{}的工作人员", window.name),
+        ));
+    }
+    let categories = state
+        .app
+        .categories()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let page = ConsolePage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        csrf: user.session.csrf.clone(),
+        window,
+        categories,
+    };
+    Ok(render(&state, &page))
+}
+
+#[derive(Template)]
+#[template(path = "floor/display.html")]
+struct DisplayPage {
+    hall_name: String,
+    windows: Vec<(Window, String)>,
+}
+
+async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
+    let windows = state
+        .app
+        .windows()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let currents = state
+        .app
+        .window_currents()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let windows = windows
+        .into_iter()
+        .map(|w| {
+            let shown = match (w.status, currents.get(&w.number)) {
+                (store::queue::WindowStatus::Open, Some(n)) => n.clone(),
+                (store::queue::WindowStatus::Open, None) => "—".to_owned(),
+                (store::queue::WindowStatus::Paused, _) => "暂停服务".to_owned(),
+                (store::queue::WindowStatus::Closed, _) => "未开放".to_owned(),
+            };
+            (w, shown)
+        })
+        .collect();
+    Ok(render(
+        &state,
+        &DisplayPage {
+            hall_name: state.app.settings.hall_name.clone(),
+            windows,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "floor/window_display.html")]
+struct WindowDisplayPage {
+    window: Window,
+}
+
+async fn window_display(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    let windows = state
+        .app
+        .windows()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let Some(window) = windows.into_iter().find(|w| w.number == number) else {
+        return Err(PageError::new(
+            &state,
+            StatusCode::NOT_FOUND,
+            "没有找到",
+            format!("窗口“{number}”不存在"),
+        ));
+    };
+    Ok(render(&state, &WindowDisplayPage { window }))
+}
+
+/// The spoken announcement of one call event; 404 when no voice can be made
+/// (the display then plays its chime).
+async fn voice(State(state): State<AppState>, Path(event): Path<String>) -> Response {
+    let Some(id) = event.trim_end_matches(".wav").parse::<i64>().ok() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(events) = state.app.calls_after(id - 1).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let Some(e) = events.into_iter().find(|e| e.id == id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let phrase = domain::queue::call_phrase(&e.number, &e.window);
+    match state.voice.speak(&phrase).await {
+        Some(wav) => (
+            [
+                (CONTENT_TYPE, "audio/wav"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            wav,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
