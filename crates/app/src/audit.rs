@@ -42,6 +42,11 @@ pub fn action_label(action: &str) -> &str {
         "catalog.item.remove" => "删除事项",
         "department.add" => "新增部门",
         "calendar.import" => "导入工作日历",
+        "queue.category.add" => "新增业务类别",
+        "queue.window.add" => "新增窗口",
+        "queue.window.status" => "窗口状态变更",
+        "queue.limit" => "超出个人取号限制",
+        "queue.rate_limited" => "取号过于频繁",
         other => other,
     }
 }

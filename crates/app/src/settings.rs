@@ -27,6 +27,10 @@ pub struct Settings {
     pub fairness_bound: u32,
     /// Live tickets one person (ID number or phone) may hold per category and day.
     pub max_live_tickets_per_person: i64,
+    /// Request rate limits per client address (off only for load tests).
+    pub rate_limit: bool,
+    /// Tickets one kiosk or client address may take per minute.
+    pub tickets_per_minute_per_client: u32,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -45,6 +49,8 @@ impl Default for Settings {
             data_key: DEVELOPMENT_DATA_KEY.into(),
             fairness_bound: 3,
             max_live_tickets_per_person: 1,
+            rate_limit: true,
+            tickets_per_minute_per_client: 60,
         }
     }
 }

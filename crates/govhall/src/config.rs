@@ -80,6 +80,14 @@ impl Config {
             s.data_key = v;
         }
         env_parse("GOVHALL_FAIRNESS_BOUND", &mut s.fairness_bound)?;
+        if let Some(v) = env("GOVHALL_RATE_LIMIT") {
+            s.rate_limit = match v.to_ascii_lowercase().as_str() {
+                "off" | "false" | "0" | "no" => false,
+                "on" | "true" | "1" | "yes" => true,
+                _ => anyhow::bail!("环境变量 GOVHALL_RATE_LIMIT=“{v}” 无效：应为 on 或 off"),
+            };
+        }
+        env_parse("GOVHALL_TICKETS_PER_MINUTE", &mut s.tickets_per_minute_per_client)?;
         env_parse("GOVHALL_MAX_LIVE_TICKETS", &mut s.max_live_tickets_per_person)?;
         env_parse("GOVHALL_SESSION_HOURS", &mut s.session_hours)?;
         env_parse("GOVHALL_API_TOKEN_DAYS", &mut s.api_token_days)?;

@@ -9,6 +9,7 @@ mod extract;
 mod floor;
 mod ops;
 mod pages;
+mod ratelimit;
 
 pub use api::openapi_document;
 pub use error::ApiError;
@@ -25,17 +26,16 @@ pub struct AppState {
     pub app: App,
     metrics: Option<PrometheusHandle>,
     voice: std::sync::Arc<floor::VoiceCache>,
+    ticket_limiter: std::sync::Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
     /// `metrics` is the process-wide recorder's handle; tests that build many
     /// servers in one process pass `None` (then /metrics answers with process basics only).
     pub fn new(app: App, metrics: Option<PrometheusHandle>) -> AppState {
-        AppState {
-            app,
-            metrics,
-            voice: std::sync::Arc::default(),
-        }
+        let ticket_limiter =
+            std::sync::Arc::new(ratelimit::RateLimiter::new(app.settings.tickets_per_minute_per_client));
+        AppState { app, metrics, voice: std::sync::Arc::default(), ticket_limiter }
     }
 }
 

@@ -2,7 +2,7 @@
 //! calls for the windows.
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::AppJson;
 use app::queue::{TakeTicket, TicketView};
@@ -156,11 +156,27 @@ impl From<TicketView> for TicketResponse {
 
 /// Takes a ticket (public, the kiosk). Over a per-person limit → 409.
 #[utoipa::path(post, path = "/api/tickets", request_body = TicketRequest, tag = "排队叫号",
-    responses((status = 201, body = TicketResponse), (status = 409, description = "同一人超过取号限制"), (status = 422)))]
+    responses((status = 201, body = TicketResponse), (status = 409, description = "同一人超过取号限制"), (status = 422), (status = 429, description = "同一地址取号过于频繁")))]
 pub async fn take_ticket(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     AppJson(req): AppJson<TicketRequest>,
 ) -> ApiResult<(StatusCode, Json<TicketResponse>)> {
+    if state.app.settings.rate_limit && !state.ticket_limiter.allow(&client) {
+        let actor = app::Actor {
+            username: "取号机".into(),
+            role: None,
+        };
+        state
+            .app
+            .audit(&actor, "queue.rate_limited", &client, "取号过于频繁被拒绝")
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "取号过于频繁，请稍后再试或到咨询台",
+        ));
+    }
     let view = state
         .app
         .take_ticket(&TakeTicket {

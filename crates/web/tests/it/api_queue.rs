@@ -302,3 +302,37 @@ async fn display_stream_live_and_replay(s: &TestServer) {
     );
 }
 on_both_backends!(display_stream_live_and_replay);
+
+async fn rate_limit_per_client(s: &TestServer) {
+    let admin = s.login("admin").await;
+    set_up(s, &admin).await;
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        let (st, v) = post(s, None, "/api/tickets", json!({"category": "B"})).await;
+        if st == 429 {
+            assert!(v["error"]["message"].as_str().unwrap().contains("频繁"));
+        }
+        statuses.push(st);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10);
+    let audit: Value = s
+        .client
+        .get(s.url("/api/audit?per_page=200"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "queue.rate_limited"),
+        "recorded for supervision"
+    );
+}
+on_both_backends!(rate_limit_per_client);
