@@ -33,9 +33,15 @@ impl AppState {
     /// `metrics` is the process-wide recorder's handle; tests that build many
     /// servers in one process pass `None` (then /metrics answers with process basics only).
     pub fn new(app: App, metrics: Option<PrometheusHandle>) -> AppState {
-        let ticket_limiter =
-            std::sync::Arc::new(ratelimit::RateLimiter::new(app.settings.tickets_per_minute_per_client));
-        AppState { app, metrics, voice: std::sync::Arc::default(), ticket_limiter }
+        let ticket_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
+            app.settings.tickets_per_minute_per_client,
+        ));
+        AppState {
+            app,
+            metrics,
+            voice: std::sync::Arc::default(),
+            ticket_limiter,
+        }
     }
 }
 
