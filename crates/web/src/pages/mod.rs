@@ -1,6 +1,7 @@
 //! Server-rendered pages: the public portal and the staff's admin pages.
 
 mod login;
+mod manage;
 mod portal;
 
 use crate::AppState;
@@ -15,6 +16,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(portal::routes())
         .merge(login::routes())
+        .merge(manage::routes())
         .fallback(not_found)
 }
 

@@ -8,5 +8,6 @@ mod api_calendar;
 mod api_catalog;
 mod api_queue;
 mod browser;
+mod manage_pages;
 mod pages;
 mod support;

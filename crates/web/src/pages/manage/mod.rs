@@ -1,0 +1,201 @@
+//! The staff's management pages (管理后台) under /admin: dashboard, catalog,
+//! calendar, accounts, audit log. Every form carries the session's CSRF
+//! secret and answers with POST-redirect-GET.
+
+mod calendar;
+mod catalog;
+mod users;
+
+use super::{Chrome, PageError, render};
+use crate::AppState;
+use crate::auth::{CurrentUser, same_origin};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use domain::Role;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .merge(catalog::routes())
+        .merge(calendar::routes())
+        .merge(users::routes())
+}
+
+/// The signed-in user with one of `roles`; otherwise a redirect to the login
+/// page (not signed in) or a 403 page.
+pub fn guard(
+    state: &AppState,
+    user: Option<CurrentUser>,
+    roles: &[Role],
+    uri: &Uri,
+) -> Result<CurrentUser, Response> {
+    let Some(user) = user else {
+        let next = format!("/login?next={}", uri.path());
+        return Err((StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response());
+    };
+    if !roles.contains(&user.session.user.role) {
+        let names = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或");
+        return Err(PageError::new(
+            state,
+            StatusCode::FORBIDDEN,
+            "没有权限",
+            format!("此页面需要{names}权限"),
+        )
+        .into_response());
+    }
+    Ok(user)
+}
+
+/// Checks a form's CSRF field and origin.
+pub fn check_form(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(), Response> {
+    if !same_origin(headers) {
+        return Err(
+            PageError::new(state, StatusCode::FORBIDDEN, "拒绝请求", "表单来自其他网站").into_response(),
+        );
+    }
+    user.check_csrf(csrf)
+        .map_err(|e| PageError::new(state, e.status, "无法提交", e.message).into_response())
+}
+
+pub fn back(to: &str, message: &str) -> Response {
+    let mut url = to.to_owned();
+    url.push_str(if to.contains('?') { "&ok=" } else { "?ok=" });
+    url.push_str(&urlencode(message));
+    (StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Local time for tables.
+pub fn local(state: &AppState, t: jiff::Timestamp) -> String {
+    t.to_zoned(state.app.settings.time_zone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+struct Link {
+    href: &'static str,
+    label: &'static str,
+    note: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "manage/dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    name: String,
+    role: String,
+    csrf: String,
+    links: Vec<Link>,
+    version: String,
+    years: String,
+    windows: Vec<(String, String)>,
+}
+
+async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> Response {
+    let user = match guard(&state, user, &Role::ALL, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let role = user.session.user.role;
+    let mut links = Vec::new();
+    if role == Role::Admin {
+        links.push(Link {
+            href: "/admin/catalog",
+            label: "事项目录",
+            note: "导入、导出、版本发布、部门",
+        });
+        links.push(Link {
+            href: "/admin/calendar",
+            label: "工作日历",
+            note: "节假日安排、时限计算",
+        });
+        links.push(Link {
+            href: "/admin/users",
+            label: "账号管理",
+            note: "新增、停用账号",
+        });
+    }
+    if role == Role::Leader {
+        links.push(Link {
+            href: "/admin/calendar",
+            label: "工作日历",
+            note: "查看节假日安排、时限计算",
+        });
+    }
+    if matches!(role, Role::Admin | Role::Supervisor) {
+        links.push(Link {
+            href: "/admin/audit",
+            label: "操作日志",
+            note: "登录与每一次变更",
+        });
+    }
+    links.push(Link {
+        href: "/display",
+        label: "叫号大屏",
+        note: "大厅电视显示",
+    });
+    links.push(Link {
+        href: "/kiosk",
+        label: "自助取号",
+        note: "取号机页面",
+    });
+    let cat = state.app.published().await;
+    let version = match cat.as_ref().ok().and_then(|c| c.version.as_ref()) {
+        Some(v) => format!(
+            "版本{}，{}发布，{}个事项、{}个一件事",
+            v.id,
+            local(&state, v.published_at.unwrap_or(v.created_at)),
+            v.item_count,
+            v.bundle_count
+        ),
+        None => "尚未发布".into(),
+    };
+    let years = match state.app.calendar().await {
+        Ok(c) => c
+            .years()
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join("、"),
+        Err(_) => "读取失败".into(),
+    };
+    let username = user.session.user.username.clone();
+    let windows = state
+        .app
+        .windows()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|w| role == Role::Admin || w.staff.contains(&username))
+        .map(|w| (w.number, w.name))
+        .collect();
+    let page = Dashboard {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        name: user.session.user.display_name.clone(),
+        role: role.label().into(),
+        csrf: user.session.csrf.clone(),
+        links,
+        version,
+        years,
+        windows,
+    };
+    render(&state, &page)
+}

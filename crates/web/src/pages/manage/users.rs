@@ -1,0 +1,221 @@
+//! 账号管理 and 操作日志.
+
+use super::{back, check_form, guard, local};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::pages::{Chrome, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::Role;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(page).post(add))
+        .route("/admin/users/{username}/{action}", post(toggle))
+        .route("/admin/audit", get(audit))
+}
+
+pub struct UserRow {
+    username: String,
+    name: String,
+    role: String,
+    disabled: bool,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    error: Option<String>,
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    ok: Option<String>,
+}
+
+async fn build(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
+    let users = match state.app.users().await {
+        Ok(u) => u,
+        Err(e) => return crate::pages::PageError::from_app(state, e).into_response(),
+    };
+    let page = UsersPage {
+        chrome: Chrome::new(state, Some(user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok,
+        users: users
+            .iter()
+            .map(|u| UserRow {
+                username: u.username.clone(),
+                name: u.display_name.clone(),
+                role: u.role.label().into(),
+                disabled: u.disabled,
+                created: local(state, u.created_at),
+            })
+            .collect(),
+        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, render(state, &page)).into_response()
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> Response {
+    match guard(&state, user, &[Role::Admin], &uri) {
+        Ok(user) => build(&state, &user, n.ok, None).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct AddForm {
+    csrf: String,
+    username: String,
+    name: String,
+    role: String,
+    password: String,
+}
+
+async fn add(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(f): Form<AddForm>,
+) -> Response {
+    let user = match guard(&state, user, &[Role::Admin], &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
+        return r;
+    }
+    let Some(role) = Role::parse(&f.role) else {
+        return build(&state, &user, None, Some("请选择角色".into())).await;
+    };
+    match state
+        .app
+        .add_user(&user.actor(), &f.username, &f.name, role, &f.password)
+        .await
+    {
+        Ok(u) => back("/admin/users", &format!("已创建账号 {}", u.username)),
+        Err(e) => build(&state, &user, None, Some(e.to_string())).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn toggle(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((username, action)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let user = match guard(&state, user, &[Role::Admin], &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
+        return r;
+    }
+    let disabled = match action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return build(&state, &user, None, Some("未知操作".into())).await,
+    };
+    match state
+        .app
+        .set_user_disabled(&user.actor(), &username, disabled)
+        .await
+    {
+        Ok(()) => back(
+            "/admin/users",
+            &format!("已{}账号 {username}", if disabled { "停用" } else { "启用" }),
+        ),
+        Err(e) => build(&state, &user, None, Some(e.to_string())).await,
+    }
+}
+
+pub struct AuditRow {
+    at: String,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    rows: Vec<AuditRow>,
+    page: i64,
+    has_more: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct PageParam {
+    page: Option<i64>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<PageParam>,
+) -> Response {
+    let user = match guard(&state, user, &[Role::Admin, Role::Supervisor], &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let page = p.page.unwrap_or(1).max(1);
+    let entries = match state.app.audit_log(page, 50).await {
+        Ok(e) => e,
+        Err(e) => return crate::pages::PageError::from_app(&state, e).into_response(),
+    };
+    let has_more = entries.len() == 50;
+    let rows = entries
+        .into_iter()
+        .take(50)
+        .map(|e| AuditRow {
+            at: local(&state, e.at),
+            action: app::audit::action_label(&e.action).to_owned(),
+            actor: e.actor,
+            target: e.target,
+            detail: e.detail,
+        })
+        .collect();
+    render(
+        &state,
+        &AuditPage {
+            chrome: Chrome::new(&state, Some(&user), "admin"),
+            rows,
+            page,
+            has_more,
+        },
+    )
+}
