@@ -34,14 +34,14 @@ impl PostgresStore {
 
     /// A write transaction serialised with every other queue write of the
     /// database (all instances) by a transaction-scoped advisory lock.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+    async fn begin_write(&self) -> Result<store::write_tx::WriteTx<Postgres>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(StoreError::other)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(QUEUE_LOCK)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::other)?;
-        Ok(tx)
+        Ok(store::write_tx::WriteTx::new(tx, None))
     }
 
     pub async fn close(&self) {

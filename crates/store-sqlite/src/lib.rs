@@ -9,6 +9,8 @@ use store::StoreError;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Writers take turns here before asking SQLite for its write lock.
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -34,16 +36,23 @@ impl SqliteStore {
             .await
             .map_err(StoreError::other)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::other)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            write_turn: std::sync::Arc::default(),
+        })
     }
 
     /// A write transaction that holds SQLite's write lock from its first
-    /// statement, so two writers never both read and then both write.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        self.pool
+    /// statement (so two writers never both read and then both write), taken
+    /// in turn with this process's other writers.
+    async fn begin_write(&self) -> Result<store::write_tx::WriteTx<sqlx::Sqlite>, StoreError> {
+        let turn = store::write_tx::take_turn(&self.write_turn).await;
+        let tx = self
+            .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(StoreError::other)
+            .map_err(StoreError::other)?;
+        Ok(store::write_tx::WriteTx::new(tx, Some(turn)))
     }
 
     pub async fn close(&self) {

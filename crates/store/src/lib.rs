@@ -12,6 +12,7 @@ mod model;
 pub mod queue;
 pub mod sql;
 pub mod sql_queue;
+pub mod write_tx;
 
 pub use error::StoreError;
 pub use model::*;

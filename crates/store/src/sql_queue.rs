@@ -203,7 +203,7 @@ macro_rules! impl_sql_queue_store {
                         .bind(date)
                         .bind(&t.category)
                         .bind(key)
-                        .fetch_one(&mut *tx)
+                        .fetch_one(tx.conn())
                         .await
                         .map_err(err("tickets"))?;
                         let n: i64 = row.try_get("n").map_err(err("tickets"))?;
@@ -217,7 +217,7 @@ macro_rules! impl_sql_queue_store {
                     )
                     .bind(date)
                     .bind(&t.category)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(tx.conn())
                     .await
                     .map_err(err("ticket counter"))?;
                     let sequence: i64 = row.try_get("last").map_err(err("ticket counter"))?;
@@ -241,7 +241,7 @@ macro_rules! impl_sql_queue_store {
                         .bind(t.taken_at.to_sqlx())
                         .bind(t.passed_by)
                         .bind(t.transferred_from)
-                        .fetch_one(&mut *tx)
+                        .fetch_one(tx.conn())
                         .await
                         .map_err(err("ticket"))?;
                     let ticket = ticket_from(&row)?;
@@ -252,7 +252,7 @@ macro_rules! impl_sql_queue_store {
                     .bind(date)
                     .bind(&t.category)
                     .bind(ticket.line_order)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(tx.conn())
                     .await
                     .map_err(err("tickets"))?;
                     let waiting_before: i64 = row.try_get("n").map_err(err("tickets"))?;
@@ -300,25 +300,43 @@ macro_rules! impl_sql_queue_store {
                     )
                     .bind(at)
                     .bind(&c.window)
-                    .execute(&mut *tx)
+                    .execute(tx.conn())
                     .await
                     .map_err(err("tickets"))?;
-                    let list = placeholders(2, c.categories.len());
-                    let sql = format!(
-                        "SELECT line_order, priority, passed_by FROM tickets WHERE business_date = $1 \
-                         AND status = 'waiting' AND category IN ({list}) ORDER BY line_order LIMIT 2000"
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.business_date.to_sqlx());
+                    // The oldest ticket of each class is enough for the call rule: the
+                    // oldest already passed to the bound, the oldest green-channel ticket,
+                    // the oldest of all. One LIMIT 1 per class and category, each read
+                    // straight off an index, whatever the length of the queue.
+                    let mut parts = Vec::new();
+                    for (k, _) in c.categories.iter().enumerate() {
+                        let cat = k + 3;
+                        for extra in ["AND passed_by >= $2", "AND priority IS NOT NULL", ""] {
+                            parts.push(format!(
+                                "SELECT * FROM (SELECT line_order, priority, passed_by FROM tickets \
+                                 WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
+                                 ORDER BY line_order LIMIT 1) AS c{}",
+                                parts.len()
+                            ));
+                        }
+                    }
+                    let sql = parts.join(" UNION ALL ");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(c.business_date.to_sqlx())
+                        .bind(i64::from(c.fairness_bound));
                     for cat in &c.categories {
                         q = q.bind(cat);
                     }
-                    let rows = q.fetch_all(&mut *tx).await.map_err(err("tickets"))?;
-                    let mut waiting = Vec::with_capacity(rows.len());
+                    let rows = q.fetch_all(tx.conn()).await.map_err(err("tickets"))?;
+                    let mut waiting: Vec<Waiting> = Vec::with_capacity(rows.len());
                     for r in &rows {
+                        let order: i64 = r.try_get("line_order").map_err(err("tickets"))?;
+                        if waiting.iter().any(|w| w.order == order) {
+                            continue;
+                        }
                         let priority: Option<String> = r.try_get("priority").map_err(err("tickets"))?;
                         let passed: i64 = r.try_get("passed_by").map_err(err("tickets"))?;
                         waiting.push(Waiting {
-                            order: r.try_get("line_order").map_err(err("tickets"))?,
+                            order,
                             green_channel: priority.is_some(),
                             appointment_due: false,
                             passed_by: passed.max(0) as u32,
@@ -338,7 +356,7 @@ macro_rules! impl_sql_queue_store {
                         .bind(&c.window)
                         .bind(&c.by)
                         .bind(chosen)
-                        .fetch_one(&mut *tx)
+                        .fetch_one(tx.conn())
                         .await
                         .map_err(err("ticket"))?;
                     let ticket = ticket_from(&row)?;
@@ -351,8 +369,8 @@ macro_rules! impl_sql_queue_store {
                     for cat in &c.categories {
                         q = q.bind(cat);
                     }
-                    q.execute(&mut *tx).await.map_err(err("tickets"))?;
-                    let event = insert_event(&mut tx, &ticket, &c.window, "call", c.at).await?;
+                    q.execute(tx.conn()).await.map_err(err("tickets"))?;
+                    let event = insert_event(tx.conn(), &ticket, &c.window, "call", c.at).await?;
                     tx.commit().await.map_err(err("tickets"))?;
                     Ok(Some((ticket, event)))
                 }
@@ -401,7 +419,7 @@ macro_rules! impl_sql_queue_store {
                     );
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(id)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(tx.conn())
                         .await
                         .map_err(err("ticket"))?;
                     let Some(row) = row else {
@@ -411,7 +429,7 @@ macro_rules! impl_sql_queue_store {
                     };
                     let ticket = ticket_from(&row)?;
                     let window = ticket.window.clone().unwrap_or_default();
-                    let event = insert_event(&mut tx, &ticket, &window, "recall", at).await?;
+                    let event = insert_event(tx.conn(), &ticket, &window, "recall", at).await?;
                     tx.commit().await.map_err(err("ticket"))?;
                     Ok((ticket, event))
                 }
