@@ -303,14 +303,15 @@ macro_rules! impl_sql_queue_store {
                     .execute(tx.conn())
                     .await
                     .map_err(err("tickets"))?;
-                    // The oldest ticket of each class is enough for the call rule: the
-                    // oldest already passed to the bound, the oldest green-channel ticket,
-                    // the oldest of all. One LIMIT 1 per class and category, each read
-                    // straight off an index, whatever the length of the queue.
+                    // Per category, the oldest waiting ticket and the oldest green-channel
+                    // ticket are all the call rule needs: within a category every pass of a
+                    // ticket also passes all older ones, so the oldest carries the most passes
+                    // and is the first to reach the bound. Each is a LIMIT 1 read straight off
+                    // an index, whatever the length of the queue.
                     let mut parts = Vec::new();
                     for (k, _) in c.categories.iter().enumerate() {
                         let cat = k + 3;
-                        for extra in ["AND passed_by >= $2", "AND priority IS NOT NULL", ""] {
+                        for extra in ["AND priority IS NOT NULL AND $2 >= 0", "AND $2 >= 0"] {
                             parts.push(format!(
                                 "SELECT * FROM (SELECT line_order, priority, passed_by FROM tickets \
                                  WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
@@ -360,16 +361,20 @@ macro_rules! impl_sql_queue_store {
                         .await
                         .map_err(err("ticket"))?;
                     let ticket = ticket_from(&row)?;
-                    let sql = format!(
-                        "UPDATE tickets SET passed_by = passed_by + 1 WHERE business_date = $1 AND status = 'waiting' \
-                         AND line_order < $2 AND category IN ({})",
-                        placeholders(3, c.categories.len())
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.business_date.to_sqlx()).bind(chosen);
+                    // Everyone still waiting who was taken earlier has been passed once more.
+                    // One statement per category keeps each an index range, not a scan of the day.
                     for cat in &c.categories {
-                        q = q.bind(cat);
+                        sqlx::query(
+                            "UPDATE tickets SET passed_by = passed_by + 1 WHERE business_date = $1 \
+                             AND status = 'waiting' AND category = $2 AND line_order < $3",
+                        )
+                        .bind(c.business_date.to_sqlx())
+                        .bind(cat)
+                        .bind(chosen)
+                        .execute(tx.conn())
+                        .await
+                        .map_err(err("tickets"))?;
                     }
-                    q.execute(tx.conn()).await.map_err(err("tickets"))?;
                     let event = insert_event(tx.conn(), &ticket, &c.window, "call", c.at).await?;
                     tx.commit().await.map_err(err("tickets"))?;
                     Ok(Some((ticket, event)))

@@ -7,8 +7,14 @@ use anyhow::{Context, Result};
 pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool) -> Result<()> {
     let app = open_app(config, url).await?;
     if demo {
-        app.seed_demo().await.map_err(super::explain).context("无法写入演示数据")?;
-        app.seed_demo_floor().await.map_err(super::explain).context("无法写入演示数据")?;
+        app.seed_demo()
+            .await
+            .map_err(super::explain)
+            .context("无法写入演示数据")?;
+        app.seed_demo_floor()
+            .await
+            .map_err(super::explain)
+            .context("无法写入演示数据")?;
     }
     let addr = listen.unwrap_or_else(|| config.listen.clone());
     if app.settings.data_key == app::settings::DEVELOPMENT_DATA_KEY {
