@@ -341,8 +341,8 @@ impl App {
                 person_keys: Vec::new(),
                 max_live_per_person: i64::MAX,
                 taken_at: Timestamp::now(),
-                // Counted as already passed to the bound, so the next call takes it.
-                passed_by: i64::from(self.settings.fairness_bound),
+                // Goes with the green channel: the person has already waited once.
+                passed_by: 0,
                 transferred_from: Some(old.id),
             })
             .await?;

@@ -311,9 +311,11 @@ macro_rules! impl_sql_queue_store {
                     let mut parts = Vec::new();
                     for (k, _) in c.categories.iter().enumerate() {
                         let cat = k + 3;
-                        for extra in ["AND priority IS NOT NULL AND $2 >= 0", "AND $2 >= 0"] {
+                        // Green channel, and people transferred from another window, go first.
+                        let first = "AND (priority IS NOT NULL OR transferred_from IS NOT NULL) AND $2 >= 0";
+                        for extra in [first, "AND $2 >= 0"] {
                             parts.push(format!(
-                                "SELECT * FROM (SELECT line_order, priority, passed_by FROM tickets \
+                                "SELECT * FROM (SELECT line_order, priority, transferred_from, passed_by FROM tickets \
                                  WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
                                  ORDER BY line_order LIMIT 1) AS c{}",
                                 parts.len()
@@ -335,10 +337,11 @@ macro_rules! impl_sql_queue_store {
                             continue;
                         }
                         let priority: Option<String> = r.try_get("priority").map_err(err("tickets"))?;
+                        let transferred: Option<Uuid> = r.try_get("transferred_from").map_err(err("tickets"))?;
                         let passed: i64 = r.try_get("passed_by").map_err(err("tickets"))?;
                         waiting.push(Waiting {
                             order,
-                            green_channel: priority.is_some(),
+                            green_channel: priority.is_some() || transferred.is_some(),
                             appointment_due: false,
                             passed_by: passed.max(0) as u32,
                         });
