@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod demo;
 mod error;
+pub mod floor;
 pub mod queue;
 pub mod settings;
 

@@ -330,3 +330,15 @@ pub async fn window_status(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The live floor view: waiting per category, longest wait, each window's state
+/// (floor captain, leadership, staff).
+#[utoipa::path(get, path = "/api/floor", tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401), (status = 403)))]
+pub async fn floor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<app::floor::FloorStatus>> {
+    user.require(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Staff])?;
+    Ok(Json(state.app.floor_status().await?))
+}

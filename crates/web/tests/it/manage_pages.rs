@@ -166,3 +166,57 @@ async fn forms_need_csrf_and_change_only_when_valid(s: &TestServer) {
     assert!(resp.text().await.unwrap().contains("2028"));
 }
 on_both_backends!(forms_need_csrf_and_change_only_when_valid);
+
+async fn floor_view_and_temporary_window(s: &TestServer) {
+    s.app.seed_demo_floor().await.unwrap();
+    for _ in 0..3 {
+        s.client
+            .post(s.url("/api/tickets"))
+            .json(&serde_json::json!({"category": "A"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let captain = session(s, "supervisor").await;
+    let (status, html) = page(s, &captain, "/admin/floor").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("企业开办") && html.contains("开设临时窗口"));
+    let resp = s
+        .client
+        .post(s.url("/admin/floor"))
+        .header("cookie", &captain)
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("number", "T1"),
+            ("category", "A"),
+            ("staff", "staff"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let token = s.login("leader").await;
+    let floor: serde_json::Value = s
+        .client
+        .get(s.url("/api/floor"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(floor["waiting"], 3);
+    assert_eq!(floor["categories"][0]["waiting"], 3);
+    let t1 = floor["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["number"] == "T1")
+        .unwrap()
+        .clone();
+    assert_eq!(t1["temporary"], true);
+    let resp = s.client.get(s.url("/api/floor")).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+}
+on_both_backends!(floor_view_and_temporary_window);

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod catalog;
+mod floor;
 mod users;
 
 use super::{Chrome, PageError, render};
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(calendar::routes())
         .merge(users::routes())
+        .merge(floor::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -141,6 +143,13 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
             href: "/admin/calendar",
             label: "工作日历",
             note: "查看节假日安排、时限计算",
+        });
+    }
+    if matches!(role, Role::Admin | Role::Supervisor | Role::Leader) {
+        links.push(Link {
+            href: "/admin/floor",
+            label: "现场监控",
+            note: "等候人数、窗口状态、临时窗口",
         });
     }
     if matches!(role, Role::Admin | Role::Supervisor) {

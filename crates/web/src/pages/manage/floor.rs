@@ -1,0 +1,114 @@
+//! 现场监控: the floor captain's live view, and opening a temporary window at the peak.
+
+use super::{back, check_form, guard};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::pages::{Chrome, PageError, render};
+use app::floor::FloorStatus;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use domain::Role;
+use serde::Deserialize;
+use store::queue::Category;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/admin/floor", get(page).post(open_window))
+}
+
+#[derive(Template)]
+#[template(path = "manage/floor.html")]
+struct FloorPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    error: Option<String>,
+    floor: FloorStatus,
+    categories: Vec<Category>,
+    can_open: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    ok: Option<String>,
+}
+
+const ROLES: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Leader];
+
+async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
+    let (floor, categories) = match (state.app.floor_status().await, state.app.categories().await) {
+        (Ok(f), Ok(c)) => (f, c),
+        (Err(e), _) | (_, Err(e)) => return PageError::from_app(state, e).into_response(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = FloorPage {
+        chrome: Chrome::new(state, Some(user), "admin"),
+        csrf: user.session.csrf.clone(),
+        can_open: matches!(user.session.user.role, Role::Admin | Role::Supervisor),
+        ok,
+        error,
+        floor,
+        categories,
+    };
+    (status, render(state, &page)).into_response()
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> Response {
+    match guard(&state, user, &ROLES, &uri) {
+        Ok(user) => show(&state, &user, n.ok, None).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    csrf: String,
+    number: String,
+    category: String,
+    #[serde(default)]
+    staff: String,
+}
+
+async fn open_window(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(f): Form<OpenForm>,
+) -> Response {
+    let user = match guard(&state, user, &[Role::Admin, Role::Supervisor], &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
+        return r;
+    }
+    let staff: Vec<String> = f
+        .staff
+        .split([',', '，', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let categories = vec![f.category.clone()];
+    match state
+        .app
+        .create_window(&user.actor(), &f.number, "", &categories, &staff, true)
+        .await
+    {
+        Ok(w) => back("/admin/floor", &format!("已开设临时窗口 {}", w.name)),
+        Err(e) => show(&state, &user, None, Some(e.to_string())).await,
+    }
+}
