@@ -389,6 +389,34 @@ impl App {
             .collect())
     }
 
+    /// Relays calls made by other instances (PostgreSQL) to this instance's
+    /// displays. Does nothing on a backend with a single writer.
+    pub async fn relay_remote_calls(&self) -> AppResult<()> {
+        let Some(mut ids) = self.store.remote_calls().await? else {
+            return Ok(());
+        };
+        let app = self.clone();
+        tokio::spawn(async move {
+            // Start from the newest event already stored: displays replay older ones themselves.
+            let mut last = app.store.newest_call_event_id().await.ok().flatten().unwrap_or(0);
+            while let Some(id) = ids.recv().await {
+                if id <= last {
+                    continue;
+                }
+                match app.store.call_events_after(last, 500).await {
+                    Ok(events) => {
+                        for e in events {
+                            last = last.max(e.id);
+                            app.publish_call(e);
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not read call events"),
+                }
+            }
+        });
+        Ok(())
+    }
+
     /// Calls after `after_id`, for a display that reconnects.
     pub async fn calls_after(&self, after_id: i64) -> AppResult<Vec<CallEvent>> {
         Ok(self.store.call_events_after(after_id, 200).await?)

@@ -57,3 +57,15 @@ CREATE TABLE call_events (
     window_number TEXT NOT NULL,
     kind TEXT NOT NULL
 );
+
+-- Every call reaches the displays connected to any instance: the instance
+-- that serves a display LISTENs on this channel and replays from call_events.
+CREATE FUNCTION notify_call_event() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('govhall_calls', NEW.id::text);
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER call_events_notify AFTER INSERT ON call_events
+    FOR EACH ROW EXECUTE FUNCTION notify_call_event();

@@ -58,3 +58,37 @@ impl PostgresStore {
 
 store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");
 store::impl_sql_queue_store!(PostgresStore, sqlx::Postgres);
+
+#[async_trait::async_trait]
+impl store::queue::RemoteCalls for PostgresStore {
+    /// LISTENs for the call-event trigger. The listener reconnects by itself
+    /// (sqlx's PgListener), and a reader that missed notifications catches up
+    /// from call_events by id, so a lost notification only delays a call.
+    async fn remote_calls(&self) -> store::StoreResult<Option<tokio::sync::mpsc::Receiver<i64>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .map_err(StoreError::other)?;
+        listener
+            .listen("govhall_calls")
+            .await
+            .map_err(StoreError::other)?;
+        let (tx, rx) = tokio::sync::mpsc::channel(1024);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(n) => {
+                        let id = n.payload().parse().unwrap_or(0);
+                        if tx.send(id).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "call notifications interrupted; reconnecting");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(rx))
+    }
+}

@@ -62,3 +62,6 @@ impl SqliteStore {
 
 store::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
 store::impl_sql_queue_store!(SqliteStore, sqlx::Sqlite);
+
+/// One process owns the file: its own broadcast carries every call.
+impl store::queue::RemoteCalls for SqliteStore {}

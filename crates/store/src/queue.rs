@@ -173,8 +173,18 @@ pub struct CallRequest {
     pub by: String,
 }
 
+/// Calls made by other instances sharing the database (PostgreSQL only).
 #[async_trait]
-pub trait QueueStore: Send + Sync {
+pub trait RemoteCalls: Send + Sync {
+    /// A channel of call event ids written by any instance, or `None` where
+    /// this process is the only writer (SQLite).
+    async fn remote_calls(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<i64>>> {
+        Ok(None)
+    }
+}
+
+#[async_trait]
+pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn create_category(&self, c: &Category) -> StoreResult<()>;
     async fn categories(&self) -> StoreResult<Vec<Category>>;
     async fn create_window(&self, w: &Window) -> StoreResult<()>;
@@ -201,6 +211,8 @@ pub trait QueueStore: Send + Sync {
     ) -> StoreResult<Ticket>;
     /// Announces a called ticket again.
     async fn recall_ticket(&self, id: Uuid, at: Timestamp) -> StoreResult<(Ticket, CallEvent)>;
+    /// The id of the latest call event, if any.
+    async fn newest_call_event_id(&self) -> StoreResult<Option<i64>>;
     /// Call events after `after_id`, oldest first.
     async fn call_events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<CallEvent>>;
     /// The tickets of a day, in line order.

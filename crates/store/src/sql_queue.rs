@@ -454,6 +454,14 @@ macro_rules! impl_sql_queue_store {
                     rows.iter().map(event_from).collect()
                 }
 
+                async fn newest_call_event_id(&self) -> StoreResult<Option<i64>> {
+                    let row = sqlx::query("SELECT MAX(id) AS id FROM call_events")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(err("call events"))?;
+                    row.try_get::<Option<i64>, _>("id").map_err(err("call events"))
+                }
+
                 async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>> {
                     let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE business_date = $1 ORDER BY line_order");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

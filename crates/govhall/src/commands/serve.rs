@@ -16,6 +16,10 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
             .map_err(super::explain)
             .context("无法写入演示数据")?;
     }
+    app.relay_remote_calls()
+        .await
+        .map_err(super::explain)
+        .context("无法订阅其他实例的叫号")?;
     let addr = listen.unwrap_or_else(|| config.listen.clone());
     if app.settings.data_key == app::settings::DEVELOPMENT_DATA_KEY {
         tracing::warn!(

@@ -336,3 +336,27 @@ async fn rate_limit_per_client(s: &TestServer) {
     );
 }
 on_both_backends!(rate_limit_per_client);
+
+/// Two instances on one PostgreSQL database: a call made through A reaches a
+/// display connected to B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_on_one_instance_reaches_the_display_of_another() {
+    let a = TestServer::start(Backend::Postgres).await;
+    let url = a.pg_url().unwrap();
+    let store_b = std::sync::Arc::new(store_postgres::PostgresStore::connect(&url).await.unwrap());
+    let b = app::App::new(store_b, app::Settings::default());
+    b.relay_remote_calls().await.unwrap();
+    let mut display_b = b.subscribe_calls();
+    let admin = a.login("admin").await;
+    set_up(&a, &admin).await;
+    post(&a, None, "/api/tickets", json!({"category": "A"})).await;
+    let (st, v) = post(&a, Some(&admin), "/api/windows/4/call", json!({})).await;
+    assert_eq!((st, v["ticket"]["number"].as_str()), (200, Some("A001")));
+    let event = tokio::time::timeout(std::time::Duration::from_secs(5), display_b.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((event.number.as_str(), event.window.as_str()), ("A001", "4"));
+    drop(b);
+    a.stop().await;
+}

@@ -101,6 +101,11 @@ impl TestServer {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// The PostgreSQL database URL of this server, if it runs on PostgreSQL.
+    pub fn pg_url(&self) -> Option<String> {
+        self.pg_url.clone()
+    }
+
     /// Stops the server and drops a PostgreSQL database.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -111,7 +116,7 @@ impl TestServer {
         }
         if let Some(url) = self.pg_url.take() {
             drop(self.app);
-            store_postgres::PostgresStore::drop_database(&url).await.unwrap();
+            drop_database(&url).await;
         }
     }
 }
@@ -136,4 +141,16 @@ macro_rules! on_both_backends {
             }
         }
     };
+}
+
+/// Drops a throwaway PostgreSQL database. A relay's listener may reconnect
+/// between the forced disconnect and the drop, so try a few times.
+pub async fn drop_database(url: &str) {
+    for attempt in 0..20 {
+        match store_postgres::PostgresStore::drop_database(url).await {
+            Ok(()) => return,
+            Err(e) if attempt == 19 => panic!("could not drop {url}: {e}"),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
 }
