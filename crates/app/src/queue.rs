@@ -315,6 +315,33 @@ impl App {
             .map_err(map_ticket_error)
     }
 
+    /// 过号重排: the citizen puts a skipped ticket back in line, within the
+    /// configured minutes, keeping their place.
+    pub async fn requeue(&self, id: Uuid) -> AppResult<TicketView> {
+        let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
+        if ticket.status != TicketStatus::Skipped {
+            return Err(AppError::Conflict("只有已过号的号票才能重新排队".into()));
+        }
+        let skipped_at = ticket.finished_at.unwrap_or(ticket.taken_at);
+        let limit = jiff::SignedDuration::from_mins(self.settings.requeue_minutes);
+        if Timestamp::now().duration_since(skipped_at) > limit || ticket.business_date != self.today() {
+            return Err(AppError::Conflict(format!(
+                "过号已超过{}分钟，请到咨询台重新取号",
+                self.settings.requeue_minutes
+            )));
+        }
+        self.store
+            .transition_ticket(
+                id,
+                &[TicketStatus::Skipped],
+                TicketStatus::Waiting,
+                Timestamp::now(),
+            )
+            .await
+            .map_err(map_ticket_error)?;
+        self.ticket_view(id).await
+    }
+
     /// 转移: the person continues in another category, ahead of those who
     /// have not waited yet.
     pub async fn transfer(&self, session: &Session, id: Uuid, category: &str) -> AppResult<TicketView> {

@@ -31,6 +31,8 @@ pub struct Settings {
     pub rate_limit: bool,
     /// Tickets one kiosk or client address may take per minute.
     pub tickets_per_minute_per_client: u32,
+    /// Minutes after 过号 in which the citizen may put the ticket back in line.
+    pub requeue_minutes: i64,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -51,6 +53,7 @@ impl Default for Settings {
             max_live_tickets_per_person: 1,
             rate_limit: true,
             tickets_per_minute_per_client: 60,
+            requeue_minutes: 30,
         }
     }
 }

@@ -60,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/tickets/{id}/skip", post(queue::skip))
         .route("/api/tickets/{id}/finish", post(queue::finish))
         .route("/api/tickets/{id}/transfer", post(queue::transfer))
+        .route("/api/tickets/{id}/requeue", post(queue::requeue))
         .route("/api/display/stream", get(display::stream))
         .route("/api/floor", get(queue::floor))
         .route("/api/{*rest}", axum::routing::any(not_found))

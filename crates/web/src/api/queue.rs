@@ -276,6 +276,16 @@ pub async fn finish(
     ))
 }
 
+/// Puts a skipped ticket back in line (public: the citizen's phone), within the allowed minutes.
+#[utoipa::path(post, path = "/api/tickets/{id}/requeue", params(("id" = String, Path)), tag = "排队叫号",
+    responses((status = 200, body = TicketResponse), (status = 404), (status = 409, description = "未过号或已超时")))]
+pub async fn requeue(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketResponse>> {
+    Ok(Json(state.app.requeue(ticket_id(&id)?).await?.into()))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {

@@ -141,6 +141,7 @@ async fn printed_ticket(
 struct TrackPage {
     chrome: Chrome,
     t: TicketFacts,
+    requeue_minutes: i64,
 }
 
 async fn track(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -150,6 +151,7 @@ async fn track(State(state): State<AppState>, Path(id): Path<String>) -> Result<
         &TrackPage {
             chrome: Chrome::new(&state, None, ""),
             t,
+            requeue_minutes: state.app.settings.requeue_minutes,
         },
     ))
 }

@@ -176,6 +176,15 @@ async fn tickets_and_calls(s: &TestServer) {
     assert_eq!((st, v["ticket"]["status"].as_str()), (200, Some("skipped")));
     let (st, _) = post(s, Some(&staff), &format!("/api/tickets/{id1}/finish"), json!({})).await;
     assert_eq!(st, 409);
+    // The citizen puts the skipped ticket back in line, keeping the place; only once.
+    let (st, v) = post(s, None, &format!("/api/tickets/{id1}/requeue"), json!({})).await;
+    assert_eq!((st, v["status"].as_str()), (200, Some("waiting")));
+    let (st, _) = post(s, None, &format!("/api/tickets/{id1}/requeue"), json!({})).await;
+    assert_eq!(st, 409);
+    let (st, v) = post(s, Some(&staff), "/api/windows/3/call", json!({})).await;
+    assert_eq!((st, v["ticket"]["number"].as_str()), (200, Some("A001")));
+    let (st, _) = post(s, Some(&staff), &format!("/api/tickets/{id1}/skip"), json!({})).await;
+    assert_eq!(st, 200);
 
     // Admin calls A002 at window 4 and transfers it to B: it is called next there.
     let (st, v) = post(s, Some(&admin), "/api/windows/4/call", json!({})).await;
