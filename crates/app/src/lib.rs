@@ -10,6 +10,7 @@ pub mod demo;
 mod error;
 pub mod floor;
 pub mod queue;
+pub mod queue_report;
 pub mod settings;
 
 pub use error::AppError;

@@ -97,6 +97,33 @@ pub fn call_phrase(number: &str, window: &str) -> String {
     )
 }
 
+/// Average, 90th percentile and maximum of a set of durations in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct DurationSummary {
+    pub count: usize,
+    pub average_seconds: f64,
+    pub p90_seconds: i64,
+    pub max_seconds: i64,
+}
+
+impl DurationSummary {
+    /// Nearest-rank percentile, so the p90 is always a duration someone really had.
+    pub fn of(mut seconds: Vec<i64>) -> DurationSummary {
+        if seconds.is_empty() {
+            return DurationSummary::default();
+        }
+        seconds.sort_unstable();
+        let n = seconds.len();
+        let rank = ((n as f64) * 0.9).ceil() as usize;
+        DurationSummary {
+            count: n,
+            average_seconds: seconds.iter().sum::<i64>() as f64 / n as f64,
+            p90_seconds: seconds[rank.clamp(1, n) - 1],
+            max_seconds: seconds[n - 1],
+        }
+    }
+}
+
 /// A waiting ticket as the call policy sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiting {
@@ -172,6 +199,15 @@ mod tests {
         assert_eq!(call_phrase("B100", "12"), "请，B 一零零号，到十二号窗口办理");
         assert_eq!(call_phrase("C007", "20"), "请，C 零零七号，到二十号窗口办理");
         assert_eq!(call_phrase("C007", "V1"), "请，C 零零七号，到V 一号窗口办理");
+    }
+
+    #[test]
+    fn duration_summaries() {
+        assert_eq!(DurationSummary::of(vec![]), DurationSummary::default());
+        let s = DurationSummary::of((1..=10).collect());
+        assert_eq!((s.count, s.p90_seconds, s.max_seconds), (10, 9, 10));
+        assert!((s.average_seconds - 5.5).abs() < 1e-9);
+        assert_eq!(DurationSummary::of(vec![42]).p90_seconds, 42);
     }
 
     #[test]

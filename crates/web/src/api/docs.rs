@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         super::queue::create_category, super::queue::list_categories, super::queue::create_window, super::queue::list_windows,
         super::queue::call_next, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
         super::queue::recall, super::queue::skip, super::queue::finish, super::queue::transfer,
-        super::display::stream, super::queue::floor, super::queue::requeue,
+        super::display::stream, super::queue::floor, super::queue::requeue, super::queue::report,
         serve,
     ),
     modifiers(&BearerAuth)

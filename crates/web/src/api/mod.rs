@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/tickets/{id}/requeue", post(queue::requeue))
         .route("/api/display/stream", get(display::stream))
         .route("/api/floor", get(queue::floor))
+        .route("/api/reports/queue", get(queue::report))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

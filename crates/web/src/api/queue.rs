@@ -352,3 +352,51 @@ pub async fn floor(
     user.require(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Staff])?;
     Ok(Json(state.app.floor_status().await?))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Business date, YYYY-MM-DD (default today).
+    date: Option<String>,
+    /// json (default) or xlsx.
+    format: Option<String>,
+}
+
+/// Daily waiting and service times per category, window and staff (average, p90, max).
+#[utoipa::path(get, path = "/api/reports/queue", params(ReportQuery), tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401), (status = 403), (status = 422)))]
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    crate::extract::AppQuery(q): crate::extract::AppQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    user.require(&[Role::Admin, Role::Supervisor, Role::Leader])?;
+    let date = match q.date.as_deref() {
+        Some(d) => crate::extract::parse_date("date", d)?,
+        None => state.app.today(),
+    };
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(state.app.queue_report(date).await?).into_response()),
+        "xlsx" => {
+            let bytes = state.app.queue_report_xlsx(date).await?;
+            let name = format!("attachment; filename=\"queue-{date}.xlsx\"");
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                    ),
+                    (axum::http::header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        other => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("format：“{other}”应为 json 或 xlsx"),
+        )
+        .field("format")),
+    }
+}

@@ -369,3 +369,79 @@ async fn a_call_on_one_instance_reaches_the_display_of_another() {
     drop(b);
     a.stop().await;
 }
+
+async fn daily_report(s: &TestServer) {
+    let admin = s.login("admin").await;
+    set_up(s, &admin).await;
+    for _ in 0..3 {
+        post(s, None, "/api/tickets", json!({"category": "A"})).await;
+    }
+    let (_, v) = post(s, Some(&admin), "/api/windows/4/call", json!({})).await;
+    let first = v["ticket"]["id"].as_str().unwrap().to_owned();
+    post(
+        s,
+        Some(&admin),
+        &format!("/api/tickets/{first}/finish"),
+        json!({}),
+    )
+    .await;
+    let (_, v) = post(s, Some(&admin), "/api/windows/4/call", json!({})).await;
+    let second = v["ticket"]["id"].as_str().unwrap().to_owned();
+    post(s, Some(&admin), &format!("/api/tickets/{second}/skip"), json!({})).await;
+    let leader = s.login("leader").await;
+    let report: Value = s
+        .client
+        .get(s.url("/api/reports/queue"))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["total"]["taken"], 3);
+    assert_eq!(report["total"]["served"], 1);
+    assert_eq!(report["total"]["skipped"], 1);
+    assert_eq!(report["total"]["wait"]["count"], 2);
+    let window4 = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "window" && r["key"] == "4")
+        .unwrap();
+    assert_eq!(window4["served"], 1);
+    assert!(
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["group"] == "staff" && r["key"] == "admin")
+    );
+    let xlsx = s
+        .client
+        .get(s.url("/api/reports/queue?format=xlsx"))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let staff = s.login("staff").await;
+    let resp = s
+        .client
+        .get(s.url("/api/reports/queue"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = s
+        .client
+        .get(s.url("/api/reports/queue?date=2026-02-30"))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+}
+on_both_backends!(daily_report);
