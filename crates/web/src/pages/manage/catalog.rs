@@ -1,6 +1,6 @@
 //! 事项目录管理: import (JSON/XLSX), export, versions, departments.
 
-use super::{back, check_form, guard, local};
+use super::{CsrfForm, back, check_form, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, render};
@@ -227,11 +227,6 @@ fn error_parts(message: &str) -> CatalogParts {
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn publish(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
@@ -240,13 +235,10 @@ async fn publish(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
-        return r;
-    }
     match state.app.publish_catalog_version(&user.actor(), id).await {
         Ok(()) => back("/admin/catalog", &format!("版本{id}已发布")),
         Err(e) => {
@@ -275,13 +267,10 @@ async fn add_department(
     headers: HeaderMap,
     Form(f): Form<DepartmentForm>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
-        return r;
-    }
     match state.app.add_department(&user.actor(), &f.code, &f.name).await {
         Ok(d) => back("/admin/catalog", &format!("已登记部门 {}", d.name)),
         Err(e) => {

@@ -1,6 +1,6 @@
 //! 现场监控: the floor captain's live view, and opening a temporary window at the peak.
 
-use super::{back, check_form, guard};
+use super::{back, guard, guard_post};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, PageError, render};
@@ -88,13 +88,17 @@ async fn open_window(
     headers: HeaderMap,
     Form(f): Form<OpenForm>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin, Role::Supervisor], &uri) {
+    let user = match guard_post(
+        &state,
+        user,
+        &[Role::Admin, Role::Supervisor],
+        &uri,
+        &headers,
+        &f.csrf,
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
-        return r;
-    }
     let staff: Vec<String> = f
         .staff
         .split([',', '，', ' '])

@@ -72,6 +72,27 @@ pub fn check_form(
         .map_err(|e| PageError::new(state, e.status, "无法提交", e.message).into_response())
 }
 
+/// A form that carries nothing but the CSRF secret (publish, enable, disable…).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// [`guard`] and [`check_form`] together, for a POST handler.
+#[allow(clippy::result_large_err)]
+pub fn guard_post(
+    state: &AppState,
+    user: Option<CurrentUser>,
+    roles: &[Role],
+    uri: &Uri,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<CurrentUser, Response> {
+    let user = guard(state, user, roles, uri)?;
+    check_form(state, &user, headers, csrf)?;
+    Ok(user)
+}
+
 pub fn back(to: &str, message: &str) -> Response {
     let mut url = to.to_owned();
     url.push_str(if to.contains('?') { "&ok=" } else { "?ok=" });

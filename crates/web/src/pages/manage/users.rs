@@ -1,6 +1,6 @@
 //! 账号管理 and 操作日志.
 
-use super::{back, check_form, guard, local};
+use super::{CsrfForm, back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, render};
@@ -102,13 +102,10 @@ async fn add(
     headers: HeaderMap,
     Form(f): Form<AddForm>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
-        return r;
-    }
     let Some(role) = Role::parse(&f.role) else {
         return build(&state, &user, None, Some("请选择角色".into())).await;
     };
@@ -122,11 +119,6 @@ async fn add(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
-}
-
 async fn toggle(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
@@ -135,13 +127,10 @@ async fn toggle(
     Path((username, action)): Path<(String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(r) = check_form(&state, &user, &headers, &f.csrf) {
-        return r;
-    }
     let disabled = match action.as_str() {
         "disable" => true,
         "enable" => false,
