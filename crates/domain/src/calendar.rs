@@ -182,6 +182,8 @@ pub fn weekend_template(year: i16) -> Vec<CalendarDay> {
 pub fn parse_tsv(text: &str) -> Result<Vec<CalendarDay>, CalendarError> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // Files saved by Notepad or Excel on Windows start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r').trim();
         let lineno = i + 1;
@@ -295,6 +297,11 @@ mod tests {
         assert!(cal.years().is_empty());
         assert_eq!(cal.insert_days(&weekend_template(2028)), Ok(vec![2028]));
         assert!(cal.has_year(2028));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert_eq!(parse_tsv("\u{feff}2027-01-01\t0\n").map(|d| d.len()), Ok(1));
     }
 
     #[test]

@@ -52,6 +52,30 @@ pub enum Command {
     Department(DepartmentCommand),
     /// Prints the OpenAPI document.
     Openapi,
+    /// Benchmarks against a running server (not tests).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Opens many display streams, makes calls and measures call → display latency.
+    Display {
+        /// The running server, e.g. http://127.0.0.1:8080 (started with GOVHALL_RATE_LIMIT=off).
+        #[arg(long)]
+        url: String,
+        /// Bearer token of a user allowed at the window (admin).
+        #[arg(long, env = "GOVHALL_TOKEN")]
+        token: String,
+        #[arg(long, default_value_t = 1000)]
+        streams: usize,
+        #[arg(long, default_value_t = 50)]
+        calls: usize,
+        #[arg(long, default_value = "1")]
+        window: String,
+        #[arg(long, default_value = "A")]
+        category: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -243,6 +243,20 @@ pub async fn users_and_tokens(store: &dyn Store) {
     assert!(store.token_user("def", t).await.unwrap().is_some());
     store.delete_token("def").await.unwrap();
     assert!(store.token_user("def", t).await.unwrap().is_none());
+    // A new password ends the sessions of the old one.
+    store
+        .create_token(&NewToken {
+            token_hash: "ghi".into(),
+            user_id: u.id,
+            kind: TokenKind::Session,
+            csrf: "c".into(),
+            created_at: t,
+            expires_at: t + SignedDuration::from_hours(8),
+        })
+        .await
+        .unwrap();
+    store.set_user_password(u.id, "hash3").await.unwrap();
+    assert!(store.token_user("ghi", t).await.unwrap().is_none());
     assert_eq!(store.list_users().await.unwrap().len(), 1);
 }
 

@@ -398,15 +398,23 @@ macro_rules! impl_sql_store {
                 }
 
                 async fn set_user_password(&self, id: Uuid, hash: &str) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(err("user"))?;
                     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                         .bind(hash)
                         .bind(id)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(err("user"))?;
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound("user".into()));
                     }
+                    // A new password ends every session and token of the old one.
+                    sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err("tokens"))?;
+                    tx.commit().await.map_err(err("user"))?;
                     Ok(())
                 }
 

@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(ops::track))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(32 * 1024 * 1024))
+        // Extractors (JSON, bytes, multipart) stop at 2 MB by default; a province catalog is larger.
+        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)
 }
 

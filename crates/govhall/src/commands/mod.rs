@@ -1,5 +1,6 @@
 //! One module per subcommand family.
 
+mod bench;
 mod calendar;
 mod catalog;
 mod serve;
@@ -22,6 +23,24 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Calendar(c) => calendar::run(&config, c).await,
         Command::User(c) => user::run(&config, c).await,
         Command::Department(c) => user::run_department(&config, c).await,
+        Command::Bench(crate::cli::BenchCommand::Display {
+            url,
+            token,
+            streams,
+            calls,
+            window,
+            category,
+        }) => {
+            bench::display(
+                url.trim_end_matches('/'),
+                &token,
+                streams,
+                calls,
+                &window,
+                &category,
+            )
+            .await
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&web::openapi_document())?);
             Ok(())

@@ -220,3 +220,29 @@ async fn floor_view_and_temporary_window(s: &TestServer) {
     assert_eq!(resp.status(), 401);
 }
 on_both_backends!(floor_view_and_temporary_window);
+
+async fn password_reset_ends_old_sessions(s: &TestServer) {
+    let admin = session(s, "admin").await;
+    let old = session(s, "leader").await;
+    let (_, html) = page(s, &admin, "/admin/users").await;
+    let resp = s
+        .client
+        .post(s.url("/admin/users/leader/password"))
+        .header("cookie", &admin)
+        .form(&[("csrf", csrf_of(&html).as_str()), ("password", "new-leader-pass")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (status, _) = page(s, &old, "/admin").await;
+    assert_eq!(status, 303, "the old session is gone");
+    let resp = s
+        .client
+        .post(s.url("/api/auth/login"))
+        .json(&serde_json::json!({"username": "leader", "password": "new-leader-pass"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+on_both_backends!(password_reset_ends_old_sessions);

@@ -1,6 +1,6 @@
 //! 账号管理 and 操作日志.
 
-use super::{CsrfForm, back, guard, guard_post, local};
+use super::{back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, render};
@@ -119,32 +119,46 @@ async fn add(
     }
 }
 
+/// A per-account action: the CSRF secret, and the new password for `password`.
+#[derive(Deserialize)]
+struct AccountForm {
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
 async fn toggle(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
     uri: Uri,
     headers: HeaderMap,
     Path((username, action)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<AccountForm>,
 ) -> Response {
     let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let disabled = match action.as_str() {
-        "disable" => true,
-        "enable" => false,
+    let done = match action.as_str() {
+        "disable" => state
+            .app
+            .set_user_disabled(&user.actor(), &username, true)
+            .await
+            .map(|_| "已停用"),
+        "enable" => state
+            .app
+            .set_user_disabled(&user.actor(), &username, false)
+            .await
+            .map(|_| "已启用"),
+        "password" => state
+            .app
+            .set_password(&user.actor(), &username, &f.password)
+            .await
+            .map(|_| "已重设密码："),
         _ => return build(&state, &user, None, Some("未知操作".into())).await,
     };
-    match state
-        .app
-        .set_user_disabled(&user.actor(), &username, disabled)
-        .await
-    {
-        Ok(()) => back(
-            "/admin/users",
-            &format!("已{}账号 {username}", if disabled { "停用" } else { "启用" }),
-        ),
+    match done {
+        Ok(what) => back("/admin/users", &format!("{what}账号 {username}")),
         Err(e) => build(&state, &user, None, Some(e.to_string())).await,
     }
 }

@@ -1,0 +1,115 @@
+//! `govhall bench display`: opens many hall-display streams against a
+//! running server, makes calls, and measures how long each call takes to
+//! reach every display (a benchmark, not a test).
+
+use anyhow::{Context, Result, bail};
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Receipts = Arc<Mutex<HashMap<String, Vec<Instant>>>>;
+
+pub async fn display(
+    url: &str,
+    token: &str,
+    streams: usize,
+    calls: usize,
+    window: &str,
+    category: &str,
+) -> Result<()> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(streams + 8)
+        .build()?;
+    let receipts: Receipts = Arc::default();
+    let mut readers = Vec::with_capacity(streams);
+    for _ in 0..streams {
+        let resp = client
+            .get(format!("{url}/api/display/stream"))
+            .send()
+            .await
+            .context("无法打开显示流")?;
+        if !resp.status().is_success() {
+            bail!("显示流返回 {}", resp.status());
+        }
+        let receipts = receipts.clone();
+        readers.push(tokio::spawn(async move {
+            let mut body = resp.bytes_stream();
+            let mut buf = String::new();
+            while let Some(Ok(chunk)) = body.next().await {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else {
+                        continue;
+                    };
+                    let Ok(v) = serde_json::from_str::<serde_json::Value>(data) else {
+                        continue;
+                    };
+                    if let Some(n) = v["number"].as_str()
+                        && let Ok(mut map) = receipts.lock()
+                    {
+                        map.entry(n.to_owned()).or_default().push(Instant::now());
+                    }
+                }
+            }
+        }));
+    }
+    println!("已打开 {streams} 个显示流");
+    for _ in 0..calls {
+        let r = client
+            .post(format!("{url}/api/tickets"))
+            .json(&serde_json::json!({ "category": category }))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("取号失败：{}（请用 GOVHALL_RATE_LIMIT=off 启动服务）", r.status());
+        }
+    }
+    let mut sent: Vec<(String, Instant)> = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let at = Instant::now();
+        let r = client
+            .post(format!("{url}/api/windows/{window}/call"))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        if r.status().as_u16() != 200 {
+            bail!("叫号失败：{}", r.status());
+        }
+        let v: serde_json::Value = r.json().await?;
+        sent.push((v["ticket"]["number"].as_str().unwrap_or_default().to_owned(), at));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let map = receipts
+        .lock()
+        .map_err(|_| anyhow::anyhow!("lock poisoned"))?
+        .clone();
+    let mut latencies: Vec<f64> = Vec::new();
+    for (number, at) in &sent {
+        for got in map.get(number).map(Vec::as_slice).unwrap_or_default() {
+            latencies.push(got.saturating_duration_since(*at).as_secs_f64() * 1000.0);
+        }
+    }
+    for r in readers {
+        r.abort();
+    }
+    latencies.sort_by(f64::total_cmp);
+    let expected = streams * calls;
+    let pick = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!(
+        "送达 {}/{}；叫号→大屏延迟 p50 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms",
+        latencies.len(),
+        expected,
+        pick(0.5),
+        pick(0.99),
+        latencies.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}
