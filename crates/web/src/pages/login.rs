@@ -1,12 +1,12 @@
 //! Sign-in and sign-out for staff in the browser.
 
-use super::{Chrome, PageError, render};
+use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, clear_session_cookie, same_origin, session_cookie};
 use app::AppError;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -75,7 +75,7 @@ async fn submit(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    PageForm(f): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     if !same_origin(&headers) {
         return Err(PageError::new(
@@ -123,7 +123,7 @@ struct LogoutForm {
 async fn logout(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
-    Form(f): Form<LogoutForm>,
+    PageForm(f): PageForm<LogoutForm>,
 ) -> Result<Response, PageError> {
     if let Some(user) = user {
         user.check_csrf(&f.csrf)

@@ -103,6 +103,30 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A submitted form whose rejection (missing field, wrong type, not a form)
+/// is an error page in Chinese rather than axum's plain text.
+pub struct PageForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
+            Err(e) => Err(PageError::new(
+                state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "表单有误",
+                format!(
+                    "提交的表单缺少内容或格式不对，请返回重新填写。（{}）",
+                    e.body_text()
+                ),
+            )
+            .into_response()),
+        }
+    }
+}
+
 /// Renders a template, turning a template failure into an error page.
 pub fn render(state: &AppState, t: &impl Template) -> Response {
     match t.render() {

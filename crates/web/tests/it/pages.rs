@@ -118,3 +118,20 @@ async fn form_login_sets_a_strict_cookie(s: &TestServer) {
     assert_eq!(resp.status(), 403);
 }
 on_both_backends!(form_login_sets_a_strict_cookie);
+
+async fn a_broken_form_gets_a_chinese_page(s: &TestServer) {
+    let resp = s
+        .client
+        .post(s.url("/login"))
+        .form(&[("username", "admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let body = resp.text().await.unwrap();
+    assert!(
+        body.contains("表单有误") && body.contains("lang=\"zh-CN\""),
+        "{body}"
+    );
+}
+on_both_backends!(a_broken_form_gets_a_chinese_page);

@@ -3,12 +3,12 @@
 use super::{CsrfForm, back, check_form, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, PageForm, render};
 use app::AppError;
 use app::catalog::{CatalogFile, ImportReport};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -233,7 +233,7 @@ async fn publish(
     uri: Uri,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Response {
     let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
@@ -265,7 +265,7 @@ async fn add_department(
     user: Option<CurrentUser>,
     uri: Uri,
     headers: HeaderMap,
-    Form(f): Form<DepartmentForm>,
+    PageForm(f): PageForm<DepartmentForm>,
 ) -> Response {
     let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,

@@ -3,11 +3,11 @@
 use super::{back, guard, guard_post};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{Chrome, PageError, render};
+use crate::pages::{Chrome, PageError, PageForm, render};
 use app::floor::FloorStatus;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -86,7 +86,7 @@ async fn open_window(
     user: Option<CurrentUser>,
     uri: Uri,
     headers: HeaderMap,
-    Form(f): Form<OpenForm>,
+    PageForm(f): PageForm<OpenForm>,
 ) -> Response {
     let user = match guard_post(
         &state,

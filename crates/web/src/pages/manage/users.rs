@@ -3,10 +3,10 @@
 use super::{back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, PageForm, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -100,7 +100,7 @@ async fn add(
     user: Option<CurrentUser>,
     uri: Uri,
     headers: HeaderMap,
-    Form(f): Form<AddForm>,
+    PageForm(f): PageForm<AddForm>,
 ) -> Response {
     let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
@@ -133,7 +133,7 @@ async fn toggle(
     uri: Uri,
     headers: HeaderMap,
     Path((username, action)): Path<(String, String)>,
-    Form(f): Form<AccountForm>,
+    PageForm(f): PageForm<AccountForm>,
 ) -> Response {
     let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
         Ok(u) => u,
