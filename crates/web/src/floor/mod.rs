@@ -68,6 +68,8 @@ struct TicketFacts {
     window: Option<String>,
     taken_at: String,
     estimated_minutes: i64,
+    /// The green-channel basis, shown on the ticket.
+    priority: Option<&'static str>,
 }
 
 async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
@@ -94,6 +96,7 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
             .to_string(),
         // A rough guide until measured service times exist: five minutes a person.
         estimated_minutes: v.waiting_before * 5,
+        priority: v.ticket.priority.map(|p| p.label()),
     })
 }
 
@@ -102,6 +105,7 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
 struct PrintedTicket {
     hall_name: String,
     t: TicketFacts,
+    requeue_minutes: i64,
     qr_svg: String,
     track_url: String,
 }
@@ -132,6 +136,7 @@ async fn printed_ticket(
             t,
             qr_svg,
             track_url,
+            requeue_minutes: state.app.settings.requeue_minutes,
         },
     ))
 }
