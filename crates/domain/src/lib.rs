@@ -4,6 +4,7 @@
 //! rules that decide a citizen's deadline or a catalog's validity can be read
 //! and checked on their own.
 
+pub mod appointment;
 pub mod calendar;
 pub mod catalog;
 pub mod identity;
