@@ -23,7 +23,7 @@ impl Default for Config {
             database_url: "sqlite://govhall.db".into(),
             listen: "127.0.0.1:8080".into(),
             log_format: "text".into(),
-            log_level: "info".into(),
+            log_level: "info,sqlx=warn".into(),
             settings: app::Settings::default(),
         }
     }

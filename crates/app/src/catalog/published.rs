@@ -117,8 +117,8 @@ impl App {
     /// one, items keep catalog order.
     pub async fn find_items(&self, query: &ItemQuery) -> AppResult<ItemPage> {
         let per_page = query.per_page.unwrap_or(self.settings.page_size);
-        if per_page == 0 || per_page > 200 {
-            return Err(AppError::invalid("per_page", "每页条数应在1至200之间"));
+        if per_page == 0 || per_page > 1000 {
+            return Err(AppError::invalid("per_page", "每页条数应在1至1000之间"));
         }
         let page = query.page.unwrap_or(1);
         if page == 0 {
