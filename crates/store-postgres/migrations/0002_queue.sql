@@ -69,3 +69,19 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER call_events_notify AFTER INSERT ON call_events
     FOR EACH ROW EXECUTE FUNCTION notify_call_event();
+
+CREATE TABLE appointments (
+    id UUID PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    category TEXT NOT NULL REFERENCES queue_categories(prefix),
+    slot_date DATE NOT NULL,
+    slot_time TEXT NOT NULL,
+    person_key TEXT NOT NULL,
+    phone_tail TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    ticket_id UUID
+);
+CREATE INDEX appointments_slot ON appointments (category, slot_date, slot_time, status);
+CREATE INDEX appointments_person ON appointments (person_key, slot_date);

@@ -57,3 +57,19 @@ CREATE TABLE call_events (
     window_number TEXT NOT NULL,
     kind TEXT NOT NULL
 );
+
+CREATE TABLE appointments (
+    id BLOB PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    category TEXT NOT NULL REFERENCES queue_categories(prefix),
+    slot_date TEXT NOT NULL,
+    slot_time TEXT NOT NULL,
+    person_key TEXT NOT NULL,
+    phone_tail TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    ticket_id BLOB
+);
+CREATE INDEX appointments_slot ON appointments (category, slot_date, slot_time, status);
+CREATE INDEX appointments_person ON appointments (person_key, slot_date);

@@ -16,7 +16,90 @@ const DAY: Date = date(2026, 11, 23);
 pub async fn run_all(store: Arc<dyn Store>) {
     setup(&*store).await;
     numbering_limits_and_transitions(&*store).await;
+    appointments(&*store).await;
     exactly_once_under_concurrency(store.clone(), 8, 2000).await;
+}
+
+fn booking(code: &str, person: &str, time: &str) -> NewAppointment {
+    NewAppointment {
+        appointment: Appointment {
+            id: Uuid::now_v7(),
+            code: code.into(),
+            category: "B".into(),
+            slot_date: date(2026, 11, 24),
+            slot_time: time.into(),
+            phone_tail: "5678".into(),
+            channel: "online".into(),
+            status: "booked".into(),
+            ticket_id: None,
+        },
+        person_key: person.into(),
+        created_at: Timestamp::now(),
+        capacity: 2,
+        max_per_person_per_day: 2,
+    }
+}
+
+async fn appointments(store: &dyn Store) {
+    store
+        .book_appointment(&booking("100001", "p1", "09:00"))
+        .await
+        .unwrap();
+    store
+        .book_appointment(&booking("100002", "p2", "09:00"))
+        .await
+        .unwrap();
+    let full = store.book_appointment(&booking("100003", "p3", "09:00")).await;
+    assert!(
+        matches!(full, Err(StoreError::Conflict { ref what }) if what == "slot_full"),
+        "{full:?}"
+    );
+    store
+        .book_appointment(&booking("100004", "p1", "09:30"))
+        .await
+        .unwrap();
+    let third = store.book_appointment(&booking("100005", "p1", "10:00")).await;
+    assert!(
+        matches!(third, Err(StoreError::Conflict { ref what }) if what == "person_limit"),
+        "{third:?}"
+    );
+    let dup = store.book_appointment(&booking("100001", "p9", "10:00")).await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })));
+    assert_eq!(
+        store.slot_bookings("B", date(2026, 11, 24)).await.unwrap(),
+        vec![("09:00".to_owned(), 2), ("09:30".to_owned(), 1)]
+    );
+    let cancelled = store
+        .set_appointment_status("100002", &["booked"], "cancelled", None)
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, "cancelled");
+    assert!(matches!(
+        store
+            .set_appointment_status("100002", &["booked"], "checked_in", None)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    store
+        .book_appointment(&booking("100003", "p3", "09:00"))
+        .await
+        .unwrap();
+    store
+        .set_appointment_status("100004", &["booked"], "no_show", None)
+        .await
+        .unwrap();
+    assert_eq!(store.no_show_dates("p1").await.unwrap(), vec![date(2026, 11, 24)]);
+    let ticket = Uuid::now_v7();
+    let a = store
+        .set_appointment_status("100001", &["booked"], "checked_in", Some(ticket))
+        .await
+        .unwrap();
+    assert_eq!(a.ticket_id, Some(ticket));
+    assert_eq!(store.appointment("100001").await.unwrap().status, "checked_in");
+    assert!(matches!(
+        store.appointment("999999").await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 fn new_ticket(category: &str, day: Date, keys: Vec<String>, priority: Option<Priority>) -> NewTicket {

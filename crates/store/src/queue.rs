@@ -173,6 +173,33 @@ pub struct CallRequest {
     pub by: String,
 }
 
+/// An appointment (预约).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Appointment {
+    pub id: Uuid,
+    /// The code the citizen shows at the kiosk.
+    pub code: String,
+    pub category: String,
+    pub slot_date: Date,
+    /// "HH:MM".
+    pub slot_time: String,
+    pub phone_tail: String,
+    /// online or phone.
+    pub channel: String,
+    /// booked, checked_in, cancelled or no_show.
+    pub status: String,
+    pub ticket_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAppointment {
+    pub appointment: Appointment,
+    pub person_key: String,
+    pub created_at: Timestamp,
+    pub capacity: i64,
+    pub max_per_person_per_day: i64,
+}
+
 /// Calls made by other instances sharing the database (PostgreSQL only).
 #[async_trait]
 pub trait RemoteCalls: Send + Sync {
@@ -215,6 +242,21 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn newest_call_event_id(&self) -> StoreResult<Option<i64>>;
     /// Call events after `after_id`, oldest first.
     async fn call_events_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<CallEvent>>;
+    /// Books a slot; `Conflict` with `slot_full`, `person_limit` or `code`.
+    async fn book_appointment(&self, a: &NewAppointment) -> StoreResult<Appointment>;
+    async fn appointment(&self, code: &str) -> StoreResult<Appointment>;
+    /// Moves an appointment from one of `from` to `to`; `Conflict { what: "appointment_status" }` otherwise.
+    async fn set_appointment_status(
+        &self,
+        code: &str,
+        from: &[&str],
+        to: &str,
+        ticket_id: Option<Uuid>,
+    ) -> StoreResult<Appointment>;
+    /// Booked (not cancelled) appointments per slot time of a category and day.
+    async fn slot_bookings(&self, category: &str, date: Date) -> StoreResult<Vec<(String, i64)>>;
+    /// Dates of a person's missed appointments.
+    async fn no_show_dates(&self, person_key: &str) -> StoreResult<Vec<Date>>;
     /// The tickets of a day, in line order.
     async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>>;
 }

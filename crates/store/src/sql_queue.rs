@@ -114,8 +114,142 @@ macro_rules! impl_sql_queue_store {
                 event_from(&row)
             }
 
+            const APPOINTMENT_COLUMNS: &str =
+                "id, code, category, slot_date, slot_time, phone_tail, channel, status, ticket_id";
+
+            fn appointment_from(r: &DbRow) -> StoreResult<Appointment> {
+                Ok(Appointment {
+                    id: r.try_get("id").map_err(err("appointment"))?,
+                    code: r.try_get("code").map_err(err("appointment"))?,
+                    category: r.try_get("category").map_err(err("appointment"))?,
+                    slot_date: r.try_get::<jiff_sqlx::Date, _>("slot_date").map_err(err("appointment"))?.to_jiff(),
+                    slot_time: r.try_get("slot_time").map_err(err("appointment"))?,
+                    phone_tail: r.try_get("phone_tail").map_err(err("appointment"))?,
+                    channel: r.try_get("channel").map_err(err("appointment"))?,
+                    status: r.try_get("status").map_err(err("appointment"))?,
+                    ticket_id: r.try_get("ticket_id").map_err(err("appointment"))?,
+                })
+            }
+
             #[async_trait::async_trait]
             impl QueueStore for $store {
+                async fn book_appointment(&self, n: &NewAppointment) -> StoreResult<Appointment> {
+                    let a = &n.appointment;
+                    let mut tx = self.begin_write().await?;
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM appointments WHERE category = $1 AND slot_date = $2 \
+                         AND slot_time = $3 AND status IN ('booked', 'checked_in')",
+                    )
+                    .bind(&a.category)
+                    .bind(a.slot_date.to_sqlx())
+                    .bind(&a.slot_time)
+                    .fetch_one(tx.conn())
+                    .await
+                    .map_err(err("appointments"))?;
+                    if row.try_get::<i64, _>("n").map_err(err("appointments"))? >= n.capacity {
+                        return Err(StoreError::Conflict { what: "slot_full".into() });
+                    }
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM appointments WHERE person_key = $1 AND slot_date = $2 \
+                         AND status IN ('booked', 'checked_in')",
+                    )
+                    .bind(&n.person_key)
+                    .bind(a.slot_date.to_sqlx())
+                    .fetch_one(tx.conn())
+                    .await
+                    .map_err(err("appointments"))?;
+                    if row.try_get::<i64, _>("n").map_err(err("appointments"))? >= n.max_per_person_per_day {
+                        return Err(StoreError::Conflict { what: "person_limit".into() });
+                    }
+                    let sql = format!(
+                        "INSERT INTO appointments (id, code, category, slot_date, slot_time, person_key, phone_tail, \
+                         channel, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9) \
+                         RETURNING {APPOINTMENT_COLUMNS}"
+                    );
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(a.id)
+                        .bind(&a.code)
+                        .bind(&a.category)
+                        .bind(a.slot_date.to_sqlx())
+                        .bind(&a.slot_time)
+                        .bind(&n.person_key)
+                        .bind(&a.phone_tail)
+                        .bind(&a.channel)
+                        .bind(n.created_at.to_sqlx())
+                        .fetch_one(tx.conn())
+                        .await
+                        .map_err(err("code"))?;
+                    let booked = appointment_from(&row)?;
+                    tx.commit().await.map_err(err("appointment"))?;
+                    Ok(booked)
+                }
+
+                async fn appointment(&self, code: &str) -> StoreResult<Appointment> {
+                    let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE code = $1");
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(code)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(err("appointment"))?;
+                    appointment_from(&row)
+                }
+
+                async fn set_appointment_status(
+                    &self,
+                    code: &str,
+                    from: &[&str],
+                    to: &str,
+                    ticket_id: Option<Uuid>,
+                ) -> StoreResult<Appointment> {
+                    let list = placeholders(4, from.len().max(1));
+                    let sql = format!(
+                        "UPDATE appointments SET status = $1, ticket_id = COALESCE($2, ticket_id) WHERE code = $3 \
+                         AND status IN ({list}) RETURNING {APPOINTMENT_COLUMNS}"
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(to).bind(ticket_id).bind(code);
+                    if from.is_empty() {
+                        q = q.bind("");
+                    }
+                    for f in from {
+                        q = q.bind(*f);
+                    }
+                    match q.fetch_optional(&self.pool).await.map_err(err("appointment"))? {
+                        Some(r) => appointment_from(&r),
+                        None => {
+                            self.appointment(code).await?;
+                            Err(StoreError::Conflict { what: "appointment_status".into() })
+                        }
+                    }
+                }
+
+                async fn slot_bookings(&self, category: &str, date: Date) -> StoreResult<Vec<(String, i64)>> {
+                    let rows = sqlx::query(
+                        "SELECT slot_time, COUNT(*) AS n FROM appointments WHERE category = $1 AND slot_date = $2 \
+                         AND status IN ('booked', 'checked_in') GROUP BY slot_time ORDER BY slot_time",
+                    )
+                    .bind(category)
+                    .bind(date.to_sqlx())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(err("appointments"))?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("slot_time").map_err(err("appointments"))?, r.try_get("n").map_err(err("appointments"))?)))
+                        .collect()
+                }
+
+                async fn no_show_dates(&self, person_key: &str) -> StoreResult<Vec<Date>> {
+                    let rows = sqlx::query(
+                        "SELECT slot_date FROM appointments WHERE person_key = $1 AND status = 'no_show' ORDER BY slot_date",
+                    )
+                    .bind(person_key)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(err("appointments"))?;
+                    rows.iter()
+                        .map(|r| Ok(r.try_get::<jiff_sqlx::Date, _>("slot_date").map_err(err("appointments"))?.to_jiff()))
+                        .collect()
+                }
+
                 async fn create_category(&self, c: &Category) -> StoreResult<()> {
                     sqlx::query("INSERT INTO queue_categories (prefix, name, items) VALUES ($1, $2, $3)")
                         .bind(&c.prefix)
