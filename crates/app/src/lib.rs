@@ -2,6 +2,7 @@
 //! Each applies the domain rules, writes through the store and records who
 //! did it in the audit log. Depends on `domain` and `store` only.
 
+pub mod appointment;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -33,6 +33,8 @@ pub struct Settings {
     pub tickets_per_minute_per_client: u32,
     /// Minutes after 过号 in which the citizen may put the ticket back in line.
     pub requeue_minutes: i64,
+    /// Appointment book (预约): periods, slot length, capacity, limits.
+    pub booking: domain::appointment::BookingRules,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -54,6 +56,7 @@ impl Default for Settings {
             rate_limit: true,
             tickets_per_minute_per_client: 60,
             requeue_minutes: 30,
+            booking: domain::appointment::BookingRules::default(),
         }
     }
 }

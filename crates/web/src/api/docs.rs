@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::queue::call_next, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
         super::queue::recall, super::queue::skip, super::queue::finish, super::queue::transfer,
         super::display::stream, super::queue::floor, super::queue::requeue, super::queue::report,
+        super::appointment::book, super::appointment::slots, super::appointment::cancel, super::appointment::check_in,
         serve,
     ),
     modifiers(&BearerAuth)

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`, described by the OpenAPI document at
 //! `/api/openapi.json`.
 
+mod appointment;
 mod audit;
 mod auth;
 mod calendar;
@@ -64,6 +65,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/display/stream", get(display::stream))
         .route("/api/floor", get(queue::floor))
         .route("/api/reports/queue", get(queue::report))
+        .route("/api/appointments", post(appointment::book))
+        .route("/api/appointments/slots", get(appointment::slots))
+        .route("/api/appointments/{code}/cancel", post(appointment::cancel))
+        .route("/api/appointments/{code}/checkin", post(appointment::check_in))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

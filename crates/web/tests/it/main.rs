@@ -3,6 +3,7 @@
 // Tests stop at the first broken expectation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod api_appointments;
 mod api_auth;
 mod api_calendar;
 mod api_catalog;

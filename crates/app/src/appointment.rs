@@ -1,0 +1,239 @@
+//! Appointments (预约): booking a slot online or by phone, cancelling, and
+//! checking in at the kiosk, which turns the appointment into a ticket.
+
+use crate::queue::{TakeTicket, TicketView, person_key};
+use crate::{App, AppError, AppResult};
+use domain::appointment::{CheckIn, check_bookable, check_in, slots_of_day, suspended_until};
+use domain::identity::{IdNumber, validate_mobile};
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use rand::Rng;
+use serde::Serialize;
+use store::StoreError;
+use store::queue::{Appointment, NewAppointment};
+use uuid::Uuid;
+
+/// What a citizen or a hotline operator enters.
+#[derive(Debug, Clone, Default)]
+pub struct BookRequest {
+    pub category: String,
+    pub date: String,
+    pub time: String,
+    pub phone: String,
+    pub id_number: Option<String>,
+    /// online or phone.
+    pub channel: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Slot {
+    pub time: String,
+    pub capacity: i64,
+    pub booked: i64,
+    pub available: i64,
+}
+
+fn booking_error(e: domain::appointment::BookingError) -> AppError {
+    match e {
+        domain::appointment::BookingError::Calendar(c) => AppError::Calendar(c),
+        domain::appointment::BookingError::NoSuchSlot(_) => AppError::invalid("time", e.to_string()),
+        other => AppError::invalid("date", other.to_string()),
+    }
+}
+
+fn parse_date(raw: &str) -> AppResult<Date> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::invalid("date", format!("日期“{raw}”无效，应为YYYY-MM-DD")))
+}
+
+fn not_found(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound("没有这个预约号".into()),
+        StoreError::Conflict { .. } => AppError::Conflict("预约当前状态不能进行此操作".into()),
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// Free places per slot of a category and day.
+    pub async fn slots(&self, category: &str, date: &str) -> AppResult<Vec<Slot>> {
+        let date = parse_date(date)?;
+        if !self
+            .store
+            .categories()
+            .await?
+            .iter()
+            .any(|c| c.prefix == category)
+        {
+            return Err(AppError::invalid(
+                "category",
+                format!("业务类别“{category}”不存在"),
+            ));
+        }
+        let rules = &self.settings.booking;
+        if !self.calendar().await?.is_workday(date)? {
+            return Ok(Vec::new());
+        }
+        let booked = self.store.slot_bookings(category, date).await?;
+        let capacity = i64::from(rules.capacity);
+        Ok(slots_of_day(rules)
+            .map_err(booking_error)?
+            .into_iter()
+            .map(|t| {
+                let time = t.strftime("%H:%M").to_string();
+                let n = booked
+                    .iter()
+                    .find(|(s, _)| *s == time)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                Slot {
+                    time,
+                    capacity,
+                    booked: n,
+                    available: (capacity - n).max(0),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
+        let rules = &self.settings.booking;
+        if !self
+            .store
+            .categories()
+            .await?
+            .iter()
+            .any(|c| c.prefix == req.category)
+        {
+            return Err(AppError::invalid(
+                "category",
+                format!("业务类别“{}”不存在", req.category),
+            ));
+        }
+        let date = parse_date(&req.date)?;
+        let time: Time = req
+            .time
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("time", format!("时间“{}”无效，应为HH:MM", req.time)))?;
+        let calendar = self.calendar().await?;
+        check_bookable(rules, &calendar, self.today(), date, time).map_err(booking_error)?;
+        let phone = req.phone.trim();
+        validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
+        // One person is one phone, or one ID number when given.
+        let key = match req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let id = IdNumber::parse(id, self.today())
+                    .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
+                person_key(&self.settings.data_key, "id", id.as_str())?
+            }
+            None => person_key(&self.settings.data_key, "phone", phone)?,
+        };
+        let no_shows = self.store.no_show_dates(&key).await?;
+        if let Some(until) = suspended_until(rules, &no_shows, self.today()) {
+            return Err(AppError::Conflict(format!(
+                "近{}天内爽约{}次以上，{until}前暂停网上和电话预约，请现场取号",
+                rules.no_show_window_days, rules.no_show_limit
+            )));
+        }
+        let channel = match req.channel.as_str() {
+            "" | "online" => "online",
+            "phone" => "phone",
+            other => {
+                return Err(AppError::invalid(
+                    "channel",
+                    format!("预约渠道“{other}”应为 online 或 phone"),
+                ));
+            }
+        };
+        for _ in 0..5 {
+            let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+            let booked = self
+                .store
+                .book_appointment(&NewAppointment {
+                    appointment: Appointment {
+                        id: Uuid::now_v7(),
+                        code,
+                        category: req.category.clone(),
+                        slot_date: date,
+                        slot_time: time.strftime("%H:%M").to_string(),
+                        phone_tail: phone[phone.len().saturating_sub(4)..].to_owned(),
+                        channel: channel.into(),
+                        status: "booked".into(),
+                        ticket_id: None,
+                    },
+                    person_key: key.clone(),
+                    created_at: Timestamp::now(),
+                    capacity: i64::from(rules.capacity),
+                    max_per_person_per_day: i64::from(rules.max_per_person_per_day),
+                })
+                .await;
+            match booked {
+                Ok(a) => return Ok(a),
+                Err(StoreError::Conflict { what }) if what == "slot_full" => {
+                    return Err(AppError::Conflict("该时段已约满，请选择其他时段".into()));
+                }
+                Err(StoreError::Conflict { what }) if what == "person_limit" => {
+                    return Err(AppError::Conflict(format!(
+                        "同一人每天最多预约{}次",
+                        rules.max_per_person_per_day
+                    )));
+                }
+                // Another booking drew the same code: draw again.
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Conflict("预约繁忙，请稍后再试".into()))
+    }
+
+    /// Cancels by code, with the last four digits of the phone as proof.
+    pub async fn cancel_appointment(&self, code: &str, phone_last4: &str) -> AppResult<Appointment> {
+        let a = self.store.appointment(code).await.map_err(not_found)?;
+        if a.phone_tail != phone_last4.trim() {
+            return Err(AppError::invalid("phone_last4", "手机号后四位不符"));
+        }
+        self.store
+            .set_appointment_status(code, &["booked"], "cancelled", None)
+            .await
+            .map_err(not_found)
+    }
+
+    /// Checks in at the kiosk: within the window the appointment becomes a
+    /// ticket; too late counts as a missed appointment.
+    pub async fn check_in_appointment(&self, code: &str) -> AppResult<TicketView> {
+        let a = self.store.appointment(code).await.map_err(not_found)?;
+        if a.status != "booked" {
+            return Err(AppError::Conflict("该预约已签到、已取消或已失效".into()));
+        }
+        let slot_time: Time = a.slot_time.parse().map_err(AppError::internal)?;
+        let now = Timestamp::now().to_zoned(self.settings.time_zone()).datetime();
+        match check_in(&self.settings.booking, a.slot_date.to_datetime(slot_time), now) {
+            CheckIn::TooEarly => Err(AppError::Conflict(format!(
+                "预约时间为{} {}，请在开始前{}分钟内签到",
+                a.slot_date, a.slot_time, self.settings.booking.early_minutes
+            ))),
+            CheckIn::TooLate => {
+                self.store
+                    .set_appointment_status(code, &["booked"], "no_show", None)
+                    .await
+                    .map_err(not_found)?;
+                Err(AppError::Conflict("已超过预约时间，预约失效，请现场取号".into()))
+            }
+            CheckIn::OnTime => {
+                let view = self
+                    .take_ticket(&TakeTicket {
+                        category: a.category.clone(),
+                        ..Default::default()
+                    })
+                    .await?;
+                self.store
+                    .set_appointment_status(code, &["booked"], "checked_in", Some(view.ticket.id))
+                    .await
+                    .map_err(not_found)?;
+                Ok(view)
+            }
+        }
+    }
+}
