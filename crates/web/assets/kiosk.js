@@ -28,3 +28,25 @@ form?.addEventListener("submit", async (event) => {
     errorBox.hidden = false;
   }
 });
+
+// Appointment check-in: the code becomes a ticket within the check-in window.
+const checkin = document.getElementById("checkin");
+const checkinError = document.getElementById("checkin-error");
+checkin?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  checkinError.hidden = true;
+  const code = new FormData(checkin).get("code").trim();
+  try {
+    const resp = await fetch(`/api/appointments/${encodeURIComponent(code)}/checkin`, { method: "POST" });
+    const answer = await resp.json();
+    if (!resp.ok) {
+      checkinError.textContent = answer.error?.message || "签到失败，请到咨询台";
+      checkinError.hidden = false;
+      return;
+    }
+    window.location.href = `/kiosk/ticket/${answer.id}?print=1`;
+  } catch {
+    checkinError.textContent = "网络故障，请稍后再试或到咨询台";
+    checkinError.hidden = false;
+  }
+});
