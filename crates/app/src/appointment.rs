@@ -222,9 +222,16 @@ impl App {
                 Err(AppError::Conflict("已超过预约时间，预约失效，请现场取号".into()))
             }
             CheckIn::OnTime => {
+                let slot_at = a
+                    .slot_date
+                    .to_datetime(slot_time)
+                    .to_zoned(self.settings.time_zone())
+                    .map_err(AppError::internal)?
+                    .timestamp();
                 let view = self
                     .take_ticket(&TakeTicket {
                         category: a.category.clone(),
+                        appointment_at: Some(slot_at),
                         ..Default::default()
                     })
                     .await?;

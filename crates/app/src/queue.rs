@@ -21,6 +21,8 @@ pub struct TakeTicket {
     pub phone: Option<String>,
     pub id_number: Option<String>,
     pub priority: Option<String>,
+    /// Set by an appointment check-in: the slot start, when the call order favours it.
+    pub appointment_at: Option<Timestamp>,
 }
 
 /// A ticket with its place in line.
@@ -196,6 +198,7 @@ impl App {
                 taken_at: Timestamp::now(),
                 passed_by: 0,
                 transferred_from: None,
+                appointment_at: req.appointment_at,
             })
             .await;
         match taken {
@@ -371,6 +374,7 @@ impl App {
                 // Goes with the green channel: the person has already waited once.
                 passed_by: 0,
                 transferred_from: Some(old.id),
+                appointment_at: None,
             })
             .await?;
         Ok(TicketView {

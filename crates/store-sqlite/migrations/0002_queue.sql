@@ -41,10 +41,12 @@ CREATE TABLE tickets (
     passed_by INTEGER NOT NULL DEFAULT 0,
     recalls INTEGER NOT NULL DEFAULT 0,
     transferred_from BLOB,
+    appointment_at TEXT,
     UNIQUE (business_date, category, sequence)
 );
 CREATE INDEX tickets_waiting ON tickets (business_date, status, category, line_order);
 CREATE INDEX tickets_window ON tickets (window_number, status);
+CREATE INDEX tickets_appointments ON tickets (business_date, category, line_order) WHERE status = 'waiting' AND appointment_at IS NOT NULL;
 CREATE INDEX tickets_green ON tickets (business_date, category, line_order) WHERE status = 'waiting' AND (priority IS NOT NULL OR transferred_from IS NOT NULL);
 CREATE INDEX tickets_by_id_key ON tickets (business_date, id_key) WHERE id_key IS NOT NULL;
 CREATE INDEX tickets_by_phone_key ON tickets (business_date, phone_key) WHERE phone_key IS NOT NULL;

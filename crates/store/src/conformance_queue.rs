@@ -17,6 +17,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     setup(&*store).await;
     numbering_limits_and_transitions(&*store).await;
     appointments(&*store).await;
+    appointments_are_called_at_their_time(&*store).await;
     exactly_once_under_concurrency(store.clone(), 8, 2000).await;
 }
 
@@ -113,6 +114,7 @@ fn new_ticket(category: &str, day: Date, keys: Vec<String>, priority: Option<Pri
         taken_at: Timestamp::now(),
         passed_by: 0,
         transferred_from: None,
+        appointment_at: None,
     }
 }
 
@@ -367,4 +369,46 @@ pub async fn exactly_once_under_concurrency(store: Arc<dyn Store>, windows: usiz
         "{:?}",
         day.iter().map(|t| t.passed_by).max()
     );
+}
+
+/// A checked-in appointment whose slot has begun is called before earlier
+/// ordinary tickets; one whose slot is still ahead waits its turn.
+pub async fn appointments_are_called_at_their_time(store: &dyn Store) {
+    let day = date(2026, 11, 18);
+    let now = Timestamp::now();
+    let plain = store
+        .take_ticket(&new_ticket("C", day, vec![], None))
+        .await
+        .unwrap();
+    let mut later = new_ticket("C", day, vec![], None);
+    later.appointment_at = Some(now + jiff::SignedDuration::from_hours(2));
+    let later = store.take_ticket(&later).await.unwrap();
+    let mut due = new_ticket("C", day, vec![], None);
+    due.appointment_at = Some(now - jiff::SignedDuration::from_mins(5));
+    let due = store.take_ticket(&due).await.unwrap();
+    let order: Vec<Uuid> = [
+        store
+            .call_next(&call("20", &["C"], day))
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id,
+        store
+            .call_next(&call("20", &["C"], day))
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id,
+        store
+            .call_next(&call("20", &["C"], day))
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id,
+    ]
+    .to_vec();
+    assert_eq!(order, vec![due.ticket.id, plain.ticket.id, later.ticket.id]);
 }

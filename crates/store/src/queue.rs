@@ -142,6 +142,8 @@ pub struct NewTicket {
     /// Passes already counted (a transferred ticket keeps its place at the front).
     pub passed_by: i64,
     pub transferred_from: Option<Uuid>,
+    /// The slot start of a checked-in appointment: called at its time.
+    pub appointment_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -360,7 +360,8 @@ macro_rules! impl_sql_queue_store {
                     let phone_key = t.person_keys.get(1).cloned();
                     let sql = format!(
                         "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
-                         taken_at, passed_by, transferred_from) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9, $10, $11) \
+                         taken_at, passed_by, transferred_from, appointment_at) \
+                         VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9, $10, $11, $12) \
                          RETURNING {TICKET_COLUMNS}"
                     );
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -375,6 +376,7 @@ macro_rules! impl_sql_queue_store {
                         .bind(t.taken_at.to_sqlx())
                         .bind(t.passed_by)
                         .bind(t.transferred_from)
+                        .bind(t.appointment_at.map(|a| a.to_sqlx()))
                         .fetch_one(tx.conn())
                         .await
                         .map_err(err("ticket"))?;
@@ -446,10 +448,11 @@ macro_rules! impl_sql_queue_store {
                     for (k, _) in c.categories.iter().enumerate() {
                         let cat = k + 3;
                         // Green channel, and people transferred from another window, go first.
-                        let first = "AND (priority IS NOT NULL OR transferred_from IS NOT NULL) AND $2 >= 0";
-                        for extra in [first, "AND $2 >= 0"] {
+                        let first = "AND (priority IS NOT NULL OR transferred_from IS NOT NULL) AND $2 IS NOT NULL";
+                        let due = "AND appointment_at IS NOT NULL AND appointment_at <= $2";
+                        for extra in [first, due, "AND $2 IS NOT NULL"] {
                             parts.push(format!(
-                                "SELECT * FROM (SELECT line_order, priority, transferred_from, passed_by FROM tickets \
+                                "SELECT * FROM (SELECT line_order, priority, transferred_from, appointment_at, passed_by FROM tickets \
                                  WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
                                  ORDER BY line_order LIMIT 1) AS c{}",
                                 parts.len()
@@ -457,9 +460,7 @@ macro_rules! impl_sql_queue_store {
                         }
                     }
                     let sql = parts.join(" UNION ALL ");
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(c.business_date.to_sqlx())
-                        .bind(i64::from(c.fairness_bound));
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.business_date.to_sqlx()).bind(at);
                     for cat in &c.categories {
                         q = q.bind(cat);
                     }
@@ -472,11 +473,13 @@ macro_rules! impl_sql_queue_store {
                         }
                         let priority: Option<String> = r.try_get("priority").map_err(err("tickets"))?;
                         let transferred: Option<Uuid> = r.try_get("transferred_from").map_err(err("tickets"))?;
+                        let appointment: Option<jiff_sqlx::Timestamp> =
+                            r.try_get("appointment_at").map_err(err("tickets"))?;
                         let passed: i64 = r.try_get("passed_by").map_err(err("tickets"))?;
                         waiting.push(Waiting {
                             order,
                             green_channel: priority.is_some() || transferred.is_some(),
-                            appointment_due: false,
+                            appointment_due: appointment.is_some_and(|a| a.to_jiff() <= c.at),
                             passed_by: passed.max(0) as u32,
                         });
                     }

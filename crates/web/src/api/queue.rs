@@ -184,6 +184,7 @@ pub async fn take_ticket(
             phone: req.phone,
             id_number: req.id_number,
             priority: req.priority,
+            appointment_at: None,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view.into())))
