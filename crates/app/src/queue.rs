@@ -230,6 +230,11 @@ impl App {
 
     pub async fn ticket_view(&self, id: Uuid) -> AppResult<TicketView> {
         let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
+        self.view_of(ticket).await
+    }
+
+    /// A ticket with its place in line and its category's name.
+    pub async fn view_of(&self, ticket: Ticket) -> AppResult<TicketView> {
         let waiting_before = self.store.waiting_before(&ticket).await?;
         let category_name = self
             .store

@@ -104,6 +104,16 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            /// Revokes every session and API token of a user.
+            async fn end_sessions(conn: &mut <Db as sqlx::Database>::Connection, id: Uuid) -> StoreResult<()> {
+                sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(err("tokens"))?;
+                Ok(())
+            }
+
             const USER_COLUMNS: &str = "id, username, display_name, role, disabled, created_at";
             const VERSION_COLUMNS: &str =
                 "id, created_at, created_by, source, note, item_count, bundle_count, published_at";
@@ -409,11 +419,7 @@ macro_rules! impl_sql_store {
                         return Err(StoreError::NotFound("user".into()));
                     }
                     // A new password ends every session and token of the old one.
-                    sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err("tokens"))?;
+                    end_sessions(&mut tx, id).await?;
                     tx.commit().await.map_err(err("user"))?;
                     Ok(())
                 }
@@ -430,11 +436,7 @@ macro_rules! impl_sql_store {
                         return Err(StoreError::NotFound("user".into()));
                     }
                     if disabled {
-                        sqlx::query("DELETE FROM auth_tokens WHERE user_id = $1")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(err("tokens"))?;
+                        end_sessions(&mut tx, id).await?;
                     }
                     tx.commit().await.map_err(err("user"))?;
                     Ok(())

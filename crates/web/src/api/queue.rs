@@ -209,15 +209,10 @@ pub struct CallResponse {
     ticket: TicketResponse,
 }
 
-fn called(t: store::queue::Ticket) -> Json<CallResponse> {
-    Json(CallResponse {
-        ticket: TicketView {
-            ticket: t,
-            waiting_before: 0,
-            category_name: String::new(),
-        }
-        .into(),
-    })
+async fn called(state: &AppState, t: store::queue::Ticket) -> ApiResult<Json<CallResponse>> {
+    Ok(Json(CallResponse {
+        ticket: state.app.view_of(t).await?.into(),
+    }))
 }
 
 /// Calls the next person to this window (staff of the window, or admin); 204 when nobody waits.
@@ -229,7 +224,7 @@ pub async fn call_next(
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
     match state.app.call_next(&user.session, &number).await? {
-        Some(t) => Ok(called(t).into_response()),
+        Some(t) => Ok(called(&state, t).await?.into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }
@@ -242,7 +237,8 @@ pub async fn recall(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CallResponse>> {
-    Ok(called(state.app.recall(&user.session, ticket_id(&id)?).await?))
+    let t = state.app.recall(&user.session, ticket_id(&id)?).await?;
+    called(&state, t).await
 }
 
 /// The person did not come (过号).
@@ -253,12 +249,11 @@ pub async fn skip(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CallResponse>> {
-    Ok(called(
-        state
-            .app
-            .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
-            .await?,
-    ))
+    let t = state
+        .app
+        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
+        .await?;
+    called(&state, t).await
 }
 
 /// Service finished (办结).
@@ -269,12 +264,11 @@ pub async fn finish(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CallResponse>> {
-    Ok(called(
-        state
-            .app
-            .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
-            .await?,
-    ))
+    let t = state
+        .app
+        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
+        .await?;
+    called(&state, t).await
 }
 
 /// Puts a skipped ticket back in line (public: the citizen's phone), within the allowed minutes.
