@@ -42,7 +42,7 @@ root.addEventListener("click", async (event) => {
     } else if (act === "pause" || act === "open") {
       const reason = document.getElementById("pause-reason").value;
       r = await post(`/api/windows/${windowNumber}/status`, { status: act === "pause" ? "paused" : "open", reason });
-      if (r.status === 204) { document.getElementById("window-status").textContent = act === "pause" ? "paused" : "open"; show(act === "pause" ? "已暂停服务" : "已恢复服务"); return; }
+      if (r.status === 204) { document.getElementById("window-status").textContent = act === "pause" ? `暂停服务（${reason}）` : "服务中"; show(act === "pause" ? "已暂停服务" : "已恢复服务"); return; }
     } else {
       if (!current) { show("当前没有号票"); return; }
       const body = act === "transfer" ? { category: document.getElementById("transfer-to").value } : {};
