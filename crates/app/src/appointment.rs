@@ -2,11 +2,11 @@
 //! checking in at the kiosk, which turns the appointment into a ticket.
 
 use crate::queue::{TakeTicket, TicketView, person_key};
-use crate::{App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 use domain::appointment::{CheckIn, check_bookable, check_in, slots_of_day, suspended_until};
 use domain::identity::{IdNumber, validate_mobile};
 use jiff::Timestamp;
-use jiff::civil::{Date, Time};
+use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
 use serde::Serialize;
 use store::StoreError;
@@ -119,6 +119,9 @@ impl App {
             .map_err(|_| AppError::invalid("time", format!("时间“{}”无效，应为HH:MM", req.time)))?;
         let calendar = self.calendar().await?;
         check_bookable(rules, &calendar, self.today(), date, time).map_err(booking_error)?;
+        if date == self.today() && time <= self.local_now().time() {
+            return Err(AppError::invalid("time", "该时段已开始，请选择之后的时段"));
+        }
         let phone = req.phone.trim();
         validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
         // One person is one phone, or one ID number when given.
@@ -240,6 +243,108 @@ impl App {
                     .await
                     .map_err(not_found)?;
                 Ok(view)
+            }
+        }
+    }
+
+    /// The hall's wall-clock time now.
+    fn local_now(&self) -> DateTime {
+        Timestamp::now().to_zoned(self.settings.time_zone()).datetime()
+    }
+
+    /// The working days a citizen may book now: today (while slots remain)
+    /// and the working days within `days_ahead`. Stops at the end of the
+    /// calendar the hall has loaded.
+    pub async fn booking_days(&self) -> AppResult<Vec<Date>> {
+        let calendar = self.calendar().await?;
+        let today = self.today();
+        let last_slot = slots_of_day(&self.settings.booking)
+            .map_err(booking_error)?
+            .into_iter()
+            .max();
+        let mut days = Vec::new();
+        for ahead in 0..=i64::from(self.settings.booking.days_ahead) {
+            let Ok(day) = today.checked_add(jiff::Span::new().days(ahead)) else {
+                break;
+            };
+            match calendar.is_workday(day) {
+                Ok(true) if day == today => {
+                    if last_slot.is_some_and(|t| t > self.local_now().time()) {
+                        days.push(day);
+                    }
+                }
+                Ok(true) => days.push(day),
+                Ok(false) => {}
+                Err(_) => break,
+            }
+        }
+        Ok(days)
+    }
+
+    /// [`App::slots`] for the booking page: today's slots that have already
+    /// begun are left out.
+    pub async fn open_slots(&self, category: &str, date: &str) -> AppResult<Vec<Slot>> {
+        let slots = self.slots(category, date).await?;
+        if parse_date(date)? != self.today() {
+            return Ok(slots);
+        }
+        let now = self.local_now().time().strftime("%H:%M").to_string();
+        Ok(slots.into_iter().filter(|s| s.time > now).collect())
+    }
+
+    /// An appointment shown to its holder: the code and the last four digits
+    /// of the phone together prove it is theirs.
+    pub async fn my_appointment(&self, code: &str, phone_last4: &str) -> AppResult<Appointment> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(AppError::invalid("code", "请填写预约号"));
+        }
+        let a = self.store.appointment(code).await.map_err(not_found)?;
+        if a.phone_tail != phone_last4.trim() {
+            return Err(AppError::invalid("phone_last4", "手机号后四位不符"));
+        }
+        Ok(a)
+    }
+
+    /// Marks appointments whose check-in window has closed (slot start plus
+    /// `late_minutes`, hall time) as missed, which counts towards the no-show
+    /// suspension. Audit-logged when it marks anything.
+    pub async fn sweep_no_shows(&self) -> AppResult<u64> {
+        let late = jiff::SignedDuration::from_mins(i64::from(self.settings.booking.late_minutes));
+        // A slot is missed once its start lies before now − late (to the minute).
+        let limit = self.local_now().checked_sub(late).map_err(AppError::internal)?;
+        let before_time = limit.time().strftime("%H:%M").to_string();
+        let marked = self.store.mark_no_shows(limit.date(), &before_time).await?;
+        if marked > 0 {
+            let actor = Actor {
+                username: "系统（爽约清理）".into(),
+                role: None,
+            };
+            self.audit(
+                &actor,
+                "appointment.no_show",
+                &format!("{} {before_time}前", limit.date()),
+                &format!("{marked}个预约超过签到时限未签到，记为爽约"),
+            )
+            .await?;
+        }
+        Ok(marked)
+    }
+
+    /// Runs [`App::sweep_no_shows`] every `every` until the task is dropped.
+    /// Several instances may run it at once: each appointment is marked once.
+    pub async fn run_no_show_sweeper(self, every: std::time::Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match self.sweep_no_shows().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    marked = n,
+                    "appointments past their check-in window marked as no-shows"
+                ),
+                Err(e) => tracing::warn!(error = %e, "no-show sweep failed; will retry"),
             }
         }
     }

@@ -5,13 +5,18 @@
 pub mod appointment;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod calendar;
 pub mod catalog;
+pub mod crypto;
 pub mod demo;
 mod error;
 pub mod floor;
+pub mod home_visit;
 pub mod queue;
+mod queue_cache;
 pub mod queue_report;
+pub mod queue_setup;
 pub mod settings;
 
 pub use error::AppError;
@@ -56,6 +61,8 @@ pub struct App {
     catalog_cache: Arc<catalog::PublishedCache>,
     calendar_cache: Arc<calendar::CalendarCache>,
     calls: tokio::sync::broadcast::Sender<store::queue::CallEvent>,
+    writers: Arc<queue::Writers>,
+    setup_cache: Arc<queue_cache::SetupCache>,
 }
 
 impl App {
@@ -67,6 +74,8 @@ impl App {
             catalog_cache: Arc::default(),
             calendar_cache: Arc::default(),
             calls: tokio::sync::broadcast::channel(1024).0,
+            writers: Arc::default(),
+            setup_cache: Arc::default(),
         }
     }
 

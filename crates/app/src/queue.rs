@@ -3,6 +3,7 @@
 //! display shows and speaks.
 
 use crate::auth::Session;
+use crate::batch::Batcher;
 use crate::{Actor, App, AppError, AppResult};
 use domain::Role;
 use domain::identity::{IdNumber, validate_mobile};
@@ -10,8 +11,9 @@ use domain::queue::{Priority, valid_prefix};
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
-use store::StoreError;
+use std::sync::OnceLock;
 use store::queue::*;
+use store::{StoreError, StoreResult};
 use uuid::Uuid;
 
 /// What a citizen enters at the kiosk.
@@ -54,7 +56,49 @@ fn map_ticket_error(e: StoreError) -> AppError {
     }
 }
 
+/// The queue's writer tasks (group commit, see [`crate::batch`]), started on first use.
+#[derive(Default)]
+pub struct Writers {
+    takes: OnceLock<Batcher<NewTicket, StoreResult<TakenTicket>>>,
+    calls: OnceLock<Batcher<CallRequest, CallAnswer>>,
+}
+
+/// What a call gets: the ticket and its display event, or nobody waiting.
+type CallAnswer = StoreResult<Option<(Ticket, CallEvent)>>;
+
+fn writer_stopped() -> StoreError {
+    StoreError::other(std::io::Error::other("排队写入任务已停止"))
+}
+
 impl App {
+    /// Issues a ticket through the kiosk writer, together with the others waiting.
+    async fn issue_ticket(&self, ticket: NewTicket) -> StoreResult<TakenTicket> {
+        let writer = self.writers.takes.get_or_init(|| {
+            let store = self.store.clone();
+            Batcher::spawn(move |batch: Vec<NewTicket>| {
+                let store = store.clone();
+                async move { store.take_tickets(&batch).await }
+            })
+        });
+        writer
+            .submit(ticket)
+            .await
+            .unwrap_or_else(|| Err(writer_stopped()))
+    }
+
+    /// Calls through the windows' writer: calls made at the same moment are
+    /// decided one after the other in one transaction.
+    async fn call_in_turn(&self, call: CallRequest) -> CallAnswer {
+        let writer = self.writers.calls.get_or_init(|| {
+            let store = self.store.clone();
+            Batcher::spawn(move |batch: Vec<CallRequest>| {
+                let store = store.clone();
+                async move { store.call_next_batch(&batch).await }
+            })
+        });
+        writer.submit(call).await.unwrap_or_else(|| Err(writer_stopped()))
+    }
+
     pub async fn create_category(
         &self,
         actor: &Actor,
@@ -66,21 +110,11 @@ impl App {
         if !valid_prefix(prefix) {
             return Err(AppError::invalid("prefix", "号票前缀应为1至3个大写字母，如 A"));
         }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 30 {
-            return Err(AppError::invalid("name", "类别名称应为1至30个字"));
-        }
-        let catalog = self.published().await?;
-        if let Some(missing) = items.iter().find(|code| catalog.item(code).is_none()) {
-            return Err(AppError::invalid(
-                "items",
-                format!("事项“{missing}”不在已发布的目录中"),
-            ));
-        }
+        let name = crate::queue_setup::category_name(name)?;
         let c = Category {
             prefix: prefix.to_owned(),
-            name: name.to_owned(),
-            items: items.to_vec(),
+            name: name.clone(),
+            items: self.checked_items(items).await?,
         };
         self.store.create_category(&c).await.map_err(|e| match e {
             StoreError::Conflict { .. } => {
@@ -88,7 +122,8 @@ impl App {
             }
             other => other.into(),
         })?;
-        self.audit(actor, "queue.category.add", prefix, name).await?;
+        self.queue_setup_changed();
+        self.audit(actor, "queue.category.add", prefix, &name).await?;
         Ok(c)
     }
 
@@ -109,44 +144,23 @@ impl App {
         if number.is_empty() || number.len() > 8 || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(AppError::invalid("number", "窗口号应为1至8位字母或数字"));
         }
-        let name = match name.trim() {
-            "" => format!("{number}号窗口"),
-            n => n.to_owned(),
-        };
-        if categories.is_empty() {
-            return Err(AppError::invalid("categories", "窗口至少办理一个业务类别"));
-        }
-        let known = self.store.categories().await?;
-        if let Some(missing) = categories.iter().find(|c| !known.iter().any(|k| &k.prefix == *c)) {
-            return Err(AppError::invalid(
-                "categories",
-                format!("业务类别“{missing}”不存在"),
-            ));
-        }
-        for username in staff {
-            match self.store.user_by_username(username).await? {
-                Some(u) if u.user.role == Role::Staff || u.user.role == Role::Admin => {}
-                _ => {
-                    return Err(AppError::invalid(
-                        "staff",
-                        format!("“{username}”不是窗口人员账号"),
-                    ));
-                }
-            }
-        }
+        let name = crate::queue_setup::window_name(number, name)?;
+        let categories = self.checked_categories(categories).await?;
+        let staff = self.checked_staff(staff).await?;
         let w = Window {
             number: number.to_owned(),
             name,
-            categories: categories.to_vec(),
+            categories,
             status: WindowStatus::Open,
             pause_reason: String::new(),
             temporary,
-            staff: staff.to_vec(),
+            staff,
         };
         self.store.create_window(&w).await.map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::Conflict(format!("窗口“{number}”已存在")),
             other => other.into(),
         })?;
+        self.queue_setup_changed();
         self.audit(actor, "queue.window.add", number, &w.categories.join(","))
             .await?;
         Ok(w)
@@ -160,7 +174,7 @@ impl App {
     /// as keyed hashes, and used for the per-person limit (防黄牛).
     pub async fn take_ticket(&self, req: &TakeTicket) -> AppResult<TicketView> {
         let category = req.category.trim();
-        let categories = self.store.categories().await?;
+        let categories = self.cached_categories().await?;
         let Some(cat) = categories.iter().find(|c| c.prefix == category) else {
             return Err(AppError::invalid(
                 "category",
@@ -187,8 +201,7 @@ impl App {
             None => None,
         };
         let taken = self
-            .store
-            .take_ticket(&NewTicket {
+            .issue_ticket(NewTicket {
                 id: Uuid::now_v7(),
                 business_date: self.today(),
                 category: cat.prefix.clone(),
@@ -237,12 +250,11 @@ impl App {
     pub async fn view_of(&self, ticket: Ticket) -> AppResult<TicketView> {
         let waiting_before = self.store.waiting_before(&ticket).await?;
         let category_name = self
-            .store
-            .categories()
+            .cached_categories()
             .await?
-            .into_iter()
+            .iter()
             .find(|c| c.prefix == ticket.category)
-            .map(|c| c.name)
+            .map(|c| c.name.clone())
             .unwrap_or_default();
         Ok(TicketView {
             ticket,
@@ -253,10 +265,13 @@ impl App {
 
     /// The window a session may call from: staff listed at it, or an administrator.
     async fn window_for(&self, session: &Session, number: &str) -> AppResult<Window> {
-        let window = self.store.window(number).await.map_err(|e| match e {
-            StoreError::NotFound(_) => AppError::NotFound(format!("窗口“{number}”不存在")),
-            other => other.into(),
-        })?;
+        let window = self
+            .cached_windows()
+            .await?
+            .iter()
+            .find(|w| w.number == number)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound(format!("窗口“{number}”不存在")))?;
         let allowed = session.user.role == Role::Admin
             || (session.user.role == Role::Staff && window.staff.contains(&session.user.username));
         if !allowed {
@@ -275,8 +290,7 @@ impl App {
             )));
         }
         let called = self
-            .store
-            .call_next(&CallRequest {
+            .call_in_turn(CallRequest {
                 window: window.number.clone(),
                 categories: window.categories.clone(),
                 business_date: self.today(),
@@ -354,7 +368,7 @@ impl App {
     /// have not waited yet.
     pub async fn transfer(&self, session: &Session, id: Uuid, category: &str) -> AppResult<TicketView> {
         let old = self.ticket_at_own_window(session, id).await?;
-        let categories = self.store.categories().await?;
+        let categories = self.cached_categories().await?;
         let Some(cat) = categories.iter().find(|c| c.prefix == category.trim()) else {
             return Err(AppError::invalid(
                 "category",
@@ -367,8 +381,7 @@ impl App {
             .await
             .map_err(map_ticket_error)?;
         let taken = self
-            .store
-            .take_ticket(&NewTicket {
+            .issue_ticket(NewTicket {
                 id: Uuid::now_v7(),
                 business_date: old.business_date,
                 category: cat.prefix.clone(),
@@ -403,6 +416,7 @@ impl App {
         self.store
             .set_window_status(&window.number, status, reason.trim())
             .await?;
+        self.queue_setup_changed();
         let actor = Actor::user(&session.user);
         self.audit(
             &actor,

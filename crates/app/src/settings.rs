@@ -35,6 +35,8 @@ pub struct Settings {
     pub requeue_minutes: i64,
     /// Appointment book (预约): periods, slot length, capacity, limits.
     pub booking: domain::appointment::BookingRules,
+    /// Open 上门服务 requests (requested or scheduled) one phone may hold.
+    pub max_open_home_visits_per_phone: i64,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -57,6 +59,7 @@ impl Default for Settings {
             tickets_per_minute_per_client: 60,
             requeue_minutes: 30,
             booking: domain::appointment::BookingRules::default(),
+            max_open_home_visits_per_phone: 2,
         }
     }
 }
@@ -83,6 +86,9 @@ impl Settings {
         }
         if self.fairness_bound == 0 || self.max_live_tickets_per_person <= 0 {
             return Err("fairness_bound 与 max_live_tickets_per_person 须大于0".into());
+        }
+        if self.max_open_home_visits_per_phone <= 0 {
+            return Err("max_open_home_visits_per_phone 须大于0".into());
         }
         if self.page_size == 0 || self.page_size > 500 {
             return Err("page_size 须在1至500之间".into());

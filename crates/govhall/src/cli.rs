@@ -76,6 +76,26 @@ pub enum BenchCommand {
         #[arg(long, default_value = "A")]
         category: String,
     },
+    /// Sends requests at a fixed rate (open loop) and reports latency percentiles,
+    /// counted from when each request was due so a stalled server cannot hide.
+    Rate {
+        #[arg(long)]
+        url: String,
+        /// Bearer token of an admin (needed for calls).
+        #[arg(long, env = "GOVHALL_TOKEN", default_value = "")]
+        token: String,
+        /// take (kiosk tickets) or call (windows 1..=windows calling).
+        #[arg(long, default_value = "take")]
+        kind: String,
+        /// Requests per second.
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Windows taking turns to call (numbers 1..=N).
+        #[arg(long, default_value_t = 5)]
+        windows: u32,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -61,7 +61,13 @@ impl SqliteStore {
 }
 
 store::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
-store::impl_sql_queue_store!(SqliteStore, sqlx::Sqlite);
+store::impl_sql_queue_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    green = "INDEXED BY tickets_green",
+    due = "INDEXED BY tickets_appointments"
+);
+store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
 
 /// One process owns the file: its own broadcast carries every call.
 impl store::queue::RemoteCalls for SqliteStore {}

@@ -16,7 +16,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     calendar(&*store).await;
     users_and_tokens(&*store).await;
     login_throttle_and_audit(&*store).await;
-    crate::conformance_queue::run_all(store).await;
+    crate::conformance_queue::run_all(store.clone()).await;
+    crate::conformance_home_visit::run_all(store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

@@ -18,7 +18,135 @@ pub async fn run_all(store: Arc<dyn Store>) {
     numbering_limits_and_transitions(&*store).await;
     appointments(&*store).await;
     appointments_are_called_at_their_time(&*store).await;
+    batches_decide_as_if_one_after_another(&*store).await;
     exactly_once_under_concurrency(store.clone(), 8, 2000).await;
+}
+
+/// Group commit changes nothing a person sees: a batch of takes numbers and
+/// limits like the same takes one by one, and a batch of calls (a window
+/// calling twice in it, green-channel tickets passing others) picks the same
+/// tickets, in the same order, with the same passes, as the calls made singly.
+async fn batches_decide_as_if_one_after_another(store: &dyn Store) {
+    let (single_day, batch_day) = (date(2026, 11, 25), date(2026, 11, 26));
+    let plan: Vec<(&str, Option<Priority>)> = (0..60)
+        .map(|i| {
+            let category = if i % 3 == 0 { "B" } else { "A" };
+            let priority = (i % 5 == 2).then_some(Priority::Disabled);
+            (category, priority)
+        })
+        .collect();
+    let mut singly = Vec::new();
+    for (category, priority) in &plan {
+        singly.push(
+            store
+                .take_ticket(&new_ticket(category, single_day, vec![], *priority))
+                .await
+                .unwrap(),
+        );
+    }
+    let batch: Vec<NewTicket> = plan
+        .iter()
+        .map(|(category, priority)| new_ticket(category, batch_day, vec![], *priority))
+        .collect();
+    let batched: Vec<TakenTicket> = store
+        .take_tickets(&batch)
+        .await
+        .into_iter()
+        .map(|t| t.unwrap())
+        .collect();
+    for ((s, b), n) in singly.iter().zip(&batched).zip(&batch) {
+        assert_eq!(b.ticket.id, n.id, "answers come in the order asked");
+        assert_eq!(
+            (s.ticket.number.as_str(), s.waiting_before),
+            (b.ticket.number.as_str(), b.waiting_before)
+        );
+    }
+
+    // One person, at most one live ticket: the batch refuses the second and
+    // third of theirs, and still issues the others around them.
+    let person = |p: &str| vec![p.to_owned()];
+    let limited = store
+        .take_tickets(&[
+            new_ticket("C", batch_day, person("batch-p1"), None),
+            new_ticket("C", batch_day, person("batch-p1"), None),
+            new_ticket("C", batch_day, person("batch-p2"), None),
+            new_ticket("C", batch_day, person("batch-p1"), None),
+        ])
+        .await;
+    let refused: Vec<bool> = limited
+        .iter()
+        .map(|r| matches!(r, Err(StoreError::Conflict { what }) if what == "person_limit"))
+        .collect();
+    assert_eq!(refused, [false, true, false, true], "{limited:?}");
+    let numbers: Vec<&str> = limited
+        .iter()
+        .flatten()
+        .map(|t| t.ticket.number.as_str())
+        .collect();
+    assert_eq!(numbers, ["C001", "C002"]);
+
+    // Window 1 serves A, 2 serves A and B, 3 serves B; some windows call twice in a row.
+    let cats = |w: usize| -> &'static [&'static str] {
+        match w {
+            1 => &["A"],
+            2 => &["A", "B"],
+            _ => &["B"],
+        }
+    };
+    let order = [2, 1, 3, 2, 2, 1, 3, 3, 1, 2, 2, 2, 3, 1, 1, 2, 3, 2, 1, 3];
+    let mut sequential = Vec::new();
+    for _ in 0..4 {
+        for w in order {
+            let got = store
+                .call_next(&call(&format!("s{w}"), cats(w), single_day))
+                .await
+                .unwrap();
+            sequential.push(got.map(|(t, e)| {
+                assert_eq!((e.number.as_str(), e.ticket_id), (t.number.as_str(), t.id));
+                t.number
+            }));
+        }
+    }
+    let mut batched_calls = Vec::new();
+    for _ in 0..4 {
+        for chunk in order.chunks(7) {
+            let calls: Vec<CallRequest> = chunk
+                .iter()
+                .map(|w| call(&format!("b{w}"), cats(*w), batch_day))
+                .collect();
+            for (answer, c) in store.call_next_batch(&calls).await.into_iter().zip(&calls) {
+                batched_calls.push(answer.unwrap().map(|(t, e)| {
+                    assert_eq!(t.window.as_deref(), Some(c.window.as_str()));
+                    assert_eq!(
+                        (e.number.as_str(), e.window.as_str()),
+                        (t.number.as_str(), c.window.as_str())
+                    );
+                    t.number
+                }));
+            }
+        }
+    }
+    assert_eq!(sequential, batched_calls);
+    assert!(
+        sequential.iter().filter(|n| n.is_some()).count() == 60,
+        "everyone was called"
+    );
+    let summary = |day: Date| async move {
+        store
+            .tickets_of_day(day)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.category != "C")
+            .map(|t| (t.number, t.status, t.passed_by))
+            .collect::<Vec<_>>()
+    };
+    let (s, b) = (summary(single_day).await, summary(batch_day).await);
+    assert_eq!(s, b);
+    assert!(
+        s.iter().any(|(_, _, passed)| *passed > 0),
+        "green-channel calls passed someone"
+    );
 }
 
 fn booking(code: &str, person: &str, time: &str) -> NewAppointment {

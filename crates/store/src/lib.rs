@@ -6,11 +6,14 @@
 //! backend crate (migrations, connection set-up).
 
 pub mod conformance;
+pub mod conformance_home_visit;
 pub mod conformance_queue;
 mod error;
+pub mod home_visit;
 mod model;
 pub mod queue;
 pub mod sql;
+pub mod sql_home_visit;
 pub mod sql_queue;
 pub mod write_tx;
 
@@ -27,7 +30,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything govhall keeps. One implementation per database.
 #[async_trait]
-pub trait Store: queue::QueueStore + Send + Sync + 'static {
+pub trait Store:
+    queue::QueueStore + home_visit::AppointmentSweep + home_visit::HomeVisitStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
 
 /// A service category (业务类别) with its ticket prefix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -220,16 +220,31 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn windows(&self) -> StoreResult<Vec<Window>>;
     async fn window(&self, number: &str) -> StoreResult<Window>;
     async fn set_window_status(&self, number: &str, status: WindowStatus, reason: &str) -> StoreResult<()>;
+    /// Changes a category's name and items (its prefix is its identity).
+    async fn update_category(&self, c: &Category) -> StoreResult<()>;
+    /// Changes a window's name, categories, staff and temporary mark (not its status).
+    async fn update_window(&self, w: &Window) -> StoreResult<()>;
 
     /// Issues the next number of the category for the day, refusing with
     /// `Conflict { what: "person_limit" }` when a person key holds too many live tickets.
-    async fn take_ticket(&self, t: &NewTicket) -> StoreResult<TakenTicket>;
+    async fn take_ticket(&self, t: &NewTicket) -> StoreResult<TakenTicket> {
+        single(self.take_tickets(std::slice::from_ref(t)).await)
+    }
+    /// [`QueueStore::take_ticket`] for many kiosks at once, in one transaction
+    /// (group commit). Answers come in the order of `batch`; one person's
+    /// refusal does not affect the others.
+    async fn take_tickets(&self, batch: &[NewTicket]) -> Vec<StoreResult<TakenTicket>>;
     async fn ticket(&self, id: Uuid) -> StoreResult<Ticket>;
     /// Waiting tickets of the same category ahead of this one.
     async fn waiting_before(&self, ticket: &Ticket) -> StoreResult<i64>;
     /// Finishes the window's current ticket and calls the next one, atomically:
     /// no two windows ever get the same ticket.
-    async fn call_next(&self, call: &CallRequest) -> StoreResult<Option<(Ticket, CallEvent)>>;
+    async fn call_next(&self, call: &CallRequest) -> StoreResult<Option<(Ticket, CallEvent)>> {
+        single(self.call_next_batch(std::slice::from_ref(call)).await)
+    }
+    /// [`QueueStore::call_next`] for many windows at once, decided one after
+    /// the other in one transaction (group commit), answers in order.
+    async fn call_next_batch(&self, calls: &[CallRequest]) -> Vec<StoreResult<Option<(Ticket, CallEvent)>>>;
     /// Moves a ticket from one of `from` to `to`; `Conflict { what: "ticket_status" }` otherwise.
     async fn transition_ticket(
         &self,
@@ -261,4 +276,19 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn no_show_dates(&self, person_key: &str) -> StoreResult<Vec<Date>>;
     /// The tickets of a day, in line order.
     async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>>;
+}
+
+/// The one answer of a batch of one.
+fn single<T>(mut answers: Vec<StoreResult<T>>) -> StoreResult<T> {
+    answers
+        .pop()
+        .unwrap_or_else(|| Err(StoreError::Corrupt("a batch of one got no answer".into())))
+}
+
+/// The same failure for every request of a batch whose transaction failed.
+pub fn batch_failed<T>(n: usize, e: &StoreError) -> Vec<StoreResult<T>> {
+    let message = e.to_string();
+    (0..n)
+        .map(|_| Err(StoreError::other(std::io::Error::other(message.clone()))))
+        .collect()
 }

@@ -7,6 +7,12 @@
 #[macro_export]
 macro_rules! impl_sql_queue_store {
     ($store:ty, $db:ty) => {
+        $crate::impl_sql_queue_store!($store, $db, green = "", due = "");
+    };
+    // `green` and `due` name the partial indexes a call reads, for a planner
+    // (SQLite's, without statistics) that would otherwise prefer the wider
+    // index with more equality terms and walk the whole line.
+    ($store:ty, $db:ty, green = $green:literal, due = $due:literal) => {
         mod shared_queue_sql {
             use super::*;
             use $crate::queue::*;
@@ -129,6 +135,393 @@ macro_rules! impl_sql_queue_store {
                     status: r.try_get("status").map_err(err("appointment"))?,
                     ticket_id: r.try_get("ticket_id").map_err(err("appointment"))?,
                 })
+            }
+
+            /// A waiting ticket a call may pick, read once for a whole batch.
+            struct Candidate {
+                category: String,
+                green_channel: bool,
+                appointment_at: Option<Timestamp>,
+                passed_by: u32,
+                called: bool,
+            }
+
+            /// Decides a batch of calls on a connection that holds the write lock:
+            /// runs of calls from distinct windows on the same day, one after the other.
+            async fn call_batch(
+                tx: &mut <Db as sqlx::Database>::Connection,
+                calls: &[CallRequest],
+            ) -> StoreResult<Vec<Option<(Ticket, CallEvent)>>> {
+                let mut answers = Vec::with_capacity(calls.len());
+                let mut start = 0;
+                while start < calls.len() {
+                    // A window calling twice in one batch finishes its first pick: the
+                    // second call starts a new run, which sees the first one's writes.
+                    let mut windows = std::collections::HashSet::new();
+                    let mut end = start;
+                    while end < calls.len()
+                        && calls[end].business_date == calls[start].business_date
+                        && windows.insert(calls[end].window.as_str())
+                    {
+                        end += 1;
+                    }
+                    answers.extend(call_run(tx, &calls[start..end]).await?);
+                    start = end;
+                }
+                Ok(answers)
+            }
+
+            /// Calls for windows that are all different, on one business day. The
+            /// candidates are read once: per category the `run.len()` oldest waiting,
+            /// green-channel and due-appointment tickets, which is enough for every call
+            /// in the run to see the true head of each line after the earlier picks.
+            async fn call_run(
+                tx: &mut <Db as sqlx::Database>::Connection,
+                run: &[CallRequest],
+            ) -> StoreResult<Vec<Option<(Ticket, CallEvent)>>> {
+                use std::collections::BTreeMap;
+                let first_at = run.iter().map(|c| c.at).min().unwrap_or_else(Timestamp::now);
+                let last_at = run.iter().map(|c| c.at).max().unwrap_or_else(Timestamp::now);
+                let day = run.first().map(|c| c.business_date.to_sqlx());
+                // Calling the next person ends the window's current service.
+                let sql = format!(
+                    "UPDATE tickets SET status = 'finished', finished_at = $1 \
+                     WHERE window_number IN ({}) AND status IN ('called', 'serving')",
+                    placeholders(2, run.len())
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(first_at.to_sqlx());
+                for c in run {
+                    q = q.bind(&c.window);
+                }
+                q.execute(&mut *tx).await.map_err(err("tickets"))?;
+
+                let mut categories: Vec<&str> = run.iter().flat_map(|c| c.categories.iter().map(String::as_str)).collect();
+                categories.sort_unstable();
+                categories.dedup();
+                let mut candidates: BTreeMap<i64, Candidate> = BTreeMap::new();
+                if !categories.is_empty() {
+                    let mut parts = Vec::new();
+                    for (k, _) in categories.iter().enumerate() {
+                        let cat = k + 4;
+                        // Green channel, and people transferred from another window, go first.
+                        let green = "AND (priority IS NOT NULL OR transferred_from IS NOT NULL) AND $2 IS NOT NULL";
+                        let due = "AND appointment_at IS NOT NULL AND appointment_at <= $2";
+                        for (extra, hint) in [(green, $green), (due, $due), ("AND $2 IS NOT NULL", "")] {
+                            parts.push(format!(
+                                "SELECT * FROM (SELECT line_order, category, priority, transferred_from, appointment_at, passed_by \
+                                 FROM tickets {hint} WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
+                                 ORDER BY line_order LIMIT $3) AS c{}",
+                                parts.len()
+                            ));
+                        }
+                    }
+                    let sql = parts.join(" UNION ALL ");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(day)
+                        .bind(last_at.to_sqlx())
+                        .bind(run.len() as i64);
+                    for cat in &categories {
+                        q = q.bind(*cat);
+                    }
+                    for r in q.fetch_all(&mut *tx).await.map_err(err("tickets"))? {
+                        let order: i64 = r.try_get("line_order").map_err(err("tickets"))?;
+                        let priority: Option<String> = r.try_get("priority").map_err(err("tickets"))?;
+                        let transferred: Option<Uuid> = r.try_get("transferred_from").map_err(err("tickets"))?;
+                        let appointment: Option<jiff_sqlx::Timestamp> =
+                            r.try_get("appointment_at").map_err(err("tickets"))?;
+                        let passed: i64 = r.try_get("passed_by").map_err(err("tickets"))?;
+                        candidates.insert(
+                            order,
+                            Candidate {
+                                category: r.try_get("category").map_err(err("tickets"))?,
+                                green_channel: priority.is_some() || transferred.is_some(),
+                                appointment_at: appointment.map(|a| a.to_jiff()),
+                                passed_by: passed.max(0) as u32,
+                                called: false,
+                            },
+                        );
+                    }
+                }
+
+                // Decide each call in turn, as if they had come one after the other.
+                let mut picks: Vec<Option<i64>> = Vec::with_capacity(run.len());
+                let mut passes: Vec<(&CallRequest, i64, Vec<i64>)> = Vec::new();
+                for c in run {
+                    let mut waiting: Vec<Waiting> = Vec::new();
+                    for cat in &c.categories {
+                        let open = || candidates.iter().filter(|(_, w)| !w.called && &w.category == cat);
+                        let heads = [
+                            open().find(|(_, w)| w.green_channel),
+                            open().find(|(_, w)| w.appointment_at.is_some_and(|a| a <= c.at)),
+                            open().next(),
+                        ];
+                        for (order, w) in heads.into_iter().flatten() {
+                            if waiting.iter().all(|x| x.order != *order) {
+                                waiting.push(Waiting {
+                                    order: *order,
+                                    green_channel: w.green_channel,
+                                    appointment_due: w.appointment_at.is_some_and(|a| a <= c.at),
+                                    passed_by: w.passed_by,
+                                });
+                            }
+                        }
+                    }
+                    let Some(pick) = next_to_call(&waiting, c.fairness_bound) else {
+                        picks.push(None);
+                        continue;
+                    };
+                    let chosen = waiting[pick].order;
+                    if let Some(w) = candidates.get_mut(&chosen) {
+                        w.called = true;
+                    }
+                    // Everyone still waiting who was taken earlier has been passed once
+                    // more; when the oldest is called (the usual case) nobody was.
+                    if waiting.iter().any(|w| w.order < chosen) {
+                        for (_, w) in candidates.range_mut(..chosen) {
+                            if !w.called && c.categories.contains(&w.category) {
+                                w.passed_by += 1;
+                            }
+                        }
+                        let earlier: Vec<i64> = picks.iter().flatten().copied().collect();
+                        passes.push((c, chosen, earlier));
+                    }
+                    picks.push(Some(chosen));
+                }
+
+                // Passes are written before the picks, each skipping the tickets called
+                // earlier in the run, so the stored counts are those of calls made singly.
+                // One statement per category keeps each an index range, not a scan of the day.
+                for (c, chosen, earlier) in &passes {
+                    for cat in &c.categories {
+                        let sql = format!(
+                            "UPDATE tickets SET passed_by = passed_by + 1 WHERE business_date = $1 \
+                             AND status = 'waiting' AND category = $2 AND line_order < $3 AND line_order NOT IN ({})",
+                            placeholders(4, earlier.len().max(1))
+                        );
+                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(day).bind(cat).bind(*chosen);
+                        if earlier.is_empty() {
+                            q = q.bind(0i64);
+                        }
+                        for e in earlier {
+                            q = q.bind(*e);
+                        }
+                        q.execute(&mut *tx).await.map_err(err("tickets"))?;
+                    }
+                }
+
+                let mut called = Vec::with_capacity(run.len());
+                for (c, pick) in run.iter().zip(&picks) {
+                    let Some(chosen) = pick else {
+                        called.push(None);
+                        continue;
+                    };
+                    let sql = format!(
+                        "UPDATE tickets SET status = 'called', called_at = $1, window_number = $2, called_by = $3 \
+                         WHERE line_order = $4 AND status = 'waiting' RETURNING {TICKET_COLUMNS}"
+                    );
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(c.at.to_sqlx())
+                        .bind(&c.window)
+                        .bind(&c.by)
+                        .bind(*chosen)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err("ticket"))?;
+                    called.push(Some(ticket_from(&row)?));
+                }
+                // The display's events, in the order of the calls.
+                let made: Vec<(&CallRequest, &Ticket)> =
+                    run.iter().zip(&called).filter_map(|(c, t)| t.as_ref().map(|t| (c, t))).collect();
+                let mut events: std::collections::HashMap<Uuid, CallEvent> = std::collections::HashMap::new();
+                if !made.is_empty() {
+                    let values = (0..made.len())
+                        .map(|k| {
+                            let p = |n: usize| format!("${}", k * 4 + n);
+                            format!("({}, {}, {}, {}, 'call')", p(1), p(2), p(3), p(4))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO call_events (at, ticket_id, number, window_number, kind) VALUES {values} \
+                         RETURNING id, at, ticket_id, number, window_number, kind"
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (c, t) in &made {
+                        q = q.bind(c.at.to_sqlx()).bind(t.id).bind(&t.number).bind(&c.window);
+                    }
+                    for r in q.fetch_all(&mut *tx).await.map_err(err("call event"))? {
+                        let e = event_from(&r)?;
+                        events.insert(e.ticket_id, e);
+                    }
+                }
+                called
+                    .into_iter()
+                    .map(|t| match t {
+                        None => Ok(None),
+                        Some(t) => {
+                            let e = events
+                                .remove(&t.id)
+                                .ok_or_else(|| StoreError::Corrupt("a call event was not returned".into()))?;
+                            Ok(Some((t, e)))
+                        }
+                    })
+                    .collect()
+            }
+
+            /// Issues a batch of tickets on one connection: the person limits
+            /// first (counting earlier tickets of the same batch), then one counter
+            /// step and one count of the line per category, and one multi-row insert.
+            async fn take_batch(
+                tx: &mut <Db as sqlx::Database>::Connection,
+                batch: &[NewTicket],
+            ) -> StoreResult<Vec<StoreResult<TakenTicket>>> {
+                use std::collections::HashMap;
+                let mut answers: Vec<Option<StoreResult<TakenTicket>>> = batch.iter().map(|_| None).collect();
+                let mut live: HashMap<(Date, &str, &str), i64> = HashMap::new();
+                let mut admitted = Vec::with_capacity(batch.len());
+                for (i, t) in batch.iter().enumerate() {
+                    let mut refused = false;
+                    for key in &t.person_keys {
+                        let slot = (t.business_date, t.category.as_str(), key.as_str());
+                        if !live.contains_key(&slot) {
+                            let row = sqlx::query(
+                                "SELECT COUNT(*) AS n FROM tickets WHERE business_date = $1 AND category = $2 \
+                                 AND (id_key = $3 OR phone_key = $3) AND status IN ('waiting', 'called', 'serving')",
+                            )
+                            .bind(t.business_date.to_sqlx())
+                            .bind(&t.category)
+                            .bind(key)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(err("tickets"))?;
+                            live.insert(slot, row.try_get("n").map_err(err("tickets"))?);
+                        }
+                        refused |= live.get(&slot).copied().unwrap_or(0) >= t.max_live_per_person;
+                    }
+                    if refused {
+                        answers[i] = Some(Err(StoreError::Conflict { what: "person_limit".into() }));
+                        continue;
+                    }
+                    for key in &t.person_keys {
+                        *live.entry((t.business_date, t.category.as_str(), key.as_str())).or_default() += 1;
+                    }
+                    admitted.push(i);
+                }
+                if admitted.is_empty() {
+                    return Ok(answers.into_iter().map(|a| a.unwrap_or_else(|| Err(StoreError::Corrupt("unanswered".into())))).collect());
+                }
+                // Per day (nearly always one) and category: the numbers to hand out and the
+                // people already waiting, each one statement for all the batch's categories.
+                let mut days: Vec<(Date, Vec<(&str, Vec<usize>)>)> = Vec::new();
+                for &i in &admitted {
+                    let (date, category) = (batch[i].business_date, batch[i].category.as_str());
+                    let day = match days.iter().position(|(d, _)| *d == date) {
+                        Some(p) => &mut days[p].1,
+                        None => {
+                            days.push((date, Vec::new()));
+                            &mut days.last_mut().ok_or_else(|| StoreError::Corrupt("no day".into()))?.1
+                        }
+                    };
+                    match day.iter_mut().find(|(c, _)| *c == category) {
+                        Some((_, members)) => members.push(i),
+                        None => day.push((category, vec![i])),
+                    }
+                }
+                let mut sequence = vec![0i64; batch.len()];
+                let mut waiting_before = vec![0i64; batch.len()];
+                for (date, lines) in &days {
+                    let values = (0..lines.len())
+                        .map(|k| format!("($1, ${}, ${})", 2 * k + 2, 2 * k + 3))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO ticket_counters (business_date, category, last) VALUES {values} \
+                         ON CONFLICT (business_date, category) DO UPDATE SET last = ticket_counters.last + excluded.last \
+                         RETURNING category, last"
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date.to_sqlx());
+                    for (category, members) in lines {
+                        q = q.bind(*category).bind(members.len() as i64);
+                    }
+                    let mut last: HashMap<String, i64> = HashMap::new();
+                    for r in q.fetch_all(&mut *tx).await.map_err(err("ticket counter"))? {
+                        last.insert(
+                            r.try_get("category").map_err(err("ticket counter"))?,
+                            r.try_get("last").map_err(err("ticket counter"))?,
+                        );
+                    }
+                    let sql = format!(
+                        "SELECT category, COUNT(*) AS n FROM tickets WHERE business_date = $1 AND status = 'waiting' \
+                         AND category IN ({}) GROUP BY category",
+                        placeholders(2, lines.len())
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date.to_sqlx());
+                    for (category, _) in lines {
+                        q = q.bind(*category);
+                    }
+                    let mut already: HashMap<String, i64> = HashMap::new();
+                    for r in q.fetch_all(&mut *tx).await.map_err(err("tickets"))? {
+                        already.insert(r.try_get("category").map_err(err("tickets"))?, r.try_get("n").map_err(err("tickets"))?);
+                    }
+                    for (category, members) in lines {
+                        let n = members.len() as i64;
+                        let last = last
+                            .get(*category)
+                            .copied()
+                            .ok_or_else(|| StoreError::Corrupt("a counter was not returned".into()))?;
+                        let already = already.get(*category).copied().unwrap_or(0);
+                        for (k, &i) in members.iter().enumerate() {
+                            sequence[i] = last - n + 1 + k as i64;
+                            waiting_before[i] = already + k as i64;
+                        }
+                    }
+                }
+                const COLUMNS: usize = 12;
+                let values = (0..admitted.len())
+                    .map(|r| {
+                        let p = |c: usize| format!("${}", r * COLUMNS + c);
+                        format!(
+                            "({}, {}, {}, {}, {}, 'waiting', {}, {}, {}, {}, {}, {}, {})",
+                            p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
+                     taken_at, passed_by, transferred_from, appointment_at) VALUES {values} RETURNING {TICKET_COLUMNS}"
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for &i in &admitted {
+                    let t = &batch[i];
+                    q = q
+                        .bind(t.id)
+                        .bind(t.business_date.to_sqlx())
+                        .bind(&t.category)
+                        .bind(sequence[i])
+                        .bind(ticket_number(&t.category, sequence[i] as u32))
+                        .bind(t.priority.map(|p| p.code()))
+                        .bind(t.person_keys.first().cloned())
+                        .bind(t.person_keys.get(1).cloned())
+                        .bind(t.taken_at.to_sqlx())
+                        .bind(t.passed_by)
+                        .bind(t.transferred_from)
+                        .bind(t.appointment_at.map(|a| a.to_sqlx()));
+                }
+                let rows = q.fetch_all(&mut *tx).await.map_err(err("ticket"))?;
+                // RETURNING gives no promise of order: match the rows by id.
+                let mut issued: HashMap<Uuid, Ticket> = HashMap::with_capacity(rows.len());
+                for r in &rows {
+                    let t = ticket_from(r)?;
+                    issued.insert(t.id, t);
+                }
+                for &i in &admitted {
+                    let ticket = issued
+                        .remove(&batch[i].id)
+                        .ok_or_else(|| StoreError::Corrupt("an inserted ticket was not returned".into()))?;
+                    answers[i] = Some(Ok(TakenTicket { ticket, waiting_before: waiting_before[i] }));
+                }
+                Ok(answers.into_iter().map(|a| a.unwrap_or_else(|| Err(StoreError::Corrupt("unanswered".into())))).collect())
             }
 
             #[async_trait::async_trait]
@@ -326,74 +719,50 @@ macro_rules! impl_sql_queue_store {
                     Ok(())
                 }
 
-                async fn take_ticket(&self, t: &NewTicket) -> StoreResult<TakenTicket> {
-                    let mut tx = self.begin_write().await?;
-                    let date = t.business_date.to_sqlx();
-                    for key in &t.person_keys {
-                        let row = sqlx::query(
-                            "SELECT COUNT(*) AS n FROM tickets WHERE business_date = $1 AND category = $2 \
-                             AND (id_key = $3 OR phone_key = $3) AND status IN ('waiting', 'called', 'serving')",
-                        )
-                        .bind(date)
-                        .bind(&t.category)
-                        .bind(key)
-                        .fetch_one(tx.conn())
+                async fn update_category(&self, c: &Category) -> StoreResult<()> {
+                    let done = sqlx::query("UPDATE queue_categories SET name = $1, items = $2 WHERE prefix = $3")
+                        .bind(&c.name)
+                        .bind(to_json(&c.items)?)
+                        .bind(&c.prefix)
+                        .execute(&self.pool)
                         .await
-                        .map_err(err("tickets"))?;
-                        let n: i64 = row.try_get("n").map_err(err("tickets"))?;
-                        if n >= t.max_live_per_person {
-                            return Err(StoreError::Conflict { what: "person_limit".into() });
-                        }
+                        .map_err(err("category"))?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("category".into()));
                     }
-                    let row = sqlx::query(
-                        "INSERT INTO ticket_counters (business_date, category, last) VALUES ($1, $2, 1) \
-                         ON CONFLICT (business_date, category) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last",
+                    Ok(())
+                }
+
+                async fn update_window(&self, w: &Window) -> StoreResult<()> {
+                    let done = sqlx::query(
+                        "UPDATE service_windows SET name = $1, categories = $2, staff = $3, temporary = $4 WHERE number = $5",
                     )
-                    .bind(date)
-                    .bind(&t.category)
-                    .fetch_one(tx.conn())
+                    .bind(&w.name)
+                    .bind(to_json(&w.categories)?)
+                    .bind(to_json(&w.staff)?)
+                    .bind(w.temporary)
+                    .bind(&w.number)
+                    .execute(&self.pool)
                     .await
-                    .map_err(err("ticket counter"))?;
-                    let sequence: i64 = row.try_get("last").map_err(err("ticket counter"))?;
-                    let number = ticket_number(&t.category, sequence as u32);
-                    let id_key = t.person_keys.first().cloned();
-                    let phone_key = t.person_keys.get(1).cloned();
-                    let sql = format!(
-                        "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
-                         taken_at, passed_by, transferred_from, appointment_at) \
-                         VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9, $10, $11, $12) \
-                         RETURNING {TICKET_COLUMNS}"
-                    );
-                    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(t.id)
-                        .bind(date)
-                        .bind(&t.category)
-                        .bind(sequence)
-                        .bind(&number)
-                        .bind(t.priority.map(|p| p.code()))
-                        .bind(id_key)
-                        .bind(phone_key)
-                        .bind(t.taken_at.to_sqlx())
-                        .bind(t.passed_by)
-                        .bind(t.transferred_from)
-                        .bind(t.appointment_at.map(|a| a.to_sqlx()))
-                        .fetch_one(tx.conn())
-                        .await
-                        .map_err(err("ticket"))?;
-                    let ticket = ticket_from(&row)?;
-                    let row = sqlx::query(
-                        "SELECT COUNT(*) AS n FROM tickets WHERE business_date = $1 AND category = $2 \
-                         AND status = 'waiting' AND line_order < $3",
-                    )
-                    .bind(date)
-                    .bind(&t.category)
-                    .bind(ticket.line_order)
-                    .fetch_one(tx.conn())
-                    .await
-                    .map_err(err("tickets"))?;
-                    let waiting_before: i64 = row.try_get("n").map_err(err("tickets"))?;
-                    tx.commit().await.map_err(err("ticket"))?;
-                    Ok(TakenTicket { ticket, waiting_before })
+                    .map_err(err("window"))?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("window".into()));
+                    }
+                    Ok(())
+                }
+
+                async fn take_tickets(&self, batch: &[NewTicket]) -> Vec<StoreResult<TakenTicket>> {
+                    if batch.is_empty() {
+                        return Vec::new();
+                    }
+                    let outcome = async {
+                        let mut tx = self.begin_write().await?;
+                        let answers = take_batch(tx.conn(), batch).await?;
+                        tx.commit().await.map_err(err("ticket"))?;
+                        Ok::<_, StoreError>(answers)
+                    }
+                    .await;
+                    outcome.unwrap_or_else(|e| batch_failed(batch.len(), &e))
                 }
 
                 async fn ticket(&self, id: Uuid) -> StoreResult<Ticket> {
@@ -423,101 +792,18 @@ macro_rules! impl_sql_queue_store {
                     row.try_get("n").map_err(err("tickets"))
                 }
 
-                async fn call_next(&self, c: &CallRequest) -> StoreResult<Option<(Ticket, CallEvent)>> {
-                    if c.categories.is_empty() {
-                        return Ok(None);
+                async fn call_next_batch(&self, calls: &[CallRequest]) -> Vec<StoreResult<Option<(Ticket, CallEvent)>>> {
+                    if calls.is_empty() {
+                        return Vec::new();
                     }
-                    let mut tx = self.begin_write().await?;
-                    let at = c.at.to_sqlx();
-                    // Calling the next person ends the window's current service.
-                    sqlx::query(
-                        "UPDATE tickets SET status = 'finished', finished_at = $1 \
-                         WHERE window_number = $2 AND status IN ('called', 'serving')",
-                    )
-                    .bind(at)
-                    .bind(&c.window)
-                    .execute(tx.conn())
-                    .await
-                    .map_err(err("tickets"))?;
-                    // Per category, the oldest waiting ticket and the oldest green-channel
-                    // ticket are all the call rule needs: within a category every pass of a
-                    // ticket also passes all older ones, so the oldest carries the most passes
-                    // and is the first to reach the bound. Each is a LIMIT 1 read straight off
-                    // an index, whatever the length of the queue.
-                    let mut parts = Vec::new();
-                    for (k, _) in c.categories.iter().enumerate() {
-                        let cat = k + 3;
-                        // Green channel, and people transferred from another window, go first.
-                        let first = "AND (priority IS NOT NULL OR transferred_from IS NOT NULL) AND $2 IS NOT NULL";
-                        let due = "AND appointment_at IS NOT NULL AND appointment_at <= $2";
-                        for extra in [first, due, "AND $2 IS NOT NULL"] {
-                            parts.push(format!(
-                                "SELECT * FROM (SELECT line_order, priority, transferred_from, appointment_at, passed_by FROM tickets \
-                                 WHERE business_date = $1 AND status = 'waiting' AND category = ${cat} {extra} \
-                                 ORDER BY line_order LIMIT 1) AS c{}",
-                                parts.len()
-                            ));
-                        }
-                    }
-                    let sql = parts.join(" UNION ALL ");
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(c.business_date.to_sqlx()).bind(at);
-                    for cat in &c.categories {
-                        q = q.bind(cat);
-                    }
-                    let rows = q.fetch_all(tx.conn()).await.map_err(err("tickets"))?;
-                    let mut waiting: Vec<Waiting> = Vec::with_capacity(rows.len());
-                    for r in &rows {
-                        let order: i64 = r.try_get("line_order").map_err(err("tickets"))?;
-                        if waiting.iter().any(|w| w.order == order) {
-                            continue;
-                        }
-                        let priority: Option<String> = r.try_get("priority").map_err(err("tickets"))?;
-                        let transferred: Option<Uuid> = r.try_get("transferred_from").map_err(err("tickets"))?;
-                        let appointment: Option<jiff_sqlx::Timestamp> =
-                            r.try_get("appointment_at").map_err(err("tickets"))?;
-                        let passed: i64 = r.try_get("passed_by").map_err(err("tickets"))?;
-                        waiting.push(Waiting {
-                            order,
-                            green_channel: priority.is_some() || transferred.is_some(),
-                            appointment_due: appointment.is_some_and(|a| a.to_jiff() <= c.at),
-                            passed_by: passed.max(0) as u32,
-                        });
-                    }
-                    let Some(pick) = next_to_call(&waiting, c.fairness_bound) else {
+                    let outcome = async {
+                        let mut tx = self.begin_write().await?;
+                        let answers = call_batch(tx.conn(), calls).await?.into_iter().map(Ok).collect();
                         tx.commit().await.map_err(err("tickets"))?;
-                        return Ok(None);
-                    };
-                    let chosen = waiting[pick].order;
-                    let sql = format!(
-                        "UPDATE tickets SET status = 'called', called_at = $1, window_number = $2, called_by = $3 \
-                         WHERE line_order = $4 AND status = 'waiting' RETURNING {TICKET_COLUMNS}"
-                    );
-                    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(at)
-                        .bind(&c.window)
-                        .bind(&c.by)
-                        .bind(chosen)
-                        .fetch_one(tx.conn())
-                        .await
-                        .map_err(err("ticket"))?;
-                    let ticket = ticket_from(&row)?;
-                    // Everyone still waiting who was taken earlier has been passed once more.
-                    // One statement per category keeps each an index range, not a scan of the day.
-                    for cat in &c.categories {
-                        sqlx::query(
-                            "UPDATE tickets SET passed_by = passed_by + 1 WHERE business_date = $1 \
-                             AND status = 'waiting' AND category = $2 AND line_order < $3",
-                        )
-                        .bind(c.business_date.to_sqlx())
-                        .bind(cat)
-                        .bind(chosen)
-                        .execute(tx.conn())
-                        .await
-                        .map_err(err("tickets"))?;
+                        Ok::<_, StoreError>(answers)
                     }
-                    let event = insert_event(tx.conn(), &ticket, &c.window, "call", c.at).await?;
-                    tx.commit().await.map_err(err("tickets"))?;
-                    Ok(Some((ticket, event)))
+                    .await;
+                    outcome.unwrap_or_else(|e| batch_failed(calls.len(), &e))
                 }
 
                 async fn transition_ticket(

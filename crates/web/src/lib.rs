@@ -27,6 +27,8 @@ pub struct AppState {
     metrics: Option<PrometheusHandle>,
     voice: std::sync::Arc<floor::VoiceCache>,
     ticket_limiter: std::sync::Arc<ratelimit::RateLimiter>,
+    /// Public forms (booking page, home-visit requests), apart from the kiosk's tickets.
+    public_limiter: std::sync::Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -36,11 +38,15 @@ impl AppState {
         let ticket_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
             app.settings.tickets_per_minute_per_client,
         ));
+        let public_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
+            app.settings.tickets_per_minute_per_client,
+        ));
         AppState {
             app,
             metrics,
             voice: std::sync::Arc::default(),
             ticket_limiter,
+            public_limiter,
         }
     }
 }

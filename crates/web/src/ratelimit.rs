@@ -45,6 +45,28 @@ impl RateLimiter {
     }
 }
 
+impl crate::AppState {
+    /// Takes one public form submission (booking page, home-visit request)
+    /// from `client`; over the rate it is recorded for supervision and refused.
+    pub async fn check_public_rate(&self, client: &str) -> Result<(), crate::ApiError> {
+        if !self.app.settings.rate_limit || self.public_limiter.allow(client) {
+            return Ok(());
+        }
+        let actor = app::Actor {
+            username: "网上申请".into(),
+            role: None,
+        };
+        self.app
+            .audit(&actor, "public.rate_limited", client, "提交过于频繁被拒绝")
+            .await?;
+        Err(crate::ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "提交过于频繁，请稍后再试或到咨询台",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,3 +113,102 @@ pub async fn display(
     );
     Ok(())
 }
+
+/// `govhall bench rate`: what to send, how fast.
+pub struct Load {
+    pub url: String,
+    pub token: String,
+    pub kind: String,
+    pub rate: u32,
+    pub seconds: u32,
+    pub windows: u32,
+}
+
+const CATEGORIES: [&str; 4] = ["A", "B", "C", "D"];
+
+/// Sends `rate` requests a second for `seconds` whatever the answers take
+/// (open loop), and prints the latency percentiles measured from each
+/// request's due time.
+pub async fn fixed_rate(load: &Load) -> Result<()> {
+    if load.rate == 0 || load.seconds == 0 {
+        bail!("--rate 与 --seconds 须大于 0");
+    }
+    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let total = (load.rate * load.seconds) as usize;
+    match load.kind.as_str() {
+        "take" => {}
+        "call" => {
+            // Enough people waiting for every call to find someone.
+            println!("先取 {total} 张号……");
+            let mut fill = Vec::new();
+            for chunk in 0..32 {
+                let client = client.clone();
+                let url = load.url.clone();
+                fill.push(tokio::spawn(async move {
+                    for i in (chunk..total).step_by(32) {
+                        let _ = client
+                            .post(format!("{url}/api/tickets"))
+                            .json(&serde_json::json!({ "category": CATEGORIES[i % 4] }))
+                            .send()
+                            .await;
+                    }
+                }));
+            }
+            for f in fill {
+                f.await?;
+            }
+        }
+        other => bail!("--kind 应为 take 或 call，而不是 {other}"),
+    }
+    let period = Duration::from_secs_f64(1.0 / f64::from(load.rate));
+    let start = tokio::time::Instant::now();
+    let mut sent = Vec::with_capacity(total);
+    for i in 0..total {
+        let due = start + period * i as u32;
+        tokio::time::sleep_until(due).await;
+        let request = match load.kind.as_str() {
+            "take" => client
+                .post(format!("{}/api/tickets", load.url))
+                .json(&serde_json::json!({ "category": CATEGORIES[i % 4] })),
+            _ => client
+                .post(format!(
+                    "{}/api/windows/{}/call",
+                    load.url,
+                    i as u32 % load.windows.max(1) + 1
+                ))
+                .bearer_auth(&load.token),
+        };
+        sent.push(tokio::spawn(async move {
+            let ok = matches!(request.send().await, Ok(r) if r.status().is_success());
+            (ok, due.elapsed())
+        }));
+    }
+    let mut latencies = Vec::with_capacity(total);
+    let mut failed = 0usize;
+    for s in sent {
+        let (ok, took) = s.await?;
+        if !ok {
+            failed += 1;
+        }
+        latencies.push(took.as_secs_f64() * 1000.0);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    let pick = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!(
+        "{}：目标 {}/s，实际 {:.0}/s，失败 {failed}；延迟 p50 {:.1} ms，p90 {:.1} ms，p99 {:.1} ms，最大 {:.1} ms",
+        load.kind,
+        load.rate,
+        total as f64 / elapsed,
+        pick(0.5),
+        pick(0.9),
+        pick(0.99),
+        latencies.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}

@@ -41,6 +41,24 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             )
             .await
         }
+        Command::Bench(crate::cli::BenchCommand::Rate {
+            url,
+            token,
+            kind,
+            rate,
+            seconds,
+            windows,
+        }) => {
+            let load = bench::Load {
+                url: url.trim_end_matches('/').to_owned(),
+                token,
+                kind,
+                rate,
+                seconds,
+                windows,
+            };
+            bench::fixed_rate(&load).await
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&web::openapi_document())?);
             Ok(())

@@ -35,8 +35,15 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
     let bound = listener.local_addr()?;
     tracing::info!(%bound, backend = app.store.backend(), demo, "govhall 已启动");
     println!("govhall 已启动：http://{bound}/");
+    // Appointments past their check-in window become no-shows, once a minute.
+    let sweeper = tokio::spawn(
+        app.clone()
+            .run_no_show_sweeper(std::time::Duration::from_secs(60)),
+    );
     let state = web::AppState::new(app, Some(metrics));
-    web::serve(listener, state, shutdown_signal()).await?;
+    let served = web::serve(listener, state, shutdown_signal()).await;
+    sweeper.abort();
+    served?;
     tracing::info!("govhall 已停止");
     Ok(())
 }

@@ -8,12 +8,13 @@ mod calendar;
 mod catalog;
 mod display;
 mod docs;
+mod home_visit;
 mod queue;
 mod users;
 
 use crate::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 pub use docs::openapi_document;
 
@@ -53,6 +54,8 @@ pub fn routes() -> Router<AppState> {
             "/api/windows",
             get(queue::list_windows).post(queue::create_window),
         )
+        .route("/api/categories/{prefix}", put(queue::update_category))
+        .route("/api/windows/{number}", put(queue::update_window))
         .route("/api/windows/{number}/call", post(queue::call_next))
         .route("/api/windows/{number}/status", post(queue::window_status))
         .route("/api/tickets", post(queue::take_ticket))
@@ -69,6 +72,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/appointments/slots", get(appointment::slots))
         .route("/api/appointments/{code}/cancel", post(appointment::cancel))
         .route("/api/appointments/{code}/checkin", post(appointment::check_in))
+        .route("/api/home-visits", get(home_visit::list).post(home_visit::create))
+        .route("/api/home-visits/{id}", get(home_visit::detail))
+        .route("/api/home-visits/{id}/schedule", post(home_visit::schedule))
+        .route("/api/home-visits/{id}/done", post(home_visit::done))
+        .route("/api/home-visits/{id}/cancel", post(home_visit::cancel))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

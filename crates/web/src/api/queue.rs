@@ -395,3 +395,86 @@ pub async fn report(
         .field("format")),
     }
 }
+
+/// A change to a category: the fields given replace the current ones.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryUpdate {
+    /// May be sent as in the POST body; must equal the prefix in the path (a prefix never changes).
+    prefix: Option<String>,
+    name: Option<String>,
+    /// Catalog item codes this category covers (replaces the list).
+    items: Option<Vec<String>>,
+}
+
+/// The identity in a body, if sent, must be the one in the path.
+fn same_identity(field: &'static str, sent: Option<&str>, path: &str, message: &str) -> ApiResult<()> {
+    match sent.map(str::trim) {
+        Some(s) if s != path => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("{field}：{message}"),
+        )
+        .field(field)),
+        _ => Ok(()),
+    }
+}
+
+/// Changes a category's name or items (admin); fields left out stay as they are.
+#[utoipa::path(put, path = "/api/categories/{prefix}", params(("prefix" = String, Path)), request_body = CategoryUpdate,
+    tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn update_category(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(prefix): Path<String>,
+    AppJson(req): AppJson<CategoryUpdate>,
+) -> ApiResult<Json<Category>> {
+    user.require(&[Role::Admin])?;
+    same_identity("prefix", req.prefix.as_deref(), &prefix, "号票前缀不能修改")?;
+    let change = app::queue_setup::CategoryChange {
+        name: req.name,
+        items: req.items,
+    };
+    Ok(Json(
+        state.app.edit_category(&user.actor(), &prefix, &change).await?,
+    ))
+}
+
+/// A change to a window: the fields given replace the current ones.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowUpdate {
+    /// May be sent as in the POST body; must equal the number in the path.
+    number: Option<String>,
+    /// An empty name becomes "N号窗口".
+    name: Option<String>,
+    categories: Option<Vec<String>>,
+    /// Usernames of the staff who may call from this window (replaces the list).
+    staff: Option<Vec<String>>,
+    temporary: Option<bool>,
+}
+
+/// Changes a window's name, categories, staff or temporary mark (admin);
+/// fields left out stay as they are. Its status changes through `/status`.
+#[utoipa::path(put, path = "/api/windows/{number}", params(("number" = String, Path)), request_body = WindowUpdate,
+    tag = "排队叫号", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
+pub async fn update_window(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    AppJson(req): AppJson<WindowUpdate>,
+) -> ApiResult<Json<Window>> {
+    user.require(&[Role::Admin])?;
+    same_identity("number", req.number.as_deref(), &number, "窗口号不能修改")?;
+    let change = app::queue_setup::WindowChange {
+        name: req.name,
+        categories: req.categories,
+        staff: req.staff,
+        temporary: req.temporary,
+    };
+    Ok(Json(
+        state.app.edit_window(&user.actor(), &number, &change).await?,
+    ))
+}

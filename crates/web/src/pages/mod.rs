@@ -1,5 +1,7 @@
 //! Server-rendered pages: the public portal and the staff's admin pages.
 
+mod appointments;
+mod home_visit;
 mod login;
 mod manage;
 mod portal;
@@ -15,6 +17,8 @@ use axum::response::{Html, IntoResponse, Response};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(portal::routes())
+        .merge(appointments::routes())
+        .merge(home_visit::routes())
         .merge(login::routes())
         .merge(manage::routes())
         .fallback(not_found)

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 /// The first working day after today, loading the next year's weekends if
 /// today's year is the last one the calendar knows.
-async fn next_working_day(s: &TestServer) -> String {
+pub(crate) async fn next_working_day(s: &TestServer) -> String {
     let today = s.app.today();
     let mut cal = s.app.calendar().await.unwrap();
     if !cal.has_year(today.year() + 1) {
@@ -167,3 +167,90 @@ async fn booking_rules(s: &TestServer) {
     assert_eq!(resp.status(), 404);
 }
 on_both_backends!(booking_rules);
+
+/// Bookings still `booked` after their check-in window become no-shows,
+/// once, audit-logged; three of them suspend the person's booking.
+async fn no_show_sweep(s: &TestServer) {
+    use store::queue::{Appointment, NewAppointment};
+    s.app.seed_demo_floor().await.unwrap();
+    let today = s.app.today();
+    let phone = "13900000077";
+    let key = app::queue::person_key(&s.app.settings.data_key, "phone", phone).unwrap();
+    let booking = |code: &str, slot_date: jiff::civil::Date| NewAppointment {
+        appointment: Appointment {
+            id: uuid::Uuid::now_v7(),
+            code: code.into(),
+            category: "B".into(),
+            slot_date,
+            slot_time: "09:00".into(),
+            phone_tail: "0077".into(),
+            channel: "online".into(),
+            status: "booked".into(),
+            ticket_id: None,
+        },
+        person_key: key.clone(),
+        created_at: jiff::Timestamp::now(),
+        capacity: 4,
+        max_per_person_per_day: 2,
+    };
+    let days_ago = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap();
+    for (code, n) in [("700001", 1), ("700002", 2), ("700003", 3), ("700004", 4)] {
+        s.app
+            .store
+            .book_appointment(&booking(code, days_ago(n)))
+            .await
+            .unwrap();
+    }
+    // Cancelled and checked-in appointments are not missed ones.
+    s.app
+        .store
+        .set_appointment_status("700004", &["booked"], "cancelled", None)
+        .await
+        .unwrap();
+    s.app
+        .store
+        .book_appointment(&booking("700005", today.tomorrow().unwrap()))
+        .await
+        .unwrap();
+
+    assert_eq!(s.app.sweep_no_shows().await.unwrap(), 3);
+    for (code, status) in [
+        ("700001", "no_show"),
+        ("700002", "no_show"),
+        ("700003", "no_show"),
+        ("700004", "cancelled"),
+        ("700005", "booked"),
+    ] {
+        assert_eq!(
+            s.app.store.appointment(code).await.unwrap().status,
+            status,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        s.app.sweep_no_shows().await.unwrap(),
+        0,
+        "each appointment is marked once"
+    );
+    let sweeps: Vec<_> = s
+        .app
+        .audit_log(1, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "appointment.no_show")
+        .collect();
+    assert_eq!(sweeps.len(), 1, "an empty sweep leaves no record");
+    assert!(sweeps[0].detail.contains("3个"), "{}", sweeps[0].detail);
+
+    // Three no-shows within 30 days: booking is suspended.
+    let day = next_working_day(s).await;
+    let (status, v) = book(
+        s,
+        json!({"category": "B", "date": day, "time": "09:30", "phone": phone}),
+    )
+    .await;
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("爽约"), "{v}");
+}
+on_both_backends!(no_show_sweep);

@@ -101,6 +101,26 @@ impl TestServer {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// The database URL of this server (the SQLite file or the PostgreSQL database).
+    pub fn database_url(&self) -> String {
+        match (&self.pg_url, &self._dir) {
+            (Some(url), _) => url.clone(),
+            (None, Some(dir)) => format!("sqlite://{}", dir.path().join("it.db").display()),
+            (None, None) => unreachable!("a server has a database"),
+        }
+    }
+
+    /// The SQLite file and its WAL, to read raw bytes from (empty on PostgreSQL).
+    pub fn sqlite_files(&self) -> Vec<std::path::PathBuf> {
+        match (&self.pg_url, &self._dir) {
+            (None, Some(dir)) => ["it.db", "it.db-wal"]
+                .iter()
+                .map(|f| dir.path().join(f))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The PostgreSQL database URL of this server, if it runs on PostgreSQL.
     pub fn pg_url(&self) -> Option<String> {
         self.pg_url.clone()

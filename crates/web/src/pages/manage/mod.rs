@@ -5,6 +5,8 @@
 mod calendar;
 mod catalog;
 mod floor;
+mod home_visits;
+mod queue_setup;
 mod users;
 
 use super::{Chrome, PageError, render};
@@ -26,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .merge(calendar::routes())
         .merge(users::routes())
         .merge(floor::routes())
+        .merge(home_visits::routes())
+        .merge(queue_setup::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -168,9 +172,27 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
     }
     if matches!(role, Role::Admin | Role::Supervisor | Role::Leader) {
         links.push(Link {
+            href: "/admin/queue",
+            label: "排队设置",
+            note: if role == Role::Admin {
+                "业务类别、窗口、窗口人员"
+            } else {
+                "查看业务类别与窗口"
+            },
+        });
+    }
+    if matches!(role, Role::Admin | Role::Supervisor | Role::Leader) {
+        links.push(Link {
             href: "/admin/floor",
             label: "现场监控",
             note: "等候人数、窗口状态、临时窗口",
+        });
+    }
+    if matches!(role, Role::Admin | Role::Staff | Role::Supervisor) {
+        links.push(Link {
+            href: "/admin/home-visits",
+            label: "上门服务",
+            note: "高龄、残疾、重病群众的上门申请",
         });
     }
     if matches!(role, Role::Admin | Role::Supervisor) {

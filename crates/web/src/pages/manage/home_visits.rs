@@ -1,0 +1,257 @@
+//! 上门服务 for staff: the list (phones masked), one request in full (each
+//! view audit-logged), and scheduling, finishing or cancelling it.
+
+use super::{back, guard, guard_post, local};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::pages::{Chrome, PageError, PageForm, render};
+use app::home_visit::{HomeVisitDetail, HomeVisitSummary};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::Role;
+use domain::home_visit::HomeVisitStatus;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Who handles home visits (as in the API).
+const HANDLERS: [Role; 3] = [Role::Staff, Role::Admin, Role::Supervisor];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/home-visits", get(list))
+        .route("/admin/home-visits/{id}", get(detail))
+        .route("/admin/home-visits/{id}/{action}", post(act))
+}
+
+pub struct Row {
+    v: HomeVisitSummary,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/home_visits.html")]
+struct ListPage {
+    chrome: Chrome,
+    ok: Option<String>,
+    error: Option<String>,
+    status: String,
+    tabs: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListParams {
+    status: Option<String>,
+    ok: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<ListParams>,
+) -> Response {
+    let user = match guard(&state, user, &HANDLERS, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    // The working list by default: requests still waiting for a plan.
+    let status = p.status.unwrap_or_else(|| "requested".into());
+    let filter = (status != "all").then_some(status.as_str());
+    let visits = match state.app.home_visits(filter).await {
+        Ok(v) => v,
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let mut tabs: Vec<(&'static str, &'static str)> = HomeVisitStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    tabs.push(("all", "全部"));
+    let page = ListPage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        ok: p.ok,
+        error: None,
+        status,
+        tabs,
+        rows: visits
+            .into_iter()
+            .map(|v| Row {
+                created: local(&state, v.created_at),
+                v,
+            })
+            .collect(),
+    };
+    render(&state, &page)
+}
+
+pub struct Step {
+    at: String,
+    actor: String,
+    status: &'static str,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/home_visit.html")]
+struct DetailPage {
+    chrome: Chrome,
+    csrf: String,
+    error: Option<String>,
+    ok: Option<String>,
+    d: HomeVisitDetail,
+    created: String,
+    steps: Vec<Step>,
+    staff: Vec<(String, String)>,
+    can_schedule: bool,
+    can_finish: bool,
+    can_cancel: bool,
+    today: String,
+}
+
+// A refusal is the page the handler returns as it is (as in `guard`).
+#[allow(clippy::result_large_err)]
+fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(raw).map_err(|_| {
+        PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "没有这个上门服务申请").into_response()
+    })
+}
+
+/// Shows one request in full; the app records the view in the audit log.
+async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let d = match state.app.home_visit_detail(&user.actor(), id).await {
+        Ok(d) => d,
+        Err(e) => return PageError::from_app(state, e).into_response(),
+    };
+    let staff = match state.app.users().await {
+        Ok(users) => users
+            .into_iter()
+            .filter(|u| !u.disabled && matches!(u.role, Role::Staff | Role::Admin | Role::Supervisor))
+            .map(|u| (u.username, u.display_name))
+            .collect(),
+        Err(e) => return PageError::from_app(state, e).into_response(),
+    };
+    let s = d.summary.status;
+    let (code, error) = match error {
+        Some((code, message)) => (code, Some(message)),
+        None => (StatusCode::OK, None),
+    };
+    let page = DetailPage {
+        chrome: Chrome::new(state, Some(user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok: None,
+        created: local(state, d.summary.created_at),
+        steps: d
+            .history
+            .iter()
+            .map(|e| Step {
+                at: local(state, e.at),
+                actor: e.actor.clone(),
+                status: e.status.label(),
+                detail: e.detail.clone(),
+            })
+            .collect(),
+        staff,
+        can_schedule: s.can_move_to(HomeVisitStatus::Scheduled),
+        can_finish: s.can_move_to(HomeVisitStatus::Done),
+        can_cancel: s.can_move_to(HomeVisitStatus::Cancelled),
+        today: state.app.today().to_string(),
+        error,
+        d,
+    };
+    (code, render(state, &page)).into_response()
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match guard(&state, user, &HANDLERS, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match parse_id(&state, &id) {
+        Ok(id) => show(&state, &user, id, None).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    PageForm(f): PageForm<ActForm>,
+) -> Response {
+    let user = match guard_post(&state, user, &HANDLERS, &uri, &headers, &f.csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&state, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let actor = user.actor();
+    let done = match action.as_str() {
+        "schedule" => state
+            .app
+            .schedule_home_visit(&actor, id, &f.date, &f.staff)
+            .await
+            .map(|v| format!("已安排申请 {}：{} 上门", v.reference, f.date.trim())),
+        "done" => state
+            .app
+            .finish_home_visit(&actor, id, &f.note)
+            .await
+            .map(|v| format!("申请 {} 已办结", v.reference)),
+        "cancel" => state
+            .app
+            .cancel_home_visit(&actor, id, &f.reason)
+            .await
+            .map(|v| format!("申请 {} 已取消", v.reference)),
+        _ => {
+            let unknown = (StatusCode::NOT_FOUND, "未知操作".to_owned());
+            return show(&state, &user, id, Some(unknown)).await;
+        }
+    };
+    match done {
+        // Back to the list: the full phone and address are shown again only when asked for.
+        Ok(message) => back("/admin/home-visits?status=all", &message),
+        Err(app::AppError::Invalid { message, .. }) => {
+            show(
+                &state,
+                &user,
+                id,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+            )
+            .await
+        }
+        Err(app::AppError::Conflict(message)) => {
+            show(&state, &user, id, Some((StatusCode::CONFLICT, message))).await
+        }
+        Err(e) => PageError::from_app(&state, e).into_response(),
+    }
+}
