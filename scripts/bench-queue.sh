@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
 secs=${2:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -p govhall -q 2>/dev/null || cargo build --release -p govhall
+[ -n "${NO_BUILD:-}" ] || cargo build --release -p govhall -q 2>/dev/null || cargo build --release -p govhall
 work=$(mktemp -d)
 case "$backend" in
   sqlite) db="sqlite://$work/bench.db" ;;
