@@ -57,6 +57,11 @@ pub fn action_label(action: &str) -> &str {
         "home_visit.done" => "上门服务办结",
         "home_visit.cancel" => "取消上门服务",
         "public.rate_limited" => "网上提交过于频繁",
+        "pad.create" => "新增评价器配对",
+        "pad.pair" => "评价器完成配对",
+        "pad.pair_failed" => "评价器配对码错误",
+        "pad.revoke" => "停用评价器",
+        "staff_profile.save" => "修改工作人员亮身份信息",
         other => other,
     }
 }

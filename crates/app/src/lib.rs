@@ -11,13 +11,20 @@ pub mod catalog;
 pub mod crypto;
 pub mod demo;
 mod error;
+pub mod evaluation;
+pub mod evaluation_monthly;
+pub mod evaluation_report;
+pub mod evaluation_xlsx;
 pub mod floor;
 pub mod home_visit;
+pub mod pad;
 pub mod queue;
 mod queue_cache;
 pub mod queue_report;
 pub mod queue_setup;
+pub mod rectification;
 pub mod settings;
+pub mod sms;
 
 pub use error::AppError;
 pub use settings::Settings;
@@ -63,6 +70,7 @@ pub struct App {
     calls: tokio::sync::broadcast::Sender<store::queue::CallEvent>,
     writers: Arc<queue::Writers>,
     setup_cache: Arc<queue_cache::SetupCache>,
+    evaluation_writer: Arc<std::sync::OnceLock<evaluation::EvaluationWriter>>,
 }
 
 impl App {
@@ -76,6 +84,7 @@ impl App {
             calls: tokio::sync::broadcast::channel(1024).0,
             writers: Arc::default(),
             setup_cache: Arc::default(),
+            evaluation_writer: Arc::default(),
         }
     }
 

@@ -56,6 +56,9 @@ fn map_ticket_error(e: StoreError) -> AppError {
     }
 }
 
+/// The sealing purpose of a kiosk phone (see [`crate::crypto`]).
+pub const TICKET_PHONE: &str = "ticket.phone";
+
 /// The queue's writer tasks (group commit, see [`crate::batch`]), started on first use.
 #[derive(Default)]
 pub struct Writers {
@@ -187,9 +190,13 @@ impl App {
                 .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
             keys.push(person_key(&self.settings.data_key, "id", id.as_str())?);
         }
+        let mut phone_sealed = None;
         if let Some(phone) = req.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
             keys.push(person_key(&self.settings.data_key, "phone", phone)?);
+            // Kept sealed only to send the evaluation invitation after service.
+            phone_sealed =
+                Some(crate::crypto::DataCipher::new(&self.settings.data_key)?.seal(TICKET_PHONE, phone)?);
         }
         let priority = match req.priority.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(p) => Some(Priority::parse(p).ok_or_else(|| {
@@ -212,6 +219,7 @@ impl App {
                 passed_by: 0,
                 transferred_from: None,
                 appointment_at: req.appointment_at,
+                phone_sealed,
             })
             .await;
         match taken {
@@ -393,6 +401,7 @@ impl App {
                 passed_by: 0,
                 transferred_from: Some(old.id),
                 appointment_at: None,
+                phone_sealed: None,
             })
             .await?;
         Ok(TicketView {

@@ -37,6 +37,12 @@ pub struct Settings {
     pub booking: domain::appointment::BookingRules,
     /// Open 上门服务 requests (requested or scheduled) one phone may hold.
     pub max_open_home_visits_per_phone: i64,
+    /// Minutes after a ticket is finished in which the window's pad asks to rate it.
+    pub pad_rating_minutes: i64,
+    /// Working days to rectify a 差评 (整改期限; some provinces use 15).
+    pub rectification_days: u32,
+    /// The address citizens reach the hall's site at, for links sent by SMS.
+    pub public_url: String,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -60,6 +66,9 @@ impl Default for Settings {
             requeue_minutes: 30,
             booking: domain::appointment::BookingRules::default(),
             max_open_home_visits_per_phone: 2,
+            pad_rating_minutes: 3,
+            rectification_days: 5,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -89,6 +98,12 @@ impl Settings {
         }
         if self.max_open_home_visits_per_phone <= 0 {
             return Err("max_open_home_visits_per_phone 须大于0".into());
+        }
+        if self.pad_rating_minutes <= 0 {
+            return Err("pad_rating_minutes 须大于0".into());
+        }
+        if self.rectification_days == 0 || self.rectification_days > 60 {
+            return Err("rectification_days 须在1至60之间".into());
         }
         if self.page_size == 0 || self.page_size > 500 {
             return Err("page_size 须在1至500之间".into());

@@ -7,6 +7,7 @@
 pub mod appointment;
 pub mod calendar;
 pub mod catalog;
+pub mod evaluation;
 pub mod home_visit;
 pub mod identity;
 pub mod queue;

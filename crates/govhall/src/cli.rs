@@ -76,6 +76,22 @@ pub enum BenchCommand {
         #[arg(long, default_value = "A")]
         category: String,
     },
+    /// Fills a database with synthetic evaluations and times the monthly
+    /// satisfaction report grouped by window (from the rollup) and the check
+    /// against the raw records.
+    Evaluations {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Evaluations to generate first (0: use what is there).
+        #[arg(long, default_value_t = 10_000_000)]
+        count: i64,
+        /// Spread over this many days from 2024-01-01.
+        #[arg(long, default_value_t = 1096)]
+        days: i64,
+        /// The month to report, YYYY-MM.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+    },
     /// Sends requests at a fixed rate (open loop) and reports latency percentiles,
     /// counted from when each request was due so a stalled server cannot hide.
     Rate {
@@ -84,7 +100,8 @@ pub enum BenchCommand {
         /// Bearer token of an admin (needed for calls).
         #[arg(long, env = "GOVHALL_TOKEN", default_value = "")]
         token: String,
-        /// take (kiosk tickets) or call (windows 1..=windows calling).
+        /// take (kiosk tickets), call (windows 1..=windows calling) or evaluate
+        /// (online evaluations of tickets finished first).
         #[arg(long, default_value = "take")]
         kind: String,
         /// Requests per second.

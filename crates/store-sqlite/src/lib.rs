@@ -67,7 +67,45 @@ store::impl_sql_queue_store!(
     green = "INDEXED BY tickets_green",
     due = "INDEXED BY tickets_appointments"
 );
+store::impl_sql_evaluation_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
+store::impl_sql_pad_store!(SqliteStore, sqlx::Sqlite);
 
 /// One process owns the file: its own broadcast carries every call.
 impl store::queue::RemoteCalls for SqliteStore {}
+
+#[async_trait::async_trait]
+impl store::bench_data::BenchData for SqliteStore {
+    async fn generate_evaluations(
+        &self,
+        count: i64,
+        first_day: jiff::civil::Date,
+        days: i64,
+        at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        use jiff_sqlx::ToSqlx;
+        use store::bench_data::*;
+        let sql = format!(
+            "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1) \
+             INSERT INTO evaluations (id, event_key, ticket_id, case_id, channel, level, reasons, comment, business_date, \
+             window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
+             seconds_after_service, rated_at, recorded_by) \
+             SELECT randomblob(16), {GENERATED_COLUMNS}, date($2, '+' || CAST(i % $3 AS TEXT) || ' days'), \
+             {GENERATED_WHO}, 1, 0, 0, '', '', 30, $4, 'bench' FROM seq"
+        );
+        let mut tx = self.begin_write().await?;
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(count)
+            .bind(first_day.to_sqlx())
+            .bind(days)
+            .bind(at.to_sqlx())
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::other)?;
+        sqlx::query(ROLLUP_OF_GENERATED)
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::other)?;
+        tx.commit().await.map_err(StoreError::other)
+    }
+}

@@ -243,6 +243,7 @@ fn new_ticket(category: &str, day: Date, keys: Vec<String>, priority: Option<Pri
         passed_by: 0,
         transferred_from: None,
         appointment_at: None,
+        phone_sealed: None,
     }
 }
 

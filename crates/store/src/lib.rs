@@ -5,15 +5,20 @@
 //! The SQL itself lives in [`sql`] (text shared by both backends) and in each
 //! backend crate (migrations, connection set-up).
 
+pub mod bench_data;
 pub mod conformance;
 pub mod conformance_home_visit;
 pub mod conformance_queue;
 mod error;
+pub mod evaluation;
 pub mod home_visit;
 mod model;
+pub mod pad;
 pub mod queue;
 pub mod sql;
+pub mod sql_evaluation;
 pub mod sql_home_visit;
+pub mod sql_pad;
 pub mod sql_queue;
 pub mod write_tx;
 
@@ -31,7 +36,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything govhall keeps. One implementation per database.
 #[async_trait]
 pub trait Store:
-    queue::QueueStore + home_visit::AppointmentSweep + home_visit::HomeVisitStore + Send + Sync + 'static
+    queue::QueueStore
+    + bench_data::BenchData
+    + evaluation::EvaluationStore
+    + home_visit::AppointmentSweep
+    + home_visit::HomeVisitStore
+    + pad::PadStore
+    + Send
+    + Sync
+    + 'static
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -144,6 +144,8 @@ pub struct NewTicket {
     pub transferred_from: Option<Uuid>,
     /// The slot start of a checked-in appointment: called at its time.
     pub appointment_at: Option<Timestamp>,
+    /// The phone, sealed by the app, for the evaluation SMS after service.
+    pub phone_sealed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -276,6 +278,8 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn no_show_dates(&self, person_key: &str) -> StoreResult<Vec<Date>>;
     /// The tickets of a day, in line order.
     async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>>;
+    /// Tickets finished since `since` whose holder left a phone, with the sealed phone.
+    async fn finished_with_phone(&self, since: Timestamp, limit: i64) -> StoreResult<Vec<(Ticket, String)>>;
 }
 
 /// The one answer of a batch of one.

@@ -476,20 +476,20 @@ macro_rules! impl_sql_queue_store {
                         }
                     }
                 }
-                const COLUMNS: usize = 12;
+                const COLUMNS: usize = 13;
                 let values = (0..admitted.len())
                     .map(|r| {
                         let p = |c: usize| format!("${}", r * COLUMNS + c);
                         format!(
-                            "({}, {}, {}, {}, {}, 'waiting', {}, {}, {}, {}, {}, {}, {})",
-                            p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12)
+                            "({}, {}, {}, {}, {}, 'waiting', {}, {}, {}, {}, {}, {}, {}, {})",
+                            p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13)
                         )
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let sql = format!(
                     "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
-                     taken_at, passed_by, transferred_from, appointment_at) VALUES {values} RETURNING {TICKET_COLUMNS}"
+                     taken_at, passed_by, transferred_from, appointment_at, phone_sealed) VALUES {values} RETURNING {TICKET_COLUMNS}"
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for &i in &admitted {
@@ -506,7 +506,8 @@ macro_rules! impl_sql_queue_store {
                         .bind(t.taken_at.to_sqlx())
                         .bind(t.passed_by)
                         .bind(t.transferred_from)
-                        .bind(t.appointment_at.map(|a| a.to_sqlx()));
+                        .bind(t.appointment_at.map(|a| a.to_sqlx()))
+                        .bind(t.phone_sealed.clone());
                 }
                 let rows = q.fetch_all(&mut *tx).await.map_err(err("ticket"))?;
                 // RETURNING gives no promise of order: match the rows by id.
@@ -883,6 +884,22 @@ macro_rules! impl_sql_queue_store {
                         .await
                         .map_err(err("call events"))?;
                     row.try_get::<Option<i64>, _>("id").map_err(err("call events"))
+                }
+
+                async fn finished_with_phone(&self, since: Timestamp, limit: i64) -> StoreResult<Vec<(Ticket, String)>> {
+                    let sql = format!(
+                        "SELECT {TICKET_COLUMNS}, phone_sealed FROM tickets WHERE status = 'finished' AND finished_at >= $1 \
+                         AND phone_sealed IS NOT NULL ORDER BY finished_at LIMIT $2"
+                    );
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(since.to_sqlx())
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(err("tickets"))?;
+                    rows.iter()
+                        .map(|r| Ok((ticket_from(r)?, r.try_get("phone_sealed").map_err(err("tickets"))?)))
+                        .collect()
                 }
 
                 async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>> {

@@ -12,6 +12,8 @@ const KIOSK_JS: &str = include_str!("../assets/kiosk.js");
 const CONSOLE_JS: &str = include_str!("../assets/console.js");
 const DISPLAY_JS: &str = include_str!("../assets/display.js");
 const DISPLAY_CSS: &str = include_str!("../assets/display.css");
+const PAD_JS: &str = include_str!("../assets/pad.js");
+const PAD_CSS: &str = include_str!("../assets/pad.css");
 
 pub fn routes() -> Router<AppState> {
     const JS: &str = "text/javascript; charset=utf-8";
@@ -23,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/console.js", get(|| async { asset(JS, CONSOLE_JS) }))
         .route("/assets/display.js", get(|| async { asset(JS, DISPLAY_JS) }))
         .route("/assets/display.css", get(|| async { asset(CSS, DISPLAY_CSS) }))
+        .route("/assets/pad.js", get(|| async { asset(JS, PAD_JS) }))
+        .route("/assets/pad.css", get(|| async { asset(CSS, PAD_CSS) }))
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {

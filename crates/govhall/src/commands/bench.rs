@@ -212,3 +212,61 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
     );
     Ok(())
 }
+
+/// `govhall bench evaluations`: generates `count` evaluations (if > 0) and
+/// times the monthly report grouped by window, from the rollup, five times.
+pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
+    let store = crate::backend::open(url).await?;
+    if count > 0 {
+        let start = Instant::now();
+        let first_day = jiff::civil::date(2024, 1, 1);
+        // Batches of a million keep each transaction (and its rollback segment) modest.
+        let mut done = 0;
+        while done < count {
+            let n = (count - done).min(1_000_000);
+            store
+                .generate_evaluations(n, first_day, days, jiff::Timestamp::now())
+                .await?;
+            done += n;
+            println!("已生成 {done} 条评价（{:.0} 秒）", start.elapsed().as_secs_f64());
+        }
+    }
+    let first: jiff::civil::Date = format!("{month}-01").parse().context("--month 应为 YYYY-MM")?;
+    let last = first.last_of_month();
+    let by = Some(store::evaluation::Dimension::Window);
+    let mut took = Vec::new();
+    let mut total = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let whole = store.level_counts(first, last, None).await?;
+        let groups = store.level_counts(first, last, by).await?;
+        took.push(start.elapsed().as_secs_f64() * 1000.0);
+        total = whole.iter().map(|c| c.n).sum::<i64>();
+        assert_groups(&groups)?;
+    }
+    took.sort_by(f64::total_cmp);
+    println!(
+        "{month} 按窗口统计（{total} 条评价）：最快 {:.1} ms，中位 {:.1} ms，最慢 {:.1} ms",
+        took[0], took[2], took[4]
+    );
+    let start = Instant::now();
+    let from_records = store.level_counts_from_records(first, last, by).await?;
+    let rollup = store.level_counts(first, last, by).await?;
+    println!(
+        "汇总与明细核对：{}（逐条统计用时 {:.0} ms）",
+        if from_records == rollup {
+            "一致"
+        } else {
+            "不一致！"
+        },
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+fn assert_groups(groups: &[store::evaluation::LevelCount]) -> Result<()> {
+    if groups.is_empty() {
+        bail!("该月没有评价数据");
+    }
+    Ok(())
+}

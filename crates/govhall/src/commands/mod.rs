@@ -41,6 +41,12 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             )
             .await
         }
+        Command::Bench(crate::cli::BenchCommand::Evaluations {
+            db,
+            count,
+            days,
+            month,
+        }) => bench::evaluations(&config.database(&db), count, days, &month).await,
         Command::Bench(crate::cli::BenchCommand::Rate {
             url,
             token,

@@ -40,9 +40,14 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
         app.clone()
             .run_no_show_sweeper(std::time::Duration::from_secs(60)),
     );
+    let evaluation_jobs = tokio::spawn(
+        app.clone()
+            .run_evaluation_jobs(std::time::Duration::from_secs(60)),
+    );
     let state = web::AppState::new(app, Some(metrics));
     let served = web::serve(listener, state, shutdown_signal()).await;
     sweeper.abort();
+    evaluation_jobs.abort();
     served?;
     tracing::info!("govhall 已停止");
     Ok(())

@@ -24,6 +24,12 @@ use utoipa::{Modify, OpenApi};
         super::appointment::book, super::appointment::slots, super::appointment::cancel, super::appointment::check_in,
         super::home_visit::create, super::home_visit::list, super::home_visit::detail,
         super::home_visit::schedule, super::home_visit::done, super::home_visit::cancel,
+        super::pad::create, super::pad::list, super::pad::revoke, super::pad::pair, super::pad::pad_state,
+        super::pad::profiles, super::pad::save_profile,
+        super::evaluation::create, super::evaluation::import, super::evaluation::appeal, super::evaluation::reasons,
+        super::evaluation::set_reasons, super::evaluation::satisfaction, super::evaluation::check,
+        super::evaluation::rectifications, super::evaluation::rectification, super::evaluation::advance,
+        super::evaluation::appeals, super::evaluation::decide, super::evaluation::sms_outbox, super::evaluation::flags,
         serve,
     ),
     modifiers(&BearerAuth)

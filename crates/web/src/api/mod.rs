@@ -8,7 +8,9 @@ mod calendar;
 mod catalog;
 mod display;
 mod docs;
+mod evaluation;
 mod home_visit;
+pub mod pad;
 mod queue;
 mod users;
 
@@ -77,6 +79,28 @@ pub fn routes() -> Router<AppState> {
         .route("/api/home-visits/{id}/schedule", post(home_visit::schedule))
         .route("/api/home-visits/{id}/done", post(home_visit::done))
         .route("/api/home-visits/{id}/cancel", post(home_visit::cancel))
+        .route("/api/pads", get(pad::list).post(pad::create))
+        .route("/api/pads/{id}/revoke", post(pad::revoke))
+        .route("/api/pad/pair", post(pad::pair))
+        .route("/api/pad/state", get(pad::pad_state))
+        .route("/api/staff-profiles", get(pad::profiles))
+        .route("/api/staff-profiles/{username}", put(pad::save_profile))
+        .route("/api/evaluations", post(evaluation::create))
+        .route("/api/evaluations/import", post(evaluation::import))
+        .route("/api/evaluations/flags", get(evaluation::flags))
+        .route("/api/evaluations/{id}/appeal", post(evaluation::appeal))
+        .route(
+            "/api/evaluation-reasons",
+            get(evaluation::reasons).put(evaluation::set_reasons),
+        )
+        .route("/api/reports/satisfaction", get(evaluation::satisfaction))
+        .route("/api/reports/satisfaction/check", get(evaluation::check))
+        .route("/api/rectifications", get(evaluation::rectifications))
+        .route("/api/rectifications/{id}", get(evaluation::rectification))
+        .route("/api/rectifications/{id}/{step}", post(evaluation::advance))
+        .route("/api/appeals", get(evaluation::appeals))
+        .route("/api/sms-outbox", get(evaluation::sms_outbox))
+        .route("/api/appeals/{id}/decide", post(evaluation::decide))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

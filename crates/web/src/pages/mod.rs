@@ -4,7 +4,9 @@ mod appointments;
 mod home_visit;
 mod login;
 mod manage;
+mod pad;
 mod portal;
+mod rate;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -21,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .merge(home_visit::routes())
         .merge(login::routes())
         .merge(manage::routes())
+        .merge(pad::routes())
+        .merge(rate::routes())
         .fallback(not_found)
 }
 

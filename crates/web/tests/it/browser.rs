@@ -202,3 +202,124 @@ async fn ticket_taken_called_and_displayed() {
     server.stop().await;
     result.unwrap();
 }
+
+/// 窗口评价器: the pad is paired in the browser, a ticket is finished at its
+/// window, the pad asks for the rating, and both a 满意 and a 差评 with a reason are recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pad_asks_for_the_rating_of_the_ticket_just_finished() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
+    server.app.seed_demo_floor().await.unwrap();
+    let pairing = server.app.create_pad(&app::Actor::cli(), "3", "3").await.unwrap();
+    let staff = server.login("staff").await;
+    let serve = |category: &'static str| {
+        let (client, base, staff) = (server.client.clone(), server.base.clone(), staff.clone());
+        async move {
+            let t: serde_json::Value = client
+                .post(format!("{base}/api/tickets"))
+                .json(&serde_json::json!({"category": category}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let call = client
+                .post(format!("{base}/api/windows/3/call"))
+                .bearer_auth(&staff)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(call.status(), 200);
+            let id = t["id"].as_str().unwrap();
+            let done = client
+                .post(format!("{base}/api/tickets/{id}/finish"))
+                .bearer_auth(&staff)
+                .send()
+                .await
+                .unwrap();
+            assert!(done.status().is_success(), "{}", done.status());
+            t["number"].as_str().unwrap().to_owned()
+        }
+    };
+    let result = async {
+        browser.goto(&server.url("/pad")).await?;
+        browser
+            .find(By::Id("pair-code"))
+            .await?
+            .send_keys(app::pad::format_code(&pairing.code))
+            .await?;
+        browser.find(By::Css("#pair-form button")).await?.click().await?;
+        let name = browser.find(By::Id("staff-name")).await?;
+        name.wait_until().has_text("王芳（3号窗口）").await?;
+        assert!(
+            browser
+                .find(By::Id("pad-window"))
+                .await?
+                .text()
+                .await?
+                .contains('3')
+        );
+
+        // A ticket finished at window 3: the pad asks for its rating.
+        let number = serve("A").await;
+        let heading = browser.find(By::Css("#screen-rate h1")).await?;
+        heading.wait_until().displayed().await?;
+        assert_eq!(heading.text().await?, "请您对本次服务进行评价");
+        assert_eq!(browser.find(By::Id("rate-number")).await?.text().await?, number);
+        let buttons = browser.find_all(By::Css("#rate-buttons button")).await?;
+        let mut labels = Vec::new();
+        for b in &buttons {
+            labels.push(b.text().await?);
+        }
+        assert_eq!(labels, ["满意", "基本满意", "不满意"]);
+        if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
+            browser
+                .screenshot(&std::path::Path::new(&dir).join("pad.png"))
+                .await?;
+        }
+        browser
+            .find(By::Css("button[data-level=satisfied]"))
+            .await?
+            .click()
+            .await?;
+        let thanks = browser.find(By::Id("thanks-text")).await?;
+        thanks.wait_until().displayed().await?;
+        assert_eq!(thanks.text().await?, "谢谢您的评价");
+
+        // The next one gets a 差评, which needs a reason.
+        let number = serve("A").await;
+        let heading = browser.find(By::Css("#screen-rate h1")).await?;
+        heading.wait_until().displayed().await?;
+        assert_eq!(browser.find(By::Id("rate-number")).await?.text().await?, number);
+        browser
+            .find(By::Css("button[data-level=dissatisfied]"))
+            .await?
+            .click()
+            .await?;
+        browser.find(By::Id("reasons-submit")).await?.click().await?;
+        let error = browser.find(By::Id("reasons-error")).await?;
+        error.wait_until().has_text("请至少选择一项不满意的原因").await?;
+        browser
+            .find(By::XPath("//div[@id='reason-buttons']/button[.='等候时间长']"))
+            .await?
+            .click()
+            .await?;
+        browser
+            .find(By::Id("comment"))
+            .await?
+            .send_keys("排队太久")
+            .await?;
+        browser.find(By::Id("reasons-submit")).await?.click().await?;
+        let thanks = browser.find(By::Id("thanks-text")).await?;
+        thanks.wait_until().displayed().await?;
+        assert_eq!(thanks.text().await?, "谢谢您的评价");
+        Ok::<(), WebDriverError>(())
+    }
+    .await;
+    browser.quit().await.unwrap();
+    server.stop().await;
+    result.unwrap();
+}

@@ -6,7 +6,10 @@ mod calendar;
 mod catalog;
 mod floor;
 mod home_visits;
+mod pads;
 mod queue_setup;
+mod rectifications;
+mod satisfaction;
 mod users;
 
 use super::{Chrome, PageError, render};
@@ -29,7 +32,10 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(floor::routes())
         .merge(home_visits::routes())
+        .merge(pads::routes())
         .merge(queue_setup::routes())
+        .merge(satisfaction::routes())
+        .merge(rectifications::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -193,6 +199,44 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
             href: "/admin/home-visits",
             label: "上门服务",
             note: "高龄、残疾、重病群众的上门申请",
+        });
+    }
+    if role == Role::Admin {
+        links.push(Link {
+            href: "/admin/pads",
+            label: "窗口评价器",
+            note: "评价器配对、工作人员亮身份",
+        });
+    }
+    if matches!(role, Role::Admin | Role::Leader) {
+        links.push(Link {
+            href: "/admin/satisfaction",
+            label: "满意度统计",
+            note: "满意度评价统计表、月度考核数据",
+        });
+    }
+    if matches!(role, Role::Admin | Role::Supervisor) {
+        links.push(Link {
+            href: "/admin/rectifications",
+            label: "差评整改",
+            note: "核实、整改、回访、办结",
+        });
+        links.push(Link {
+            href: "/admin/appeals",
+            label: "差评申诉",
+            note: "审定恶意差评申诉",
+        });
+    }
+    if role == Role::Admin {
+        links.push(Link {
+            href: "/admin/evaluation-reasons",
+            label: "差评原因",
+            note: "群众可选的差评原因列表",
+        });
+        links.push(Link {
+            href: "/admin/satisfaction/import",
+            label: "导入历史评价",
+            note: "原评价系统的统计数（CSV）",
         });
     }
     if matches!(role, Role::Admin | Role::Supervisor) {

@@ -1,0 +1,551 @@
+//! 窗口评价器 (window evaluation pads): pairing a pad to one window with a
+//! one-time code, what its idle screen shows (三亮: photo, name, 工号, 岗位职责),
+//! and the one ticket it may ask the citizen to rate — the event just
+//! finished at its own window (一事一评).
+
+use crate::auth::token_hash;
+use crate::{Actor, App, AppError, AppResult};
+use domain::evaluation::{Level, PadLayout};
+use jiff::{SignedDuration, Timestamp};
+use rand::{Rng, RngCore};
+use serde::Serialize;
+use store::StoreError;
+use store::pad::{NewPad, Pad, StaffProfile};
+use store::queue::Ticket;
+use uuid::Uuid;
+
+/// Pairing codes use letters and digits nobody confuses (no 0/O, 1/I).
+pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// 32^12 = 2^60 codes: not guessable within the failure limit.
+pub const CODE_LENGTH: usize = 12;
+/// How long a pairing code works.
+pub const CODE_VALID_MINUTES: i64 = 30;
+/// The list a pad offers when the hall has none.
+pub const DEFAULT_REASONS: [&str; 6] = [
+    "等候时间长",
+    "服务态度差",
+    "办事效率低",
+    "一次性告知不清",
+    "多次跑动",
+    "其他",
+];
+/// The largest staff photo kept (as a data URL on the profile).
+pub const PHOTO_MAX_BYTES: usize = 200 * 1024;
+
+/// A paired pad as a request sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PadInfo {
+    pub id: Uuid,
+    pub window: String,
+    pub layout: PadLayout,
+}
+
+/// A new pad and its pairing code, shown once to the administrator.
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    pub pad: Pad,
+    pub code: String,
+}
+
+/// A pad just paired, with the long-lived token it keeps.
+#[derive(Debug, Clone)]
+pub struct Paired {
+    pub pad: PadInfo,
+    pub token: String,
+}
+
+/// 三亮 of the staff member on duty.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffCard {
+    pub name: String,
+    /// 工号.
+    pub number: String,
+    /// 岗位职责.
+    pub duties: String,
+    /// A data URL, or empty.
+    pub photo: String,
+}
+
+/// The ticket a pad asks about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingRating {
+    pub ticket_id: Uuid,
+    pub number: String,
+}
+
+/// One button of the pad's layout.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PadButton {
+    pub level: &'static str,
+    pub label: &'static str,
+    /// 差评: asks for a reason next.
+    pub bad: bool,
+}
+
+/// What a pad shows now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PadState {
+    pub window: String,
+    pub window_name: String,
+    pub staff: Option<StaffCard>,
+    /// `2`, `3` or `5`.
+    pub layout: &'static str,
+    pub buttons: Vec<PadButton>,
+    pub pending: Option<PendingRating>,
+    pub reasons: Vec<String>,
+}
+
+pub fn layout_code(layout: PadLayout) -> &'static str {
+    match layout {
+        PadLayout::Two => "2",
+        PadLayout::Three => "3",
+        PadLayout::Five => "5",
+    }
+}
+
+pub fn buttons(layout: PadLayout) -> Vec<PadButton> {
+    layout
+        .buttons()
+        .iter()
+        .map(|l: &Level| PadButton {
+            level: l.code(),
+            label: l.label(),
+            bad: l.is_bad(),
+        })
+        .collect()
+}
+
+/// 待配对, 已配对, 配对码已过期 or 已停用.
+pub fn pad_status(pad: &Pad, now: Timestamp) -> &'static str {
+    if pad.revoked {
+        "已停用"
+    } else if pad.paired_at.is_some() {
+        "已配对"
+    } else if pad.code_expires_at <= now {
+        "配对码已过期"
+    } else {
+        "待配对"
+    }
+}
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LENGTH)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// The code as typed: case, spaces and dashes do not matter.
+pub fn normalize_code(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// `ABCD-EFGH-JKMN`, easier to read aloud and type.
+pub fn format_code(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn pad_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn pad_actor(client: &str) -> Actor {
+    Actor {
+        username: format!("评价器@{client}"),
+        role: None,
+    }
+}
+
+fn info_of(pad: &Pad) -> AppResult<PadInfo> {
+    Ok(PadInfo {
+        id: pad.id,
+        window: pad.window.clone(),
+        layout: PadLayout::parse(&pad.layout)
+            .ok_or_else(|| AppError::Internal(StoreError::Corrupt(format!("pad layout {}", pad.layout))))?,
+    })
+}
+
+impl App {
+    /// The paired pad holding `token`; None for an unknown or revoked one.
+    pub async fn pad_by_token(&self, token: &str) -> AppResult<Option<PadInfo>> {
+        if token.is_empty() || token.len() > 128 {
+            return Ok(None);
+        }
+        match self.store.pad_by_token(&token_hash(token)).await? {
+            Some(pad) if pad.paired_at.is_some() => Ok(Some(info_of(&pad)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The latest ticket finished at `window` today within the last
+    /// `pad_rating_minutes` that nobody has rated yet: the only one its pad may ask about.
+    pub async fn ticket_awaiting_rating(&self, window: &str) -> AppResult<Option<Ticket>> {
+        let since = Timestamp::now() - SignedDuration::from_mins(self.settings.pad_rating_minutes);
+        let latest = self
+            .store
+            .unrated_finished_at_window(window, self.today())
+            .await?
+            .into_iter()
+            .filter(|(_, at)| *at >= since)
+            .max_by_key(|(_, at)| *at);
+        match latest {
+            Some((id, _)) => Ok(Some(self.store.ticket(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Creates a pad for a window and its one-time pairing code (valid
+    /// [`CODE_VALID_MINUTES`]); only the code's hash is stored.
+    pub async fn create_pad(&self, actor: &Actor, window: &str, layout: &str) -> AppResult<Pairing> {
+        let window = window.trim();
+        if window.is_empty() {
+            return Err(AppError::invalid("window", "请选择窗口"));
+        }
+        let layout = PadLayout::parse(layout)
+            .ok_or_else(|| AppError::invalid("layout", "按键布局应为2、3或5（个按键）"))?;
+        match self.store.window(window).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound(_)) => {
+                return Err(AppError::invalid("window", format!("窗口“{window}”不存在")));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let now = Timestamp::now();
+        let code = new_code();
+        let pad = self
+            .store
+            .create_pad(&NewPad {
+                pad: Pad {
+                    id: Uuid::now_v7(),
+                    window: window.to_owned(),
+                    layout: layout_code(layout).to_owned(),
+                    created_by: actor.username.clone(),
+                    created_at: now,
+                    code_expires_at: now + SignedDuration::from_mins(CODE_VALID_MINUTES),
+                    paired_at: None,
+                    revoked: false,
+                },
+                code_hash: token_hash(&code),
+            })
+            .await?;
+        self.audit(actor, "pad.create", window, &format!("{}键", layout_code(layout)))
+            .await?;
+        Ok(Pairing { pad, code })
+    }
+
+    pub async fn pads(&self) -> AppResult<Vec<Pad>> {
+        Ok(self.store.pads().await?)
+    }
+
+    pub async fn revoke_pad(&self, actor: &Actor, id: Uuid) -> AppResult<()> {
+        self.store.revoke_pad(id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound("没有这个评价器".into()),
+            other => other.into(),
+        })?;
+        self.audit(actor, "pad.revoke", &id.to_string(), "").await
+    }
+
+    /// Pairs the device that types a valid code. Wrong codes are audit-logged
+    /// and, past `login_max_failures` within `login_window_minutes` from one
+    /// client address, refused outright until the window passes.
+    pub async fn pair_pad(&self, code: &str, client: &str) -> AppResult<Paired> {
+        let code = normalize_code(code);
+        if code.is_empty() {
+            return Err(AppError::invalid("code", "请输入配对码"));
+        }
+        let now = Timestamp::now();
+        let key = format!("pad-pairing:{client}");
+        let window = SignedDuration::from_mins(self.settings.login_window_minutes);
+        if self.store.login_failures_since(&key, now - window).await? >= self.settings.login_max_failures {
+            self.audit(
+                &pad_actor(client),
+                "pad.pair_failed",
+                client,
+                "配对码错误次数过多，已临时锁定",
+            )
+            .await?;
+            return Err(AppError::TooManyAttempts {
+                retry_after_minutes: self.settings.login_window_minutes,
+            });
+        }
+        let well_formed = code.len() == CODE_LENGTH && code.bytes().all(|b| CODE_ALPHABET.contains(&b));
+        let hash = token_hash(&code);
+        let pad = match well_formed {
+            true => self.store.pad_by_code(&hash).await?,
+            false => None,
+        };
+        let token = pad_token();
+        let paired = match &pad {
+            Some(p) if p.code_expires_at > now => {
+                self.store.pair_pad(p.id, &hash, &token_hash(&token), now).await?
+            }
+            _ => false,
+        };
+        let Some(pad) = pad.filter(|_| paired) else {
+            self.store.record_login_failure(&key, client, now).await?;
+            self.audit(
+                &pad_actor(client),
+                "pad.pair_failed",
+                client,
+                "配对码错误或已过期",
+            )
+            .await?;
+            return Err(AppError::invalid(
+                "code",
+                "配对码错误或已过期，请向管理员索取新的配对码",
+            ));
+        };
+        self.audit(&pad_actor(client), "pad.pair", &pad.window, &pad.id.to_string())
+            .await?;
+        Ok(Paired {
+            pad: info_of(&pad)?,
+            token,
+        })
+    }
+
+    /// The staff member on duty at `window`: whoever called its latest ticket
+    /// today, else the first listed at the window.
+    pub async fn staff_on_duty(&self, window: &str) -> AppResult<Option<String>> {
+        let caller = self
+            .store
+            .window_callers(window, self.today())
+            .await?
+            .into_iter()
+            .max_by_key(|(_, at)| *at)
+            .map(|(who, _)| who);
+        if caller.is_some() {
+            return Ok(caller);
+        }
+        match self.store.window(window).await {
+            Ok(w) => Ok(w.staff.into_iter().next()),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The hall's 差评 reasons, or [`DEFAULT_REASONS`] when it has none.
+    pub async fn pad_reasons(&self) -> AppResult<Vec<String>> {
+        let reasons = self.store.pad_reasons().await?;
+        Ok(if reasons.is_empty() {
+            DEFAULT_REASONS.iter().map(|r| (*r).to_owned()).collect()
+        } else {
+            reasons
+        })
+    }
+
+    /// Everything a pad's screen needs, read on each poll.
+    pub async fn pad_state(&self, pad: &PadInfo) -> AppResult<PadState> {
+        let window_name = match self.store.window(&pad.window).await {
+            Ok(w) => w.name,
+            Err(StoreError::NotFound(_)) => String::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let staff = match self.staff_on_duty(&pad.window).await? {
+            Some(username) => self.staff_card(&username).await?,
+            None => None,
+        };
+        let pending = self
+            .ticket_awaiting_rating(&pad.window)
+            .await?
+            .map(|t| PendingRating {
+                ticket_id: t.id,
+                number: t.number,
+            });
+        Ok(PadState {
+            window: pad.window.clone(),
+            window_name,
+            staff,
+            layout: layout_code(pad.layout),
+            buttons: buttons(pad.layout),
+            pending,
+            reasons: self.pad_reasons().await?,
+        })
+    }
+
+    async fn staff_card(&self, username: &str) -> AppResult<Option<StaffCard>> {
+        let Some(creds) = self.store.user_by_username(username).await? else {
+            return Ok(None);
+        };
+        let profile = self.store.staff_profile(username).await?;
+        Ok(Some(StaffCard {
+            name: creds.user.display_name,
+            number: profile
+                .as_ref()
+                .map(|p| p.staff_number.clone())
+                .unwrap_or_default(),
+            duties: profile.as_ref().map(|p| p.duties.clone()).unwrap_or_default(),
+            photo: profile.map(|p| p.photo).unwrap_or_default(),
+        }))
+    }
+
+    pub async fn staff_profiles(&self) -> AppResult<Vec<StaffProfile>> {
+        Ok(self.store.staff_profiles().await?)
+    }
+
+    pub async fn staff_profile(&self, username: &str) -> AppResult<Option<StaffProfile>> {
+        Ok(self.store.staff_profile(username).await?)
+    }
+
+    /// Saves a staff member's 工号, duties and (when `photo` is given) photo:
+    /// a PNG/JPEG data URL of at most [`PHOTO_MAX_BYTES`], or empty to remove it.
+    pub async fn save_staff_profile(
+        &self,
+        actor: &Actor,
+        username: &str,
+        staff_number: &str,
+        duties: &str,
+        photo: Option<&str>,
+    ) -> AppResult<StaffProfile> {
+        let staff_number = staff_number.trim();
+        let duties = duties.trim();
+        if staff_number.chars().count() > 20 {
+            return Err(AppError::invalid("staff_number", "工号最多20个字符"));
+        }
+        if duties.chars().count() > 200 {
+            return Err(AppError::invalid("duties", "岗位职责最多200个字"));
+        }
+        if self.store.user_by_username(username).await?.is_none() {
+            return Err(AppError::NotFound(format!("账号“{username}”不存在")));
+        }
+        let old = self.store.staff_profile(username).await?;
+        let photo = match photo {
+            Some(p) => photo_from_data_url(p)?,
+            None => old.map(|o| o.photo).unwrap_or_default(),
+        };
+        let profile = StaffProfile {
+            username: username.to_owned(),
+            staff_number: staff_number.to_owned(),
+            duties: duties.to_owned(),
+            photo,
+            updated_at: Timestamp::now(),
+        };
+        self.store.save_staff_profile(&profile).await?;
+        self.audit(actor, "staff_profile.save", username, staff_number)
+            .await?;
+        Ok(profile)
+    }
+}
+
+/// A PNG or JPEG file as a data URL, refusing anything else or anything larger
+/// than [`PHOTO_MAX_BYTES`].
+pub fn photo_data_url(bytes: &[u8]) -> AppResult<String> {
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(AppError::invalid("photo", "照片不能超过200KB"));
+    }
+    let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else {
+        return Err(AppError::invalid("photo", "照片须为PNG或JPEG图片"));
+    };
+    Ok(format!("data:{mime};base64,{}", base64_encode(bytes)))
+}
+
+/// Checks a data URL from a client by decoding it and building it again; ''
+/// stays '' (no photo).
+pub fn photo_from_data_url(url: &str) -> AppResult<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(String::new());
+    }
+    let b64 = url
+        .strip_prefix("data:image/png;base64,")
+        .or_else(|| url.strip_prefix("data:image/jpeg;base64,"))
+        .ok_or_else(|| AppError::invalid("photo", "照片须为PNG或JPEG图片"))?;
+    if b64.len() > PHOTO_MAX_BYTES / 3 * 4 + 8 {
+        return Err(AppError::invalid("photo", "照片不能超过200KB"));
+    }
+    let bytes = base64_decode(b64).ok_or_else(|| AppError::invalid("photo", "照片数据无法识别"))?;
+    photo_data_url(&bytes)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = B64.iter().position(|x| *x == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_long_and_unambiguous() {
+        let c = new_code();
+        assert_eq!(c.len(), CODE_LENGTH);
+        assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        assert!(!c.contains('0') && !c.contains('O') && !c.contains('I') && !c.contains('1'));
+        assert_eq!(normalize_code(&format_code(&c).to_lowercase()), c);
+        assert_ne!(new_code(), new_code());
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        for data in [
+            &b""[..],
+            b"f",
+            b"fo",
+            b"foo",
+            b"foob",
+            b"fooba",
+            b"foobar",
+            &[0xFF, 0x00, 0x80],
+        ] {
+            assert_eq!(base64_decode(&base64_encode(data)).as_deref(), Some(data));
+        }
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+    }
+
+    #[test]
+    fn photos_must_be_small_png_or_jpeg() {
+        let png = b"\x89PNG\r\n\x1a\nrest";
+        let url = photo_data_url(png).unwrap();
+        assert!(url.starts_with("data:image/png;base64,"));
+        assert_eq!(photo_from_data_url(&url).unwrap(), url);
+        assert!(photo_data_url(b"GIF89a").is_err());
+        assert!(photo_data_url(&vec![0xFF; PHOTO_MAX_BYTES + 1]).is_err());
+        assert!(photo_from_data_url("data:image/gif;base64,R0lG").is_err());
+        assert_eq!(photo_from_data_url("").unwrap(), "");
+    }
+}

@@ -1,0 +1,275 @@
+//! 收集—整改—反馈: the rectification of every 差评 (verify, rectify,
+//! answer the person, close with their acceptance), escalation when overdue,
+//! and appeals (申诉) against malicious reviews.
+
+use crate::auth::{Session, require_role};
+use crate::{Actor, App, AppError, AppResult};
+use domain::Role;
+use jiff::Timestamp;
+use serde::Serialize;
+use store::StoreError;
+use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
+use uuid::Uuid;
+
+/// Who works on rectifications and decides appeals.
+pub const SUPERVISION_ROLES: [Role; 2] = [Role::Admin, Role::Supervisor];
+
+/// The steps in order, each with the status it leads to.
+pub const STEPS: [(&str, &str, &str); 4] = [
+    ("verify", "open", "verified"),
+    ("rectify", "verified", "rectified"),
+    ("answer", "rectified", "answered"),
+    ("close", "answered", "closed"),
+];
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "待核实",
+        "verified" => "已核实待整改",
+        "rectified" => "已整改待回访",
+        "answered" => "已回访待办结",
+        "closed" => "已办结",
+        _ => "未知",
+    }
+}
+
+/// A rectification with what a list needs to show.
+#[derive(Debug, Clone, Serialize)]
+pub struct RectificationView {
+    #[serde(flatten)]
+    pub rectification: Rectification,
+    pub status_label: &'static str,
+    pub overdue: bool,
+    pub level: String,
+    pub reasons: Vec<String>,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RectificationDetail {
+    #[serde(flatten)]
+    pub view: RectificationView,
+    pub steps: Vec<RectificationStep>,
+}
+
+fn not_found(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound("整改记录不存在".into()),
+        other => other.into(),
+    }
+}
+
+impl App {
+    async fn view_of_rectification(&self, r: Rectification) -> AppResult<RectificationView> {
+        let e = self.store.evaluation(r.evaluation_id).await?;
+        Ok(RectificationView {
+            status_label: status_label(&r.status),
+            overdue: r.status != "closed" && r.due_date < self.today(),
+            level: e.level,
+            reasons: e.reasons,
+            comment: e.comment,
+            rectification: r,
+        })
+    }
+
+    /// Rectifications, most urgent first (`status` filters: open, verified, …, closed).
+    pub async fn rectifications(
+        &self,
+        session: &Session,
+        status: Option<&str>,
+    ) -> AppResult<Vec<RectificationView>> {
+        require_role(session, &SUPERVISION_ROLES)?;
+        if let Some(s) = status
+            && !s.is_empty()
+            && status_label(s) == "未知"
+        {
+            return Err(AppError::invalid(
+                "status",
+                "状态应为 open、verified、rectified、answered 或 closed",
+            ));
+        }
+        let mut out = Vec::new();
+        for r in self
+            .store
+            .rectifications(status.filter(|s| !s.is_empty()))
+            .await?
+        {
+            out.push(self.view_of_rectification(r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn rectification(&self, session: &Session, id: Uuid) -> AppResult<RectificationDetail> {
+        require_role(session, &SUPERVISION_ROLES)?;
+        let (r, steps) = self.store.rectification(id).await.map_err(not_found)?;
+        Ok(RectificationDetail {
+            view: self.view_of_rectification(r).await?,
+            steps,
+        })
+    }
+
+    /// Takes a rectification one step on; closing records whether the person accepted.
+    pub async fn advance_rectification(
+        &self,
+        session: &Session,
+        id: Uuid,
+        step: &str,
+        note: &str,
+        accepted: Option<bool>,
+    ) -> AppResult<RectificationDetail> {
+        require_role(session, &SUPERVISION_ROLES)?;
+        let Some((name, from, to)) = STEPS.iter().find(|(s, _, _)| *s == step) else {
+            return Err(AppError::invalid(
+                "step",
+                "步骤应为 verify、rectify、answer 或 close",
+            ));
+        };
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 1000 {
+            return Err(AppError::invalid(
+                "note",
+                "请填写本步骤的情况说明（不超过1000字）",
+            ));
+        }
+        if *name == "close" && accepted.is_none() {
+            return Err(AppError::invalid("accepted", "办结须记录群众是否认可整改答复"));
+        }
+        let record = RectificationStep {
+            at: Timestamp::now(),
+            actor: session.user.username.clone(),
+            step: (*name).into(),
+            note: note.into(),
+        };
+        self.store
+            .advance_rectification(id, &[from], to, &record, accepted.filter(|_| *name == "close"))
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => {
+                    AppError::Conflict(format!("整改记录当前不处于“{}”状态", status_label(from)))
+                }
+                other => not_found(other),
+            })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "rectification.step",
+            &id.to_string(),
+            &format!("{name} {note}"),
+        )
+        .await?;
+        self.rectification(session, id).await
+    }
+
+    /// Marks overdue rectifications as escalated to leadership (runs every minute).
+    pub async fn escalate_overdue_rectifications(&self) -> AppResult<usize> {
+        let escalated = self
+            .store
+            .escalate_overdue(self.today(), Timestamp::now())
+            .await?;
+        if !escalated.is_empty() {
+            let ids: Vec<String> = escalated.iter().map(|r| r.id.to_string()).collect();
+            self.audit(&Actor::cli(), "rectification.escalate", "", &ids.join(","))
+                .await?;
+        }
+        Ok(escalated.len())
+    }
+
+    /// 申诉: staff (or their lead) appeal against a review as malicious, with evidence.
+    pub async fn file_appeal(
+        &self,
+        session: &Session,
+        evaluation_id: Uuid,
+        reason: &str,
+        evidence: &str,
+    ) -> AppResult<Appeal> {
+        require_role(
+            session,
+            &[Role::Staff, Role::Admin, Role::Supervisor, Role::Liaison],
+        )?;
+        let e: Evaluation = self.store.evaluation(evaluation_id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound("评价不存在".into()),
+            other => other.into(),
+        })?;
+        if e.imported {
+            return Err(AppError::Conflict("历史导入的统计数不能申诉".into()));
+        }
+        if e.excluded {
+            return Err(AppError::Conflict("该评价已被剔除".into()));
+        }
+        let reason = reason.trim();
+        let evidence = evidence.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::invalid("reason", "请填写申诉理由（不超过500字）"));
+        }
+        if evidence.is_empty() || evidence.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "evidence",
+                "请提供证据说明（录像时间点、记录等，不超过2000字）",
+            ));
+        }
+        let appeal = Appeal {
+            id: Uuid::now_v7(),
+            evaluation_id,
+            reason: reason.into(),
+            evidence: evidence.into(),
+            filed_by: session.user.username.clone(),
+            filed_at: Timestamp::now(),
+            status: "pending".into(),
+            decided_by: None,
+            decided_at: None,
+            decision: String::new(),
+        };
+        self.store.file_appeal(&appeal).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict("该评价已有待处理的申诉".into()),
+            other => other.into(),
+        })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "evaluation.appeal",
+            &evaluation_id.to_string(),
+            reason,
+        )
+        .await?;
+        Ok(appeal)
+    }
+
+    pub async fn appeals(&self, session: &Session, status: Option<&str>) -> AppResult<Vec<Appeal>> {
+        require_role(session, &SUPERVISION_ROLES)?;
+        Ok(self.store.appeals(status.filter(|s| !s.is_empty())).await?)
+    }
+
+    /// A supervisor decides: upheld excludes the review from the valid count.
+    pub async fn decide_appeal(
+        &self,
+        session: &Session,
+        id: Uuid,
+        upheld: bool,
+        decision: &str,
+    ) -> AppResult<Appeal> {
+        require_role(session, &SUPERVISION_ROLES)?;
+        let decision = decision.trim();
+        if decision.is_empty() || decision.chars().count() > 1000 {
+            return Err(AppError::invalid("decision", "请填写处理意见（不超过1000字）"));
+        }
+        let appeal = self
+            .store
+            .decide_appeal(id, upheld, &session.user.username, Timestamp::now(), decision)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => AppError::Conflict("申诉不存在或已处理".into()),
+                other => other.into(),
+            })?;
+        let verdict = if upheld {
+            "申诉成立，评价剔除"
+        } else {
+            "申诉不成立"
+        };
+        self.audit(
+            &Actor::user(&session.user),
+            "evaluation.appeal.decide",
+            &id.to_string(),
+            verdict,
+        )
+        .await?;
+        Ok(appeal)
+    }
+}

@@ -1,0 +1,85 @@
+//! 短信邀评: after a ticket is finished, an invitation to rate it goes into
+//! the SMS outbox for whoever left a phone at the kiosk, unless they already
+//! rated at the window's pad. A gateway plug-in sends from the outbox later;
+//! the outbox itself is real and visible to supervisors.
+
+use crate::auth::{Session, require_role};
+use crate::crypto::DataCipher;
+use crate::{App, AppResult};
+use domain::Role;
+use jiff::{SignedDuration, Timestamp};
+use store::evaluation::OutboxMessage;
+use uuid::Uuid;
+
+/// Give the pad its chance first: invitations go out this long after service.
+const AFTER_SERVICE: SignedDuration = SignedDuration::from_mins(2);
+/// How far back each pass looks (the pass runs every minute).
+const LOOK_BACK: SignedDuration = SignedDuration::from_mins(60);
+
+impl App {
+    /// Queues invitations for tickets finished a little while ago; returns how many are new.
+    pub async fn queue_evaluation_invitations(&self) -> AppResult<usize> {
+        self.queue_evaluation_invitations_as_of(Timestamp::now()).await
+    }
+
+    /// The same pass as if the clock read `now` (tests move it on).
+    pub async fn queue_evaluation_invitations_as_of(&self, now: Timestamp) -> AppResult<usize> {
+        let finished = self.store.finished_with_phone(now - LOOK_BACK, 10_000).await?;
+        let cipher = DataCipher::new(&self.settings.data_key)?;
+        let mut queued = 0;
+        for (ticket, phone_sealed) in finished {
+            if ticket.finished_at.is_none_or(|f| f > now - AFTER_SERVICE) {
+                continue;
+            }
+            if self
+                .store
+                .evaluation_of_event(&format!("ticket:{}", ticket.id))
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            // The phone is opened only to prove it is still readable; the gateway opens it again to send.
+            cipher.open(crate::queue::TICKET_PHONE, &phone_sealed)?;
+            let window = ticket.window.clone().unwrap_or_default();
+            let message = OutboxMessage {
+                id: Uuid::now_v7(),
+                ticket_id: ticket.id,
+                phone_sealed,
+                body: format!(
+                    "【{}】您在{}号窗口办理的{}号业务已办结，欢迎评价本次服务：{}/rate/{}",
+                    self.settings.hall_name, window, ticket.number, self.settings.public_url, ticket.id
+                ),
+                queued_at: now,
+                status: "queued".into(),
+            };
+            if self.store.queue_sms(&message).await? {
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// The outbox, newest first (supervisor or admin); phones never leave it.
+    pub async fn sms_outbox(&self, session: &Session) -> AppResult<Vec<OutboxMessage>> {
+        require_role(session, &[Role::Admin, Role::Supervisor])?;
+        Ok(self.store.sms_outbox(200).await?)
+    }
+
+    /// The minute jobs of 好差评: invitations, and escalation of overdue rectifications.
+    pub async fn run_evaluation_jobs(self, every: std::time::Duration) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.queue_evaluation_invitations().await {
+                tracing::warn!(error = %e, "queuing evaluation invitations failed; will retry");
+            }
+            match self.escalate_overdue_rectifications().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(escalated = n, "overdue rectifications escalated to leadership"),
+                Err(e) => tracing::warn!(error = %e, "escalation failed; will retry"),
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! 窗口评价器 (window evaluation pads): the administrator pairs a pad to a
+//! window and edits the staff profiles it shows (三亮); the pad pairs itself
+//! with the one-time code and polls its state.
+
+use crate::AppState;
+use crate::auth::{ClientAddr, CurrentUser, cookie};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AppJson;
+use app::AppError;
+use app::pad::{PadInfo, PadState, format_code, layout_code, pad_status};
+use axum::Json;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::Role;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use store::pad::StaffProfile;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub const PAD_COOKIE: &str = "govhall_pad";
+pub const PAD_HEADER: &str = "x-pad-token";
+/// A pad stays paired until revoked; the cookie lasts ten years.
+const PAD_COOKIE_MAX_AGE: i64 = 10 * 365 * 24 * 3600;
+
+fn pad_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(PAD_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .or_else(|| cookie(headers, PAD_COOKIE))
+}
+
+/// A paired, unrevoked pad, by the `X-Pad-Token` header or the `govhall_pad`
+/// cookie. As an optional extractor it is `None` for an unknown or revoked token.
+#[derive(Debug, Clone)]
+pub struct CurrentPad(pub PadInfo);
+
+async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentPad>, ApiError> {
+    let Some(token) = pad_token(&parts.headers) else {
+        return Ok(None);
+    };
+    Ok(state.app.pad_by_token(token).await?.map(CurrentPad))
+}
+
+fn unpaired() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "pad_unpaired",
+        "评价器未配对或已停用，请输入管理员提供的配对码",
+    )
+}
+
+impl FromRequestParts<AppState> for CurrentPad {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        resolve(parts, state).await?.ok_or_else(unpaired)
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentPad {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        resolve(parts, state).await
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPad {
+    /// The window number.
+    window: String,
+    /// "2", "3" or "5" buttons.
+    layout: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PadView {
+    id: Uuid,
+    window: String,
+    layout: String,
+    /// 待配对, 已配对, 配对码已过期 or 已停用.
+    status: &'static str,
+    created_by: String,
+    #[schema(value_type = String)]
+    created_at: Timestamp,
+    #[schema(value_type = Option<String>)]
+    paired_at: Option<Timestamp>,
+    revoked: bool,
+}
+
+impl PadView {
+    fn of(p: store::pad::Pad, now: Timestamp) -> PadView {
+        PadView {
+            status: pad_status(&p, now),
+            id: p.id,
+            window: p.window,
+            layout: p.layout,
+            created_by: p.created_by,
+            created_at: p.created_at,
+            paired_at: p.paired_at,
+            revoked: p.revoked,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedPad {
+    #[serde(flatten)]
+    pad: PadView,
+    /// The one-time pairing code (shown once, stored only as a hash).
+    code: String,
+    /// The same code grouped for reading: ABCD-EFGH-JKMN.
+    code_display: String,
+    #[schema(value_type = String)]
+    code_expires_at: Timestamp,
+}
+
+/// Creates a pad for a window and its one-time pairing code, valid 30 minutes (admin).
+#[utoipa::path(post, path = "/api/pads", request_body = NewPad, tag = "好差评", security(("bearer" = [])),
+    responses((status = 201, body = CreatedPad), (status = 401), (status = 403), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(b): AppJson<NewPad>,
+) -> ApiResult<(StatusCode, Json<CreatedPad>)> {
+    user.require(&[Role::Admin])?;
+    let p = state.app.create_pad(&user.actor(), &b.window, &b.layout).await?;
+    let expires = p.pad.code_expires_at;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedPad {
+            pad: PadView::of(p.pad, Timestamp::now()),
+            code_display: format_code(&p.code),
+            code: p.code,
+            code_expires_at: expires,
+        }),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PadList {
+    pads: Vec<PadView>,
+}
+
+/// Every pad, newest first (admin).
+#[utoipa::path(get, path = "/api/pads", tag = "好差评", security(("bearer" = [])),
+    responses((status = 200, body = PadList), (status = 401), (status = 403)))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<PadList>> {
+    user.require(&[Role::Admin])?;
+    let now = Timestamp::now();
+    Ok(Json(PadList {
+        pads: state
+            .app
+            .pads()
+            .await?
+            .into_iter()
+            .map(|p| PadView::of(p, now))
+            .collect(),
+    }))
+}
+
+/// Revokes a pad: its token stops working at once (admin).
+#[utoipa::path(post, path = "/api/pads/{id}/revoke", params(("id" = String, Path)), tag = "好差评",
+    security(("bearer" = [])), responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Admin])?;
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个评价器"))?;
+    state.app.revoke_pad(&user.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PairBody {
+    /// The pairing code from the administrator (case, spaces and dashes ignored).
+    code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PairedPad {
+    window: String,
+    layout: &'static str,
+    /// The pad's token, also set as the HttpOnly cookie `govhall_pad`; a
+    /// device that does not keep cookies sends it as `X-Pad-Token`.
+    token: String,
+}
+
+/// Pairs this device as its window's pad (public; wrong codes are audit-logged
+/// and limited per client address).
+#[utoipa::path(post, path = "/api/pad/pair", request_body = PairBody, tag = "好差评",
+    responses((status = 200, body = PairedPad), (status = 422, description = "配对码错误或已过期"), (status = 429)))]
+pub async fn pair(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    AppJson(b): AppJson<PairBody>,
+) -> ApiResult<Response> {
+    let paired = state.app.pair_pad(&b.code, &client).await.map_err(|e| match e {
+        e @ AppError::TooManyAttempts { .. } => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!(
+                "配对码错误次数过多，{}",
+                e.to_string().rsplit('，').next().unwrap_or_default()
+            ),
+        )
+        .field("code"),
+        other => other.into(),
+    })?;
+    let cookie = format!(
+        "{PAD_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={PAD_COOKIE_MAX_AGE}",
+        paired.token
+    );
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Json(PairedPad {
+            window: paired.pad.window,
+            layout: layout_code(paired.pad.layout),
+            token: paired.token,
+        }),
+    )
+        .into_response())
+}
+
+/// What the pad shows now: the window, the staff member on duty (三亮), the
+/// layout's buttons, the ticket just finished at this window awaiting its
+/// rating (or null) and the 差评 reasons (pad token).
+#[utoipa::path(get, path = "/api/pad/state", tag = "好差评",
+    responses((status = 200, body = Object), (status = 401, description = "未配对或已停用")))]
+pub async fn pad_state(
+    State(state): State<AppState>,
+    CurrentPad(pad): CurrentPad,
+) -> ApiResult<Json<PadState>> {
+    Ok(Json(state.app.pad_state(&pad).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileList {
+    #[schema(value_type = Vec<Object>)]
+    profiles: Vec<StaffProfile>,
+}
+
+/// Staff profiles (三亮) with their photos (admin).
+#[utoipa::path(get, path = "/api/staff-profiles", tag = "好差评", security(("bearer" = [])),
+    responses((status = 200, body = ProfileList), (status = 401), (status = 403)))]
+pub async fn profiles(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<ProfileList>> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(ProfileList {
+        profiles: state.app.staff_profiles().await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    /// 工号.
+    #[serde(default)]
+    staff_number: String,
+    /// 岗位职责.
+    #[serde(default)]
+    duties: String,
+    /// A PNG/JPEG data URL of at most 200 KB, "" to remove; absent keeps the photo.
+    photo: Option<String>,
+}
+
+/// Saves a staff member's 工号, duties and photo (admin).
+#[utoipa::path(put, path = "/api/staff-profiles/{username}", params(("username" = String, Path)),
+    request_body = ProfileBody, tag = "好差评", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn save_profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    AppJson(b): AppJson<ProfileBody>,
+) -> ApiResult<Json<StaffProfile>> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(
+        state
+            .app
+            .save_staff_profile(
+                &user.actor(),
+                &username,
+                &b.staff_number,
+                &b.duties,
+                b.photo.as_deref(),
+            )
+            .await?,
+    ))
+}

@@ -1,0 +1,550 @@
+//! 收集—整改—反馈 for supervisors: the rectification of every 差评 step by
+//! step (核实、整改、回访、办结), appeals (申诉) against malicious reviews,
+//! and the hall's list of 差评 reasons.
+
+use super::{back, guard, guard_post, local};
+use crate::auth::CurrentUser;
+use crate::pages::{Chrome, PageError, PageForm, render};
+use crate::{ApiError, AppState};
+use app::rectification::{RectificationView, SUPERVISION_ROLES};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::Role;
+use domain::evaluation::Level;
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/rectifications", get(list))
+        .route("/admin/rectifications/{id}", get(detail))
+        .route("/admin/rectifications/{id}/{step}", post(step))
+        .route("/admin/appeals", get(appeals))
+        .route("/admin/appeals/{id}/decide", post(decide))
+        .route("/admin/evaluation-reasons", get(reasons).post(save_reasons))
+}
+
+const TABS: [(&str, &str); 7] = [
+    ("pending", "未办结"),
+    ("open", "待核实"),
+    ("verified", "已核实待整改"),
+    ("rectified", "已整改待回访"),
+    ("answered", "已回访待办结"),
+    ("closed", "已办结"),
+    ("all", "全部"),
+];
+
+/// The next step from a status: (step code, button label, what the note should say).
+fn next_step(status: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    match status {
+        "open" => Some(("verify", "核实", "核实情况（是否属实、原因）")),
+        "verified" => Some(("rectify", "整改", "整改措施")),
+        "rectified" => Some(("answer", "回访", "回访情况（答复群众的内容、方式）")),
+        "answered" => Some(("close", "办结", "办结说明")),
+        _ => None,
+    }
+}
+
+fn step_label(step: &str) -> &'static str {
+    match step {
+        "verify" => "核实",
+        "rectify" => "整改",
+        "answer" => "回访",
+        "close" => "办结",
+        _ => "其他",
+    }
+}
+
+fn level_label(code: &str) -> &'static str {
+    Level::parse(code).map(|l| l.label()).unwrap_or("未知")
+}
+
+/// A rectification as a list row shows it.
+pub struct Row {
+    id: Uuid,
+    evaluation_id: Uuid,
+    opened_on: Date,
+    due_date: Date,
+    status: &'static str,
+    overdue: bool,
+    escalated: bool,
+    window: String,
+    department: String,
+    assignee: String,
+    level: &'static str,
+    reasons: String,
+    comment: String,
+    accepted: Option<bool>,
+}
+
+impl Row {
+    fn of(v: &RectificationView) -> Row {
+        let r = &v.rectification;
+        Row {
+            id: r.id,
+            evaluation_id: r.evaluation_id,
+            opened_on: r.opened_on,
+            due_date: r.due_date,
+            status: v.status_label,
+            overdue: v.overdue,
+            escalated: r.escalated,
+            window: r.window.clone(),
+            department: r.department.clone(),
+            assignee: r.assignee.clone(),
+            level: level_label(&v.level),
+            reasons: v.reasons.join("、"),
+            comment: v.comment.clone(),
+            accepted: r.accepted,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "manage/rectifications.html")]
+struct ListPage {
+    chrome: Chrome,
+    ok: Option<String>,
+    error: Option<String>,
+    status: String,
+    tabs: Vec<(&'static str, &'static str)>,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize, Default)]
+struct ListParams {
+    status: Option<String>,
+    ok: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<ListParams>,
+) -> Response {
+    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let status = p.status.unwrap_or_else(|| "pending".into());
+    let filter = match status.as_str() {
+        "pending" | "all" => None,
+        s => Some(s),
+    };
+    let views = match state.app.rectifications(&user.session, filter).await {
+        Ok(v) => v,
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let page = ListPage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        ok: p.ok,
+        error: None,
+        tabs: TABS.to_vec(),
+        rows: views
+            .iter()
+            .filter(|v| status != "pending" || v.rectification.status != "closed")
+            .map(Row::of)
+            .collect(),
+        status,
+    };
+    render(&state, &page)
+}
+
+pub struct StepLine {
+    at: String,
+    actor: String,
+    step: &'static str,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/rectification.html")]
+struct DetailPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    error: Option<String>,
+    r: Row,
+    updated: String,
+    steps: Vec<StepLine>,
+    next: Option<(&'static str, &'static str, &'static str)>,
+    note: String,
+}
+
+// A refusal is the page the handler returns as it is (as in `guard`).
+#[allow(clippy::result_large_err)]
+fn parse_id(state: &AppState, raw: &str, what: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(raw).map_err(|_| {
+        PageError::new(
+            state,
+            StatusCode::NOT_FOUND,
+            "没有找到",
+            format!("没有这条{what}"),
+        )
+        .into_response()
+    })
+}
+
+async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    ok: Option<String>,
+    error: Option<(StatusCode, String)>,
+    note: String,
+) -> Response {
+    let d = match state.app.rectification(&user.session, id).await {
+        Ok(d) => d,
+        Err(e) => return PageError::from_app(state, e).into_response(),
+    };
+    let (code, error) = match error {
+        Some((code, message)) => (code, Some(message)),
+        None => (StatusCode::OK, None),
+    };
+    let page = DetailPage {
+        chrome: Chrome::new(state, Some(user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok,
+        error,
+        updated: local(state, d.view.rectification.updated_at),
+        steps: d
+            .steps
+            .iter()
+            .map(|s| StepLine {
+                at: local(state, s.at),
+                actor: s.actor.clone(),
+                step: step_label(&s.step),
+                note: s.note.clone(),
+            })
+            .collect(),
+        next: next_step(&d.view.rectification.status),
+        r: Row::of(&d.view),
+        note,
+    };
+    (code, render(state, &page)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct OkParam {
+    ok: Option<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(p): Query<OkParam>,
+) -> Response {
+    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match parse_id(&state, &id, "整改记录") {
+        Ok(id) => show(&state, &user, id, p.ok, None, String::new()).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    csrf: String,
+    #[serde(default)]
+    note: String,
+    /// At closing: "yes" or "no".
+    #[serde(default)]
+    accepted: String,
+    /// For an appeal.
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+async fn step(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    PageForm(f): PageForm<StepForm>,
+) -> Response {
+    let user = match guard_post(&state, user, &SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&state, &id, "整改记录") {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let here = format!("/admin/rectifications/{id}");
+    let done = if step == "appeal" {
+        let evaluation_id = match state.app.rectification(&user.session, id).await {
+            Ok(d) => d.view.rectification.evaluation_id,
+            Err(e) => return PageError::from_app(&state, e).into_response(),
+        };
+        state
+            .app
+            .file_appeal(&user.session, evaluation_id, &f.reason, &f.evidence)
+            .await
+            .map(|_| "已提出申诉，请到“申诉处理”中审定".to_owned())
+    } else {
+        let accepted = match f.accepted.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        state
+            .app
+            .advance_rectification(&user.session, id, &step, &f.note, accepted)
+            .await
+            .map(|d| format!("已记录{}，当前状态：{}", step_label(&step), d.view.status_label))
+    };
+    match done {
+        Ok(message) => back(&here, &message),
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN {
+                show(&state, &user, id, None, Some((e.status, e.message)), f.note).await
+            } else {
+                PageError::new(&state, e.status, "无法完成", e.message).into_response()
+            }
+        }
+    }
+}
+
+/// An appeal with the review it is about (when that review has a rectification).
+pub struct AppealRow {
+    id: Uuid,
+    evaluation_id: Uuid,
+    rectification: Option<Uuid>,
+    filed_by: String,
+    filed_at: String,
+    reason: String,
+    evidence: String,
+    status: &'static str,
+    pending: bool,
+    decided: String,
+    decision: String,
+    review: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/appeals.html")]
+struct AppealsPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    error: Option<String>,
+    status: String,
+    rows: Vec<AppealRow>,
+}
+
+async fn appeals(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<ListParams>,
+) -> Response {
+    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let status = p.status.unwrap_or_else(|| "pending".into());
+    let list = match state.app.appeals(&user.session, None).await {
+        Ok(l) => l,
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let reviews: HashMap<Uuid, RectificationView> = match state.app.rectifications(&user.session, None).await
+    {
+        Ok(v) => v
+            .into_iter()
+            .map(|v| (v.rectification.evaluation_id, v))
+            .collect(),
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let rows = list
+        .into_iter()
+        .filter(|a| (status == "pending") == (a.status == "pending"))
+        .map(|a| {
+            let review = reviews.get(&a.evaluation_id);
+            AppealRow {
+                id: a.id,
+                evaluation_id: a.evaluation_id,
+                rectification: review.map(|v| v.rectification.id),
+                filed_by: a.filed_by,
+                filed_at: local(&state, a.filed_at),
+                reason: a.reason,
+                evidence: a.evidence,
+                status: match a.status.as_str() {
+                    "pending" => "待审定",
+                    "upheld" => "申诉成立，评价已剔除",
+                    "rejected" => "申诉不成立",
+                    _ => "未知",
+                },
+                pending: a.status == "pending",
+                decided: match (&a.decided_by, a.decided_at) {
+                    (Some(by), Some(at)) => format!("{by} {}", local(&state, at)),
+                    _ => String::new(),
+                },
+                decision: a.decision,
+                review: review
+                    .map(|v| {
+                        let mut s = format!(
+                            "{}号窗口 {} {}",
+                            v.rectification.window,
+                            level_label(&v.level),
+                            v.reasons.join("、")
+                        );
+                        if !v.comment.is_empty() {
+                            s.push_str(&format!("：{}", v.comment));
+                        }
+                        s
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let page = AppealsPage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok: p.ok,
+        error: None,
+        status,
+        rows,
+    };
+    render(&state, &page)
+}
+
+#[derive(Deserialize)]
+struct DecideForm {
+    csrf: String,
+    #[serde(default)]
+    upheld: String,
+    #[serde(default)]
+    decision: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<DecideForm>,
+) -> Response {
+    let user = match guard_post(&state, user, &SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&state, &id, "申诉") {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let upheld = match f.upheld.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return PageError::new(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "表单有误",
+                "请选择申诉成立或不成立",
+            )
+            .into_response();
+        }
+    };
+    match state
+        .app
+        .decide_appeal(&user.session, id, upheld, &f.decision)
+        .await
+    {
+        Ok(_) => back(
+            "/admin/appeals?status=decided",
+            if upheld {
+                "申诉成立，该评价已从有效评价中剔除"
+            } else {
+                "申诉不成立，评价照常计入"
+            },
+        ),
+        Err(e) => PageError::from_app(&state, e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "manage/evaluation_reasons.html")]
+struct ReasonsPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    error: Option<String>,
+    text: String,
+}
+
+async fn reasons(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<OkParam>,
+) -> Response {
+    let user = match guard(&state, user, &[Role::Admin], &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let list = match state.app.evaluation_reasons().await {
+        Ok(l) => l,
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let page = ReasonsPage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok: p.ok,
+        error: None,
+        text: list.join("\n"),
+    };
+    render(&state, &page)
+}
+
+#[derive(Deserialize)]
+struct ReasonsForm {
+    csrf: String,
+    #[serde(default)]
+    reasons: String,
+}
+
+async fn save_reasons(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    PageForm(f): PageForm<ReasonsForm>,
+) -> Response {
+    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let lines: Vec<String> = f.reasons.lines().map(str::to_owned).collect();
+    match state.app.set_evaluation_reasons(&user.session, &lines).await {
+        Ok(list) => back(
+            "/admin/evaluation-reasons",
+            &format!("已保存 {} 项差评原因", list.len()),
+        ),
+        Err(e) => {
+            let e = ApiError::from(e);
+            let page = ReasonsPage {
+                chrome: Chrome::new(&state, Some(&user), "admin"),
+                csrf: user.session.csrf.clone(),
+                ok: None,
+                error: Some(e.message),
+                text: f.reasons,
+            };
+            (e.status, render(&state, &page)).into_response()
+        }
+    }
+}
