@@ -101,6 +101,7 @@ impl store::bench_data::BenchData for PostgresStore {
     async fn generate_evaluations(
         &self,
         count: i64,
+        first: i64,
         first_day: jiff::civil::Date,
         days: i64,
         at: jiff::Timestamp,
@@ -112,7 +113,7 @@ impl store::bench_data::BenchData for PostgresStore {
              window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
              seconds_after_service, rated_at, recorded_by) \
              SELECT gen_random_uuid(), {GENERATED_COLUMNS}, $2::date + (i % $3)::int, \
-             {GENERATED_WHO}, 1, false, false, '', '', 30, $4, 'bench' FROM generate_series(0::bigint, $1 - 1) AS s(i)"
+             {GENERATED_WHO}, 1, false, false, '', '', 30, $4, 'bench-' || $5 FROM generate_series($5::bigint, $5 + $1 - 1) AS s(i)"
         );
         let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -120,10 +121,12 @@ impl store::bench_data::BenchData for PostgresStore {
             .bind(first_day.to_sqlx())
             .bind(days)
             .bind(at.to_sqlx())
+            .bind(first)
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;
         sqlx::query(ROLLUP_OF_GENERATED)
+            .bind(format!("bench-{first}"))
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;

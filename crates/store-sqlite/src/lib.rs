@@ -79,6 +79,7 @@ impl store::bench_data::BenchData for SqliteStore {
     async fn generate_evaluations(
         &self,
         count: i64,
+        first: i64,
         first_day: jiff::civil::Date,
         days: i64,
         at: jiff::Timestamp,
@@ -86,12 +87,12 @@ impl store::bench_data::BenchData for SqliteStore {
         use jiff_sqlx::ToSqlx;
         use store::bench_data::*;
         let sql = format!(
-            "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1) \
+            "WITH RECURSIVE seq(i) AS (SELECT $5 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $5 + $1) \
              INSERT INTO evaluations (id, event_key, ticket_id, case_id, channel, level, reasons, comment, business_date, \
              window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
              seconds_after_service, rated_at, recorded_by) \
              SELECT randomblob(16), {GENERATED_COLUMNS}, date($2, '+' || CAST(i % $3 AS TEXT) || ' days'), \
-             {GENERATED_WHO}, 1, 0, 0, '', '', 30, $4, 'bench' FROM seq"
+             {GENERATED_WHO}, 1, 0, 0, '', '', 30, $4, 'bench-' || $5 FROM seq"
         );
         let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -99,10 +100,12 @@ impl store::bench_data::BenchData for SqliteStore {
             .bind(first_day.to_sqlx())
             .bind(days)
             .bind(at.to_sqlx())
+            .bind(first)
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;
         sqlx::query(ROLLUP_OF_GENERATED)
+            .bind(format!("bench-{first}"))
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;

@@ -135,6 +135,7 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
     }
     let client = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
     let total = (load.rate * load.seconds) as usize;
+    let mut finished: Vec<String> = Vec::new();
     match load.kind.as_str() {
         "take" => {}
         "call" => {
@@ -158,7 +159,13 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
                 f.await?;
             }
         }
-        other => bail!("--kind 应为 take 或 call，而不是 {other}"),
+        "evaluate" => {
+            finished = finish_tickets(&client, load, total).await?;
+            if finished.len() < total {
+                bail!("只办结了 {} 张号，需要 {total} 张", finished.len());
+            }
+        }
+        other => bail!("--kind 应为 take、call 或 evaluate，而不是 {other}"),
     }
     let period = Duration::from_secs_f64(1.0 / f64::from(load.rate));
     let start = tokio::time::Instant::now();
@@ -170,6 +177,12 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
             "take" => client
                 .post(format!("{}/api/tickets", load.url))
                 .json(&serde_json::json!({ "category": CATEGORIES[i % 4] })),
+            "evaluate" => client
+                .post(format!("{}/api/evaluations", load.url))
+                .json(&serde_json::json!({
+                    "ticket_id": finished[i], "channel": "online",
+                    "level": if i % 50 == 0 { "basic" } else { "very_satisfied" }
+                })),
             _ => client
                 .post(format!(
                     "{}/api/windows/{}/call",
@@ -225,7 +238,7 @@ pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Resul
         while done < count {
             let n = (count - done).min(1_000_000);
             store
-                .generate_evaluations(n, first_day, days, jiff::Timestamp::now())
+                .generate_evaluations(n, done, first_day, days, jiff::Timestamp::now())
                 .await?;
             done += n;
             println!("已生成 {done} 条评价（{:.0} 秒）", start.elapsed().as_secs_f64());
@@ -269,4 +282,65 @@ fn assert_groups(groups: &[store::evaluation::LevelCount]) -> Result<()> {
         bail!("该月没有评价数据");
     }
     Ok(())
+}
+
+/// Takes `total` tickets and has windows 1..=N call and finish them; returns their ids.
+async fn finish_tickets(client: &reqwest::Client, load: &Load, total: usize) -> Result<Vec<String>> {
+    println!("先取号、叫号并办结 {total} 张……");
+    let mut fill = Vec::new();
+    for chunk in 0..32 {
+        let (client, url) = (client.clone(), load.url.clone());
+        fill.push(tokio::spawn(async move {
+            for i in (chunk..total).step_by(32) {
+                let _ = client
+                    .post(format!("{url}/api/tickets"))
+                    .json(&serde_json::json!({ "category": CATEGORIES[i % 4] }))
+                    .send()
+                    .await;
+            }
+        }));
+    }
+    for f in fill {
+        f.await?;
+    }
+    let mut windows = Vec::new();
+    for w in 1..=load.windows.max(1) {
+        let (client, url, token) = (client.clone(), load.url.clone(), load.token.clone());
+        windows.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            loop {
+                let Ok(r) = client
+                    .post(format!("{url}/api/windows/{w}/call"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                if r.status().as_u16() != 200 {
+                    break;
+                }
+                let Ok(v) = r.json::<serde_json::Value>().await else {
+                    break;
+                };
+                let Some(id) = v["ticket"]["id"].as_str().map(str::to_owned) else {
+                    break;
+                };
+                let finished = client
+                    .post(format!("{url}/api/tickets/{id}/finish"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await;
+                if finished.is_ok_and(|r| r.status().is_success()) {
+                    done.push(id);
+                }
+            }
+            done
+        }));
+    }
+    let mut ids = Vec::new();
+    for w in windows {
+        ids.extend(w.await?);
+    }
+    Ok(ids)
 }
