@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod batch;
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod crypto;
 pub mod demo;

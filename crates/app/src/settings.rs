@@ -43,6 +43,10 @@ pub struct Settings {
     pub rectification_days: u32,
     /// The address citizens reach the hall's site at, for links sent by SMS.
     pub public_url: String,
+    /// The hall's code at the start of case numbers (DH20261130-0001).
+    pub hall_code: String,
+    /// A case turns amber when this many working days or fewer remain.
+    pub amber_days: u32,
 }
 
 /// The development key: a hall that keeps it is warned at start.
@@ -69,6 +73,8 @@ impl Default for Settings {
             pad_rating_minutes: 3,
             rectification_days: 5,
             public_url: "http://127.0.0.1:8080".into(),
+            hall_code: "DH".into(),
+            amber_days: 2,
         }
     }
 }

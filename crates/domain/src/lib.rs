@@ -6,6 +6,7 @@
 
 pub mod appointment;
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod evaluation;
 pub mod home_visit;

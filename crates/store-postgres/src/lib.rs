@@ -58,6 +58,7 @@ impl PostgresStore {
 
 store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");
 store::impl_sql_queue_store!(PostgresStore, sqlx::Postgres);
+store::impl_sql_case_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_evaluation_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_home_visit_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_pad_store!(PostgresStore, sqlx::Postgres);

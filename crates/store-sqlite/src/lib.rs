@@ -67,6 +67,7 @@ store::impl_sql_queue_store!(
     green = "INDEXED BY tickets_green",
     due = "INDEXED BY tickets_appointments"
 );
+store::impl_sql_case_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_evaluation_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_pad_store!(SqliteStore, sqlx::Sqlite);

@@ -6,6 +6,7 @@
 //! backend crate (migrations, connection set-up).
 
 pub mod bench_data;
+pub mod case;
 pub mod conformance;
 pub mod conformance_home_visit;
 pub mod conformance_queue;
@@ -16,6 +17,7 @@ mod model;
 pub mod pad;
 pub mod queue;
 pub mod sql;
+pub mod sql_case;
 pub mod sql_evaluation;
 pub mod sql_home_visit;
 pub mod sql_pad;
@@ -38,6 +40,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     queue::QueueStore
     + bench_data::BenchData
+    + case::CaseStore
     + evaluation::EvaluationStore
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore

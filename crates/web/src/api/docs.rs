@@ -30,6 +30,8 @@ use utoipa::{Modify, OpenApi};
         super::evaluation::set_reasons, super::evaluation::satisfaction, super::evaluation::check,
         super::evaluation::rectifications, super::evaluation::rectification, super::evaluation::advance,
         super::evaluation::appeals, super::evaluation::decide, super::evaluation::sms_outbox, super::evaluation::flags,
+        super::case::create, super::case::get, super::case::supplement, super::case::act, super::case::progress,
+        super::case::report, super::case::import,
         serve,
     ),
     modifiers(&BearerAuth)

@@ -5,6 +5,7 @@ mod appointment;
 mod audit;
 mod auth;
 mod calendar;
+mod case;
 mod catalog;
 mod display;
 mod docs;
@@ -85,6 +86,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/pad/state", get(pad::pad_state))
         .route("/api/staff-profiles", get(pad::profiles))
         .route("/api/staff-profiles/{username}", put(pad::save_profile))
+        .route("/api/cases", post(case::create))
+        .route("/api/cases/import", post(case::import))
+        .route("/api/cases/{id}", get(case::get))
+        .route("/api/cases/{id}/supplement", post(case::supplement))
+        .route("/api/cases/{id}/{action}", post(case::act))
+        .route("/api/progress", get(case::progress))
+        .route("/api/reports/cases", get(case::report))
         .route("/api/evaluations", post(evaluation::create))
         .route("/api/evaluations/import", post(evaluation::import))
         .route("/api/evaluations/flags", get(evaluation::flags))

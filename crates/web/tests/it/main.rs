@@ -6,6 +6,7 @@
 mod api_appointments;
 mod api_auth;
 mod api_calendar;
+mod api_cases;
 mod api_catalog;
 mod api_evaluations;
 mod api_home_visits;

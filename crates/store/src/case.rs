@@ -1,0 +1,115 @@
+//! 办件 records: cases, their steps, and the figures of the service ledger.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A material as the staff member ticked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialCheck {
+    pub name: String,
+    /// provided, shared (fetched by data sharing) or missing.
+    pub status: String,
+}
+
+/// A case as stored. Personal numbers arrive sealed, with their keyed hash
+/// and a masked copy for lists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub number: String,
+    pub query_code: String,
+    pub parent_id: Option<Uuid>,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    /// 即办件 or 承诺件.
+    pub handling: String,
+    pub promised_days: i64,
+    /// person or organisation.
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    #[serde(skip)]
+    pub id_sealed: String,
+    #[serde(skip)]
+    pub id_key: String,
+    pub id_masked: String,
+    #[serde(skip)]
+    pub phone_sealed: String,
+    pub phone_tail: String,
+    pub legal_rep: String,
+    /// 代办员 acting for the applicant, and the basis (委托书, 上门服务…).
+    pub agent: String,
+    pub agent_basis: String,
+    pub ticket_id: Option<Uuid>,
+    pub window: String,
+    pub staff: String,
+    pub status: String,
+    pub status_before_pause: Option<String>,
+    pub materials: Vec<MaterialCheck>,
+    pub missing: Vec<String>,
+    pub received_on: Date,
+    pub accepted_on: Option<Date>,
+    pub deadline: Option<Date>,
+    pub paused_days: i64,
+    pub pause_started_on: Option<Date>,
+    pub extension_days: i64,
+    pub approved: Option<bool>,
+    pub decision_reason: String,
+    pub completed_on: Option<Date>,
+    pub imported: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// One step of a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseEvent {
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub status: String,
+    pub note: String,
+}
+
+/// The ledger's figures for cases accepted in a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CaseFigures {
+    pub accepted: u64,
+    pub completed: u64,
+    /// Completed on or before their deadline.
+    pub on_time: u64,
+    /// Not completed and past their deadline on `today`.
+    pub overdue: u64,
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a new case with its first step; numbers it from the day's
+    /// counter: `number` is `{prefix}{sequence:04}` where the store supplies the sequence.
+    async fn create_case(
+        &self,
+        case: &CaseRecord,
+        number_prefix: &str,
+        event: &CaseEvent,
+    ) -> StoreResult<CaseRecord>;
+    async fn case_by_id(&self, id: Uuid) -> StoreResult<CaseRecord>;
+    async fn case_by_number(&self, number: &str) -> StoreResult<CaseRecord>;
+    async fn case_by_query_code(&self, code: &str) -> StoreResult<CaseRecord>;
+    /// Writes a changed case if it is still in `expected_status`
+    /// (`Conflict { what: "case_status" }` otherwise), with its step.
+    async fn update_case(
+        &self,
+        case: &CaseRecord,
+        expected_status: &str,
+        event: &CaseEvent,
+    ) -> StoreResult<()>;
+    async fn case_events(&self, id: Uuid) -> StoreResult<Vec<CaseEvent>>;
+    /// Figures of the cases accepted from `from` to `to`.
+    async fn case_figures(&self, from: Date, to: Date, today: Date) -> StoreResult<CaseFigures>;
+    /// Stores historical cases in one transaction; `Conflict { what: "case" }` on a number already there.
+    async fn import_cases(&self, cases: &[CaseRecord]) -> StoreResult<u64>;
+}

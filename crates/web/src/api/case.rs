@@ -1,0 +1,219 @@
+//! 办件 over HTTP: acceptance, supplement, the lifecycle, public progress,
+//! the ledger's figures and the import of an earlier ledger.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery};
+use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, Progress};
+use app::evaluation_report::period;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use store::case::MaterialCheck;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantBody {
+    name: String,
+    /// 身份证号 (a person) …
+    id_number: Option<String>,
+    phone: Option<String>,
+    /// … or 统一社会信用代码 (an organisation).
+    uscc: Option<String>,
+    legal_rep: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialBody {
+    name: String,
+    /// provided, shared or missing.
+    status: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseBody {
+    /// The catalog item's code.
+    item: String,
+    applicant: ApplicantBody,
+    ticket_id: Option<String>,
+    #[serde(default)]
+    materials: Vec<MaterialBody>,
+    /// 代办员 acting for the applicant, and the basis.
+    agent: Option<String>,
+    agent_basis: Option<String>,
+}
+
+fn checks(m: Vec<MaterialBody>) -> Vec<MaterialCheck> {
+    m.into_iter()
+        .map(|m| MaterialCheck {
+            name: m.name,
+            status: m.status,
+        })
+        .collect()
+}
+
+fn case_id(raw: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "办件不存在"))
+}
+
+/// 受理: complete materials → accepted with a deadline; otherwise 补正 with every missing material.
+#[utoipa::path(post, path = "/api/cases", request_body = CaseBody, tag = "办件", security(("bearer" = [])),
+    responses((status = 201, description = "id, number, status, deadline, missing"), (status = 422, description = "field names the bad input")))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppJson(body): AppJson<CaseBody>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    let req = CaseRequest {
+        item: body.item,
+        applicant: ApplicantInput {
+            name: body.applicant.name,
+            id_number: body.applicant.id_number.filter(|s| !s.trim().is_empty()),
+            phone: body.applicant.phone,
+            uscc: body.applicant.uscc.filter(|s| !s.trim().is_empty()),
+            legal_rep: body.applicant.legal_rep,
+        },
+        ticket_id: body.ticket_id,
+        materials: checks(body.materials),
+        agent: body.agent,
+        agent_basis: body.agent_basis,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.accept_case(&user.session, &req).await?),
+    ))
+}
+
+/// A case with its steps, deadline and paused days.
+#[utoipa::path(get, path = "/api/cases/{id}", params(("id" = String, Path)), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "the case"), (status = 404)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(state.app.case(&user.session, case_id(&id)?).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplementBody {
+    materials: Vec<MaterialBody>,
+}
+
+/// 补正: once nothing required is missing, the case is accepted and its clock starts that day.
+#[utoipa::path(post, path = "/api/cases/{id}/supplement", params(("id" = String, Path)), request_body = SupplementBody,
+    tag = "办件", security(("bearer" = [])), responses((status = 200, description = "the case"), (status = 409)))]
+pub async fn supplement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<SupplementBody>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(
+        state
+            .app
+            .supplement_case(&user.session, case_id(&id)?, &checks(body.materials))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    #[serde(default)]
+    reason: String,
+    /// For `decide`: 准予 (true) or 不予 (false, with a reason).
+    approved: Option<bool>,
+}
+
+/// pause, resume, review, decide, complete, deliver or refuse.
+#[utoipa::path(post, path = "/api/cases/{id}/{action}", params(("id" = String, Path), ("action" = String, Path)),
+    request_body = ActionBody, tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "the case"), (status = 409, description = "not allowed in this status"), (status = 422)))]
+pub async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(String, String)>,
+    raw: axum::body::Bytes,
+) -> ApiResult<Json<CaseView>> {
+    // `/resume` and `/complete` need nothing: an empty body is fine.
+    let body: ActionBody = if raw.iter().all(u8::is_ascii_whitespace) {
+        ActionBody::default()
+    } else {
+        serde_json::from_slice(&raw).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("请求内容不是有效的 JSON：{e}"),
+            )
+            .field("body")
+        })?
+    };
+    Ok(Json(
+        state
+            .app
+            .act_on_case(&user.session, case_id(&id)?, &action, &body.reason, body.approved)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ProgressQuery {
+    number: Option<String>,
+    phone_last4: Option<String>,
+    /// The query code on the receipt (受理回执).
+    code: Option<String>,
+}
+
+/// Public progress: status, steps and deadline, with the applicant masked.
+#[utoipa::path(get, path = "/api/progress", params(ProgressQuery), tag = "办件",
+    responses((status = 200, description = "status and steps"), (status = 404)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    AppQuery(q): AppQuery<ProgressQuery>,
+) -> ApiResult<Json<Progress>> {
+    Ok(Json(
+        state
+            .app
+            .case_progress(q.number.as_deref(), q.phone_last4.as_deref(), q.code.as_deref())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeriodQuery {
+    from: String,
+    to: Option<String>,
+}
+
+/// 办结率, on-time rate and overdue of the cases accepted in a period (leader or admin).
+#[utoipa::path(get, path = "/api/reports/cases", params(PeriodQuery), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "accepted, completed, completion_rate, on_time_rate")))]
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(q): AppQuery<PeriodQuery>,
+) -> ApiResult<Json<CaseReport>> {
+    let (from, to) = period(&q.from, q.to.as_deref())?;
+    Ok(Json(state.app.case_report(&user.session, from, to).await?))
+}
+
+/// Imports an earlier ledger (admin): CSV `number,item,accepted_on,completed_on,deadline`.
+#[utoipa::path(post, path = "/api/cases/import", request_body(content = String, content_type = "text/csv"),
+    tag = "办件", security(("bearer" = [])), responses((status = 201, description = "count"), (status = 422)))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: String,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let n = state.app.import_cases(&user.session, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "count": n, "imported": n }))))
+}
