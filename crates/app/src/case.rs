@@ -32,6 +32,8 @@ pub struct ApplicantInput {
 #[derive(Debug, Clone, Default)]
 pub struct CaseRequest {
     pub item: String,
+    /// 一件事: a bundle's code instead of an item.
+    pub bundle: Option<String>,
     pub applicant: ApplicantInput,
     pub ticket_id: Option<String>,
     pub materials: Vec<MaterialCheck>,
@@ -50,6 +52,9 @@ pub struct CaseView {
     /// normal, amber or red.
     pub urgency: &'static str,
     pub steps: Vec<CaseEvent>,
+    /// 一件事: the sub-cases routed to each department.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_cases: Vec<CaseRecord>,
 }
 
 /// What the public progress query shows: no ID numbers, the name masked.
@@ -212,10 +217,35 @@ impl App {
             validate_mobile(p).map_err(|e| AppError::invalid("phone", e.to_string()))?;
         }
         let catalog = self.published().await?;
-        let item = catalog
-            .item(req.item.trim())
-            .ok_or_else(|| AppError::invalid("item", format!("事项“{}”不在已发布的目录中", req.item.trim())))?
-            .clone();
+        // 一件事: one parent case, one sub-case per item, one set of materials.
+        let (items, bundle) = match req.bundle.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            Some(code) => {
+                let bundle = catalog
+                    .bundle(code)
+                    .ok_or_else(|| AppError::invalid("bundle", format!("一件事“{code}”不在已发布的目录中")))?
+                    .clone();
+                let items = bundle
+                    .items
+                    .iter()
+                    .map(|c| {
+                        catalog
+                            .item(c)
+                            .cloned()
+                            .ok_or_else(|| AppError::Conflict(format!("一件事中的事项“{c}”已不在目录中")))
+                    })
+                    .collect::<AppResult<Vec<_>>>()?;
+                (items, Some(bundle))
+            }
+            None => {
+                let item = catalog
+                    .item(req.item.trim())
+                    .ok_or_else(|| {
+                        AppError::invalid("item", format!("事项“{}”不在已发布的目录中", req.item.trim()))
+                    })?
+                    .clone();
+                (vec![item], None)
+            }
+        };
         let materials = checked_materials(&req.materials)?;
         let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
@@ -229,31 +259,34 @@ impl App {
                 Some(id)
             }
         };
-        let missing = missing_of(&item, &materials);
-        let (status, accepted_on, deadline) = if missing.is_empty() {
-            (
-                CaseStatus::Accepted,
-                Some(today),
-                Some(self.deadline(today, item.promised_days).await?),
-            )
+        let mut missing: Vec<String> = Vec::new();
+        for item in &items {
+            for m in missing_of(item, &materials) {
+                if !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+        }
+        let status = if missing.is_empty() {
+            CaseStatus::Accepted
         } else {
-            (CaseStatus::Supplement, None, None)
+            CaseStatus::Supplement
         };
         let now = Timestamp::now();
         let ticket = match ticket_id {
             Some(id) => Some(self.store.ticket(id).await?),
             None => None,
         };
-        let record = CaseRecord {
+        let template = CaseRecord {
             id: Uuid::now_v7(),
             number: String::new(),
             query_code: domain::case::query_code(rand::random()),
             parent_id: None,
-            item_code: item.code.clone(),
-            item_name: item.name.clone(),
-            department: item.department.clone(),
-            handling: item.handling.clone(),
-            promised_days: i64::from(item.promised_days),
+            item_code: String::new(),
+            item_name: String::new(),
+            department: String::new(),
+            handling: String::new(),
+            promised_days: 0,
             applicant_kind: kind.into(),
             applicant_name: name.into(),
             id_sealed,
@@ -277,8 +310,8 @@ impl App {
             materials,
             missing: missing.clone(),
             received_on: today,
-            accepted_on,
-            deadline,
+            accepted_on: missing.is_empty().then_some(today),
+            deadline: None,
             paused_days: 0,
             pause_started_on: None,
             extension_days: 0,
@@ -289,6 +322,21 @@ impl App {
             created_at: now,
             updated_at: now,
         };
+        let mut subs = Vec::with_capacity(items.len());
+        for item in &items {
+            let mut c = template.clone();
+            c.id = Uuid::now_v7();
+            c.query_code = domain::case::query_code(rand::random());
+            c.item_code = item.code.clone();
+            c.item_name = item.name.clone();
+            c.department = item.department.clone();
+            c.handling = item.handling.clone();
+            c.promised_days = i64::from(item.promised_days);
+            if missing.is_empty() {
+                c.deadline = Some(self.deadline(today, item.promised_days).await?);
+            }
+            subs.push(c);
+        }
         let note = if missing.is_empty() {
             "材料齐全，予以受理".to_owned()
         } else {
@@ -301,7 +349,38 @@ impl App {
         };
         let event = self.case_event(session, action, status, &note).await;
         let prefix = format!("{}{}-", self.settings.hall_code, today.strftime("%Y%m%d"));
-        let stored = self.store.create_case(&record, &prefix, &event).await?;
+        let stored = match bundle {
+            None => {
+                let only = subs
+                    .pop()
+                    .ok_or_else(|| AppError::Conflict("没有可受理的事项".into()))?;
+                self.store.create_case(&only, &prefix, &event).await?
+            }
+            Some(bundle) => {
+                let mut parent = template;
+                parent.item_code = bundle.code.clone();
+                parent.item_name = bundle.name.clone();
+                parent.department = "多部门并联审批".into();
+                parent.handling = "一件事".into();
+                parent.promised_days = i64::from(bundle.promised_days);
+                if missing.is_empty() {
+                    parent.deadline = Some(self.deadline(today, bundle.promised_days).await?);
+                }
+                let (parent, subs) = self
+                    .store
+                    .create_case_family(&parent, &subs, &prefix, &event)
+                    .await?;
+                let numbers: Vec<&str> = subs.iter().map(|s| s.number.as_str()).collect();
+                self.audit(
+                    &Actor::user(&session.user),
+                    "case.bundle",
+                    &parent.number,
+                    &format!("{}：抄告并联 {}", bundle.name, numbers.join("、")),
+                )
+                .await?;
+                parent
+            }
+        };
         self.audit(&Actor::user(&session.user), "case.accept", &stored.number, &note)
             .await?;
         self.case_view_of(stored).await
@@ -331,7 +410,13 @@ impl App {
             _ => "normal",
         };
         let steps = self.store.case_events(case.id).await?;
+        let sub_cases = if case.handling == "一件事" {
+            self.store.sub_cases(case.id).await?
+        } else {
+            Vec::new()
+        };
         Ok(CaseView {
+            sub_cases,
             status_label: status.label(),
             days_left,
             urgency,
@@ -376,11 +461,24 @@ impl App {
             }
         }
         let catalog = self.published().await?;
-        let item = catalog
-            .item(&c.item_code)
-            .ok_or_else(|| AppError::Conflict(format!("事项“{}”已不在目录中", c.item_code)))?
-            .clone();
-        c.missing = missing_of(&item, &c.materials);
+        let subs = self.store.sub_cases(c.id).await?;
+        let codes: Vec<String> = if subs.is_empty() {
+            vec![c.item_code.clone()]
+        } else {
+            subs.iter().map(|s| s.item_code.clone()).collect()
+        };
+        let mut missing: Vec<String> = Vec::new();
+        for code in &codes {
+            let item = catalog
+                .item(code)
+                .ok_or_else(|| AppError::Conflict(format!("事项“{code}”已不在目录中")))?;
+            for m in missing_of(item, &c.materials) {
+                if !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+        }
+        c.missing = missing;
         let today = self.today();
         let (status, note) = if c.missing.is_empty() {
             let next = can_move(CaseStatus::Supplement, CaseAction::SupplementComplete).map_err(rule)?;
@@ -400,6 +498,21 @@ impl App {
             .update_case(&c, CaseStatus::Supplement.code(), &event)
             .await
             .map_err(not_found)?;
+        // A bundle's sub-cases share its materials and start together.
+        for mut sub in subs {
+            sub.materials = c.materials.clone();
+            sub.missing = c.missing.clone();
+            sub.status = status.code().into();
+            sub.updated_at = c.updated_at;
+            if status == CaseStatus::Accepted {
+                sub.accepted_on = Some(today);
+                sub.deadline = Some(self.deadline(today, sub.promised_days.max(0) as u32).await?);
+            }
+            self.store
+                .update_case(&sub, CaseStatus::Supplement.code(), &event)
+                .await
+                .map_err(not_found)?;
+        }
         self.audit(&Actor::user(&session.user), "case.supplement", &c.number, &note)
             .await?;
         self.case_view_of(c).await
@@ -413,8 +526,14 @@ impl App {
         action: &str,
         reason: &str,
         approved: Option<bool>,
+        days: Option<u32>,
     ) -> AppResult<CaseView> {
-        require_role(session, &CASE_ROLES)?;
+        if action == "extend" {
+            // 延期 needs the approval of the hall's leadership (行政许可法第四十二条).
+            require_role(session, &[Role::Admin, Role::Leader, Role::Supervisor])?;
+        } else {
+            require_role(session, &CASE_ROLES)?;
+        }
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
         let from = status_of(&c)?;
         let reason = reason.trim();
@@ -440,11 +559,19 @@ impl App {
             "complete" => CaseAction::Complete { immediate },
             "deliver" => CaseAction::Deliver,
             "refuse" => CaseAction::Refuse,
+            "extend" => CaseAction::Extend {
+                already_extended: c.extension_days > 0,
+            },
             _ => return Err(AppError::NotFound(format!("没有“{action}”这一操作"))),
         };
-        if matches!(action, "pause" | "refuse") && reason.is_empty() {
-            return Err(AppError::invalid("reason", "暂停计时和不予受理须写明理由"));
+        if matches!(action, "pause" | "refuse" | "extend") && reason.is_empty() {
+            return Err(AppError::invalid("reason", "暂停计时、延期和不予受理须写明理由"));
         }
+        let extension = match (action, days) {
+            ("extend", Some(d)) if (1..=15).contains(&d) => d,
+            ("extend", _) => return Err(AppError::invalid("days", "延期天数应为1至15个工作日")),
+            _ => 0,
+        };
         if action == "decide" && approved == Some(false) && reason.is_empty() {
             return Err(AppError::invalid("reason", "不予许可须书面说明理由"));
         }
@@ -474,6 +601,13 @@ impl App {
                 c.decision_reason = reason.into();
             }
             CaseAction::Complete { .. } => c.completed_on = Some(today),
+            CaseAction::Extend { .. } => {
+                c.extension_days = i64::from(extension);
+                if let Some(accepted) = c.accepted_on {
+                    let days = c.promised_days + c.paused_days + c.extension_days;
+                    c.deadline = Some(self.deadline(accepted, days.max(0) as u32).await?);
+                }
+            }
             _ => {}
         }
         c.status = next.code().into();
@@ -490,6 +624,11 @@ impl App {
             reason,
         )
         .await?;
+        if next == CaseStatus::Completed
+            && let Some(parent) = c.parent_id
+        {
+            self.complete_bundle_if_done(session, parent).await?;
+        }
         self.case_view_of(c).await
     }
 
@@ -690,5 +829,73 @@ impl App {
         )
         .await?;
         Ok(n)
+    }
+}
+
+/// The applicant's numbers in the clear, for the staff member who needs them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseIdentity {
+    pub id_number: String,
+    pub phone: String,
+}
+
+impl App {
+    /// Opens the sealed numbers of a case; every view is audit-logged.
+    pub async fn case_identity(&self, session: &Session, id: Uuid) -> AppResult<CaseIdentity> {
+        require_role(session, &CASE_ROLES)?;
+        let c = self.store.case_by_id(id).await.map_err(not_found)?;
+        let cipher = DataCipher::new(&self.settings.data_key)?;
+        let open = |purpose: &str, sealed: &str| -> AppResult<String> {
+            if sealed.is_empty() {
+                Ok(String::new())
+            } else {
+                cipher.open(purpose, sealed)
+            }
+        };
+        let identity = CaseIdentity {
+            id_number: open(ID_PURPOSE, &c.id_sealed)?,
+            phone: open(PHONE_PURPOSE, &c.phone_sealed)?,
+        };
+        self.audit(
+            &Actor::user(&session.user),
+            "case.identity.view",
+            &c.number,
+            "查看申请人完整证件号码和手机号",
+        )
+        .await?;
+        Ok(identity)
+    }
+}
+
+impl App {
+    /// 一件事: the parent case completes when every sub-case has.
+    async fn complete_bundle_if_done(&self, session: &Session, parent: Uuid) -> AppResult<()> {
+        let subs = self.store.sub_cases(parent).await?;
+        let all_done = subs
+            .iter()
+            .all(|s| CaseStatus::parse(&s.status).is_some_and(|st| st.is_completed()));
+        if !all_done {
+            return Ok(());
+        }
+        let mut p = self.store.case_by_id(parent).await.map_err(not_found)?;
+        let from = status_of(&p)?;
+        let next = can_move(from, CaseAction::Complete { immediate: true }).map_err(rule)?;
+        p.status = next.code().into();
+        p.completed_on = Some(self.today());
+        p.updated_at = Timestamp::now();
+        let event = self
+            .case_event(session, "complete", next, "各部门子件均已办结，一件事办结")
+            .await;
+        self.store
+            .update_case(&p, from.code(), &event)
+            .await
+            .map_err(not_found)?;
+        self.audit(
+            &Actor::user(&session.user),
+            "case.complete",
+            &p.number,
+            "一件事办结",
+        )
+        .await
     }
 }

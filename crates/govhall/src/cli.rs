@@ -92,6 +92,21 @@ pub enum BenchCommand {
         #[arg(long, default_value = "2026-10")]
         month: String,
     },
+    /// Fills a database with synthetic cases (办件) and times a department's
+    /// work list, the month's ledger figures, the overdue list and a ledger page.
+    Cases {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Cases to generate first (0: use what is there).
+        #[arg(long, default_value_t = 5_000_000)]
+        count: i64,
+        /// Spread over this many days up to today.
+        #[arg(long, default_value_t = 1096)]
+        days: i64,
+        /// The month to report, YYYY-MM.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+    },
     /// Sends requests at a fixed rate (open loop) and reports latency percentiles,
     /// counted from when each request was due so a stalled server cannot hide.
     Rate {

@@ -96,6 +96,17 @@ pub trait CaseStore: Send + Sync {
         number_prefix: &str,
         event: &CaseEvent,
     ) -> StoreResult<CaseRecord>;
+    /// 一件事: a parent case and its sub-cases (numbered `{parent}-1`, `-2`, …)
+    /// in one transaction, each with its first step.
+    async fn create_case_family(
+        &self,
+        parent: &CaseRecord,
+        subs: &[CaseRecord],
+        number_prefix: &str,
+        event: &CaseEvent,
+    ) -> StoreResult<(CaseRecord, Vec<CaseRecord>)>;
+    /// The sub-cases of a bundle's parent case.
+    async fn sub_cases(&self, parent: Uuid) -> StoreResult<Vec<CaseRecord>>;
     async fn case_by_id(&self, id: Uuid) -> StoreResult<CaseRecord>;
     async fn case_by_number(&self, number: &str) -> StoreResult<CaseRecord>;
     async fn case_by_query_code(&self, code: &str) -> StoreResult<CaseRecord>;

@@ -7,6 +7,7 @@
 
 pub mod bench_data;
 pub mod case;
+pub mod case_ledger;
 pub mod conformance;
 pub mod conformance_home_visit;
 pub mod conformance_queue;
@@ -18,6 +19,7 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod sql_case;
+pub mod sql_case_ledger;
 pub mod sql_evaluation;
 pub mod sql_home_visit;
 pub mod sql_pad;
@@ -41,6 +43,7 @@ pub trait Store:
     queue::QueueStore
     + bench_data::BenchData
     + case::CaseStore
+    + case_ledger::CaseLedgerStore
     + evaluation::EvaluationStore
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore

@@ -32,6 +32,20 @@ pub fn decode_role(code: &str) -> Result<Role, StoreError> {
     Role::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code}")))
 }
 
+/// Reads a driver error the same way in every module: no row → `NotFound`,
+/// a unique or foreign-key refusal → `Conflict` on `what`, anything else → `Other`.
+pub fn refusal(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound(what.to_owned()),
+        sqlx::Error::Database(ref d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
+            StoreError::Conflict {
+                what: what.to_owned(),
+            }
+        }
+        other => StoreError::other(other),
+    }
+}
+
 pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(StoreError::other)
 }

@@ -19,15 +19,7 @@ macro_rules! impl_sql_case_store {
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
 
-            fn err(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-                move |e| match e {
-                    sqlx::Error::RowNotFound => StoreError::NotFound(what.to_owned()),
-                    sqlx::Error::Database(ref d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
-                        StoreError::Conflict { what: what.to_owned() }
-                    }
-                    other => StoreError::other(other),
-                }
-            }
+            use $crate::sql::refusal as err;
 
             const COLUMNS: &str = "id, number, query_code, parent_id, item_code, item_name, department, handling, \
                 promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
@@ -147,6 +139,19 @@ macro_rules! impl_sql_case_store {
                 Ok(())
             }
 
+            /// The day's next case number, taken inside the writing transaction.
+            async fn next_sequence(tx: &mut <Db as sqlx::Database>::Connection, day: Date) -> StoreResult<i64> {
+                let row = sqlx::query(
+                    "INSERT INTO case_counters (business_date, last) VALUES ($1, 1) \
+                     ON CONFLICT (business_date) DO UPDATE SET last = case_counters.last + 1 RETURNING last",
+                )
+                .bind(day.to_sqlx())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(err("case counter"))?;
+                row.try_get("last").map_err(err("case counter"))
+            }
+
             async fn insert_case(tx: &mut <Db as sqlx::Database>::Connection, c: &CaseRecord) -> StoreResult<()> {
                 let sql = format!("INSERT INTO cases ({COLUMNS}) VALUES ({PLACEHOLDERS})");
                 bind_case(sqlx::query(sqlx::AssertSqlSafe(sql)), c)?
@@ -160,21 +165,49 @@ macro_rules! impl_sql_case_store {
             impl CaseStore for $store {
                 async fn create_case(&self, c: &CaseRecord, prefix: &str, event: &CaseEvent) -> StoreResult<CaseRecord> {
                     let mut tx = self.begin_write().await?;
-                    let row = sqlx::query(
-                        "INSERT INTO case_counters (business_date, last) VALUES ($1, 1) \
-                         ON CONFLICT (business_date) DO UPDATE SET last = case_counters.last + 1 RETURNING last",
-                    )
-                    .bind(c.received_on.to_sqlx())
-                    .fetch_one(tx.conn())
-                    .await
-                    .map_err(err("case counter"))?;
-                    let sequence: i64 = row.try_get("last").map_err(err("case counter"))?;
+                    let sequence = next_sequence(tx.conn(), c.received_on).await?;
                     let mut numbered = c.clone();
                     numbered.number = format!("{prefix}{sequence:04}");
                     insert_case(tx.conn(), &numbered).await?;
                     add_event(tx.conn(), numbered.id, event).await?;
                     tx.commit().await.map_err(err("case"))?;
                     Ok(numbered)
+                }
+
+                async fn create_case_family(
+                    &self,
+                    parent: &CaseRecord,
+                    subs: &[CaseRecord],
+                    prefix: &str,
+                    event: &CaseEvent,
+                ) -> StoreResult<(CaseRecord, Vec<CaseRecord>)> {
+                    let mut tx = self.begin_write().await?;
+                    let sequence = next_sequence(tx.conn(), parent.received_on).await?;
+                    let mut top = parent.clone();
+                    top.number = format!("{prefix}{sequence:04}");
+                    insert_case(tx.conn(), &top).await?;
+                    add_event(tx.conn(), top.id, event).await?;
+                    let mut numbered = Vec::with_capacity(subs.len());
+                    for (k, sub) in subs.iter().enumerate() {
+                        let mut s = sub.clone();
+                        s.number = format!("{}-{}", top.number, k + 1);
+                        s.parent_id = Some(top.id);
+                        insert_case(tx.conn(), &s).await?;
+                        add_event(tx.conn(), s.id, event).await?;
+                        numbered.push(s);
+                    }
+                    tx.commit().await.map_err(err("case"))?;
+                    Ok((top, numbered))
+                }
+
+                async fn sub_cases(&self, parent: Uuid) -> StoreResult<Vec<CaseRecord>> {
+                    let sql = format!("SELECT {COLUMNS} FROM cases WHERE parent_id = $1 ORDER BY number");
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(parent)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(err("case"))?;
+                    rows.iter().map(case_from).collect()
                 }
 
                 async fn case_by_id(&self, id: Uuid) -> StoreResult<CaseRecord> {

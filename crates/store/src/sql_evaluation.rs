@@ -22,15 +22,7 @@ macro_rules! impl_sql_evaluation_store {
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
 
-            fn err(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-                move |e| match e {
-                    sqlx::Error::RowNotFound => StoreError::NotFound(what.to_owned()),
-                    sqlx::Error::Database(ref d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
-                        StoreError::Conflict { what: what.to_owned() }
-                    }
-                    other => StoreError::other(other),
-                }
-            }
+            use $crate::sql::refusal as err;
 
             const EVALUATION_COLUMNS: &str = "id, event_key, ticket_id, case_id, channel, level, reasons, comment, \
                 business_date, window_number, department, staff, item, weight, imported, excluded, device, rater_key, \

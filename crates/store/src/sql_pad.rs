@@ -20,15 +20,7 @@ macro_rules! impl_sql_pad_store {
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
 
-            fn err(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-                move |e| match e {
-                    sqlx::Error::RowNotFound => StoreError::NotFound(what.to_owned()),
-                    sqlx::Error::Database(ref d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
-                        StoreError::Conflict { what: what.to_owned() }
-                    }
-                    other => StoreError::other(other),
-                }
-            }
+            use $crate::sql::refusal as err;
 
             // A constant spliced into constant text: no user input reaches SQL text.
             const PAD_COLUMNS: &str =

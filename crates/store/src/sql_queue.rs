@@ -28,15 +28,7 @@ macro_rules! impl_sql_queue_store {
             type Db = $db;
             type DbRow = <Db as sqlx::Database>::Row;
 
-            fn err(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-                move |e| match e {
-                    sqlx::Error::RowNotFound => StoreError::NotFound(what.to_owned()),
-                    sqlx::Error::Database(ref d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
-                        StoreError::Conflict { what: what.to_owned() }
-                    }
-                    other => StoreError::other(other),
-                }
-            }
+            use $crate::sql::refusal as err;
 
             const TICKET_COLUMNS: &str = "id, business_date, category, sequence, number, status, priority, line_order, \
                 taken_at, called_at, finished_at, window_number, called_by, passed_by, recalls, transferred_from";

@@ -15,6 +15,8 @@ function setCurrent(ticket) {
   current = ticket;
   document.getElementById("current-number").textContent = ticket ? ticket.number : "—";
   document.getElementById("current-state").textContent = ticket ? `（${ticket.status === "called" ? "已叫号" : ticket.status}）` : "";
+  const accept = document.getElementById("accept-case");
+  if (accept) accept.href = ticket ? `/cases/new?ticket=${encodeURIComponent(ticket.id)}` : "/cases/new";
 }
 
 async function post(url, body) {

@@ -1,6 +1,7 @@
 //! One module per subcommand family.
 
 mod bench;
+mod bench_cases;
 mod calendar;
 mod catalog;
 mod serve;
@@ -47,6 +48,12 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             days,
             month,
         }) => bench::evaluations(&config.database(&db), count, days, &month).await,
+        Command::Bench(crate::cli::BenchCommand::Cases {
+            db,
+            count,
+            days,
+            month,
+        }) => bench_cases::cases(&config.database(&db), count, days, &month).await,
         Command::Bench(crate::cli::BenchCommand::Rate {
             url,
             token,

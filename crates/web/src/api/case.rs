@@ -39,8 +39,11 @@ pub struct MaterialBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseBody {
-    /// The catalog item's code.
+    /// The catalog item's code …
+    #[serde(default)]
     item: String,
+    /// … or a 一件事 bundle's code: one parent case and a sub-case per item, in parallel.
+    bundle: Option<String>,
     applicant: ApplicantBody,
     ticket_id: Option<String>,
     #[serde(default)]
@@ -73,6 +76,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let req = CaseRequest {
         item: body.item,
+        bundle: body.bundle,
         applicant: ApplicantInput {
             name: body.applicant.name,
             id_number: body.applicant.id_number.filter(|s| !s.trim().is_empty()),
@@ -132,9 +136,11 @@ pub struct ActionBody {
     reason: String,
     /// For `decide`: 准予 (true) or 不予 (false, with a reason).
     approved: Option<bool>,
+    /// For `extend`: working days (1–15), once per case, approved by leadership.
+    days: Option<u32>,
 }
 
-/// pause, resume, review, decide, complete, deliver or refuse.
+/// pause, resume, review, decide, complete, deliver, refuse or extend.
 #[utoipa::path(post, path = "/api/cases/{id}/{action}", params(("id" = String, Path), ("action" = String, Path)),
     request_body = ActionBody, tag = "办件", security(("bearer" = [])),
     responses((status = 200, description = "the case"), (status = 409, description = "not allowed in this status"), (status = 422)))]
@@ -160,7 +166,14 @@ pub async fn act(
     Ok(Json(
         state
             .app
-            .act_on_case(&user.session, case_id(&id)?, &action, &body.reason, body.approved)
+            .act_on_case(
+                &user.session,
+                case_id(&id)?,
+                &action,
+                &body.reason,
+                body.approved,
+                body.days,
+            )
             .await?,
     ))
 }
@@ -216,4 +229,15 @@ pub async fn import(
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let n = state.app.import_cases(&user.session, &body).await?;
     Ok((StatusCode::CREATED, Json(json!({ "count": n, "imported": n }))))
+}
+
+/// The applicant's ID number and phone in the clear (window staff); every view is audit-logged.
+#[utoipa::path(get, path = "/api/cases/{id}/identity", params(("id" = String, Path)), tag = "办件",
+    security(("bearer" = [])), responses((status = 200, description = "id_number, phone"), (status = 403)))]
+pub async fn identity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<app::case::CaseIdentity>> {
+    Ok(Json(state.app.case_identity(&user.session, case_id(&id)?).await?))
 }

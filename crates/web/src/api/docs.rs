@@ -31,7 +31,9 @@ use utoipa::{Modify, OpenApi};
         super::evaluation::rectifications, super::evaluation::rectification, super::evaluation::advance,
         super::evaluation::appeals, super::evaluation::decide, super::evaluation::sms_outbox, super::evaluation::flags,
         super::case::create, super::case::get, super::case::supplement, super::case::act, super::case::progress,
-        super::case::report, super::case::import,
+        super::case::report, super::case::import, super::case::identity,
+        super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
+        super::case_ledger::breakdown, super::case_ledger::export,
         serve,
     ),
     modifiers(&BearerAuth)

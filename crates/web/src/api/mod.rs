@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod case;
+mod case_ledger;
 mod catalog;
 mod display;
 mod docs;
@@ -86,10 +87,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/pad/state", get(pad::pad_state))
         .route("/api/staff-profiles", get(pad::profiles))
         .route("/api/staff-profiles/{username}", put(pad::save_profile))
-        .route("/api/cases", post(case::create))
+        .route("/api/cases", post(case::create).get(case_ledger::list))
+        .route("/api/cases/worklist", get(case_ledger::worklist))
+        .route("/api/cases/overdue", get(case_ledger::overdue))
+        .route("/api/cases/export.xlsx", get(case_ledger::export))
+        .route("/api/reports/cases/breakdown", get(case_ledger::breakdown))
         .route("/api/cases/import", post(case::import))
         .route("/api/cases/{id}", get(case::get))
         .route("/api/cases/{id}/supplement", post(case::supplement))
+        .route("/api/cases/{id}/identity", get(case::identity))
         .route("/api/cases/{id}/{action}", post(case::act))
         .route("/api/progress", get(case::progress))
         .route("/api/reports/cases", get(case::report))

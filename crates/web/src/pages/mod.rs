@@ -1,11 +1,15 @@
 //! Server-rendered pages: the public portal and the staff's admin pages.
 
 mod appointments;
+mod case;
+mod case_accept;
+mod case_documents;
 mod home_visit;
 mod login;
 mod manage;
 mod pad;
 mod portal;
+mod progress;
 mod rate;
 
 use crate::AppState;
@@ -20,6 +24,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(portal::routes())
         .merge(appointments::routes())
+        .merge(case::routes())
+        .merge(case_accept::routes())
+        .merge(case_documents::routes())
+        .merge(progress::routes())
         .merge(home_visit::routes())
         .merge(login::routes())
         .merge(manage::routes())

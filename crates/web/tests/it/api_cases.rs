@@ -8,7 +8,11 @@ use serde_json::{Value, json};
 async fn send(s: &TestServer, token: Option<&str>, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut req = match body {
         Some(b) => s.client.post(s.url(path)).json(&b),
-        None if path.starts_with("/api/cases/") && !path.contains('?') && path.matches('/').count() > 3 => {
+        None if path.starts_with("/api/cases/")
+            && !path.contains('?')
+            && path.matches('/').count() > 3
+            && !path.ends_with("/identity") =>
+        {
             s.client.post(s.url(path))
         }
         None => s.client.get(s.url(path)),
@@ -284,3 +288,133 @@ async fn ledger_import_gives_the_published_rate(s: &TestServer) {
     );
 }
 on_both_backends!(ledger_import_gives_the_published_rate);
+
+/// 一件事: one parent and a sub-case per item, sharing the materials; the
+/// parent completes with its last sub-case. Extension needs leadership and
+/// happens once; the unmasked ID is shown to staff and audit-logged.
+async fn bundles_extension_and_identity(s: &TestServer) {
+    let staff = s.login("staff").await;
+    let leader = s.login("leader").await;
+    let admin = s.login("admin").await;
+    let person = json!({"name": "李四", "id_number": "11010519491231002X", "phone": "13812345678"});
+    let (st, p) = send(
+        s,
+        Some(&staff),
+        "/api/cases",
+        Some(json!({"bundle": "YJS-001", "applicant": person,
+            "materials": [{"name": "出生医学证明首次签发登记表", "status": "provided"}]})),
+    )
+    .await;
+    assert_eq!(st, 201, "{p}");
+    assert_eq!(p["status"].as_str(), Some("supplement"));
+    assert_eq!(
+        p["missing"],
+        json!(["社会保障卡申领登记表"]),
+        "the union of the items' missing materials"
+    );
+    let parent = p["id"].as_str().unwrap().to_owned();
+    let number = p["number"].as_str().unwrap().to_owned();
+    let (st, p) = send(
+        s,
+        Some(&staff),
+        &format!("/api/cases/{parent}/supplement"),
+        Some(json!({"materials": [{"name": "社会保障卡申领登记表", "status": "provided"}]})),
+    )
+    .await;
+    assert_eq!((st, p["status"].as_str()), (200, Some("accepted")), "{p}");
+    assert!(p["deadline"].is_string());
+
+    // Sub-cases: numbered under the parent, each accepted; complete them all.
+    let mut subs = Vec::new();
+    for k in 1..=4 {
+        let (st, p) = send(
+            s,
+            None,
+            &format!("/api/progress?number={number}-{k}&phone_last4=5678"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (st, p["status"].as_str()),
+            (200, Some("accepted")),
+            "sub {k}: {p}"
+        );
+        subs.push(p);
+    }
+    assert_eq!(subs.len(), 4);
+    // Extension: staff may not; a leader may, once, with a reason.
+    let (st, _) = send(
+        s,
+        Some(&staff),
+        &format!("/api/cases/{parent}/extend"),
+        Some(json!({"days": 5, "reason": "需专家评审"})),
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, v) = send(
+        s,
+        Some(&leader),
+        &format!("/api/cases/{parent}/extend"),
+        Some(json!({"reason": "需专家评审"})),
+    )
+    .await;
+    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("days")));
+    let before = p["deadline"].as_str().unwrap().to_owned();
+    let (st, v) = send(
+        s,
+        Some(&leader),
+        &format!("/api/cases/{parent}/extend"),
+        Some(json!({"days": 5, "reason": "需专家评审"})),
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+    assert!(v["deadline"].as_str().unwrap() > before.as_str());
+    assert_eq!(v["extension_days"].as_i64(), Some(5));
+    let (st, _) = send(
+        s,
+        Some(&leader),
+        &format!("/api/cases/{parent}/extend"),
+        Some(json!({"days": 2, "reason": "再延"})),
+    )
+    .await;
+    assert_eq!(st, 409, "one extension only");
+
+    // Each department completes its sub-case; the parent completes with the last.
+    let (st, v) = send(s, Some(&staff), &format!("/api/cases/{parent}"), None).await;
+    assert_eq!(st, 200);
+    let ids: Vec<String> = v["sub_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 4, "{v}");
+    for (k, id) in ids.iter().enumerate() {
+        let (st, c) = send(
+            s,
+            Some(&staff),
+            &format!("/api/cases/{id}/decide"),
+            Some(json!({"approved": true, "reason": "符合"})),
+        )
+        .await;
+        assert_eq!(st, 200, "{c}");
+        let (st, _) = send(s, Some(&staff), &format!("/api/cases/{id}/complete"), None).await;
+        assert_eq!(st, 200);
+        let (_, p) = send(s, Some(&staff), &format!("/api/cases/{parent}"), None).await;
+        let expected = if k == 3 { "completed" } else { "accepted" };
+        assert_eq!(p["status"].as_str(), Some(expected), "after {} sub-cases", k + 1);
+    }
+
+    // The clear ID number: staff only, and every view is in the audit log.
+    let (st, _) = send(s, Some(&leader), &format!("/api/cases/{parent}/identity"), None).await;
+    assert_eq!(st, 403);
+    let (st, v) = send(s, Some(&staff), &format!("/api/cases/{parent}/identity"), None).await;
+    assert_eq!(
+        (st, v["id_number"].as_str(), v["phone"].as_str()),
+        (200, Some("11010519491231002X"), Some("13812345678"))
+    );
+    let (st, audit) = send(s, Some(&admin), "/api/audit", None).await;
+    assert_eq!(st, 200);
+    assert!(audit.to_string().contains("case.identity.view"), "{audit}");
+}
+on_both_backends!(bundles_extension_and_identity);

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -60,7 +60,7 @@ async fn start_driver() -> Option<(Driver, String)> {
 }
 
 /// A headless Chromium, or `None` (skip) where the driver is missing outside CI.
-async fn chromium() -> Option<(Driver, WebDriver)> {
+pub(crate) async fn chromium() -> Option<(Driver, WebDriver)> {
     let required =
         std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("GOVHALL_BROWSER_TESTS").is_ok();
     let Some((driver, driver_url)) = start_driver().await else {

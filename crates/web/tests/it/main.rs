@@ -6,6 +6,7 @@
 mod api_appointments;
 mod api_auth;
 mod api_calendar;
+mod api_case_ledger;
 mod api_cases;
 mod api_catalog;
 mod api_evaluations;
@@ -15,6 +16,8 @@ mod api_queue;
 mod api_queue_setup;
 mod appointment_pages;
 mod browser;
+mod browser_cases;
+mod case_pages;
 mod evaluation_pages;
 mod manage_pages;
 mod pages;

@@ -2,46 +2,8 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
+use crate::support::{csrf_of, page, session};
 use reqwest::multipart::{Form, Part};
-
-/// Signs in through the form; answers the session cookie.
-async fn session(s: &TestServer, username: &str) -> String {
-    let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", app::demo::DEMO_PASSWORD),
-            ("next", "/admin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-async fn page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
-    let resp = s
-        .client
-        .get(s.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
-}
 
 async fn guard_and_roles(s: &TestServer) {
     let resp = s.client.get(s.url("/admin/catalog")).send().await.unwrap();

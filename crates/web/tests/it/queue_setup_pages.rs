@@ -3,40 +3,7 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
-
-/// Signs in through the form; answers the session cookie.
-async fn session(s: &TestServer, username: &str) -> String {
-    let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", app::demo::DEMO_PASSWORD),
-            ("next", "/admin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-async fn page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
-    let resp = s
-        .client
-        .get(s.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
+use crate::support::{csrf_of, page, session};
 
 async fn submit(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
     let resp = s
@@ -54,11 +21,6 @@ async fn submit(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)])
         .map(|l| l.to_str().unwrap().to_owned())
         .unwrap_or_default();
     (status, location, resp.text().await.unwrap())
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
 }
 
 async fn lists_and_adds_a_window(s: &TestServer) {

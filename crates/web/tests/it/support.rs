@@ -174,3 +174,44 @@ pub async fn drop_database(url: &str) {
         }
     }
 }
+
+/// Signs in through the form; answers the session cookie.
+pub async fn session(s: &TestServer, username: &str) -> String {
+    let resp = s
+        .client
+        .post(s.url("/login"))
+        .form(&[
+            ("username", username),
+            ("password", app::demo::DEMO_PASSWORD),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A page fetched with a session cookie: status and HTML.
+pub async fn page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
+    let resp = s
+        .client
+        .get(s.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// The CSRF secret a page's form carries.
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_owned()
+}

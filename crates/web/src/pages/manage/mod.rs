@@ -3,6 +3,7 @@
 //! secret and answers with POST-redirect-GET.
 
 mod calendar;
+mod case_ledger;
 mod catalog;
 mod floor;
 mod home_visits;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(dashboard))
         .merge(catalog::routes())
+        .merge(case_ledger::routes())
         .merge(calendar::routes())
         .merge(users::routes())
         .merge(floor::routes())
@@ -194,6 +196,13 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
             note: "等候人数、窗口状态、临时窗口",
         });
     }
+    if matches!(role, Role::Admin | Role::Staff | Role::Liaison) {
+        links.push(Link {
+            href: "/cases/new",
+            label: "受理办件",
+            note: "核对材料、一次性告知、受理回执",
+        });
+    }
     if matches!(role, Role::Admin | Role::Staff | Role::Supervisor) {
         links.push(Link {
             href: "/admin/home-visits",
@@ -237,6 +246,26 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
             href: "/admin/satisfaction/import",
             label: "导入历史评价",
             note: "原评价系统的统计数（CSV）",
+        });
+    }
+    links.push(Link {
+        href: "/admin/cases",
+        label: "服务台账",
+        note: "办件台账筛选、打印、导出 Excel",
+    });
+    links.push(Link {
+        href: "/admin/cases/worklist",
+        label: "办件工作清单",
+        note: "按部门或窗口，超期红色、临期黄色",
+    });
+    if matches!(
+        role,
+        Role::Admin | Role::Supervisor | Role::Leader | Role::Liaison
+    ) {
+        links.push(Link {
+            href: "/admin/cases/overdue",
+            label: "超期督办",
+            note: "超期且未依法暂停的办件",
         });
     }
     if matches!(role, Role::Admin | Role::Supervisor) {

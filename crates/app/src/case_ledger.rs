@@ -1,0 +1,323 @@
+//! 服务台账: work lists by urgency for a window or a department, the overdue
+//! cases counted against their department for supervision, the ledger with
+//! filters and paging, and its figures per department and item.
+//!
+//! The user record carries no department, so lists take the department (or
+//! window) as a parameter; staff and liaisons must name one, supervisors,
+//! leaders and administrators may see everything.
+
+use crate::auth::{Session, require_role};
+use crate::{App, AppError, AppResult};
+use domain::Role;
+use domain::case::{CaseStatus, Urgency};
+use jiff::civil::Date;
+use serde::Serialize;
+use store::case_ledger::{GroupFigures, LedgerFilter, LedgerGroup, LedgerRow, WorkListOf};
+
+/// Who reads the ledger and the lists.
+pub const LEDGER_ROLES: [Role; 5] = [
+    Role::Staff,
+    Role::Liaison,
+    Role::Admin,
+    Role::Supervisor,
+    Role::Leader,
+];
+/// Who may look across every department.
+const OVERSIGHT_ROLES: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Leader];
+pub const PAGE_SIZE: i64 = 50;
+const MAX_PAGE_SIZE: i64 = 500;
+/// The most rows one XLSX export carries.
+pub const EXPORT_LIMIT: i64 = 100_000;
+
+/// A ledger line with its urgency (open cases only).
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerLine {
+    #[serde(flatten)]
+    pub row: LedgerRow,
+    pub status_label: &'static str,
+    /// Working days left (negative when overdue); open cases only.
+    pub days_left: Option<i64>,
+    /// normal, amber or red; empty when the case is not open.
+    pub urgency: &'static str,
+    pub urgency_label: &'static str,
+}
+
+/// A page of lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerList {
+    pub rows: Vec<LedgerLine>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    pub pages: i64,
+}
+
+/// The ledger's filter as a person gives it.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerQuery {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub department: Option<String>,
+    pub window: Option<String>,
+    pub item: Option<String>,
+    pub status: Option<String>,
+    /// From 1.
+    pub page: i64,
+    pub page_size: Option<i64>,
+}
+
+/// Figures of one department or item, with the rates.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiguresLine {
+    pub key: String,
+    pub name: String,
+    pub accepted: u64,
+    pub completed: u64,
+    /// 办结率.
+    pub completion_rate: Option<f64>,
+    pub on_time: u64,
+    pub on_time_rate: Option<f64>,
+    pub overdue: u64,
+    /// Average calendar days from acceptance to completion (one decimal).
+    pub average_days: Option<f64>,
+}
+
+/// `GET /api/reports/cases/breakdown`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerFigures {
+    pub from: Date,
+    pub to: Date,
+    pub total: FiguresLine,
+    pub departments: Vec<FiguresLine>,
+    pub items: Vec<FiguresLine>,
+}
+
+fn clean(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn figures_line(g: &GroupFigures) -> FiguresLine {
+    FiguresLine {
+        key: g.key.clone(),
+        name: g.name.clone(),
+        accepted: g.accepted,
+        completed: g.completed,
+        completion_rate: domain::case::completion_rate(g.accepted, g.completed),
+        on_time: g.on_time,
+        on_time_rate: domain::case::on_time_rate(g.completed, g.on_time),
+        overdue: g.overdue,
+        average_days: (g.completed > 0)
+            .then(|| (g.days_total as f64 / g.completed as f64 * 10.0).round() / 10.0),
+    }
+}
+
+impl App {
+    /// Staff and liaisons see one department or window at a time.
+    fn scope(session: &Session, department: &Option<String>, window: &Option<String>) -> AppResult<()> {
+        require_role(session, &LEDGER_ROLES)?;
+        if !OVERSIGHT_ROLES.contains(&session.user.role) && department.is_none() && window.is_none() {
+            return Err(AppError::invalid("department", "请指定部门或窗口"));
+        }
+        Ok(())
+    }
+
+    async fn lines(&self, rows: Vec<LedgerRow>) -> AppResult<Vec<LedgerLine>> {
+        let cal = self.calendar().await?;
+        let today = self.today();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let status = CaseStatus::parse(&row.status);
+            let open = status.is_some_and(CaseStatus::is_open);
+            let (days_left, urgency) = match row.deadline {
+                Some(d) if open => (
+                    Some(domain::case::working_days_left(&cal, today, d)?),
+                    Some(domain::case::urgency(
+                        &cal,
+                        d,
+                        today,
+                        self.settings.amber_days,
+                        status == Some(CaseStatus::Paused),
+                    )?),
+                ),
+                _ => (None, None),
+            };
+            out.push(LedgerLine {
+                status_label: status.map_or("未知", CaseStatus::label),
+                days_left,
+                urgency: urgency.map_or("", Urgency::code),
+                urgency_label: urgency.map_or("", Urgency::label),
+                row,
+            });
+        }
+        Ok(out)
+    }
+
+    fn list(rows: Vec<LedgerLine>, total: i64, page: i64, page_size: i64) -> LedgerList {
+        LedgerList {
+            rows,
+            total,
+            page,
+            page_size,
+            pages: (total + page_size - 1) / page_size,
+        }
+    }
+
+    /// 工作清单: the open cases of a department or a window, red first, then
+    /// amber, then the rest, each by deadline.
+    pub async fn worklist(
+        &self,
+        session: &Session,
+        department: Option<&str>,
+        window: Option<&str>,
+        page: i64,
+    ) -> AppResult<LedgerList> {
+        require_role(session, &LEDGER_ROLES)?;
+        let of = match (clean(department), clean(window)) {
+            (_, Some(w)) => WorkListOf::Window(w),
+            (Some(d), None) => WorkListOf::Department(d),
+            (None, None) => return Err(AppError::invalid("department", "请指定部门或窗口")),
+        };
+        let page = page.max(1);
+        let found = self
+            .store
+            .work_list(&of, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .await?;
+        let mut rows = self.lines(found.rows).await?;
+        let rank = |u: &str| match u {
+            "red" => 0,
+            "amber" => 1,
+            _ => 2,
+        };
+        rows.sort_by(|a, b| {
+            rank(a.urgency)
+                .cmp(&rank(b.urgency))
+                .then(a.row.deadline.cmp(&b.row.deadline))
+        });
+        Ok(Self::list(rows, found.total, page, PAGE_SIZE))
+    }
+
+    /// 超期督办: open cases past their deadline without a lawful pause, counted
+    /// against their department. Supervisors, leaders and administrators see
+    /// every department; a liaison names theirs.
+    pub async fn overdue_cases(
+        &self,
+        session: &Session,
+        department: Option<&str>,
+        page: i64,
+    ) -> AppResult<LedgerList> {
+        require_role(
+            session,
+            &[Role::Supervisor, Role::Leader, Role::Admin, Role::Liaison],
+        )?;
+        let department = clean(department);
+        Self::scope(session, &department, &None)?;
+        let page = page.max(1);
+        let found = self
+            .store
+            .overdue_cases(
+                department.as_deref(),
+                self.today(),
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+            )
+            .await?;
+        Ok(Self::list(
+            self.lines(found.rows).await?,
+            found.total,
+            page,
+            PAGE_SIZE,
+        ))
+    }
+
+    fn filter(q: &LedgerQuery, limit: i64, offset: i64) -> AppResult<LedgerFilter> {
+        let status = clean(q.status.as_deref());
+        if let Some(s) = &status
+            && CaseStatus::parse(s).is_none()
+        {
+            return Err(AppError::invalid("status", format!("办件状态“{s}”无法识别")));
+        }
+        if let (Some(f), Some(t)) = (q.from, q.to)
+            && f > t
+        {
+            return Err(AppError::invalid("from", "开始日期不能晚于结束日期"));
+        }
+        Ok(LedgerFilter {
+            from: q.from,
+            to: q.to,
+            department: clean(q.department.as_deref()),
+            window: clean(q.window.as_deref()),
+            item: clean(q.item.as_deref()),
+            status: status
+                .and_then(|s| CaseStatus::parse(&s))
+                .map(|s| s.code().to_owned()),
+            limit,
+            offset,
+        })
+    }
+
+    /// 服务台账: cases filtered by acceptance period, department, window,
+    /// item and status, newest first, a page at a time.
+    pub async fn ledger(&self, session: &Session, q: &LedgerQuery) -> AppResult<LedgerList> {
+        let department = clean(q.department.as_deref());
+        let window = clean(q.window.as_deref());
+        Self::scope(session, &department, &window)?;
+        let size = q.page_size.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+        let page = q.page.max(1);
+        let found = self
+            .store
+            .ledger_rows(&Self::filter(q, size, (page - 1) * size)?)
+            .await?;
+        Ok(Self::list(self.lines(found.rows).await?, found.total, page, size))
+    }
+
+    /// The whole ledger for an export (at most [`EXPORT_LIMIT`] rows) and how many matched.
+    pub async fn ledger_all(&self, session: &Session, q: &LedgerQuery) -> AppResult<(Vec<LedgerLine>, i64)> {
+        let department = clean(q.department.as_deref());
+        let window = clean(q.window.as_deref());
+        Self::scope(session, &department, &window)?;
+        let found = self.store.ledger_rows(&Self::filter(q, EXPORT_LIMIT, 0)?).await?;
+        Ok((self.lines(found.rows).await?, found.total))
+    }
+
+    /// Figures of the cases accepted in a period per department and per item:
+    /// accepted, completed, 办结率, on-time rate, average calendar days, overdue.
+    pub async fn ledger_figures(&self, session: &Session, from: Date, to: Date) -> AppResult<LedgerFigures> {
+        require_role(
+            session,
+            &[Role::Admin, Role::Leader, Role::Supervisor, Role::Liaison],
+        )?;
+        if from > to {
+            return Err(AppError::invalid("from", "开始日期不能晚于结束日期"));
+        }
+        let today = self.today();
+        // Two index scans on two pooled connections at once: half the wait.
+        let (departments, items) = tokio::try_join!(
+            self.store
+                .ledger_figures(from, to, today, LedgerGroup::Department),
+            self.store.ledger_figures(from, to, today, LedgerGroup::Item),
+        )?;
+        let mut sum = GroupFigures {
+            key: String::new(),
+            name: "合计".into(),
+            accepted: 0,
+            completed: 0,
+            on_time: 0,
+            overdue: 0,
+            days_total: 0,
+        };
+        for d in &departments {
+            sum.accepted += d.accepted;
+            sum.completed += d.completed;
+            sum.on_time += d.on_time;
+            sum.overdue += d.overdue;
+            sum.days_total += d.days_total;
+        }
+        Ok(LedgerFigures {
+            from,
+            to,
+            total: figures_line(&sum),
+            departments: departments.iter().map(figures_line).collect(),
+            items: items.iter().map(figures_line).collect(),
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! 服务台账: the lists a hall works from (a department's or a window's open
+//! cases by deadline, the overdue cases for supervision), the ledger itself
+//! with its filters and paging, and its figures per department and item.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Statuses of a case with a running (or paused) clock, as SQL text. Kept in
+/// the same words as the partial indexes of migration 0007 so that both
+/// databases use them.
+pub const OPEN_STATUSES: &str = "('accepted', 'under_review', 'paused', 'decided')";
+
+/// One line of the ledger: what a list shows, no sealed numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerRow {
+    pub id: Uuid,
+    pub number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub window: String,
+    pub staff: String,
+    pub applicant_name: String,
+    pub status: String,
+    pub received_on: Date,
+    pub accepted_on: Option<Date>,
+    pub deadline: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub paused_days: i64,
+    pub imported: bool,
+}
+
+/// What the ledger is filtered by; `None` lets everything through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerFilter {
+    /// Accepted on or after.
+    pub from: Option<Date>,
+    /// Accepted on or before.
+    pub to: Option<Date>,
+    pub department: Option<String>,
+    pub window: Option<String>,
+    pub item: Option<String>,
+    pub status: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the ledger and how many rows the filter matches in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerPage {
+    pub rows: Vec<LedgerRow>,
+    pub total: i64,
+}
+
+/// Whose open cases a work list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkListOf {
+    Department(String),
+    Window(String),
+}
+
+/// How ledger figures are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerGroup {
+    Department,
+    Item,
+}
+
+/// The figures of one department or item for cases accepted in a period
+/// (bundle sub-cases excluded, as in [`crate::case::CaseFigures`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupFigures {
+    /// The department, or the item's code.
+    pub key: String,
+    /// The department again, or the item's name.
+    pub name: String,
+    pub accepted: u64,
+    pub completed: u64,
+    /// Completed on or before the deadline.
+    pub on_time: u64,
+    /// Not completed, not paused and past the deadline on `today`.
+    pub overdue: u64,
+    /// Calendar days from acceptance to completion, summed over the completed
+    /// cases (working days would need the calendar in SQL).
+    pub days_total: i64,
+}
+
+#[async_trait]
+pub trait CaseLedgerStore: Send + Sync {
+    /// Open cases of a department or window, earliest deadline first.
+    async fn work_list(&self, of: &WorkListOf, limit: i64, offset: i64) -> StoreResult<LedgerPage>;
+    /// Open, not paused cases whose deadline is before `today`, earliest first.
+    async fn overdue_cases(
+        &self,
+        department: Option<&str>,
+        today: Date,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<LedgerPage>;
+    /// The ledger, newest acceptance first.
+    async fn ledger_rows(&self, filter: &LedgerFilter) -> StoreResult<LedgerPage>;
+    /// Figures of the cases accepted from `from` to `to`, per department or item.
+    async fn ledger_figures(
+        &self,
+        from: Date,
+        to: Date,
+        today: Date,
+        by: LedgerGroup,
+    ) -> StoreResult<Vec<GroupFigures>>;
+    /// Benchmarks only: inserts `count` synthetic cases numbered from `first`,
+    /// accepted over `days` days from `first_day` (12 departments, 40 windows,
+    /// 48 items; 2 in 100 still open, some of them overdue).
+    async fn generate_cases(
+        &self,
+        count: i64,
+        first: i64,
+        first_day: Date,
+        days: i64,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Benchmarks only: refreshes the planner's statistics after a bulk load.
+    async fn analyze_cases(&self) -> StoreResult<()>;
+}
+
+/// The generated cases' columns as SQL over the row number `i` and the
+/// acceptance day `d` (a per-backend expression), for
+/// [`CaseLedgerStore::generate_cases`]. `{D}` is replaced by the backend's
+/// "`d` plus `n` days" expression with `n` in place of `{N}`.
+pub const GENERATED_CASE_COLUMNS: &str = "id, number, query_code, parent_id, item_code, item_name, department, \
+    handling, promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
+    legal_rep, agent, agent_basis, ticket_id, window_number, staff, status, status_before_pause, materials, missing, \
+    received_on, accepted_on, deadline, paused_days, pause_started_on, extension_days, approved, decision_reason, \
+    completed_on, imported, created_at, updated_at";

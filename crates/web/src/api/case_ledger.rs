@@ -1,0 +1,180 @@
+//! 服务台账 over HTTP: the ledger with filters and paging, work lists by
+//! urgency, the overdue cases for supervision, figures per department and
+//! item, and the XLSX export.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppQuery, parse_date};
+use app::case_ledger::{LedgerFigures, LedgerList, LedgerQuery};
+use app::evaluation_report::period;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct LedgerParams {
+    /// Accepted on or after (YYYY-MM-DD).
+    from: Option<String>,
+    /// Accepted on or before (YYYY-MM-DD).
+    to: Option<String>,
+    department: Option<String>,
+    /// A window's number.
+    window: Option<String>,
+    /// An item's code.
+    item: Option<String>,
+    /// A status code (accepted, under_review, paused, decided, completed…) or its Chinese label.
+    status: Option<String>,
+    /// From 1.
+    page: Option<i64>,
+    page_size: Option<i64>,
+    /// `worklist`: the open cases of the department or window by urgency
+    /// (red, amber, then by deadline) instead of the ledger.
+    view: Option<String>,
+}
+
+fn date(field: &str, raw: Option<&str>) -> ApiResult<Option<jiff::civil::Date>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(Some(parse_date(field, s)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn ledger_query(p: &LedgerParams) -> ApiResult<LedgerQuery> {
+    Ok(LedgerQuery {
+        from: date("from", p.from.as_deref())?,
+        to: date("to", p.to.as_deref())?,
+        department: p.department.clone(),
+        window: p.window.clone(),
+        item: p.item.clone(),
+        status: p.status.clone(),
+        page: p.page.unwrap_or(1),
+        page_size: p.page_size,
+    })
+}
+
+/// The service ledger (newest acceptance first, 50 a page), or with
+/// `view=worklist` a department's or window's open cases by urgency.
+#[utoipa::path(get, path = "/api/cases", params(LedgerParams), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "rows, total, page, pages"), (status = 403), (status = 422)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<LedgerParams>,
+) -> ApiResult<Json<LedgerList>> {
+    match p.view.as_deref().unwrap_or("ledger") {
+        "ledger" | "" => Ok(Json(state.app.ledger(&user.session, &ledger_query(&p)?).await?)),
+        "worklist" => Ok(Json(
+            state
+                .app
+                .worklist(
+                    &user.session,
+                    p.department.as_deref(),
+                    p.window.as_deref(),
+                    p.page.unwrap_or(1),
+                )
+                .await?,
+        )),
+        other => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("view：“{other}”应为 ledger 或 worklist"),
+        )
+        .field("view")),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct WorklistParams {
+    department: Option<String>,
+    window: Option<String>,
+    page: Option<i64>,
+}
+
+/// 工作清单: open cases of a department or window, red, amber, then by deadline.
+#[utoipa::path(get, path = "/api/cases/worklist", params(WorklistParams), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "rows with urgency"), (status = 422)))]
+pub async fn worklist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<WorklistParams>,
+) -> ApiResult<Json<LedgerList>> {
+    Ok(Json(
+        state
+            .app
+            .worklist(
+                &user.session,
+                p.department.as_deref(),
+                p.window.as_deref(),
+                p.page.unwrap_or(1),
+            )
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OverdueParams {
+    department: Option<String>,
+    page: Option<i64>,
+}
+
+/// 超期督办: open cases past their deadline without a lawful pause.
+#[utoipa::path(get, path = "/api/cases/overdue", params(OverdueParams), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "rows, total"), (status = 403)))]
+pub async fn overdue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<OverdueParams>,
+) -> ApiResult<Json<LedgerList>> {
+    Ok(Json(
+        state
+            .app
+            .overdue_cases(&user.session, p.department.as_deref(), p.page.unwrap_or(1))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct BreakdownParams {
+    from: String,
+    to: Option<String>,
+}
+
+/// Figures per department and item for cases accepted in a period: accepted,
+/// completed, 办结率, on-time rate, average calendar days, overdue.
+#[utoipa::path(get, path = "/api/reports/cases/breakdown", params(BreakdownParams), tag = "办件",
+    security(("bearer" = [])), responses((status = 200, description = "total, departments, items")))]
+pub async fn breakdown(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<BreakdownParams>,
+) -> ApiResult<Json<LedgerFigures>> {
+    let (from, to) = period(&p.from, p.to.as_deref())?;
+    Ok(Json(state.app.ledger_figures(&user.session, from, to).await?))
+}
+
+/// The filtered ledger as an XLSX workbook (at most 100000 rows).
+#[utoipa::path(get, path = "/api/cases/export.xlsx", params(LedgerParams), tag = "办件", security(("bearer" = [])),
+    responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    AppQuery(p): AppQuery<LedgerParams>,
+) -> ApiResult<Response> {
+    let bytes = state.app.ledger_xlsx(&user.session, &ledger_query(&p)?).await?;
+    let name = format!("attachment; filename=\"cases-{}.xlsx\"", state.app.today());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,253 @@
+//! A case for the staff at /cases/{id}: number, status, deadline, materials,
+//! steps, the printable documents, and a CSRF form for each next action
+//! (补正, 不予受理, 审查, 暂停/恢复, 作出决定, 办结, 送达).
+
+use super::manage::{back, guard, guard_post, local};
+use super::{Chrome, PageError, PageForm, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use app::case::{CASE_ROLES, CaseView};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::Role;
+use serde::Deserialize;
+use store::case::MaterialCheck;
+use uuid::Uuid;
+
+/// Who may look at a case (as `App::case` allows).
+pub const CASE_VIEWERS: [Role; 5] = [
+    Role::Staff,
+    Role::Admin,
+    Role::Liaison,
+    Role::Supervisor,
+    Role::Leader,
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}", get(show))
+        .route("/cases/{id}/supplement", post(supplement))
+        .route("/cases/{id}/act/{action}", post(act))
+}
+
+/// The name of a step as people say it.
+pub fn step_label(action: &str) -> &str {
+    match action {
+        "accept" => "受理",
+        "supplement_notice" => "一次性告知补正材料",
+        "supplement" => "补正材料",
+        "pause" => "暂停计时",
+        "resume" => "恢复计时",
+        "review" => "开始审查",
+        "decide" => "作出决定",
+        "complete" => "办结",
+        "deliver" => "送达",
+        "refuse" => "不予受理",
+        "extend" => "延期",
+        other => other,
+    }
+}
+
+pub fn material_label(status: &str) -> &str {
+    match status {
+        "provided" => "已提交",
+        "shared" => "共享调取",
+        "missing" => "缺少",
+        other => other,
+    }
+}
+
+pub fn parse_case_id(state: &AppState, raw: &str) -> Result<Uuid, PageError> {
+    Uuid::parse_str(raw).map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "办件不存在"))
+}
+
+pub struct Step {
+    at: String,
+    actor: String,
+    label: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "case/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    csrf: String,
+    ok: Option<String>,
+    v: CaseView,
+    steps: Vec<Step>,
+    immediate: bool,
+    /// 延期 is approved by the hall's leadership (第42条).
+    can_extend: bool,
+}
+
+impl ShowPage {
+    fn material_label<'a>(&self, status: &'a str) -> &'a str {
+        material_label(status)
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ShowParams {
+    ok: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(p): Query<ShowParams>,
+) -> Response {
+    let user = match guard(&state, user, &CASE_VIEWERS, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_case_id(&state, &id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let v = match state.app.case(&user.session, id).await {
+        Ok(v) => v,
+        Err(e) => return PageError::from_app(&state, e).into_response(),
+    };
+    let steps = v
+        .steps
+        .iter()
+        .map(|s| Step {
+            at: local(&state, s.at),
+            actor: s.actor.clone(),
+            label: step_label(&s.action).to_owned(),
+            note: s.note.clone(),
+        })
+        .collect();
+    let page = ShowPage {
+        chrome: Chrome::new(&state, Some(&user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ok: p.ok,
+        immediate: v.case.handling.contains("即办") || v.case.promised_days == 0,
+        can_extend: matches!(
+            user.session.user.role,
+            Role::Admin | Role::Leader | Role::Supervisor
+        ) && v.case.extension_days == 0
+            && matches!(v.case.status.as_str(), "accepted" | "under_review" | "paused"),
+        v,
+        steps,
+    };
+    render(&state, &page)
+}
+
+/// Refusal of an action: back to the case page's frame with the message.
+fn refused(state: &AppState, e: app::AppError) -> Response {
+    PageError::from_app(state, e).into_response()
+}
+
+/// 补正: `m:<material name>` = provided, shared or missing.
+async fn supplement(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Response {
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let user = match guard_post(&state, user, &CASE_ROLES, &uri, &headers, csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_case_id(&state, &id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let checks: Vec<MaterialCheck> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("m:")
+                .filter(|_| !v.is_empty())
+                .map(|n| MaterialCheck {
+                    name: n.to_owned(),
+                    status: v.clone(),
+                })
+        })
+        .collect();
+    if checks.is_empty() {
+        return PageError::new(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "表单有误",
+            "请逐项选择补交材料的核对结果",
+        )
+        .into_response();
+    }
+    match state.app.supplement_case(&user.session, id, &checks).await {
+        Ok(v) if v.case.missing.is_empty() => back(&format!("/cases/{id}"), "补正材料齐全，已受理"),
+        Ok(v) => back(
+            &format!("/cases/{id}"),
+            &format!("仍需补正：{}", v.case.missing.join("、")),
+        ),
+        Err(e) => refused(&state, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+    /// For 作出决定: "yes" (准予) or "no" (不予).
+    approved: Option<String>,
+    /// For 延期: working days.
+    #[serde(default)]
+    days: String,
+}
+
+async fn act(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    PageForm(f): PageForm<ActForm>,
+) -> Response {
+    // The app checks the role of each action (延期 needs the leadership).
+    let user = match guard_post(&state, user, &CASE_VIEWERS, &uri, &headers, &f.csrf) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_case_id(&state, &id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let approved = match f.approved.as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    match state
+        .app
+        .act_on_case(
+            &user.session,
+            id,
+            &action,
+            &f.reason,
+            approved,
+            f.days.trim().parse().ok(),
+        )
+        .await
+    {
+        Ok(v) => back(
+            &format!("/cases/{id}"),
+            &format!("已{}，当前状态：{}", step_label(&action), v.status_label),
+        ),
+        Err(e) => refused(&state, e),
+    }
+}

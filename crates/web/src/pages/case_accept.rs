@@ -1,0 +1,284 @@
+//! 受理办件 at the window: choose the item (search or the catalog grouped by
+//! department), then the applicant, the agent and each material's status
+//! (已提交 / 共享调取 / 缺少). Complete → accepted, otherwise 补正 with the
+//! one-time notice; either way the case page follows.
+
+use super::manage::{check_form, guard};
+use super::{Chrome, PageError, PageForm, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use app::case::{ApplicantInput, CASE_ROLES, CaseRequest};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use domain::catalog::{Item, Material};
+use serde::Deserialize;
+use store::case::MaterialCheck;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/cases/new", get(form).post(submit))
+}
+
+/// Everything the staff member typed, kept when the form comes back with an error.
+#[derive(Default)]
+struct Entered {
+    kind: String,
+    name: String,
+    id_number: String,
+    phone: String,
+    uscc: String,
+    legal_rep: String,
+    agent: String,
+    agent_basis: String,
+}
+
+struct Group {
+    department: String,
+    items: Vec<(String, String)>,
+}
+
+struct MaterialRow {
+    m: Material,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "case/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    csrf: String,
+    ticket: String,
+    ticket_label: String,
+    q: String,
+    groups: Vec<Group>,
+    item: Option<Item>,
+    materials: Vec<MaterialRow>,
+    f: Entered,
+    error: Option<String>,
+    field: String,
+}
+
+#[derive(Deserialize, Default)]
+struct NewParams {
+    ticket: Option<String>,
+    item: Option<String>,
+    q: Option<String>,
+}
+
+fn matches(item: &Item, q: &str) -> bool {
+    q.is_empty()
+        || item.name.contains(q)
+        || item.code.eq_ignore_ascii_case(q)
+        || item.department.contains(q)
+        || item
+            .keywords
+            .iter()
+            .any(|k| k.contains(q) || q.contains(k.as_str()))
+}
+
+async fn ticket_label(state: &AppState, ticket: &str) -> String {
+    let Ok(id) = uuid::Uuid::parse_str(ticket) else {
+        return String::new();
+    };
+    match state.app.ticket_view(id).await {
+        Ok(v) => format!("{}（{}）", v.ticket.number, v.category_name),
+        Err(_) => String::new(),
+    }
+}
+
+struct Shown {
+    ticket: String,
+    q: String,
+    item: String,
+    f: Entered,
+    statuses: Vec<(String, String)>,
+    error: Option<(StatusCode, String, String)>,
+}
+
+async fn view(state: &AppState, user: &CurrentUser, s: Shown) -> Result<Response, PageError> {
+    let catalog = state
+        .app
+        .published()
+        .await
+        .map_err(|e| PageError::from_app(state, e))?;
+    let q = s.q.trim().to_owned();
+    let mut groups: Vec<Group> = Vec::new();
+    for i in catalog.items.iter().filter(|i| matches(i, &q)) {
+        let entry = (i.code.clone(), format!("{}（{}）", i.name, i.handling));
+        match groups.iter_mut().find(|g| g.department == i.department) {
+            Some(g) => g.items.push(entry),
+            None => groups.push(Group {
+                department: i.department.clone(),
+                items: vec![entry],
+            }),
+        }
+    }
+    let item = catalog.item(s.item.trim()).cloned();
+    let materials = item
+        .as_ref()
+        .map(|i| {
+            i.materials
+                .iter()
+                .map(|m| MaterialRow {
+                    status: s
+                        .statuses
+                        .iter()
+                        .find(|(n, _)| n == &m.name)
+                        .map(|(_, st)| st.clone())
+                        // The hall fetches a shareable material unless told otherwise.
+                        .unwrap_or_else(|| {
+                            if m.shareable {
+                                "shared".into()
+                            } else {
+                                String::new()
+                            }
+                        }),
+                    m: m.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let ticket_label = if s.ticket.is_empty() {
+        String::new()
+    } else {
+        ticket_label(state, &s.ticket).await
+    };
+    let (status, error, field) = match s.error {
+        Some((st, m, f)) => (st, Some(m), f),
+        None => (StatusCode::OK, None, String::new()),
+    };
+    let mut f = s.f;
+    if f.kind.is_empty() {
+        f.kind = "person".into();
+    }
+    let page = NewPage {
+        chrome: Chrome::new(state, Some(user), "admin"),
+        csrf: user.session.csrf.clone(),
+        ticket: s.ticket,
+        ticket_label,
+        q,
+        groups,
+        item,
+        materials,
+        f,
+        error,
+        field,
+    };
+    Ok((status, render(state, &page)).into_response())
+}
+
+async fn form(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(p): Query<NewParams>,
+) -> Response {
+    let user = match guard(&state, user, &CASE_ROLES, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let shown = Shown {
+        ticket: p.ticket.unwrap_or_default(),
+        q: p.q.unwrap_or_default(),
+        item: p.item.unwrap_or_default(),
+        f: Entered::default(),
+        statuses: Vec::new(),
+        error: None,
+    };
+    view(&state, &user, shown)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The form arrives as pairs: fixed fields, and `m:<material name>` = status.
+async fn submit(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Response {
+    let user = match guard(&state, user, &CASE_ROLES, &uri) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    if let Err(r) = check_form(&state, &user, &headers, &get("csrf")) {
+        return r;
+    }
+    let statuses: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("m:").map(|n| (n.to_owned(), v.clone())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let f = Entered {
+        kind: get("kind"),
+        name: get("name"),
+        id_number: get("id_number"),
+        phone: get("phone"),
+        uscc: get("uscc"),
+        legal_rep: get("legal_rep"),
+        agent: get("agent"),
+        agent_basis: get("agent_basis"),
+    };
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let organisation = f.kind == "organisation";
+    let req = CaseRequest {
+        item: get("item"),
+        bundle: None,
+        applicant: ApplicantInput {
+            name: f.name.clone(),
+            id_number: if organisation {
+                None
+            } else {
+                Some(f.id_number.clone())
+            },
+            phone: some(&f.phone),
+            uscc: if organisation { Some(f.uscc.clone()) } else { None },
+            legal_rep: if organisation { some(&f.legal_rep) } else { None },
+        },
+        ticket_id: some(&get("ticket")),
+        materials: statuses
+            .iter()
+            .map(|(name, status)| MaterialCheck {
+                name: name.clone(),
+                status: status.clone(),
+            })
+            .collect(),
+        agent: some(&f.agent),
+        agent_basis: some(&f.agent_basis),
+    };
+    match state.app.accept_case(&user.session, &req).await {
+        Ok(v) => {
+            let to = format!("/cases/{}", v.case.id);
+            (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
+        }
+        Err(e) => {
+            let refused = match super::appointments::refusal(&state, e) {
+                Ok(r) => r,
+                Err(page) => return page.into_response(),
+            };
+            let shown = Shown {
+                ticket: get("ticket"),
+                q: String::new(),
+                item: req.item,
+                f,
+                statuses,
+                error: Some(refused),
+            };
+            view(&state, &user, shown)
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
+        }
+    }
+}
