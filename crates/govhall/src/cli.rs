@@ -116,7 +116,7 @@ pub enum BenchCommand {
         #[arg(long, env = "GOVHALL_TOKEN", default_value = "")]
         token: String,
         /// take (kiosk tickets), call (windows 1..=windows calling) or evaluate
-        /// (online evaluations of tickets finished first).
+        /// (online evaluations of tickets finished first) or accept (办件 acceptance).
         #[arg(long, default_value = "take")]
         kind: String,
         /// Requests per second.

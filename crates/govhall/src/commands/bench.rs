@@ -165,7 +165,8 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
                 bail!("只办结了 {} 张号，需要 {total} 张", finished.len());
             }
         }
-        other => bail!("--kind 应为 take、call 或 evaluate，而不是 {other}"),
+        "accept" => {}
+        other => bail!("--kind 应为 take、call、evaluate 或 accept，而不是 {other}"),
     }
     let period = Duration::from_secs_f64(1.0 / f64::from(load.rate));
     let start = tokio::time::Instant::now();
@@ -177,6 +178,18 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
             "take" => client
                 .post(format!("{}/api/tickets", load.url))
                 .json(&serde_json::json!({ "category": CATEGORIES[i % 4] })),
+            // 即办件 with everything provided: accepted at once, one transaction each.
+            "accept" => client
+                .post(format!("{}/api/cases", load.url))
+                .bearer_auth(&load.token)
+                .json(&serde_json::json!({
+                    "item": "SCJG-QR-001",
+                    "applicant": {"name": "测试申请人", "id_number": "11010519491231002X", "phone": "13912345678"},
+                    "materials": [
+                        {"name": "个体工商户注册登记申请书", "status": "provided"},
+                        {"name": "经营场所使用证明", "status": "provided"}
+                    ]
+                })),
             "evaluate" => client
                 .post(format!("{}/api/evaluations", load.url))
                 .json(&serde_json::json!({
