@@ -1,6 +1,7 @@
 //! Accounts and sign-in (账号与登录): argon2id passwords, sessions for the
 //! browser, bearer tokens for the API, and a lock after repeated failures.
 
+use crate::throttle::Guard;
 use crate::{Actor, App, AppError, AppResult};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -102,11 +103,13 @@ impl App {
         username: &str,
         display_name: &str,
         role: Role,
+        department: Option<&str>,
         password: &str,
     ) -> AppResult<User> {
         let username = username.trim();
         validate_username(username)?;
         validate_password(password)?;
+        let department = self.department_code(role, department).await?;
         let display_name = match display_name.trim() {
             "" => username.to_owned(),
             name if name.chars().count() > 40 => {
@@ -120,6 +123,7 @@ impl App {
                 username: username.to_owned(),
                 display_name,
                 role,
+                department: department.clone(),
                 password_hash: hash_password(password).await?,
                 created_at: Timestamp::now(),
             })
@@ -128,8 +132,69 @@ impl App {
                 StoreError::Conflict { .. } => AppError::Conflict(format!("用户名“{username}”已存在")),
                 other => other.into(),
             })?;
-        self.audit(actor, "user.add", username, role.label()).await?;
+        let detail = match &department {
+            Some(d) => format!("{} {d}", role.label()),
+            None => role.label().to_owned(),
+        };
+        self.audit(actor, "user.add", username, &detail).await?;
         Ok(user)
+    }
+
+    /// Checks a department (所属部门) given by code or full name and answers its
+    /// code; a liaison must have one.
+    async fn department_code(&self, role: Role, department: Option<&str>) -> AppResult<Option<String>> {
+        let given = department.map(str::trim).filter(|d| !d.is_empty());
+        let Some(given) = given else {
+            if role.needs_department() {
+                return Err(AppError::invalid("department", "部门联络员须指定所属部门"));
+            }
+            return Ok(None);
+        };
+        let found = self
+            .store
+            .list_departments()
+            .await?
+            .into_iter()
+            .find(|d| d.code == given || d.name == given)
+            .ok_or_else(|| AppError::invalid("department", format!("部门“{given}”不存在")))?;
+        Ok(Some(found.code))
+    }
+
+    /// Sets or clears an account's department (所属部门).
+    pub async fn set_user_department(
+        &self,
+        actor: &Actor,
+        username: &str,
+        department: Option<&str>,
+    ) -> AppResult<User> {
+        let creds = self
+            .store
+            .user_by_username(username)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("账号“{username}”不存在")))?;
+        let code = self.department_code(creds.user.role, department).await?;
+        self.store
+            .set_user_department(creds.user.id, code.as_deref())
+            .await?;
+        self.audit(
+            actor,
+            "user.department",
+            username,
+            code.as_deref().unwrap_or("无"),
+        )
+        .await?;
+        Ok(self.store.user_by_id(creds.user.id).await?)
+    }
+
+    /// The full name of a department code (cases carry the name).
+    pub async fn department_name(&self, code: &str) -> AppResult<String> {
+        self.store
+            .list_departments()
+            .await?
+            .into_iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name)
+            .ok_or_else(|| AppError::Forbidden(format!("所属部门“{code}”已不存在，请管理员重新设置")))
     }
 
     pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> AppResult<()> {
@@ -163,8 +228,10 @@ impl App {
         Ok(self.store.list_users().await?)
     }
 
-    /// Signs in. After `login_max_failures` failures within the window the
-    /// account refuses every attempt, right or wrong, until the window passes.
+    /// Signs in. Wrong passwords are counted per account at this address and
+    /// per address: past `login_max_failures` (or `login_max_failures_per_address`
+    /// over all accounts) within the window that address is refused, right or
+    /// wrong, while the account still signs in from anywhere else.
     pub async fn login(
         &self,
         username: &str,
@@ -173,19 +240,33 @@ impl App {
         kind: TokenKind,
     ) -> AppResult<Login> {
         let now = Timestamp::now();
-        let window = SignedDuration::from_mins(self.settings.login_window_minutes);
         let username = username.trim();
-        let failures = self.store.login_failures_since(username, now - window).await?;
-        if failures >= self.settings.login_max_failures {
+        if username.chars().count() > 64 {
+            return Err(AppError::Unauthorized("用户名或密码错误".into()));
+        }
+        let s = &self.settings;
+        let guards = [
+            Guard::new(
+                "login.account",
+                format!("{username}|{client}"),
+                s.login_max_failures,
+                s.login_window_minutes,
+            ),
+            Guard::new(
+                "login.address",
+                client,
+                s.login_max_failures_per_address,
+                s.login_window_minutes,
+            ),
+        ];
+        if let Err(e) = self.check_guards(&guards).await {
             let actor = Actor {
                 username: username.to_owned(),
                 role: None,
             };
-            self.audit(&actor, "login_failed", client, "账号已临时锁定")
+            self.audit(&actor, "login_failed", client, "尝试次数过多，该地址暂被限制")
                 .await?;
-            return Err(AppError::TooManyAttempts {
-                retry_after_minutes: self.settings.login_window_minutes,
-            });
+            return Err(e);
         }
         let creds = self.store.user_by_username(username).await?;
         let ok = match &creds {
@@ -197,7 +278,7 @@ impl App {
             }
         };
         let Some(creds) = creds.filter(|_| ok) else {
-            self.store.record_login_failure(username, client, now).await?;
+            self.record_guards(&guards).await?;
             let actor = Actor {
                 username: username.to_owned(),
                 role: None,
@@ -205,7 +286,7 @@ impl App {
             self.audit(&actor, "login_failed", client, "").await?;
             return Err(AppError::Unauthorized("用户名或密码错误".into()));
         };
-        self.store.clear_login_failures(username).await?;
+        self.store.clear_failures(guards[0].scope, &guards[0].key).await?;
         let lifetime = match kind {
             TokenKind::Session => SignedDuration::from_hours(self.settings.session_hours),
             TokenKind::Api => SignedDuration::from_hours(24 * self.settings.api_token_days),

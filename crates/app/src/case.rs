@@ -8,7 +8,8 @@ use crate::queue::person_key;
 use crate::{Actor, App, AppError, AppResult};
 use domain::Role;
 use domain::case::{CaseAction, CaseStatus, Pause, can_move, paused_working_days};
-use domain::identity::{IdNumber, Uscc, mask, validate_mobile};
+use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
+use domain::permission::Permission;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -16,8 +17,8 @@ use store::StoreError;
 use store::case::{CaseEvent, CaseRecord, MaterialCheck};
 use uuid::Uuid;
 
-/// Who handles cases at the window.
-pub const CASE_ROLES: [Role; 3] = [Role::Staff, Role::Admin, Role::Liaison];
+/// Who handles cases at the window (the permission table's [`Permission::CaseHandle`]).
+pub const CASE_ROLES: &[Role] = Permission::CaseHandle.roles();
 
 /// The applicant as sent: a person or an organisation.
 #[derive(Debug, Clone, Default)]
@@ -62,11 +63,13 @@ pub struct CaseView {
 pub struct Progress {
     pub number: String,
     pub item: String,
+    /// The applicant's name, masked to its first character (张**).
     pub applicant: String,
-    pub id_number: String,
     pub status: String,
     pub status_label: &'static str,
     pub deadline: Option<Date>,
+    /// 暂定: the deadline counts a day of a provisional calendar year.
+    pub deadline_provisional: bool,
     pub paused_days: i64,
     pub steps: Vec<ProgressStep>,
 }
@@ -170,7 +173,7 @@ impl App {
     /// 受理: checks the applicant and the materials; complete → accepted with a
     /// deadline, incomplete → 补正 with the list of everything missing.
     pub async fn accept_case(&self, session: &Session, req: &CaseRequest) -> AppResult<CaseView> {
-        require_role(session, &CASE_ROLES)?;
+        require_role(session, CASE_ROLES)?;
         let today = self.today();
         let a = &req.applicant;
         let name = a.name.trim();
@@ -246,6 +249,12 @@ impl App {
                 (vec![item], None)
             }
         };
+        // A liaison accepts only their own department's items.
+        if let crate::case_scope::CaseScope::Department { name: own, .. } = self.case_scope(session).await?
+            && (bundle.is_some() || items.iter().any(|i| i.department != own))
+        {
+            return Err(AppError::Forbidden(format!("部门联络员只能受理{own}的事项")));
+        }
         let materials = checked_materials(&req.materials)?;
         let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
@@ -321,6 +330,8 @@ impl App {
             imported: false,
             created_at: now,
             updated_at: now,
+            deadline_provisional: false,
+            deadline_before: None,
         };
         let mut subs = Vec::with_capacity(items.len());
         for item in &items {
@@ -333,7 +344,7 @@ impl App {
             c.handling = item.handling.clone();
             c.promised_days = i64::from(item.promised_days);
             if missing.is_empty() {
-                c.deadline = Some(self.deadline(today, item.promised_days).await?);
+                c.set_deadline(self.deadline(today, item.promised_days).await?);
             }
             subs.push(c);
         }
@@ -364,7 +375,7 @@ impl App {
                 parent.handling = "一件事".into();
                 parent.promised_days = i64::from(bundle.promised_days);
                 if missing.is_empty() {
-                    parent.deadline = Some(self.deadline(today, bundle.promised_days).await?);
+                    parent.set_deadline(self.deadline(today, bundle.promised_days).await?);
                 }
                 let (parent, subs) = self
                     .store
@@ -437,6 +448,7 @@ impl App {
             ],
         )?;
         let c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
         self.case_view_of(c).await
     }
 
@@ -448,8 +460,9 @@ impl App {
         id: Uuid,
         given: &[MaterialCheck],
     ) -> AppResult<CaseView> {
-        require_role(session, &CASE_ROLES)?;
+        require_role(session, CASE_ROLES)?;
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
         if status_of(&c)? != CaseStatus::Supplement {
             return Err(AppError::Conflict("只有待补正的办件才能补正材料".into()));
         }
@@ -483,7 +496,7 @@ impl App {
         let (status, note) = if c.missing.is_empty() {
             let next = can_move(CaseStatus::Supplement, CaseAction::SupplementComplete).map_err(rule)?;
             c.accepted_on = Some(today);
-            c.deadline = Some(self.deadline(today, c.promised_days.max(0) as u32).await?);
+            c.set_deadline(self.deadline(today, c.promised_days.max(0) as u32).await?);
             (next, "补正材料齐全，予以受理".to_owned())
         } else {
             (
@@ -506,7 +519,7 @@ impl App {
             sub.updated_at = c.updated_at;
             if status == CaseStatus::Accepted {
                 sub.accepted_on = Some(today);
-                sub.deadline = Some(self.deadline(today, sub.promised_days.max(0) as u32).await?);
+                sub.set_deadline(self.deadline(today, sub.promised_days.max(0) as u32).await?);
             }
             self.store
                 .update_case(&sub, CaseStatus::Supplement.code(), &event)
@@ -530,11 +543,12 @@ impl App {
     ) -> AppResult<CaseView> {
         if action == "extend" {
             // 延期 needs the approval of the hall's leadership (行政许可法第四十二条).
-            require_role(session, &[Role::Admin, Role::Leader, Role::Supervisor])?;
+            require_role(session, Permission::CaseExtend.roles())?;
         } else {
-            require_role(session, &CASE_ROLES)?;
+            require_role(session, CASE_ROLES)?;
         }
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
         let from = status_of(&c)?;
         let reason = reason.trim();
         if reason.chars().count() > 1000 {
@@ -593,7 +607,7 @@ impl App {
                 c.status_before_pause = None;
                 if let Some(accepted) = c.accepted_on {
                     let days = c.promised_days + c.paused_days + c.extension_days;
-                    c.deadline = Some(self.deadline(accepted, days.max(0) as u32).await?);
+                    c.set_deadline(self.deadline(accepted, days.max(0) as u32).await?);
                 }
             }
             CaseAction::Decide { approved } => {
@@ -605,7 +619,7 @@ impl App {
                 c.extension_days = i64::from(extension);
                 if let Some(accepted) = c.accepted_on {
                     let days = c.promised_days + c.paused_days + c.extension_days;
-                    c.deadline = Some(self.deadline(accepted, days.max(0) as u32).await?);
+                    c.set_deadline(self.deadline(accepted, days.max(0) as u32).await?);
                 }
             }
             _ => {}
@@ -635,6 +649,23 @@ impl App {
     /// Public progress by case number and the phone's last four digits, or by
     /// the receipt's query code. A wrong pair looks like an unknown case.
     pub async fn case_progress(
+        &self,
+        number: Option<&str>,
+        phone_last4: Option<&str>,
+        code: Option<&str>,
+        client: &str,
+    ) -> AppResult<Progress> {
+        let by_code = code.is_some_and(|c| !c.trim().is_empty());
+        let guards = self.lookup_guards("lookup.case", if by_code { None } else { number }, client);
+        self.check_guards(&guards).await?;
+        let found = self.find_progress(number, phone_last4, code).await;
+        if matches!(found, Err(AppError::NotFound(_))) {
+            self.record_guards(&guards).await?;
+        }
+        found
+    }
+
+    async fn find_progress(
         &self,
         number: Option<&str>,
         phone_last4: Option<&str>,
@@ -694,11 +725,11 @@ impl App {
         Ok(Progress {
             number: c.number,
             item: c.item_name,
-            applicant: mask(&c.applicant_name, 1, 0),
-            id_number: c.id_masked,
+            applicant: mask_name(&c.applicant_name),
             status: c.status,
             status_label: status.label(),
             deadline: c.deadline,
+            deadline_provisional: c.deadline_provisional,
             paused_days: c.paused_days,
             steps,
         })
@@ -810,6 +841,8 @@ impl App {
                 imported: true,
                 created_at: now,
                 updated_at: now,
+                deadline_provisional: false,
+                deadline_before: None,
             });
         }
         if cases.is_empty() {
@@ -842,8 +875,9 @@ pub struct CaseIdentity {
 impl App {
     /// Opens the sealed numbers of a case; every view is audit-logged.
     pub async fn case_identity(&self, session: &Session, id: Uuid) -> AppResult<CaseIdentity> {
-        require_role(session, &CASE_ROLES)?;
+        require_role(session, CASE_ROLES)?;
         let c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
         let cipher = DataCipher::new(&self.settings.data_key)?;
         let open = |purpose: &str, sealed: &str| -> AppResult<String> {
             if sealed.is_empty() {

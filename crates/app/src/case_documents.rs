@@ -39,6 +39,8 @@ pub struct CaseDocument {
     pub missing: Vec<NoticeMaterial>,
     /// The notice: the last day to bring them.
     pub return_by: Option<Date>,
+    /// The notice: `return_by` counts a day of a provisional calendar year (暂定).
+    pub return_by_provisional: bool,
     /// The refusal: 不予受理 or 不予许可, and the written reason.
     pub refusal_title: &'static str,
     pub reason: String,
@@ -67,6 +69,7 @@ impl App {
             issued_on: c.received_on,
             missing: Vec::new(),
             return_by: None,
+            return_by_provisional: false,
             refusal_title: "",
             reason: String::new(),
             view: view.clone(),
@@ -92,7 +95,9 @@ impl App {
                     })
                     .collect();
                 doc.issued_on = day_of(&["supplement_notice", "supplement"]).unwrap_or(c.received_on);
-                doc.return_by = Some(self.deadline(doc.issued_on, SUPPLEMENT_DAYS).await?);
+                let by = self.deadline(doc.issued_on, SUPPLEMENT_DAYS).await?;
+                doc.return_by = Some(by.date);
+                doc.return_by_provisional = by.provisional;
             }
             CaseDocumentKind::Receipt => {
                 let Some(accepted) = c.accepted_on else {

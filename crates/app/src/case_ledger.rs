@@ -2,11 +2,12 @@
 //! cases counted against their department for supervision, the ledger with
 //! filters and paging, and its figures per department and item.
 //!
-//! The user record carries no department, so lists take the department (or
-//! window) as a parameter; staff and liaisons must name one, supervisors,
-//! leaders and administrators may see everything.
+//! Every list is cut to what the person may see ([`CaseScope`]): a liaison
+//! their department's cases, window staff their windows', supervision,
+//! leadership and the administrator the whole hall.
 
 use crate::auth::{Session, require_role};
+use crate::case_scope::CaseScope;
 use crate::{App, AppError, AppResult};
 use domain::Role;
 use domain::case::{CaseStatus, Urgency};
@@ -22,8 +23,6 @@ pub const LEDGER_ROLES: [Role; 5] = [
     Role::Supervisor,
     Role::Leader,
 ];
-/// Who may look across every department.
-const OVERSIGHT_ROLES: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Leader];
 pub const PAGE_SIZE: i64 = 50;
 const MAX_PAGE_SIZE: i64 = 500;
 /// The most rows one XLSX export carries.
@@ -112,13 +111,17 @@ fn figures_line(g: &GroupFigures) -> FiguresLine {
 }
 
 impl App {
-    /// Staff and liaisons see one department or window at a time.
-    fn scope(session: &Session, department: &Option<String>, window: &Option<String>) -> AppResult<()> {
+    /// The scope of a ledger request. Lists are cut to the scope in SQL; a
+    /// liaison asking for another department is refused outright.
+    async fn ledger_scope(&self, session: &Session, department: &Option<String>) -> AppResult<CaseScope> {
         require_role(session, &LEDGER_ROLES)?;
-        if !OVERSIGHT_ROLES.contains(&session.user.role) && department.is_none() && window.is_none() {
-            return Err(AppError::invalid("department", "请指定部门或窗口"));
+        let scope = self.case_scope(session).await?;
+        if let (Some(d), CaseScope::Department { .. }) = (department, &scope)
+            && !scope.allows_department(d)
+        {
+            return Err(AppError::Forbidden("只能查看本部门的办件".into()));
         }
-        Ok(())
+        Ok(scope)
     }
 
     async fn lines(&self, rows: Vec<LedgerRow>) -> AppResult<Vec<LedgerLine>> {
@@ -171,11 +174,22 @@ impl App {
         window: Option<&str>,
         page: i64,
     ) -> AppResult<LedgerList> {
-        require_role(session, &LEDGER_ROLES)?;
-        let of = match (clean(department), clean(window)) {
-            (_, Some(w)) => WorkListOf::Window(w),
-            (Some(d), None) => WorkListOf::Department(d),
-            (None, None) => return Err(AppError::invalid("department", "请指定部门或窗口")),
+        let (department, window) = (clean(department), clean(window));
+        let scope = self.ledger_scope(session, &department).await?;
+        let of = match (department, window) {
+            (_, Some(w)) if scope.allows_window(&w) => WorkListOf::Window(w),
+            (_, Some(_)) => return Err(AppError::Forbidden("只能查看本人窗口的办件".into())),
+            (Some(d), None) if scope.allows_department(&d) => {
+                WorkListOf::Department(scope.own_department().map_or(d, str::to_owned))
+            }
+            (Some(_), None) => return Err(AppError::Forbidden("只能查看本部门的办件".into())),
+            (None, None) => match &scope {
+                CaseScope::Department { name, .. } => WorkListOf::Department(name.clone()),
+                CaseScope::Staff { windows, .. } if windows.len() == 1 => {
+                    WorkListOf::Window(windows[0].clone())
+                }
+                _ => return Err(AppError::invalid("department", "请指定部门或窗口")),
+            },
         };
         let page = page.max(1);
         let found = self
@@ -210,7 +224,11 @@ impl App {
             &[Role::Supervisor, Role::Leader, Role::Admin, Role::Liaison],
         )?;
         let department = clean(department);
-        Self::scope(session, &department, &None)?;
+        let scope = self.ledger_scope(session, &department).await?;
+        let department = match scope.own_department() {
+            Some(own) => Some(own.to_owned()),
+            None => department,
+        };
         let page = page.max(1);
         let found = self
             .store
@@ -229,7 +247,7 @@ impl App {
         ))
     }
 
-    fn filter(q: &LedgerQuery, limit: i64, offset: i64) -> AppResult<LedgerFilter> {
+    fn filter(q: &LedgerQuery, scope: &CaseScope, limit: i64, offset: i64) -> AppResult<LedgerFilter> {
         let status = clean(q.status.as_deref());
         if let Some(s) = &status
             && CaseStatus::parse(s).is_none()
@@ -244,12 +262,16 @@ impl App {
         Ok(LedgerFilter {
             from: q.from,
             to: q.to,
-            department: clean(q.department.as_deref()),
+            department: match scope.own_department() {
+                Some(own) => Some(own.to_owned()),
+                None => clean(q.department.as_deref()),
+            },
             window: clean(q.window.as_deref()),
             item: clean(q.item.as_deref()),
             status: status
                 .and_then(|s| CaseStatus::parse(&s))
                 .map(|s| s.code().to_owned()),
+            visible: scope.visible(),
             limit,
             offset,
         })
@@ -259,13 +281,12 @@ impl App {
     /// item and status, newest first, a page at a time.
     pub async fn ledger(&self, session: &Session, q: &LedgerQuery) -> AppResult<LedgerList> {
         let department = clean(q.department.as_deref());
-        let window = clean(q.window.as_deref());
-        Self::scope(session, &department, &window)?;
+        let scope = self.ledger_scope(session, &department).await?;
         let size = q.page_size.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
         let page = q.page.max(1);
         let found = self
             .store
-            .ledger_rows(&Self::filter(q, size, (page - 1) * size)?)
+            .ledger_rows(&Self::filter(q, &scope, size, (page - 1) * size)?)
             .await?;
         Ok(Self::list(self.lines(found.rows).await?, found.total, page, size))
     }
@@ -273,9 +294,11 @@ impl App {
     /// The whole ledger for an export (at most [`EXPORT_LIMIT`] rows) and how many matched.
     pub async fn ledger_all(&self, session: &Session, q: &LedgerQuery) -> AppResult<(Vec<LedgerLine>, i64)> {
         let department = clean(q.department.as_deref());
-        let window = clean(q.window.as_deref());
-        Self::scope(session, &department, &window)?;
-        let found = self.store.ledger_rows(&Self::filter(q, EXPORT_LIMIT, 0)?).await?;
+        let scope = self.ledger_scope(session, &department).await?;
+        let found = self
+            .store
+            .ledger_rows(&Self::filter(q, &scope, EXPORT_LIMIT, 0)?)
+            .await?;
         Ok((self.lines(found.rows).await?, found.total))
     }
 
@@ -290,12 +313,19 @@ impl App {
             return Err(AppError::invalid("from", "开始日期不能晚于结束日期"));
         }
         let today = self.today();
+        let scope = self.case_scope(session).await?;
         // Two index scans on two pooled connections at once: half the wait.
-        let (departments, items) = tokio::try_join!(
+        let (mut departments, mut items) = tokio::try_join!(
             self.store
                 .ledger_figures(from, to, today, LedgerGroup::Department),
             self.store.ledger_figures(from, to, today, LedgerGroup::Item),
         )?;
+        // A liaison sees their department and its items (codes start with the department's).
+        if let CaseScope::Department { code, name } = &scope {
+            departments.retain(|d| &d.key == name);
+            let prefix = format!("{code}-");
+            items.retain(|i| i.key.starts_with(&prefix));
+        }
         let mut sum = GroupFigures {
             key: String::new(),
             name: "合计".into(),

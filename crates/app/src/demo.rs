@@ -8,13 +8,13 @@ use domain::Role;
 const DEMO_CATALOG: &str = include_str!("../demo/catalog.json");
 const DEMO_BUNDLES: &str = include_str!("../demo/bundles.json");
 
-/// The demo accounts: username, display name, role. All share [`DEMO_PASSWORD`].
-pub const DEMO_USERS: [(&str, &str, Role); 5] = [
-    ("admin", "系统管理员", Role::Admin),
-    ("staff", "王芳（3号窗口）", Role::Staff),
-    ("supervisor", "李强（督查科）", Role::Supervisor),
-    ("leader", "陈主任", Role::Leader),
-    ("liaison", "赵敏（市场监管局联络员）", Role::Liaison),
+/// The demo accounts: username, display name, role, department. All share [`DEMO_PASSWORD`].
+pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 5] = [
+    ("admin", "系统管理员", Role::Admin, None),
+    ("staff", "王芳（3号窗口）", Role::Staff, None),
+    ("supervisor", "李强（督查科）", Role::Supervisor, None),
+    ("leader", "陈主任", Role::Leader, None),
+    ("liaison", "赵敏（市场监管局联络员）", Role::Liaison, Some("SCJG")),
 ];
 pub const DEMO_PASSWORD: &str = "govhall-demo";
 
@@ -54,9 +54,17 @@ impl App {
             )
             .await?;
         }
-        for (username, name, role) in DEMO_USERS {
-            if self.store.user_by_username(username).await?.is_none() {
-                self.add_user(&actor, username, name, role, DEMO_PASSWORD).await?;
+        for (username, name, role, department) in DEMO_USERS {
+            match self.store.user_by_username(username).await? {
+                None => {
+                    self.add_user(&actor, username, name, role, department, DEMO_PASSWORD)
+                        .await?;
+                }
+                // A demo hall made before accounts had departments.
+                Some(c) if c.user.department.is_none() && department.is_some() => {
+                    self.set_user_department(&actor, username, department).await?;
+                }
+                Some(_) => {}
             }
         }
         Ok(())

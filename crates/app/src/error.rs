@@ -21,7 +21,7 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("登录失败次数过多，请{retry_after_minutes}分钟后再试")]
+    #[error("尝试次数过多，请{retry_after_minutes}分钟后再试（如需帮助请到咨询台）")]
     TooManyAttempts { retry_after_minutes: i64 },
     #[error("{0}")]
     Calendar(#[from] CalendarError),

@@ -11,6 +11,8 @@ pub mod case;
 pub mod case_documents;
 pub mod case_ledger;
 pub mod case_ledger_xlsx;
+pub mod case_recompute;
+pub mod case_scope;
 pub mod catalog;
 pub mod crypto;
 pub mod demo;
@@ -29,6 +31,7 @@ pub mod queue_setup;
 pub mod rectification;
 pub mod settings;
 pub mod sms;
+pub mod throttle;
 
 pub use error::AppError;
 pub use settings::Settings;

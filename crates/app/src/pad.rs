@@ -263,9 +263,13 @@ impl App {
             return Err(AppError::invalid("code", "请输入配对码"));
         }
         let now = Timestamp::now();
-        let key = format!("pad-pairing:{client}");
-        let window = SignedDuration::from_mins(self.settings.login_window_minutes);
-        if self.store.login_failures_since(&key, now - window).await? >= self.settings.login_max_failures {
+        let guards = [crate::throttle::Guard::new(
+            "pad.pair",
+            client,
+            self.settings.login_max_failures,
+            self.settings.login_window_minutes,
+        )];
+        if self.check_guards(&guards).await.is_err() {
             self.audit(
                 &pad_actor(client),
                 "pad.pair_failed",
@@ -291,7 +295,7 @@ impl App {
             _ => false,
         };
         let Some(pad) = pad.filter(|_| paired) else {
-            self.store.record_login_failure(&key, client, now).await?;
+            self.record_guards(&guards).await?;
             self.audit(
                 &pad_actor(client),
                 "pad.pair_failed",

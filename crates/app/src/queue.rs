@@ -418,7 +418,17 @@ impl App {
         status: WindowStatus,
         reason: &str,
     ) -> AppResult<()> {
-        let window = self.window_for(session, number).await?;
+        // The floor duty captain (督查) opens, pauses and closes any window.
+        let window = if session.user.role == Role::Supervisor {
+            self.cached_windows()
+                .await?
+                .iter()
+                .find(|w| w.number == number)
+                .cloned()
+                .ok_or_else(|| AppError::NotFound(format!("窗口“{number}”不存在")))?
+        } else {
+            self.window_for(session, number).await?
+        };
         if status == WindowStatus::Paused && reason.trim().is_empty() {
             return Err(AppError::invalid("reason", "暂停服务须填写原因"));
         }

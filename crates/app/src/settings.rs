@@ -15,9 +15,19 @@ pub struct Settings {
     pub session_hours: i64,
     /// Days an API token lasts.
     pub api_token_days: i64,
-    /// Failed logins within `login_window_minutes` before an account is locked for that window.
+    /// Failed logins to one account from one address within `login_window_minutes`
+    /// before that address is refused for the account (never locked for everyone).
     pub login_max_failures: i64,
     pub login_window_minutes: i64,
+    /// Failed logins from one address to any accounts within the window before
+    /// the address is refused (password spraying).
+    pub login_max_failures_per_address: i64,
+    /// Wrong guesses at a public lookup (case progress, appointment) for one
+    /// case number or code within `lookup_window_minutes` before it is refused.
+    pub lookup_max_failures: i64,
+    /// Wrong public lookups from one address within the window before it is refused.
+    pub lookup_max_failures_per_address: i64,
+    pub lookup_window_minutes: i64,
     /// Items per page in lists, unless a caller asks otherwise.
     pub page_size: usize,
     /// Secret for the keyed hashes of ID numbers and phones (and, later, their
@@ -61,6 +71,10 @@ impl Default for Settings {
             api_token_days: 30,
             login_max_failures: 5,
             login_window_minutes: 15,
+            login_max_failures_per_address: 20,
+            lookup_max_failures: 10,
+            lookup_max_failures_per_address: 30,
+            lookup_window_minutes: 60,
             page_size: 20,
             data_key: DEVELOPMENT_DATA_KEY.into(),
             fairness_bound: 3,
@@ -95,6 +109,13 @@ impl Settings {
         }
         if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
             return Err("login_max_failures 与 login_window_minutes 须大于0".into());
+        }
+        if self.login_max_failures_per_address <= 0
+            || self.lookup_max_failures <= 0
+            || self.lookup_max_failures_per_address <= 0
+            || self.lookup_window_minutes <= 0
+        {
+            return Err("登录与查询的限流参数须大于0".into());
         }
         if self.data_key.len() < 16 {
             return Err("data_key 至少16个字符".into());

@@ -1,11 +1,17 @@
 //! Working-day calendar (工作日历) and deadlines (办理时限).
 //!
-//! Only years the State Council has published are known; a date outside them
-//! is an error naming the missing year, never a guess from weekdays.
+//! Years the State Council has published are **official**. A year it has not
+//! yet published (usually until October–November of the year before) is
+//! **provisional** (暂定): weekends and the statutory holidays of
+//! [`crate::statutory`] are rest days, with no make-up days. Provisional years
+//! reach two years past the current one; beyond that, and before the first
+//! official year, a date is an error naming the missing year. A deadline that
+//! counts a provisional day says so ([`Deadline::provisional`]).
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
-use std::collections::BTreeMap;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
 /// The official schedules for 2020–2026, shipped with govhall.
@@ -13,7 +19,9 @@ pub const BUILTIN_TSV: &str = include_str!("../data/workdays-2020-2026.tsv");
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CalendarError {
-    #[error("工作日历缺少{0}年的数据，请管理员导入该年度的节假日安排")]
+    #[error(
+        "工作日历没有{0}年的数据：尚未导入该年度的节假日安排，且超出暂定日历的范围（至多到次年后一年），请管理员导入"
+    )]
     MissingYear(i16),
     #[error("第{line}行：{reason}")]
     Tsv { line: usize, reason: String },
@@ -30,11 +38,24 @@ pub enum CalendarError {
 /// One day of the calendar: `true` = working day (含调休上班日).
 pub type CalendarDay = (Date, bool);
 
+/// How many years past the current one a provisional calendar reaches.
+pub const PROVISIONAL_YEARS_AHEAD: i16 = 2;
+
+/// A deadline (办理期限) and whether it counted a day of a provisional year
+/// (暂定: recomputed when the official schedule is imported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub date: Date,
+    pub provisional: bool,
+}
+
 /// A set of whole years of working days.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     /// Per year, one flag per day of the year (index = day of year - 1).
     years: BTreeMap<i16, Vec<bool>>,
+    /// Years filled from the statutory holidays, not from an official schedule.
+    provisional: BTreeSet<i16>,
 }
 
 impl WorkCalendar {
@@ -69,12 +90,65 @@ impl WorkCalendar {
             complete.insert(year, flags.into_iter().map(|f| f.unwrap_or(false)).collect());
         }
         let years: Vec<i16> = complete.keys().copied().collect();
+        for y in &years {
+            self.provisional.remove(y);
+        }
         self.years.extend(complete);
         Ok(years)
     }
 
+    /// Fills the years from `current_year` to two years past it that have no
+    /// official schedule with provisional ones (weekends and statutory holidays).
+    pub fn with_provisional(mut self, current_year: i16) -> WorkCalendar {
+        for year in current_year..=current_year.saturating_add(PROVISIONAL_YEARS_AHEAD) {
+            if self.years.contains_key(&year) {
+                continue;
+            }
+            let Ok(days) = crate::statutory::provisional_year(year) else {
+                continue;
+            };
+            self.years
+                .insert(year, days.into_iter().map(|(_, w)| w).collect());
+            self.provisional.insert(year);
+        }
+        self
+    }
+
+    /// Every year known, official or provisional.
     pub fn years(&self) -> Vec<i16> {
         self.years.keys().copied().collect()
+    }
+
+    /// Years with the State Council's schedule (built in or imported).
+    pub fn official_years(&self) -> Vec<i16> {
+        self.years
+            .keys()
+            .copied()
+            .filter(|y| !self.provisional.contains(y))
+            .collect()
+    }
+
+    pub fn is_provisional_year(&self, year: i16) -> bool {
+        self.provisional.contains(&year)
+    }
+
+    /// Whether a deadline counted from `from` to `to` counts a day of a
+    /// provisional year (the days after `from` up to and including `to`).
+    pub fn counts_provisional(&self, from: Date, to: Date) -> bool {
+        if to <= from {
+            return false;
+        }
+        let first = from.tomorrow().map(|d| d.year()).unwrap_or(to.year());
+        (first..=to.year()).any(|y| self.provisional.contains(&y))
+    }
+
+    /// [`WorkCalendar::deadline`] with whether it is provisional.
+    pub fn deadline_of(&self, from: Date, days: u32) -> Result<Deadline, CalendarError> {
+        let date = self.deadline(from, days)?;
+        Ok(Deadline {
+            date,
+            provisional: self.counts_provisional(from, date),
+        })
     }
 
     pub fn has_year(&self, year: i16) -> bool {
@@ -133,10 +207,10 @@ impl WorkCalendar {
         Ok(n)
     }
 
-    /// The whole calendar as TSV lines, in the official file's format.
+    /// The official years as TSV lines, in the official file's format.
     pub fn to_tsv(&self) -> String {
         let mut out = String::new();
-        for (year, flags) in &self.years {
+        for (year, flags) in self.years.iter().filter(|(y, _)| !self.provisional.contains(y)) {
             for (i, w) in flags.iter().enumerate() {
                 if let Ok(d) = Date::new(*year, 1, 1).and_then(|d| d.checked_add((i as i64).days())) {
                     out.push_str(&format!("{d}\t{}\n", u8::from(*w)));
@@ -279,6 +353,55 @@ mod tests {
         );
         let msg = CalendarError::MissingYear(2027).to_string();
         assert!(msg.contains("2027"));
+    }
+
+    #[test]
+    fn provisional_years_reach_two_years_past_the_current_one() {
+        let cal = WorkCalendar::builtin().with_provisional(2026);
+        assert_eq!(cal.official_years(), (2020..=2026).collect::<Vec<_>>());
+        assert!(cal.is_provisional_year(2027) && cal.is_provisional_year(2028));
+        assert!(!cal.is_provisional_year(2026));
+        // 工伤认定 accepted 2026-12-07 with 30 working days crosses into 2027.
+        let d = cal.deadline_of(date(2026, 12, 7), 30);
+        assert_eq!(d.map(|d| d.provisional), Ok(true));
+        // 2027-01-01 (元旦) is a rest day; 2026-12-31 + 1 = Monday 2027-01-04.
+        assert_eq!(cal.deadline(date(2026, 12, 31), 1), Ok(date(2027, 1, 4)));
+        // A deadline inside the official year is not provisional.
+        assert_eq!(
+            cal.deadline_of(date(2026, 11, 23), 5),
+            Ok(Deadline {
+                date: date(2026, 11, 30),
+                provisional: false
+            })
+        );
+        assert_eq!(
+            cal.deadline(date(2028, 12, 20), 30),
+            Err(CalendarError::MissingYear(2029))
+        );
+        assert!(cal.to_tsv() == BUILTIN_TSV, "provisional years are not exported");
+    }
+
+    #[test]
+    fn an_official_import_replaces_a_provisional_year() {
+        let mut cal = WorkCalendar::builtin().with_provisional(2026);
+        let before = cal.deadline_of(date(2026, 12, 28), 10).ok();
+        assert_eq!(before.map(|d| d.provisional), Some(true));
+        // Suppose the State Council makes Saturday 2027-01-02... a rest day anyway,
+        // and gives 2027-01-04 and 01-05 off as well.
+        let mut official = crate::statutory::provisional_year(2027).unwrap_or_default();
+        for (d, w) in official.iter_mut() {
+            if *d == date(2027, 1, 4) || *d == date(2027, 1, 5) {
+                *w = false;
+            }
+        }
+        assert_eq!(cal.insert_days(&official), Ok(vec![2027]));
+        assert!(!cal.is_provisional_year(2027));
+        let after = cal.deadline_of(date(2026, 12, 28), 10).ok();
+        assert_eq!(after.map(|d| d.provisional), Some(false));
+        assert!(after.map(|a| a.date) > before.map(|b| b.date));
+        // An imported year is not replaced by a later provisional fill.
+        let again = cal.clone().with_provisional(2026);
+        assert!(!again.is_provisional_year(2027) && again.is_provisional_year(2028));
     }
 
     #[test]

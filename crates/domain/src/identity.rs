@@ -143,10 +143,28 @@ pub fn mask(s: &str, head: usize, tail: usize) -> String {
         .collect()
 }
 
+/// A person's or organisation's name on a public screen: the first character
+/// and two stars, whatever the length (张** for 张三 and 张三丰 alike), so the
+/// mask does not tell how long the name is.
+pub fn mask_name(name: &str) -> String {
+    match name.trim().chars().next() {
+        Some(first) => format!("{first}**"),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn masked_names_do_not_tell_their_length() {
+        assert_eq!(mask_name("张三"), "张**");
+        assert_eq!(mask_name("欧阳娜娜"), "欧**");
+        assert_eq!(mask_name(" 东海县某某餐饮有限公司"), "东**");
+        assert_eq!(mask_name(""), "");
+    }
     use proptest::prelude::*;
 
     const TODAY: Date = date(2026, 11, 23);

@@ -11,9 +11,11 @@ pub mod catalog;
 pub mod evaluation;
 pub mod home_visit;
 pub mod identity;
+pub mod permission;
 pub mod queue;
 pub mod role;
 pub mod search;
+pub mod statutory;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

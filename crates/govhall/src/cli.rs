@@ -223,6 +223,19 @@ pub enum UserCommand {
         role: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// 所属部门: a department's code (required for a liaison).
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
+    },
+    /// Sets or clears an account's department (所属部门).
+    Department {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        username: String,
+        /// The department's code; leave out to clear it.
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
     },
     /// Sets a new password (GOVHALL_PASSWORD or standard input).
     Password {

@@ -63,6 +63,19 @@ pub struct CaseRecord {
     pub imported: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// 暂定: the deadline counted a day of a provisional calendar year; it is
+    /// recomputed when the State Council's schedule for that year is imported.
+    pub deadline_provisional: bool,
+    /// The deadline before the last recomputation (shown when it moved earlier).
+    pub deadline_before: Option<Date>,
+}
+
+impl CaseRecord {
+    /// Sets the deadline and whether it is provisional (暂定).
+    pub fn set_deadline(&mut self, d: domain::calendar::Deadline) {
+        self.deadline = Some(d.date);
+        self.deadline_provisional = d.provisional;
+    }
 }
 
 /// One step of a case.
@@ -109,6 +122,8 @@ pub trait CaseStore: Send + Sync {
     async fn sub_cases(&self, parent: Uuid) -> StoreResult<Vec<CaseRecord>>;
     async fn case_by_id(&self, id: Uuid) -> StoreResult<CaseRecord>;
     async fn case_by_number(&self, number: &str) -> StoreResult<CaseRecord>;
+    /// Open cases whose deadline is provisional (暂定), by number.
+    async fn provisional_open_cases(&self) -> StoreResult<Vec<CaseRecord>>;
     async fn case_by_query_code(&self, code: &str) -> StoreResult<CaseRecord>;
     /// Writes a changed case if it is still in `expected_status`
     /// (`Conflict { what: "case_status" }` otherwise), with its step.

@@ -32,6 +32,10 @@ pub struct LedgerRow {
     pub completed_on: Option<Date>,
     pub paused_days: i64,
     pub imported: bool,
+    /// 暂定: the deadline counted a day of a provisional calendar year.
+    pub deadline_provisional: bool,
+    /// The deadline before the last recomputation.
+    pub deadline_before: Option<Date>,
 }
 
 /// What the ledger is filtered by; `None` lets everything through.
@@ -45,8 +49,19 @@ pub struct LedgerFilter {
     pub window: Option<String>,
     pub item: Option<String>,
     pub status: Option<String>,
+    /// Only what one person may see (`None`: the whole hall).
+    pub visible: Option<Visible>,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The cases one person may see: any of these departments (full names) or
+/// windows, or accepted by this staff member. Empty lists match nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visible {
+    pub departments: Vec<String>,
+    pub windows: Vec<String>,
+    pub staff: Option<String>,
 }
 
 /// A page of the ledger and how many rows the filter matches in all.

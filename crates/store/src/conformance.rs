@@ -170,6 +170,7 @@ pub async fn users_and_tokens(store: &dyn Store) {
             username: "wang".into(),
             display_name: "王芳".into(),
             role: Role::Staff,
+            department: None,
             password_hash: "hash".into(),
             created_at: now(),
         })
@@ -181,6 +182,7 @@ pub async fn users_and_tokens(store: &dyn Store) {
             username: "wang".into(),
             display_name: "另一个".into(),
             role: Role::Admin,
+            department: None,
             password_hash: "x".into(),
             created_at: now(),
         })
@@ -258,40 +260,97 @@ pub async fn users_and_tokens(store: &dyn Store) {
         .unwrap();
     store.set_user_password(u.id, "hash3").await.unwrap();
     assert!(store.token_user("ghi", t).await.unwrap().is_none());
+    store
+        .create_token(&NewToken {
+            token_hash: "ghi2".into(),
+            user_id: u.id,
+            kind: TokenKind::Api,
+            csrf: "".into(),
+            created_at: t,
+            expires_at: t + SignedDuration::from_hours(8),
+        })
+        .await
+        .unwrap();
     assert_eq!(store.list_users().await.unwrap().len(), 1);
+    // A department (所属部门) is set, read back and cleared; an unknown one is refused.
+    store.set_user_department(u.id, Some("SCJG")).await.unwrap();
+    assert_eq!(
+        store.user_by_id(u.id).await.unwrap().department.as_deref(),
+        Some("SCJG")
+    );
+    let (who, _) = store
+        .token_user("ghi2", t)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("token ghi2 was made above"));
+    assert_eq!(who.department.as_deref(), Some("SCJG"));
+    assert!(store.set_user_department(u.id, Some("NOPE")).await.is_err());
+    store.set_user_department(u.id, None).await.unwrap();
+    assert_eq!(store.user_by_id(u.id).await.unwrap().department, None);
 }
 
 pub async fn login_throttle_and_audit(store: &dyn Store) {
     let t0 = now();
+    let since = t0 - SignedDuration::from_mins(15);
     for _ in 0..3 {
-        store.record_login_failure("li", "127.0.0.1", t0).await.unwrap();
+        store.record_failure("login", "li|127.0.0.1", t0).await.unwrap();
     }
-    store.record_login_failure("zhao", "127.0.0.1", t0).await.unwrap();
+    store.record_failure("login", "zhao|127.0.0.1", t0).await.unwrap();
+    store.record_failure("lookup", "li|127.0.0.1", t0).await.unwrap();
     assert_eq!(
         store
-            .login_failures_since("li", t0 - SignedDuration::from_mins(15))
+            .failures_since("login", "li|127.0.0.1", since, 100)
             .await
             .unwrap(),
         3
     );
     assert_eq!(
         store
-            .login_failures_since("li", t0 + SignedDuration::from_secs(1))
+            .failures_since("login", "li|127.0.0.1", since, 2)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .failures_since("login", "li|127.0.0.1", t0 + SignedDuration::from_secs(1), 100)
             .await
             .unwrap(),
         0
     );
-    store.clear_login_failures("li").await.unwrap();
+    store.clear_failures("login", "li|127.0.0.1").await.unwrap();
     assert_eq!(
         store
-            .login_failures_since("li", t0 - SignedDuration::from_mins(15))
+            .failures_since("login", "li|127.0.0.1", since, 100)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
         store
-            .login_failures_since("zhao", t0 - SignedDuration::from_mins(15))
+            .failures_since("login", "zhao|127.0.0.1", since, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .failures_since("lookup", "li|127.0.0.1", since, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.prune_failures(1).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .failures_since("login", "zhao|127.0.0.1", since, 100)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .failures_since("lookup", "li|127.0.0.1", since, 100)
             .await
             .unwrap(),
         1

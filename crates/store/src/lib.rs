@@ -90,10 +90,16 @@ pub trait Store:
     async fn token_user(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<(User, TokenInfo)>>;
     async fn delete_token(&self, token_hash: &str) -> StoreResult<()>;
 
-    // 登录限制 login throttling
-    async fn record_login_failure(&self, username: &str, client: &str, at: Timestamp) -> StoreResult<()>;
-    async fn login_failures_since(&self, username: &str, since: Timestamp) -> StoreResult<i64>;
-    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
+    /// Sets or clears a user's department (所属部门).
+    async fn set_user_department(&self, id: Uuid, department: Option<&str>) -> StoreResult<()>;
+
+    // 安全限流 security throttles: failed guesses per scope and key
+    async fn record_failure(&self, scope: &str, key: &str, at: Timestamp) -> StoreResult<()>;
+    /// Failures of `scope`/`key` at or after `since`, looking at the newest `cap` only.
+    async fn failures_since(&self, scope: &str, key: &str, since: Timestamp, cap: i64) -> StoreResult<i64>;
+    async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()>;
+    /// Forgets all but the newest `keep` failures; answers how many were removed.
+    async fn prune_failures(&self, keep: i64) -> StoreResult<u64>;
 
     // 审计日志 audit log
     async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;

@@ -46,6 +46,8 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// 所属部门 (a department code); none for admin, leader and supervisor.
+    pub department: Option<String>,
     pub password_hash: String,
     pub created_at: Timestamp,
 }
@@ -56,6 +58,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// 所属部门 (a department code): a liaison and window staff act for it.
+    pub department: Option<String>,
     pub disabled: bool,
     pub created_at: Timestamp,
 }

@@ -113,6 +113,7 @@ macro_rules! impl_sql_store {
                     username: row.try_get("username").map_err(err("user"))?,
                     display_name: row.try_get("display_name").map_err(err("user"))?,
                     role: decode_role(&role)?,
+                    department: row.try_get("department").map_err(err("user"))?,
                     disabled: row.try_get("disabled").map_err(err("user"))?,
                     created_at: ts(row.try_get("created_at").map_err(err("user"))?),
                 })
@@ -128,7 +129,7 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
-            const USER_COLUMNS: &str = "id, username, display_name, role, disabled, created_at";
+            const USER_COLUMNS: &str = "id, username, display_name, role, department, disabled, created_at";
             const VERSION_COLUMNS: &str =
                 "id, created_at, created_by, source, note, item_count, bundle_count, published_at";
 
@@ -376,8 +377,8 @@ macro_rules! impl_sql_store {
 
                 async fn create_user(&self, u: &NewUser) -> StoreResult<User> {
                     let sql = format!(
-                        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {USER_COLUMNS}"
+                        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at, department) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {USER_COLUMNS}"
                     );
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(Uuid::now_v7())
@@ -387,6 +388,7 @@ macro_rules! impl_sql_store {
                         .bind(&u.password_hash)
                         .bind(false)
                         .bind(u.created_at.to_sqlx())
+                        .bind(&u.department)
                         .fetch_one(&self.pool)
                         .await
                         .map_err(err("username"))?;
@@ -475,7 +477,7 @@ macro_rules! impl_sql_store {
 
                 async fn token_user(&self, hash: &str, now: Timestamp) -> StoreResult<Option<(User, TokenInfo)>> {
                     let sql = format!(
-                        "SELECT u.id, u.username, u.display_name, u.role, u.disabled, u.created_at, \
+                        "SELECT u.id, u.username, u.display_name, u.role, u.department, u.disabled, u.created_at, \
                                 t.kind, t.csrf, t.expires_at \
                          FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
                     );
@@ -510,27 +512,31 @@ macro_rules! impl_sql_store {
                     Ok(())
                 }
 
-                async fn record_login_failure(&self, username: &str, client: &str, at: Timestamp) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
-                        .bind(username)
-                        .bind(client)
+                async fn record_failure(&self, scope: &str, key: &str, at: Timestamp) -> StoreResult<()> {
+                    sqlx::query("INSERT INTO security_failures (scope, key, at) VALUES ($1, $2, $3)")
+                        .bind(scope)
+                        .bind(key)
                         .bind(at.to_sqlx())
                         .execute(&self.pool)
                         .await
-                        .map_err(err("login failure"))?;
+                        .map_err(err("security failure"))?;
                     Ok(())
                 }
 
-                async fn login_failures_since(&self, username: &str, since: Timestamp) -> StoreResult<i64> {
+                async fn failures_since(&self, scope: &str, key: &str, since: Timestamp, cap: i64) -> StoreResult<i64> {
                     // Compared in Rust: SQLite keeps instants as text with a varying fraction.
-                    let rows = sqlx::query("SELECT at FROM login_failures WHERE username = $1 ORDER BY id DESC LIMIT 100")
-                        .bind(username)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(err("login failures"))?;
+                    let rows = sqlx::query(
+                        "SELECT at FROM security_failures WHERE scope = $1 AND key = $2 ORDER BY id DESC LIMIT $3",
+                    )
+                    .bind(scope)
+                    .bind(key)
+                    .bind(cap)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(err("security failures"))?;
                     let mut n = 0;
                     for r in rows {
-                        let at = ts(r.try_get("at").map_err(err("login failures"))?);
+                        let at = ts(r.try_get("at").map_err(err("security failures"))?);
                         if at >= since {
                             n += 1;
                         }
@@ -538,12 +544,38 @@ macro_rules! impl_sql_store {
                     Ok(n)
                 }
 
-                async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
-                    sqlx::query("DELETE FROM login_failures WHERE username = $1")
-                        .bind(username)
+                async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()> {
+                    sqlx::query("DELETE FROM security_failures WHERE scope = $1 AND key = $2")
+                        .bind(scope)
+                        .bind(key)
                         .execute(&self.pool)
                         .await
-                        .map_err(err("login failures"))?;
+                        .map_err(err("security failures"))?;
+                    Ok(())
+                }
+
+                async fn prune_failures(&self, keep: i64) -> StoreResult<u64> {
+                    // Keeps the newest `keep` rows: ids grow with time on both databases.
+                    let done = sqlx::query(
+                        "DELETE FROM security_failures WHERE id <= (SELECT COALESCE(MAX(id), 0) FROM security_failures) - $1",
+                    )
+                    .bind(keep)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(err("security failures"))?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn set_user_department(&self, id: Uuid, department: Option<&str>) -> StoreResult<()> {
+                    let done = sqlx::query("UPDATE users SET department = $1 WHERE id = $2")
+                        .bind(department)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(err("department"))?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("user".into()));
+                    }
                     Ok(())
                 }
 

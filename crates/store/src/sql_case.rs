@@ -25,9 +25,10 @@ macro_rules! impl_sql_case_store {
                 promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
                 legal_rep, agent, agent_basis, ticket_id, window_number, staff, status, status_before_pause, materials, \
                 missing, received_on, accepted_on, deadline, paused_days, pause_started_on, extension_days, approved, \
-                decision_reason, completed_on, imported, created_at, updated_at";
+                decision_reason, completed_on, imported, created_at, updated_at, deadline_provisional, deadline_before";
             const PLACEHOLDERS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38";
+                $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, \
+                $39, $40";
 
             fn case_from(r: &DbRow) -> StoreResult<CaseRecord> {
                 let e = err("case");
@@ -73,6 +74,8 @@ macro_rules! impl_sql_case_store {
                     imported: r.try_get("imported").map_err(&e)?,
                     created_at: r.try_get::<jiff_sqlx::Timestamp, _>("created_at").map_err(&e)?.to_jiff(),
                     updated_at: r.try_get::<jiff_sqlx::Timestamp, _>("updated_at").map_err(&e)?.to_jiff(),
+                    deadline_provisional: r.try_get("deadline_provisional").map_err(&e)?,
+                    deadline_before: date("deadline_before")?,
                 })
             }
 
@@ -118,7 +121,9 @@ macro_rules! impl_sql_case_store {
                     .bind(c.completed_on.map(|d| d.to_sqlx()))
                     .bind(c.imported)
                     .bind(c.created_at.to_sqlx())
-                    .bind(c.updated_at.to_sqlx()))
+                    .bind(c.updated_at.to_sqlx())
+                    .bind(c.deadline_provisional)
+                    .bind(c.deadline_before.map(|d| d.to_sqlx())))
             }
 
             async fn add_event(
@@ -216,6 +221,16 @@ macro_rules! impl_sql_case_store {
                     case_from(&row)
                 }
 
+                async fn provisional_open_cases(&self) -> StoreResult<Vec<CaseRecord>> {
+                    let sql = format!(
+                        "SELECT {COLUMNS} FROM cases WHERE deadline_provisional = TRUE AND completed_on IS NULL \
+                         AND status IN {} ORDER BY number",
+                        $crate::case_ledger::OPEN_STATUSES
+                    );
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await.map_err(err("case"))?;
+                    rows.iter().map(case_from).collect()
+                }
+
                 async fn case_by_number(&self, number: &str) -> StoreResult<CaseRecord> {
                     let sql = format!("SELECT {COLUMNS} FROM cases WHERE number = $1");
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(number).fetch_one(&self.pool).await.map_err(err("case"))?;
@@ -232,8 +247,9 @@ macro_rules! impl_sql_case_store {
                     let mut tx = self.begin_write().await?;
                     let sql = "UPDATE cases SET status = $1, status_before_pause = $2, materials = $3, missing = $4, \
                                accepted_on = $5, deadline = $6, paused_days = $7, pause_started_on = $8, extension_days = $9, \
-                               approved = $10, decision_reason = $11, completed_on = $12, updated_at = $13 \
-                               WHERE id = $14 AND status = $15";
+                               approved = $10, decision_reason = $11, completed_on = $12, updated_at = $13, \
+                               deadline_provisional = $14, deadline_before = $15 \
+                               WHERE id = $16 AND status = $17";
                     let done = sqlx::query(sql)
                         .bind(&c.status)
                         .bind(&c.status_before_pause)
@@ -248,6 +264,8 @@ macro_rules! impl_sql_case_store {
                         .bind(&c.decision_reason)
                         .bind(c.completed_on.map(|d| d.to_sqlx()))
                         .bind(c.updated_at.to_sqlx())
+                        .bind(c.deadline_provisional)
+                        .bind(c.deadline_before.map(|d| d.to_sqlx()))
                         .bind(c.id)
                         .bind(expected)
                         .execute(tx.conn())

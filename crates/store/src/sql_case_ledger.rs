@@ -81,7 +81,8 @@ macro_rules! impl_sql_case_ledger_store {
             const DIALECT: Dialect = $dialect;
 
             const ROW_COLUMNS: &str = "id, number, item_code, item_name, department, window_number, staff, \
-                applicant_name, status, received_on, accepted_on, deadline, completed_on, paused_days, imported";
+                applicant_name, status, received_on, accepted_on, deadline, completed_on, paused_days, imported, \
+                deadline_provisional, deadline_before";
 
             fn err(e: sqlx::Error) -> StoreError {
                 StoreError::other(e)
@@ -108,6 +109,8 @@ macro_rules! impl_sql_case_ledger_store {
                     completed_on: date("completed_on")?,
                     paused_days: r.try_get("paused_days").map_err(err)?,
                     imported: r.try_get("imported").map_err(err)?,
+                    deadline_provisional: r.try_get("deadline_provisional").map_err(err)?,
+                    deadline_before: date("deadline_before")?,
                 })
             }
 
@@ -218,6 +221,25 @@ macro_rules! impl_sql_case_ledger_store {
                     }
                     if let Some(s) = &f.status {
                         add("status = ?", Arg::Text(s.clone()));
+                    }
+                    if let Some(v) = &f.visible {
+                        let mut any = Vec::new();
+                        for d in &v.departments {
+                            args.push(Arg::Text(d.clone()));
+                            any.push(format!("department = ${}", args.len()));
+                        }
+                        for w in &v.windows {
+                            args.push(Arg::Text(w.clone()));
+                            any.push(format!("window_number = ${}", args.len()));
+                        }
+                        if let Some(s) = &v.staff {
+                            args.push(Arg::Text(s.clone()));
+                            any.push(format!("staff = ${}", args.len()));
+                        }
+                        if any.is_empty() {
+                            any.push("1 = 0".into());
+                        }
+                        conditions.push(format!("({})", any.join(" OR ")));
                     }
                     page(&self.pool, &conditions, args, "accepted_on DESC, number DESC", f.limit, f.offset).await
                 }

@@ -165,6 +165,11 @@ async function poll() {
     }
     if (!resp.ok) return;
     const state = await resp.json();
+    if (state.paired === false) {
+      current = null;
+      show("pair");
+      return;
+    }
     renderIdle(state);
     if (screen === "idle" && state.pending && !handled.has(state.pending.ticket_id)) askRating(state);
   } catch {

@@ -86,6 +86,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>, ApiError> {
+    // The API guard already resolved the caller.
+    if let Some(user) = parts.extensions.get::<CurrentUser>() {
+        return Ok(Some(user.clone()));
+    }
     let (token, via_cookie) = match bearer(&parts.headers) {
         Some(t) => (t.to_owned(), false),
         None => match cookie(&parts.headers, SESSION_COOKIE) {
@@ -117,6 +121,13 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUs
         }
     }
     Ok(Some(user))
+}
+
+impl CurrentUser {
+    /// The caller, if signed in; a cookie write without its CSRF secret is refused.
+    pub async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>, ApiError> {
+        resolve(parts, state).await
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

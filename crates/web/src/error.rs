@@ -109,11 +109,14 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // A message quotes what the caller sent at most briefly, whatever built it.
+        let message = clip(&self.message, MESSAGE_CHARS);
+        let field = self.field.as_deref().map(|f| clip(f, 64));
         let body = Body {
             error: Detail {
                 code: self.code,
-                message: &self.message,
-                field: self.field.as_deref(),
+                message: &message,
+                field: field.as_deref(),
                 problems: self.problems.as_deref(),
             },
         };
@@ -127,3 +130,43 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The error answer as the OpenAPI document describes it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// `code` is stable (for programs), `message` is Chinese (for people), `field`
+/// names the bad input when there is one.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    code: String,
+    message: String,
+    field: Option<String>,
+    /// Per-row problems of a rejected import file.
+    #[schema(value_type = Option<Vec<Object>>)]
+    problems: Option<serde_json::Value>,
+}
+
+/// The longest error message sent (our words plus a short excerpt).
+const MESSAGE_CHARS: usize = 240;
+
+fn clip(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// At most this many characters of a caller's input are echoed in an error.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// A short excerpt of something a caller sent (or of a parser's message that
+/// quotes it): never the whole input back.
+pub fn excerpt(text: &str) -> String {
+    clip(text, EXCERPT_CHARS)
+}

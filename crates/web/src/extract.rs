@@ -51,6 +51,7 @@ fn json_error(rejection: JsonRejection) -> ApiError {
                 .unwrap_or_else(|| e.body_text());
             let field = field_of(&text);
             let reason = explain(&text);
+            let text = crate::error::excerpt(&text);
             let message = match &field {
                 Some(f) => format!("请求数据有误：字段 {f} {reason}（{text}）"),
                 None => format!("请求数据有误：{reason}（{text}）"),
@@ -62,14 +63,25 @@ fn json_error(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonSyntaxError(e) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
-            format!("请求正文不是有效的JSON：{}", e.body_text()),
+            format!(
+                "请求正文不是有效的JSON：{}",
+                crate::error::excerpt(&e.body_text())
+            ),
         ),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "content_type",
             "请求须带 Content-Type: application/json",
         ),
-        other => ApiError::bad_request(format!("无法读取请求正文：{}", other.body_text())),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "请求正文过大（JSON 请求不超过1MB）",
+        ),
+        other => ApiError::bad_request(format!(
+            "无法读取请求正文：{}",
+            crate::error::excerpt(&other.body_text())
+        )),
     }
 }
 
@@ -83,7 +95,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(AppQuery(v)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                let text = e.body_text();
+                let text = crate::error::excerpt(&e.body_text());
                 let field = field_of(&text);
                 let mut err = ApiError::new(
                     StatusCode::BAD_REQUEST,

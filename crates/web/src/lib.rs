@@ -10,8 +10,14 @@ mod floor;
 mod ops;
 mod pages;
 mod ratelimit;
+pub(crate) mod security;
 
 pub use api::openapi_document;
+
+/// Every API operation (method, routed path) with an access rule.
+pub fn api_operations() -> Vec<(&'static str, &'static str)> {
+    api::access::OPERATIONS.iter().map(|(m, p, _)| (*m, *p)).collect()
+}
 pub use error::ApiError;
 
 use app::App;
@@ -53,17 +59,25 @@ impl AppState {
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
+    // Who may call each API operation is checked before its handler runs.
+    let api = api::routes().route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        api::access::guard,
+    ));
     Router::new()
-        .merge(api::routes())
+        .merge(api)
         .merge(floor::routes())
         .merge(pages::routes())
         .merge(ops::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(ops::track))
+        // Bodies: 1 MiB unless a route allows more (imports, photo uploads).
+        .layer(axum::extract::DefaultBodyLimit::max(security::BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            security::IMPORT_LIMIT,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(32 * 1024 * 1024))
-        // Extractors (JSON, bytes, multipart) stop at 2 MB by default; a province catalog is larger.
-        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)
 }
 

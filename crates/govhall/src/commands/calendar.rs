@@ -53,9 +53,26 @@ pub async fn run(config: &Config, command: CalendarCommand) -> Result<()> {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let app = open_app(config, &config.database(&db)).await?;
-            let years = app.import_calendar(&Actor::cli(), &text).await.map_err(explain)?;
-            let list = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");
+            let done = app.import_calendar(&Actor::cli(), &text).await.map_err(explain)?;
+            let list = done
+                .years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join("、");
             println!("已导入{list}年的工作日历");
+            let r = &done.recomputed;
+            if r.checked > 0 {
+                println!(
+                    "重新计算了{}件暂定期限的在办件：{}件期限变化，其中{}件提前",
+                    r.checked,
+                    r.moved.len(),
+                    r.moved_earlier
+                );
+                for m in &r.moved {
+                    println!("  {}（{}）：{} → {}", m.number, m.department, m.old, m.new);
+                }
+            }
             Ok(())
         }
     }

@@ -32,15 +32,43 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<()> {
             username,
             role,
             name,
+            department,
         } => {
             let role = Role::parse(&role).context("角色无效")?;
             let password = read_password()?;
             let app = open_app(config, &config.database(&db)).await?;
             let user = app
-                .add_user(&Actor::cli(), &username, &name, role, &password)
+                .add_user(
+                    &Actor::cli(),
+                    &username,
+                    &name,
+                    role,
+                    department.as_deref(),
+                    &password,
+                )
                 .await
                 .map_err(explain)?;
-            println!("已创建账号 {}（{}）", user.username, user.role.label());
+            match &user.department {
+                Some(d) => println!("已创建账号 {}（{}，{d}）", user.username, user.role.label()),
+                None => println!("已创建账号 {}（{}）", user.username, user.role.label()),
+            }
+            Ok(())
+        }
+        UserCommand::Department {
+            db,
+            username,
+            department,
+        } => {
+            let app = open_app(config, &config.database(&db)).await?;
+            let user = app
+                .set_user_department(&Actor::cli(), &username, department.as_deref())
+                .await
+                .map_err(explain)?;
+            println!(
+                "账号 {} 的所属部门：{}",
+                user.username,
+                user.department.as_deref().unwrap_or("无")
+            );
             Ok(())
         }
         UserCommand::Password { db, username } => {

@@ -1,7 +1,7 @@
 //! Sign in and out.
 
 use crate::AppState;
-use crate::auth::{ClientAddr, CurrentUser, clear_session_cookie, session_cookie};
+use crate::auth::{ClientAddr, CurrentUser, clear_session_cookie};
 use crate::error::ApiResult;
 use crate::extract::AppJson;
 use axum::Json;
@@ -26,6 +26,8 @@ pub struct UserView {
     /// admin, staff, supervisor, leader or liaison.
     pub role: String,
     pub role_label: String,
+    /// 所属部门 (its code); none for the hall's own administrator, leaders and supervisors.
+    pub department: Option<String>,
 }
 
 impl UserView {
@@ -35,6 +37,7 @@ impl UserView {
             display_name: u.display_name.clone(),
             role: u.role.code().into(),
             role_label: u.role.label().into(),
+            department: u.department.clone(),
         }
     }
 }
@@ -47,7 +50,8 @@ pub struct LoginResponse {
     user: UserView,
 }
 
-/// Signs in; answers a bearer token and also sets the session cookie.
+/// Signs in; answers a bearer token (the browser signs in through `/login`,
+/// which sets the session cookie).
 #[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest, tag = "账号",
     responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误"), (status = 429, description = "失败次数过多，暂时锁定")))]
 pub async fn login(
@@ -59,13 +63,12 @@ pub async fn login(
         .app
         .login(&req.username, &req.password, &client, TokenKind::Api)
         .await?;
-    let max_age = login.expires_at.duration_since(jiff::Timestamp::now()).as_secs();
     let body = LoginResponse {
         token: login.token.clone(),
         expires_at: login.expires_at.to_string(),
         user: UserView::of(&login.session.user),
     };
-    Ok(([(SET_COOKIE, session_cookie(&login.token, max_age))], Json(body)).into_response())
+    Ok(Json(body).into_response())
 }
 
 /// Ends the session or revokes the token used.

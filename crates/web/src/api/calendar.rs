@@ -7,7 +7,6 @@ use crate::extract::{AppQuery, parse_date};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,7 +21,13 @@ pub struct DeadlineQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct DeadlineResponse {
+    /// The N-th working day after `from`.
     deadline: String,
+    /// Counts a day of a provisional year (no official schedule yet: weekends and
+    /// statutory holidays only); recomputed when the year is imported.
+    provisional: bool,
+    from: String,
+    days: u32,
 }
 
 /// The deadline of N working days from a date (受理当日不计，第N个工作日届满).
@@ -43,7 +48,10 @@ pub async fn deadline(
     })?;
     let deadline = state.app.deadline(from, days).await?;
     Ok(Json(DeadlineResponse {
-        deadline: deadline.to_string(),
+        deadline: deadline.date.to_string(),
+        provisional: deadline.provisional,
+        from: from.to_string(),
+        days,
     }))
 }
 
@@ -90,6 +98,12 @@ pub async fn days(
 #[derive(Serialize, ToSchema)]
 pub struct ImportResponse {
     years: Vec<i16>,
+    /// Open cases with a provisional deadline that were recomputed.
+    recomputed: usize,
+    /// Cases whose deadline moved: number, department, old, new.
+    #[schema(value_type = Vec<Object>)]
+    moved: Vec<app::case_recompute::MovedDeadline>,
+    moved_earlier: usize,
 }
 
 /// Loads whole years (body: the official TSV format). A partial year is refused.
@@ -101,7 +115,14 @@ pub async fn import(
     user: CurrentUser,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportResponse>)> {
-    user.require(&[Role::Admin])?;
-    let years = state.app.import_calendar(&user.actor(), &body).await?;
-    Ok((StatusCode::CREATED, Json(ImportResponse { years })))
+    let done = state.app.import_calendar(&user.actor(), &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportResponse {
+            years: done.years,
+            recomputed: done.recomputed.checked,
+            moved_earlier: done.recomputed.moved_earlier,
+            moved: done.recomputed.moved,
+        }),
+    ))
 }

@@ -2,7 +2,7 @@
 //! the ledger's figures and the import of an earlier ledger.
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
 use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, Progress};
@@ -140,25 +140,25 @@ pub struct ActionBody {
     days: Option<u32>,
 }
 
-/// pause, resume, review, decide, complete, deliver, refuse or extend.
-#[utoipa::path(post, path = "/api/cases/{id}/{action}", params(("id" = String, Path), ("action" = String, Path)),
-    request_body = ActionBody, tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "the case"), (status = 409, description = "not allowed in this status"), (status = 422)))]
-pub async fn act(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, action)): Path<(String, String)>,
-    raw: axum::body::Bytes,
+/// Runs one lifecycle action; `/resume` and `/complete` need no body.
+async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    action: &str,
+    raw: &[u8],
 ) -> ApiResult<Json<CaseView>> {
-    // `/resume` and `/complete` need nothing: an empty body is fine.
     let body: ActionBody = if raw.iter().all(u8::is_ascii_whitespace) {
         ActionBody::default()
     } else {
-        serde_json::from_slice(&raw).map_err(|e| {
+        serde_json::from_slice(raw).map_err(|e| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                format!("请求内容不是有效的 JSON：{e}"),
+                format!(
+                    "请求内容不是有效的 JSON：{}",
+                    crate::error::excerpt(&e.to_string())
+                ),
             )
             .field("body")
         })?
@@ -168,8 +168,8 @@ pub async fn act(
             .app
             .act_on_case(
                 &user.session,
-                case_id(&id)?,
-                &action,
+                case_id(id)?,
+                action,
                 &body.reason,
                 body.approved,
                 body.days,
@@ -177,6 +177,62 @@ pub async fn act(
             .await?,
     ))
 }
+
+/// Declares one lifecycle action as its own operation.
+macro_rules! case_action {
+    ($name:ident, $action:literal, $op:literal, $summary:literal) => {
+        #[doc = $summary]
+        #[utoipa::path(post, path = concat!("/api/cases/{id}/", $action), operation_id = $op,
+            params(("id" = String, Path, description = "办件ID")), request_body(content = ActionBody, description = "理由等（可为空）"),
+            tag = "办件", security(("bearer" = [])),
+            responses((status = 200, description = "办件", body = Object),
+                (status = 404, description = "办件不存在", body = crate::error::ErrorBody),
+                (status = 409, description = "当前状态不允许此操作", body = crate::error::ErrorBody),
+                (status = 422, description = "理由、天数等无效", body = crate::error::ErrorBody)))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            user: CurrentUser,
+            Path(id): Path<String>,
+            raw: axum::body::Bytes,
+        ) -> ApiResult<Json<CaseView>> {
+            act(&state, &user, &id, $action, &raw).await
+        }
+    };
+}
+
+case_action!(
+    pause,
+    "pause",
+    "pause_case",
+    "暂停计时（法定不计时情形，须写明理由）。"
+);
+case_action!(
+    resume,
+    "resume",
+    "resume_case",
+    "恢复计时：期限顺延暂停的工作日。"
+);
+case_action!(review, "review", "review_case", "进入审查。");
+case_action!(
+    decide,
+    "decide",
+    "decide_case",
+    "作出决定：准予（approved=true）或不予（须写明理由）。"
+);
+case_action!(
+    complete,
+    "complete",
+    "complete_case",
+    "办结（即办件可直接办结）。"
+);
+case_action!(deliver, "deliver", "deliver_case", "送达。");
+case_action!(refuse, "refuse", "refuse_case", "不予受理（须写明理由）。");
+case_action!(
+    extend,
+    "extend",
+    "extend_case",
+    "延期一次（1至15个工作日，须写明理由，领导审批）。"
+);
 
 #[derive(Deserialize, IntoParams)]
 pub struct ProgressQuery {
@@ -191,12 +247,18 @@ pub struct ProgressQuery {
     responses((status = 200, description = "status and steps"), (status = 404)))]
 pub async fn progress(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     AppQuery(q): AppQuery<ProgressQuery>,
 ) -> ApiResult<Json<Progress>> {
     Ok(Json(
         state
             .app
-            .case_progress(q.number.as_deref(), q.phone_last4.as_deref(), q.code.as_deref())
+            .case_progress(
+                q.number.as_deref(),
+                q.phone_last4.as_deref(),
+                q.code.as_deref(),
+                &client,
+            )
             .await?,
     ))
 }

@@ -1,7 +1,11 @@
 //! The OpenAPI 3 document (接口文档).
 
 use axum::Json;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use axum::http::Method;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -14,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         super::catalog::list_departments, super::catalog::add_department,
         super::catalog::import, super::catalog::export, super::catalog::versions, super::catalog::publish,
         super::calendar::deadline, super::calendar::days, super::calendar::import,
-        super::users::list, super::users::add,
+        super::users::list, super::users::add, super::users::edit,
         super::audit::list,
         super::queue::create_category, super::queue::list_categories, super::queue::create_window, super::queue::list_windows,
         super::queue::call_next, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
@@ -30,13 +34,15 @@ use utoipa::{Modify, OpenApi};
         super::evaluation::set_reasons, super::evaluation::satisfaction, super::evaluation::check,
         super::evaluation::rectifications, super::evaluation::rectification, super::evaluation::advance,
         super::evaluation::appeals, super::evaluation::decide, super::evaluation::sms_outbox, super::evaluation::flags,
-        super::case::create, super::case::get, super::case::supplement, super::case::act, super::case::progress,
+        super::case::create, super::case::get, super::case::supplement, super::case::pause, super::case::resume, super::case::review, super::case::decide,
+        super::case::complete, super::case::deliver, super::case::refuse, super::case::extend, super::case::progress,
         super::case::report, super::case::import, super::case::identity,
         super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
         super::case_ledger::breakdown, super::case_ledger::export,
         serve,
     ),
-    modifiers(&BearerAuth)
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&BearerAuth, &AccessRules)
 )]
 struct ApiDoc;
 
@@ -49,7 +55,66 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "浏览器登录会话（写操作须带 X-CSRF-Token）",
+            ))),
+        );
     }
+}
+
+/// Who may call each operation, from the one access table: `security` and
+/// `x-roles` on every operation.
+struct AccessRules;
+
+impl Modify for AccessRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, op) in operations(item) {
+                let Some(access) = super::access::access_of(&method, path) else {
+                    continue;
+                };
+                let roles = access.role_codes();
+                op.extensions
+                    .get_or_insert_with(Default::default)
+                    .insert("x-roles".into(), serde_json::json!(roles));
+                op.security = match access {
+                    super::access::Access::Public => None,
+                    super::access::Access::Signed(_) => Some(vec![
+                        SecurityRequirement::new("bearer", Vec::<String>::new()),
+                        SecurityRequirement::new("session", Vec::<String>::new()),
+                    ]),
+                };
+            }
+        }
+    }
+}
+
+/// The operations of a path with their methods.
+fn operations(item: &mut PathItem) -> Vec<(Method, &mut Operation)> {
+    let mut out = Vec::new();
+    let PathItem {
+        get,
+        put,
+        post,
+        delete,
+        patch,
+        ..
+    } = item;
+    for (m, op) in [
+        (Method::GET, get),
+        (Method::PUT, put),
+        (Method::POST, post),
+        (Method::DELETE, delete),
+        (Method::PATCH, patch),
+    ] {
+        if let Some(op) = op.as_mut() {
+            out.push((m, op));
+        }
+    }
+    out
 }
 
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`, described by the OpenAPI document at
 //! `/api/openapi.json`.
 
+pub mod access;
 mod appointment;
 mod audit;
 mod auth;
@@ -41,14 +42,18 @@ pub fn routes() -> Router<AppState> {
             "/api/departments",
             get(catalog::list_departments).post(catalog::add_department),
         )
-        .route("/api/catalog/import", post(catalog::import))
+        .route("/api/catalog/import", post(catalog::import).layer(import_limit()))
         .route("/api/catalog/export", get(catalog::export))
         .route("/api/catalog/versions", get(catalog::versions))
         .route("/api/catalog/versions/{id}/publish", post(catalog::publish))
         .route("/api/calendar/deadline", get(calendar::deadline))
         .route("/api/calendar/days", get(calendar::days))
-        .route("/api/calendar/import", post(calendar::import))
+        .route(
+            "/api/calendar/import",
+            post(calendar::import).layer(import_limit()),
+        )
         .route("/api/users", get(users::list).post(users::add))
+        .route("/api/users/{username}", put(users::edit))
         .route("/api/audit", get(audit::list))
         .route(
             "/api/categories",
@@ -92,15 +97,25 @@ pub fn routes() -> Router<AppState> {
         .route("/api/cases/overdue", get(case_ledger::overdue))
         .route("/api/cases/export.xlsx", get(case_ledger::export))
         .route("/api/reports/cases/breakdown", get(case_ledger::breakdown))
-        .route("/api/cases/import", post(case::import))
+        .route("/api/cases/import", post(case::import).layer(import_limit()))
         .route("/api/cases/{id}", get(case::get))
         .route("/api/cases/{id}/supplement", post(case::supplement))
         .route("/api/cases/{id}/identity", get(case::identity))
-        .route("/api/cases/{id}/{action}", post(case::act))
+        .route("/api/cases/{id}/pause", post(case::pause))
+        .route("/api/cases/{id}/resume", post(case::resume))
+        .route("/api/cases/{id}/review", post(case::review))
+        .route("/api/cases/{id}/decide", post(case::decide))
+        .route("/api/cases/{id}/complete", post(case::complete))
+        .route("/api/cases/{id}/deliver", post(case::deliver))
+        .route("/api/cases/{id}/refuse", post(case::refuse))
+        .route("/api/cases/{id}/extend", post(case::extend))
         .route("/api/progress", get(case::progress))
         .route("/api/reports/cases", get(case::report))
         .route("/api/evaluations", post(evaluation::create))
-        .route("/api/evaluations/import", post(evaluation::import))
+        .route(
+            "/api/evaluations/import",
+            post(evaluation::import).layer(import_limit()),
+        )
         .route("/api/evaluations/flags", get(evaluation::flags))
         .route("/api/evaluations/{id}/appeal", post(evaluation::appeal))
         .route(
@@ -116,6 +131,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sms-outbox", get(evaluation::sms_outbox))
         .route("/api/appeals/{id}/decide", post(evaluation::decide))
         .route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+/// Imports may carry a province's catalog or a year's ledger.
+fn import_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(crate::security::IMPORT_LIMIT)
 }
 
 async fn not_found() -> crate::ApiError {

@@ -236,16 +236,37 @@ pub async fn pair(
         .into_response())
 }
 
+/// A pad's state, or `{"paired": false}` for a device without a valid pad token.
+#[derive(Serialize, ToSchema)]
+pub struct PadStateAnswer {
+    /// Whether the caller is a paired, unrevoked pad.
+    paired: bool,
+    /// window, window_name, staff (三亮), layout, buttons, pending, reasons.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    state: Option<PadState>,
+}
+
 /// What the pad shows now: the window, the staff member on duty (三亮), the
 /// layout's buttons, the ticket just finished at this window awaiting its
-/// rating (or null) and the 差评 reasons (pad token).
-#[utoipa::path(get, path = "/api/pad/state", tag = "好差评",
-    responses((status = 200, body = Object), (status = 401, description = "未配对或已停用")))]
+/// rating (or null) and the 差评 reasons. Public: a device that is not a
+/// paired pad learns only `{"paired": false}` and shows the pairing screen.
+#[utoipa::path(get, path = "/api/pad/state", tag = "好差评", operation_id = "pad_state",
+    responses((status = 200, body = PadStateAnswer, description = "评价器当前状态")))]
 pub async fn pad_state(
     State(state): State<AppState>,
-    CurrentPad(pad): CurrentPad,
-) -> ApiResult<Json<PadState>> {
-    Ok(Json(state.app.pad_state(&pad).await?))
+    pad: Option<CurrentPad>,
+) -> ApiResult<Json<PadStateAnswer>> {
+    Ok(Json(match pad {
+        Some(CurrentPad(pad)) => PadStateAnswer {
+            paired: true,
+            state: Some(state.app.pad_state(&pad).await?),
+        },
+        None => PadStateAnswer {
+            paired: false,
+            state: None,
+        },
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -160,7 +160,7 @@ async fn supplement(
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
-    let user = match guard_post(&state, user, &CASE_ROLES, &uri, &headers, csrf) {
+    let user = match guard_post(&state, user, CASE_ROLES, &uri, &headers, csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -177,7 +177,7 @@ async fn form(
     uri: Uri,
     Query(p): Query<NewParams>,
 ) -> Response {
-    let user = match guard(&state, user, &CASE_ROLES, &uri) {
+    let user = match guard(&state, user, CASE_ROLES, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -202,7 +202,7 @@ async fn submit(
     headers: HeaderMap,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
-    let user = match guard(&state, user, &CASE_ROLES, &uri) {
+    let user = match guard(&state, user, CASE_ROLES, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -42,6 +42,7 @@ struct ProgressPage {
 async fn progress(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
+    crate::auth::ClientAddr(client): crate::auth::ClientAddr,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Response, PageError> {
     let asked = !(q.number.trim().is_empty() && q.phone_last4.trim().is_empty() && q.code.trim().is_empty());
@@ -53,6 +54,7 @@ async fn progress(
                 opt(&q.number).as_deref(),
                 opt(&q.phone_last4).as_deref(),
                 opt(&q.code).as_deref(),
+                &client,
             )
             .await
         {

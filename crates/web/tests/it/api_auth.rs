@@ -147,7 +147,7 @@ async fn throttling(s: &TestServer) {
             .unwrap();
         assert_eq!(resp.status(), 401);
     }
-    // Locked now, even with the right password.
+    // Refused now from this address, even with the right password…
     let resp = s
         .client
         .post(s.url("/api/auth/login"))
@@ -158,7 +158,23 @@ async fn throttling(s: &TestServer) {
     assert_eq!(resp.status(), 429);
     let body: Value = resp.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("分钟"));
-    // Other accounts are unaffected.
+    // …but not locked for everyone: the leader signs in from another address.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let resp = elsewhere
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username": "leader", "password": app::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        200,
+        "the right password from 127.0.0.2 still works"
+    );
+    // Other accounts are unaffected from the first address.
     s.login("supervisor").await;
 }
 on_both_backends!(throttling);

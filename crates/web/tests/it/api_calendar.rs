@@ -19,12 +19,20 @@ async fn deadlines(s: &TestServer) {
             .get_json(&format!("/api/calendar/deadline?from={from}&days={days}"))
             .await;
         assert_eq!(status, 200);
-        assert_eq!(body, serde_json::json!({"deadline": want}));
+        assert_eq!(body["deadline"], want);
+        assert_eq!(body["provisional"], false);
     }
-    let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-20&days=20").await;
+    // Past the published years: provisional up to two years past the current one.
+    let year = s.app.today().year();
+    let (status, body) = s
+        .get_json(&format!("/api/calendar/deadline?from={}-12-20&days=20", year + 2))
+        .await;
     assert!((400..500).contains(&status));
     assert!(
-        body["error"]["message"].as_str().unwrap().contains("2027"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&(year + 3).to_string()),
         "{body}"
     );
     for bad in [
@@ -72,8 +80,12 @@ async fn new_year_without_restart(s: &TestServer) {
     assert_eq!(resp.status(), 422);
     let body: Value = resp.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("2027"));
-    let (status, _) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
-    assert_eq!(status, 422);
+    let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
+    assert_eq!(
+        (status, &body["provisional"]),
+        (200, &serde_json::json!(true)),
+        "{body}"
+    );
 
     let resp = s
         .client
@@ -88,6 +100,7 @@ async fn new_year_without_restart(s: &TestServer) {
     assert_eq!(status, 200);
     // 12-31 (Thu), then 2027-01-01 (Fri), 01-04, 01-05, 01-06.
     assert_eq!(body["deadline"], "2027-01-06");
+    assert_eq!(body["provisional"], false, "2027 is official now");
 
     // A change written straight to the database (as the CLI does) is seen too.
     let mut fixed = domain::calendar::weekend_template(2027);

@@ -66,11 +66,11 @@ async fn case_ledger(s: &TestServer) {
         .unwrap();
     assert_eq!(resp.status(), 201);
 
-    // Work list of a department: its open cases, earliest deadline first, with urgency.
+    // Work list of a department (its liaison): its open cases, earliest deadline first, with urgency.
     let market = urlencoding(MARKET);
     let (st, v) = get(
         s,
-        &staff,
+        &liaison,
         &format!("/api/cases?view=worklist&department={market}"),
     )
     .await;
@@ -93,8 +93,17 @@ async fn case_ledger(s: &TestServer) {
             .is_some_and(|u| ["normal", "amber", "red"].contains(&u))
     );
     assert!(v["rows"][0]["days_left"].is_i64());
-    let (st, w) = get(s, &staff, &format!("/api/cases/worklist?department={market}")).await;
+    let (st, w) = get(s, &liaison, &format!("/api/cases/worklist?department={market}")).await;
     assert_eq!((st, &w["total"]), (200, &json!(2)));
+    let (st, w) = get(s, &liaison, "/api/cases/worklist").await;
+    assert_eq!(
+        (st, &w["total"]),
+        (200, &json!(2)),
+        "a liaison's own department by default"
+    );
+    // Window staff do not read a department's list they do not belong to.
+    let (st, _) = get(s, &staff, &format!("/api/cases/worklist?department={market}")).await;
+    assert_eq!(st, 403);
     // …and of a window.
     let window = a["window"].as_str().unwrap().to_owned();
     if !window.is_empty() {
@@ -106,15 +115,23 @@ async fn case_ledger(s: &TestServer) {
         .await;
         assert_eq!((st, v["total"].as_i64()), (200, Some(3)), "{v}");
     }
-    // Staff must name a department or a window.
+    // Staff assigned to no window (this hall has none set up) name one; the
+    // ledger shows only what their windows handle or they accepted.
     let (st, v) = get(s, &staff, "/api/cases?view=worklist").await;
     assert_eq!(
         (st, v["error"]["field"].as_str()),
         (422, Some("department")),
         "{v}"
     );
-    let (st, _) = get(s, &staff, "/api/cases").await;
-    assert_eq!(st, 422);
+    let (st, v) = get(s, &staff, "/api/cases").await;
+    assert_eq!((st, v["total"].as_i64()), (200, Some(3)), "{v}");
+    // A supervisor names a department or a window.
+    let (st, v) = get(s, &supervisor, "/api/cases?view=worklist").await;
+    assert_eq!(
+        (st, v["error"]["field"].as_str()),
+        (422, Some("department")),
+        "{v}"
+    );
 
     // Overdue: the open imported case past its deadline, nothing completed or in time.
     let (st, v) = get(s, &supervisor, "/api/cases/overdue").await;
@@ -130,8 +147,12 @@ async fn case_ledger(s: &TestServer) {
     assert!(v["rows"][0]["days_left"].as_i64().unwrap() < 0);
     let (st, _) = get(s, &staff, "/api/cases/overdue").await;
     assert_eq!(st, 403);
-    let (st, _) = get(s, &liaison, "/api/cases/overdue").await;
-    assert_eq!(st, 422, "a liaison names the department");
+    let (st, v) = get(s, &liaison, "/api/cases/overdue").await;
+    assert_eq!(
+        (st, v["total"].as_i64()),
+        (200, Some(0)),
+        "a liaison's own department"
+    );
     let (st, v) = get(s, &liaison, &format!("/api/cases/overdue?department={market}")).await;
     assert_eq!((st, v["total"].as_i64()), (200, Some(0)));
 
@@ -259,8 +280,16 @@ async fn case_ledger(s: &TestServer) {
     );
     let bytes = resp.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
-    let (st, _) = get(s, &staff, "/api/cases/export.xlsx").await;
-    assert_eq!(st, 422);
+    let (st, _) = get(
+        s,
+        &liaison,
+        &format!(
+            "/api/cases/export.xlsx?department={}",
+            urlencoding("东海县公安局")
+        ),
+    )
+    .await;
+    assert_eq!(st, 403, "another department's export");
 
     // `/api/cases/{id}` still answers beside the static routes; no token, no ledger.
     let (st, v) = get(s, &staff, &format!("/api/cases/{}", a["id"].as_str().unwrap())).await;

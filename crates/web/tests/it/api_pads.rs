@@ -102,11 +102,11 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     );
     assert_eq!(created["status"], "待配对");
 
-    // Nothing without a pad token.
+    // Nothing without a pad token: only "not paired".
     let (st, v) = s.get_json("/api/pad/state").await;
-    assert_eq!((st, v["error"]["code"].as_str()), (401, Some("pad_unpaired")));
-    let (st, _) = pad_state(s, "not-a-token").await;
-    assert_eq!(st, 401);
+    assert_eq!((st, &v), (200, &json!({"paired": false})));
+    let (st, v) = pad_state(s, "not-a-token").await;
+    assert_eq!((st, &v), (200, &json!({"paired": false})));
 
     // A wrong code is refused, named and audit-logged.
     let (st, v) = post(s, None, "/api/pad/pair", json!({"code": "ABCDEFGHJKLM"})).await;
@@ -215,8 +215,12 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     assert_eq!(st, 403);
     let (st, _) = post(s, Some(&admin), &format!("/api/pads/{id}/revoke"), json!({})).await;
     assert_eq!(st, 204);
-    let (st, _) = pad_state(s, &token).await;
-    assert_eq!(st, 401);
+    let (st, v) = pad_state(s, &token).await;
+    assert_eq!(
+        (st, v["paired"].as_bool()),
+        (200, Some(false)),
+        "a revoked pad is not paired"
+    );
     let (st, _) = post(s, Some(&admin), "/api/pads/not-an-id/revoke", json!({})).await;
     assert_eq!(st, 404);
 

@@ -139,6 +139,7 @@ async fn edit_window(s: &TestServer) {
             "zhaolei",
             "赵磊",
             domain::Role::Staff,
+            None,
             app::demo::DEMO_PASSWORD,
         )
         .await
@@ -232,6 +233,7 @@ async fn new_staff_calls_at_once_and_removed_staff_cannot(s: &TestServer) {
             "zhaolei",
             "赵磊",
             domain::Role::Staff,
+            None,
             app::demo::DEMO_PASSWORD,
         )
         .await

@@ -22,4 +22,6 @@ mod evaluation_pages;
 mod manage_pages;
 mod pages;
 mod queue_setup_pages;
+mod rbac;
 mod support;
+mod trust;

@@ -16,9 +16,12 @@ use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/calendar", get(page))
-        .route("/admin/calendar/import", post(import))
+    Router::new().route("/admin/calendar", get(page)).route(
+        "/admin/calendar/import",
+        post(import).layer(axum::extract::DefaultBodyLimit::max(
+            crate::security::IMPORT_LIMIT,
+        )),
+    )
 }
 
 /// One cell of the month grid.
@@ -47,6 +50,9 @@ struct CalendarPage {
     from: String,
     days: String,
     answer: Option<String>,
+    /// Years without the official schedule (weekends and statutory holidays only).
+    provisional: Vec<i16>,
+    warning: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -110,10 +116,16 @@ async fn build(state: &AppState, user: &CurrentUser, p: Params, error: Option<St
     let answer = match (p.from.as_deref(), p.days.as_deref()) {
         (Some(f), Some(n)) if !n.trim().is_empty() => {
             Some(match (f.trim().parse::<Date>(), n.trim().parse::<u32>()) {
-                (Ok(f), Ok(n)) => match cal.deadline(f, n) {
+                (Ok(f), Ok(n)) => match cal.deadline_of(f, n) {
                     Ok(d) => format!(
-                        "自{f}受理，{n}个工作日的办结期限为 {d}（{}）",
-                        weekday(d.weekday())
+                        "自{f}受理，{n}个工作日的办结期限为 {}（{}）{}",
+                        d.date,
+                        weekday(d.date.weekday()),
+                        if d.provisional {
+                            "。暂定：计入了尚未公布节假日安排的年份，公布后以正式安排为准"
+                        } else {
+                            ""
+                        }
                     ),
                     Err(e) => e.to_string(),
                 },
@@ -140,6 +152,12 @@ async fn build(state: &AppState, user: &CurrentUser, p: Params, error: Option<St
         from,
         days,
         answer,
+        provisional: cal
+            .years()
+            .into_iter()
+            .filter(|y| cal.is_provisional_year(*y))
+            .collect(),
+        warning: super::calendar_warning(state).await,
     };
     (status, render(state, &page)).into_response()
 }
@@ -203,12 +221,28 @@ async fn import(
         .await;
     };
     match state.app.import_calendar(&user.actor(), &text).await {
-        Ok(years) => {
-            let list = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");
-            let first = years.first().copied().unwrap_or(0);
+        Ok(done) => {
+            let list = done
+                .years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join("、");
+            let first = done.years.first().copied().unwrap_or(0);
+            let r = &done.recomputed;
+            let cases = if r.checked > 0 {
+                format!(
+                    "；重新计算了{}件暂定期限的在办件，{}件期限变化，其中{}件提前（已通知所属部门）",
+                    r.checked,
+                    r.moved.len(),
+                    r.moved_earlier
+                )
+            } else {
+                String::new()
+            };
             back(
                 &format!("/admin/calendar?year={first}"),
-                &format!("已导入{list}年的工作日历"),
+                &format!("已导入{list}年的工作日历{cases}"),
             )
         }
         Err(e) => build(&state, &user, Params::default(), Some(e.to_string())).await,

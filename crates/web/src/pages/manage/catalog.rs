@@ -19,7 +19,12 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/catalog", get(page))
-        .route("/admin/catalog/import", post(import))
+        .route(
+            "/admin/catalog/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::security::IMPORT_LIMIT,
+            )),
+        )
         .route("/admin/catalog/versions/{id}/publish", post(publish))
         .route("/admin/catalog/departments", post(add_department))
 }

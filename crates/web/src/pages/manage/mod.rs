@@ -145,6 +145,8 @@ struct Dashboard {
     version: String,
     years: String,
     windows: Vec<(String, String)>,
+    /// From 1 October: next year's official schedule is not imported yet.
+    calendar_warning: Option<String>,
 }
 
 async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> Response {
@@ -297,14 +299,27 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
         None => "尚未发布".into(),
     };
     let years = match state.app.calendar().await {
-        Ok(c) => c
-            .years()
-            .iter()
-            .map(|y| y.to_string())
-            .collect::<Vec<_>>()
-            .join("、"),
+        Ok(c) => {
+            let official = c.official_years();
+            let provisional: Vec<String> = c
+                .years()
+                .into_iter()
+                .filter(|y| c.is_provisional_year(*y))
+                .map(|y| y.to_string())
+                .collect();
+            let span = match (official.first(), official.last()) {
+                (Some(a), Some(b)) => format!("正式：{a}至{b}年"),
+                _ => "正式：无".into(),
+            };
+            if provisional.is_empty() {
+                span
+            } else {
+                format!("{span}；暂定（按法定节假日推算）：{}年", provisional.join("、"))
+            }
+        }
         Err(_) => "读取失败".into(),
     };
+    let calendar_warning = calendar_warning(&state).await;
     let username = user.session.user.username.clone();
     let windows = state
         .app
@@ -324,6 +339,15 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
         version,
         years,
         windows,
+        calendar_warning,
     };
     render(&state, &page)
+}
+
+/// "2027年节假日安排尚未导入" from 1 October (or when the current year is missing).
+pub async fn calendar_warning(state: &AppState) -> Option<String> {
+    let year = state.app.missing_next_year().await.ok().flatten()?;
+    Some(format!(
+        "{year}年全国节假日安排尚未导入：跨入{year}年的办结期限目前按法定节假日暂定计算（标注“暂定”）。国务院办公厅公布后，请管理员在“工作日历”中导入，在办件期限将自动重新核定。"
+    ))
 }

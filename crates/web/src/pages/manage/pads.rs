@@ -21,7 +21,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/pads", get(page).post(create))
         .route("/admin/pads/{id}/revoke", post(revoke))
-        .route("/admin/pads/staff/{username}", post(save_profile))
+        .route(
+            "/admin/pads/staff/{username}",
+            post(save_profile).layer(axum::extract::DefaultBodyLimit::max(
+                crate::security::UPLOAD_LIMIT,
+            )),
+        )
 }
 
 pub struct PadRow {

@@ -35,7 +35,14 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/satisfaction", get(page))
         .route("/admin/satisfaction.xlsx", get(xlsx))
         .route("/admin/satisfaction/monthly", get(monthly))
-        .route("/admin/satisfaction/import", get(import_form).post(import))
+        .route(
+            "/admin/satisfaction/import",
+            get(import_form)
+                .post(import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::security::IMPORT_LIMIT,
+                )),
+        )
 }
 
 /// One line of the table: a group or the hall's total.

@@ -24,6 +24,8 @@ pub struct UserRow {
     username: String,
     name: String,
     role: String,
+    /// The department's code, empty when none.
+    department: String,
     disabled: bool,
     created: String,
 }
@@ -37,6 +39,8 @@ struct UsersPage {
     error: Option<String>,
     users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
+    /// (code, name) of every department.
+    departments: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -49,6 +53,11 @@ async fn build(state: &AppState, user: &CurrentUser, ok: Option<String>, error: 
         Ok(u) => u,
         Err(e) => return crate::pages::PageError::from_app(state, e).into_response(),
     };
+    let departments: Vec<(String, String)> = match state.app.departments().await {
+        Ok(d) => d.into_iter().map(|d| (d.code, d.name)).collect(),
+        Err(e) => return crate::pages::PageError::from_app(state, e).into_response(),
+    };
+
     let page = UsersPage {
         chrome: Chrome::new(state, Some(user), "admin"),
         csrf: user.session.csrf.clone(),
@@ -59,12 +68,14 @@ async fn build(state: &AppState, user: &CurrentUser, ok: Option<String>, error: 
                 username: u.username.clone(),
                 name: u.display_name.clone(),
                 role: u.role.label().into(),
+                department: u.department.clone().unwrap_or_default(),
                 disabled: u.disabled,
                 created: local(state, u.created_at),
             })
             .collect(),
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         error: error.clone(),
+        departments,
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -92,6 +103,8 @@ struct AddForm {
     username: String,
     name: String,
     role: String,
+    #[serde(default)]
+    department: String,
     password: String,
 }
 
@@ -111,7 +124,14 @@ async fn add(
     };
     match state
         .app
-        .add_user(&user.actor(), &f.username, &f.name, role, &f.password)
+        .add_user(
+            &user.actor(),
+            &f.username,
+            &f.name,
+            role,
+            Some(f.department.as_str()),
+            &f.password,
+        )
         .await
     {
         Ok(u) => back("/admin/users", &format!("已创建账号 {}", u.username)),
@@ -125,6 +145,9 @@ struct AccountForm {
     csrf: String,
     #[serde(default)]
     password: String,
+    /// For `department`: the new department's code ("" clears it).
+    #[serde(default)]
+    department: String,
 }
 
 async fn toggle(
@@ -155,6 +178,11 @@ async fn toggle(
             .set_password(&user.actor(), &username, &f.password)
             .await
             .map(|_| "已重设密码："),
+        "department" => state
+            .app
+            .set_user_department(&user.actor(), &username, Some(f.department.as_str()))
+            .await
+            .map(|_| "已设置所属部门："),
         _ => return build(&state, &user, None, Some("未知操作".into())).await,
     };
     match done {

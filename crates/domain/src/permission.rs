@@ -1,0 +1,178 @@
+//! The permission table (权限表): what each role may do. The API guard, the
+//! page guard, the menus and the OpenAPI document's `x-roles` all read it, so a
+//! role's rights are written once, here.
+//!
+//! Rights over *whose* records (a liaison's department, a clerk's windows) are
+//! scoping, decided by the use case after this check.
+
+use crate::Role;
+use Role::{Admin, Leader, Liaison, Staff, Supervisor};
+
+/// Something a signed-in person does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Any signed-in account: sign out, who am I.
+    SignedIn,
+    /// 事项清单: edit items, departments, import, versions, publish.
+    CatalogManage,
+    /// 工作日历: import years.
+    CalendarManage,
+    /// 账号: add, edit, disable accounts.
+    AccountsManage,
+    /// 审计日志.
+    AuditRead,
+    /// 排队设置: categories and windows.
+    QueueSetup,
+    /// 开窗/暂停/关窗: staff at their own window, the floor duty captain at any.
+    WindowControl,
+    /// 临时窗口: add a window at peak (floor duty captain).
+    WindowAdd,
+    /// 叫号: call, recall, skip, finish, transfer at one's own window.
+    WindowServe,
+    /// 现场监控: the floor view.
+    FloorView,
+    /// Queue and satisfaction figures, case reports (领导与管理员).
+    ReportsRead,
+    /// Check-in of an appointment by staff at the desk.
+    AppointmentDesk,
+    /// 上门服务: schedule, done, cancel; full contact details (audit-logged).
+    HomeVisitHandle,
+    /// 评价器: pads and the 三亮 staff profiles.
+    PadManage,
+    /// 受理与办理: accept, supplement, pause, resume, review, decide, complete,
+    /// deliver, refuse (own department or windows).
+    CaseHandle,
+    /// 延期审批: approve one extension (行政许可法第42条: the head's approval).
+    CaseExtend,
+    /// Read a case and the ledger (scoped).
+    CaseRead,
+    /// The applicant's ID number and phone in the clear (audit-logged).
+    CaseIdentity,
+    /// 超期督办 and figures per department (scoped for a liaison).
+    CaseOversight,
+    /// Import an earlier ledger or earlier evaluation counts.
+    HistoryImport,
+    /// 电话评价 recorded by staff (12345 hotline).
+    EvaluationByPhone,
+    /// 差评原因 list.
+    EvaluationReasonsManage,
+    /// Integrity flags and the SMS outbox.
+    EvaluationIntegrity,
+    /// 差评整改: read the rectifications (scoped for a liaison).
+    RectificationRead,
+    /// 差评整改: take a rectification a step on (scoped for a liaison).
+    RectificationHandle,
+    /// 申诉: appeal against a malicious review.
+    AppealFile,
+    /// Read appeals and decide them (督查).
+    AppealDecide,
+}
+
+impl Permission {
+    /// The roles that hold this permission.
+    pub const fn roles(self) -> &'static [Role] {
+        match self {
+            Permission::SignedIn => &[Admin, Staff, Supervisor, Leader, Liaison],
+            Permission::CatalogManage
+            | Permission::CalendarManage
+            | Permission::AccountsManage
+            | Permission::QueueSetup
+            | Permission::PadManage
+            | Permission::HistoryImport
+            | Permission::EvaluationReasonsManage => &[Admin],
+            Permission::AuditRead => &[Admin, Supervisor],
+            Permission::WindowControl => &[Admin, Supervisor, Staff],
+            Permission::WindowAdd => &[Admin, Supervisor],
+            Permission::WindowServe => &[Admin, Staff],
+            Permission::FloorView => &[Admin, Supervisor, Leader, Staff],
+            Permission::ReportsRead => &[Admin, Leader, Supervisor],
+            Permission::AppointmentDesk => &[Admin, Staff, Supervisor],
+            Permission::HomeVisitHandle => &[Admin, Staff, Supervisor],
+            Permission::CaseHandle | Permission::CaseIdentity => &[Admin, Staff, Liaison],
+            Permission::CaseExtend => &[Admin, Leader],
+            Permission::CaseRead => &[Admin, Staff, Liaison, Supervisor, Leader],
+            Permission::CaseOversight => &[Admin, Supervisor, Leader, Liaison],
+            Permission::EvaluationByPhone => &[Admin, Staff, Supervisor],
+            Permission::EvaluationIntegrity => &[Admin, Supervisor, Leader],
+            Permission::RectificationRead => &[Admin, Supervisor, Leader, Liaison],
+            Permission::RectificationHandle => &[Admin, Supervisor, Liaison],
+            Permission::AppealFile => &[Admin, Staff, Supervisor, Liaison],
+            Permission::AppealDecide => &[Admin, Supervisor],
+        }
+    }
+
+    /// "管理员或督查" — for a refusal message.
+    pub fn role_labels(self) -> String {
+        self.roles()
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+impl Role {
+    /// The permission table: whether this role may do `p`.
+    pub fn can(self, p: Permission) -> bool {
+        p.roles().contains(&self)
+    }
+
+    /// Whether this role must belong to a department (所属部门).
+    pub fn needs_department(self) -> bool {
+        matches!(self, Role::Liaison)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_admin_may_do_everything_and_the_leader_changes_nothing_operational() {
+        let all = [
+            Permission::SignedIn,
+            Permission::CatalogManage,
+            Permission::CalendarManage,
+            Permission::AccountsManage,
+            Permission::AuditRead,
+            Permission::QueueSetup,
+            Permission::WindowControl,
+            Permission::WindowAdd,
+            Permission::WindowServe,
+            Permission::FloorView,
+            Permission::ReportsRead,
+            Permission::AppointmentDesk,
+            Permission::HomeVisitHandle,
+            Permission::PadManage,
+            Permission::CaseHandle,
+            Permission::CaseExtend,
+            Permission::CaseRead,
+            Permission::CaseIdentity,
+            Permission::CaseOversight,
+            Permission::HistoryImport,
+            Permission::EvaluationByPhone,
+            Permission::EvaluationReasonsManage,
+            Permission::EvaluationIntegrity,
+            Permission::RectificationRead,
+            Permission::RectificationHandle,
+            Permission::AppealFile,
+            Permission::AppealDecide,
+        ];
+        for p in all {
+            assert!(Role::Admin.can(p), "{p:?}");
+        }
+        for p in [
+            Permission::CaseHandle,
+            Permission::CaseIdentity,
+            Permission::WindowServe,
+            Permission::RectificationHandle,
+            Permission::CatalogManage,
+        ] {
+            assert!(!Role::Leader.can(p), "{p:?}");
+        }
+        assert!(Role::Leader.can(Permission::CaseRead) && Role::Leader.can(Permission::ReportsRead));
+        // Liaisons handle their department's cases, never the hall's set-up.
+        assert!(Role::Liaison.can(Permission::CaseHandle) && !Role::Liaison.can(Permission::QueueSetup));
+        assert_eq!(Permission::AppealDecide.role_labels(), "管理员、督查");
+    }
+}

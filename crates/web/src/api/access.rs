@@ -1,0 +1,216 @@
+//! Who may call each API operation (接口权限): one table, read by the guard
+//! that runs before any handler (so a caller without the right role is refused
+//! before the path or body is looked at), by the OpenAPI document (`security`
+//! and `x-roles`) and by the role-matrix test. The rights themselves are the
+//! domain's permission table ([`domain::permission`]).
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::permission::Permission;
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: citizens, kiosks, displays, evaluation pads.
+    Public,
+    /// A signed-in account whose role holds the permission.
+    Signed(Permission),
+}
+
+impl Access {
+    /// The `x-roles` of the OpenAPI document: `public` or the role codes.
+    pub fn role_codes(self) -> Vec<&'static str> {
+        match self {
+            Access::Public => vec!["public"],
+            Access::Signed(p) => p.roles().iter().map(|r| r.code()).collect(),
+        }
+    }
+}
+
+use Access::{Public, Signed};
+use Permission as P;
+
+/// Every API operation: method, path (as routed) and who may call it.
+pub const OPERATIONS: &[(&str, &str, Access)] = &[
+    ("GET", "/api/openapi.json", Public),
+    ("POST", "/api/auth/login", Public),
+    ("POST", "/api/auth/logout", Signed(P::SignedIn)),
+    ("GET", "/api/auth/me", Signed(P::SignedIn)),
+    // 事项清单
+    ("GET", "/api/items", Public),
+    ("GET", "/api/items/{code}", Public),
+    ("PUT", "/api/items/{code}", Signed(P::CatalogManage)),
+    ("DELETE", "/api/items/{code}", Signed(P::CatalogManage)),
+    ("GET", "/api/bundles", Public),
+    ("GET", "/api/bundles/{code}", Public),
+    ("GET", "/api/departments", Public),
+    ("POST", "/api/departments", Signed(P::CatalogManage)),
+    ("POST", "/api/catalog/import", Signed(P::CatalogManage)),
+    ("GET", "/api/catalog/export", Public),
+    ("GET", "/api/catalog/versions", Signed(P::CatalogManage)),
+    (
+        "POST",
+        "/api/catalog/versions/{id}/publish",
+        Signed(P::CatalogManage),
+    ),
+    // 工作日历
+    ("GET", "/api/calendar/deadline", Public),
+    ("GET", "/api/calendar/days", Public),
+    ("POST", "/api/calendar/import", Signed(P::CalendarManage)),
+    // 账号与审计
+    ("GET", "/api/users", Signed(P::AccountsManage)),
+    ("POST", "/api/users", Signed(P::AccountsManage)),
+    ("PUT", "/api/users/{username}", Signed(P::AccountsManage)),
+    ("GET", "/api/audit", Signed(P::AuditRead)),
+    // 排队叫号
+    ("GET", "/api/categories", Public),
+    ("POST", "/api/categories", Signed(P::QueueSetup)),
+    ("PUT", "/api/categories/{prefix}", Signed(P::QueueSetup)),
+    ("GET", "/api/windows", Public),
+    ("POST", "/api/windows", Signed(P::WindowAdd)),
+    ("PUT", "/api/windows/{number}", Signed(P::QueueSetup)),
+    ("POST", "/api/windows/{number}/call", Signed(P::WindowServe)),
+    ("POST", "/api/windows/{number}/status", Signed(P::WindowControl)),
+    ("POST", "/api/tickets", Public),
+    ("GET", "/api/tickets/{id}", Public),
+    ("POST", "/api/tickets/{id}/recall", Signed(P::WindowServe)),
+    ("POST", "/api/tickets/{id}/skip", Signed(P::WindowServe)),
+    ("POST", "/api/tickets/{id}/finish", Signed(P::WindowServe)),
+    ("POST", "/api/tickets/{id}/transfer", Signed(P::WindowServe)),
+    ("POST", "/api/tickets/{id}/requeue", Public),
+    ("GET", "/api/display/stream", Public),
+    ("GET", "/api/floor", Signed(P::FloorView)),
+    ("GET", "/api/reports/queue", Signed(P::ReportsRead)),
+    // 预约与上门服务
+    ("POST", "/api/appointments", Public),
+    ("GET", "/api/appointments/slots", Public),
+    ("POST", "/api/appointments/{code}/cancel", Public),
+    ("POST", "/api/appointments/{code}/checkin", Public),
+    ("GET", "/api/home-visits", Signed(P::HomeVisitHandle)),
+    ("POST", "/api/home-visits", Public),
+    ("GET", "/api/home-visits/{id}", Signed(P::HomeVisitHandle)),
+    (
+        "POST",
+        "/api/home-visits/{id}/schedule",
+        Signed(P::HomeVisitHandle),
+    ),
+    ("POST", "/api/home-visits/{id}/done", Signed(P::HomeVisitHandle)),
+    ("POST", "/api/home-visits/{id}/cancel", Signed(P::HomeVisitHandle)),
+    // 评价器与三亮
+    ("GET", "/api/pads", Signed(P::PadManage)),
+    ("POST", "/api/pads", Signed(P::PadManage)),
+    ("POST", "/api/pads/{id}/revoke", Signed(P::PadManage)),
+    ("POST", "/api/pad/pair", Public),
+    ("GET", "/api/pad/state", Public),
+    ("GET", "/api/staff-profiles", Signed(P::PadManage)),
+    ("PUT", "/api/staff-profiles/{username}", Signed(P::PadManage)),
+    // 办件
+    ("POST", "/api/cases", Signed(P::CaseHandle)),
+    ("GET", "/api/cases", Signed(P::CaseRead)),
+    ("GET", "/api/cases/worklist", Signed(P::CaseRead)),
+    ("GET", "/api/cases/overdue", Signed(P::CaseOversight)),
+    ("GET", "/api/cases/export.xlsx", Signed(P::CaseRead)),
+    ("POST", "/api/cases/import", Signed(P::HistoryImport)),
+    ("GET", "/api/cases/{id}", Signed(P::CaseRead)),
+    ("GET", "/api/cases/{id}/identity", Signed(P::CaseIdentity)),
+    ("POST", "/api/cases/{id}/supplement", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/pause", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/resume", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/review", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/decide", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/complete", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/deliver", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/refuse", Signed(P::CaseHandle)),
+    ("POST", "/api/cases/{id}/extend", Signed(P::CaseExtend)),
+    ("GET", "/api/progress", Public),
+    ("GET", "/api/reports/cases", Signed(P::ReportsRead)),
+    ("GET", "/api/reports/cases/breakdown", Signed(P::CaseOversight)),
+    // 好差评
+    ("POST", "/api/evaluations", Public),
+    ("POST", "/api/evaluations/import", Signed(P::HistoryImport)),
+    ("GET", "/api/evaluations/flags", Signed(P::EvaluationIntegrity)),
+    ("POST", "/api/evaluations/{id}/appeal", Signed(P::AppealFile)),
+    ("GET", "/api/evaluation-reasons", Public),
+    (
+        "PUT",
+        "/api/evaluation-reasons",
+        Signed(P::EvaluationReasonsManage),
+    ),
+    ("GET", "/api/reports/satisfaction", Signed(P::ReportsRead)),
+    ("GET", "/api/reports/satisfaction/check", Signed(P::ReportsRead)),
+    ("GET", "/api/rectifications", Signed(P::RectificationRead)),
+    ("GET", "/api/rectifications/{id}", Signed(P::RectificationRead)),
+    (
+        "POST",
+        "/api/rectifications/{id}/{step}",
+        Signed(P::RectificationHandle),
+    ),
+    ("GET", "/api/appeals", Signed(P::AppealDecide)),
+    ("POST", "/api/appeals/{id}/decide", Signed(P::AppealDecide)),
+    ("GET", "/api/sms-outbox", Signed(P::EvaluationIntegrity)),
+];
+
+/// Who may call `method` on the routed `path` (`None`: not an API operation).
+pub fn access_of(method: &Method, path: &str) -> Option<Access> {
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    OPERATIONS
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+        .map(|(_, _, a)| *a)
+}
+
+/// Checks the caller against [`OPERATIONS`] before the handler (and its
+/// extractors) run: no token → 401, a role not listed → 403. The signed-in
+/// user is handed on to the handler in the request's extensions.
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(path) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+    else {
+        return next.run(req).await;
+    };
+    if path == "/api/{*rest}" {
+        return next.run(req).await;
+    }
+    let Some(access) = access_of(req.method(), &path) else {
+        // A method the route does not have: the router answers 405.
+        if OPERATIONS.iter().any(|(_, p, _)| *p == path) {
+            return next.run(req).await;
+        }
+        // A route missing from the table is refused, never open by mistake.
+        tracing::error!(%path, method = %req.method(), "API route without an access rule");
+        return ApiError::new(StatusCode::FORBIDDEN, "forbidden", "此接口未配置访问权限").into_response();
+    };
+    let (mut parts, body) = req.into_parts();
+    let user = match CurrentUser::resolve(&mut parts, &state).await {
+        Ok(user) => user,
+        Err(e) => return e.into_response(),
+    };
+    if let Access::Signed(permission) = access {
+        let Some(user) = &user else {
+            return ApiError::unauthorized().into_response();
+        };
+        if !user.session.user.role.can(permission) {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("此操作需要{}权限", permission.role_labels()),
+            )
+            .into_response();
+        }
+    }
+    if let Some(user) = user {
+        parts.extensions.insert(user);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
