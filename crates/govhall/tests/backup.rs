@@ -10,7 +10,7 @@ mod support;
 mod upgrade;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use support::{Database, Kind, Server, assert_refused, govhall, text};
 
@@ -20,19 +20,25 @@ async fn backup_while_writing(kind: Kind) {
     let source = Database::fresh(kind);
     let server = Arc::new(Server::start(&source.url, true).await);
     let stop = Arc::new(AtomicBool::new(false));
+    let taken = Arc::new(AtomicUsize::new(0));
     let mut kiosks = Vec::new();
     for _ in 0..4 {
-        let (server, stop) = (server.clone(), stop.clone());
+        let (server, stop, taken) = (server.clone(), stop.clone(), taken.clone());
         kiosks.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let (id, number) = server.take_ticket().await;
                 acknowledged.push((id, number, Instant::now()));
+                taken.fetch_add(1, Ordering::Relaxed);
             }
             acknowledged
         }));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The kiosks are busy before the backup starts (however slow the machine).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while taken.load(Ordering::Relaxed) < 50 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let file = source.dir.path().join("backups/hall.backup");
     let started = Instant::now();
     let out = govhall(
