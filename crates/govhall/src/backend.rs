@@ -4,27 +4,19 @@ use anyhow::{Context, Result, bail};
 use std::sync::Arc;
 use store::Store;
 
-pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+/// The two kinds of database govhall runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend a database URL names.
+pub fn kind(url: &str) -> Result<Kind> {
     if url.starts_with("sqlite:") {
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            let path = path.split('?').next().unwrap_or(path);
-            if let Some(parent) = std::path::Path::new(path)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("无法创建目录 {}", parent.display()))?;
-            }
-        }
-        let store = store_sqlite::SqliteStore::connect(url)
-            .await
-            .with_context(|| format!("无法打开 SQLite 数据库 {url}"))?;
-        Ok(Arc::new(store))
+        Ok(Kind::Sqlite)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = store_postgres::PostgresStore::connect(url)
-            .await
-            .with_context(|| format!("无法连接 PostgreSQL 数据库 {}", redact(url)))?;
-        Ok(Arc::new(store))
+        Ok(Kind::Postgres)
     } else {
         bail!(
             "不支持的数据库地址“{}”：应以 sqlite:// 或 postgres:// 开头",
@@ -33,8 +25,35 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
 }
 
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    match kind(url)? {
+        Kind::Sqlite => {
+            if let Some(path) = url.strip_prefix("sqlite://") {
+                let path = path.split('?').next().unwrap_or(path);
+                if let Some(parent) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("无法创建目录 {}", parent.display()))?;
+                }
+            }
+            let store = store_sqlite::SqliteStore::connect(url)
+                .await
+                .with_context(|| format!("无法打开 SQLite 数据库 {url}"))?;
+            Ok(Arc::new(store))
+        }
+        Kind::Postgres => {
+            let store = store_postgres::PostgresStore::connect(url)
+                .await
+                .with_context(|| format!("无法连接 PostgreSQL 数据库 {}", redact(url)))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
 /// Hides a password in a URL before it is printed.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];

@@ -38,6 +38,24 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Writes a consistent copy of the database while the server keeps running (备份).
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The backup file to write (SQLite file, or pg_dump custom format for PostgreSQL).
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        /// Replace FILE when it already exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Loads a backup into an empty database, then migrates it forward (恢复).
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// A file written by `govhall backup`.
+        file: PathBuf,
+    },
     /// The service catalog (事项清单).
     #[command(subcommand)]
     Catalog(CatalogCommand),

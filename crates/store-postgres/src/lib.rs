@@ -1,6 +1,8 @@
 //! The PostgreSQL backend (省级部署): several stateless govhall instances
 //! share one database. The database is created if it does not exist yet.
 
+pub mod backup;
+
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};

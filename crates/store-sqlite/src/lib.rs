@@ -1,6 +1,8 @@
 //! The embedded SQLite backend (默认存储): one file, WAL journal, foreign keys on.
 //! Needs no set-up: the file is created and migrated on first use.
 
+pub mod backup;
+
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;

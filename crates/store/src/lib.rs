@@ -5,6 +5,7 @@
 //! The SQL itself lives in [`sql`] (text shared by both backends) and in each
 //! backend crate (migrations, connection set-up).
 
+pub mod backup;
 pub mod bench_data;
 pub mod case;
 pub mod case_ledger;

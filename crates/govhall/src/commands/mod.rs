@@ -1,9 +1,12 @@
 //! One module per subcommand family.
 
+mod backup;
 mod bench;
 mod bench_cases;
 mod calendar;
 mod catalog;
+mod pg_tools;
+mod restore;
 mod serve;
 mod user;
 
@@ -20,6 +23,8 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             println!("数据库已就绪（已迁移到最新结构）");
             Ok(())
         }
+        Command::Backup { db, output, force } => backup::run(&config.database(&db), &output, force).await,
+        Command::Restore { db, file } => restore::run(&config.database(&db), &file).await,
         Command::Catalog(c) => catalog::run(&config, c).await,
         Command::Calendar(c) => calendar::run(&config, c).await,
         Command::User(c) => user::run(&config, c).await,
