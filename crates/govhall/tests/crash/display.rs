@@ -30,8 +30,9 @@ pub struct Display {
 }
 
 impl Display {
-    /// Connects to `base` now and again each time `starts` moves on; stops when it closes.
-    pub fn spawn(base: String, mut starts: watch::Receiver<u64>) -> Display {
+    /// Connects now and again each time `starts` (server start, base URL)
+    /// moves on; stops when it closes.
+    pub fn spawn(mut starts: watch::Receiver<(u64, String)>) -> Display {
         let (tx, state) = watch::channel(DisplayState::default());
         tokio::spawn(async move {
             let http = reqwest::Client::builder()
@@ -40,7 +41,7 @@ impl Display {
                 .unwrap();
             let mut last_id: Option<i64> = None;
             loop {
-                let start = *starts.borrow_and_update();
+                let (start, base) = starts.borrow_and_update().clone();
                 let mut req = http.get(format!("{base}/api/display/stream"));
                 if let Some(id) = last_id {
                     req = req.header("last-event-id", id.to_string());
@@ -71,7 +72,7 @@ impl Display {
                 }
                 tx.send_modify(|s| s.connected = None);
                 // The server is gone: wait until it has been started again.
-                if starts.wait_for(|s| *s > start).await.is_err() {
+                if starts.wait_for(|s| s.0 > start).await.is_err() {
                     break;
                 }
             }

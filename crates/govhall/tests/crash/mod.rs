@@ -60,9 +60,8 @@ pub async fn run(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Database::new(backend, dir.path());
     let mut server = Server::start(&db.url, dir.path()).await;
-    let base = server.base();
-    let (starts, starts_rx) = watch::channel(0u64);
-    let mut display = Display::spawn(base.clone(), starts_rx);
+    let (starts, starts_rx) = watch::channel((0u64, server.base()));
+    let mut display = Display::spawn(starts_rx);
     display.connected_to(0).await;
     let http = reqwest::Client::new();
     let mut ledger = Ledger::default();
@@ -72,14 +71,15 @@ pub async fn run(backend: Backend) {
 
     for cycle in 1..=cycles {
         let load = Duration::from_millis(rng.random_range(500..=2000));
-        let outcome = load_then_kill(&base, &mut server, load, rng.random()).await;
+        let outcome = load_then_kill(&mut server, load, rng.random()).await;
         // The server is down: leave work for its jobs, read this cycle's evaluations back.
         let opened = Db::open(&db.url).await;
         jobs::plant(opened.store(), &mut planted, DATA_KEY).await;
         findings.merge(ledger::verify_store(opened.store(), &outcome.acks).await);
         opened.close().await;
         server.restart().await;
-        starts.send_replace(cycle as u64);
+        let base = server.base();
+        starts.send_replace((cycle as u64, base.clone()));
         if display.last_id().is_none() {
             // A display that has seen nothing has no Last-Event-ID to catch up with.
             display.connected_to(cycle as u64).await;
@@ -99,6 +99,7 @@ pub async fn run(backend: Backend) {
 
     // After the last restart: a new call reaches the reconnected display,
     // and every record of the run is read back once more.
+    let base = server.base();
     let token = login(&http, &base).await;
     let final_call = call_once(&http, &base, &token).await;
     let final_call_seen = display.sees_call(&final_call, cycles as u64).await;
@@ -225,7 +226,8 @@ pub async fn run(backend: Backend) {
 }
 
 /// Runs every client of [`clients::workload`] for `load`, then kills the server under them.
-async fn load_then_kill(base: &str, server: &mut Server, load: Duration, seed: u64) -> Outcome {
+async fn load_then_kill(server: &mut Server, load: Duration, seed: u64) -> Outcome {
+    let base = server.base();
     // A fresh client: no pooled connection to a server that is gone.
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
@@ -238,7 +240,7 @@ async fn load_then_kill(base: &str, server: &mut Server, load: Duration, seed: u
         .map(|(i, client)| {
             tokio::spawn(client(Ctx {
                 http: http.clone(),
-                base: base.to_owned(),
+                base: base.clone(),
                 stop: stop.clone(),
                 seed: seed ^ i as u64,
             }))

@@ -29,7 +29,12 @@ impl Server {
             addr: "127.0.0.1:0".into(),
             starts: 0,
         };
-        server.launch().await;
+        assert!(
+            server.launch().await,
+            "govhall did not start on {}:\n{}",
+            server.db,
+            server.log_tail()
+        );
         server
     }
 
@@ -46,9 +51,20 @@ impl Server {
     }
 
     /// Starts again on the same database and address (after [`Server::kill`]).
+    /// Should another process have taken the port meanwhile, on a new one.
     pub async fn restart(&mut self) {
         assert!(self.child.is_none(), "restart only a killed server");
-        self.launch().await;
+        if !self.launch().await && self.log_tail().contains("无法监听") {
+            self.addr = "127.0.0.1:0".into();
+            self.launch().await;
+        }
+        assert!(
+            self.child.is_some(),
+            "govhall did not start again on {} (start {}):\n{}",
+            self.db,
+            self.starts + 1,
+            self.log_tail()
+        );
     }
 
     /// The server's log (stderr of every start), for failure messages.
@@ -58,8 +74,9 @@ impl Server {
         lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
-    /// Spawns the binary and waits for the line it prints once its listener is bound.
-    async fn launch(&mut self) {
+    /// Spawns the binary and waits for the line it prints once its listener
+    /// is bound; false when it exited (or hung) instead.
+    async fn launch(&mut self) -> bool {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -95,16 +112,13 @@ impl Server {
         })
         .await;
         let Ok(Some(addr)) = ready else {
-            panic!(
-                "govhall did not start on {} (start {}):\n{}",
-                self.db,
-                self.starts + 1,
-                self.log_tail()
-            );
+            self.kill().await;
+            return false;
         };
         // Keep reading stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         self.addr = addr;
         self.starts += 1;
+        true
     }
 }
