@@ -64,6 +64,9 @@ pub const TICKET_PHONE: &str = "ticket.phone";
 pub struct Writers {
     takes: OnceLock<Batcher<NewTicket, StoreResult<TakenTicket>>>,
     calls: OnceLock<Batcher<CallRequest, CallAnswer>>,
+    /// Held from writing call events until they are published: displays get
+    /// them in the order of their ids (a display skips an id below one it showed).
+    call_order: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What a call gets: the ticket and its display event, or nobody waiting.
@@ -93,10 +96,23 @@ impl App {
     /// decided one after the other in one transaction.
     async fn call_in_turn(&self, call: CallRequest) -> CallAnswer {
         let writer = self.writers.calls.get_or_init(|| {
-            let store = self.store.clone();
+            let (store, displays, order) = (
+                self.store.clone(),
+                self.calls.clone(),
+                self.writers.call_order.clone(),
+            );
             Batcher::spawn(move |batch: Vec<CallRequest>| {
-                let store = store.clone();
-                async move { store.call_next_batch(&batch).await }
+                let (store, displays, order) = (store.clone(), displays.clone(), order.clone());
+                async move {
+                    let _turn = order.lock().await;
+                    let answers = store.call_next_batch(&batch).await;
+                    // Published here, in the batch's order: the windows that called
+                    // together wake up in any order.
+                    for (_, event) in answers.iter().flatten().flatten() {
+                        let _ = displays.send(event.clone());
+                    }
+                    answers
+                }
             })
         });
         writer.submit(call).await.unwrap_or_else(|| Err(writer_stopped()))
@@ -307,10 +323,8 @@ impl App {
                 by: session.user.username.clone(),
             })
             .await?;
-        Ok(called.map(|(ticket, event)| {
-            self.publish_call(event);
-            ticket
-        }))
+        // The writer has published the call (see `call_in_turn`).
+        Ok(called.map(|(ticket, _event)| ticket))
     }
 
     async fn ticket_at_own_window(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {
@@ -326,6 +340,7 @@ impl App {
     /// 重呼: announces the current ticket again.
     pub async fn recall(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {
         self.ticket_at_own_window(session, id).await?;
+        let _turn = self.writers.call_order.lock().await;
         let (ticket, event) = self
             .store
             .recall_ticket(id, Timestamp::now())

@@ -50,12 +50,28 @@ fn calendar_deadline_and_missing_year() {
     );
     assert!(out.status.success());
     assert_eq!(stdout(&out), "2026-11-23\n");
+    // Into a year without an official schedule: provisional, said on stderr.
     let out = govhall(
         dir.path(),
         &["calendar", "deadline", "--from", "2026-12-25", "--days", "10"],
     );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("暂定"), "{}", stderr(&out));
+    // Further than two years past the current one: an error naming the year.
+    let year = jiff::Zoned::now().year();
+    let out = govhall(
+        dir.path(),
+        &[
+            "calendar",
+            "deadline",
+            "--from",
+            &format!("{}-12-25", year + 2),
+            "--days",
+            "10",
+        ],
+    );
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("2027"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&(year + 3).to_string()), "{}", stderr(&out));
     let out = govhall(
         dir.path(),
         &["calendar", "days", "--from", "2019-12-30", "--to", "2020-01-02"],

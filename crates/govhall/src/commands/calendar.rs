@@ -23,7 +23,9 @@ async fn calendar(config: &Config, db: &DatabaseArg) -> Result<Arc<WorkCalendar>
         let app = open_app(config, &config.database(db)).await?;
         app.calendar().await.map_err(explain)
     } else {
-        Ok(Arc::new(WorkCalendar::builtin()))
+        let tz = config.settings.time_zone();
+        let year = jiff::Timestamp::now().to_zoned(tz).date().year();
+        Ok(Arc::new(WorkCalendar::builtin().with_provisional(year)))
     }
 }
 
@@ -46,7 +48,13 @@ pub async fn run(config: &Config, command: CalendarCommand) -> Result<()> {
         CalendarCommand::Deadline { db, from, days } => {
             let from = date("from", &from)?;
             let cal = calendar(config, &db).await?;
-            println!("{}", cal.deadline(from, days)?);
+            let d = cal.deadline_of(from, days)?;
+            println!("{}", d.date);
+            if d.provisional {
+                eprintln!(
+                    "暂定：计入了尚未导入国务院节假日安排的年份（按周末和法定节假日计算），导入后以正式安排为准"
+                );
+            }
             Ok(())
         }
         CalendarCommand::Import { db, file } => {
