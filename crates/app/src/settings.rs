@@ -32,7 +32,7 @@ pub struct Settings {
     pub page_size: usize,
     /// Secret for the keyed hashes of ID numbers and phones (and, later, their
     /// encryption). Every production hall sets its own.
-    pub data_key: String,
+    pub data_key: Secret,
     /// How many green-channel calls may pass one waiting ticket (公平上限).
     pub fairness_bound: u32,
     /// Live tickets one person (ID number or phone) may hold per category and day.
@@ -59,6 +59,43 @@ pub struct Settings {
     pub amber_days: u32,
 }
 
+/// A secret from the configuration: read as a `&str`, never printed
+/// (`Debug` shows `***`), so a logged configuration does not leak it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Secret {
+        Secret(s.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
 /// The development key: a hall that keeps it is warned at start.
 pub const DEVELOPMENT_DATA_KEY: &str = "govhall-development-key-change-me";
 
@@ -76,7 +113,7 @@ impl Default for Settings {
             lookup_max_failures_per_address: 30,
             lookup_window_minutes: 60,
             page_size: 20,
-            data_key: DEVELOPMENT_DATA_KEY.into(),
+            data_key: Secret::from(DEVELOPMENT_DATA_KEY),
             fairness_bound: 3,
             max_live_tickets_per_person: 1,
             rate_limit: true,
@@ -136,5 +173,22 @@ impl Settings {
             return Err("page_size 须在1至500之间".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_key_is_never_printed() {
+        let s = Settings {
+            data_key: Secret::from("a-very-secret-hall-key"),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("a-very-secret-hall-key"), "{shown}");
+        assert!(shown.contains("data_key: \"***\""));
+        assert_eq!(s.data_key.expose(), "a-very-secret-hall-key");
     }
 }

@@ -77,7 +77,7 @@ impl Config {
             s.time_zone = v;
         }
         if let Some(v) = env("GOVHALL_DATA_KEY") {
-            s.data_key = v;
+            s.data_key = v.into();
         }
         env_parse("GOVHALL_FAIRNESS_BOUND", &mut s.fairness_bound)?;
         if let Some(v) = env("GOVHALL_RATE_LIMIT") {
@@ -93,6 +93,16 @@ impl Config {
         env_parse("GOVHALL_API_TOKEN_DAYS", &mut s.api_token_days)?;
         env_parse("GOVHALL_LOGIN_MAX_FAILURES", &mut s.login_max_failures)?;
         env_parse("GOVHALL_LOGIN_WINDOW_MINUTES", &mut s.login_window_minutes)?;
+        env_parse(
+            "GOVHALL_LOGIN_MAX_FAILURES_PER_ADDRESS",
+            &mut s.login_max_failures_per_address,
+        )?;
+        env_parse("GOVHALL_LOOKUP_MAX_FAILURES", &mut s.lookup_max_failures)?;
+        env_parse(
+            "GOVHALL_LOOKUP_MAX_FAILURES_PER_ADDRESS",
+            &mut s.lookup_max_failures_per_address,
+        )?;
+        env_parse("GOVHALL_LOOKUP_WINDOW_MINUTES", &mut s.lookup_window_minutes)?;
         env_parse("GOVHALL_PAGE_SIZE", &mut s.page_size)?;
         config.settings.validate().map_err(anyhow::Error::msg)?;
         if !matches!(config.log_format.as_str(), "text" | "json") {

@@ -21,7 +21,7 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
         .map_err(super::explain)
         .context("无法订阅其他实例的叫号")?;
     let addr = listen.unwrap_or_else(|| config.listen.clone());
-    if app.settings.data_key == app::settings::DEVELOPMENT_DATA_KEY {
+    if app.settings.data_key.expose() == app::settings::DEVELOPMENT_DATA_KEY {
         tracing::warn!(
             "data_key 仍为开发默认值：正式使用前请在配置文件或 GOVHALL_DATA_KEY 中设置本大厅自己的密钥"
         );
@@ -44,10 +44,15 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
         app.clone()
             .run_evaluation_jobs(std::time::Duration::from_secs(60)),
     );
+    let security_jobs = tokio::spawn(
+        app.clone()
+            .run_security_jobs(std::time::Duration::from_secs(3600)),
+    );
     let state = web::AppState::new(app, Some(metrics));
     let served = web::serve(listener, state, shutdown_signal()).await;
     sweeper.abort();
     evaluation_jobs.abort();
+    security_jobs.abort();
     served?;
     tracing::info!("govhall 已停止");
     Ok(())

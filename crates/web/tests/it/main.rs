@@ -18,6 +18,7 @@ mod appointment_pages;
 mod browser;
 mod browser_cases;
 mod case_pages;
+mod crawl;
 mod evaluation_pages;
 mod manage_pages;
 mod pages;
