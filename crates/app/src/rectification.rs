@@ -3,16 +3,18 @@
 //! and appeals (申诉) against malicious reviews.
 
 use crate::auth::{Session, require_role};
+use crate::case_scope::CaseScope;
 use crate::{Actor, App, AppError, AppResult};
 use domain::Role;
+use domain::permission::Permission;
 use jiff::Timestamp;
 use serde::Serialize;
 use store::StoreError;
 use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
 use uuid::Uuid;
 
-/// Who works on rectifications and decides appeals.
-pub const SUPERVISION_ROLES: [Role; 2] = [Role::Admin, Role::Supervisor];
+/// Who decides appeals (the permission table's [`Permission::AppealDecide`]).
+pub const SUPERVISION_ROLES: &[Role] = Permission::AppealDecide.roles();
 
 /// The steps in order, each with the status it leads to.
 pub const STEPS: [(&str, &str, &str); 4] = [
@@ -60,6 +62,21 @@ fn not_found(e: StoreError) -> AppError {
 }
 
 impl App {
+    /// A liaison works on its own department's rectifications only (`Some(name)`).
+    async fn rectification_department(&self, session: &Session) -> AppResult<Option<String>> {
+        Ok(match self.case_scope(session).await? {
+            CaseScope::Department { name, .. } => Some(name),
+            _ => None,
+        })
+    }
+
+    fn check_department(own: &Option<String>, r: &Rectification) -> AppResult<()> {
+        match own {
+            Some(d) if *d != r.department => Err(AppError::Forbidden("该整改不属于您的部门".into())),
+            _ => Ok(()),
+        }
+    }
+
     async fn view_of_rectification(&self, r: Rectification) -> AppResult<RectificationView> {
         let e = self.store.evaluation(r.evaluation_id).await?;
         Ok(RectificationView {
@@ -78,7 +95,8 @@ impl App {
         session: &Session,
         status: Option<&str>,
     ) -> AppResult<Vec<RectificationView>> {
-        require_role(session, &SUPERVISION_ROLES)?;
+        require_role(session, Permission::RectificationRead.roles())?;
+        let own = self.rectification_department(session).await?;
         if let Some(s) = status
             && !s.is_empty()
             && status_label(s) == "未知"
@@ -94,14 +112,17 @@ impl App {
             .rectifications(status.filter(|s| !s.is_empty()))
             .await?
         {
-            out.push(self.view_of_rectification(r).await?);
+            if Self::check_department(&own, &r).is_ok() {
+                out.push(self.view_of_rectification(r).await?);
+            }
         }
         Ok(out)
     }
 
     pub async fn rectification(&self, session: &Session, id: Uuid) -> AppResult<RectificationDetail> {
-        require_role(session, &SUPERVISION_ROLES)?;
+        require_role(session, Permission::RectificationRead.roles())?;
         let (r, steps) = self.store.rectification(id).await.map_err(not_found)?;
+        Self::check_department(&self.rectification_department(session).await?, &r)?;
         Ok(RectificationDetail {
             view: self.view_of_rectification(r).await?,
             steps,
@@ -117,7 +138,9 @@ impl App {
         note: &str,
         accepted: Option<bool>,
     ) -> AppResult<RectificationDetail> {
-        require_role(session, &SUPERVISION_ROLES)?;
+        require_role(session, Permission::RectificationHandle.roles())?;
+        let (r, _) = self.store.rectification(id).await.map_err(not_found)?;
+        Self::check_department(&self.rectification_department(session).await?, &r)?;
         let Some((name, from, to)) = STEPS.iter().find(|(s, _, _)| *s == step) else {
             return Err(AppError::invalid(
                 "step",
@@ -195,6 +218,16 @@ impl App {
         if e.excluded {
             return Err(AppError::Conflict("该评价已被剔除".into()));
         }
+        // Staff appeal against reviews of their own service, a liaison for its department.
+        match self.case_scope(session).await? {
+            CaseScope::Department { name, .. } if name != e.department => {
+                return Err(AppError::Forbidden("只能对本部门的评价提出申诉".into()));
+            }
+            CaseScope::Staff { username, .. } if username != e.staff => {
+                return Err(AppError::Forbidden("只能对本人办理业务的评价提出申诉".into()));
+            }
+            _ => {}
+        }
         let reason = reason.trim();
         let evidence = evidence.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
@@ -233,7 +266,7 @@ impl App {
     }
 
     pub async fn appeals(&self, session: &Session, status: Option<&str>) -> AppResult<Vec<Appeal>> {
-        require_role(session, &SUPERVISION_ROLES)?;
+        require_role(session, SUPERVISION_ROLES)?;
         Ok(self.store.appeals(status.filter(|s| !s.is_empty())).await?)
     }
 
@@ -245,7 +278,7 @@ impl App {
         upheld: bool,
         decision: &str,
     ) -> AppResult<Appeal> {
-        require_role(session, &SUPERVISION_ROLES)?;
+        require_role(session, SUPERVISION_ROLES)?;
         let decision = decision.trim();
         if decision.is_empty() || decision.chars().count() > 1000 {
             return Err(AppError::invalid("decision", "请填写处理意见（不超过1000字）"));

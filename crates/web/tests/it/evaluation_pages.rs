@@ -227,7 +227,11 @@ async fn statistics_rectification_and_appeal(s: &TestServer) {
 
     // The 差评 is on the rectification list, and goes through every step by form.
     let supervisor = session(s, "supervisor").await;
+    // Leadership reads the list (and changes nothing); window staff do not see it.
     let (status, _) = page(s, &leader, "/admin/rectifications").await;
+    assert_eq!(status, 200);
+    let staff = session(s, "staff").await;
+    let (status, _) = page(s, &staff, "/admin/rectifications").await;
     assert_eq!(status, 403);
     let (status, html) = page(s, &supervisor, "/admin/rectifications").await;
     assert_eq!(status, 200);

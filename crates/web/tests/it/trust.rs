@@ -159,6 +159,72 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
     for i in v["items"].as_array().unwrap() {
         assert!(i["key"].as_str().unwrap().starts_with("SCJG-"), "{i}");
     }
+    // Rectifications: a 差评 of 公安局's service is not the liaison's to see or handle.
+    s.app.seed_demo_floor().await.unwrap();
+    let (st, t) = call(s, "POST", "/api/tickets", None, Some(json!({"category": "D"}))).await;
+    assert_eq!(st, 201, "{t}");
+    let tid = t["id"].as_str().unwrap();
+    let (st, _) = call(s, "POST", "/api/windows/3/call", Some(&staff), Some(json!({}))).await;
+    assert_eq!(st, 200);
+    let (st, _) = call(
+        s,
+        "POST",
+        &format!("/api/tickets/{tid}/finish"),
+        Some(&staff),
+        Some(json!({})),
+    )
+    .await;
+    assert!(st < 300, "finish: {st}");
+    let (_, reasons) = call(s, "GET", "/api/evaluation-reasons", None, None).await;
+    let (st, v) = call(
+        s,
+        "POST",
+        "/api/evaluations",
+        None,
+        Some(json!({"ticket_id": tid, "channel": "online", "level": "dissatisfied", "reasons": [reasons["reasons"][0]]})),
+    )
+    .await;
+    assert_eq!(st, 201, "{v}");
+    let leader = s.login("leader").await;
+    let (st, all) = call(s, "GET", "/api/rectifications", Some(&leader), None).await;
+    assert_eq!(st, 200, "{all}");
+    let rows = all["items"].as_array().unwrap_or_else(|| panic!("{all}")).clone();
+    let police_r = rows
+        .iter()
+        .find(|r| r["department"] == "东海县公安局")
+        .unwrap_or_else(|| panic!("a 公安局 rectification in {all}"));
+    let rid = police_r["id"].as_str().unwrap();
+    let (st, mine) = call(s, "GET", "/api/rectifications", Some(&liaison), None).await;
+    assert_eq!(st, 200);
+    assert!(!mine.to_string().contains(rid), "{mine}");
+    let (st, _) = call(
+        s,
+        "GET",
+        &format!("/api/rectifications/{rid}"),
+        Some(&liaison),
+        None,
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, _) = call(
+        s,
+        "POST",
+        &format!("/api/rectifications/{rid}/verify"),
+        Some(&liaison),
+        Some(json!({"note": "核实"})),
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, _) = call(
+        s,
+        "POST",
+        &format!("/api/rectifications/{rid}/verify"),
+        Some(&leader),
+        Some(json!({"note": "核实"})),
+    )
+    .await;
+    assert_eq!(st, 403, "leadership reads, it does not handle");
+
     // Accounts carry departments; a liaison without one is refused.
     let admin = s.login("admin").await;
     let (st, v) = call(

@@ -226,12 +226,18 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
             note: "满意度评价统计表、月度考核数据",
         });
     }
-    if matches!(role, Role::Admin | Role::Supervisor) {
+    if role.can(domain::permission::Permission::RectificationRead) {
         links.push(Link {
             href: "/admin/rectifications",
             label: "差评整改",
-            note: "核实、整改、回访、办结",
+            note: if role == Role::Liaison {
+                "本部门的差评：核实、整改、回访、办结"
+            } else {
+                "核实、整改、回访、办结"
+            },
         });
+    }
+    if role.can(domain::permission::Permission::AppealDecide) {
         links.push(Link {
             href: "/admin/appeals",
             label: "差评申诉",

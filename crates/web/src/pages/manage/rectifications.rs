@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
 use domain::evaluation::Level;
+use domain::permission::Permission;
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -128,7 +129,7 @@ async fn list(
     uri: Uri,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::RectificationRead.roles(), &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -242,7 +243,7 @@ async fn detail(
     Path(id): Path<String>,
     Query(p): Query<OkParam>,
 ) -> Response {
-    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::RectificationRead.roles(), &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -275,7 +276,14 @@ async fn step(
     Path((id, step)): Path<(String, String)>,
     PageForm(f): PageForm<StepForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
+    let user = match guard_post(
+        &state,
+        user,
+        Permission::RectificationHandle.roles(),
+        &uri,
+        &headers,
+        &f.csrf,
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -352,7 +360,7 @@ async fn appeals(
     uri: Uri,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match guard(&state, user, &SUPERVISION_ROLES, &uri) {
+    let user = match guard(&state, user, SUPERVISION_ROLES, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -439,7 +447,7 @@ async fn decide(
     Path(id): Path<String>,
     PageForm(f): PageForm<DecideForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
