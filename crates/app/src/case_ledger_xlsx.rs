@@ -65,7 +65,10 @@ impl App {
                 r.applicant_name.clone(),
                 l.status_label.to_owned(),
                 day(r.accepted_on),
-                day(r.deadline),
+                match (r.deadline, r.deadline_provisional) {
+                    (Some(d), true) => format!("{d}（暂定）"),
+                    (d, _) => day(d),
+                },
                 day(r.completed_on),
             ];
             for (c, v) in cells.iter().enumerate() {

@@ -286,6 +286,24 @@ async fn provisional_deadlines(s: &TestServer) {
             .contains(&(today.year() + 3).to_string())
     );
 
+    // From 1 October (or in a year without its schedule) the admin pages warn.
+    let cal = s.app.calendar().await.unwrap();
+    let due = today.month() >= 10 || cal.is_provisional_year(today.year());
+    let admin_cookie = crate::support::session(s, "admin").await;
+    for path in ["/admin", "/admin/calendar"] {
+        let html = s
+            .client
+            .get(s.url(path))
+            .header("cookie", &admin_cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(html.contains("calendar-warning"), due, "{path}");
+    }
+
     // 工伤认定 (30 working days) accepted today runs into a provisional year.
     let staff = s.login("staff").await;
     let case = accept(s, &staff, "RS-QR-001").await;
