@@ -20,6 +20,7 @@ mod browser_cases;
 mod case_pages;
 mod evaluation_pages;
 mod manage_pages;
+mod openapi;
 mod pages;
 mod queue_setup_pages;
 mod rbac;
