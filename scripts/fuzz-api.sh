@@ -22,7 +22,9 @@ command -v schemathesis >/dev/null 2>&1 || python3 -c 'import schemathesis' 2>/d
 
 work=$(mktemp -d)
 server=
+caller=
 cleanup() {
+  if [ -n "$caller" ]; then kill "$caller" 2>/dev/null || true; wait "$caller" 2>/dev/null || true; fi
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -56,6 +58,34 @@ req = urllib.request.Request(
 print(json.load(urllib.request.urlopen(req))["token"])
 PY
 )
+
+# The display stream is fuzzed like the rest: so that it has events to check
+# against their schema, a helper takes and calls a ticket at window 1 twice a
+# second while schemathesis runs.
+python3 - "$base" "$token" <<'PY' &
+import json, sys, time, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+def send(method, path, body=None):
+    req = urllib.request.Request(
+        base + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"authorization": "Bearer " + token, "content-type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read() or b"null")
+    except Exception:
+        return None
+while True:
+    send("POST", "/api/windows/1/status", {"status": "open"})
+    send("POST", "/api/tickets", {"category": "A"})
+    called = send("POST", "/api/windows/1/call")
+    if called:
+        send("POST", "/api/tickets/%s/finish" % called["ticket"]["id"])
+    time.sleep(0.5)
+PY
+caller=$!
 
 args=(run "$base/api/openapi.json"
   --checks all
