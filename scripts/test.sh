@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every govhall test on a fresh machine: installs Chromium and its driver
-# for the browser test, makes sure PostgreSQL is up for the PostgreSQL half of
+# for the browser test and the Python OpenAPI validator and fuzzer for the API
+# test, makes sure PostgreSQL is up for the PostgreSQL half of
 # the storage and HTTP suites, then checks formatting, lints and tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The OpenAPI checks: openapi-spec-validator validates the document and
+# schemathesis fuzzes the API (crates/web/tests/it/openapi.rs).
+py_tools=("openapi-spec-validator==0.9.0" "schemathesis==4.32.5")
+if ! python3 -c 'import openapi_spec_validator, schemathesis' 2>/dev/null; then
+  echo "== installing ${py_tools[*]}"
+  python3 -m pip install -q "${py_tools[@]}" ||
+    python3 -m pip install -q --break-system-packages "${py_tools[@]}"
+fi
+
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
 if ! pg_up; then
   echo "== starting PostgreSQL"
@@ -25,6 +35,7 @@ if ! pg_up; then
 fi
 export GOVHALL_TEST_POSTGRES="${GOVHALL_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 export GOVHALL_BROWSER_TESTS=1
+export GOVHALL_API_TESTS=1
 
 echo "== cargo fmt"
 cargo fmt --all -- --check

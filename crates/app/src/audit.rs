@@ -21,7 +21,7 @@ impl App {
         let per_page = per_page.clamp(1, 500);
         Ok(self
             .store
-            .audit_entries(per_page, (page.max(1) - 1) * per_page)
+            .audit_entries(per_page, (page.max(1) - 1).saturating_mul(per_page))
             .await?)
     }
 }

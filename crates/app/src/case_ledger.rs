@@ -194,7 +194,7 @@ impl App {
         let page = page.max(1);
         let found = self
             .store
-            .work_list(&of, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .work_list(&of, PAGE_SIZE, (page - 1).saturating_mul(PAGE_SIZE))
             .await?;
         let mut rows = self.lines(found.rows).await?;
         let rank = |u: &str| match u {
@@ -236,7 +236,7 @@ impl App {
                 department.as_deref(),
                 self.today(),
                 PAGE_SIZE,
-                (page - 1) * PAGE_SIZE,
+                (page - 1).saturating_mul(PAGE_SIZE),
             )
             .await?;
         Ok(Self::list(
@@ -286,7 +286,7 @@ impl App {
         let page = q.page.max(1);
         let found = self
             .store
-            .ledger_rows(&Self::filter(q, &scope, size, (page - 1) * size)?)
+            .ledger_rows(&Self::filter(q, &scope, size, (page - 1).saturating_mul(size))?)
             .await?;
         Ok(Self::list(self.lines(found.rows).await?, found.total, page, size))
     }

@@ -174,7 +174,7 @@ impl App {
         let total = matched.len();
         let items = matched
             .into_iter()
-            .skip((page - 1) * per_page)
+            .skip((page - 1).saturating_mul(per_page))
             .take(per_page)
             .cloned()
             .collect();

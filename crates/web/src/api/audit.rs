@@ -11,9 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    /// From 1.
     page: Option<i64>,
+    /// Entries a page (1–500, default 50).
     per_page: Option<i64>,
 }
 
@@ -34,8 +37,8 @@ pub struct AuditRow {
 }
 
 /// Newest entries first.
-#[utoipa::path(get, path = "/api/audit", params(AuditQuery), tag = "审计", security(("bearer" = [])),
-    responses((status = 200, body = AuditList), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/audit", operation_id = "list_audit_log", params(AuditQuery), tag = "审计",
+    responses((status = 200, body = AuditList, description = "一页操作日志，最新在前")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,

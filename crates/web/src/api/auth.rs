@@ -52,8 +52,9 @@ pub struct LoginResponse {
 
 /// Signs in; answers a bearer token (the browser signs in through `/login`,
 /// which sets the session cookie).
-#[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest, tag = "账号",
-    responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误"), (status = 429, description = "失败次数过多，暂时锁定")))]
+#[utoipa::path(post, path = "/api/auth/login", operation_id = "login", request_body = LoginRequest, tag = "账号",
+    responses((status = 200, body = LoginResponse, description = "登录成功：令牌和账号"),
+        (status = 401, description = "用户名或密码错误，或账号已停用")))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -72,8 +73,8 @@ pub async fn login(
 }
 
 /// Ends the session or revokes the token used.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "账号", security(("bearer" = [])),
-    responses((status = 204), (status = 401)))]
+#[utoipa::path(post, path = "/api/auth/logout", operation_id = "logout", tag = "账号",
+    responses((status = 204, description = "已退出：令牌作废，会话 Cookie 清除")))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     state.app.logout(&user.session, &user.token).await?;
     Ok((
@@ -84,8 +85,8 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResu
 }
 
 /// The signed-in user.
-#[utoipa::path(get, path = "/api/auth/me", tag = "账号", security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 401)))]
+#[utoipa::path(get, path = "/api/auth/me", operation_id = "current_user", tag = "账号",
+    responses((status = 200, body = UserView, description = "当前登录的账号")))]
 pub async fn me(user: CurrentUser) -> Json<UserView> {
     Json(UserView::of(&user.session.user))
 }

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineQuery {
     /// The acceptance date, YYYY-MM-DD (not counted).
     from: String,
-    /// Working days.
+    /// Working days (0–3650).
+    #[param(value_type = u32)]
     days: String,
 }
 
@@ -31,8 +33,9 @@ pub struct DeadlineResponse {
 }
 
 /// The deadline of N working days from a date (受理当日不计，第N个工作日届满).
-#[utoipa::path(get, path = "/api/calendar/deadline", params(DeadlineQuery), tag = "工作日历",
-    responses((status = 200, body = DeadlineResponse), (status = 422, description = "日期无效或超出已知年份")))]
+#[utoipa::path(get, path = "/api/calendar/deadline", operation_id = "compute_deadline", params(DeadlineQuery), tag = "工作日历",
+    responses((status = 200, body = DeadlineResponse, description = "届满日期"),
+        (status = 422, description = "日期或天数无效，或超出已知年份")))]
 pub async fn deadline(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<DeadlineQuery>,
@@ -56,9 +59,12 @@ pub async fn deadline(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DaysQuery {
+    /// First day, YYYY-MM-DD.
     from: String,
+    /// Last day, YYYY-MM-DD.
     to: String,
 }
 
@@ -74,8 +80,9 @@ pub struct DaysResponse {
 }
 
 /// Every day in a range with its working-day flag.
-#[utoipa::path(get, path = "/api/calendar/days", params(DaysQuery), tag = "工作日历",
-    responses((status = 200, body = DaysResponse), (status = 422)))]
+#[utoipa::path(get, path = "/api/calendar/days", operation_id = "list_calendar_days", params(DaysQuery), tag = "工作日历",
+    responses((status = 200, body = DaysResponse, description = "区间内每一天及是否工作日"),
+        (status = 422, description = "日期无效、区间过长或超出已知年份")))]
 pub async fn days(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<DaysQuery>,
@@ -107,9 +114,11 @@ pub struct ImportResponse {
 }
 
 /// Loads whole years (body: the official TSV format). A partial year is refused.
-#[utoipa::path(post, path = "/api/calendar/import", request_body(content = String, content_type = "text/tab-separated-values"),
-    tag = "工作日历", security(("bearer" = [])),
-    responses((status = 201, body = ImportResponse), (status = 422, description = "格式错误或年份不完整")))]
+#[utoipa::path(post, path = "/api/calendar/import", operation_id = "import_calendar",
+    request_body(content = String, content_type = "text/tab-separated-values", description = "官方 TSV 格式的整年日历"),
+    tag = "工作日历",
+    responses((status = 201, body = ImportResponse, description = "已载入的年份和重算的期限"),
+        (status = 422, description = "格式错误或年份不完整")))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,

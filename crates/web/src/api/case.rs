@@ -10,8 +10,7 @@ use app::evaluation_report::period;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use store::case::MaterialCheck;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -67,8 +66,10 @@ fn case_id(raw: &str) -> ApiResult<Uuid> {
 }
 
 /// 受理: complete materials → accepted with a deadline; otherwise 补正 with every missing material.
-#[utoipa::path(post, path = "/api/cases", request_body = CaseBody, tag = "办件", security(("bearer" = [])),
-    responses((status = 201, description = "id, number, status, deadline, missing"), (status = 422, description = "field names the bad input")))]
+#[utoipa::path(post, path = "/api/cases", operation_id = "accept_case", request_body = CaseBody, tag = "办件",
+    responses((status = 201, body = Object, description = "办件：id、编号、状态、期限及缺少的材料"),
+        (status = 404, description = "没有这个事项、一件事或号票"),
+        (status = 422, description = "申请人、材料或代办信息无效，error.field 指出哪一项")))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -96,8 +97,9 @@ pub async fn create(
 }
 
 /// A case with its steps, deadline and paused days.
-#[utoipa::path(get, path = "/api/cases/{id}", params(("id" = String, Path)), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "the case"), (status = 404)))]
+#[utoipa::path(get, path = "/api/cases/{id}", operation_id = "get_case", params(("id" = String, Path, description = "办件ID")), tag = "办件",
+    responses((status = 200, body = Object, description = "办件及其环节、期限和暂停天数"),
+        (status = 404, description = "办件不存在（或不在本部门）")))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -113,8 +115,10 @@ pub struct SupplementBody {
 }
 
 /// 补正: once nothing required is missing, the case is accepted and its clock starts that day.
-#[utoipa::path(post, path = "/api/cases/{id}/supplement", params(("id" = String, Path)), request_body = SupplementBody,
-    tag = "办件", security(("bearer" = [])), responses((status = 200, description = "the case"), (status = 409)))]
+#[utoipa::path(post, path = "/api/cases/{id}/supplement", operation_id = "supplement_case", params(("id" = String, Path, description = "办件ID")),
+    request_body = SupplementBody, tag = "办件",
+    responses((status = 200, body = Object, description = "补正后的办件"), (status = 404, description = "办件不存在"),
+        (status = 409, description = "办件不在待补正状态")))]
 pub async fn supplement(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -151,17 +155,20 @@ async fn act(
     let body: ActionBody = if raw.iter().all(u8::is_ascii_whitespace) {
         ActionBody::default()
     } else {
-        serde_json::from_slice(raw).map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!(
-                    "请求内容不是有效的 JSON：{}",
-                    crate::error::excerpt(&e.to_string())
-                ),
-            )
-            .field("body")
-        })?
+        // `null` is an empty body too.
+        serde_json::from_slice::<Option<ActionBody>>(raw)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    format!(
+                        "请求内容不是有效的 JSON：{}",
+                        crate::error::excerpt(&e.to_string())
+                    ),
+                )
+                .field("body")
+            })?
     };
     Ok(Json(
         state
@@ -183,12 +190,12 @@ macro_rules! case_action {
     ($name:ident, $action:literal, $op:literal, $summary:literal) => {
         #[doc = $summary]
         #[utoipa::path(post, path = concat!("/api/cases/{id}/", $action), operation_id = $op,
-            params(("id" = String, Path, description = "办件ID")), request_body(content = ActionBody, description = "理由等（可为空）"),
+            params(("id" = String, Path, description = "办件ID")), request_body(content = Option<ActionBody>, description = "理由等（可为空）", content_type = "application/json"),
             tag = "办件", security(("bearer" = [])),
             responses((status = 200, description = "办件", body = Object),
-                (status = 404, description = "办件不存在", body = crate::error::ErrorBody),
-                (status = 409, description = "当前状态不允许此操作", body = crate::error::ErrorBody),
-                (status = 422, description = "理由、天数等无效", body = crate::error::ErrorBody)))]
+                (status = 404, description = "办件不存在"),
+                (status = 409, description = "当前状态不允许此操作"),
+                (status = 422, description = "请求正文不是 JSON，或理由、天数等无效")))]
         pub async fn $name(
             State(state): State<AppState>,
             user: CurrentUser,
@@ -235,16 +242,20 @@ case_action!(
 );
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
+    /// The case number (with `phone_last4`) …
     number: Option<String>,
+    /// … and the last four digits of the applicant's phone.
     phone_last4: Option<String>,
     /// The query code on the receipt (受理回执).
     code: Option<String>,
 }
 
 /// Public progress: status, steps and deadline, with the applicant masked.
-#[utoipa::path(get, path = "/api/progress", params(ProgressQuery), tag = "办件",
-    responses((status = 200, description = "status and steps"), (status = 404)))]
+#[utoipa::path(get, path = "/api/progress", operation_id = "case_progress", params(ProgressQuery), tag = "办件",
+    responses((status = 200, body = Object, description = "状态、环节和期限，申请人已遮蔽"),
+        (status = 404, description = "编号与手机号后四位不符，或查询码无效")))]
 pub async fn progress(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -264,14 +275,17 @@ pub async fn progress(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// First day of acceptance, YYYY-MM-DD.
     from: String,
+    /// Last day (default: `from`).
     to: Option<String>,
 }
 
 /// 办结率, on-time rate and overdue of the cases accepted in a period (leader or admin).
-#[utoipa::path(get, path = "/api/reports/cases", params(PeriodQuery), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "accepted, completed, completion_rate, on_time_rate")))]
+#[utoipa::path(get, path = "/api/reports/cases", operation_id = "case_report", params(PeriodQuery), tag = "办件",
+    responses((status = 200, body = super::schemas::CaseReport, description = "受理、办结、办结率、按时率、超期")))]
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -281,21 +295,39 @@ pub async fn report(
     Ok(Json(state.app.case_report(&user.session, from, to).await?))
 }
 
+/// What an import of an earlier ledger did.
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    /// Cases imported.
+    count: u64,
+    /// The same number (older clients read it).
+    imported: u64,
+}
+
 /// Imports an earlier ledger (admin): CSV `number,item,accepted_on,completed_on,deadline`.
-#[utoipa::path(post, path = "/api/cases/import", request_body(content = String, content_type = "text/csv"),
-    tag = "办件", security(("bearer" = [])), responses((status = 201, description = "count"), (status = 422)))]
+#[utoipa::path(post, path = "/api/cases/import", operation_id = "import_cases",
+    request_body(content = String, content_type = "text/csv", description = "CSV：number,item,accepted_on,completed_on,deadline"),
+    tag = "办件",
+    responses((status = 201, body = Imported, description = "导入的办件数"), (status = 422, description = "某行格式错误，未做任何更改")))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
     body: String,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<Imported>)> {
     let n = state.app.import_cases(&user.session, &body).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "count": n, "imported": n }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(Imported {
+            count: n,
+            imported: n,
+        }),
+    ))
 }
 
 /// The applicant's ID number and phone in the clear (window staff); every view is audit-logged.
-#[utoipa::path(get, path = "/api/cases/{id}/identity", params(("id" = String, Path)), tag = "办件",
-    security(("bearer" = [])), responses((status = 200, description = "id_number, phone"), (status = 403)))]
+#[utoipa::path(get, path = "/api/cases/{id}/identity", operation_id = "case_identity", params(("id" = String, Path, description = "办件ID")), tag = "办件",
+    responses((status = 200, body = super::schemas::CaseIdentity, description = "身份证号和手机号明文（已记入审计）"),
+        (status = 404, description = "办件不存在")))]
 pub async fn identity(
     State(state): State<AppState>,
     user: CurrentUser,

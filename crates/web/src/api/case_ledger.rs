@@ -16,11 +16,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerParams {
     /// Accepted on or after (YYYY-MM-DD).
     from: Option<String>,
     /// Accepted on or before (YYYY-MM-DD).
     to: Option<String>,
+    /// A department's code or name (a liaison sees only their own).
     department: Option<String>,
     /// A window's number.
     window: Option<String>,
@@ -30,6 +32,7 @@ pub struct LedgerParams {
     status: Option<String>,
     /// From 1.
     page: Option<i64>,
+    /// Rows a page (default 50).
     page_size: Option<i64>,
     /// `worklist`: the open cases of the department or window by urgency
     /// (red, amber, then by deadline) instead of the ledger.
@@ -58,8 +61,10 @@ pub fn ledger_query(p: &LedgerParams) -> ApiResult<LedgerQuery> {
 
 /// The service ledger (newest acceptance first, 50 a page), or with
 /// `view=worklist` a department's or window's open cases by urgency.
-#[utoipa::path(get, path = "/api/cases", params(LedgerParams), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "rows, total, page, pages"), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/api/cases", operation_id = "list_cases", params(LedgerParams), tag = "办件",
+    responses((status = 200, body = super::schemas::LedgerList, description = "一页台账"),
+        (status = 403, description = "只能查看本部门的办件"),
+        (status = 422, description = "日期、状态或 view 无效")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -88,15 +93,21 @@ pub async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorklistParams {
+    /// A department's code or name (default: the caller's own).
     department: Option<String>,
+    /// A window's number.
     window: Option<String>,
+    /// From 1.
     page: Option<i64>,
 }
 
 /// 工作清单: open cases of a department or window, red, amber, then by deadline.
-#[utoipa::path(get, path = "/api/cases/worklist", params(WorklistParams), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "rows with urgency"), (status = 422)))]
+#[utoipa::path(get, path = "/api/cases/worklist", operation_id = "case_worklist", params(WorklistParams), tag = "办件",
+    responses((status = 200, body = super::schemas::LedgerList, description = "在办件，按紧急程度排序"),
+        (status = 403, description = "只能查看本部门或本窗口的办件"),
+        (status = 422, description = "未指定部门或窗口")))]
 pub async fn worklist(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -116,14 +127,17 @@ pub async fn worklist(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverdueParams {
+    /// A department's code or name.
     department: Option<String>,
+    /// From 1.
     page: Option<i64>,
 }
 
 /// 超期督办: open cases past their deadline without a lawful pause.
-#[utoipa::path(get, path = "/api/cases/overdue", params(OverdueParams), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "rows, total"), (status = 403)))]
+#[utoipa::path(get, path = "/api/cases/overdue", operation_id = "overdue_cases", params(OverdueParams), tag = "办件",
+    responses((status = 200, body = super::schemas::LedgerList, description = "超期未办结的办件")))]
 pub async fn overdue(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -138,15 +152,18 @@ pub async fn overdue(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BreakdownParams {
+    /// First day of acceptance, YYYY-MM-DD.
     from: String,
+    /// Last day (default: `from`).
     to: Option<String>,
 }
 
 /// Figures per department and item for cases accepted in a period: accepted,
 /// completed, 办结率, on-time rate, average calendar days, overdue.
-#[utoipa::path(get, path = "/api/reports/cases/breakdown", params(BreakdownParams), tag = "办件",
-    security(("bearer" = [])), responses((status = 200, description = "total, departments, items")))]
+#[utoipa::path(get, path = "/api/reports/cases/breakdown", operation_id = "case_breakdown", params(BreakdownParams), tag = "办件",
+    responses((status = 200, body = Object, description = "合计及按部门、按事项的受理、办结、办结率、按时率、平均用时、超期")))]
 pub async fn breakdown(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -157,8 +174,11 @@ pub async fn breakdown(
 }
 
 /// The filtered ledger as an XLSX workbook (at most 100000 rows).
-#[utoipa::path(get, path = "/api/cases/export.xlsx", params(LedgerParams), tag = "办件", security(("bearer" = [])),
-    responses((status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[utoipa::path(get, path = "/api/cases/export.xlsx", operation_id = "export_cases", params(LedgerParams), tag = "办件",
+    responses((status = 200, description = "XLSX 台账（最多100000行）",
+        content((super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, description = "只能导出本部门的办件"),
+        (status = 422, description = "日期或状态无效，或超过100000行")))]
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,

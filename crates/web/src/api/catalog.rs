@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsQuery {
     /// Words in everyday Chinese (开饭店), a name or a code.
@@ -25,14 +26,19 @@ pub struct ItemsQuery {
     department: Option<String>,
     /// 事项类型 (行政许可…) or 办件类型 (即办件/承诺件).
     kind: Option<String>,
+    /// From 1 (a whole number; empty is the same as absent).
+    #[param(pattern = "^[0-9]*$")]
     page: Option<String>,
+    /// Items a page, 1–1000 (default 20; empty is the same as absent).
+    #[param(pattern = "^[0-9]*$")]
     per_page: Option<String>,
 }
 
 fn number(field: &str, raw: &Option<String>) -> ApiResult<Option<usize>> {
     match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| {
+        // At most u32::MAX: no catalog has more pages or items a page.
+        Some(s) => s.parse::<u32>().map(|n| Some(n as usize)).map_err(|_| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -45,7 +51,7 @@ fn number(field: &str, raw: &Option<String>) -> ApiResult<Option<usize>> {
 
 #[derive(Serialize, ToSchema)]
 pub struct ItemList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::Item>)]
     items: Vec<Item>,
     total: usize,
     page: usize,
@@ -53,8 +59,8 @@ pub struct ItemList {
 }
 
 /// Published items, searched and filtered (public).
-#[utoipa::path(get, path = "/api/items", params(ItemsQuery), tag = "事项清单",
-    responses((status = 200, body = ItemList), (status = 422)))]
+#[utoipa::path(get, path = "/api/items", operation_id = "list_items", params(ItemsQuery), tag = "事项清单",
+    responses((status = 200, body = ItemList, description = "一页已发布事项")))]
 pub async fn list_items(
     State(state): State<AppState>,
     AppQuery(q): AppQuery<ItemsQuery>,
@@ -78,15 +84,20 @@ pub async fn list_items(
 }
 
 /// One published item with every catalog field (public).
-#[utoipa::path(get, path = "/api/items/{code}", params(("code" = String, Path)), tag = "事项清单",
-    responses((status = 200, body = Object), (status = 404)))]
+#[utoipa::path(get, path = "/api/items/{code}", operation_id = "get_item",
+    params(("code" = String, Path, description = "事项编码")), tag = "事项清单",
+    responses((status = 200, body = super::schemas::Item, description = "事项"),
+        (status = 404, description = "已发布清单中没有这个事项")))]
 pub async fn get_item(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Item>> {
     Ok(Json(state.app.item(&code).await?))
 }
 
 /// Adds or replaces an item; publishes a new catalog version (admin).
-#[utoipa::path(put, path = "/api/items/{code}", params(("code" = String, Path)), request_body = Object, tag = "事项清单",
-    security(("bearer" = [])), responses((status = 200, body = Object), (status = 422)))]
+#[utoipa::path(put, path = "/api/items/{code}", operation_id = "save_item",
+    params(("code" = String, Path, description = "事项编码（与正文中的 code 一致）")),
+    request_body(content = super::schemas::Item, description = "完整的事项（code 可省略）"), tag = "事项清单",
+    responses((status = 200, body = super::schemas::CatalogVersion, description = "新发布的清单版本"),
+        (status = 422, description = "事项字段有误，error.problems 列出每一处")))]
 pub async fn save_item(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -120,8 +131,11 @@ pub async fn save_item(
 }
 
 /// Removes an item; publishes a new catalog version (admin).
-#[utoipa::path(delete, path = "/api/items/{code}", params(("code" = String, Path)), tag = "事项清单",
-    security(("bearer" = [])), responses((status = 200, body = Object), (status = 404), (status = 422)))]
+#[utoipa::path(delete, path = "/api/items/{code}", operation_id = "remove_item",
+    params(("code" = String, Path, description = "事项编码")), tag = "事项清单",
+    responses((status = 200, body = super::schemas::CatalogVersion, description = "新发布的清单版本"),
+        (status = 404, description = "已发布清单中没有这个事项"),
+        (status = 422, description = "事项仍被一件事或业务类别引用")))]
 pub async fn remove_item(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -133,13 +147,14 @@ pub async fn remove_item(
 
 #[derive(Serialize, ToSchema)]
 pub struct BundleList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::Bundle>)]
     bundles: Vec<Bundle>,
     total: usize,
 }
 
 /// "One thing, one visit" bundles (一件事), public.
-#[utoipa::path(get, path = "/api/bundles", tag = "事项清单", responses((status = 200, body = BundleList)))]
+#[utoipa::path(get, path = "/api/bundles", operation_id = "list_bundles", tag = "事项清单",
+    responses((status = 200, body = BundleList, description = "全部一件事")))]
 pub async fn list_bundles(State(state): State<AppState>) -> ApiResult<Json<BundleList>> {
     let bundles = state.app.published().await?.bundles.clone();
     Ok(Json(BundleList {
@@ -149,20 +164,23 @@ pub async fn list_bundles(State(state): State<AppState>) -> ApiResult<Json<Bundl
 }
 
 /// One bundle (public).
-#[utoipa::path(get, path = "/api/bundles/{code}", params(("code" = String, Path)), tag = "事项清单",
-    responses((status = 200, body = Object), (status = 404)))]
+#[utoipa::path(get, path = "/api/bundles/{code}", operation_id = "get_bundle",
+    params(("code" = String, Path, description = "一件事编码")), tag = "事项清单",
+    responses((status = 200, body = super::schemas::Bundle, description = "一件事"),
+        (status = 404, description = "没有这个一件事")))]
 pub async fn get_bundle(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Bundle>> {
     Ok(Json(state.app.bundle(&code).await?))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DepartmentList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::Department>)]
     departments: Vec<Department>,
 }
 
 /// Departments registered in the hall (public).
-#[utoipa::path(get, path = "/api/departments", tag = "事项清单", responses((status = 200, body = DepartmentList)))]
+#[utoipa::path(get, path = "/api/departments", operation_id = "list_departments", tag = "事项清单",
+    responses((status = 200, body = DepartmentList, description = "全部部门")))]
 pub async fn list_departments(State(state): State<AppState>) -> ApiResult<Json<DepartmentList>> {
     Ok(Json(DepartmentList {
         departments: state.app.departments().await?,
@@ -177,8 +195,10 @@ pub struct NewDepartment {
 }
 
 /// Registers a department (admin).
-#[utoipa::path(post, path = "/api/departments", request_body = NewDepartment, tag = "事项清单", security(("bearer" = [])),
-    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/departments", operation_id = "add_department", request_body = NewDepartment,
+    tag = "事项清单",
+    responses((status = 201, body = super::schemas::Department, description = "已登记的部门"),
+        (status = 409, description = "编码或名称已存在")))]
 pub async fn add_department(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -197,6 +217,7 @@ pub async fn add_department(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// File name, to tell JSON from XLSX and for the version note.
@@ -207,9 +228,11 @@ pub struct ImportQuery {
 
 /// Imports a catalog file (JSON items, JSON bundles, `{items, bundles}` or XLSX) as a new version (admin).
 /// Every problem is reported at once; a file with any problem changes nothing.
-#[utoipa::path(post, path = "/api/catalog/import", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    tag = "事项清单", security(("bearer" = [])),
-    responses((status = 201, body = Object), (status = 422, description = "文件有问题，error.problems 列出每一处")))]
+#[utoipa::path(post, path = "/api/catalog/import", operation_id = "import_catalog", params(ImportQuery),
+    request_body(content = super::schemas::Binary, content_type = "application/octet-stream", description = "JSON 或 XLSX 文件"),
+    tag = "事项清单",
+    responses((status = 201, body = super::schemas::ImportReport, description = "新版本及增删改的事项"),
+        (status = 422, description = "文件有问题，error.problems 列出每一处，未做任何更改")))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -227,19 +250,27 @@ pub async fn import(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// json (default) or xlsx.
     format: Option<String>,
     /// items (default, catalog.json format) or bundles (bundles.json format); JSON only.
     part: Option<String>,
-    /// A version id; default the published one.
+    /// A version id (drafts and old versions: administrators only); default the published one.
     version: Option<i64>,
 }
 
-/// Exports the catalog (public: it is the published 五公开 list).
-#[utoipa::path(get, path = "/api/catalog/export", params(ExportQuery), tag = "事项清单",
-    responses((status = 200, description = "JSON or XLSX file"), (status = 404), (status = 422)))]
+/// Exports the catalog. The published catalog is public (it is the 五公开
+/// list); a `version` (a draft or an old version) needs an administrator.
+#[utoipa::path(get, path = "/api/catalog/export", operation_id = "export_catalog", params(ExportQuery), tag = "事项清单",
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "事项清单文件（catalog.json、bundles.json 格式或 XLSX）",
+            content((Vec<super::schemas::Item> = "application/json"),
+                (super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 401, description = "指定 version 须登录"),
+        (status = 403, description = "指定 version 须管理员"),
+        (status = 404, description = "没有这个版本，或尚无已发布的清单")))]
 pub async fn export(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
@@ -296,14 +327,14 @@ pub async fn export(
 
 #[derive(Serialize, ToSchema)]
 pub struct VersionList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::CatalogVersion>)]
     versions: Vec<store::CatalogVersion>,
     published: Option<i64>,
 }
 
 /// Catalog version history, newest first (admin).
-#[utoipa::path(get, path = "/api/catalog/versions", tag = "事项清单", security(("bearer" = [])),
-    responses((status = 200, body = VersionList), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/catalog/versions", operation_id = "list_catalog_versions", tag = "事项清单",
+    responses((status = 200, body = VersionList, description = "版本历史，最新在前")))]
 pub async fn versions(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<VersionList>> {
     user.require(&[Role::Admin])?;
     Ok(Json(VersionList {
@@ -318,8 +349,9 @@ pub async fn versions(State(state): State<AppState>, user: CurrentUser) -> ApiRe
 }
 
 /// Publishes a version: the public sees it from now on (admin).
-#[utoipa::path(post, path = "/api/catalog/versions/{id}/publish", params(("id" = i64, Path)), tag = "事项清单",
-    security(("bearer" = [])), responses((status = 204), (status = 404)))]
+#[utoipa::path(post, path = "/api/catalog/versions/{id}/publish", operation_id = "publish_catalog_version",
+    params(("id" = i64, Path, description = "版本号")), tag = "事项清单",
+    responses((status = 204, description = "已发布"), (status = 404, description = "没有这个版本")))]
 pub async fn publish(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -7,31 +7,81 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
+use serde::Serialize;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use store::queue::CallEvent;
 use tokio_stream::wrappers::BroadcastStream;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
-fn to_event(e: &CallEvent) -> Event {
-    let data = serde_json::json!({
-        "id": e.id,
-        "number": e.number,
-        "window": e.window,
-        "kind": e.kind,
-        "at": e.at.to_string(),
-        "text": format!("请{}号到{}号窗口办理", e.number, e.window),
-    });
-    Event::default()
-        .event("call")
-        .id(e.id.to_string())
-        .data(data.to_string())
+/// What one `call` event carries (its `data`, as JSON).
+#[derive(Serialize, ToSchema)]
+pub struct CallData {
+    /// The call's sequence number, also the event's `id` (send it back as `Last-Event-ID`).
+    id: i64,
+    /// The ticket number, e.g. A012.
+    number: String,
+    /// The window's number.
+    window: String,
+    /// call or recall (重呼).
+    kind: String,
+    /// When the call was made (RFC 3339, UTC).
+    at: String,
+    /// What the display shows and the voice reads.
+    text: String,
 }
 
-/// Live calls. Reconnect with `Last-Event-ID` to get the calls missed.
-#[utoipa::path(get, path = "/api/display/stream", tag = "排队叫号",
-    responses((status = 200, description = "text/event-stream：事件名 call，数据含 number、window")))]
+impl CallData {
+    fn of(e: &CallEvent) -> CallData {
+        CallData {
+            id: e.id,
+            number: e.number.clone(),
+            window: e.window.clone(),
+            kind: e.kind.clone(),
+            at: e.at.to_string(),
+            text: format!("请{}号到{}号窗口办理", e.number, e.window),
+        }
+    }
+}
+
+/// One event of the stream as an EventSource reads it: the event name, its id
+/// and its data (a [`CallData`] as JSON). Keep-alive comments are not events.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the wire format; the stream is written by `to_event`.
+pub struct CallStreamEvent {
+    /// Always `call`.
+    #[schema(pattern = "^call$")]
+    event: String,
+    /// The call's sequence number.
+    #[schema(pattern = "^[0-9]+$")]
+    id: String,
+    /// A `CallData` object as JSON.
+    #[schema(schema_with = call_data_json)]
+    data: String,
+}
+
+fn call_data_json() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .content_media_type("application/json")
+        .content_schema(Some(CallData::schema()))
+        .into()
+}
+
+fn to_event(e: &CallEvent) -> Event {
+    let data = serde_json::to_string(&CallData::of(e)).unwrap_or_default();
+    Event::default().event("call").id(e.id.to_string()).data(data)
+}
+
+/// Live calls (大屏叫号). Reconnect with `Last-Event-ID` to get the calls missed.
+#[utoipa::path(get, path = "/api/display/stream", tag = "排队叫号", operation_id = "stream_calls",
+    params(("Last-Event-ID" = Option<String>, Header, description = "上次收到的事件 id：先补发其后的叫号")),
+    responses((status = 200, description = "text/event-stream：每次叫号或重呼一个 call 事件（每15秒一次保活注释）",
+        content((CallStreamEvent = "text/event-stream")))))]
 pub async fn stream(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1,4 +1,6 @@
-//! The OpenAPI 3 document (接口文档).
+//! The OpenAPI 3.1 document (接口文档).
+
+mod responses;
 
 use axum::Json;
 use axum::http::Method;
@@ -10,7 +12,9 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "govhall 政务服务大厅 API", description = "事项清单、工作日历、账号。错误统一为 {\"error\":{\"code\",\"message\",\"field\"}}。"),
+    info(title = "govhall 政务服务大厅 API", description = "事项清单、工作日历、排队叫号、预约与上门服务、办件、好差评、账号与审计。\
+        令牌：`Authorization: Bearer TOKEN`（POST /api/auth/login 取得）或浏览器会话 Cookie（写操作带 X-CSRF-Token）。\
+        错误统一为 {\"error\":{\"code\",\"message\",\"field\"}}：code 稳定，message 为中文，field 指出哪一项输入有误。"),
     paths(
         super::auth::login, super::auth::logout, super::auth::me,
         super::catalog::list_items, super::catalog::get_item, super::catalog::save_item, super::catalog::remove_item,
@@ -42,7 +46,7 @@ use utoipa::{Modify, OpenApi};
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&BearerAuth, &AccessRules)
+    modifiers(&BearerAuth, &AccessRules, &ErrorResponses)
 )]
 struct ApiDoc;
 
@@ -81,12 +85,30 @@ impl Modify for AccessRules {
                     .get_or_insert_with(Default::default)
                     .insert("x-roles".into(), serde_json::json!(roles));
                 op.security = match access {
-                    super::access::Access::Public => None,
+                    // Public, unless the handler says a token may add to it
+                    // (`security((), ("bearer" = []), …)`: e.g. a phone booking).
+                    super::access::Access::Public => op.security.take().filter(|s| {
+                        s.iter()
+                            .any(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
+                    }),
                     super::access::Access::Signed(_) => Some(vec![
                         SecurityRequirement::new("bearer", Vec::<String>::new()),
                         SecurityRequirement::new("session", Vec::<String>::new()),
                     ]),
                 };
+            }
+        }
+    }
+}
+
+/// The error answers of every operation, from what it takes (see [`responses`]).
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, op) in operations(item) {
+                responses::add_error_responses(method.as_str(), path, op);
             }
         }
     }
@@ -122,7 +144,8 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "文档", responses((status = 200, description = "OpenAPI 3 JSON")))]
+#[utoipa::path(get, path = "/api/openapi.json", tag = "文档", operation_id = "openapi_document",
+    responses((status = 200, description = "本文档（OpenAPI 3.1 JSON）", body = Object)))]
 pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi_document())
 }

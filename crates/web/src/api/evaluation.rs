@@ -12,7 +12,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use store::evaluation::{Appeal, Dimension};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -35,7 +34,7 @@ pub struct EvaluationBody {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub struct EvaluationCreated {
     id: String,
 }
 
@@ -49,16 +48,20 @@ fn pad_token(headers: &HeaderMap) -> Option<String> {
 
 /// Records an evaluation (一事一评). Pad and online are public and bound to
 /// the event; phone needs a staff or admin token.
-#[utoipa::path(post, path = "/api/evaluations", request_body = EvaluationBody, tag = "好差评",
-    responses((status = 201, body = Created), (status = 401), (status = 403, description = "不能评价本人办理的业务"),
-        (status = 404), (status = 409, description = "已评价过或尚未办结"), (status = 422)))]
+#[utoipa::path(post, path = "/api/evaluations", operation_id = "submit_evaluation", request_body = EvaluationBody, tag = "好差评",
+    security((), ("bearer" = []), ("session" = [])),
+    responses((status = 201, body = EvaluationCreated, description = "评价已记录"),
+        (status = 401, description = "电话回访评价须工作人员登录，评价器须已配对"),
+        (status = 403, description = "不能评价本人办理的业务，或评价器不属于该窗口"),
+        (status = 404, description = "没有这张号票或这个办件"), (status = 409, description = "已评价过或尚未办结"),
+        (status = 422, description = "渠道、等级或差评理由无效")))]
 pub async fn create(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     user: Option<CurrentUser>,
     AppJson(body): AppJson<EvaluationBody>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<EvaluationCreated>)> {
     let req = EvaluationRequest {
         ticket_id: body.ticket_id.filter(|s| !s.trim().is_empty()),
         case_id: body.case_id.filter(|s| !s.trim().is_empty()),
@@ -73,7 +76,10 @@ pub async fn create(
         device: client,
     };
     let id = state.app.evaluate(&req, &rater).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(EvaluationCreated { id: id.to_string() }),
+    ))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -82,7 +88,8 @@ pub struct Reasons {
 }
 
 /// The hall's 差评 reasons (public: pads and the online page show them).
-#[utoipa::path(get, path = "/api/evaluation-reasons", tag = "好差评", responses((status = 200, body = Reasons)))]
+#[utoipa::path(get, path = "/api/evaluation-reasons", operation_id = "list_evaluation_reasons", tag = "好差评",
+    responses((status = 200, body = Reasons, description = "差评理由列表")))]
 pub async fn reasons(State(state): State<AppState>) -> ApiResult<Json<Reasons>> {
     Ok(Json(Reasons {
         reasons: state.app.evaluation_reasons().await?,
@@ -90,8 +97,8 @@ pub async fn reasons(State(state): State<AppState>) -> ApiResult<Json<Reasons>> 
 }
 
 /// Replaces the reasons list (admin).
-#[utoipa::path(put, path = "/api/evaluation-reasons", request_body = Reasons, tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, body = Reasons), (status = 403), (status = 422)))]
+#[utoipa::path(put, path = "/api/evaluation-reasons", operation_id = "set_evaluation_reasons", request_body = Reasons, tag = "好差评",
+    responses((status = 200, body = Reasons, description = "保存后的理由列表"), (status = 422, description = "理由为空、重复或过长")))]
 pub async fn set_reasons(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -106,6 +113,7 @@ pub async fn set_reasons(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// YYYY-MM-DD
     from: String,
@@ -116,8 +124,9 @@ pub struct ReportQuery {
 }
 
 /// 满意度评价统计 for a period (leader or admin).
-#[utoipa::path(get, path = "/api/reports/satisfaction", params(ReportQuery), tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, description = "total, valid, by_level, rate, formula, groups"), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/api/reports/satisfaction", operation_id = "satisfaction_report", params(ReportQuery), tag = "好差评",
+    responses((status = 200, body = Object, description = "总数、有效数、各等级数、满意度及公式、分组"),
+        (status = 422, description = "日期或分组无效")))]
 pub async fn satisfaction(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -139,43 +148,73 @@ pub async fn satisfaction(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// YYYY-MM-DD
     from: String,
+    /// YYYY-MM-DD (default: `from`)
     to: Option<String>,
 }
 
+/// Whether the rollup agrees with the raw records.
+#[derive(Serialize, ToSchema)]
+pub struct CountCheck {
+    consistent: bool,
+    /// One line per disagreement.
+    problems: Vec<String>,
+}
+
 /// Proves the rollup against the raw records for a period (leader or admin).
-#[utoipa::path(get, path = "/api/reports/satisfaction/check", params(PeriodQuery), tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, description = "consistent, problems")))]
+#[utoipa::path(get, path = "/api/reports/satisfaction/check", operation_id = "check_satisfaction_counts", params(PeriodQuery), tag = "好差评",
+    responses((status = 200, body = CountCheck, description = "汇总与原始记录是否一致")))]
 pub async fn check(
     State(state): State<AppState>,
     user: CurrentUser,
     AppQuery(q): AppQuery<PeriodQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<CountCheck>> {
     app::auth::require_role(&user.session, &app::evaluation_report::REPORT_ROLES)?;
     let (from, to) = period(&q.from, q.to.as_deref())?;
     let problems = state.app.check_satisfaction_counts(from, to).await?;
-    Ok(Json(
-        json!({ "consistent": problems.is_empty(), "problems": problems }),
-    ))
+    Ok(Json(CountCheck {
+        consistent: problems.is_empty(),
+        problems,
+    }))
+}
+
+/// What an import of earlier counts did.
+#[derive(Serialize, ToSchema)]
+pub struct ImportedCounts {
+    /// CSV rows read.
+    rows: usize,
+    /// Evaluations imported.
+    count: u64,
+    /// The same as `count` (older clients read it).
+    imported: u64,
 }
 
 /// Imports counts from an earlier system (admin): CSV `date,window,level,count`.
-#[utoipa::path(post, path = "/api/evaluations/import", request_body(content = String, content_type = "text/csv"),
-    tag = "好差评", security(("bearer" = [])), responses((status = 201, description = "rows, count"), (status = 422)))]
+#[utoipa::path(post, path = "/api/evaluations/import", operation_id = "import_evaluations",
+    request_body(content = String, content_type = "text/csv", description = "CSV：date,window,level,count"),
+    tag = "好差评",
+    responses((status = 201, body = ImportedCounts, description = "导入的行数和评价数"), (status = 422, description = "某行格式错误，未做任何更改")))]
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
     body: String,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<ImportedCounts>)> {
     let (rows, count) = state.app.import_evaluations(&user.session, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "rows": rows, "count": count, "imported": count })),
+        Json(ImportedCounts {
+            rows,
+            count,
+            imported: count,
+        }),
     ))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     /// open, verified, rectified, answered or closed (rectifications); pending, upheld or rejected (appeals).
     status: Option<String>,
@@ -187,8 +226,8 @@ pub struct Items<T> {
 }
 
 /// Rectifications, most urgent first (supervisor or admin).
-#[utoipa::path(get, path = "/api/rectifications", params(StatusQuery), tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, description = "items"), (status = 403)))]
+#[utoipa::path(get, path = "/api/rectifications", operation_id = "list_rectifications", params(StatusQuery), tag = "好差评",
+    responses((status = 200, body = super::schemas::RectificationList, description = "整改记录，最紧急在前")))]
 pub async fn rectifications(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -208,8 +247,9 @@ fn uuid_of(raw: &str, what: &str) -> ApiResult<Uuid> {
 }
 
 /// One rectification with its steps.
-#[utoipa::path(get, path = "/api/rectifications/{id}", params(("id" = String, Path)), tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, description = "rectification and steps"), (status = 404)))]
+#[utoipa::path(get, path = "/api/rectifications/{id}", operation_id = "get_rectification",
+    params(("id" = String, Path, description = "整改记录ID")), tag = "好差评",
+    responses((status = 200, body = Object, description = "整改记录及各环节"), (status = 404, description = "整改记录不存在")))]
 pub async fn rectification(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -232,9 +272,11 @@ pub struct StepBody {
 }
 
 /// Takes a rectification one step on: verify, rectify, answer (回访) or close.
-#[utoipa::path(post, path = "/api/rectifications/{id}/{step}", params(("id" = String, Path), ("step" = String, Path)),
-    request_body = StepBody, tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, description = "rectification and steps"), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/rectifications/{id}/{step}", operation_id = "advance_rectification",
+    params(("id" = String, Path, description = "整改记录ID"), ("step" = String, Path, description = "verify、rectify、answer 或 close")),
+    request_body = StepBody, tag = "好差评",
+    responses((status = 200, body = Object, description = "整改记录及各环节"), (status = 404, description = "整改记录不存在"),
+        (status = 409, description = "当前环节不能进行此步"), (status = 422, description = "步骤无效或说明为空")))]
 pub async fn advance(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -258,8 +300,10 @@ pub struct AppealBody {
 }
 
 /// 申诉: appeals against a review as malicious, with evidence.
-#[utoipa::path(post, path = "/api/evaluations/{id}/appeal", params(("id" = String, Path)), request_body = AppealBody,
-    tag = "好差评", security(("bearer" = [])), responses((status = 201, description = "the appeal"), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/evaluations/{id}/appeal", operation_id = "file_appeal",
+    params(("id" = String, Path, description = "评价ID")), request_body = AppealBody, tag = "好差评",
+    responses((status = 201, body = super::schemas::Appeal, description = "申诉"), (status = 404, description = "评价不存在"),
+        (status = 409, description = "不是差评或已申诉过"), (status = 422, description = "理由或证据为空")))]
 pub async fn appeal(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -275,8 +319,8 @@ pub async fn appeal(
 }
 
 /// Appeals (supervisor or admin).
-#[utoipa::path(get, path = "/api/appeals", params(StatusQuery), tag = "好差评",
-    security(("bearer" = [])), responses((status = 200, description = "items")))]
+#[utoipa::path(get, path = "/api/appeals", operation_id = "list_appeals", params(StatusQuery), tag = "好差评",
+    responses((status = 200, body = super::schemas::AppealList, description = "申诉列表")))]
 pub async fn appeals(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -295,8 +339,10 @@ pub struct DecisionBody {
 }
 
 /// Decides an appeal: upheld excludes the review from the valid count.
-#[utoipa::path(post, path = "/api/appeals/{id}/decide", params(("id" = String, Path)), request_body = DecisionBody,
-    tag = "好差评", security(("bearer" = [])), responses((status = 200, description = "the appeal"), (status = 409)))]
+#[utoipa::path(post, path = "/api/appeals/{id}/decide", operation_id = "decide_appeal",
+    params(("id" = String, Path, description = "申诉ID")), request_body = DecisionBody, tag = "好差评",
+    responses((status = 200, body = super::schemas::Appeal, description = "已决定的申诉"), (status = 404, description = "申诉不存在"),
+        (status = 409, description = "申诉已决定"), (status = 422, description = "决定说明为空")))]
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -313,8 +359,8 @@ pub async fn decide(
 }
 
 /// The SMS outbox of evaluation invitations (supervisor or admin); phones are not shown.
-#[utoipa::path(get, path = "/api/sms-outbox", tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, description = "items"), (status = 403)))]
+#[utoipa::path(get, path = "/api/sms-outbox", operation_id = "list_sms_outbox", tag = "好差评",
+    responses((status = 200, body = super::schemas::OutboxList, description = "待发与已发的评价邀请短信")))]
 pub async fn sms_outbox(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -325,8 +371,8 @@ pub async fn sms_outbox(
 }
 
 /// 疑似刷评: suspicious patterns in a period (supervisor, leader or admin).
-#[utoipa::path(get, path = "/api/evaluations/flags", params(PeriodQuery), tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, description = "items"), (status = 403)))]
+#[utoipa::path(get, path = "/api/evaluations/flags", operation_id = "evaluation_flags", params(PeriodQuery), tag = "好差评",
+    responses((status = 200, body = super::schemas::FlagList, description = "疑似刷评的情形")))]
 pub async fn flags(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -34,22 +34,23 @@ pub struct NewHomeVisit {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Created {
+pub struct VisitCreated {
     id: Uuid,
     /// requested
     status: String,
 }
 
 /// Asks for a home visit (public; rate-limited per client address like tickets).
-#[utoipa::path(post, path = "/api/home-visits", request_body = NewHomeVisit, tag = "预约",
-    responses((status = 201, body = Created), (status = 409, description = "同一手机号未办结申请超限"),
-        (status = 422), (status = 429)))]
+#[utoipa::path(post, path = "/api/home-visits", operation_id = "request_home_visit", request_body = NewHomeVisit, tag = "预约",
+    responses((status = 201, body = VisitCreated, description = "已受理的申请"),
+        (status = 409, description = "同一手机号未办结申请超限"),
+        (status = 422, description = "姓名、手机号、地址、事项、原因或日期无效")))]
 pub async fn create(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
     ClientAddr(client): ClientAddr,
     AppJson(b): AppJson<NewHomeVisit>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<VisitCreated>)> {
     state.check_public_rate(&client).await?;
     let by = user.as_ref().map(CurrentUser::actor);
     let v = state
@@ -69,7 +70,7 @@ pub async fn create(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(Created {
+        Json(VisitCreated {
             id: v.id,
             status: v.status.code().into(),
         }),
@@ -77,6 +78,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// requested, scheduled, done or cancelled; all when absent.
@@ -85,13 +87,13 @@ pub struct ListQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct HomeVisitList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::HomeVisitSummary>)]
     home_visits: Vec<HomeVisitSummary>,
 }
 
 /// Requests, newest first, phones masked (staff, admin, supervisor).
-#[utoipa::path(get, path = "/api/home-visits", params(ListQuery), tag = "预约", security(("bearer" = [])),
-    responses((status = 200, body = HomeVisitList), (status = 401), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/api/home-visits", operation_id = "list_home_visits", params(ListQuery), tag = "预约",
+    responses((status = 200, body = HomeVisitList, description = "申请列表，最新在前，手机号已遮蔽")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -110,8 +112,9 @@ fn visit_id(raw: &str) -> ApiResult<Uuid> {
 
 /// One request with the phone and address in full and its history; every
 /// call is audit-logged.
-#[utoipa::path(get, path = "/api/home-visits/{id}", params(("id" = String, Path)), tag = "预约",
-    security(("bearer" = [])), responses((status = 200, body = Object), (status = 401), (status = 403), (status = 404)))]
+#[utoipa::path(get, path = "/api/home-visits/{id}", operation_id = "get_home_visit", params(("id" = String, Path, description = "上门服务申请ID")), tag = "预约",
+    responses((status = 200, body = Object, description = "申请全文（手机号、地址）及处理记录"),
+        (status = 404, description = "没有这个上门服务申请")))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -133,9 +136,11 @@ pub struct ScheduleBody {
 }
 
 /// Plans (or re-plans) the visit.
-#[utoipa::path(post, path = "/api/home-visits/{id}/schedule", params(("id" = String, Path)), request_body = ScheduleBody,
-    tag = "预约", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/home-visits/{id}/schedule", operation_id = "schedule_home_visit", params(("id" = String, Path, description = "上门服务申请ID")),
+    request_body = ScheduleBody, tag = "预约",
+    responses((status = 200, body = super::schemas::HomeVisitSummary, description = "已安排的申请"),
+        (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
+        (status = 422, description = "日期不是工作日或人员无效")))]
 pub async fn schedule(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -159,9 +164,10 @@ pub struct DoneBody {
 }
 
 /// The visit took place and the matter was handled.
-#[utoipa::path(post, path = "/api/home-visits/{id}/done", params(("id" = String, Path)), request_body = DoneBody,
-    tag = "预约", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/home-visits/{id}/done", operation_id = "finish_home_visit", params(("id" = String, Path, description = "上门服务申请ID")),
+    request_body = DoneBody, tag = "预约",
+    responses((status = 200, body = super::schemas::HomeVisitSummary, description = "已办结的申请"),
+        (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请尚未安排，或已办结、已取消")))]
 pub async fn done(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -179,19 +185,21 @@ pub async fn done(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CancelBody {
+pub struct VisitCancelBody {
     reason: String,
 }
 
 /// Closes an open request without a visit (reason required).
-#[utoipa::path(post, path = "/api/home-visits/{id}/cancel", params(("id" = String, Path)), request_body = CancelBody,
-    tag = "预约", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/home-visits/{id}/cancel", operation_id = "cancel_home_visit", params(("id" = String, Path, description = "上门服务申请ID")),
+    request_body = VisitCancelBody, tag = "预约",
+    responses((status = 200, body = super::schemas::HomeVisitSummary, description = "已取消的申请"),
+        (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
+        (status = 422, description = "未写取消理由")))]
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    AppJson(b): AppJson<CancelBody>,
+    AppJson(b): AppJson<VisitCancelBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     user.require(&HANDLERS)?;
     Ok(Json(

@@ -15,6 +15,7 @@ mod evaluation;
 mod home_visit;
 pub mod pad;
 mod queue;
+mod schemas;
 mod users;
 
 use crate::AppState;

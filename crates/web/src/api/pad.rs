@@ -126,8 +126,9 @@ pub struct CreatedPad {
 }
 
 /// Creates a pad for a window and its one-time pairing code, valid 30 minutes (admin).
-#[utoipa::path(post, path = "/api/pads", request_body = NewPad, tag = "好差评", security(("bearer" = [])),
-    responses((status = 201, body = CreatedPad), (status = 401), (status = 403), (status = 422)))]
+#[utoipa::path(post, path = "/api/pads", operation_id = "create_pad", request_body = NewPad, tag = "好差评",
+    responses((status = 201, body = CreatedPad, description = "评价器及一次性配对码"),
+        (status = 404, description = "没有这个窗口"), (status = 422, description = "窗口或按键布局无效")))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -153,8 +154,8 @@ pub struct PadList {
 }
 
 /// Every pad, newest first (admin).
-#[utoipa::path(get, path = "/api/pads", tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, body = PadList), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/pads", operation_id = "list_pads", tag = "好差评",
+    responses((status = 200, body = PadList, description = "全部评价器，最新在前")))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<PadList>> {
     user.require(&[Role::Admin])?;
     let now = Timestamp::now();
@@ -170,8 +171,9 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
 }
 
 /// Revokes a pad: its token stops working at once (admin).
-#[utoipa::path(post, path = "/api/pads/{id}/revoke", params(("id" = String, Path)), tag = "好差评",
-    security(("bearer" = [])), responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+#[utoipa::path(post, path = "/api/pads/{id}/revoke", operation_id = "revoke_pad",
+    params(("id" = String, Path, description = "评价器ID")), tag = "好差评",
+    responses((status = 204, description = "已停用"), (status = 404, description = "没有这个评价器")))]
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -202,8 +204,9 @@ pub struct PairedPad {
 
 /// Pairs this device as its window's pad (public; wrong codes are audit-logged
 /// and limited per client address).
-#[utoipa::path(post, path = "/api/pad/pair", request_body = PairBody, tag = "好差评",
-    responses((status = 200, body = PairedPad), (status = 422, description = "配对码错误或已过期"), (status = 429)))]
+#[utoipa::path(post, path = "/api/pad/pair", operation_id = "pair_pad", request_body = PairBody, tag = "好差评",
+    responses((status = 200, body = PairedPad, description = "已配对：令牌（同时写入 Cookie）"),
+        (status = 422, description = "配对码错误或已过期")))]
 pub async fn pair(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -251,7 +254,8 @@ pub struct PadStateAnswer {
 /// layout's buttons, the ticket just finished at this window awaiting its
 /// rating (or null) and the 差评 reasons. Public: a device that is not a
 /// paired pad learns only `{"paired": false}` and shows the pairing screen.
-#[utoipa::path(get, path = "/api/pad/state", tag = "好差评", operation_id = "pad_state",
+#[utoipa::path(get, path = "/api/pad/state", operation_id = "pad_state", tag = "好差评",
+    params(("X-Pad-Token" = Option<String>, Header, description = "评价器令牌（不用 Cookie 时）")),
     responses((status = 200, body = PadStateAnswer, description = "评价器当前状态")))]
 pub async fn pad_state(
     State(state): State<AppState>,
@@ -271,13 +275,13 @@ pub async fn pad_state(
 
 #[derive(Serialize, ToSchema)]
 pub struct ProfileList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::StaffProfile>)]
     profiles: Vec<StaffProfile>,
 }
 
 /// Staff profiles (三亮) with their photos (admin).
-#[utoipa::path(get, path = "/api/staff-profiles", tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, body = ProfileList), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/staff-profiles", operation_id = "list_staff_profiles", tag = "好差评",
+    responses((status = 200, body = ProfileList, description = "全部工作人员的三亮信息")))]
 pub async fn profiles(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<ProfileList>> {
     user.require(&[Role::Admin])?;
     Ok(Json(ProfileList {
@@ -299,9 +303,10 @@ pub struct ProfileBody {
 }
 
 /// Saves a staff member's 工号, duties and photo (admin).
-#[utoipa::path(put, path = "/api/staff-profiles/{username}", params(("username" = String, Path)),
-    request_body = ProfileBody, tag = "好差评", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(put, path = "/api/staff-profiles/{username}", operation_id = "save_staff_profile",
+    params(("username" = String, Path, description = "工作人员用户名")), request_body = ProfileBody, tag = "好差评",
+    responses((status = 200, body = super::schemas::StaffProfile, description = "保存后的三亮信息"),
+        (status = 404, description = "没有这个账号"), (status = 422, description = "工号、职责或照片无效")))]
 pub async fn save_profile(
     State(state): State<AppState>,
     user: CurrentUser,

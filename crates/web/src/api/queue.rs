@@ -29,13 +29,14 @@ pub struct NewCategory {
 
 #[derive(Serialize, ToSchema)]
 pub struct CategoryList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::Category>)]
     categories: Vec<Category>,
 }
 
 /// Creates a service category (admin).
-#[utoipa::path(post, path = "/api/categories", request_body = NewCategory, tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/categories", operation_id = "create_category", request_body = NewCategory, tag = "排队叫号",
+    responses((status = 201, body = super::schemas::Category, description = "新业务类别"),
+        (status = 409, description = "前缀或名称已存在"), (status = 422, description = "前缀、名称或事项编码无效")))]
 pub async fn create_category(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -50,7 +51,8 @@ pub async fn create_category(
 }
 
 /// Service categories (public: the kiosk shows them).
-#[utoipa::path(get, path = "/api/categories", tag = "排队叫号", responses((status = 200, body = CategoryList)))]
+#[utoipa::path(get, path = "/api/categories", operation_id = "list_categories", tag = "排队叫号",
+    responses((status = 200, body = CategoryList, description = "全部业务类别")))]
 pub async fn list_categories(State(state): State<AppState>) -> ApiResult<Json<CategoryList>> {
     Ok(Json(CategoryList {
         categories: state.app.categories().await?,
@@ -74,13 +76,14 @@ pub struct NewWindow {
 
 #[derive(Serialize, ToSchema)]
 pub struct WindowList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::Window>)]
     windows: Vec<Window>,
 }
 
 /// Creates a window (admin).
-#[utoipa::path(post, path = "/api/windows", request_body = NewWindow, tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 201, body = Object), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/windows", operation_id = "create_window", request_body = NewWindow, tag = "排队叫号",
+    responses((status = 201, body = super::schemas::Window, description = "新窗口"),
+        (status = 409, description = "窗口号已存在"), (status = 422, description = "窗口号、类别或人员无效")))]
 pub async fn create_window(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -104,7 +107,8 @@ pub async fn create_window(
 }
 
 /// Windows and their state (public: displays show them).
-#[utoipa::path(get, path = "/api/windows", tag = "排队叫号", responses((status = 200, body = WindowList)))]
+#[utoipa::path(get, path = "/api/windows", operation_id = "list_windows", tag = "排队叫号",
+    responses((status = 200, body = WindowList, description = "全部窗口及其状态")))]
 pub async fn list_windows(State(state): State<AppState>) -> ApiResult<Json<WindowList>> {
     Ok(Json(WindowList {
         windows: state.app.windows().await?,
@@ -155,8 +159,11 @@ impl From<TicketView> for TicketResponse {
 }
 
 /// Takes a ticket (public, the kiosk). Over a per-person limit → 409.
-#[utoipa::path(post, path = "/api/tickets", request_body = TicketRequest, tag = "排队叫号",
-    responses((status = 201, body = TicketResponse), (status = 409, description = "同一人超过取号限制"), (status = 422), (status = 429, description = "同一地址取号过于频繁")))]
+#[utoipa::path(post, path = "/api/tickets", operation_id = "take_ticket", request_body = TicketRequest, tag = "排队叫号",
+    responses((status = 201, body = TicketResponse, description = "号票"),
+        (status = 404, description = "没有这个业务类别"),
+        (status = 409, description = "同一人超过取号限制"),
+        (status = 422, description = "手机号、身份证号或优先类别无效")))]
 pub async fn take_ticket(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -195,8 +202,9 @@ fn ticket_id(raw: &str) -> ApiResult<Uuid> {
 }
 
 /// A ticket's state and place in line (public: the phone tracking page).
-#[utoipa::path(get, path = "/api/tickets/{id}", params(("id" = String, Path)), tag = "排队叫号",
-    responses((status = 200, body = TicketResponse), (status = 404)))]
+#[utoipa::path(get, path = "/api/tickets/{id}", operation_id = "get_ticket",
+    params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
+    responses((status = 200, body = TicketResponse, description = "号票及前面等候人数"), (status = 404, description = "没有这张号票")))]
 pub async fn get_ticket(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -216,8 +224,11 @@ async fn called(state: &AppState, t: store::queue::Ticket) -> ApiResult<Json<Cal
 }
 
 /// Calls the next person to this window (staff of the window, or admin); 204 when nobody waits.
-#[utoipa::path(post, path = "/api/windows/{number}/call", params(("number" = String, Path)), tag = "排队叫号",
-    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 204, description = "无人等候"), (status = 403), (status = 404)))]
+#[utoipa::path(post, path = "/api/windows/{number}/call", operation_id = "call_next_ticket",
+    params(("number" = String, Path, description = "窗口号")), tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "叫到的号票"), (status = 204, description = "无人等候"),
+        (status = 403, description = "不是本窗口的工作人员"), (status = 404, description = "没有这个窗口"),
+        (status = 409, description = "窗口已暂停或关闭，或上一位尚未办结")))]
 pub async fn call_next(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -230,8 +241,10 @@ pub async fn call_next(
 }
 
 /// Announces the ticket again (重呼).
-#[utoipa::path(post, path = "/api/tickets/{id}/recall", params(("id" = String, Path)), tag = "排队叫号",
-    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+#[utoipa::path(post, path = "/api/tickets/{id}/recall", operation_id = "recall_ticket",
+    params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "重呼的号票"), (status = 404, description = "没有这张号票"),
+        (status = 409, description = "号票不在叫号中")))]
 pub async fn recall(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -242,8 +255,10 @@ pub async fn recall(
 }
 
 /// The person did not come (过号).
-#[utoipa::path(post, path = "/api/tickets/{id}/skip", params(("id" = String, Path)), tag = "排队叫号",
-    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+#[utoipa::path(post, path = "/api/tickets/{id}/skip", operation_id = "skip_ticket",
+    params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "已过号的号票"), (status = 404, description = "没有这张号票"),
+        (status = 409, description = "号票不在叫号中")))]
 pub async fn skip(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -257,8 +272,10 @@ pub async fn skip(
 }
 
 /// Service finished (办结).
-#[utoipa::path(post, path = "/api/tickets/{id}/finish", params(("id" = String, Path)), tag = "排队叫号",
-    security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409)))]
+#[utoipa::path(post, path = "/api/tickets/{id}/finish", operation_id = "finish_ticket",
+    params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "已办结的号票"), (status = 404, description = "没有这张号票"),
+        (status = 409, description = "号票不在叫号中")))]
 pub async fn finish(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -272,8 +289,10 @@ pub async fn finish(
 }
 
 /// Puts a skipped ticket back in line (public: the citizen's phone), within the allowed minutes.
-#[utoipa::path(post, path = "/api/tickets/{id}/requeue", params(("id" = String, Path)), tag = "排队叫号",
-    responses((status = 200, body = TicketResponse), (status = 404), (status = 409, description = "未过号或已超时")))]
+#[utoipa::path(post, path = "/api/tickets/{id}/requeue", operation_id = "requeue_ticket",
+    params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
+    responses((status = 200, body = TicketResponse, description = "重新排队的号票"), (status = 404, description = "没有这张号票"),
+        (status = 409, description = "未过号或已超时")))]
 pub async fn requeue(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -288,8 +307,10 @@ pub struct TransferRequest {
 }
 
 /// Sends the person on to another category (转移); answers the new ticket.
-#[utoipa::path(post, path = "/api/tickets/{id}/transfer", params(("id" = String, Path)), request_body = TransferRequest,
-    tag = "排队叫号", security(("bearer" = [])), responses((status = 200, body = CallResponse), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/tickets/{id}/transfer", operation_id = "transfer_ticket",
+    params(("id" = String, Path, description = "号票ID")), request_body = TransferRequest, tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "转移后的新号票"), (status = 404, description = "没有这张号票或这个业务类别"),
+        (status = 409, description = "号票不在叫号中")))]
 pub async fn transfer(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -313,8 +334,10 @@ pub struct WindowStatusRequest {
 }
 
 /// Pauses (暂停服务, with a reason), reopens or closes a window.
-#[utoipa::path(post, path = "/api/windows/{number}/status", params(("number" = String, Path)), request_body = WindowStatusRequest,
-    tag = "排队叫号", security(("bearer" = [])), responses((status = 204), (status = 403), (status = 422)))]
+#[utoipa::path(post, path = "/api/windows/{number}/status", operation_id = "set_window_status",
+    params(("number" = String, Path, description = "窗口号")), request_body = WindowStatusRequest, tag = "排队叫号",
+    responses((status = 204, description = "已更改"), (status = 404, description = "没有这个窗口"),
+        (status = 422, description = "状态无效，或暂停未写理由")))]
 pub async fn window_status(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -338,8 +361,8 @@ pub async fn window_status(
 
 /// The live floor view: waiting per category, longest wait, each window's state
 /// (floor captain, leadership, staff).
-#[utoipa::path(get, path = "/api/floor", tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/floor", operation_id = "floor_status", tag = "排队叫号",
+    responses((status = 200, body = Object, description = "各类别等候人数、最长等候时间、各窗口状态")))]
 pub async fn floor(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -349,6 +372,7 @@ pub async fn floor(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// Business date, YYYY-MM-DD (default today).
@@ -358,8 +382,11 @@ pub struct ReportQuery {
 }
 
 /// Daily waiting and service times per category, window and staff (average, p90, max).
-#[utoipa::path(get, path = "/api/reports/queue", params(ReportQuery), tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/api/reports/queue", operation_id = "queue_report", params(ReportQuery), tag = "排队叫号",
+    responses((status = 200, description = "当日等候与办理时长（平均、p90、最长），按类别、窗口、人员",
+        content((Object = "application/json"),
+            (super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, description = "日期或格式无效")))]
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -421,9 +448,11 @@ fn same_identity(field: &'static str, sent: Option<&str>, path: &str, message: &
 }
 
 /// Changes a category's name or items (admin); fields left out stay as they are.
-#[utoipa::path(put, path = "/api/categories/{prefix}", params(("prefix" = String, Path)), request_body = CategoryUpdate,
-    tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 403), (status = 404), (status = 409), (status = 422)))]
+#[utoipa::path(put, path = "/api/categories/{prefix}", operation_id = "update_category",
+    params(("prefix" = String, Path, description = "号票前缀")), request_body = CategoryUpdate, tag = "排队叫号",
+    responses((status = 200, body = super::schemas::Category, description = "修改后的业务类别"),
+        (status = 404, description = "没有这个业务类别"), (status = 409, description = "名称已被使用"),
+        (status = 422, description = "名称或事项编码无效")))]
 pub async fn update_category(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -457,9 +486,11 @@ pub struct WindowUpdate {
 
 /// Changes a window's name, categories, staff or temporary mark (admin);
 /// fields left out stay as they are. Its status changes through `/status`.
-#[utoipa::path(put, path = "/api/windows/{number}", params(("number" = String, Path)), request_body = WindowUpdate,
-    tag = "排队叫号", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(put, path = "/api/windows/{number}", operation_id = "update_window",
+    params(("number" = String, Path, description = "窗口号")), request_body = WindowUpdate, tag = "排队叫号",
+    responses((status = 200, body = super::schemas::Window, description = "修改后的窗口"),
+        (status = 404, description = "没有这个窗口"), (status = 409, description = "与当前状态冲突"),
+        (status = 422, description = "类别或人员无效")))]
 pub async fn update_window(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -26,8 +26,8 @@ pub struct UserRow {
 }
 
 /// Every account.
-#[utoipa::path(get, path = "/api/users", tag = "账号", security(("bearer" = [])),
-    responses((status = 200, body = UserList), (status = 401), (status = 403)))]
+#[utoipa::path(get, path = "/api/users", operation_id = "list_users", tag = "账号",
+    responses((status = 200, body = UserList, description = "全部账号")))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<UserList>> {
     let users = state
         .app
@@ -57,8 +57,9 @@ pub struct NewUserRequest {
 }
 
 /// Creates an account.
-#[utoipa::path(post, path = "/api/users", request_body = NewUserRequest, tag = "账号", security(("bearer" = [])),
-    responses((status = 201, body = UserView), (status = 409, description = "用户名已存在"), (status = 422)))]
+#[utoipa::path(post, path = "/api/users", operation_id = "add_user", request_body = NewUserRequest, tag = "账号",
+    responses((status = 201, body = UserView, description = "新账号"), (status = 409, description = "用户名已存在"),
+        (status = 422, description = "用户名、角色、部门或密码无效")))]
 pub async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -94,11 +95,12 @@ pub struct EditUserRequest {
 }
 
 /// Changes an account's department (所属部门).
-#[utoipa::path(put, path = "/api/users/{username}", params(("username" = String, Path, description = "用户名")),
-    request_body = EditUserRequest, tag = "账号", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/users/{username}", operation_id = "set_user_department",
+    params(("username" = String, Path, description = "用户名")),
+    request_body = EditUserRequest, tag = "账号",
     responses((status = 200, body = UserView, description = "账号"),
-        (status = 404, description = "账号不存在", body = crate::error::ErrorBody),
-        (status = 422, description = "部门不存在，或部门联络员未指定部门", body = crate::error::ErrorBody)))]
+        (status = 404, description = "账号不存在"),
+        (status = 422, description = "部门不存在，或部门联络员未指定部门")))]
 pub async fn edit(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -21,6 +21,7 @@ mod case_pages;
 mod crawl;
 mod evaluation_pages;
 mod manage_pages;
+mod openapi;
 mod pages;
 mod queue_setup_pages;
 mod rbac;

@@ -1,0 +1,327 @@
+//! The OpenAPI schemas of answers whose types live below `web` (domain, store,
+//! app), which do not depend on utoipa. Each mirrors the serialized form of
+//! the type it names field for field, and refuses fields it does not list
+//! (`additionalProperties: false`), so the schema-driven fuzzer
+//! (scripts/fuzz-api.sh) fails when the two drift apart.
+// Described, never built: the handlers send the real types.
+#![allow(dead_code)]
+
+use utoipa::ToSchema;
+
+/// A service item (政务服务事项) with every catalog field.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    code: String,
+    name: String,
+    /// The responsible department's full name.
+    department: String,
+    /// 事项类型 (行政许可…).
+    kind: String,
+    /// 即办件 or 承诺件.
+    handling: String,
+    /// 法定时限 in working days; null where no statutory limit applies.
+    statutory_days: Option<u32>,
+    /// 承诺时限 in working days; 0 for 即办件.
+    promised_days: u32,
+    /// 服务对象: 个人, 法人 or 个人,法人.
+    subject: String,
+    materials: Vec<Material>,
+    /// 收费标准.
+    fee: String,
+    /// 网办深度: 全程网办, 网上预审 or 线下办理.
+    online: String,
+    /// 最多跑动次数.
+    max_visits: u32,
+    /// Everyday words citizens use for this item.
+    keywords: Vec<String>,
+}
+
+/// A material the applicant submits (申请材料).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    name: String,
+    /// 原件, 复印件, 原件及复印件 or 电子.
+    form: String,
+    copies: u32,
+    required: bool,
+    /// The hall fetches it by data sharing (可共享免提交).
+    shareable: bool,
+}
+
+/// A "one thing, one visit" bundle (一件事一次办).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    code: String,
+    name: String,
+    description: String,
+    /// Item codes.
+    items: Vec<String>,
+    promised_days: u32,
+}
+
+/// A department registered in the hall.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// Short code, the first part of its items' codes (SCJG).
+    code: String,
+    name: String,
+}
+
+/// A catalog version (事项清单版本).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogVersion {
+    id: i64,
+    created_at: String,
+    created_by: String,
+    source: String,
+    note: String,
+    item_count: i64,
+    bundle_count: i64,
+    /// When it was last published; null for a draft.
+    published_at: Option<String>,
+}
+
+/// What a catalog import did.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportReport {
+    version: CatalogVersion,
+    items: usize,
+    bundles: usize,
+    /// Item codes added, changed and removed against the published version.
+    added: Vec<String>,
+    changed: Vec<String>,
+    removed: Vec<String>,
+    /// Departments registered by this import.
+    new_departments: Vec<String>,
+}
+
+/// A service category (业务类别) with its ticket prefix.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    prefix: String,
+    name: String,
+    /// Catalog item codes the category covers.
+    items: Vec<String>,
+}
+
+/// A service window (窗口).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    number: String,
+    name: String,
+    /// Category prefixes served here.
+    categories: Vec<String>,
+    /// open, paused or closed.
+    status: String,
+    pause_reason: String,
+    /// Opened by the floor captain for a peak (临时窗口).
+    temporary: bool,
+    /// Staff allowed to sit here (usernames).
+    staff: Vec<String>,
+}
+
+/// An appointment (预约).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appointment {
+    id: uuid::Uuid,
+    /// The code the citizen shows at the kiosk.
+    code: String,
+    category: String,
+    /// YYYY-MM-DD.
+    slot_date: String,
+    /// HH:MM.
+    slot_time: String,
+    /// The phone's last four digits.
+    phone_tail: String,
+    /// online or phone.
+    channel: String,
+    /// booked, checked_in, cancelled or no_show.
+    status: String,
+    /// The ticket taken at check-in.
+    ticket_id: Option<uuid::Uuid>,
+}
+
+/// An appointment slot and its free places.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// HH:MM.
+    time: String,
+    capacity: i64,
+    booked: i64,
+    available: i64,
+}
+
+/// 三亮: what a pad shows of a staff member besides the account's name.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffProfile {
+    username: String,
+    /// 工号.
+    staff_number: String,
+    /// 岗位职责.
+    duties: String,
+    /// A `data:image/...;base64,` URL, or empty.
+    photo: String,
+    updated_at: String,
+}
+
+/// A home-visit request (上门服务) with the phone masked.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HomeVisitSummary {
+    id: uuid::Uuid,
+    /// The reference shown to the applicant.
+    reference: String,
+    name: String,
+    phone: String,
+    item: String,
+    /// elderly, disabled, ill or other.
+    reason: String,
+    reason_label: String,
+    /// YYYY-MM-DD.
+    preferred_date: Option<String>,
+    note: String,
+    /// requested, scheduled, done or cancelled.
+    status: String,
+    status_label: String,
+    /// YYYY-MM-DD.
+    scheduled_date: Option<String>,
+    assigned_to: Option<String>,
+    outcome: String,
+    created_at: String,
+    updated_at: String,
+}
+
+/// An appeal (申诉) against a review.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    id: uuid::Uuid,
+    evaluation_id: uuid::Uuid,
+    reason: String,
+    evidence: String,
+    filed_by: String,
+    filed_at: String,
+    /// pending, upheld or rejected.
+    status: String,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    decision: String,
+}
+
+/// An evaluation invitation in the SMS outbox (the phone is not shown).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxMessage {
+    id: uuid::Uuid,
+    ticket_id: uuid::Uuid,
+    body: String,
+    queued_at: String,
+    status: String,
+}
+
+/// The applicant's ID number and phone in the clear.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseIdentity {
+    id_number: String,
+    phone: String,
+}
+
+/// 办结率 and on-time rate of the cases accepted in a period.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseReport {
+    /// YYYY-MM-DD.
+    from: String,
+    to: String,
+    accepted: u64,
+    completed: u64,
+    /// null when nothing was accepted.
+    completion_rate: Option<f64>,
+    on_time: u64,
+    on_time_rate: Option<f64>,
+    overdue: u64,
+}
+
+/// One page of the ledger, a work list or the overdue cases.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerList {
+    /// One line per case: number, item, department, dates, status, urgency…
+    #[schema(value_type = Vec<Object>)]
+    rows: Vec<serde_json::Value>,
+    total: i64,
+    page: i64,
+    page_size: i64,
+    pages: i64,
+}
+
+/// A suspicious pattern of evaluations (疑似刷评).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flag {
+    /// same_rater, too_fast or streak.
+    kind: String,
+    label: String,
+    /// The device, phone key or window concerned.
+    subject: String,
+    detail: String,
+    count: usize,
+}
+
+/// Appeals.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealList {
+    items: Vec<Appeal>,
+}
+
+/// The SMS outbox.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxList {
+    items: Vec<OutboxMessage>,
+}
+
+/// Suspicious patterns.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlagList {
+    items: Vec<Flag>,
+}
+
+/// Rectifications, most urgent first.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationList {
+    /// One rectification each: the review, its status, deadline and whether it is overdue.
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<serde_json::Value>,
+}
+
+/// A file's bytes (an XLSX workbook, an uploaded catalog file).
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for Binary {}
