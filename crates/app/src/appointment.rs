@@ -191,12 +191,46 @@ impl App {
         Err(AppError::Conflict("预约繁忙，请稍后再试".into()))
     }
 
-    /// Cancels by code, with the last four digits of the phone as proof.
-    pub async fn cancel_appointment(&self, code: &str, phone_last4: &str) -> AppResult<Appointment> {
-        let a = self.store.appointment(code).await.map_err(not_found)?;
-        if a.phone_tail != phone_last4.trim() {
-            return Err(AppError::invalid("phone_last4", "手机号后四位不符"));
+    /// The appointment a code and the last four digits of its phone prove.
+    /// A wrong pair looks like an unknown code, and wrong guesses are limited
+    /// per code and per address (security throttle, always on).
+    async fn proven_appointment(
+        &self,
+        code: &str,
+        phone_last4: &str,
+        client: &str,
+    ) -> AppResult<Appointment> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(AppError::invalid("code", "请填写预约号"));
         }
+        let tail = phone_last4.trim();
+        if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AppError::invalid("phone_last4", "请填写预约手机号的后四位数字"));
+        }
+        let guards = self.lookup_guards("lookup.appointment", Some(code), client);
+        self.check_guards(&guards).await?;
+        let unknown = || AppError::NotFound("没有查到该预约，请核对预约号和手机号后四位".into());
+        let found = match self.store.appointment(code).await {
+            Ok(a) if a.phone_tail == tail => Ok(a),
+            Ok(_) | Err(StoreError::NotFound(_)) => Err(unknown()),
+            Err(e) => Err(e.into()),
+        };
+        if found.is_err() {
+            self.record_guards(&guards).await?;
+        }
+        found
+    }
+
+    /// Cancels by code, with the last four digits of the phone as proof.
+    pub async fn cancel_appointment(
+        &self,
+        code: &str,
+        phone_last4: &str,
+        client: &str,
+    ) -> AppResult<Appointment> {
+        let a = self.proven_appointment(code, phone_last4, client).await?;
+        let code = a.code.as_str();
         self.store
             .set_appointment_status(code, &["booked"], "cancelled", None)
             .await
@@ -294,16 +328,13 @@ impl App {
 
     /// An appointment shown to its holder: the code and the last four digits
     /// of the phone together prove it is theirs.
-    pub async fn my_appointment(&self, code: &str, phone_last4: &str) -> AppResult<Appointment> {
-        let code = code.trim();
-        if code.is_empty() {
-            return Err(AppError::invalid("code", "请填写预约号"));
-        }
-        let a = self.store.appointment(code).await.map_err(not_found)?;
-        if a.phone_tail != phone_last4.trim() {
-            return Err(AppError::invalid("phone_last4", "手机号后四位不符"));
-        }
-        Ok(a)
+    pub async fn my_appointment(
+        &self,
+        code: &str,
+        phone_last4: &str,
+        client: &str,
+    ) -> AppResult<Appointment> {
+        self.proven_appointment(code, phone_last4, client).await
     }
 
     /// Marks appointments whose check-in window has closed (slot start plus

@@ -114,14 +114,21 @@ pub struct CheckedIn {
 #[utoipa::path(post, path = "/api/appointments/{code}/cancel", operation_id = "cancel_appointment",
     params(("code" = String, Path, description = "预约签到码")), request_body = AppointmentCancelBody, tag = "预约",
     responses((status = 200, body = super::schemas::Appointment, description = "已取消的预约"),
-        (status = 404, description = "没有这个预约"), (status = 409, description = "预约已签到、已取消或已失效"),
-        (status = 422, description = "手机号后四位不符")))]
+        (status = 404, description = "没有这个预约，或手机号后四位不符"), (status = 409, description = "预约已签到、已取消或已失效"),
+        (status = 422, description = "手机号后四位格式不对"),
+        (status = 429, description = "猜错次数过多，请稍后再试", body = crate::error::ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
+    crate::auth::ClientAddr(client): crate::auth::ClientAddr,
     Path(code): Path<String>,
     AppJson(b): AppJson<AppointmentCancelBody>,
 ) -> ApiResult<Json<Appointment>> {
-    Ok(Json(state.app.cancel_appointment(&code, &b.phone_last4).await?))
+    Ok(Json(
+        state
+            .app
+            .cancel_appointment(&code, &b.phone_last4, &client)
+            .await?,
+    ))
 }
 
 /// Checks in at the kiosk: within the window the appointment becomes a ticket.

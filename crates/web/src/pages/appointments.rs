@@ -335,7 +335,7 @@ async fn find(
     PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
     check_public_post(&state, &headers, &client).await?;
-    match state.app.my_appointment(&f.code, &f.phone_last4).await {
+    match state.app.my_appointment(&f.code, &f.phone_last4, &client).await {
         Ok(a) => confirmation(&state, user.as_ref(), a, false).await,
         Err(e) => {
             let refused = refusal(&state, e)?;
@@ -390,7 +390,7 @@ async fn cancel(
             None,
         ));
     }
-    match state.app.cancel_appointment(&code, &f.phone_last4).await {
+    match state.app.cancel_appointment(&code, &f.phone_last4, &client).await {
         Ok(a) => {
             let done = format!(
                 "预约号 {} 已取消（原定 {} {}）。如需办理，可重新预约或到大厅现场取号。",

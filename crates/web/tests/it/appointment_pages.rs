@@ -151,8 +151,8 @@ async fn booking_pages(s: &TestServer) {
         None,
     )
     .await;
-    assert_eq!(status, 422);
-    assert!(html.contains("手机号后四位不符"));
+    assert_eq!(status, 404);
+    assert!(html.contains("没有查到该预约"));
     let (status, html) = form(
         s,
         "/appointments/mine",
@@ -161,7 +161,7 @@ async fn booking_pages(s: &TestServer) {
     )
     .await;
     assert_eq!(status, 404);
-    assert!(html.contains("没有这个预约号"));
+    assert!(html.contains("没有查到该预约"));
     let (status, html) = form(
         s,
         "/appointments/mine",
@@ -183,7 +183,7 @@ async fn booking_pages(s: &TestServer) {
         None,
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 404, "a wrong phone tail looks like an unknown code");
     let (status, html) = form(
         s,
         "/appointments/cancel",

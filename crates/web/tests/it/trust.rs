@@ -448,6 +448,22 @@ async fn guessing_is_throttled(s: &TestServer) {
     assert!(statuses.iter().all(|s| *s == 404 || *s == 429), "{statuses:?}");
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     assert!(statuses.iter().filter(|s| **s == 404).count() <= 10);
+    // Appointment codes: the same limit per code and per address.
+    let guesser2 = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 5]))
+        .build()
+        .unwrap();
+    let mut last = 0;
+    for tail in 0..12 {
+        let r = guesser2
+            .post(s.url("/api/appointments/123456/cancel"))
+            .json(&json!({"phone_last4": format!("{tail:04}")}))
+            .send()
+            .await
+            .unwrap();
+        last = r.status().as_u16();
+    }
+    assert_eq!(last, 429, "appointment codes are throttled too");
     // The right tail is refused too while the number is being guessed at.
     let r = guesser
         .get(s.url(&format!("/api/progress?number={number}&phone_last4=5678")))
