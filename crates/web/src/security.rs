@@ -75,6 +75,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
             resp
         };
     }
+    // The body of a refused oversized request was not read: the connection cannot be reused.
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        resp.headers_mut()
+            .insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
     set(&mut resp, "content-security-policy", CSP);
     set(&mut resp, "x-content-type-options", "nosniff");
     set(&mut resp, "x-frame-options", "DENY");

@@ -194,23 +194,43 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let (mut parts, body) = req.into_parts();
     let user = match CurrentUser::resolve(&mut parts, &state).await {
         Ok(user) => user,
-        Err(e) => return e.into_response(),
+        Err(e) => return refuse(body, e).await,
     };
     if let Access::Signed(permission) = access {
         let Some(user) = &user else {
-            return ApiError::unauthorized().into_response();
+            return refuse(body, ApiError::unauthorized()).await;
         };
         if !user.session.user.role.can(permission) {
-            return ApiError::new(
+            let e = ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 format!("此操作需要{}权限", permission.role_labels()),
-            )
-            .into_response();
+            );
+            return refuse(body, e).await;
         }
     }
     if let Some(user) = user {
         parts.extensions.insert(user);
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// Refuses a caller without looking at what it sent. The unread body is
+/// discarded (up to the JSON limit, briefly) so the connection stays usable;
+/// a larger or slower one closes the connection, said in the answer so the
+/// client does not send its next request on it.
+async fn refuse(body: axum::body::Body, e: ApiError) -> Response {
+    let drained = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        axum::body::to_bytes(body, crate::security::BODY_LIMIT),
+    )
+    .await;
+    let mut resp = e.into_response();
+    if !matches!(drained, Ok(Ok(_))) {
+        resp.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    resp
 }
