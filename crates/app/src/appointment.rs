@@ -50,13 +50,16 @@ fn parse_date(raw: &str) -> AppResult<Date> {
 fn not_found(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这个预约号".into()),
-        StoreError::Conflict { .. } => AppError::Conflict("预约当前状态不能进行此操作".into()),
+        StoreError::Conflict { .. } => {
+            AppError::Conflict(crate::Conflict::WrongStatus, "预约当前状态不能进行此操作".into())
+        }
         other => other.into(),
     }
 }
 
 impl App {
     /// Free places per slot of a category and day.
+    #[tracing::instrument(skip_all)]
     pub async fn slots(&self, category: &str, date: &str) -> AppResult<Vec<Slot>> {
         let date = parse_date(date)?;
         if !self
@@ -97,6 +100,7 @@ impl App {
             .collect())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
         let rules = &self.settings.booking;
         if !self
@@ -135,10 +139,13 @@ impl App {
         };
         let no_shows = self.store.no_show_dates(&key).await?;
         if let Some(until) = suspended_until(rules, &no_shows, self.today()) {
-            return Err(AppError::Conflict(format!(
-                "近{}天内爽约{}次以上，{until}前暂停网上和电话预约，请现场取号",
-                rules.no_show_window_days, rules.no_show_limit
-            )));
+            return Err(AppError::Conflict(
+                crate::Conflict::BookingSuspended,
+                format!(
+                    "近{}天内爽约{}次以上，{until}前暂停网上和电话预约，请现场取号",
+                    rules.no_show_window_days, rules.no_show_limit
+                ),
+            ));
         }
         let channel = match req.channel.as_str() {
             "" | "online" => "online",
@@ -175,20 +182,26 @@ impl App {
             match booked {
                 Ok(a) => return Ok(a),
                 Err(StoreError::Conflict { what }) if what == "slot_full" => {
-                    return Err(AppError::Conflict("该时段已约满，请选择其他时段".into()));
+                    return Err(AppError::Conflict(
+                        crate::Conflict::SlotFull,
+                        "该时段已约满，请选择其他时段".into(),
+                    ));
                 }
                 Err(StoreError::Conflict { what }) if what == "person_limit" => {
-                    return Err(AppError::Conflict(format!(
-                        "同一人每天最多预约{}次",
-                        rules.max_per_person_per_day
-                    )));
+                    return Err(AppError::Conflict(
+                        crate::Conflict::PersonLimit,
+                        format!("同一人每天最多预约{}次", rules.max_per_person_per_day),
+                    ));
                 }
                 // Another booking drew the same code: draw again.
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(AppError::Conflict("预约繁忙，请稍后再试".into()))
+        Err(AppError::Conflict(
+            crate::Conflict::Busy,
+            "预约繁忙，请稍后再试".into(),
+        ))
     }
 
     /// The appointment a code and the last four digits of its phone prove.
@@ -223,6 +236,7 @@ impl App {
     }
 
     /// Cancels by code, with the last four digits of the phone as proof.
+    #[tracing::instrument(skip_all)]
     pub async fn cancel_appointment(
         &self,
         code: &str,
@@ -239,24 +253,34 @@ impl App {
 
     /// Checks in at the kiosk: within the window the appointment becomes a
     /// ticket; too late counts as a missed appointment.
+    #[tracing::instrument(skip_all)]
     pub async fn check_in_appointment(&self, code: &str) -> AppResult<TicketView> {
         let a = self.store.appointment(code).await.map_err(not_found)?;
         if a.status != "booked" {
-            return Err(AppError::Conflict("该预约已签到、已取消或已失效".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                "该预约已签到、已取消或已失效".into(),
+            ));
         }
         let slot_time: Time = a.slot_time.parse().map_err(AppError::internal)?;
         let now = Timestamp::now().to_zoned(self.settings.time_zone()).datetime();
         match check_in(&self.settings.booking, a.slot_date.to_datetime(slot_time), now) {
-            CheckIn::TooEarly => Err(AppError::Conflict(format!(
-                "预约时间为{} {}，请在开始前{}分钟内签到",
-                a.slot_date, a.slot_time, self.settings.booking.early_minutes
-            ))),
+            CheckIn::TooEarly => Err(AppError::Conflict(
+                crate::Conflict::TooEarly,
+                format!(
+                    "预约时间为{} {}，请在开始前{}分钟内签到",
+                    a.slot_date, a.slot_time, self.settings.booking.early_minutes
+                ),
+            )),
             CheckIn::TooLate => {
                 self.store
                     .set_appointment_status(code, &["booked"], "no_show", None)
                     .await
                     .map_err(not_found)?;
-                Err(AppError::Conflict("已超过预约时间，预约失效，请现场取号".into()))
+                Err(AppError::Conflict(
+                    crate::Conflict::TooLate,
+                    "已超过预约时间，预约失效，请现场取号".into(),
+                ))
             }
             CheckIn::OnTime => {
                 let slot_at = a
@@ -289,6 +313,7 @@ impl App {
     /// The working days a citizen may book now: today (while slots remain)
     /// and the working days within `days_ahead`. Stops at the end of the
     /// calendar the hall has loaded.
+    #[tracing::instrument(skip_all)]
     pub async fn booking_days(&self) -> AppResult<Vec<Date>> {
         let calendar = self.calendar().await?;
         let today = self.today();
@@ -317,6 +342,7 @@ impl App {
 
     /// [`App::slots`] for the booking page: today's slots that have already
     /// begun are left out.
+    #[tracing::instrument(skip_all)]
     pub async fn open_slots(&self, category: &str, date: &str) -> AppResult<Vec<Slot>> {
         let slots = self.slots(category, date).await?;
         if parse_date(date)? != self.today() {
@@ -328,6 +354,7 @@ impl App {
 
     /// An appointment shown to its holder: the code and the last four digits
     /// of the phone together prove it is theirs.
+    #[tracing::instrument(skip_all)]
     pub async fn my_appointment(
         &self,
         code: &str,
@@ -340,6 +367,7 @@ impl App {
     /// Marks appointments whose check-in window has closed (slot start plus
     /// `late_minutes`, hall time) as missed, which counts towards the no-show
     /// suspension. Audit-logged when it marks anything.
+    #[tracing::instrument(skip_all)]
     pub async fn sweep_no_shows(&self) -> AppResult<u64> {
         let late = jiff::SignedDuration::from_mins(i64::from(self.settings.booking.late_minutes));
         // A slot is missed once its start lies before now − late (to the minute).

@@ -6,6 +6,7 @@ use crate::{Actor, App, AppError, AppResult};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use domain::Role;
+use domain::permission::Permission;
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -97,6 +98,7 @@ pub fn validate_password(password: &str) -> AppResult<()> {
 }
 
 impl App {
+    #[tracing::instrument(skip_all)]
     pub async fn add_user(
         &self,
         actor: &Actor,
@@ -129,7 +131,10 @@ impl App {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { .. } => AppError::Conflict(format!("用户名“{username}”已存在")),
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    crate::Conflict::AlreadyExists,
+                    format!("用户名“{username}”已存在"),
+                ),
                 other => other.into(),
             })?;
         let detail = match &department {
@@ -161,6 +166,7 @@ impl App {
     }
 
     /// Sets or clears an account's department (所属部门).
+    #[tracing::instrument(skip_all)]
     pub async fn set_user_department(
         &self,
         actor: &Actor,
@@ -187,6 +193,7 @@ impl App {
     }
 
     /// The full name of a department code (cases carry the name).
+    #[tracing::instrument(skip_all)]
     pub async fn department_name(&self, code: &str) -> AppResult<String> {
         self.store
             .list_departments()
@@ -197,6 +204,7 @@ impl App {
             .ok_or_else(|| AppError::Forbidden(format!("所属部门“{code}”已不存在，请管理员重新设置")))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> AppResult<()> {
         validate_password(password)?;
         let creds = self
@@ -210,6 +218,7 @@ impl App {
         self.audit(actor, "user.password", username, "").await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_user_disabled(&self, actor: &Actor, username: &str, disabled: bool) -> AppResult<()> {
         if actor.username == username && disabled {
             return Err(AppError::invalid("username", "不能停用自己的账号"));
@@ -224,6 +233,7 @@ impl App {
         self.audit(actor, action, username, "").await
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn users(&self) -> AppResult<Vec<User>> {
         Ok(self.store.list_users().await?)
     }
@@ -232,6 +242,7 @@ impl App {
     /// per address: past `login_max_failures` (or `login_max_failures_per_address`
     /// over all accounts) within the window that address is refused, right or
     /// wrong, while the account still signs in from anywhere else.
+    #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
         username: &str,
@@ -322,6 +333,7 @@ impl App {
     }
 
     /// The session a token belongs to, if it is live.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str) -> AppResult<Option<Session>> {
         if token.is_empty() || token.len() > 200 {
             return Ok(None);
@@ -337,6 +349,7 @@ impl App {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, session: &Session, token: &str) -> AppResult<()> {
         self.store.delete_token(&token_hash(token)).await?;
         self.audit(&Actor::user(&session.user), "logout", "", "").await
@@ -347,12 +360,14 @@ impl App {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jx0o2F4i0m6bQ2Xq0f8Hn0Qm3b7kqzW2Z6J4fX5y1aA";
 
-/// Checks that `session` holds one of `roles`.
-pub fn require_role(session: &Session, roles: &[Role]) -> AppResult<()> {
-    if roles.contains(&session.user.role) {
+/// Checks that `session`'s role holds `permission` (the permission table).
+pub fn require(session: &Session, permission: Permission) -> AppResult<()> {
+    if session.user.role.can(permission) {
         Ok(())
     } else {
-        let names = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或");
-        Err(AppError::Forbidden(format!("此操作需要{names}权限")))
+        Err(AppError::Forbidden(format!(
+            "此操作需要{}权限",
+            permission.role_labels()
+        )))
     }
 }

@@ -26,6 +26,7 @@ pub struct CalendarCache {
 impl App {
     /// The calendar in force now: the official years (built in and imported)
     /// and provisional years up to two years past the current one.
+    #[tracing::instrument(skip_all)]
     pub async fn calendar(&self) -> AppResult<Arc<WorkCalendar>> {
         let revision = self.store.calendar_revision().await?;
         let year = self.today().year();
@@ -49,6 +50,7 @@ impl App {
 
     /// The deadline of `days` working days counted from `from` (受理当日不计),
     /// marked provisional when it counts a day of a provisional year.
+    #[tracing::instrument(skip_all)]
     pub async fn deadline(&self, from: Date, days: u32) -> AppResult<Deadline> {
         Ok(self.calendar().await?.deadline_of(from, days)?)
     }
@@ -56,6 +58,7 @@ impl App {
     /// The first official year missing from the calendar, when it is worth a
     /// warning: from 1 October the next year's schedule is due (usually
     /// published in October–November).
+    #[tracing::instrument(skip_all)]
     pub async fn missing_next_year(&self) -> AppResult<Option<i16>> {
         let today = self.today();
         let cal = self.calendar().await?;
@@ -68,6 +71,7 @@ impl App {
             .find(|y| cal.is_provisional_year(*y)))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn calendar_days(&self, from: Date, to: Date) -> AppResult<Vec<CalendarDay>> {
         if to < from {
             return Err(AppError::invalid("to", "结束日期不能早于开始日期"));
@@ -81,6 +85,7 @@ impl App {
     /// Loads whole years from the official TSV format. A partial year, a bad
     /// line or an unknown flag refuses the whole file. Open cases whose
     /// deadline was provisional are recomputed at once.
+    #[tracing::instrument(skip_all)]
     pub async fn import_calendar(&self, actor: &Actor, tsv: &str) -> AppResult<CalendarImport> {
         let days = parse_tsv(tsv)?;
         let mut check = WorkCalendar::default();

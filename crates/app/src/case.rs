@@ -2,11 +2,10 @@
 //! with lawful pauses and one extension, public progress, and the ledger's
 //! figures. Personal numbers are sealed; lists and the public see them masked.
 
-use crate::auth::{Session, require_role};
+use crate::auth::{Session, require};
 use crate::crypto::DataCipher;
 use crate::queue::person_key;
 use crate::{Actor, App, AppError, AppResult};
-use domain::Role;
 use domain::case::{CaseAction, CaseStatus, Pause, can_move, paused_working_days};
 use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
 use domain::permission::Permission;
@@ -16,9 +15,6 @@ use serde::Serialize;
 use store::StoreError;
 use store::case::{CaseEvent, CaseRecord, MaterialCheck};
 use uuid::Uuid;
-
-/// Who handles cases at the window (the permission table's [`Permission::CaseHandle`]).
-pub const CASE_ROLES: &[Role] = Permission::CaseHandle.roles();
 
 /// The applicant as sent: a person or an organisation.
 #[derive(Debug, Clone, Default)]
@@ -97,17 +93,25 @@ const ID_PURPOSE: &str = "case.id_number";
 const PHONE_PURPOSE: &str = "case.phone";
 
 fn status_of(c: &CaseRecord) -> AppResult<CaseStatus> {
-    CaseStatus::parse(&c.status).ok_or_else(|| AppError::Conflict(format!("办件状态“{}”无法识别", c.status)))
+    CaseStatus::parse(&c.status).ok_or_else(|| {
+        AppError::Conflict(
+            crate::Conflict::Unreadable,
+            format!("办件状态“{}”无法识别", c.status),
+        )
+    })
 }
 
 fn rule(e: domain::case::CaseRuleError) -> AppError {
-    AppError::Conflict(e.to_string())
+    AppError::Conflict(crate::Conflict::WrongStatus, e.to_string())
 }
 
 fn not_found(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("办件不存在".into()),
-        StoreError::Conflict { .. } => AppError::Conflict("办件已被他人处理，请刷新后重试".into()),
+        StoreError::Conflict { .. } => AppError::Conflict(
+            crate::Conflict::ChangedMeanwhile,
+            "办件已被他人处理，请刷新后重试".into(),
+        ),
         other => other.into(),
     }
 }
@@ -172,8 +176,9 @@ impl App {
 
     /// 受理: checks the applicant and the materials; complete → accepted with a
     /// deadline, incomplete → 补正 with the list of everything missing.
+    #[tracing::instrument(skip_all)]
     pub async fn accept_case(&self, session: &Session, req: &CaseRequest) -> AppResult<CaseView> {
-        require_role(session, CASE_ROLES)?;
+        require(session, Permission::CaseHandle)?;
         let today = self.today();
         let a = &req.applicant;
         let name = a.name.trim();
@@ -231,10 +236,12 @@ impl App {
                     .items
                     .iter()
                     .map(|c| {
-                        catalog
-                            .item(c)
-                            .cloned()
-                            .ok_or_else(|| AppError::Conflict(format!("一件事中的事项“{c}”已不在目录中")))
+                        catalog.item(c).cloned().ok_or_else(|| {
+                            AppError::Conflict(
+                                crate::Conflict::NotInCatalog,
+                                format!("一件事中的事项“{c}”已不在目录中"),
+                            )
+                        })
                     })
                     .collect::<AppResult<Vec<_>>>()?;
                 (items, Some(bundle))
@@ -362,9 +369,9 @@ impl App {
         let prefix = format!("{}{}-", self.settings.hall_code, today.strftime("%Y%m%d"));
         let stored = match bundle {
             None => {
-                let only = subs
-                    .pop()
-                    .ok_or_else(|| AppError::Conflict("没有可受理的事项".into()))?;
+                let only = subs.pop().ok_or_else(|| {
+                    AppError::Conflict(crate::Conflict::NotInCatalog, "没有可受理的事项".into())
+                })?;
                 self.store.create_case(&only, &prefix, &event).await?
             }
             Some(bundle) => {
@@ -436,17 +443,9 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn case(&self, session: &Session, id: Uuid) -> AppResult<CaseView> {
-        require_role(
-            session,
-            &[
-                Role::Staff,
-                Role::Admin,
-                Role::Liaison,
-                Role::Supervisor,
-                Role::Leader,
-            ],
-        )?;
+        require(session, Permission::CaseRead)?;
         let c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
         self.case_view_of(c).await
@@ -454,17 +453,21 @@ impl App {
 
     /// 补正: the applicant brings what was missing; once nothing required is
     /// missing the case is accepted and its clock starts that day.
+    #[tracing::instrument(skip_all)]
     pub async fn supplement_case(
         &self,
         session: &Session,
         id: Uuid,
         given: &[MaterialCheck],
     ) -> AppResult<CaseView> {
-        require_role(session, CASE_ROLES)?;
+        require(session, Permission::CaseHandle)?;
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
         if status_of(&c)? != CaseStatus::Supplement {
-            return Err(AppError::Conflict("只有待补正的办件才能补正材料".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                "只有待补正的办件才能补正材料".into(),
+            ));
         }
         let given = checked_materials(given)?;
         for g in given {
@@ -482,9 +485,9 @@ impl App {
         };
         let mut missing: Vec<String> = Vec::new();
         for code in &codes {
-            let item = catalog
-                .item(code)
-                .ok_or_else(|| AppError::Conflict(format!("事项“{code}”已不在目录中")))?;
+            let item = catalog.item(code).ok_or_else(|| {
+                AppError::Conflict(crate::Conflict::NotInCatalog, format!("事项“{code}”已不在目录中"))
+            })?;
             for m in missing_of(item, &c.materials) {
                 if !missing.contains(&m) {
                     missing.push(m);
@@ -532,6 +535,7 @@ impl App {
     }
 
     /// Moves a case by a lifecycle action, with its reason.
+    #[tracing::instrument(skip_all)]
     pub async fn act_on_case(
         &self,
         session: &Session,
@@ -543,9 +547,9 @@ impl App {
     ) -> AppResult<CaseView> {
         if action == "extend" {
             // 延期 needs the approval of the hall's leadership (行政许可法第四十二条).
-            require_role(session, Permission::CaseExtend.roles())?;
+            require(session, Permission::CaseExtend)?;
         } else {
-            require_role(session, CASE_ROLES)?;
+            require(session, Permission::CaseHandle)?;
         }
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
@@ -648,6 +652,7 @@ impl App {
 
     /// Public progress by case number and the phone's last four digits, or by
     /// the receipt's query code. A wrong pair looks like an unknown case.
+    #[tracing::instrument(skip_all)]
     pub async fn case_progress(
         &self,
         number: Option<&str>,
@@ -736,8 +741,9 @@ impl App {
     }
 
     /// 办结率 and on-time rate of the cases accepted in a period (leader or admin).
+    #[tracing::instrument(skip_all)]
     pub async fn case_report(&self, session: &Session, from: Date, to: Date) -> AppResult<CaseReport> {
-        require_role(session, &[Role::Admin, Role::Leader])?;
+        require(session, Permission::ReportsRead)?;
         let f = self.store.case_figures(from, to, self.today()).await?;
         Ok(CaseReport {
             from,
@@ -753,8 +759,9 @@ impl App {
 
     /// Imports a ledger from an earlier system: CSV
     /// `number,item,accepted_on,completed_on,deadline`, checked whole first.
+    #[tracing::instrument(skip_all)]
     pub async fn import_cases(&self, session: &Session, csv_text: &str) -> AppResult<u64> {
-        require_role(session, &[Role::Admin])?;
+        require(session, Permission::HistoryImport)?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
@@ -849,9 +856,10 @@ impl App {
             return Err(AppError::invalid("csv", "没有可导入的数据行"));
         }
         let n = self.store.import_cases(&cases).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => {
-                AppError::Conflict("导入的办件编号与已有办件重复，未导入任何数据".into())
-            }
+            StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::AlreadyExists,
+                "导入的办件编号与已有办件重复，未导入任何数据".into(),
+            ),
             other => other.into(),
         })?;
         self.audit(
@@ -874,8 +882,9 @@ pub struct CaseIdentity {
 
 impl App {
     /// Opens the sealed numbers of a case; every view is audit-logged.
+    #[tracing::instrument(skip_all)]
     pub async fn case_identity(&self, session: &Session, id: Uuid) -> AppResult<CaseIdentity> {
-        require_role(session, CASE_ROLES)?;
+        require(session, Permission::CaseHandle)?;
         let c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
         let cipher = DataCipher::new(&self.settings.data_key)?;

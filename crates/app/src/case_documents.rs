@@ -77,7 +77,10 @@ impl App {
         match kind {
             CaseDocumentKind::Notice => {
                 if c.missing.is_empty() {
-                    return Err(AppError::Conflict("该办件材料齐全，无需出具一次性告知书".into()));
+                    return Err(AppError::Conflict(
+                        crate::Conflict::NotApplicable,
+                        "该办件材料齐全，无需出具一次性告知书".into(),
+                    ));
                 }
                 let catalog = self.published().await?;
                 let item = catalog.item(&c.item_code);
@@ -102,6 +105,7 @@ impl App {
             CaseDocumentKind::Receipt => {
                 let Some(accepted) = c.accepted_on else {
                     return Err(AppError::Conflict(
+                        crate::Conflict::NotApplicable,
                         "办件尚未受理（材料不齐），请打印一次性告知书".into(),
                     ));
                 };
@@ -123,7 +127,10 @@ impl App {
                     doc.reason = c.decision_reason.clone();
                     doc.issued_on = day_of(&["decide"]).unwrap_or(c.received_on);
                 } else {
-                    return Err(AppError::Conflict("该办件没有不予受理或不予许可的决定".into()));
+                    return Err(AppError::Conflict(
+                        crate::Conflict::NotApplicable,
+                        "该办件没有不予受理或不予许可的决定".into(),
+                    ));
                 }
             }
         }

@@ -6,23 +6,15 @@
 //! their department's cases, window staff their windows', supervision,
 //! leadership and the administrator the whole hall.
 
-use crate::auth::{Session, require_role};
+use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
 use crate::{App, AppError, AppResult};
-use domain::Role;
 use domain::case::{CaseStatus, Urgency};
+use domain::permission::Permission;
 use jiff::civil::Date;
 use serde::Serialize;
 use store::case_ledger::{GroupFigures, LedgerFilter, LedgerGroup, LedgerRow, WorkListOf};
 
-/// Who reads the ledger and the lists.
-pub const LEDGER_ROLES: [Role; 5] = [
-    Role::Staff,
-    Role::Liaison,
-    Role::Admin,
-    Role::Supervisor,
-    Role::Leader,
-];
 pub const PAGE_SIZE: i64 = 50;
 const MAX_PAGE_SIZE: i64 = 500;
 /// The most rows one XLSX export carries.
@@ -114,7 +106,7 @@ impl App {
     /// The scope of a ledger request. Lists are cut to the scope in SQL; a
     /// liaison asking for another department is refused outright.
     async fn ledger_scope(&self, session: &Session, department: &Option<String>) -> AppResult<CaseScope> {
-        require_role(session, &LEDGER_ROLES)?;
+        require(session, Permission::CaseRead)?;
         let scope = self.case_scope(session).await?;
         if let (Some(d), CaseScope::Department { .. }) = (department, &scope)
             && !scope.allows_department(d)
@@ -167,6 +159,7 @@ impl App {
 
     /// 工作清单: the open cases of a department or a window, red first, then
     /// amber, then the rest, each by deadline.
+    #[tracing::instrument(skip_all)]
     pub async fn worklist(
         &self,
         session: &Session,
@@ -213,16 +206,14 @@ impl App {
     /// 超期督办: open cases past their deadline without a lawful pause, counted
     /// against their department. Supervisors, leaders and administrators see
     /// every department; a liaison names theirs.
+    #[tracing::instrument(skip_all)]
     pub async fn overdue_cases(
         &self,
         session: &Session,
         department: Option<&str>,
         page: i64,
     ) -> AppResult<LedgerList> {
-        require_role(
-            session,
-            &[Role::Supervisor, Role::Leader, Role::Admin, Role::Liaison],
-        )?;
+        require(session, Permission::CaseOversight)?;
         let department = clean(department);
         let scope = self.ledger_scope(session, &department).await?;
         let department = match scope.own_department() {
@@ -279,6 +270,7 @@ impl App {
 
     /// 服务台账: cases filtered by acceptance period, department, window,
     /// item and status, newest first, a page at a time.
+    #[tracing::instrument(skip_all)]
     pub async fn ledger(&self, session: &Session, q: &LedgerQuery) -> AppResult<LedgerList> {
         let department = clean(q.department.as_deref());
         let scope = self.ledger_scope(session, &department).await?;
@@ -292,6 +284,7 @@ impl App {
     }
 
     /// The whole ledger for an export (at most [`EXPORT_LIMIT`] rows) and how many matched.
+    #[tracing::instrument(skip_all)]
     pub async fn ledger_all(&self, session: &Session, q: &LedgerQuery) -> AppResult<(Vec<LedgerLine>, i64)> {
         let department = clean(q.department.as_deref());
         let scope = self.ledger_scope(session, &department).await?;
@@ -304,11 +297,9 @@ impl App {
 
     /// Figures of the cases accepted in a period per department and per item:
     /// accepted, completed, 办结率, on-time rate, average calendar days, overdue.
+    #[tracing::instrument(skip_all)]
     pub async fn ledger_figures(&self, session: &Session, from: Date, to: Date) -> AppResult<LedgerFigures> {
-        require_role(
-            session,
-            &[Role::Admin, Role::Leader, Role::Supervisor, Role::Liaison],
-        )?;
+        require(session, Permission::CaseOversight)?;
         if from > to {
             return Err(AppError::invalid("from", "开始日期不能晚于结束日期"));
         }

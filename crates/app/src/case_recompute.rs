@@ -46,6 +46,7 @@ fn note(years: &str, c: &CaseRecord, old: Date, new: Date) -> String {
 
 impl App {
     /// Recomputes every open provisional deadline with the calendar in force.
+    #[tracing::instrument(skip_all)]
     pub async fn recompute_provisional_deadlines(
         &self,
         actor: &Actor,

@@ -6,6 +6,7 @@ use crate::batch::Batcher;
 use crate::{Actor, App, AppError, AppResult};
 use domain::Role;
 use domain::evaluation::{Channel, Level};
+use domain::permission::Permission;
 use jiff::Timestamp;
 use store::evaluation::{NewEvaluation, NewRectification};
 use store::queue::{Ticket, TicketStatus};
@@ -45,6 +46,7 @@ fn parse_id(field: &str, raw: &str) -> AppResult<Uuid> {
 
 impl App {
     /// Records an evaluation of a finished service event (一事一评).
+    #[tracing::instrument(skip_all)]
     pub async fn evaluate(&self, req: &EvaluationRequest, rater: &Rater) -> AppResult<Uuid> {
         let level = Level::parse(&req.level).ok_or_else(|| {
             AppError::invalid(
@@ -76,7 +78,10 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         if ticket.status != TicketStatus::Finished {
-            return Err(AppError::Conflict("该业务尚未办结，办结后才能评价".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::NotFinished,
+                "该业务尚未办结，办结后才能评价".into(),
+            ));
         }
         let recorded_by = self.check_rater(channel, &ticket, rater).await?;
         let now = Timestamp::now();
@@ -123,9 +128,10 @@ impl App {
         };
         match self.evaluation_writer().submit(evaluation).await {
             Some(Ok(())) => Ok(id),
-            Some(Err(StoreError::Conflict { .. })) => {
-                Err(AppError::Conflict("该业务已评价过，每次服务只能评价一次".into()))
-            }
+            Some(Err(StoreError::Conflict { .. })) => Err(AppError::Conflict(
+                crate::Conflict::AlreadyEvaluated,
+                "该业务已评价过，每次服务只能评价一次".into(),
+            )),
             Some(Err(e)) => Err(e.into()),
             None => Err(StoreError::other(std::io::Error::other("评价写入任务已停止")).into()),
         }
@@ -172,7 +178,10 @@ impl App {
                 if ticket.window.as_deref() != Some(pad.window.as_str())
                     || awaiting.as_ref().map(|t| t.id) != Some(ticket.id)
                 {
-                    return Err(AppError::Conflict("评价器只能评价本窗口刚办结的业务".into()));
+                    return Err(AppError::Conflict(
+                        crate::Conflict::WrongWindow,
+                        "评价器只能评价本窗口刚办结的业务".into(),
+                    ));
                 }
                 Ok(format!("评价器@{}号窗口", pad.window))
             }
@@ -231,17 +240,19 @@ impl App {
     }
 
     /// The hall's 差评 reasons, in order.
+    #[tracing::instrument(skip_all)]
     pub async fn evaluation_reasons(&self) -> AppResult<Vec<String>> {
         Ok(self.store.evaluation_reasons().await?)
     }
 
     /// Replaces the reasons list (admin).
+    #[tracing::instrument(skip_all)]
     pub async fn set_evaluation_reasons(
         &self,
         session: &Session,
         reasons: &[String],
     ) -> AppResult<Vec<String>> {
-        crate::auth::require_role(session, &[Role::Admin])?;
+        crate::auth::require(session, Permission::EvaluationReasonsManage)?;
         let mut list: Vec<String> = Vec::new();
         for r in reasons.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
             if r.chars().count() > 20 {

@@ -2,19 +2,16 @@
 //! check that the rollup agrees with the records, and the import of counts
 //! kept by an earlier system.
 
-use crate::auth::{Session, require_role};
+use crate::auth::{Session, require};
 use crate::{Actor, App, AppError, AppResult};
-use domain::Role;
 use domain::evaluation::{Channel, Level, RATE_FORMULA, Tally, percent};
+use domain::permission::Permission;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use store::evaluation::{Dimension, LevelCount, NewEvaluation};
 use uuid::Uuid;
-
-/// Who may read the statistics.
-pub const REPORT_ROLES: [Role; 2] = [Role::Admin, Role::Leader];
 
 /// Figures of one group (or of the whole hall).
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +117,7 @@ pub fn period(from: &str, to: Option<&str>) -> AppResult<(Date, Date)> {
 
 impl App {
     /// 满意度评价统计 for a period, optionally grouped.
+    #[tracing::instrument(skip_all)]
     pub async fn satisfaction(
         &self,
         session: &Session,
@@ -127,7 +125,7 @@ impl App {
         to: Date,
         by: Option<Dimension>,
     ) -> AppResult<SatisfactionReport> {
-        require_role(session, &REPORT_ROLES)?;
+        require(session, Permission::ReportsRead)?;
         let whole = tallies(&self.store.level_counts(from, to, None).await?);
         let figures = Figures::of(&whole.values().next().copied().unwrap_or_default());
         let groups = match by {
@@ -158,6 +156,7 @@ impl App {
 
     /// Proves the rollup against the records for a period: the groups whose
     /// counts differ (empty when they agree).
+    #[tracing::instrument(skip_all)]
     pub async fn check_satisfaction_counts(&self, from: Date, to: Date) -> AppResult<Vec<String>> {
         let mut problems = Vec::new();
         for by in [
@@ -185,8 +184,9 @@ impl App {
     /// Imports counts from an earlier system: CSV with the header
     /// `date,window,level,count`. Every row is checked before anything is
     /// stored; the rows are marked as imported. Returns (rows, evaluations).
+    #[tracing::instrument(skip_all)]
     pub async fn import_evaluations(&self, session: &Session, csv_text: &str) -> AppResult<(usize, u64)> {
-        require_role(session, &[Role::Admin])?;
+        require(session, Permission::HistoryImport)?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .flexible(false)
@@ -284,13 +284,14 @@ impl App {
 impl App {
     /// 疑似刷评: patterns among a period's evaluations for supervisors to look
     /// at (at most the latest 100,000 evaluations are read).
+    #[tracing::instrument(skip_all)]
     pub async fn evaluation_flags(
         &self,
         session: &Session,
         from: Date,
         to: Date,
     ) -> AppResult<Vec<domain::evaluation::Flag>> {
-        require_role(session, &[Role::Admin, Role::Supervisor, Role::Leader])?;
+        require(session, Permission::EvaluationIntegrity)?;
         let facts: Vec<domain::evaluation::RatingFact> = self
             .store
             .evaluations_between(from, to, 100_000)

@@ -44,6 +44,7 @@ fn served(t: &Ticket) -> bool {
 }
 
 impl App {
+    #[tracing::instrument(skip_all)]
     pub async fn floor_status(&self) -> AppResult<FloorStatus> {
         let tickets = self.store.tickets_of_day(self.today()).await?;
         let now = Timestamp::now();

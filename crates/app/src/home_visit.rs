@@ -96,9 +96,10 @@ pub fn reference(id: Uuid) -> String {
 fn map_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这个上门服务申请".into()),
-        StoreError::Conflict { what } if what == "home_visit_status" => {
-            AppError::Conflict("该申请当前状态不能进行此操作（可能已办结或已取消）".into())
-        }
+        StoreError::Conflict { what } if what == "home_visit_status" => AppError::Conflict(
+            crate::Conflict::WrongStatus,
+            "该申请当前状态不能进行此操作（可能已办结或已取消）".into(),
+        ),
         other => other.into(),
     }
 }
@@ -153,6 +154,7 @@ impl App {
 
     /// Records a request. `by` is the staff member entering it for someone
     /// (hotline, help desk); `None` is the citizen online.
+    #[tracing::instrument(skip_all)]
     pub async fn request_home_visit(
         &self,
         req: &HomeVisitRequest,
@@ -215,16 +217,20 @@ impl App {
                     "同一手机号上门服务申请超限被拒绝",
                 )
                 .await?;
-                Err(AppError::Conflict(format!(
-                    "同一手机号最多可有{}个未办结的上门服务申请，请等待工作人员联系或致电咨询",
-                    self.settings.max_open_home_visits_per_phone
-                )))
+                Err(AppError::Conflict(
+                    crate::Conflict::PersonLimit,
+                    format!(
+                        "同一手机号最多可有{}个未办结的上门服务申请，请等待工作人员联系或致电咨询",
+                        self.settings.max_open_home_visits_per_phone
+                    ),
+                ))
             }
             Err(e) => Err(e.into()),
         }
     }
 
     /// Requests, newest first, phones masked (staff lists).
+    #[tracing::instrument(skip_all)]
     pub async fn home_visits(&self, status: Option<&str>) -> AppResult<Vec<HomeVisitSummary>> {
         let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => Some(HomeVisitStatus::parse(s).ok_or_else(|| {
@@ -246,6 +252,7 @@ impl App {
 
     /// One request with the phone and address in full and its history.
     /// Every call is one audit record: who looked at whose data, when.
+    #[tracing::instrument(skip_all)]
     pub async fn home_visit_detail(&self, actor: &Actor, id: Uuid) -> AppResult<HomeVisitDetail> {
         let v = self.store.home_visit(id).await.map_err(map_error)?;
         let cipher = self.data_cipher()?;
@@ -280,6 +287,7 @@ impl App {
     }
 
     /// Plans (or re-plans) the visit: a working day and the staff member who goes.
+    #[tracing::instrument(skip_all)]
     pub async fn schedule_home_visit(
         &self,
         actor: &Actor,
@@ -312,6 +320,7 @@ impl App {
     }
 
     /// The visit took place and the matter was handled.
+    #[tracing::instrument(skip_all)]
     pub async fn finish_home_visit(
         &self,
         actor: &Actor,
@@ -337,6 +346,7 @@ impl App {
     }
 
     /// Closes an open request without a visit; the reason is required.
+    #[tracing::instrument(skip_all)]
     pub async fn cancel_home_visit(
         &self,
         actor: &Actor,

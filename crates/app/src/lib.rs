@@ -33,7 +33,7 @@ pub mod settings;
 pub mod sms;
 pub mod throttle;
 
-pub use error::AppError;
+pub use error::{AppError, Conflict};
 pub use settings::Settings;
 
 use domain::search::Tokenizer;

@@ -176,6 +176,7 @@ fn info_of(pad: &Pad) -> AppResult<PadInfo> {
 
 impl App {
     /// The paired pad holding `token`; None for an unknown or revoked one.
+    #[tracing::instrument(skip_all)]
     pub async fn pad_by_token(&self, token: &str) -> AppResult<Option<PadInfo>> {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
@@ -188,6 +189,7 @@ impl App {
 
     /// The latest ticket finished at `window` today within the last
     /// `pad_rating_minutes` that nobody has rated yet: the only one its pad may ask about.
+    #[tracing::instrument(skip_all)]
     pub async fn ticket_awaiting_rating(&self, window: &str) -> AppResult<Option<Ticket>> {
         let since = Timestamp::now() - SignedDuration::from_mins(self.settings.pad_rating_minutes);
         let latest = self
@@ -205,6 +207,7 @@ impl App {
 
     /// Creates a pad for a window and its one-time pairing code (valid
     /// [`CODE_VALID_MINUTES`]); only the code's hash is stored.
+    #[tracing::instrument(skip_all)]
     pub async fn create_pad(&self, actor: &Actor, window: &str, layout: &str) -> AppResult<Pairing> {
         let window = window.trim();
         if window.is_empty() {
@@ -242,10 +245,12 @@ impl App {
         Ok(Pairing { pad, code })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn pads(&self) -> AppResult<Vec<Pad>> {
         Ok(self.store.pads().await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_pad(&self, actor: &Actor, id: Uuid) -> AppResult<()> {
         self.store.revoke_pad(id).await.map_err(|e| match e {
             StoreError::NotFound(_) => AppError::NotFound("没有这个评价器".into()),
@@ -257,6 +262,7 @@ impl App {
     /// Pairs the device that types a valid code. Wrong codes are audit-logged
     /// and, past `login_max_failures` within `login_window_minutes` from one
     /// client address, refused outright until the window passes.
+    #[tracing::instrument(skip_all)]
     pub async fn pair_pad(&self, code: &str, client: &str) -> AppResult<Paired> {
         let code = normalize_code(code);
         if code.is_empty() {
@@ -318,6 +324,7 @@ impl App {
 
     /// The staff member on duty at `window`: whoever called its latest ticket
     /// today, else the first listed at the window.
+    #[tracing::instrument(skip_all)]
     pub async fn staff_on_duty(&self, window: &str) -> AppResult<Option<String>> {
         let caller = self
             .store
@@ -337,6 +344,7 @@ impl App {
     }
 
     /// The hall's 差评 reasons, or [`DEFAULT_REASONS`] when it has none.
+    #[tracing::instrument(skip_all)]
     pub async fn pad_reasons(&self) -> AppResult<Vec<String>> {
         let reasons = self.store.pad_reasons().await?;
         Ok(if reasons.is_empty() {
@@ -347,6 +355,7 @@ impl App {
     }
 
     /// Everything a pad's screen needs, read on each poll.
+    #[tracing::instrument(skip_all)]
     pub async fn pad_state(&self, pad: &PadInfo) -> AppResult<PadState> {
         let window_name = match self.store.window(&pad.window).await {
             Ok(w) => w.name,
@@ -391,16 +400,19 @@ impl App {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn staff_profiles(&self) -> AppResult<Vec<StaffProfile>> {
         Ok(self.store.staff_profiles().await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn staff_profile(&self, username: &str) -> AppResult<Option<StaffProfile>> {
         Ok(self.store.staff_profile(username).await?)
     }
 
     /// Saves a staff member's 工号, duties and (when `photo` is given) photo:
     /// a PNG/JPEG data URL of at most [`PHOTO_MAX_BYTES`], or empty to remove it.
+    #[tracing::instrument(skip_all)]
     pub async fn save_staff_profile(
         &self,
         actor: &Actor,

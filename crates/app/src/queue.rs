@@ -49,9 +49,10 @@ pub fn person_key(secret: &str, kind: &str, value: &str) -> AppResult<String> {
 fn map_ticket_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这张号票".into()),
-        StoreError::Conflict { what } if what == "ticket_status" => {
-            AppError::Conflict("号票当前状态不能进行此操作（可能已被叫号、办结或过号）".into())
-        }
+        StoreError::Conflict { what } if what == "ticket_status" => AppError::Conflict(
+            crate::Conflict::WrongStatus,
+            "号票当前状态不能进行此操作（可能已被叫号、办结或过号）".into(),
+        ),
         other => other.into(),
     }
 }
@@ -118,6 +119,7 @@ impl App {
         writer.submit(call).await.unwrap_or_else(|| Err(writer_stopped()))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_category(
         &self,
         actor: &Actor,
@@ -136,9 +138,10 @@ impl App {
             items: self.checked_items(items).await?,
         };
         self.store.create_category(&c).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => {
-                AppError::Conflict(format!("前缀“{prefix}”或名称“{name}”已被使用"))
-            }
+            StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::AlreadyExists,
+                format!("前缀“{prefix}”或名称“{name}”已被使用"),
+            ),
             other => other.into(),
         })?;
         self.queue_setup_changed();
@@ -146,10 +149,12 @@ impl App {
         Ok(c)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn categories(&self) -> AppResult<Vec<Category>> {
         Ok(self.store.categories().await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_window(
         &self,
         actor: &Actor,
@@ -176,7 +181,9 @@ impl App {
             staff,
         };
         self.store.create_window(&w).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Conflict(format!("窗口“{number}”已存在")),
+            StoreError::Conflict { .. } => {
+                AppError::Conflict(crate::Conflict::AlreadyExists, format!("窗口“{number}”已存在"))
+            }
             other => other.into(),
         })?;
         self.queue_setup_changed();
@@ -185,12 +192,14 @@ impl App {
         Ok(w)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn windows(&self) -> AppResult<Vec<Window>> {
         Ok(self.store.windows().await?)
     }
 
     /// Issues a ticket at the kiosk. Personal numbers are checked, kept only
     /// as keyed hashes, and used for the per-person limit (防黄牛).
+    #[tracing::instrument(skip_all)]
     pub async fn take_ticket(&self, req: &TakeTicket) -> AppResult<TicketView> {
         let category = req.category.trim();
         let categories = self.cached_categories().await?;
@@ -256,21 +265,26 @@ impl App {
                     "同一证件或手机号重复取号被拒绝",
                 )
                 .await?;
-                Err(AppError::Conflict(format!(
-                    "您今天已在“{}”取过号且尚未办理，请等候叫号；如有疑问请到咨询台",
-                    cat.name
-                )))
+                Err(AppError::Conflict(
+                    crate::Conflict::PersonLimit,
+                    format!(
+                        "您今天已在“{}”取过号且尚未办理，请等候叫号；如有疑问请到咨询台",
+                        cat.name
+                    ),
+                ))
             }
             Err(e) => Err(e.into()),
         }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn ticket_view(&self, id: Uuid) -> AppResult<TicketView> {
         let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
         self.view_of(ticket).await
     }
 
     /// A ticket with its place in line and its category's name.
+    #[tracing::instrument(skip_all)]
     pub async fn view_of(&self, ticket: Ticket) -> AppResult<TicketView> {
         let waiting_before = self.store.waiting_before(&ticket).await?;
         let category_name = self
@@ -305,13 +319,14 @@ impl App {
     }
 
     /// Calls the next person to a window (叫号). `None` when nobody waits.
+    #[tracing::instrument(skip_all)]
     pub async fn call_next(&self, session: &Session, number: &str) -> AppResult<Option<Ticket>> {
         let window = self.window_for(session, number).await?;
         if window.status != WindowStatus::Open {
-            return Err(AppError::Conflict(format!(
-                "{}处于暂停或关闭状态，请先恢复服务",
-                window.name
-            )));
+            return Err(AppError::Conflict(
+                crate::Conflict::WindowClosed,
+                format!("{}处于暂停或关闭状态，请先恢复服务", window.name),
+            ));
         }
         let called = self
             .call_in_turn(CallRequest {
@@ -332,12 +347,16 @@ impl App {
         if let Some(w) = &ticket.window {
             self.window_for(session, w).await?;
         } else if session.user.role != Role::Admin {
-            return Err(AppError::Conflict("号票尚未被叫号".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                "号票尚未被叫号".into(),
+            ));
         }
         Ok(ticket)
     }
 
     /// 重呼: announces the current ticket again.
+    #[tracing::instrument(skip_all)]
     pub async fn recall(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {
         self.ticket_at_own_window(session, id).await?;
         let _turn = self.writers.call_order.lock().await;
@@ -351,6 +370,7 @@ impl App {
     }
 
     /// 过号 (the person did not come) or 办结 (finished).
+    #[tracing::instrument(skip_all)]
     pub async fn end_ticket(&self, session: &Session, id: Uuid, to: TicketStatus) -> AppResult<Ticket> {
         self.ticket_at_own_window(session, id).await?;
         let from = [TicketStatus::Called, TicketStatus::Serving];
@@ -362,18 +382,25 @@ impl App {
 
     /// 过号重排: the citizen puts a skipped ticket back in line, within the
     /// configured minutes, keeping their place.
+    #[tracing::instrument(skip_all)]
     pub async fn requeue(&self, id: Uuid) -> AppResult<TicketView> {
         let ticket = self.store.ticket(id).await.map_err(map_ticket_error)?;
         if ticket.status != TicketStatus::Skipped {
-            return Err(AppError::Conflict("只有已过号的号票才能重新排队".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                "只有已过号的号票才能重新排队".into(),
+            ));
         }
         let skipped_at = ticket.finished_at.unwrap_or(ticket.taken_at);
         let limit = jiff::SignedDuration::from_mins(self.settings.requeue_minutes);
         if Timestamp::now().duration_since(skipped_at) > limit || ticket.business_date != self.today() {
-            return Err(AppError::Conflict(format!(
-                "过号已超过{}分钟，请到咨询台重新取号",
-                self.settings.requeue_minutes
-            )));
+            return Err(AppError::Conflict(
+                crate::Conflict::TooLate,
+                format!(
+                    "过号已超过{}分钟，请到咨询台重新取号",
+                    self.settings.requeue_minutes
+                ),
+            ));
         }
         self.store
             .transition_ticket(
@@ -389,6 +416,7 @@ impl App {
 
     /// 转移: the person continues in another category, ahead of those who
     /// have not waited yet.
+    #[tracing::instrument(skip_all)]
     pub async fn transfer(&self, session: &Session, id: Uuid, category: &str) -> AppResult<TicketView> {
         let old = self.ticket_at_own_window(session, id).await?;
         let categories = self.cached_categories().await?;
@@ -426,6 +454,7 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_window_status(
         &self,
         session: &Session,
@@ -462,6 +491,7 @@ impl App {
     }
 
     /// Each window's ticket being called or served now (for a display that starts up).
+    #[tracing::instrument(skip_all)]
     pub async fn window_currents(&self) -> AppResult<std::collections::HashMap<String, String>> {
         Ok(self
             .store
@@ -475,6 +505,7 @@ impl App {
 
     /// Relays calls made by other instances (PostgreSQL) to this instance's
     /// displays. Does nothing on a backend with a single writer.
+    #[tracing::instrument(skip_all)]
     pub async fn relay_remote_calls(&self) -> AppResult<()> {
         let Some(mut ids) = self.store.remote_calls().await? else {
             return Ok(());
@@ -502,6 +533,7 @@ impl App {
     }
 
     /// Calls after `after_id`, for a display that reconnects.
+    #[tracing::instrument(skip_all)]
     pub async fn calls_after(&self, after_id: i64) -> AppResult<Vec<CallEvent>> {
         Ok(self.store.call_events_after(after_id, 200).await?)
     }

@@ -113,6 +113,7 @@ impl App {
     }
 
     /// Changes a category's name or items (修改业务类别).
+    #[tracing::instrument(skip_all)]
     pub async fn edit_category(
         &self,
         actor: &Actor,
@@ -143,9 +144,10 @@ impl App {
         };
         self.store.update_category(&c).await.map_err(|e| match e {
             StoreError::NotFound(_) => AppError::NotFound(format!("业务类别“{prefix}”不存在")),
-            StoreError::Conflict { .. } => {
-                AppError::Conflict(format!("名称“{}”已被其他业务类别使用", c.name))
-            }
+            StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::AlreadyExists,
+                format!("名称“{}”已被其他业务类别使用", c.name),
+            ),
             other => other.into(),
         })?;
         self.queue_setup_changed();
@@ -156,6 +158,7 @@ impl App {
     }
 
     /// Changes a window's name, categories, staff or temporary mark (修改窗口).
+    #[tracing::instrument(skip_all)]
     pub async fn edit_window(&self, actor: &Actor, number: &str, change: &WindowChange) -> AppResult<Window> {
         only_admin(actor)?;
         let number = number.trim();

@@ -2,19 +2,15 @@
 //! answer the person, close with their acceptance), escalation when overdue,
 //! and appeals (申诉) against malicious reviews.
 
-use crate::auth::{Session, require_role};
+use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
 use crate::{Actor, App, AppError, AppResult};
-use domain::Role;
 use domain::permission::Permission;
 use jiff::Timestamp;
 use serde::Serialize;
 use store::StoreError;
 use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
 use uuid::Uuid;
-
-/// Who decides appeals (the permission table's [`Permission::AppealDecide`]).
-pub const SUPERVISION_ROLES: &[Role] = Permission::AppealDecide.roles();
 
 /// The steps in order, each with the status it leads to.
 pub const STEPS: [(&str, &str, &str); 4] = [
@@ -90,12 +86,13 @@ impl App {
     }
 
     /// Rectifications, most urgent first (`status` filters: open, verified, …, closed).
+    #[tracing::instrument(skip_all)]
     pub async fn rectifications(
         &self,
         session: &Session,
         status: Option<&str>,
     ) -> AppResult<Vec<RectificationView>> {
-        require_role(session, Permission::RectificationRead.roles())?;
+        require(session, Permission::RectificationRead)?;
         let own = self.rectification_department(session).await?;
         if let Some(s) = status
             && !s.is_empty()
@@ -119,8 +116,9 @@ impl App {
         Ok(out)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn rectification(&self, session: &Session, id: Uuid) -> AppResult<RectificationDetail> {
-        require_role(session, Permission::RectificationRead.roles())?;
+        require(session, Permission::RectificationRead)?;
         let (r, steps) = self.store.rectification(id).await.map_err(not_found)?;
         Self::check_department(&self.rectification_department(session).await?, &r)?;
         Ok(RectificationDetail {
@@ -130,6 +128,7 @@ impl App {
     }
 
     /// Takes a rectification one step on; closing records whether the person accepted.
+    #[tracing::instrument(skip_all)]
     pub async fn advance_rectification(
         &self,
         session: &Session,
@@ -138,7 +137,7 @@ impl App {
         note: &str,
         accepted: Option<bool>,
     ) -> AppResult<RectificationDetail> {
-        require_role(session, Permission::RectificationHandle.roles())?;
+        require(session, Permission::RectificationHandle)?;
         let (r, _) = self.store.rectification(id).await.map_err(not_found)?;
         Self::check_department(&self.rectification_department(session).await?, &r)?;
         let Some((name, from, to)) = STEPS.iter().find(|(s, _, _)| *s == step) else {
@@ -167,9 +166,10 @@ impl App {
             .advance_rectification(id, &[from], to, &record, accepted.filter(|_| *name == "close"))
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { .. } => {
-                    AppError::Conflict(format!("整改记录当前不处于“{}”状态", status_label(from)))
-                }
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    crate::Conflict::WrongStatus,
+                    format!("整改记录当前不处于“{}”状态", status_label(from)),
+                ),
                 other => not_found(other),
             })?;
         self.audit(
@@ -183,6 +183,7 @@ impl App {
     }
 
     /// Marks overdue rectifications as escalated to leadership (runs every minute).
+    #[tracing::instrument(skip_all)]
     pub async fn escalate_overdue_rectifications(&self) -> AppResult<usize> {
         let escalated = self
             .store
@@ -197,6 +198,7 @@ impl App {
     }
 
     /// 申诉: staff (or their lead) appeal against a review as malicious, with evidence.
+    #[tracing::instrument(skip_all)]
     pub async fn file_appeal(
         &self,
         session: &Session,
@@ -204,19 +206,22 @@ impl App {
         reason: &str,
         evidence: &str,
     ) -> AppResult<Appeal> {
-        require_role(
-            session,
-            &[Role::Staff, Role::Admin, Role::Supervisor, Role::Liaison],
-        )?;
+        require(session, Permission::AppealFile)?;
         let e: Evaluation = self.store.evaluation(evaluation_id).await.map_err(|e| match e {
             StoreError::NotFound(_) => AppError::NotFound("评价不存在".into()),
             other => other.into(),
         })?;
         if e.imported {
-            return Err(AppError::Conflict("历史导入的统计数不能申诉".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::NotApplicable,
+                "历史导入的统计数不能申诉".into(),
+            ));
         }
         if e.excluded {
-            return Err(AppError::Conflict("该评价已被剔除".into()));
+            return Err(AppError::Conflict(
+                crate::Conflict::NotApplicable,
+                "该评价已被剔除".into(),
+            ));
         }
         // Staff appeal against reviews of their own service, a liaison for its department.
         match self.case_scope(session).await? {
@@ -252,7 +257,9 @@ impl App {
             decision: String::new(),
         };
         self.store.file_appeal(&appeal).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Conflict("该评价已有待处理的申诉".into()),
+            StoreError::Conflict { .. } => {
+                AppError::Conflict(crate::Conflict::AlreadyExists, "该评价已有待处理的申诉".into())
+            }
             other => other.into(),
         })?;
         self.audit(
@@ -265,12 +272,14 @@ impl App {
         Ok(appeal)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn appeals(&self, session: &Session, status: Option<&str>) -> AppResult<Vec<Appeal>> {
-        require_role(session, SUPERVISION_ROLES)?;
+        require(session, Permission::AppealDecide)?;
         Ok(self.store.appeals(status.filter(|s| !s.is_empty())).await?)
     }
 
     /// A supervisor decides: upheld excludes the review from the valid count.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_appeal(
         &self,
         session: &Session,
@@ -278,7 +287,7 @@ impl App {
         upheld: bool,
         decision: &str,
     ) -> AppResult<Appeal> {
-        require_role(session, SUPERVISION_ROLES)?;
+        require(session, Permission::AppealDecide)?;
         let decision = decision.trim();
         if decision.is_empty() || decision.chars().count() > 1000 {
             return Err(AppError::invalid("decision", "请填写处理意见（不超过1000字）"));
@@ -288,7 +297,9 @@ impl App {
             .decide_appeal(id, upheld, &session.user.username, Timestamp::now(), decision)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { .. } => AppError::Conflict("申诉不存在或已处理".into()),
+                StoreError::Conflict { .. } => {
+                    AppError::Conflict(crate::Conflict::WrongStatus, "申诉不存在或已处理".into())
+                }
                 other => other.into(),
             })?;
         let verdict = if upheld {

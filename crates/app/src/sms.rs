@@ -3,10 +3,10 @@
 //! rated at the window's pad. A gateway plug-in sends from the outbox later;
 //! the outbox itself is real and visible to supervisors.
 
-use crate::auth::{Session, require_role};
+use crate::auth::{Session, require};
 use crate::crypto::DataCipher;
 use crate::{App, AppResult};
-use domain::Role;
+use domain::permission::Permission;
 use jiff::{SignedDuration, Timestamp};
 use store::evaluation::OutboxMessage;
 use uuid::Uuid;
@@ -18,11 +18,13 @@ const LOOK_BACK: SignedDuration = SignedDuration::from_mins(60);
 
 impl App {
     /// Queues invitations for tickets finished a little while ago; returns how many are new.
+    #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations(&self) -> AppResult<usize> {
         self.queue_evaluation_invitations_as_of(Timestamp::now()).await
     }
 
     /// The same pass as if the clock read `now` (tests move it on).
+    #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations_as_of(&self, now: Timestamp) -> AppResult<usize> {
         let finished = self.store.finished_with_phone(now - LOOK_BACK, 10_000).await?;
         let cipher = DataCipher::new(&self.settings.data_key)?;
@@ -61,8 +63,9 @@ impl App {
     }
 
     /// The outbox, newest first (supervisor or admin); phones never leave it.
+    #[tracing::instrument(skip_all)]
     pub async fn sms_outbox(&self, session: &Session) -> AppResult<Vec<OutboxMessage>> {
-        require_role(session, &[Role::Admin, Role::Supervisor])?;
+        require(session, Permission::EvaluationIntegrity)?;
         Ok(self.store.sms_outbox(200).await?)
     }
 

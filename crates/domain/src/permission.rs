@@ -23,6 +23,8 @@ pub enum Permission {
     AuditRead,
     /// 排队设置: categories and windows.
     QueueSetup,
+    /// See the queue set-up (categories, windows, who sits where).
+    QueueSetupRead,
     /// 开窗/暂停/关窗: staff at their own window, the floor duty captain at any.
     WindowControl,
     /// 临时窗口: add a window at peak (floor duty captain).
@@ -81,6 +83,7 @@ impl Permission {
             | Permission::HistoryImport
             | Permission::EvaluationReasonsManage => &[Admin],
             Permission::AuditRead => &[Admin, Supervisor],
+            Permission::QueueSetupRead => &[Admin, Supervisor, Leader],
             Permission::WindowControl => &[Admin, Supervisor, Staff],
             Permission::WindowAdd => &[Admin, Supervisor],
             Permission::WindowServe => &[Admin, Staff],
@@ -136,6 +139,7 @@ mod tests {
             Permission::AccountsManage,
             Permission::AuditRead,
             Permission::QueueSetup,
+            Permission::QueueSetupRead,
             Permission::WindowControl,
             Permission::WindowAdd,
             Permission::WindowServe,

@@ -17,6 +17,10 @@ document.addEventListener("click", async (event) => {
     event.preventDefault();
     window.print();
   }
+  if (event.target.closest("[data-back]")) {
+    event.preventDefault();
+    history.back();
+  }
   const confirmer = event.target.closest("[data-confirm]");
   if (confirmer && !window.confirm(confirmer.dataset.confirm)) {
     event.preventDefault();

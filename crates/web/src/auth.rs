@@ -51,8 +51,9 @@ impl CurrentUser {
         app::Actor::user(&self.session.user)
     }
 
-    pub fn require(&self, roles: &[domain::Role]) -> Result<(), ApiError> {
-        app::auth::require_role(&self.session, roles).map_err(ApiError::from)
+    /// Checks the permission table (the API guard already did for the route).
+    pub fn require(&self, permission: domain::permission::Permission) -> Result<(), ApiError> {
+        app::auth::require(&self.session, permission).map_err(ApiError::from)
     }
 
     pub fn check_csrf(&self, sent: &str) -> Result<(), ApiError> {

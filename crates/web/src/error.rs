@@ -29,6 +29,9 @@ struct Detail<'a> {
     field: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     problems: Option<&'a serde_json::Value>,
+    /// The request's id, also in the log lines and the `X-Request-Id` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 impl ApiError {
@@ -81,7 +84,7 @@ impl From<AppError> for ApiError {
                 err
             }
             AppError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
-            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Conflict(kind, m) => ApiError::new(StatusCode::CONFLICT, kind.code(), m),
             AppError::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
             AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             e @ AppError::TooManyAttempts { .. } => {
@@ -93,7 +96,12 @@ impl From<AppError> for ApiError {
                     domain::CalendarError::DaysOutOfRange => "days",
                     domain::CalendarError::MissingYear(_) => "from",
                 };
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "calendar", e.to_string()).field(field)
+                let code = match e {
+                    domain::CalendarError::MissingYear(_) => "calendar_missing",
+                    domain::CalendarError::DaysOutOfRange => "calendar_range",
+                    _ => "calendar_invalid",
+                };
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()).field(field)
             }
             AppError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
@@ -118,6 +126,7 @@ impl IntoResponse for ApiError {
                 message: &message,
                 field: field.as_deref(),
                 problems: self.problems.as_deref(),
+                request_id: crate::request_id::current(),
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
@@ -147,6 +156,8 @@ pub struct ErrorDetail {
     /// Per-row problems of a rejected import file.
     #[schema(value_type = Option<Vec<Object>>)]
     problems: Option<serde_json::Value>,
+    /// The request's id (请求编号), also in the log lines and the `X-Request-Id` header.
+    request_id: Option<String>,
 }
 
 /// The longest error message sent (our words plus a short excerpt).

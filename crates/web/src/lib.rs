@@ -10,6 +10,7 @@ mod floor;
 mod ops;
 mod pages;
 mod ratelimit;
+pub mod request_id;
 pub(crate) mod security;
 
 pub use api::openapi_document;
@@ -78,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Outermost: every log line of a request, and its error answer, carry its id.
+        .layer(axum::middleware::from_fn(request_id::layer))
         .with_state(state)
 }
 

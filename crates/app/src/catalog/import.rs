@@ -87,9 +87,10 @@ impl App {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { what } => {
-                    AppError::Conflict(format!("目录保存冲突（{what}），请重试"))
-                }
+                StoreError::Conflict { what } => AppError::Conflict(
+                    crate::Conflict::ChangedMeanwhile,
+                    format!("目录保存冲突（{what}），请重试"),
+                ),
                 other => other.into(),
             })
     }

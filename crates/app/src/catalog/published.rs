@@ -221,9 +221,10 @@ impl App {
             name: name.to_owned(),
         };
         self.store.add_department(&d).await.map_err(|e| match e {
-            store::StoreError::Conflict { .. } => {
-                AppError::Conflict(format!("部门编码“{code}”或名称“{name}”已存在"))
-            }
+            store::StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::AlreadyExists,
+                format!("部门编码“{code}”或名称“{name}”已存在"),
+            ),
             other => other.into(),
         })?;
         self.audit(actor, "department.add", &code, name).await?;

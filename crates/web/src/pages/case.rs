@@ -6,7 +6,7 @@ use super::manage::{back, guard, guard_post, local};
 use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use app::case::{CASE_ROLES, CaseView};
+use app::case::CaseView;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -14,18 +14,10 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
+use domain::permission::Permission;
 use serde::Deserialize;
 use store::case::MaterialCheck;
 use uuid::Uuid;
-
-/// Who may look at a case (as `App::case` allows).
-pub const CASE_VIEWERS: [Role; 5] = [
-    Role::Staff,
-    Role::Admin,
-    Role::Liaison,
-    Role::Supervisor,
-    Role::Leader,
-];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -103,7 +95,7 @@ async fn show(
     Path(id): Path<String>,
     Query(p): Query<ShowParams>,
 ) -> Response {
-    let user = match guard(&state, user, &CASE_VIEWERS, &uri) {
+    let user = match guard(&state, user, Permission::CaseRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -160,7 +152,7 @@ async fn supplement(
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
-    let user = match guard_post(&state, user, CASE_ROLES, &uri, &headers, csrf) {
+    let user = match guard_post(&state, user, Permission::CaseHandle, &uri, &headers, csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -219,7 +211,7 @@ async fn act(
     PageForm(f): PageForm<ActForm>,
 ) -> Response {
     // The app checks the role of each action (延期 needs the leadership).
-    let user = match guard_post(&state, user, &CASE_VIEWERS, &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::CaseRead, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -7,7 +7,7 @@ use super::manage::{check_form, guard};
 use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use app::case::{ApplicantInput, CASE_ROLES, CaseRequest};
+use app::case::{ApplicantInput, CaseRequest};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::catalog::{Item, Material};
+use domain::permission::Permission;
 use serde::Deserialize;
 use store::case::MaterialCheck;
 
@@ -177,7 +178,7 @@ async fn form(
     uri: Uri,
     Query(p): Query<NewParams>,
 ) -> Response {
-    let user = match guard(&state, user, CASE_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::CaseHandle, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -202,7 +203,7 @@ async fn submit(
     headers: HeaderMap,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
-    let user = match guard(&state, user, CASE_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::CaseHandle, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -1,7 +1,7 @@
 //! The printed A4 documents of a case: 一次性告知书, 受理回执 and the
 //! 不予受理 / 不予许可 notice. Personal numbers only masked.
 
-use super::case::{CASE_VIEWERS, parse_case_id};
+use super::case::parse_case_id;
 use super::manage::guard;
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use domain::permission::Permission;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -61,7 +62,7 @@ async fn load(
     id: &str,
     kind: CaseDocumentKind,
 ) -> Result<(Chrome, Frame), Response> {
-    let user = guard(state, user, &CASE_VIEWERS, uri)?;
+    let user = guard(state, user, Permission::CaseRead, uri)?;
     let id = parse_case_id(state, id).map_err(IntoResponse::into_response)?;
     let doc = state
         .app

@@ -68,6 +68,7 @@ struct ErrorPage {
     chrome: Chrome,
     heading: String,
     message: String,
+    request_id: Option<String>,
 }
 
 /// A page that could not be shown, rendered in the site's frame.
@@ -111,6 +112,7 @@ impl IntoResponse for PageError {
             },
             heading: self.heading,
             message: self.message,
+            request_id: crate::request_id::current(),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),

@@ -145,10 +145,10 @@ async fn submit(
     };
     match state.app.evaluate(&req, &rater).await {
         Ok(_) => Ok(render(&state, &show(&state, &id, None, None, true).await?)),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::Forbidden(_))) => {
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(..) | AppError::Forbidden(_))) => {
             let status = match &e {
                 AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Conflict(..) => StatusCode::CONFLICT,
                 _ => StatusCode::FORBIDDEN,
             };
             let message = match &e {

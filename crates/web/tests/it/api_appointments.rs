@@ -71,7 +71,7 @@ async fn booking_rules(s: &TestServer) {
         json!({"category": "B", "date": day, "time": "09:00", "phone": "13900000009"}),
     )
     .await;
-    assert_eq!(status, 409);
+    assert_eq!((status, full["error"]["code"].as_str()), (409, Some("slot_full")));
     assert!(full["error"]["message"].as_str().unwrap().contains("约满"));
     let (_, slots) = s
         .get_json(&format!("/api/appointments/slots?category=B&date={day}"))
@@ -90,7 +90,11 @@ async fn booking_rules(s: &TestServer) {
         json!({"category": "B", "date": day, "time": "10:00", "phone": "13900000001"}),
     )
     .await;
-    assert_eq!(status, 409, "{v}");
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (409, Some("person_limit")),
+        "{v}"
+    );
 
     for (body, field) in [
         (

@@ -96,7 +96,7 @@ async fn evaluation_rules(s: &TestServer) {
 
     // Not finished yet → 409; unknown level → 4xx naming the field; a 差评 needs a reason.
     let serving = served_ticket(s, &staff, false).await;
-    let (st, _) = send(
+    let (st, v) = send(
         s,
         "POST",
         None,
@@ -104,7 +104,7 @@ async fn evaluation_rules(s: &TestServer) {
         Some(rating(&serving, "online", "satisfied", &[])),
     )
     .await;
-    assert_eq!(st, 409);
+    assert_eq!((st, v["error"]["code"].as_str()), (409, Some("not_finished")));
     let (st, _) = send(
         s,
         "POST",
@@ -215,7 +215,7 @@ async fn evaluation_rules(s: &TestServer) {
     .await;
     assert_eq!(st, 201, "{v}");
     assert!(v["id"].as_str().is_some());
-    let (st, _) = send(
+    let (st, v) = send(
         s,
         "POST",
         None,
@@ -223,7 +223,10 @@ async fn evaluation_rules(s: &TestServer) {
         Some(rating(&serving, "online", "satisfied", &[])),
     )
     .await;
-    assert_eq!(st, 409);
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (409, Some("already_evaluated"))
+    );
     let (st, _) = send(
         s,
         "POST",

@@ -278,7 +278,11 @@ async fn provisional_deadlines(s: &TestServer) {
     // Two years past the current one is the limit.
     let far = format!("/api/calendar/deadline?from={}-12-20&days=30", today.year() + 2);
     let (st, v) = call(s, "GET", &far, None, None).await;
-    assert_eq!(st, 422, "{v}");
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (422, Some("calendar_missing")),
+        "{v}"
+    );
     assert!(
         v["error"]["message"]
             .as_str()
@@ -600,6 +604,21 @@ async fn security_headers(s: &TestServer) {
         .await
         .unwrap();
     assert!(!resp.headers().contains_key("set-cookie"));
+    // Every answer names its request; an error answer carries the same id.
+    let resp = s.client.get(s.url("/api/cases/not-a-case")).send().await.unwrap();
+    let id = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["error"]["request_id"].as_str(), Some(id.as_str()), "{v}");
+    let resp = s
+        .client
+        .get(s.url("/api/items/NOPE-404"))
+        .header("x-request-id", "kiosk-7-000123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "kiosk-7-000123");
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["error"]["request_id"], "kiosk-7-000123");
     // No page carries an inline script.
     for path in ["/", "/kiosk", "/progress", "/appointments", "/login"] {
         let html = s

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
+use domain::permission::Permission;
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 
@@ -180,7 +181,7 @@ async fn page(
     uri: Uri,
     Query(p): Query<Params>,
 ) -> Response {
-    match guard(&state, user, &[Role::Admin, Role::Leader], &uri) {
+    match guard(&state, user, Permission::SignedIn, &uri) {
         Ok(user) => build(&state, &user, p, None).await,
         Err(r) => r,
     }
@@ -193,7 +194,7 @@ async fn import(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard(&state, user, Permission::CalendarManage, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -6,15 +6,15 @@ use super::guard;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, PageError, render};
-use app::case_ledger::{LEDGER_ROLES, LedgerList};
+use app::case_ledger::LedgerList;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::Role;
 use domain::case::CaseStatus;
+use domain::permission::Permission;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -143,7 +143,7 @@ async fn ledger(
     uri: Uri,
     Query(p): Query<Params>,
 ) -> Response {
-    let user = match guard(&state, user, &LEDGER_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::CaseRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -175,7 +175,7 @@ async fn worklist(
     uri: Uri,
     Query(p): Query<Params>,
 ) -> Response {
-    let user = match guard(&state, user, &LEDGER_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::CaseRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -201,8 +201,7 @@ async fn overdue(
     uri: Uri,
     Query(p): Query<Params>,
 ) -> Response {
-    let roles = [Role::Supervisor, Role::Leader, Role::Admin, Role::Liaison];
-    let user = match guard(&state, user, &roles, &uri) {
+    let user = match guard(&state, user, Permission::CaseOversight, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

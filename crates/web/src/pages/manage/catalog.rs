@@ -12,8 +12,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::Role;
 use domain::catalog::{CatalogProblem, Department};
+use domain::permission::Permission;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -116,7 +116,7 @@ async fn page(
     uri: Uri,
     Query(n): Query<Notice>,
 ) -> Response {
-    match guard(&state, user, &[Role::Admin], &uri) {
+    match guard(&state, user, Permission::CatalogManage, &uri) {
         Ok(user) => {
             show(
                 &state,
@@ -140,7 +140,7 @@ async fn import(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard(&state, user, Permission::CatalogManage, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -240,7 +240,7 @@ async fn publish(
     Path(id): Path<i64>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -272,7 +272,7 @@ async fn add_department(
     headers: HeaderMap,
     PageForm(f): PageForm<DepartmentForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };

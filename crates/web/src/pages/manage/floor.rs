@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::Role;
+use domain::permission::Permission;
 use serde::Deserialize;
 use store::queue::Category;
 
@@ -35,8 +36,6 @@ struct FloorPage {
 pub struct Notice {
     ok: Option<String>,
 }
-
-const ROLES: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Leader];
 
 async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
     let (floor, categories) = match (state.app.floor_status().await, state.app.categories().await) {
@@ -66,7 +65,7 @@ async fn page(
     uri: Uri,
     Query(n): Query<Notice>,
 ) -> Response {
-    match guard(&state, user, &ROLES, &uri) {
+    match guard(&state, user, Permission::FloorView, &uri) {
         Ok(user) => show(&state, &user, n.ok, None).await,
         Err(r) => r,
     }
@@ -88,14 +87,7 @@ async fn open_window(
     headers: HeaderMap,
     PageForm(f): PageForm<OpenForm>,
 ) -> Response {
-    let user = match guard_post(
-        &state,
-        user,
-        &[Role::Admin, Role::Supervisor],
-        &uri,
-        &headers,
-        &f.csrf,
-    ) {
+    let user = match guard_post(&state, user, Permission::WindowAdd, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -14,11 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
 use domain::home_visit::HomeVisitStatus;
+use domain::permission::Permission;
 use serde::Deserialize;
 use uuid::Uuid;
-
-/// Who handles home visits (as in the API).
-const HANDLERS: [Role; 3] = [Role::Staff, Role::Admin, Role::Supervisor];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,7 +53,7 @@ async fn list(
     uri: Uri,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match guard(&state, user, &HANDLERS, &uri) {
+    let user = match guard(&state, user, Permission::HomeVisitHandle, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -176,7 +174,7 @@ async fn detail(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match guard(&state, user, &HANDLERS, &uri) {
+    let user = match guard(&state, user, Permission::HomeVisitHandle, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -207,7 +205,7 @@ async fn act(
     Path((id, action)): Path<(String, String)>,
     PageForm(f): PageForm<ActForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &HANDLERS, &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::HomeVisitHandle, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -249,7 +247,7 @@ async fn act(
             )
             .await
         }
-        Err(app::AppError::Conflict(message)) => {
+        Err(app::AppError::Conflict(_, message)) => {
             show(&state, &user, id, Some((StatusCode::CONFLICT, message))).await
         }
         Err(e) => PageError::from_app(&state, e).into_response(),

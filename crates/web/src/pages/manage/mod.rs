@@ -24,6 +24,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::Role;
+use domain::permission::Permission;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,20 +48,19 @@ pub fn routes() -> Router<AppState> {
 pub fn guard(
     state: &AppState,
     user: Option<CurrentUser>,
-    roles: &[Role],
+    permission: Permission,
     uri: &Uri,
 ) -> Result<CurrentUser, Response> {
     let Some(user) = user else {
         let next = format!("/login?next={}", uri.path());
         return Err((StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response());
     };
-    if !roles.contains(&user.session.user.role) {
-        let names = roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("或");
+    if !user.session.user.role.can(permission) {
         return Err(PageError::new(
             state,
             StatusCode::FORBIDDEN,
             "没有权限",
-            format!("此页面需要{names}权限"),
+            format!("此页面需要{}权限", permission.role_labels()),
         )
         .into_response());
     }
@@ -95,12 +95,12 @@ pub struct CsrfForm {
 pub fn guard_post(
     state: &AppState,
     user: Option<CurrentUser>,
-    roles: &[Role],
+    permission: Permission,
     uri: &Uri,
     headers: &HeaderMap,
     csrf: &str,
 ) -> Result<CurrentUser, Response> {
-    let user = guard(state, user, roles, uri)?;
+    let user = guard(state, user, permission, uri)?;
     check_form(state, &user, headers, csrf)?;
     Ok(user)
 }
@@ -134,6 +134,162 @@ struct Link {
     note: &'static str,
 }
 
+/// The dashboard's tiles, each shown to the roles the permission table allows.
+const MENU: &[(Permission, Link)] = &[
+    (
+        Permission::CatalogManage,
+        Link {
+            href: "/admin/catalog",
+            label: "事项目录",
+            note: "导入、导出、版本发布、部门",
+        },
+    ),
+    (
+        Permission::SignedIn,
+        Link {
+            href: "/admin/calendar",
+            label: "工作日历",
+            note: "节假日安排、时限计算",
+        },
+    ),
+    (
+        Permission::AccountsManage,
+        Link {
+            href: "/admin/users",
+            label: "账号管理",
+            note: "新增、停用账号，所属部门",
+        },
+    ),
+    (
+        Permission::QueueSetupRead,
+        Link {
+            href: "/admin/queue",
+            label: "排队设置",
+            note: "业务类别、窗口、人员",
+        },
+    ),
+    (
+        Permission::FloorView,
+        Link {
+            href: "/admin/floor",
+            label: "现场监控",
+            note: "等候人数、窗口状态、临时窗口",
+        },
+    ),
+    (
+        Permission::CaseHandle,
+        Link {
+            href: "/cases/new",
+            label: "受理办件",
+            note: "核对材料、一次性告知、受理回执",
+        },
+    ),
+    (
+        Permission::HomeVisitHandle,
+        Link {
+            href: "/admin/home-visits",
+            label: "上门服务",
+            note: "高龄、残疾、重病群众的上门申请",
+        },
+    ),
+    (
+        Permission::PadManage,
+        Link {
+            href: "/admin/pads",
+            label: "窗口评价器",
+            note: "评价器配对、工作人员亮身份",
+        },
+    ),
+    (
+        Permission::ReportsRead,
+        Link {
+            href: "/admin/satisfaction",
+            label: "满意度统计",
+            note: "满意度评价统计表、月度考核数据",
+        },
+    ),
+    (
+        Permission::RectificationRead,
+        Link {
+            href: "/admin/rectifications",
+            label: "差评整改",
+            note: "核实、整改、回访、办结",
+        },
+    ),
+    (
+        Permission::AppealDecide,
+        Link {
+            href: "/admin/appeals",
+            label: "差评申诉",
+            note: "审定恶意差评申诉",
+        },
+    ),
+    (
+        Permission::EvaluationReasonsManage,
+        Link {
+            href: "/admin/evaluation-reasons",
+            label: "差评原因",
+            note: "群众可选的差评原因列表",
+        },
+    ),
+    (
+        Permission::HistoryImport,
+        Link {
+            href: "/admin/satisfaction/import",
+            label: "导入历史评价",
+            note: "原评价系统的统计数（CSV）",
+        },
+    ),
+    (
+        Permission::CaseRead,
+        Link {
+            href: "/admin/cases",
+            label: "服务台账",
+            note: "办件台账筛选、打印、导出 Excel",
+        },
+    ),
+    (
+        Permission::CaseRead,
+        Link {
+            href: "/admin/cases/worklist",
+            label: "办件工作清单",
+            note: "按部门或窗口，超期红色、临期黄色",
+        },
+    ),
+    (
+        Permission::CaseOversight,
+        Link {
+            href: "/admin/cases/overdue",
+            label: "超期督办",
+            note: "超期且未依法暂停的办件",
+        },
+    ),
+    (
+        Permission::AuditRead,
+        Link {
+            href: "/admin/audit",
+            label: "操作日志",
+            note: "登录与每一次变更",
+        },
+    ),
+    (
+        Permission::SignedIn,
+        Link {
+            href: "/display",
+            label: "叫号大屏",
+            note: "大厅电视显示",
+        },
+    ),
+    (
+        Permission::SignedIn,
+        Link {
+            href: "/kiosk",
+            label: "自助取号",
+            note: "取号机页面",
+        },
+    ),
+];
+
 #[derive(Template)]
 #[template(path = "manage/dashboard.html")]
 struct Dashboard {
@@ -150,149 +306,24 @@ struct Dashboard {
 }
 
 async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> Response {
-    let user = match guard(&state, user, &Role::ALL, &uri) {
+    let user = match guard(&state, user, Permission::SignedIn, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
     let role = user.session.user.role;
-    let mut links = Vec::new();
-    if role == Role::Admin {
-        links.push(Link {
-            href: "/admin/catalog",
-            label: "事项目录",
-            note: "导入、导出、版本发布、部门",
-        });
-        links.push(Link {
-            href: "/admin/calendar",
-            label: "工作日历",
-            note: "节假日安排、时限计算",
-        });
-        links.push(Link {
-            href: "/admin/users",
-            label: "账号管理",
-            note: "新增、停用账号",
-        });
-    }
-    if role == Role::Leader {
-        links.push(Link {
-            href: "/admin/calendar",
-            label: "工作日历",
-            note: "查看节假日安排、时限计算",
-        });
-    }
-    if matches!(role, Role::Admin | Role::Supervisor | Role::Leader) {
-        links.push(Link {
-            href: "/admin/queue",
-            label: "排队设置",
-            note: if role == Role::Admin {
-                "业务类别、窗口、窗口人员"
-            } else {
-                "查看业务类别与窗口"
-            },
-        });
-    }
-    if matches!(role, Role::Admin | Role::Supervisor | Role::Leader) {
-        links.push(Link {
-            href: "/admin/floor",
-            label: "现场监控",
-            note: "等候人数、窗口状态、临时窗口",
-        });
-    }
-    if matches!(role, Role::Admin | Role::Staff | Role::Liaison) {
-        links.push(Link {
-            href: "/cases/new",
-            label: "受理办件",
-            note: "核对材料、一次性告知、受理回执",
-        });
-    }
-    if matches!(role, Role::Admin | Role::Staff | Role::Supervisor) {
-        links.push(Link {
-            href: "/admin/home-visits",
-            label: "上门服务",
-            note: "高龄、残疾、重病群众的上门申请",
-        });
-    }
-    if role == Role::Admin {
-        links.push(Link {
-            href: "/admin/pads",
-            label: "窗口评价器",
-            note: "评价器配对、工作人员亮身份",
-        });
-    }
-    if matches!(role, Role::Admin | Role::Leader) {
-        links.push(Link {
-            href: "/admin/satisfaction",
-            label: "满意度统计",
-            note: "满意度评价统计表、月度考核数据",
-        });
-    }
-    if role.can(domain::permission::Permission::RectificationRead) {
-        links.push(Link {
-            href: "/admin/rectifications",
-            label: "差评整改",
-            note: if role == Role::Liaison {
+    let links: Vec<Link> = MENU
+        .iter()
+        .filter(|(p, _)| role.can(*p))
+        .map(|(_, l)| Link {
+            href: l.href,
+            label: l.label,
+            note: if role == Role::Liaison && l.href == "/admin/rectifications" {
                 "本部门的差评：核实、整改、回访、办结"
             } else {
-                "核实、整改、回访、办结"
+                l.note
             },
-        });
-    }
-    if role.can(domain::permission::Permission::AppealDecide) {
-        links.push(Link {
-            href: "/admin/appeals",
-            label: "差评申诉",
-            note: "审定恶意差评申诉",
-        });
-    }
-    if role == Role::Admin {
-        links.push(Link {
-            href: "/admin/evaluation-reasons",
-            label: "差评原因",
-            note: "群众可选的差评原因列表",
-        });
-        links.push(Link {
-            href: "/admin/satisfaction/import",
-            label: "导入历史评价",
-            note: "原评价系统的统计数（CSV）",
-        });
-    }
-    links.push(Link {
-        href: "/admin/cases",
-        label: "服务台账",
-        note: "办件台账筛选、打印、导出 Excel",
-    });
-    links.push(Link {
-        href: "/admin/cases/worklist",
-        label: "办件工作清单",
-        note: "按部门或窗口，超期红色、临期黄色",
-    });
-    if matches!(
-        role,
-        Role::Admin | Role::Supervisor | Role::Leader | Role::Liaison
-    ) {
-        links.push(Link {
-            href: "/admin/cases/overdue",
-            label: "超期督办",
-            note: "超期且未依法暂停的办件",
-        });
-    }
-    if matches!(role, Role::Admin | Role::Supervisor) {
-        links.push(Link {
-            href: "/admin/audit",
-            label: "操作日志",
-            note: "登录与每一次变更",
-        });
-    }
-    links.push(Link {
-        href: "/display",
-        label: "叫号大屏",
-        note: "大厅电视显示",
-    });
-    links.push(Link {
-        href: "/kiosk",
-        label: "自助取号",
-        note: "取号机页面",
-    });
+        })
+        .collect();
     let cat = state.app.published().await;
     let version = match cat.as_ref().ok().and_then(|c| c.version.as_ref()) {
         Some(v) => format!(

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
+use domain::permission::Permission;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -136,7 +137,7 @@ async fn page(
     uri: Uri,
     Query(n): Query<Notice>,
 ) -> Response {
-    match guard(&state, user, &[Role::Admin], &uri) {
+    match guard(&state, user, Permission::PadManage, &uri) {
         Ok(user) => build(&state, &user, StatusCode::OK, n.ok, None, None).await,
         Err(r) => r,
     }
@@ -156,7 +157,7 @@ async fn create(
     headers: HeaderMap,
     PageForm(f): PageForm<CreateForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -192,7 +193,7 @@ async fn revoke(
     Path(id): Path<String>,
     PageForm(f): PageForm<CsrfForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -224,7 +225,7 @@ async fn save_profile(
     Path(username): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard(&state, user, Permission::PadManage, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

@@ -15,13 +15,11 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
+use domain::permission::Permission;
 use serde::Deserialize;
 use store::queue::{Category, Window, WindowStatus};
 
 const PAGE: &str = "/admin/queue";
-const VIEW: [Role; 3] = [Role::Admin, Role::Supervisor, Role::Leader];
-const EDIT: [Role; 1] = [Role::Admin];
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PAGE, get(page))
@@ -330,7 +328,7 @@ async fn page(
     uri: Uri,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let user = match guard(&state, user, &VIEW, &uri) {
+    let user = match guard(&state, user, Permission::QueueSetupRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -421,7 +419,7 @@ fn admin_post(
     headers: &HeaderMap,
     f: &Fields,
 ) -> Result<CurrentUser, Response> {
-    guard_post(state, user, &EDIT, uri, headers, &f.one("csrf"))
+    guard_post(state, user, Permission::QueueSetup, uri, headers, &f.one("csrf"))
 }
 
 async fn add_category(

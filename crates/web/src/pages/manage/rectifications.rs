@@ -6,14 +6,13 @@ use super::{back, guard, guard_post, local};
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use crate::{ApiError, AppState};
-use app::rectification::{RectificationView, SUPERVISION_ROLES};
+use app::rectification::RectificationView;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::Role;
 use domain::evaluation::Level;
 use domain::permission::Permission;
 use jiff::civil::Date;
@@ -129,7 +128,7 @@ async fn list(
     uri: Uri,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match guard(&state, user, Permission::RectificationRead.roles(), &uri) {
+    let user = match guard(&state, user, Permission::RectificationRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -243,7 +242,7 @@ async fn detail(
     Path(id): Path<String>,
     Query(p): Query<OkParam>,
 ) -> Response {
-    let user = match guard(&state, user, Permission::RectificationRead.roles(), &uri) {
+    let user = match guard(&state, user, Permission::RectificationRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -279,7 +278,7 @@ async fn step(
     let user = match guard_post(
         &state,
         user,
-        Permission::RectificationHandle.roles(),
+        Permission::RectificationHandle,
         &uri,
         &headers,
         &f.csrf,
@@ -360,7 +359,7 @@ async fn appeals(
     uri: Uri,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match guard(&state, user, SUPERVISION_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::AppealDecide, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -447,7 +446,7 @@ async fn decide(
     Path(id): Path<String>,
     PageForm(f): PageForm<DecideForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, SUPERVISION_ROLES, &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::AppealDecide, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -501,7 +500,7 @@ async fn reasons(
     uri: Uri,
     Query(p): Query<OkParam>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard(&state, user, Permission::EvaluationReasonsManage, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -533,7 +532,14 @@ async fn save_reasons(
     headers: HeaderMap,
     PageForm(f): PageForm<ReasonsForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(
+        &state,
+        user,
+        Permission::EvaluationReasonsManage,
+        &uri,
+        &headers,
+        &f.csrf,
+    ) {
         Ok(u) => u,
         Err(r) => return r,
     };

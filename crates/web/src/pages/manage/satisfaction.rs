@@ -6,7 +6,7 @@ use super::{check_form, guard};
 use crate::auth::CurrentUser;
 use crate::pages::{Chrome, PageError, render};
 use crate::{ApiError, AppState};
-use app::evaluation_report::{Figures, REPORT_ROLES, SatisfactionReport, period};
+use app::evaluation_report::{Figures, SatisfactionReport, period};
 use app::evaluation_xlsx::{COLUMNS, counts, group_label};
 use askama::Template;
 use axum::Router;
@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::Role;
+use domain::permission::Permission;
 use jiff::civil::Date;
 use serde::Deserialize;
 use store::evaluation::Dimension;
@@ -158,7 +159,7 @@ async fn page(
     uri: Uri,
     Query(q): Query<StatsQuery>,
 ) -> Response {
-    let user = match guard(&state, user, &REPORT_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::ReportsRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -238,7 +239,7 @@ async fn xlsx(
     uri: Uri,
     Query(q): Query<StatsQuery>,
 ) -> Response {
-    match guard(&state, user, &REPORT_ROLES, &uri) {
+    match guard(&state, user, Permission::ReportsRead, &uri) {
         Ok(user) => download(&state, &user, &q).await,
         Err(r) => r,
     }
@@ -299,7 +300,7 @@ async fn monthly(
     uri: Uri,
     Query(q): Query<YearQuery>,
 ) -> Response {
-    let user = match guard(&state, user, &REPORT_ROLES, &uri) {
+    let user = match guard(&state, user, Permission::ReportsRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -390,7 +391,7 @@ fn import_page(
 }
 
 async fn import_form(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> Response {
-    match guard(&state, user, &[Role::Admin], &uri) {
+    match guard(&state, user, Permission::HistoryImport, &uri) {
         Ok(user) => import_page(&state, &user, StatusCode::OK, None, None, String::new()),
         Err(r) => r,
     }
@@ -403,7 +404,7 @@ async fn import(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin], &uri) {
+    let user = match guard(&state, user, Permission::HistoryImport, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };

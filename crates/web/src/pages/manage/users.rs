@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use domain::Role;
+use domain::permission::Permission;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -91,7 +92,7 @@ async fn page(
     uri: Uri,
     Query(n): Query<Notice>,
 ) -> Response {
-    match guard(&state, user, &[Role::Admin], &uri) {
+    match guard(&state, user, Permission::AccountsManage, &uri) {
         Ok(user) => build(&state, &user, n.ok, None).await,
         Err(r) => r,
     }
@@ -115,7 +116,7 @@ async fn add(
     headers: HeaderMap,
     PageForm(f): PageForm<AddForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -158,7 +159,7 @@ async fn toggle(
     Path((username, action)): Path<(String, String)>,
     PageForm(f): PageForm<AccountForm>,
 ) -> Response {
-    let user = match guard_post(&state, user, &[Role::Admin], &uri, &headers, &f.csrf) {
+    let user = match guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -219,7 +220,7 @@ async fn audit(
     uri: Uri,
     Query(p): Query<PageParam>,
 ) -> Response {
-    let user = match guard(&state, user, &[Role::Admin, Role::Supervisor], &uri) {
+    let user = match guard(&state, user, Permission::AuditRead, &uri) {
         Ok(u) => u,
         Err(r) => return r,
     };
