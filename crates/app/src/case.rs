@@ -555,11 +555,8 @@ impl App {
         self.case_scope(session).await?.check(&c)?;
         let from = status_of(&c)?;
         let reason = reason.trim();
-        if reason.chars().count() > 1000 {
-            return Err(AppError::invalid("reason", "说明不超过1000字"));
-        }
         let today = self.today();
-        let immediate = c.handling.contains("即办") || c.promised_days == 0;
+        let immediate = domain::case::is_immediate(&c.handling, c.promised_days);
         let act = match action {
             "pause" => CaseAction::Pause,
             "resume" => CaseAction::Resume {
@@ -582,17 +579,8 @@ impl App {
             },
             _ => return Err(AppError::NotFound(format!("没有“{action}”这一操作"))),
         };
-        if matches!(action, "pause" | "refuse" | "extend") && reason.is_empty() {
-            return Err(AppError::invalid("reason", "暂停计时、延期和不予受理须写明理由"));
-        }
-        let extension = match (action, days) {
-            ("extend", Some(d)) if (1..=15).contains(&d) => d,
-            ("extend", _) => return Err(AppError::invalid("days", "延期天数应为1至15个工作日")),
-            _ => 0,
-        };
-        if action == "decide" && approved == Some(false) && reason.is_empty() {
-            return Err(AppError::invalid("reason", "不予许可须书面说明理由"));
-        }
+        let extension = domain::case::check_action_input(act, reason, days)
+            .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
         let next = can_move(from, act).map_err(rule)?;
         match act {
             CaseAction::Pause => {

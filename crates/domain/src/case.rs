@@ -156,6 +156,78 @@ pub enum CaseRuleError {
     BadResume(CaseStatus),
 }
 
+/// 即办件: finished on the spot — handled as 即办, or promised in 0 working days.
+pub fn is_immediate(handling: &str, promised_days: i64) -> bool {
+    handling.contains("即办") || promised_days == 0
+}
+
+/// The longest extension of a case, in working days (第42条 allows 10 for a
+/// licence, 15 for joint handling; the hall approves at most this).
+pub const MAX_EXTENSION_DAYS: u32 = 15;
+/// The longest reason or note written on a case step.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// What an action needs written with it, by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum CaseInputError {
+    #[error("说明不超过1000字")]
+    ReasonTooLong,
+    #[error("暂停计时、延期和不予受理须写明理由")]
+    ReasonRequired,
+    #[error("不予许可须书面说明理由")]
+    RefusalReasonRequired,
+    #[error("延期天数应为1至15个工作日")]
+    ExtensionDays,
+}
+
+impl CaseInputError {
+    /// The request field the error is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            CaseInputError::ExtensionDays => "days",
+            _ => "reason",
+        }
+    }
+}
+
+/// Checks what comes with an action: a written reason for a pause, a refusal,
+/// an extension and a 不予 decision (第32、38、42、45条); 1 to
+/// [`MAX_EXTENSION_DAYS`] days for an extension. Answers the extension days.
+pub fn check_action_input(
+    action: CaseAction,
+    reason: &str,
+    days: Option<u32>,
+) -> Result<u32, CaseInputError> {
+    let reason = reason.trim();
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(CaseInputError::ReasonTooLong);
+    }
+    let needs_reason = matches!(
+        action,
+        CaseAction::Pause | CaseAction::Refuse | CaseAction::Extend { .. }
+    );
+    if needs_reason && reason.is_empty() {
+        return Err(CaseInputError::ReasonRequired);
+    }
+    if action == (CaseAction::Decide { approved: false }) && reason.is_empty() {
+        return Err(CaseInputError::RefusalReasonRequired);
+    }
+    match (action, days) {
+        (CaseAction::Extend { .. }, Some(d)) if (1..=MAX_EXTENSION_DAYS).contains(&d) => Ok(d),
+        (CaseAction::Extend { .. }, _) => Err(CaseInputError::ExtensionDays),
+        _ => Ok(0),
+    }
+}
+
+/// Whether an extension can be asked for now: once, while the clock runs or is paused.
+pub fn can_extend(status: CaseStatus, extension_days: i64) -> bool {
+    extension_days == 0
+        && matches!(
+            status,
+            CaseStatus::Accepted | CaseStatus::UnderReview | CaseStatus::Paused
+        )
+}
+
 /// The status after `action`, or why it is not allowed. `Extend` keeps the
 /// status (the caller records the extension days and approval).
 pub fn can_move(from: CaseStatus, action: CaseAction) -> Result<CaseStatus, CaseRuleError> {
@@ -409,6 +481,42 @@ pub fn on_time_rate(completed: u64, on_time: u64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_an_action_needs_written_with_it() {
+        assert_eq!(check_action_input(CaseAction::Review, "", None), Ok(0));
+        assert_eq!(
+            check_action_input(CaseAction::Pause, " ", None),
+            Err(CaseInputError::ReasonRequired)
+        );
+        assert_eq!(
+            check_action_input(CaseAction::Decide { approved: false }, "", None),
+            Err(CaseInputError::RefusalReasonRequired)
+        );
+        assert_eq!(
+            check_action_input(CaseAction::Decide { approved: true }, "", None),
+            Ok(0)
+        );
+        let extend = CaseAction::Extend {
+            already_extended: false,
+        };
+        assert_eq!(check_action_input(extend, "专家评审", Some(10)), Ok(10));
+        assert_eq!(
+            check_action_input(extend, "专家评审", Some(16)),
+            Err(CaseInputError::ExtensionDays)
+        );
+        assert_eq!(
+            check_action_input(extend, "专家评审", None).map_err(|e| e.field()),
+            Err("days")
+        );
+        assert_eq!(
+            check_action_input(CaseAction::Review, &"长".repeat(1001), None),
+            Err(CaseInputError::ReasonTooLong)
+        );
+        assert!(is_immediate("即办件", 3) && is_immediate("承诺件", 0) && !is_immediate("承诺件", 5));
+        assert!(can_extend(CaseStatus::Paused, 0) && !can_extend(CaseStatus::Paused, 5));
+        assert!(!can_extend(CaseStatus::Decided, 0));
+    }
     use jiff::ToSpan;
     use jiff::civil::date;
     use proptest::prelude::*;

@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::Role;
 use domain::permission::Permission;
 use serde::Deserialize;
 use store::case::MaterialCheck;
@@ -121,12 +120,10 @@ async fn show(
         chrome: Chrome::new(&state, Some(&user), "admin"),
         csrf: user.session.csrf.clone(),
         ok: p.ok,
-        immediate: v.case.handling.contains("即办") || v.case.promised_days == 0,
-        can_extend: matches!(
-            user.session.user.role,
-            Role::Admin | Role::Leader | Role::Supervisor
-        ) && v.case.extension_days == 0
-            && matches!(v.case.status.as_str(), "accepted" | "under_review" | "paused"),
+        immediate: domain::case::is_immediate(&v.case.handling, v.case.promised_days),
+        can_extend: user.session.user.role.can(Permission::CaseExtend)
+            && domain::case::CaseStatus::parse(&v.case.status)
+                .is_some_and(|s| domain::case::can_extend(s, v.case.extension_days)),
         v,
         steps,
     };
