@@ -6,6 +6,7 @@ use super::manage::{back, guard, guard_post, local};
 use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use app::case::CaseView;
 use askama::Template;
 use axum::Router;
@@ -93,19 +94,14 @@ async fn show(
     uri: Uri,
     Path(id): Path<String>,
     Query(p): Query<ShowParams>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_case_id(&state, &id) {
-        Ok(id) => id,
-        Err(e) => return e.into_response(),
-    };
-    let v = match state.app.case(&user.session, id).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(&state, e).into_response(),
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseRead, &uri)?;
+    let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
+    let v = state
+        .app
+        .case(&user.session, id)
+        .await
+        .map_err(|e| PageError::from_app(&state, e).into_response())?;
     let steps = v
         .steps
         .iter()
@@ -127,7 +123,7 @@ async fn show(
         v,
         steps,
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 /// Refusal of an action: back to the case page's frame with the message.
@@ -143,20 +139,14 @@ async fn supplement(
     headers: HeaderMap,
     Path(id): Path<String>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let csrf = pairs
         .iter()
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
-    let user = match guard_post(&state, user, Permission::CaseHandle, &uri, &headers, csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_case_id(&state, &id) {
-        Ok(id) => id,
-        Err(e) => return e.into_response(),
-    };
+    let user = guard_post(&state, user, Permission::CaseHandle, &uri, &headers, csrf)?;
+    let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     let checks: Vec<MaterialCheck> = pairs
         .iter()
         .filter_map(|(k, v)| {
@@ -169,21 +159,21 @@ async fn supplement(
         })
         .collect();
     if checks.is_empty() {
-        return PageError::new(
+        return Ok(PageError::new(
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             "表单有误",
             "请逐项选择补交材料的核对结果",
         )
-        .into_response();
+        .into_response());
     }
     match state.app.supplement_case(&user.session, id, &checks).await {
-        Ok(v) if v.case.missing.is_empty() => back(&format!("/cases/{id}"), "补正材料齐全，已受理"),
-        Ok(v) => back(
+        Ok(v) if v.case.missing.is_empty() => Ok(back(&format!("/cases/{id}"), "补正材料齐全，已受理")),
+        Ok(v) => Ok(back(
             &format!("/cases/{id}"),
             &format!("仍需补正：{}", v.case.missing.join("、")),
-        ),
-        Err(e) => refused(&state, e),
+        )),
+        Err(e) => Ok(refused(&state, e)),
     }
 }
 
@@ -206,16 +196,10 @@ async fn act(
     headers: HeaderMap,
     Path((id, action)): Path<(String, String)>,
     PageForm(f): PageForm<ActForm>,
-) -> Response {
+) -> PageResult {
     // The app checks the role of each action (延期 needs the leadership).
-    let user = match guard_post(&state, user, Permission::CaseRead, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_case_id(&state, &id) {
-        Ok(id) => id,
-        Err(e) => return e.into_response(),
-    };
+    let user = guard_post(&state, user, Permission::CaseRead, &uri, &headers, &f.csrf)?;
+    let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     let approved = match f.approved.as_deref() {
         Some("yes") => Some(true),
         Some("no") => Some(false),
@@ -233,10 +217,10 @@ async fn act(
         )
         .await
     {
-        Ok(v) => back(
+        Ok(v) => Ok(back(
             &format!("/cases/{id}"),
             &format!("已{}，当前状态：{}", step_label(&action), v.status_label),
-        ),
-        Err(e) => refused(&state, e),
+        )),
+        Err(e) => Ok(refused(&state, e)),
     }
 }

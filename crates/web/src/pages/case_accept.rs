@@ -7,6 +7,7 @@ use super::manage::{check_form, guard};
 use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use app::case::{ApplicantInput, CaseRequest};
 use askama::Template;
 use axum::Router;
@@ -177,11 +178,8 @@ async fn form(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<NewParams>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseHandle, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseHandle, &uri)?;
     let shown = Shown {
         ticket: p.ticket.unwrap_or_default(),
         q: p.q.unwrap_or_default(),
@@ -190,9 +188,9 @@ async fn form(
         statuses: Vec::new(),
         error: None,
     };
-    view(&state, &user, shown)
+    Ok(view(&state, &user, shown)
         .await
-        .unwrap_or_else(IntoResponse::into_response)
+        .unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The form arrives as pairs: fixed fields, and `m:<material name>` = status.
@@ -202,11 +200,8 @@ async fn submit(
     uri: Uri,
     headers: HeaderMap,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseHandle, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseHandle, &uri)?;
     let get = |k: &str| {
         pairs
             .iter()
@@ -215,7 +210,7 @@ async fn submit(
             .unwrap_or_default()
     };
     if let Err(r) = check_form(&state, &user, &headers, &get("csrf")) {
-        return r;
+        return Ok(r);
     }
     let statuses: Vec<(String, String)> = pairs
         .iter()
@@ -262,12 +257,12 @@ async fn submit(
     match state.app.accept_case(&user.session, &req).await {
         Ok(v) => {
             let to = format!("/cases/{}", v.case.id);
-            (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
+            Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
         }
         Err(e) => {
             let refused = match super::appointments::refusal(&state, e) {
                 Ok(r) => r,
-                Err(page) => return page.into_response(),
+                Err(page) => return Ok(page.into_response()),
             };
             let shown = Shown {
                 ticket: get("ticket"),
@@ -277,9 +272,9 @@ async fn submit(
                 statuses,
                 error: Some(refused),
             };
-            view(&state, &user, shown)
+            Ok(view(&state, &user, shown)
                 .await
-                .unwrap_or_else(IntoResponse::into_response)
+                .unwrap_or_else(IntoResponse::into_response))
         }
     }
 }

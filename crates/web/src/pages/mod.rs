@@ -71,6 +71,10 @@ struct ErrorPage {
     request_id: Option<String>,
 }
 
+/// A page handler's answer: the page, or what replaces it (a redirect to the
+/// login, a refusal page), so a guard is one `?`.
+pub type PageResult = Result<Response, Response>;
+
 /// A page that could not be shown, rendered in the site's frame.
 pub struct PageError {
     status: StatusCode,

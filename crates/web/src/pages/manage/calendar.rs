@@ -4,6 +4,7 @@
 use super::{back, check_form, guard};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, render};
 use askama::Template;
 use axum::Router;
@@ -193,11 +194,8 @@ async fn import(
     uri: Uri,
     headers: HeaderMap,
     mut form: Multipart,
-) -> Response {
-    let user = match guard(&state, user, Permission::CalendarManage, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CalendarManage, &uri)?;
     let mut csrf = String::new();
     let mut text = None;
     while let Ok(Some(field)) = form.next_field().await {
@@ -210,16 +208,16 @@ async fn import(
         }
     }
     if let Err(r) = check_form(&state, &user, &headers, &csrf) {
-        return r;
+        return Ok(r);
     }
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return build(
+        return Ok(build(
             &state,
             &user,
             Params::default(),
             Some("请选择日历文件（TSV）".into()),
         )
-        .await;
+        .await);
     };
     match state.app.import_calendar(&user.actor(), &text).await {
         Ok(done) => {
@@ -241,11 +239,11 @@ async fn import(
             } else {
                 String::new()
             };
-            back(
+            Ok(back(
                 &format!("/admin/calendar?year={first}"),
                 &format!("已导入{list}年的工作日历{cases}"),
-            )
+            ))
         }
-        Err(e) => build(&state, &user, Params::default(), Some(e.to_string())).await,
+        Err(e) => Ok(build(&state, &user, Params::default(), Some(e.to_string())).await),
     }
 }

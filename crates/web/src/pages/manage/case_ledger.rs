@@ -5,6 +5,7 @@
 use super::guard;
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, render};
 use app::case_ledger::LedgerList;
 use askama::Template;
@@ -142,11 +143,8 @@ async fn ledger(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<Params>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseRead, &uri)?;
     let page = view(&state, &user, "ledger", &p);
     let q = match dates(p.from.as_deref(), p.to.as_deref()) {
         Ok((from, to)) => app::case_ledger::LedgerQuery {
@@ -162,11 +160,11 @@ async fn ledger(
         Err(message) => {
             let mut page = page;
             page.error = Some(message);
-            return render(&state, &page);
+            return Ok(render(&state, &page));
         }
     };
     let found = state.app.ledger(&user.session, &q).await;
-    finish(&state, page, found)
+    Ok(finish(&state, page, found))
 }
 
 async fn worklist(
@@ -174,14 +172,11 @@ async fn worklist(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<Params>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseRead, &uri)?;
     let page = view(&state, &user, "worklist", &p);
     if p.department.as_deref().unwrap_or("").is_empty() && p.window.as_deref().unwrap_or("").is_empty() {
-        return render(&state, &page);
+        return Ok(render(&state, &page));
     }
     let found = state
         .app
@@ -192,7 +187,7 @@ async fn worklist(
             p.page.unwrap_or(1),
         )
         .await;
-    finish(&state, page, found)
+    Ok(finish(&state, page, found))
 }
 
 async fn overdue(
@@ -200,15 +195,12 @@ async fn overdue(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<Params>,
-) -> Response {
-    let user = match guard(&state, user, Permission::CaseOversight, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CaseOversight, &uri)?;
     let page = view(&state, &user, "overdue", &p);
     let found = state
         .app
         .overdue_cases(&user.session, p.department.as_deref(), p.page.unwrap_or(1))
         .await;
-    finish(&state, page, found)
+    Ok(finish(&state, page, found))
 }

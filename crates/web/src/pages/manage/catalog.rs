@@ -3,6 +3,7 @@
 use super::{CsrfForm, back, check_form, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageForm, render};
 use app::AppError;
 use app::catalog::{CatalogFile, ImportReport};
@@ -139,11 +140,8 @@ async fn import(
     uri: Uri,
     headers: HeaderMap,
     mut form: Multipart,
-) -> Response {
-    let user = match guard(&state, user, Permission::CatalogManage, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::CatalogManage, &uri)?;
     let mut csrf = String::new();
     let mut draft = false;
     let mut files = Vec::new();
@@ -153,13 +151,13 @@ async fn import(
                 let name = field.name().unwrap_or_default().to_owned();
                 let file_name = field.file_name().map(str::to_owned);
                 let Ok(bytes) = field.bytes().await else {
-                    return show(
+                    return Ok(show(
                         &state,
                         &user,
                         StatusCode::BAD_REQUEST,
                         error_parts("上传中断，请重试"),
                     )
-                    .await;
+                    .await);
                 };
                 match (name.as_str(), file_name) {
                     ("csrf", _) => csrf = String::from_utf8_lossy(&bytes).into_owned(),
@@ -172,27 +170,27 @@ async fn import(
             }
             Ok(None) => break,
             Err(_) => {
-                return show(
+                return Ok(show(
                     &state,
                     &user,
                     StatusCode::BAD_REQUEST,
                     error_parts("上传的表单无法读取"),
                 )
-                .await;
+                .await);
             }
         }
     }
     if let Err(r) = check_form(&state, &user, &headers, &csrf) {
-        return r;
+        return Ok(r);
     }
     if files.is_empty() {
-        return show(
+        return Ok(show(
             &state,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
             error_parts("请选择要导入的文件"),
         )
-        .await;
+        .await);
     }
     match state.app.import_catalog(&user.actor(), &files, !draft).await {
         Ok(report) => {
@@ -200,7 +198,7 @@ async fn import(
                 report: Some(report),
                 ..Default::default()
             };
-            show(&state, &user, StatusCode::OK, parts).await
+            Ok(show(&state, &user, StatusCode::OK, parts).await)
         }
         Err(AppError::CatalogInvalid(problems)) => {
             let parts = CatalogParts {
@@ -211,17 +209,15 @@ async fn import(
                 problems,
                 ..Default::default()
             };
-            show(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, parts).await
+            Ok(show(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, parts).await)
         }
-        Err(e) => {
-            show(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                error_parts(&e.to_string()),
-            )
-            .await
-        }
+        Err(e) => Ok(show(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error_parts(&e.to_string()),
+        )
+        .await),
     }
 }
 
@@ -239,22 +235,17 @@ async fn publish(
     headers: HeaderMap,
     Path(id): Path<i64>,
     PageForm(f): PageForm<CsrfForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf)?;
     match state.app.publish_catalog_version(&user.actor(), id).await {
-        Ok(()) => back("/admin/catalog", &format!("版本{id}已发布")),
-        Err(e) => {
-            show(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                error_parts(&e.to_string()),
-            )
-            .await
-        }
+        Ok(()) => Ok(back("/admin/catalog", &format!("版本{id}已发布"))),
+        Err(e) => Ok(show(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error_parts(&e.to_string()),
+        )
+        .await),
     }
 }
 
@@ -271,21 +262,16 @@ async fn add_department(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<DepartmentForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::CatalogManage, &uri, &headers, &f.csrf)?;
     match state.app.add_department(&user.actor(), &f.code, &f.name).await {
-        Ok(d) => back("/admin/catalog", &format!("已登记部门 {}", d.name)),
-        Err(e) => {
-            show(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                error_parts(&e.to_string()),
-            )
-            .await
-        }
+        Ok(d) => Ok(back("/admin/catalog", &format!("已登记部门 {}", d.name))),
+        Err(e) => Ok(show(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error_parts(&e.to_string()),
+        )
+        .await),
     }
 }

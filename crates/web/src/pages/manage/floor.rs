@@ -3,6 +3,7 @@
 use super::{back, guard, guard_post};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use app::floor::FloorStatus;
 use askama::Template;
@@ -86,11 +87,8 @@ async fn open_window(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<OpenForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::WindowAdd, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::WindowAdd, &uri, &headers, &f.csrf)?;
     let staff: Vec<String> = f
         .staff
         .split([',', '，', ' '])
@@ -104,7 +102,7 @@ async fn open_window(
         .create_window(&user.actor(), &f.number, "", &categories, &staff, true)
         .await
     {
-        Ok(w) => back("/admin/floor", &format!("已开设临时窗口 {}", w.name)),
-        Err(e) => show(&state, &user, None, Some(e.to_string())).await,
+        Ok(w) => Ok(back("/admin/floor", &format!("已开设临时窗口 {}", w.name))),
+        Err(e) => Ok(show(&state, &user, None, Some(e.to_string())).await),
     }
 }

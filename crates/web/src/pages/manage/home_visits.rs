@@ -4,6 +4,7 @@
 use super::{back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use app::home_visit::{HomeVisitDetail, HomeVisitSummary};
 use askama::Template;
@@ -52,18 +53,16 @@ async fn list(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<ListParams>,
-) -> Response {
-    let user = match guard(&state, user, Permission::HomeVisitHandle, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::HomeVisitHandle, &uri)?;
     // The working list by default: requests still waiting for a plan.
     let status = p.status.unwrap_or_else(|| "requested".into());
     let filter = (status != "all").then_some(status.as_str());
-    let visits = match state.app.home_visits(filter).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(&state, e).into_response(),
-    };
+    let visits = state
+        .app
+        .home_visits(filter)
+        .await
+        .map_err(|e| PageError::from_app(&state, e).into_response())?;
     let mut tabs: Vec<(&'static str, &'static str)> = HomeVisitStatus::ALL
         .iter()
         .map(|s| (s.code(), s.label()))
@@ -83,7 +82,7 @@ async fn list(
             })
             .collect(),
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 pub struct Step {
@@ -173,14 +172,11 @@ async fn detail(
     user: Option<CurrentUser>,
     uri: Uri,
     Path(id): Path<String>,
-) -> Response {
-    let user = match guard(&state, user, Permission::HomeVisitHandle, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::HomeVisitHandle, &uri)?;
     match parse_id(&state, &id) {
-        Ok(id) => show(&state, &user, id, None).await,
-        Err(r) => r,
+        Ok(id) => Ok(show(&state, &user, id, None).await),
+        Err(r) => Ok(r),
     }
 }
 
@@ -204,15 +200,9 @@ async fn act(
     headers: HeaderMap,
     Path((id, action)): Path<(String, String)>,
     PageForm(f): PageForm<ActForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::HomeVisitHandle, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_id(&state, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::HomeVisitHandle, &uri, &headers, &f.csrf)?;
+    let id = parse_id(&state, &id)?;
     let actor = user.actor();
     let done = match action.as_str() {
         "schedule" => state
@@ -232,24 +222,22 @@ async fn act(
             .map(|v| format!("申请 {} 已取消", v.reference)),
         _ => {
             let unknown = (StatusCode::NOT_FOUND, "未知操作".to_owned());
-            return show(&state, &user, id, Some(unknown)).await;
+            return Ok(show(&state, &user, id, Some(unknown)).await);
         }
     };
     match done {
         // Back to the list: the full phone and address are shown again only when asked for.
-        Ok(message) => back("/admin/home-visits?status=all", &message),
-        Err(app::AppError::Invalid { message, .. }) => {
-            show(
-                &state,
-                &user,
-                id,
-                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
-            )
-            .await
-        }
+        Ok(message) => Ok(back("/admin/home-visits?status=all", &message)),
+        Err(app::AppError::Invalid { message, .. }) => Ok(show(
+            &state,
+            &user,
+            id,
+            Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+        )
+        .await),
         Err(app::AppError::Conflict(_, message)) => {
-            show(&state, &user, id, Some((StatusCode::CONFLICT, message))).await
+            Ok(show(&state, &user, id, Some((StatusCode::CONFLICT, message))).await)
         }
-        Err(e) => PageError::from_app(&state, e).into_response(),
+        Err(e) => Ok(PageError::from_app(&state, e).into_response()),
     }
 }

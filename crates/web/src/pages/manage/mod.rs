@@ -16,6 +16,7 @@ mod users;
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::{CurrentUser, same_origin};
+use crate::pages::PageResult;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -305,11 +306,8 @@ struct Dashboard {
     calendar_warning: Option<String>,
 }
 
-async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> Response {
-    let user = match guard(&state, user, Permission::SignedIn, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri) -> PageResult {
+    let user = guard(&state, user, Permission::SignedIn, &uri)?;
     let role = user.session.user.role;
     let links: Vec<Link> = MENU
         .iter()
@@ -378,7 +376,7 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
         windows,
         calendar_warning,
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 /// "2027年节假日安排尚未导入" from 1 October (or when the current year is missing).

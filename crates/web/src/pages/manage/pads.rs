@@ -5,6 +5,7 @@
 use super::{CsrfForm, back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use app::pad::{format_code, pad_status, photo_data_url};
 use askama::Template;
@@ -156,11 +157,8 @@ async fn create(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<CreateForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf)?;
     match state.app.create_pad(&user.actor(), &f.window, &f.layout).await {
         Ok(p) => {
             let created = NewCode {
@@ -169,19 +167,17 @@ async fn create(
                 expires: local(&state, p.pad.code_expires_at),
             };
             // The code is shown on this answer only: no redirect that would put it in a URL.
-            build(&state, &user, StatusCode::CREATED, None, None, Some(created)).await
+            Ok(build(&state, &user, StatusCode::CREATED, None, None, Some(created)).await)
         }
-        Err(e) => {
-            build(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(e.to_string()),
-                None,
-            )
-            .await
-        }
+        Err(e) => Ok(build(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(e.to_string()),
+            None,
+        )
+        .await),
     }
 }
 
@@ -192,27 +188,24 @@ async fn revoke(
     headers: HeaderMap,
     Path(id): Path<String>,
     PageForm(f): PageForm<CsrfForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf)?;
     let Ok(id) = Uuid::parse_str(&id) else {
-        return PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这个评价器").into_response();
+        return Ok(
+            PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这个评价器").into_response(),
+        );
     };
     match state.app.revoke_pad(&user.actor(), id).await {
-        Ok(()) => back("/admin/pads", "评价器已停用"),
-        Err(e) => {
-            build(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(e.to_string()),
-                None,
-            )
-            .await
-        }
+        Ok(()) => Ok(back("/admin/pads", "评价器已停用")),
+        Err(e) => Ok(build(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(e.to_string()),
+            None,
+        )
+        .await),
     }
 }
 
@@ -224,11 +217,8 @@ async fn save_profile(
     headers: HeaderMap,
     Path(username): Path<String>,
     mut form: Multipart,
-) -> Response {
-    let user = match guard(&state, user, Permission::PadManage, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::PadManage, &uri)?;
     let (mut csrf, mut number, mut duties, mut photo, mut remove) =
         (String::new(), String::new(), String::new(), None, false);
     loop {
@@ -237,7 +227,7 @@ async fn save_profile(
                 let name = field.name().unwrap_or_default().to_owned();
                 let Ok(bytes) = field.bytes().await else {
                     let msg = "上传中断，请重试".to_owned();
-                    return build(&state, &user, StatusCode::BAD_REQUEST, None, Some(msg), None).await;
+                    return Ok(build(&state, &user, StatusCode::BAD_REQUEST, None, Some(msg), None).await);
                 };
                 let text = || String::from_utf8_lossy(&bytes).into_owned();
                 match name.as_str() {
@@ -252,19 +242,19 @@ async fn save_profile(
             Ok(None) => break,
             Err(_) => {
                 let msg = "照片不能超过200KB，或表单无法读取".to_owned();
-                return build(&state, &user, StatusCode::BAD_REQUEST, None, Some(msg), None).await;
+                return Ok(build(&state, &user, StatusCode::BAD_REQUEST, None, Some(msg), None).await);
             }
         }
     }
     if let Err(r) = super::check_form(&state, &user, &headers, &csrf) {
-        return r;
+        return Ok(r);
     }
     let photo = match (photo, remove) {
         (_, true) => Some(String::new()),
         (Some(bytes), false) => match photo_data_url(&bytes) {
             Ok(url) => Some(url),
             Err(e) => {
-                return build(
+                return Ok(build(
                     &state,
                     &user,
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -272,7 +262,7 @@ async fn save_profile(
                     Some(e.to_string()),
                     None,
                 )
-                .await;
+                .await);
             }
         },
         (None, false) => None,
@@ -282,17 +272,15 @@ async fn save_profile(
         .save_staff_profile(&user.actor(), &username, &number, &duties, photo.as_deref())
         .await
     {
-        Ok(_) => back("/admin/pads", &format!("已保存{username}的亮身份信息")),
-        Err(e) => {
-            build(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(e.to_string()),
-                None,
-            )
-            .await
-        }
+        Ok(_) => Ok(back("/admin/pads", &format!("已保存{username}的亮身份信息"))),
+        Err(e) => Ok(build(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(e.to_string()),
+            None,
+        )
+        .await),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{back, guard, guard_post};
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use crate::{ApiError, AppState};
 use app::AppError;
@@ -327,11 +328,8 @@ async fn page(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(q): Query<PageQuery>,
-) -> Response {
-    let user = match guard(&state, user, Permission::QueueSetupRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::QueueSetupRead, &uri)?;
     let mut shown = Shown {
         ok: q.ok,
         ..Shown::default()
@@ -345,7 +343,7 @@ async fn page(
                     shown.error = Some(format!("业务类别“{prefix}”不存在"));
                 }
             },
-            Err(e) => return PageError::from_app(&state, e).into_response(),
+            Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         }
     }
     if let Some(number) = q.window.filter(|n| !n.is_empty()) {
@@ -357,10 +355,10 @@ async fn page(
                     shown.error = Some(format!("窗口“{number}”不存在"));
                 }
             },
-            Err(e) => return PageError::from_app(&state, e).into_response(),
+            Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         }
     }
-    show(&state, &user, shown).await
+    Ok(show(&state, &user, shown).await)
 }
 
 /// A submitted form whose checkboxes repeat a name (items, categories, staff).
@@ -428,24 +426,21 @@ async fn add_category(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<Fields>,
-) -> Response {
-    let user = match admin_post(&state, user, &uri, &headers, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = admin_post(&state, user, &uri, &headers, &f)?;
     let prefix = f.one("prefix");
     let done = state
         .app
         .create_category(&user.actor(), &prefix, &f.one("name"), &f.all("items"))
         .await;
     match done {
-        Ok(c) => back(PAGE, &format!("已新增业务类别 {} {}", c.prefix, c.name)),
+        Ok(c) => Ok(back(PAGE, &format!("已新增业务类别 {} {}", c.prefix, c.name))),
         Err(e) => {
             let shown = Shown {
                 category: Some(f.category(false, prefix)),
                 ..Shown::default()
             };
-            failed(&state, &user, e, shown).await
+            Ok(failed(&state, &user, e, shown).await)
         }
     }
 }
@@ -457,23 +452,20 @@ async fn edit_category(
     headers: HeaderMap,
     Path(prefix): Path<String>,
     PageForm(f): PageForm<Fields>,
-) -> Response {
-    let user = match admin_post(&state, user, &uri, &headers, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = admin_post(&state, user, &uri, &headers, &f)?;
     let change = CategoryChange {
         name: Some(f.one("name")),
         items: Some(f.all("items")),
     };
     match state.app.edit_category(&user.actor(), &prefix, &change).await {
-        Ok(c) => back(PAGE, &format!("已修改业务类别 {} {}", c.prefix, c.name)),
+        Ok(c) => Ok(back(PAGE, &format!("已修改业务类别 {} {}", c.prefix, c.name))),
         Err(e) => {
             let shown = Shown {
                 category: Some(f.category(true, prefix)),
                 ..Shown::default()
             };
-            failed(&state, &user, e, shown).await
+            Ok(failed(&state, &user, e, shown).await)
         }
     }
 }
@@ -484,11 +476,8 @@ async fn add_window(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<Fields>,
-) -> Response {
-    let user = match admin_post(&state, user, &uri, &headers, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = admin_post(&state, user, &uri, &headers, &f)?;
     let form = f.window(false, f.one("number"));
     let done = state
         .app
@@ -502,13 +491,13 @@ async fn add_window(
         )
         .await;
     match done {
-        Ok(w) => back(PAGE, &format!("已新增{}", w.name)),
+        Ok(w) => Ok(back(PAGE, &format!("已新增{}", w.name))),
         Err(e) => {
             let shown = Shown {
                 window: Some(form),
                 ..Shown::default()
             };
-            failed(&state, &user, e, shown).await
+            Ok(failed(&state, &user, e, shown).await)
         }
     }
 }
@@ -520,11 +509,8 @@ async fn edit_window(
     headers: HeaderMap,
     Path(number): Path<String>,
     PageForm(f): PageForm<Fields>,
-) -> Response {
-    let user = match admin_post(&state, user, &uri, &headers, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = admin_post(&state, user, &uri, &headers, &f)?;
     let form = f.window(true, number);
     let change = WindowChange {
         name: Some(form.name.clone()),
@@ -533,13 +519,13 @@ async fn edit_window(
         temporary: Some(form.temporary),
     };
     match state.app.edit_window(&user.actor(), &form.number, &change).await {
-        Ok(w) => back(PAGE, &format!("已修改{}", w.name)),
+        Ok(w) => Ok(back(PAGE, &format!("已修改{}", w.name))),
         Err(e) => {
             let shown = Shown {
                 window: Some(form),
                 ..Shown::default()
             };
-            failed(&state, &user, e, shown).await
+            Ok(failed(&state, &user, e, shown).await)
         }
     }
 }
@@ -551,14 +537,11 @@ async fn window_status(
     headers: HeaderMap,
     Path(number): Path<String>,
     PageForm(f): PageForm<Fields>,
-) -> Response {
-    let user = match admin_post(&state, user, &uri, &headers, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = admin_post(&state, user, &uri, &headers, &f)?;
     let Some(status) = WindowStatus::parse(&f.one("status")) else {
         let e = AppError::invalid("status", "请选择开放、暂停或关闭");
-        return failed(&state, &user, e, Shown::default()).await;
+        return Ok(failed(&state, &user, e, Shown::default()).await);
     };
     let reason = f.one("reason");
     match state
@@ -572,8 +555,8 @@ async fn window_status(
                 WindowStatus::Paused => "已暂停服务",
                 WindowStatus::Closed => "已关闭",
             };
-            back(PAGE, &format!("{number}号窗口{done}"))
+            Ok(back(PAGE, &format!("{number}号窗口{done}")))
         }
-        Err(e) => failed(&state, &user, e, Shown::default()).await,
+        Err(e) => Ok(failed(&state, &user, e, Shown::default()).await),
     }
 }

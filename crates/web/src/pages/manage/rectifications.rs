@@ -4,6 +4,7 @@
 
 use super::{back, guard, guard_post, local};
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use crate::{ApiError, AppState};
 use app::rectification::RectificationView;
@@ -127,20 +128,18 @@ async fn list(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<ListParams>,
-) -> Response {
-    let user = match guard(&state, user, Permission::RectificationRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::RectificationRead, &uri)?;
     let status = p.status.unwrap_or_else(|| "pending".into());
     let filter = match status.as_str() {
         "pending" | "all" => None,
         s => Some(s),
     };
-    let views = match state.app.rectifications(&user.session, filter).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(&state, e).into_response(),
-    };
+    let views = state
+        .app
+        .rectifications(&user.session, filter)
+        .await
+        .map_err(|e| PageError::from_app(&state, e).into_response())?;
     let page = ListPage {
         chrome: Chrome::new(&state, Some(&user), "admin"),
         ok: p.ok,
@@ -153,7 +152,7 @@ async fn list(
             .collect(),
         status,
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 pub struct StepLine {
@@ -241,14 +240,11 @@ async fn detail(
     uri: Uri,
     Path(id): Path<String>,
     Query(p): Query<OkParam>,
-) -> Response {
-    let user = match guard(&state, user, Permission::RectificationRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::RectificationRead, &uri)?;
     match parse_id(&state, &id, "整改记录") {
-        Ok(id) => show(&state, &user, id, p.ok, None, String::new()).await,
-        Err(r) => r,
+        Ok(id) => Ok(show(&state, &user, id, p.ok, None, String::new()).await),
+        Err(r) => Ok(r),
     }
 }
 
@@ -274,27 +270,21 @@ async fn step(
     headers: HeaderMap,
     Path((id, step)): Path<(String, String)>,
     PageForm(f): PageForm<StepForm>,
-) -> Response {
-    let user = match guard_post(
+) -> PageResult {
+    let user = guard_post(
         &state,
         user,
         Permission::RectificationHandle,
         &uri,
         &headers,
         &f.csrf,
-    ) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_id(&state, &id, "整改记录") {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+    )?;
+    let id = parse_id(&state, &id, "整改记录")?;
     let here = format!("/admin/rectifications/{id}");
     let done = if step == "appeal" {
         let evaluation_id = match state.app.rectification(&user.session, id).await {
             Ok(d) => d.view.rectification.evaluation_id,
-            Err(e) => return PageError::from_app(&state, e).into_response(),
+            Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         };
         state
             .app
@@ -314,13 +304,13 @@ async fn step(
             .map(|d| format!("已记录{}，当前状态：{}", step_label(&step), d.view.status_label))
     };
     match done {
-        Ok(message) => back(&here, &message),
+        Ok(message) => Ok(back(&here, &message)),
         Err(e) => {
             let e = ApiError::from(e);
             if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN {
-                show(&state, &user, id, None, Some((e.status, e.message)), f.note).await
+                Ok(show(&state, &user, id, None, Some((e.status, e.message)), f.note).await)
             } else {
-                PageError::new(&state, e.status, "无法完成", e.message).into_response()
+                Ok(PageError::new(&state, e.status, "无法完成", e.message).into_response())
             }
         }
     }
@@ -358,23 +348,21 @@ async fn appeals(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<ListParams>,
-) -> Response {
-    let user = match guard(&state, user, Permission::AppealDecide, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::AppealDecide, &uri)?;
     let status = p.status.unwrap_or_else(|| "pending".into());
-    let list = match state.app.appeals(&user.session, None).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from_app(&state, e).into_response(),
-    };
+    let list = state
+        .app
+        .appeals(&user.session, None)
+        .await
+        .map_err(|e| PageError::from_app(&state, e).into_response())?;
     let reviews: HashMap<Uuid, RectificationView> = match state.app.rectifications(&user.session, None).await
     {
         Ok(v) => v
             .into_iter()
             .map(|v| (v.rectification.evaluation_id, v))
             .collect(),
-        Err(e) => return PageError::from_app(&state, e).into_response(),
+        Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
     };
     let rows = list
         .into_iter()
@@ -426,7 +414,7 @@ async fn appeals(
         status,
         rows,
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 #[derive(Deserialize)]
@@ -445,26 +433,20 @@ async fn decide(
     headers: HeaderMap,
     Path(id): Path<String>,
     PageForm(f): PageForm<DecideForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::AppealDecide, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match parse_id(&state, &id, "申诉") {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::AppealDecide, &uri, &headers, &f.csrf)?;
+    let id = parse_id(&state, &id, "申诉")?;
     let upheld = match f.upheld.as_str() {
         "yes" => true,
         "no" => false,
         _ => {
-            return PageError::new(
+            return Ok(PageError::new(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "表单有误",
                 "请选择申诉成立或不成立",
             )
-            .into_response();
+            .into_response());
         }
     };
     match state
@@ -472,15 +454,15 @@ async fn decide(
         .decide_appeal(&user.session, id, upheld, &f.decision)
         .await
     {
-        Ok(_) => back(
+        Ok(_) => Ok(back(
             "/admin/appeals?status=decided",
             if upheld {
                 "申诉成立，该评价已从有效评价中剔除"
             } else {
                 "申诉不成立，评价照常计入"
             },
-        ),
-        Err(e) => PageError::from_app(&state, e).into_response(),
+        )),
+        Err(e) => Ok(PageError::from_app(&state, e).into_response()),
     }
 }
 
@@ -499,15 +481,13 @@ async fn reasons(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<OkParam>,
-) -> Response {
-    let user = match guard(&state, user, Permission::EvaluationReasonsManage, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let list = match state.app.evaluation_reasons().await {
-        Ok(l) => l,
-        Err(e) => return PageError::from_app(&state, e).into_response(),
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::EvaluationReasonsManage, &uri)?;
+    let list = state
+        .app
+        .evaluation_reasons()
+        .await
+        .map_err(|e| PageError::from_app(&state, e).into_response())?;
     let page = ReasonsPage {
         chrome: Chrome::new(&state, Some(&user), "admin"),
         csrf: user.session.csrf.clone(),
@@ -515,7 +495,7 @@ async fn reasons(
         error: None,
         text: list.join("\n"),
     };
-    render(&state, &page)
+    Ok(render(&state, &page))
 }
 
 #[derive(Deserialize)]
@@ -531,24 +511,21 @@ async fn save_reasons(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<ReasonsForm>,
-) -> Response {
-    let user = match guard_post(
+) -> PageResult {
+    let user = guard_post(
         &state,
         user,
         Permission::EvaluationReasonsManage,
         &uri,
         &headers,
         &f.csrf,
-    ) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    )?;
     let lines: Vec<String> = f.reasons.lines().map(str::to_owned).collect();
     match state.app.set_evaluation_reasons(&user.session, &lines).await {
-        Ok(list) => back(
+        Ok(list) => Ok(back(
             "/admin/evaluation-reasons",
             &format!("已保存 {} 项差评原因", list.len()),
-        ),
+        )),
         Err(e) => {
             let e = ApiError::from(e);
             let page = ReasonsPage {
@@ -558,7 +535,7 @@ async fn save_reasons(
                 error: Some(e.message),
                 text: f.reasons,
             };
-            (e.status, render(&state, &page)).into_response()
+            Ok((e.status, render(&state, &page)).into_response())
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{check_form, guard};
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, render};
 use crate::{ApiError, AppState};
 use app::evaluation_report::{Figures, SatisfactionReport, period};
@@ -158,13 +159,10 @@ async fn page(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(q): Query<StatsQuery>,
-) -> Response {
-    let user = match guard(&state, user, Permission::ReportsRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::ReportsRead, &uri)?;
     if q.format.as_deref() == Some("xlsx") {
-        return download(&state, &user, &q).await;
+        return Ok(download(&state, &user, &q).await);
     }
     let today = state.app.today();
     let mut page = StatsPage {
@@ -210,12 +208,12 @@ async fn page(
                 .map(|g| Line::of(&g.name, &g.figures))
                 .collect();
             page.total = Some(Line::of("全中心合计", &r.figures));
-            render(&state, &page)
+            Ok(render(&state, &page))
         }
         Err(e) => {
             let status = e.status;
             page.error = Some(e.message);
-            (status, render(&state, &page)).into_response()
+            Ok((status, render(&state, &page)).into_response())
         }
     }
 }
@@ -299,11 +297,8 @@ async fn monthly(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(q): Query<YearQuery>,
-) -> Response {
-    let user = match guard(&state, user, Permission::ReportsRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::ReportsRead, &uri)?;
     let today = state.app.today();
     let mut page = MonthlyPage {
         chrome: Chrome::new(&state, Some(&user), "admin"),
@@ -352,12 +347,12 @@ async fn monthly(
                     year: MonthLine::of("全年".into(), &d.year),
                 })
                 .collect();
-            render(&state, &page)
+            Ok(render(&state, &page))
         }
         Err(e) => {
             let e = ApiError::from(e);
             page.error = Some(e.message);
-            (e.status, render(&state, &page)).into_response()
+            Ok((e.status, render(&state, &page)).into_response())
         }
     }
 }
@@ -403,11 +398,8 @@ async fn import(
     uri: Uri,
     headers: HeaderMap,
     mut form: Multipart,
-) -> Response {
-    let user = match guard(&state, user, Permission::HistoryImport, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::HistoryImport, &uri)?;
     let mut csrf = String::new();
     let mut pasted = String::new();
     let mut file: Option<Vec<u8>> = None;
@@ -416,14 +408,14 @@ async fn import(
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
                 let Ok(bytes) = field.bytes().await else {
-                    return import_page(
+                    return Ok(import_page(
                         &state,
                         &user,
                         StatusCode::BAD_REQUEST,
                         None,
                         Some("上传中断，请重试".into()),
                         pasted,
-                    );
+                    ));
                 };
                 match name.as_str() {
                     "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
@@ -434,58 +426,65 @@ async fn import(
             }
             Ok(None) => break,
             Err(_) => {
-                return import_page(
+                return Ok(import_page(
                     &state,
                     &user,
                     StatusCode::BAD_REQUEST,
                     None,
                     Some("表单无法读取，请重新提交".into()),
                     pasted,
-                );
+                ));
             }
         }
     }
     if let Err(r) = check_form(&state, &user, &headers, &csrf) {
-        return r;
+        return Ok(r);
     }
     let text = match file {
         Some(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                return import_page(
+                return Ok(import_page(
                     &state,
                     &user,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     None,
                     Some("文件应为 UTF-8 编码的 CSV（Excel 请“另存为 CSV UTF-8”）".into()),
                     pasted,
-                );
+                ));
             }
         },
         None => pasted.clone(),
     };
     if text.trim().is_empty() {
-        return import_page(
+        return Ok(import_page(
             &state,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             Some("请选择 CSV 文件或粘贴 CSV 内容".into()),
             pasted,
-        );
+        ));
     }
     match state.app.import_evaluations(&user.session, &text).await {
-        Ok((rows, total)) => import_page(
+        Ok((rows, total)) => Ok(import_page(
             &state,
             &user,
             StatusCode::OK,
             Some(format!("已导入 {rows} 行，共 {total} 条评价（标记为历史导入）")),
             None,
             String::new(),
-        ),
+        )),
         Err(e) => {
             let e = ApiError::from(e);
-            import_page(&state, &user, e.status, None, Some(e.message), pasted)
+            Ok(import_page(
+                &state,
+                &user,
+                e.status,
+                None,
+                Some(e.message),
+                pasted,
+            ))
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::{back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::pages::PageResult;
 use crate::pages::{Chrome, PageForm, render};
 use askama::Template;
 use axum::Router;
@@ -115,13 +116,10 @@ async fn add(
     uri: Uri,
     headers: HeaderMap,
     PageForm(f): PageForm<AddForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf)?;
     let Some(role) = Role::parse(&f.role) else {
-        return build(&state, &user, None, Some("请选择角色".into())).await;
+        return Ok(build(&state, &user, None, Some("请选择角色".into())).await);
     };
     match state
         .app
@@ -135,8 +133,8 @@ async fn add(
         )
         .await
     {
-        Ok(u) => back("/admin/users", &format!("已创建账号 {}", u.username)),
-        Err(e) => build(&state, &user, None, Some(e.to_string())).await,
+        Ok(u) => Ok(back("/admin/users", &format!("已创建账号 {}", u.username))),
+        Err(e) => Ok(build(&state, &user, None, Some(e.to_string())).await),
     }
 }
 
@@ -158,11 +156,8 @@ async fn toggle(
     headers: HeaderMap,
     Path((username, action)): Path<(String, String)>,
     PageForm(f): PageForm<AccountForm>,
-) -> Response {
-    let user = match guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::AccountsManage, &uri, &headers, &f.csrf)?;
     let done = match action.as_str() {
         "disable" => state
             .app
@@ -184,11 +179,11 @@ async fn toggle(
             .set_user_department(&user.actor(), &username, Some(f.department.as_str()))
             .await
             .map(|_| "已设置所属部门："),
-        _ => return build(&state, &user, None, Some("未知操作".into())).await,
+        _ => return Ok(build(&state, &user, None, Some("未知操作".into())).await),
     };
     match done {
-        Ok(what) => back("/admin/users", &format!("{what}账号 {username}")),
-        Err(e) => build(&state, &user, None, Some(e.to_string())).await,
+        Ok(what) => Ok(back("/admin/users", &format!("{what}账号 {username}"))),
+        Err(e) => Ok(build(&state, &user, None, Some(e.to_string())).await),
     }
 }
 
@@ -219,16 +214,14 @@ async fn audit(
     user: Option<CurrentUser>,
     uri: Uri,
     Query(p): Query<PageParam>,
-) -> Response {
-    let user = match guard(&state, user, Permission::AuditRead, &uri) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let user = guard(&state, user, Permission::AuditRead, &uri)?;
     let page = p.page.unwrap_or(1).max(1);
-    let entries = match state.app.audit_log(page, 50).await {
-        Ok(e) => e,
-        Err(e) => return crate::pages::PageError::from_app(&state, e).into_response(),
-    };
+    let entries = state
+        .app
+        .audit_log(page, 50)
+        .await
+        .map_err(|e| crate::pages::PageError::from_app(&state, e).into_response())?;
     let has_more = entries.len() == 50;
     let rows = entries
         .into_iter()
@@ -241,7 +234,7 @@ async fn audit(
             detail: e.detail,
         })
         .collect();
-    render(
+    Ok(render(
         &state,
         &AuditPage {
             chrome: Chrome::new(&state, Some(&user), "admin"),
@@ -249,5 +242,5 @@ async fn audit(
             page,
             has_more,
         },
-    )
+    ))
 }
