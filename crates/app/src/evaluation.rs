@@ -1,5 +1,5 @@
 //! 好差评: recording an evaluation of a service event on any channel, with
-//! the integrity rules of DOMAIN.md, and the hall's list of 差评 reasons.
+//! the integrity rules of docs/domain.md, and the hall's list of 差评 reasons.
 
 use crate::auth::Session;
 use crate::batch::Batcher;

@@ -1,5 +1,5 @@
 //! Appointment rules (预约规则): bookable slots on working days, check-in
-//! windows at the kiosk, and the no-show suspension (DOMAIN.md defaults).
+//! windows at the kiosk, and the no-show suspension (docs/domain.md defaults).
 
 use crate::calendar::{CalendarError, WorkCalendar};
 use jiff::civil::{Date, DateTime, Time};

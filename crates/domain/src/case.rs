@@ -402,7 +402,7 @@ pub fn working_days_left(cal: &WorkCalendar, today: Date, deadline: Date) -> Res
 }
 
 /// Red when overdue and not paused; Amber when `amber_days` or fewer working
-/// days remain (DOMAIN.md default 2), and for a paused case past its deadline
+/// days remain (docs/domain.md default 2), and for a paused case past its deadline
 /// (the clock is stopped, so it is not a fault, but it needs attention).
 pub fn urgency(
     cal: &WorkCalendar,

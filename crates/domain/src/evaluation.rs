@@ -1,5 +1,5 @@
 //! 好差评: evaluation levels, channels, the pad layouts and the satisfaction
-//! rate (国办发〔2019〕51号; DOMAIN.md).
+//! rate (国办发〔2019〕51号; docs/domain.md).
 
 use serde::Serialize;
 
