@@ -7,9 +7,7 @@ use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, token: &str, path: &str) -> (u16, Value) {
-    let resp = s.client.get(s.url(path)).bearer_auth(token).send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.req("GET", path).token(token).status_json().await
 }
 
 /// Accepts a case of `item` with every material of the catalog provided.

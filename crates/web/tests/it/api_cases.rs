@@ -6,23 +6,17 @@ use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 
 async fn send(s: &TestServer, token: Option<&str>, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = match body {
-        Some(b) => s.client.post(s.url(path)).json(&b),
-        None if path.starts_with("/api/cases/")
-            && !path.contains('?')
-            && path.matches('/').count() > 3
-            && !path.ends_with("/identity") =>
-        {
-            s.client.post(s.url(path))
-        }
-        None => s.client.get(s.url(path)),
-    };
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
+    // A case action is a POST even without a body; everything else without one is a GET.
+    let action = path.starts_with("/api/cases/")
+        && !path.contains('?')
+        && path.matches('/').count() > 3
+        && !path.ends_with("/identity");
+    let method = if body.is_some() || action { "POST" } else { "GET" };
+    let req = s.req(method, path).token(token);
+    match body {
+        Some(b) => req.json(&b).status_json().await,
+        None => req.status_json().await,
     }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 const FOOD: [&str; 3] = [

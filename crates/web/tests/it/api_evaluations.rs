@@ -12,20 +12,11 @@ async fn send(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = match method {
-        "GET" => s.client.get(s.url(path)),
-        "PUT" => s.client.put(s.url(path)),
-        _ => s.client.post(s.url(path)),
-    };
-    if let Some(b) = body {
-        req = req.json(&b);
+    let req = s.req(method, path).token(token);
+    match body {
+        Some(b) => req.json(&b).status_json().await,
+        None => req.status_json().await,
     }
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 /// Category A at window 3 (staff "staff"); returns a ticket finished there.

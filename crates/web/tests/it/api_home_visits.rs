@@ -11,22 +11,12 @@ const PHONE: &str = "13812345678";
 const ADDRESS: &str = "东海县牛山街道和平路18号3单元201室";
 
 async fn post(s: &TestServer, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-    let mut req = s.client.post(s.url(path)).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.req("POST", path).token(token).json(&body).status_json().await
 }
 
 async fn get(s: &TestServer, path: &str, token: Option<&str>) -> (u16, String) {
-    let mut req = s.client.get(s.url(path));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let a = s.req("GET", path).token(token).send().await;
+    (a.status, a.text)
 }
 
 async fn audit_count(s: &TestServer, action: &str, target: &str) -> usize {

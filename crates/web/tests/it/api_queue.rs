@@ -5,13 +5,7 @@ use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 
 async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
-    let mut req = s.client.post(s.url(path)).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.req("POST", path).token(token).json(&body).status_json().await
 }
 
 async fn set_up(s: &TestServer, admin: &str) {

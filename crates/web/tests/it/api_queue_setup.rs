@@ -6,17 +6,7 @@ use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 
 async fn send(s: &TestServer, method: &str, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
-    let mut req = match method {
-        "PUT" => s.client.put(s.url(path)),
-        _ => s.client.post(s.url(path)),
-    }
-    .json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    s.req(method, path).token(token).json(&body).status_json().await
 }
 
 async fn put(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {

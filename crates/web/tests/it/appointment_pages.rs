@@ -7,32 +7,14 @@ use crate::support::{Backend, TestServer};
 use serde_json::json;
 
 async fn text(s: &TestServer, path: &str, cookie: Option<&str>) -> (u16, String) {
-    let mut req = s.client.get(s.url(path));
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let resp = req.send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let a = s.req("GET", path).cookie(cookie).send().await;
+    (a.status, a.text)
 }
 
 /// Posts a form as the browser does from this site.
 async fn form(s: &TestServer, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> (u16, String) {
-    let mut req = s
-        .client
-        .post(s.url(path))
-        .header("origin", s.base.clone())
-        .form(fields);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    let body = resp.text().await.unwrap();
-    (status, location.unwrap_or(body))
+    let a = s.req("POST", path).form(fields).cookie(cookie).send().await;
+    (a.status, a.location().unwrap_or(a.text))
 }
 
 fn code_of(html: &str) -> String {

@@ -14,31 +14,14 @@ const FOOD: [&str; 3] = [
 ];
 
 async fn page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
-    let mut req = s.client.get(s.url(path));
-    if !cookie.is_empty() {
-        req = req.header("cookie", cookie);
-    }
-    let resp = req.send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let a = s.req("GET", path).cookie(cookie).send().await;
+    (a.status, a.text)
 }
 
 /// Posts a form; answers the status, the Location header and the body.
 async fn post(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let resp = s
-        .client
-        .post(s.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
+    let a = s.req("POST", path).cookie(cookie).form(form).send().await;
+    (a.status, a.location().unwrap_or_default(), a.text)
 }
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {

@@ -4,8 +4,8 @@ use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
 
 async fn text(s: &TestServer, path: &str) -> (u16, String) {
-    let resp = s.client.get(s.url(path)).send().await.unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let a = s.req("GET", path).send().await;
+    (a.status, a.text)
 }
 
 async fn portal_pages(s: &TestServer) {

@@ -200,18 +200,96 @@ pub async fn session(s: &TestServer, username: &str) -> String {
 
 /// A page fetched with a session cookie: status and HTML.
 pub async fn page(s: &TestServer, cookie: &str, path: &str) -> (u16, String) {
-    let resp = s
-        .client
-        .get(s.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let a = s.req("GET", path).cookie(cookie).send().await;
+    (a.status, a.text)
 }
 
 /// The CSRF secret a page's form carries.
 pub fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// One request to a test server, built up and sent:
+/// `s.req("POST", "/api/cases").token(&t).json(body).send().await`.
+pub struct Req<'a> {
+    s: &'a TestServer,
+    builder: reqwest::RequestBuilder,
+}
+
+/// What came back: status, headers and the body as text (`json()` parses it).
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Where a redirect points, if it is one.
+    pub fn location(&self) -> Option<String> {
+        self.headers
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+    }
+}
+
+impl TestServer {
+    pub fn req(&self, method: &str, path: &str) -> Req<'_> {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        Req {
+            s: self,
+            builder: self.client.request(m, self.url(path)),
+        }
+    }
+}
+
+impl Req<'_> {
+    /// A bearer token, when there is one.
+    pub fn token<'t>(mut self, token: impl Into<Option<&'t str>>) -> Self {
+        if let Some(t) = token.into() {
+            self.builder = self.builder.bearer_auth(t);
+        }
+        self
+    }
+
+    /// A session cookie, when there is one (empty means none).
+    pub fn cookie<'c>(mut self, cookie: impl Into<Option<&'c str>>) -> Self {
+        if let Some(c) = cookie.into().filter(|c| !c.is_empty()) {
+            self.builder = self.builder.header("cookie", c);
+        }
+        self
+    }
+
+    pub fn json(mut self, body: &serde_json::Value) -> Self {
+        self.builder = self.builder.json(body);
+        self
+    }
+
+    /// A form post from this site's own pages (same Origin).
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
+        self.builder = self.builder.header("origin", self.s.base.clone()).form(fields);
+        self
+    }
+
+    pub async fn send(self) -> Answer {
+        let resp = self.builder.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        Answer {
+            status,
+            headers,
+            text: resp.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// Status and JSON body, the shape most API tests compare.
+    pub async fn status_json(self) -> (u16, serde_json::Value) {
+        let a = self.send().await;
+        (a.status, a.json())
+    }
 }

@@ -13,17 +13,11 @@ async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = s.client.request(m, s.url(path));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
+    let req = s.req(method, path).token(token);
+    match body {
+        Some(b) => req.json(&b).status_json().await,
+        None => req.status_json().await,
     }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 /// Every material of an item, ticked as provided.
