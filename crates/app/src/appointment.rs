@@ -5,7 +5,6 @@ use crate::queue::{TakeTicket, TicketView, person_key};
 use crate::{Actor, App, AppError, AppResult};
 use domain::appointment::{CheckIn, check_bookable, check_in, slots_of_day, suspended_until};
 use domain::identity::{IdNumber, validate_mobile};
-use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
 use serde::Serialize;
@@ -174,7 +173,7 @@ impl App {
                         ticket_id: None,
                     },
                     person_key: key.clone(),
-                    created_at: Timestamp::now(),
+                    created_at: self.now(),
                     capacity: i64::from(rules.capacity),
                     max_per_person_per_day: i64::from(rules.max_per_person_per_day),
                 })
@@ -263,7 +262,7 @@ impl App {
             ));
         }
         let slot_time: Time = a.slot_time.parse().map_err(AppError::internal)?;
-        let now = Timestamp::now().to_zoned(self.settings.time_zone()).datetime();
+        let now = self.now().to_zoned(self.settings.time_zone()).datetime();
         match check_in(&self.settings.booking, a.slot_date.to_datetime(slot_time), now) {
             CheckIn::TooEarly => Err(AppError::Conflict(
                 crate::Conflict::TooEarly,
@@ -307,7 +306,7 @@ impl App {
 
     /// The hall's wall-clock time now.
     fn local_now(&self) -> DateTime {
-        Timestamp::now().to_zoned(self.settings.time_zone()).datetime()
+        self.now().to_zoned(self.settings.time_zone()).datetime()
     }
 
     /// The working days a citizen may book now: today (while slots remain)

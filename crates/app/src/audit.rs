@@ -7,7 +7,7 @@ impl App {
     pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> AppResult<()> {
         self.store
             .append_audit(&NewAuditEntry {
-                at: jiff::Timestamp::now(),
+                at: self.now(),
                 actor: actor.username.clone(),
                 action: action.to_owned(),
                 target: target.to_owned(),

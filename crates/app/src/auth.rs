@@ -127,7 +127,7 @@ impl App {
                 role,
                 department: department.clone(),
                 password_hash: hash_password(password).await?,
-                created_at: Timestamp::now(),
+                created_at: self.now(),
             })
             .await
             .map_err(|e| match e {
@@ -250,7 +250,7 @@ impl App {
         client: &str,
         kind: TokenKind,
     ) -> AppResult<Login> {
-        let now = Timestamp::now();
+        let now = self.now();
         let username = username.trim();
         if username.chars().count() > 64 {
             return Err(AppError::Unauthorized("用户名或密码错误".into()));
@@ -338,10 +338,7 @@ impl App {
         if token.is_empty() || token.len() > 200 {
             return Ok(None);
         }
-        let found = self
-            .store
-            .token_user(&token_hash(token), Timestamp::now())
-            .await?;
+        let found = self.store.token_user(&token_hash(token), self.now()).await?;
         Ok(found.map(|(user, info)| Session {
             user,
             kind: info.kind,

@@ -91,7 +91,7 @@ impl App {
         let mut check = WorkCalendar::default();
         let years = check.insert_days(&days)?;
         self.store
-            .import_calendar_days(&days, &actor.username, jiff::Timestamp::now())
+            .import_calendar_days(&days, &actor.username, self.now())
             .await?;
         let list = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");
         self.audit(actor, "calendar.import", &list, &format!("导入{}天", days.len()))

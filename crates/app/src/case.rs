@@ -9,7 +9,6 @@ use crate::{Actor, App, AppError, AppResult};
 use domain::case::{CaseAction, CaseStatus, Pause, can_move, paused_working_days};
 use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
 use domain::permission::Permission;
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use store::StoreError;
@@ -166,7 +165,7 @@ fn missing_of(item: &domain::catalog::Item, checks: &[MaterialCheck]) -> Vec<Str
 impl App {
     async fn case_event(&self, session: &Session, action: &str, status: CaseStatus, note: &str) -> CaseEvent {
         CaseEvent {
-            at: Timestamp::now(),
+            at: self.now(),
             actor: session.user.username.clone(),
             action: action.into(),
             status: status.code().into(),
@@ -288,7 +287,7 @@ impl App {
         } else {
             CaseStatus::Supplement
         };
-        let now = Timestamp::now();
+        let now = self.now();
         let ticket = match ticket_id {
             Some(id) => Some(self.store.ticket(id).await?),
             None => None,
@@ -508,7 +507,7 @@ impl App {
             )
         };
         c.status = status.code().into();
-        c.updated_at = Timestamp::now();
+        c.updated_at = self.now();
         let event = self.case_event(session, "supplement", status, &note).await;
         self.store
             .update_case(&c, CaseStatus::Supplement.code(), &event)
@@ -617,7 +616,7 @@ impl App {
             _ => {}
         }
         c.status = next.code().into();
-        c.updated_at = Timestamp::now();
+        c.updated_at = self.now();
         let event = self.case_event(session, action, next, reason).await;
         self.store
             .update_case(&c, from.code(), &event)
@@ -765,7 +764,7 @@ impl App {
                 "表头应为 number,item,accepted_on,completed_on,deadline",
             ));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut cases = Vec::new();
         for (i, row) in reader.records().enumerate() {
             let line = i + 2;
@@ -913,7 +912,7 @@ impl App {
         let next = can_move(from, CaseAction::Complete { immediate: true }).map_err(rule)?;
         p.status = next.code().into();
         p.completed_on = Some(self.today());
-        p.updated_at = Timestamp::now();
+        p.updated_at = self.now();
         let event = self
             .case_event(session, "complete", next, "各部门子件均已办结，一件事办结")
             .await;

@@ -5,7 +5,6 @@
 //! moved earlier is flagged to the department (work list and audit log).
 
 use crate::{Actor, App, AppResult};
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use store::StoreError;
@@ -71,7 +70,7 @@ impl App {
                 c.deadline_before = Some(old);
             }
             c.set_deadline(new);
-            c.updated_at = Timestamp::now();
+            c.updated_at = self.now();
             let event = CaseEvent {
                 at: c.updated_at,
                 actor: actor.username.clone(),

@@ -7,7 +7,6 @@ use crate::{Actor, App, AppError, AppResult};
 use domain::Role;
 use domain::evaluation::{Channel, Level};
 use domain::permission::Permission;
-use jiff::Timestamp;
 use store::evaluation::{NewEvaluation, NewRectification};
 use store::queue::{Ticket, TicketStatus};
 use store::{StoreError, StoreResult};
@@ -84,7 +83,7 @@ impl App {
             ));
         }
         let recorded_by = self.check_rater(channel, &ticket, rater).await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let (item, department) = self.event_item(&ticket).await?;
         let window = ticket.window.clone().unwrap_or_default();
         let id = Uuid::now_v7();

@@ -6,7 +6,6 @@ use crate::auth::{Session, require};
 use crate::{Actor, App, AppError, AppResult};
 use domain::evaluation::{Channel, Level, RATE_FORMULA, Tally, percent};
 use domain::permission::Permission;
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -200,7 +199,7 @@ impl App {
             return Err(AppError::invalid("csv", "表头应为 date,window,level,count"));
         }
         let windows = self.cached_windows().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let recorded_by = session.user.username.clone();
         let mut batch = Vec::new();
         let mut total: u64 = 0;

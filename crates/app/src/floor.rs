@@ -2,7 +2,6 @@
 //! for what and for how long, and what every window is doing.
 
 use crate::{App, AppResult};
-use jiff::Timestamp;
 use serde::Serialize;
 use store::queue::{Ticket, TicketStatus, WindowStatus};
 
@@ -47,7 +46,7 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn floor_status(&self) -> AppResult<FloorStatus> {
         let tickets = self.store.tickets_of_day(self.today()).await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let categories = self
             .store
             .categories()

@@ -176,7 +176,7 @@ impl App {
             return Err(AppError::invalid("note", "原因为“其他”时请在备注中说明情况"));
         }
         let cipher = self.data_cipher()?;
-        let now = Timestamp::now();
+        let now = self.now();
         let by_name = by.map_or_else(|| "申请人（网上）".to_owned(), |a| a.username.clone());
         let new = NewHomeVisit {
             visit: HomeVisit {
@@ -313,7 +313,7 @@ impl App {
             assigned_to: Some(who.user.username.clone()),
             outcome: None,
             by: actor.username.clone(),
-            at: Timestamp::now(),
+            at: self.now(),
             detail: format!("安排{date}上门，由{}负责", who.user.display_name),
         };
         self.change_home_visit(actor, change, "home_visit.schedule").await
@@ -340,7 +340,7 @@ impl App {
             },
             outcome: Some(note),
             by: actor.username.clone(),
-            at: Timestamp::now(),
+            at: self.now(),
         };
         self.change_home_visit(actor, change, "home_visit.done").await
     }
@@ -362,7 +362,7 @@ impl App {
             detail: format!("取消：{reason}"),
             outcome: Some(reason),
             by: actor.username.clone(),
-            at: Timestamp::now(),
+            at: self.now(),
         };
         self.change_home_visit(actor, change, "home_visit.cancel").await
     }

@@ -14,6 +14,7 @@ pub mod case_ledger_xlsx;
 pub mod case_recompute;
 pub mod case_scope;
 pub mod catalog;
+pub mod clock;
 pub mod crypto;
 pub mod demo;
 mod error;
@@ -33,6 +34,7 @@ pub mod settings;
 pub mod sms;
 pub mod throttle;
 
+pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
 pub use settings::Settings;
 
@@ -66,11 +68,12 @@ impl Actor {
     }
 }
 
-/// The application: the store, settings and the caches of what the public reads.
+/// The application: the store, settings, the clock and the caches of what the public reads.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
+    clock: Arc<dyn Clock>,
     tokenizer: Arc<Tokenizer>,
     catalog_cache: Arc<catalog::PublishedCache>,
     calendar_cache: Arc<calendar::CalendarCache>,
@@ -81,10 +84,17 @@ pub struct App {
 }
 
 impl App {
+    /// The application on the system clock.
     pub fn new(store: Arc<dyn Store>, settings: Settings) -> App {
+        App::with_clock(store, settings, Arc::new(SystemClock))
+    }
+
+    /// The application on another clock (a [`TestClock`] that tests move on).
+    pub fn with_clock(store: Arc<dyn Store>, settings: Settings, clock: Arc<dyn Clock>) -> App {
         App {
             store,
             settings: Arc::new(settings),
+            clock,
             tokenizer: Arc::new(Tokenizer::default()),
             catalog_cache: Arc::default(),
             calendar_cache: Arc::default(),
@@ -105,8 +115,13 @@ impl App {
         let _ = self.calls.send(event);
     }
 
+    /// The instant now, from the application's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
     /// Today in the hall's time zone.
     pub fn today(&self) -> jiff::civil::Date {
-        jiff::Timestamp::now().to_zoned(self.settings.time_zone()).date()
+        self.now().to_zoned(self.settings.time_zone()).date()
     }
 }

@@ -191,7 +191,7 @@ impl App {
     /// `pad_rating_minutes` that nobody has rated yet: the only one its pad may ask about.
     #[tracing::instrument(skip_all)]
     pub async fn ticket_awaiting_rating(&self, window: &str) -> AppResult<Option<Ticket>> {
-        let since = Timestamp::now() - SignedDuration::from_mins(self.settings.pad_rating_minutes);
+        let since = self.now() - SignedDuration::from_mins(self.settings.pad_rating_minutes);
         let latest = self
             .store
             .unrated_finished_at_window(window, self.today())
@@ -222,7 +222,7 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let code = new_code();
         let pad = self
             .store
@@ -268,7 +268,7 @@ impl App {
         if code.is_empty() {
             return Err(AppError::invalid("code", "请输入配对码"));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let guards = [crate::throttle::Guard::new(
             "pad.pair",
             client,
@@ -442,7 +442,7 @@ impl App {
             staff_number: staff_number.to_owned(),
             duties: duties.to_owned(),
             photo,
-            updated_at: Timestamp::now(),
+            updated_at: self.now(),
         };
         self.store.save_staff_profile(&profile).await?;
         self.audit(actor, "staff_profile.save", username, staff_number)

@@ -240,7 +240,7 @@ impl App {
                 priority,
                 person_keys: keys,
                 max_live_per_person: self.settings.max_live_tickets_per_person,
-                taken_at: Timestamp::now(),
+                taken_at: self.now(),
                 passed_by: 0,
                 transferred_from: None,
                 appointment_at: req.appointment_at,
@@ -334,7 +334,7 @@ impl App {
                 categories: window.categories.clone(),
                 business_date: self.today(),
                 fairness_bound: self.settings.fairness_bound,
-                at: Timestamp::now(),
+                at: self.now(),
                 by: session.user.username.clone(),
             })
             .await?;
@@ -362,7 +362,7 @@ impl App {
         let _turn = self.writers.call_order.lock().await;
         let (ticket, event) = self
             .store
-            .recall_ticket(id, Timestamp::now())
+            .recall_ticket(id, self.now())
             .await
             .map_err(map_ticket_error)?;
         self.publish_call(event);
@@ -375,7 +375,7 @@ impl App {
         self.ticket_at_own_window(session, id).await?;
         let from = [TicketStatus::Called, TicketStatus::Serving];
         self.store
-            .transition_ticket(id, &from, to, Timestamp::now())
+            .transition_ticket(id, &from, to, self.now())
             .await
             .map_err(map_ticket_error)
     }
@@ -393,7 +393,7 @@ impl App {
         }
         let skipped_at = ticket.finished_at.unwrap_or(ticket.taken_at);
         let limit = jiff::SignedDuration::from_mins(self.settings.requeue_minutes);
-        if Timestamp::now().duration_since(skipped_at) > limit || ticket.business_date != self.today() {
+        if self.now().duration_since(skipped_at) > limit || ticket.business_date != self.today() {
             return Err(AppError::Conflict(
                 crate::Conflict::TooLate,
                 format!(
@@ -403,12 +403,7 @@ impl App {
             ));
         }
         self.store
-            .transition_ticket(
-                id,
-                &[TicketStatus::Skipped],
-                TicketStatus::Waiting,
-                Timestamp::now(),
-            )
+            .transition_ticket(id, &[TicketStatus::Skipped], TicketStatus::Waiting, self.now())
             .await
             .map_err(map_ticket_error)?;
         self.ticket_view(id).await
@@ -428,7 +423,7 @@ impl App {
         };
         let from = [TicketStatus::Called, TicketStatus::Serving];
         self.store
-            .transition_ticket(id, &from, TicketStatus::Transferred, Timestamp::now())
+            .transition_ticket(id, &from, TicketStatus::Transferred, self.now())
             .await
             .map_err(map_ticket_error)?;
         let taken = self
@@ -439,7 +434,7 @@ impl App {
                 priority: old.priority,
                 person_keys: Vec::new(),
                 max_live_per_person: i64::MAX,
-                taken_at: Timestamp::now(),
+                taken_at: self.now(),
                 // Goes with the green channel: the person has already waited once.
                 passed_by: 0,
                 transferred_from: Some(old.id),

@@ -6,7 +6,6 @@ use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
 use crate::{Actor, App, AppError, AppResult};
 use domain::permission::Permission;
-use jiff::Timestamp;
 use serde::Serialize;
 use store::StoreError;
 use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
@@ -157,7 +156,7 @@ impl App {
             return Err(AppError::invalid("accepted", "办结须记录群众是否认可整改答复"));
         }
         let record = RectificationStep {
-            at: Timestamp::now(),
+            at: self.now(),
             actor: session.user.username.clone(),
             step: (*name).into(),
             note: note.into(),
@@ -185,10 +184,7 @@ impl App {
     /// Marks overdue rectifications as escalated to leadership (runs every minute).
     #[tracing::instrument(skip_all)]
     pub async fn escalate_overdue_rectifications(&self) -> AppResult<usize> {
-        let escalated = self
-            .store
-            .escalate_overdue(self.today(), Timestamp::now())
-            .await?;
+        let escalated = self.store.escalate_overdue(self.today(), self.now()).await?;
         if !escalated.is_empty() {
             let ids: Vec<String> = escalated.iter().map(|r| r.id.to_string()).collect();
             self.audit(&Actor::cli(), "rectification.escalate", "", &ids.join(","))
@@ -250,7 +246,7 @@ impl App {
             reason: reason.into(),
             evidence: evidence.into(),
             filed_by: session.user.username.clone(),
-            filed_at: Timestamp::now(),
+            filed_at: self.now(),
             status: "pending".into(),
             decided_by: None,
             decided_at: None,
@@ -294,7 +290,7 @@ impl App {
         }
         let appeal = self
             .store
-            .decide_appeal(id, upheld, &session.user.username, Timestamp::now(), decision)
+            .decide_appeal(id, upheld, &session.user.username, self.now(), decision)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict { .. } => {

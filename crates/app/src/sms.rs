@@ -20,7 +20,7 @@ impl App {
     /// Queues invitations for tickets finished a little while ago; returns how many are new.
     #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations(&self) -> AppResult<usize> {
-        self.queue_evaluation_invitations_as_of(Timestamp::now()).await
+        self.queue_evaluation_invitations_as_of(self.now()).await
     }
 
     /// The same pass as if the clock read `now` (tests move it on).

@@ -5,7 +5,7 @@
 //! does not turn them off.
 
 use crate::{App, AppError, AppResult};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 /// One counter: what is guessed at, by whom, and how many wrong guesses the
 /// window allows.
@@ -34,7 +34,7 @@ pub const KEEP_FAILURES: i64 = 200_000;
 impl App {
     /// Refuses (429) when any guard has reached its limit.
     pub async fn check_guards(&self, guards: &[Guard]) -> AppResult<()> {
-        let now = Timestamp::now();
+        let now = self.now();
         for g in guards {
             let since = now - SignedDuration::from_mins(g.window_minutes);
             if self.store.failures_since(g.scope, &g.key, since, g.max).await? >= g.max {
@@ -48,7 +48,7 @@ impl App {
 
     /// Counts a wrong guess against every guard.
     pub async fn record_guards(&self, guards: &[Guard]) -> AppResult<()> {
-        let now = Timestamp::now();
+        let now = self.now();
         for g in guards {
             self.store.record_failure(g.scope, &g.key, now).await?;
         }

@@ -77,7 +77,7 @@ impl App {
         self.store
             .create_catalog_version(&NewCatalogVersion {
                 created_by: actor.username.clone(),
-                created_at: jiff::Timestamp::now(),
+                created_at: self.now(),
                 source,
                 note,
                 new_departments,
@@ -197,7 +197,7 @@ impl App {
     /// Makes an earlier or draft version the one the public sees.
     pub async fn publish_catalog_version(&self, actor: &Actor, id: i64) -> AppResult<()> {
         self.store
-            .publish_catalog_version(id, jiff::Timestamp::now())
+            .publish_catalog_version(id, self.now())
             .await
             .map_err(|e| match e {
                 StoreError::NotFound(_) => AppError::NotFound(format!("目录版本{id}不存在")),

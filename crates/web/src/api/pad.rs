@@ -138,7 +138,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         Json(CreatedPad {
-            pad: PadView::of(p.pad, Timestamp::now()),
+            pad: PadView::of(p.pad, state.app.now()),
             code_display: format_code(&p.code),
             code: p.code,
             code_expires_at: expires,
@@ -155,7 +155,7 @@ pub struct PadList {
 #[utoipa::path(get, path = "/api/pads", operation_id = "list_pads", tag = "好差评",
     responses((status = 200, body = PadList, description = "全部评价器，最新在前")))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<PadList>> {
-    let now = Timestamp::now();
+    let now = state.app.now();
     Ok(Json(PadList {
         pads: state
             .app

@@ -83,7 +83,7 @@ async fn build(
     created: Option<NewCode>,
 ) -> Response {
     let loaded = async {
-        let now = jiff::Timestamp::now();
+        let now = state.app.now();
         let pads = state.app.pads().await?;
         let windows = state.app.windows().await?;
         let users = state.app.users().await?;
