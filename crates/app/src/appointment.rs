@@ -388,22 +388,4 @@ impl App {
         }
         Ok(marked)
     }
-
-    /// Runs [`App::sweep_no_shows`] every `every` until the task is dropped.
-    /// Several instances may run it at once: each appointment is marked once.
-    pub async fn run_no_show_sweeper(self, every: std::time::Duration) {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match self.sweep_no_shows().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(
-                    marked = n,
-                    "appointments past their check-in window marked as no-shows"
-                ),
-                Err(e) => tracing::warn!(error = %e, "no-show sweep failed; will retry"),
-            }
-        }
-    }
 }

@@ -50,6 +50,7 @@ pub fn action_label(action: &str) -> &str {
         "queue.limit" => "超出个人取号限制",
         "queue.rate_limited" => "取号过于频繁",
         "appointment.no_show" => "预约爽约标记",
+        "job.run" => "手动运行后台任务",
         "home_visit.request" => "上门服务申请",
         "home_visit.limit" => "超出上门服务申请限制",
         "home_visit.view" => "查看上门服务联系信息",

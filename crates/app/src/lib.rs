@@ -24,6 +24,8 @@ pub mod evaluation_report;
 pub mod evaluation_xlsx;
 pub mod floor;
 pub mod home_visit;
+pub mod job_board;
+pub mod jobs;
 pub mod pad;
 pub mod queue;
 mod queue_cache;
@@ -36,6 +38,8 @@ pub mod throttle;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
+pub use job_board::{JobRun, JobStatus, Outcome, Trigger};
+pub use jobs::{Job, JobRunner};
 pub use settings::Settings;
 
 use domain::search::Tokenizer;
@@ -68,7 +72,8 @@ impl Actor {
     }
 }
 
-/// The application: the store, settings, the clock and the caches of what the public reads.
+/// The application: the store, settings, the clock, the background jobs and
+/// the caches of what the public reads.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
@@ -81,6 +86,7 @@ pub struct App {
     writers: Arc<queue::Writers>,
     setup_cache: Arc<queue_cache::SetupCache>,
     evaluation_writer: Arc<std::sync::OnceLock<evaluation::EvaluationWriter>>,
+    jobs: Arc<job_board::JobBoard>,
 }
 
 impl App {
@@ -102,6 +108,7 @@ impl App {
             writers: Arc::default(),
             setup_cache: Arc::default(),
             evaluation_writer: Arc::default(),
+            jobs: Arc::new(job_board::JobBoard::new(jobs::standard_jobs())),
         }
     }
 

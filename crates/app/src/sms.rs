@@ -68,21 +68,4 @@ impl App {
         require(session, Permission::EvaluationIntegrity)?;
         Ok(self.store.sms_outbox(200).await?)
     }
-
-    /// The minute jobs of 好差评: invitations, and escalation of overdue rectifications.
-    pub async fn run_evaluation_jobs(self, every: std::time::Duration) {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = self.queue_evaluation_invitations().await {
-                tracing::warn!(error = %e, "queuing evaluation invitations failed; will retry");
-            }
-            match self.escalate_overdue_rectifications().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(escalated = n, "overdue rectifications escalated to leadership"),
-                Err(e) => tracing::warn!(error = %e, "escalation failed; will retry"),
-            }
-        }
-    }
 }

@@ -80,16 +80,3 @@ impl App {
         guards
     }
 }
-
-impl App {
-    /// Prunes old failures every `every` (an hour in `govhall serve`).
-    pub async fn run_security_jobs(self, every: std::time::Duration) {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = self.prune_security_failures().await {
-                tracing::warn!(error = %e, "pruning security failures failed");
-            }
-        }
-    }
-}

@@ -68,6 +68,10 @@ pub enum Permission {
     AppealFile,
     /// Read appeals and decide them (督查).
     AppealDecide,
+    /// 后台任务: see the background jobs and their runs.
+    JobsRead,
+    /// 后台任务: run a job now.
+    JobsRun,
 }
 
 impl Permission {
@@ -81,8 +85,9 @@ impl Permission {
             | Permission::QueueSetup
             | Permission::PadManage
             | Permission::HistoryImport
-            | Permission::EvaluationReasonsManage => &[Admin],
-            Permission::AuditRead => &[Admin, Supervisor],
+            | Permission::EvaluationReasonsManage
+            | Permission::JobsRun => &[Admin],
+            Permission::AuditRead | Permission::JobsRead => &[Admin, Supervisor],
             Permission::QueueSetupRead => &[Admin, Supervisor, Leader],
             Permission::WindowControl => &[Admin, Supervisor, Staff],
             Permission::WindowAdd => &[Admin, Supervisor],
@@ -161,6 +166,8 @@ mod tests {
             Permission::RectificationHandle,
             Permission::AppealFile,
             Permission::AppealDecide,
+            Permission::JobsRead,
+            Permission::JobsRun,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");
@@ -178,5 +185,7 @@ mod tests {
         // Liaisons handle their department's cases, never the hall's set-up.
         assert!(Role::Liaison.can(Permission::CaseHandle) && !Role::Liaison.can(Permission::QueueSetup));
         assert_eq!(Permission::AppealDecide.role_labels(), "管理员、督查");
+        // Staff never see the background jobs; only the administrator runs one by hand.
+        assert!(!Role::Staff.can(Permission::JobsRead) && !Role::Supervisor.can(Permission::JobsRun));
     }
 }

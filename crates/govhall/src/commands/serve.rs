@@ -35,24 +35,12 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
     let bound = listener.local_addr()?;
     tracing::info!(%bound, backend = app.store.backend(), demo, "govhall 已启动");
     println!("govhall 已启动：http://{bound}/");
-    // Appointments past their check-in window become no-shows, once a minute.
-    let sweeper = tokio::spawn(
-        app.clone()
-            .run_no_show_sweeper(std::time::Duration::from_secs(60)),
-    );
-    let evaluation_jobs = tokio::spawn(
-        app.clone()
-            .run_evaluation_jobs(std::time::Duration::from_secs(60)),
-    );
-    let security_jobs = tokio::spawn(
-        app.clone()
-            .run_security_jobs(std::time::Duration::from_secs(3600)),
-    );
+    // Every background job (no-show sweep, SMS invitations, escalations, pruning):
+    // each runs now, then on its period, until the server stops.
+    let jobs = app.start_jobs();
     let state = web::AppState::new(app, Some(metrics));
     let served = web::serve(listener, state, shutdown_signal()).await;
-    sweeper.abort();
-    evaluation_jobs.abort();
-    security_jobs.abort();
+    jobs.stop().await;
     served?;
     tracing::info!("govhall 已停止");
     Ok(())
