@@ -20,6 +20,7 @@ mod browser_cases;
 mod case_pages;
 mod crawl;
 mod evaluation_pages;
+mod jobs_pages;
 mod manage_pages;
 mod openapi;
 mod pages;

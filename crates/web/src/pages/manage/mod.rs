@@ -7,6 +7,7 @@ mod case_ledger;
 mod catalog;
 mod floor;
 mod home_visits;
+mod jobs;
 mod pads;
 mod queue_setup;
 mod rectifications;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(queue_setup::routes())
         .merge(satisfaction::routes())
         .merge(rectifications::routes())
+        .merge(jobs::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -271,6 +273,14 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/audit",
             label: "操作日志",
             note: "登录与每一次变更",
+        },
+    ),
+    (
+        Permission::JobsRead,
+        Link {
+            href: "/admin/jobs",
+            label: "后台任务",
+            note: "爽约清理、短信邀评、超期报送的运行情况",
         },
     ),
     (
