@@ -265,6 +265,27 @@ pub async fn check(store: &dyn Store, planted: &Planted) -> (JobFigures, Finding
     (figures, f)
 }
 
+/// The job runner of the serving process counted each job's runs in /metrics.
+pub async fn counted_in_metrics(http: &reqwest::Client, base: &str) -> Findings {
+    let mut f = Findings::default();
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for job in app::jobs::standard_jobs() {
+        let label = format!("job=\"{}\"", job.code);
+        let counted = |metric: &str| text.lines().any(|l| l.starts_with(metric) && l.contains(&label));
+        if !(counted("govhall_job_runs_total{") && counted("govhall_job_seconds")) {
+            f.other.push(format!("job {} has no runs in /metrics", job.code));
+        }
+    }
+    f
+}
+
 async fn all_audit(store: &dyn Store) -> Vec<store::AuditEntry> {
     let mut out = Vec::new();
     loop {

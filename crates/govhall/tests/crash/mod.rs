@@ -130,6 +130,7 @@ pub async fn run(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    findings.merge(jobs::counted_in_metrics(&http, &base).await);
     server.kill().await;
     drop(starts);
 
