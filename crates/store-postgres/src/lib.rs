@@ -2,6 +2,7 @@
 //! share one database. The database is created if it does not exist yet.
 
 pub mod backup;
+mod shared;
 
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgPoolOptions;
@@ -58,7 +59,6 @@ impl PostgresStore {
     }
 }
 
-store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");
 store::impl_sql_queue_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_case_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_case_ledger_store!(PostgresStore, sqlx::Postgres, store::sql_case_ledger::POSTGRES);

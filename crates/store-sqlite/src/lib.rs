@@ -2,6 +2,7 @@
 //! Needs no set-up: the file is created and migrated on first use.
 
 pub mod backup;
+mod shared;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -62,7 +63,6 @@ impl SqliteStore {
     }
 }
 
-store::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
 store::impl_sql_queue_store!(
     SqliteStore,
     sqlx::Sqlite,

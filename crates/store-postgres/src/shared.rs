@@ -1,0 +1,15 @@
+//! The SQL both backends share (`crates/store/sql/*.rs`), compiled here for
+//! PostgreSQL with its own connection types, and what PostgreSQL says
+//! differently.
+
+use crate::PostgresStore;
+
+/// The store the shared modules implement the store traits for.
+type Backend = PostgresStore;
+/// A connection, on its own or inside a transaction.
+type Conn = sqlx::PgConnection;
+/// What [`store::Store::backend`] answers.
+const NAME: &str = "postgres";
+
+#[path = "../../store/sql/foundation.rs"]
+mod foundation;
