@@ -11,5 +11,15 @@ type Conn = sqlx::PgConnection;
 /// What [`store::Store::backend`] answers.
 const NAME: &str = "postgres";
 
+/// The partial indexes a call reads: PostgreSQL's planner finds them itself.
+const GREEN_INDEX: &str = "";
+const DUE_INDEX: &str = "";
+
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
+#[path = "../../store/sql/queue.rs"]
+mod queue;
+#[path = "../../store/sql/queue_call.rs"]
+mod queue_call;
+#[path = "../../store/sql/queue_take.rs"]
+mod queue_take;

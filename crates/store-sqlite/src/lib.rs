@@ -63,12 +63,6 @@ impl SqliteStore {
     }
 }
 
-store::impl_sql_queue_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    green = "INDEXED BY tickets_green",
-    due = "INDEXED BY tickets_appointments"
-);
 store::impl_sql_case_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_case_ledger_store!(SqliteStore, sqlx::Sqlite, store::sql_case_ledger::SQLITE);
 store::impl_sql_evaluation_store!(SqliteStore, sqlx::Sqlite);

@@ -28,7 +28,6 @@ pub mod sql_case_ledger;
 pub mod sql_evaluation;
 pub mod sql_home_visit;
 pub mod sql_pad;
-pub mod sql_queue;
 pub mod write_tx;
 
 pub use error::StoreError;
