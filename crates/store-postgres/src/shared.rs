@@ -6,6 +6,8 @@ use crate::PostgresStore;
 
 /// The store the shared modules implement the store traits for.
 type Backend = PostgresStore;
+/// The database the shared modules are compiled for.
+type Db = sqlx::Postgres;
 /// A connection, on its own or inside a transaction.
 type Conn = sqlx::PgConnection;
 /// What [`store::Store::backend`] answers.
@@ -15,6 +17,8 @@ const NAME: &str = "postgres";
 const GREEN_INDEX: &str = "";
 const DUE_INDEX: &str = "";
 
+#[path = "../../store/sql/case.rs"]
+mod case;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
 #[path = "../../store/sql/queue.rs"]

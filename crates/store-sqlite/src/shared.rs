@@ -5,6 +5,8 @@ use crate::SqliteStore;
 
 /// The store the shared modules implement the store traits for.
 type Backend = SqliteStore;
+/// The database the shared modules are compiled for.
+type Db = sqlx::Sqlite;
 /// A connection, on its own or inside a transaction.
 type Conn = sqlx::SqliteConnection;
 /// What [`store::Store::backend`] answers.
@@ -16,6 +18,8 @@ const NAME: &str = "sqlite";
 const GREEN_INDEX: &str = "INDEXED BY tickets_green";
 const DUE_INDEX: &str = "INDEXED BY tickets_appointments";
 
+#[path = "../../store/sql/case.rs"]
+mod case;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
 #[path = "../../store/sql/queue.rs"]

@@ -23,7 +23,6 @@ mod model;
 pub mod pad;
 pub mod queue;
 pub mod sql;
-pub mod sql_case;
 pub mod sql_case_ledger;
 pub mod sql_evaluation;
 pub mod sql_home_visit;
