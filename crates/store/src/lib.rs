@@ -10,6 +10,7 @@ pub mod bench_data;
 pub mod case;
 pub mod case_ledger;
 pub mod conformance;
+pub mod conformance_bench;
 pub mod conformance_case;
 pub mod conformance_evaluation;
 pub mod conformance_home_visit;
