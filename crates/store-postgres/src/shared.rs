@@ -17,6 +17,17 @@ const NAME: &str = "postgres";
 const GREEN_INDEX: &str = "";
 const DUE_INDEX: &str = "";
 
+/// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
+const SERIES: &str = "(SELECT i FROM generate_series($1::bigint, $1 + $2 - 1) AS s(i))";
+/// Benchmarks: the first day `$3` plus `{N}` days.
+const ADD_DAYS: &str = "($3::date + CAST({N} AS INTEGER))";
+/// Benchmarks: a random id.
+const RANDOM_ID: &str = "gen_random_uuid()";
+/// Benchmarks: run after a bulk load so the planner knows the new rows.
+const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
+
+#[path = "../../store/sql/bench.rs"]
+mod bench;
 #[path = "../../store/sql/case.rs"]
 mod case;
 #[path = "../../store/sql/foundation.rs"]

@@ -18,6 +18,17 @@ const NAME: &str = "sqlite";
 const GREEN_INDEX: &str = "INDEXED BY tickets_green";
 const DUE_INDEX: &str = "INDEXED BY tickets_appointments";
 
+/// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
+const SERIES: &str = "(WITH RECURSIVE seq(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
+/// Benchmarks: the first day `$3` plus `{N}` days.
+const ADD_DAYS: &str = "date($3, '+' || CAST({N} AS TEXT) || ' days')";
+/// Benchmarks: a random id.
+const RANDOM_ID: &str = "randomblob(16)";
+/// Benchmarks: run after a bulk load so the planner knows the new rows.
+const ANALYZE_CASES: &str = "ANALYZE";
+
+#[path = "../../store/sql/bench.rs"]
+mod bench;
 #[path = "../../store/sql/case.rs"]
 mod case;
 #[path = "../../store/sql/foundation.rs"]

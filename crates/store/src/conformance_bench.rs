@@ -2,14 +2,14 @@
 //! run by each backend's tests on a database of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::Store;
+use crate::bench::BenchStore;
 use crate::case_ledger::LedgerGroup;
 use crate::evaluation::{Dimension, LevelCount};
 use jiff::Timestamp;
 use jiff::civil::date;
 use std::collections::BTreeMap;
 
-pub async fn run_all(store: &dyn Store) {
+pub async fn run_all(store: &dyn BenchStore) {
     evaluations(store).await;
     cases(store).await;
 }
@@ -29,7 +29,7 @@ fn level(i: i64) -> &'static str {
     }
 }
 
-async fn evaluations(store: &dyn Store) {
+async fn evaluations(store: &dyn BenchStore) {
     let (first_day, days) = (date(2024, 1, 1), 10);
     // Two batches, numbered on from each other.
     store
@@ -68,7 +68,7 @@ async fn evaluations(store: &dyn Store) {
     assert_eq!(first.iter().map(|c| c.n).sum::<i64>(), 100);
 }
 
-async fn cases(store: &dyn Store) {
+async fn cases(store: &dyn BenchStore) {
     let (first_day, days, count) = (date(2023, 3, 1), 30_i64, 500_i64);
     store
         .generate_cases(300, 0, first_day, days, Timestamp::now())

@@ -6,7 +6,7 @@
 //! backend crate (migrations, connection set-up).
 
 pub mod backup;
-pub mod bench_data;
+pub mod bench;
 pub mod case;
 pub mod case_ledger;
 pub mod conformance;
@@ -45,7 +45,6 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     queue::QueueStore
-    + bench_data::BenchData
     + case::CaseStore
     + case_ledger::CaseLedgerStore
     + evaluation::EvaluationStore

@@ -1,65 +1,21 @@
 //! The shared SQL of the service ledger (see [`crate::sql`]). Filters are
 //! joined from constant fragments with numbered placeholders: no user input
-//! reaches SQL text. The backends differ only in date arithmetic and in how
-//! the benchmark's rows are generated ([`Dialect`]).
+//! reaches SQL text. The backends differ only in date arithmetic ([`Dialect`]).
 
 /// What differs between the backends for the ledger.
 #[derive(Debug, Clone, Copy)]
 pub struct Dialect {
     /// Calendar days from `accepted_on` to `completed_on`, as an integer.
     pub days_to_complete: &'static str,
-    /// The row source of the benchmark generator: numbers `$1 .. $1 + $2 - 1` as `i`.
-    pub series: &'static str,
-    /// `$3` plus `{N}` days (a SQL integer expression).
-    pub add_days: &'static str,
-    pub random_id: &'static str,
-    /// Run after a bulk load so the planner knows the new rows.
-    pub analyze: &'static str,
 }
 
 pub const SQLITE: Dialect = Dialect {
     days_to_complete: "CAST(julianday(completed_on) - julianday(accepted_on) AS INTEGER)",
-    series: "(WITH RECURSIVE seq(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)",
-    add_days: "date($3, '+' || CAST({N} AS TEXT) || ' days')",
-    random_id: "randomblob(16)",
-    analyze: "ANALYZE",
 };
 
 pub const POSTGRES: Dialect = Dialect {
     days_to_complete: "(completed_on - accepted_on)",
-    series: "(SELECT i FROM generate_series($1::bigint, $1 + $2 - 1) AS s(i))",
-    add_days: "($3::date + CAST({N} AS INTEGER))",
-    random_id: "gen_random_uuid()",
-    analyze: "VACUUM ANALYZE cases",
 };
-
-/// The benchmark generator's INSERT: row `i` is accepted on day `a = i % $4`
-/// from `$3`; cases of the last 20 days are mostly open, older ones completed
-/// but for one in 500 left open (and so overdue). `$5` is the time stamp.
-pub fn generate_sql(d: &Dialect) -> String {
-    let day = |n: &str| d.add_days.replace("{N}", n);
-    let accepted = day("a");
-    let deadline = day("a + 7 + (i % 4) * 7");
-    let completed = day("a + CASE WHEN a >= $4 - 20 THEN 0 ELSE 2 + i % 9 END");
-    let rid = d.random_id;
-    let series = d.series;
-    let columns = crate::case_ledger::GENERATED_CASE_COLUMNS;
-    format!(
-        "INSERT INTO cases ({columns}) \
-         SELECT {rid}, 'BENCH-' || CAST(i AS TEXT), 'BQ' || CAST(i AS TEXT), NULL, \
-         'ITEM-' || CAST((i % 12) * 4 + (i / 12) % 4 AS TEXT), '事项' || CAST((i % 12) * 4 + (i / 12) % 4 AS TEXT), \
-         '部门' || CAST(i % 12 AS TEXT), '承诺件', 5 + (i % 4) * 5, 'person', '申请人' || CAST(i % 1000 AS TEXT), \
-         '', '', '', '', '', '', '', '', NULL, CAST(1 + i % 40 AS TEXT), 'staff' || CAST(i % 120 AS TEXT), \
-         CASE WHEN o = 1 THEN (CASE WHEN i % 20 = 2 THEN 'paused' WHEN i % 4 = 1 THEN 'under_review' \
-              WHEN i % 4 = 3 THEN 'decided' ELSE 'accepted' END) \
-              WHEN i % 3 = 0 THEN 'delivered' ELSE 'completed' END, \
-         CASE WHEN o = 1 AND i % 20 = 2 THEN 'under_review' ELSE NULL END, '[]', '[]', \
-         {accepted}, {accepted}, {deadline}, 0, CASE WHEN o = 1 AND i % 20 = 2 THEN {accepted} ELSE NULL END, 0, \
-         CASE WHEN o = 1 THEN NULL ELSE TRUE END, '', CASE WHEN o = 1 THEN NULL ELSE {completed} END, FALSE, $5, $5 \
-         FROM (SELECT i, i % $4 AS a, CASE WHEN (i % $4 >= $4 - 20 AND i % 3 <> 0) OR i % 500 = 7 THEN 1 ELSE 0 END AS o \
-               FROM {series} AS n) AS g"
-    )
-}
 
 /// Implements [`CaseLedgerStore`](crate::case_ledger::CaseLedgerStore) for
 /// `$store` with the [`Dialect`] `$dialect`.
@@ -71,7 +27,6 @@ macro_rules! impl_sql_case_ledger_store {
             use $crate::case_ledger::*;
             use $crate::sql_case_ledger::Dialect;
             use $crate::{StoreError, StoreResult};
-            use jiff::Timestamp;
             use jiff::civil::Date;
             use jiff_sqlx::ToSqlx;
             use sqlx::Row as _;
@@ -286,33 +241,6 @@ macro_rules! impl_sql_case_ledger_store {
                             })
                         })
                         .collect()
-                }
-
-                async fn generate_cases(
-                    &self,
-                    count: i64,
-                    first: i64,
-                    first_day: Date,
-                    days: i64,
-                    at: Timestamp,
-                ) -> StoreResult<()> {
-                    let sql = $crate::sql_case_ledger::generate_sql(&DIALECT);
-                    let mut tx = self.begin_write().await?;
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(first)
-                        .bind(count)
-                        .bind(first_day.to_sqlx())
-                        .bind(days)
-                        .bind(at.to_sqlx())
-                        .execute(tx.conn())
-                        .await
-                        .map_err(err)?;
-                    tx.commit().await.map_err(err)
-                }
-
-                async fn analyze_cases(&self) -> StoreResult<()> {
-                    sqlx::query(DIALECT.analyze).execute(&self.pool).await.map_err(err)?;
-                    Ok(())
                 }
             }
         }

@@ -242,7 +242,7 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
 /// `govhall bench evaluations`: generates `count` evaluations (if > 0) and
 /// times the monthly report grouped by window, from the rollup, five times.
 pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
-    let store = crate::backend::open(url).await?;
+    let store = crate::backend::open_bench(url).await?;
     if count > 0 {
         let start = Instant::now();
         let first_day = jiff::civil::date(2024, 1, 1);

@@ -9,7 +9,7 @@ use store::case_ledger::{LedgerGroup, WorkListOf};
 /// Generates `count` cases (if > 0) accepted over `days` days up to today,
 /// then times the work list of 部门3 and the figures of `month`, five runs each.
 pub async fn cases(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
-    let store = crate::backend::open(url).await?;
+    let store = crate::backend::open_bench(url).await?;
     let today = jiff::Zoned::now().date();
     if count > 0 {
         let start = Instant::now();
