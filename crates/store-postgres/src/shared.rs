@@ -17,6 +17,9 @@ const NAME: &str = "postgres";
 const GREEN_INDEX: &str = "";
 const DUE_INDEX: &str = "";
 
+/// Calendar days from `accepted_on` to `completed_on`, as an integer.
+const DAYS_TO_COMPLETE: &str = "(completed_on - accepted_on)";
+
 /// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
 const SERIES: &str = "(SELECT i FROM generate_series($1::bigint, $1 + $2 - 1) AS s(i))";
 /// Benchmarks: the first day `$3` plus `{N}` days.
@@ -30,6 +33,8 @@ const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
 mod bench;
 #[path = "../../store/sql/case.rs"]
 mod case;
+#[path = "../../store/sql/case_ledger.rs"]
+mod case_ledger;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
 #[path = "../../store/sql/queue.rs"]

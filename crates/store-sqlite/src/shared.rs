@@ -18,6 +18,9 @@ const NAME: &str = "sqlite";
 const GREEN_INDEX: &str = "INDEXED BY tickets_green";
 const DUE_INDEX: &str = "INDEXED BY tickets_appointments";
 
+/// Calendar days from `accepted_on` to `completed_on`, as an integer.
+const DAYS_TO_COMPLETE: &str = "CAST(julianday(completed_on) - julianday(accepted_on) AS INTEGER)";
+
 /// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
 const SERIES: &str = "(WITH RECURSIVE seq(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
 /// Benchmarks: the first day `$3` plus `{N}` days.
@@ -31,6 +34,8 @@ const ANALYZE_CASES: &str = "ANALYZE";
 mod bench;
 #[path = "../../store/sql/case.rs"]
 mod case;
+#[path = "../../store/sql/case_ledger.rs"]
+mod case_ledger;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
 #[path = "../../store/sql/queue.rs"]
