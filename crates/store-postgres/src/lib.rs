@@ -59,7 +59,6 @@ impl PostgresStore {
     }
 }
 
-store::impl_sql_evaluation_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_home_visit_store!(PostgresStore, sqlx::Postgres);
 store::impl_sql_pad_store!(PostgresStore, sqlx::Postgres);
 

@@ -63,7 +63,6 @@ impl SqliteStore {
     }
 }
 
-store::impl_sql_evaluation_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
 store::impl_sql_pad_store!(SqliteStore, sqlx::Sqlite);
 

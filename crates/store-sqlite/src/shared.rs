@@ -36,6 +36,10 @@ mod bench;
 mod case;
 #[path = "../../store/sql/case_ledger.rs"]
 mod case_ledger;
+#[path = "../../store/sql/evaluation.rs"]
+mod evaluation;
+#[path = "../../store/sql/evaluation_record.rs"]
+mod evaluation_record;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
 #[path = "../../store/sql/queue.rs"]
