@@ -59,9 +59,6 @@ impl PostgresStore {
     }
 }
 
-store::impl_sql_home_visit_store!(PostgresStore, sqlx::Postgres);
-store::impl_sql_pad_store!(PostgresStore, sqlx::Postgres);
-
 #[async_trait::async_trait]
 impl store::queue::RemoteCalls for PostgresStore {
     /// LISTENs for the call-event trigger. The listener reconnects by itself

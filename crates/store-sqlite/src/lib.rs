@@ -63,8 +63,5 @@ impl SqliteStore {
     }
 }
 
-store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
-store::impl_sql_pad_store!(SqliteStore, sqlx::Sqlite);
-
 /// One process owns the file: its own broadcast carries every call.
 impl store::queue::RemoteCalls for SqliteStore {}

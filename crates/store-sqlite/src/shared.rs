@@ -42,6 +42,10 @@ mod evaluation;
 mod evaluation_record;
 #[path = "../../store/sql/foundation.rs"]
 mod foundation;
+#[path = "../../store/sql/home_visit.rs"]
+mod home_visit;
+#[path = "../../store/sql/pad.rs"]
+mod pad;
 #[path = "../../store/sql/queue.rs"]
 mod queue;
 #[path = "../../store/sql/queue_call.rs"]

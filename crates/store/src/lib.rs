@@ -24,8 +24,6 @@ mod model;
 pub mod pad;
 pub mod queue;
 pub mod sql;
-pub mod sql_home_visit;
-pub mod sql_pad;
 pub mod write_tx;
 
 pub use error::StoreError;
