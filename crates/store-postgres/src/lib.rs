@@ -2,6 +2,8 @@
 //! share one database. The database is created if it does not exist yet.
 
 pub mod backup;
+mod dialect;
+#[path = "../../store/sql/mod.rs"]
 mod shared;
 
 use sqlx::migrate::MigrateDatabase;

@@ -2,6 +2,8 @@
 //! Needs no set-up: the file is created and migrated on first use.
 
 pub mod backup;
+mod dialect;
+#[path = "../../store/sql/mod.rs"]
 mod shared;
 
 use sqlx::SqlitePool;

@@ -6,7 +6,7 @@
 //! Every generator binds `$1` the first row number, `$2` the count, `$3` the
 //! first day, `$4` the number of days and `$5` the time stamp.
 
-use super::{ADD_DAYS, ANALYZE_CASES, Backend, Conn, RANDOM_ID, SERIES};
+use crate::dialect::{ADD_DAYS, ANALYZE_CASES, Backend, Conn, RANDOM_ID, SERIES};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;

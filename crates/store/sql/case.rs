@@ -2,7 +2,7 @@
 //! transaction; a change is written only if the case is still in the status
 //! it was read in, so two staff acting at once cannot both win.
 
-use super::{Backend, Conn, Db};
+use crate::dialect::{Backend, Conn, Db};
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::case::*;

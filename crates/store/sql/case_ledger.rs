@@ -2,7 +2,7 @@
 //! constant fragments with numbered placeholders: no user input reaches SQL
 //! text. The backends differ only in date arithmetic (`DAYS_TO_COMPLETE`).
 
-use super::{Backend, DAYS_TO_COMPLETE, Db};
+use crate::dialect::{Backend, DAYS_TO_COMPLETE, Db};
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::case_ledger::*;

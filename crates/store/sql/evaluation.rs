@@ -5,7 +5,7 @@
 //! transaction.
 
 use super::evaluation_record::{CountKey, add_counts, record_batch};
-use super::{Backend, Conn};
+use crate::dialect::{Backend, Conn};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;

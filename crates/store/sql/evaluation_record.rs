@@ -2,8 +2,8 @@
 //! rollup count (`evaluation_counts`) and, for a 差评, its rectification, so
 //! the counts a report reads always agree with the records.
 
-use super::Conn;
 use super::evaluation::{EVALUATION_COLUMNS, add_step};
+use crate::dialect::Conn;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use std::collections::{HashMap, HashSet};

@@ -3,7 +3,7 @@
 //! tokens, the security throttles and the audit log (migration 0001 and
 //! its later columns).
 
-use super::{Backend, Conn, NAME};
+use crate::dialect::{Backend, Conn, NAME};
 use domain::catalog::{Bundle, Department, Item};
 use jiff::Timestamp;
 use jiff::civil::Date;

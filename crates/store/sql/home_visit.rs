@@ -3,7 +3,7 @@
 //! `self.begin_write()` transaction, so two requests at once cannot both
 //! pass the limit.
 
-use super::{Backend, Conn};
+use crate::dialect::{Backend, Conn};
 use domain::home_visit::HomeVisitStatus;
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -2,7 +2,7 @@
 //! Instants are compared in Rust, not in SQL: SQLite keeps them as text
 //! whose order is not always time order.
 
-use super::Backend;
+use crate::dialect::Backend;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;

@@ -6,7 +6,8 @@
 //! tickets and calling them in batches live in `queue_take.rs` and
 //! `queue_call.rs`.
 
-use super::{Backend, Conn, queue_call, queue_take};
+use super::{queue_call, queue_take};
+use crate::dialect::{Backend, Conn};
 use domain::queue::Priority;
 use jiff::Timestamp;
 use jiff::civil::Date;

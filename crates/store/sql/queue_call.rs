@@ -3,7 +3,7 @@
 //! the answers are those of the same calls made singly.
 
 use super::queue::{EVENT_COLUMNS, EventRow, TICKET_COLUMNS, TicketRow};
-use super::{Conn, DUE_INDEX, GREEN_INDEX};
+use crate::dialect::{Conn, DUE_INDEX, GREEN_INDEX};
 use domain::queue::{Waiting, next_to_call};
 use jiff::Timestamp;
 use jiff_sqlx::ToSqlx;

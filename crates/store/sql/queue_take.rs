@@ -2,8 +2,8 @@
 //! first (counting earlier tickets of the same batch), then one counter step
 //! and one count of the line per category, and one multi-row insert.
 
-use super::Conn;
 use super::queue::{TICKET_COLUMNS, TicketRow};
+use crate::dialect::Conn;
 use domain::queue::ticket_number;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;

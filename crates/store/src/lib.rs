@@ -2,8 +2,14 @@
 //! layer holds as `Arc<dyn Store>`, the records it reads and writes, and
 //! [`StoreError`], which keeps a unique violation apart from an outage.
 //!
-//! The SQL itself lives in [`sql`] (text shared by both backends) and in each
-//! backend crate (migrations, connection set-up).
+//! The SQL both backends share is ordinary Rust under `crates/store/sql/`
+//! (one module per capability, outside this crate's module tree): each
+//! backend crate compiles it with its own connection types through
+//! `#[path]` in its `shared.rs`, which also names what that database says
+//! differently. [`sql`] holds what those modules need from here (error
+//! mapping, JSON columns, reading stored enum codes back). Migrations and
+//! connection set-up live in the backend crates; the benchmark generators
+//! sit apart, behind [`bench::BenchStore`].
 
 pub mod backup;
 pub mod bench;
