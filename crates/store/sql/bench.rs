@@ -1,16 +1,14 @@
 //! The benchmark generators (`govhall bench`), shared by both backends:
 //! synthetic evaluations and cases made inside the database as SQL over a
 //! row number `i`. What differs (the number series, date arithmetic, random
-//! ids, refreshing statistics) is named by each backend's `shared.rs`.
+//! ids, refreshing statistics) is named by each backend's `dialect.rs`.
 //!
 //! Every generator binds `$1` the first row number, `$2` the count, `$3` the
 //! first day, `$4` the number of days and `$5` the time stamp.
 
 use crate::dialect::{ADD_DAYS, ANALYZE_CASES, Backend, Conn, RANDOM_ID, SERIES};
-use jiff::Timestamp;
-use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
-use store::bench::BenchStore;
+use store::bench::{BenchBatch, BenchStore};
 use store::{StoreError, StoreResult};
 
 const EVALUATION_COLUMNS: &str = "id, event_key, ticket_id, case_id, channel, level, reasons, comment, \
@@ -79,16 +77,8 @@ fn cases_sql() -> String {
     )
 }
 
-/// What every generator binds.
-struct Batch {
-    first: i64,
-    count: i64,
-    first_day: Date,
-    days: i64,
-    at: Timestamp,
-}
-
-async fn generate(conn: &mut Conn, sql: String, b: &Batch) -> StoreResult<()> {
+/// Runs generator `sql` for `b` (see the module's binds).
+async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(b.first)
         .bind(b.count)
@@ -103,48 +93,20 @@ async fn generate(conn: &mut Conn, sql: String, b: &Batch) -> StoreResult<()> {
 
 #[async_trait::async_trait]
 impl BenchStore for Backend {
-    async fn generate_evaluations(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: Date,
-        days: i64,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        let batch = Batch {
-            first,
-            count,
-            first_day,
-            days,
-            at,
-        };
+    async fn generate_evaluations(&self, batch: &BenchBatch) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        generate(tx.conn(), evaluations_sql(), &batch).await?;
+        generate(tx.conn(), evaluations_sql(), batch).await?;
         sqlx::query(ROLLUP_OF_GENERATED)
-            .bind(format!("bench-{first}"))
+            .bind(format!("bench-{}", batch.first))
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;
         tx.commit().await.map_err(StoreError::other)
     }
 
-    async fn generate_cases(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: Date,
-        days: i64,
-        at: Timestamp,
-    ) -> StoreResult<()> {
-        let batch = Batch {
-            first,
-            count,
-            first_day,
-            days,
-            at,
-        };
+    async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        generate(tx.conn(), cases_sql(), &batch).await?;
+        generate(tx.conn(), cases_sql(), batch).await?;
         tx.commit().await.map_err(StoreError::other)
     }
 

@@ -8,32 +8,29 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+/// One batch of synthetic rows: `count` rows numbered from `first` (so
+/// successive batches never collide), spread over `days` days from
+/// `first_day`, stamped `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BenchBatch {
+    pub count: i64,
+    pub first: i64,
+    pub first_day: Date,
+    pub days: i64,
+    pub at: Timestamp,
+}
+
 #[async_trait]
 pub trait BenchStore: Store {
-    /// Inserts `count` evaluations spread over `days` days from `first_day`
-    /// (40 windows, 3 staff each, 12 departments, 4 items a window, four
-    /// channels, mostly satisfied) and adds them to the rollup.
-    /// Rows are numbered from `first`, so calls for successive batches never collide.
-    async fn generate_evaluations(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: Date,
-        days: i64,
-        at: Timestamp,
-    ) -> StoreResult<()>;
+    /// Inserts a batch of evaluations (40 windows, 3 staff each, 12
+    /// departments, 4 items a window, four channels, mostly satisfied) and
+    /// adds them to the rollup.
+    async fn generate_evaluations(&self, batch: &BenchBatch) -> StoreResult<()>;
 
-    /// Inserts `count` synthetic cases numbered from `first`, accepted over
-    /// `days` days from `first_day` (12 departments, 40 windows, 48 items;
-    /// 2 in 100 still open, some of them overdue).
-    async fn generate_cases(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: Date,
-        days: i64,
-        at: Timestamp,
-    ) -> StoreResult<()>;
+    /// Inserts a batch of cases, accepted over the batch's days (12
+    /// departments, 40 windows, 48 items; 2 in 100 still open, some of them
+    /// overdue).
+    async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()>;
 
     /// Refreshes the planner's statistics after a bulk load.
     async fn analyze_cases(&self) -> StoreResult<()>;

@@ -2,7 +2,7 @@
 //! run by each backend's tests on a database of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::bench::BenchStore;
+use crate::bench::{BenchBatch, BenchStore};
 use crate::case_ledger::LedgerGroup;
 use crate::evaluation::{Dimension, LevelCount};
 use jiff::Timestamp;
@@ -32,14 +32,15 @@ fn level(i: i64) -> &'static str {
 async fn evaluations(store: &dyn BenchStore) {
     let (first_day, days) = (date(2024, 1, 1), 10);
     // Two batches, numbered on from each other.
-    store
-        .generate_evaluations(600, 0, first_day, days, Timestamp::now())
-        .await
-        .unwrap();
-    store
-        .generate_evaluations(400, 600, first_day, days, Timestamp::now())
-        .await
-        .unwrap();
+    let batch = |count, first| BenchBatch {
+        count,
+        first,
+        first_day,
+        days,
+        at: Timestamp::now(),
+    };
+    store.generate_evaluations(&batch(600, 0)).await.unwrap();
+    store.generate_evaluations(&batch(400, 600)).await.unwrap();
     let mut want: BTreeMap<(String, &str), i64> = BTreeMap::new();
     for i in 0..1000 {
         *want.entry(((1 + i % 40).to_string(), level(i))).or_default() += 1;
@@ -70,14 +71,15 @@ async fn evaluations(store: &dyn BenchStore) {
 
 async fn cases(store: &dyn BenchStore) {
     let (first_day, days, count) = (date(2023, 3, 1), 30_i64, 500_i64);
-    store
-        .generate_cases(300, 0, first_day, days, Timestamp::now())
-        .await
-        .unwrap();
-    store
-        .generate_cases(count - 300, 300, first_day, days, Timestamp::now())
-        .await
-        .unwrap();
+    let batch = |count, first| BenchBatch {
+        count,
+        first,
+        first_day,
+        days,
+        at: Timestamp::now(),
+    };
+    store.generate_cases(&batch(300, 0)).await.unwrap();
+    store.generate_cases(&batch(count - 300, 300)).await.unwrap();
     store.analyze_cases().await.unwrap();
     // Cases of the last 20 days are mostly open, one in 500 older ones too.
     let open = (0..count)

@@ -4,8 +4,8 @@
 //!
 //! The SQL both backends share is ordinary Rust under `crates/store/sql/`
 //! (one module per capability, outside this crate's module tree): each
-//! backend crate compiles it with its own connection types through
-//! `#[path]` in its `shared.rs`, which also names what that database says
+//! backend crate compiles it with its own connection types as its `shared`
+//! module (`#[path]`), and its `dialect.rs` names what that database says
 //! differently. [`sql`] holds what those modules need from here (error
 //! mapping, JSON columns, reading stored enum codes back). Migrations and
 //! connection set-up live in the backend crates; the benchmark generators

@@ -2,7 +2,7 @@
 //! PostgreSQL both bind `$1..$N`, return rows with `RETURNING` and upsert with
 //! `ON CONFLICT`, so the query text is written once, in ordinary Rust modules
 //! under `crates/store/sql/` that each backend crate compiles with its own
-//! connection types (its `shared.rs` names them). Per-backend SQL (locking,
+//! connection types (its `dialect.rs` names them). Per-backend SQL (locking,
 //! date functions, planner hints) stays in the backend crates.
 //!
 //! Here: how a driver error becomes a [`StoreError`], JSON columns, `IN`

@@ -250,9 +250,14 @@ pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Resul
         let mut done = 0;
         while done < count {
             let n = (count - done).min(1_000_000);
-            store
-                .generate_evaluations(n, done, first_day, days, jiff::Timestamp::now())
-                .await?;
+            let batch = store::bench::BenchBatch {
+                count: n,
+                first: done,
+                first_day,
+                days,
+                at: jiff::Timestamp::now(),
+            };
+            store.generate_evaluations(&batch).await?;
             done += n;
             println!("已生成 {done} 条评价（{:.0} 秒）", start.elapsed().as_secs_f64());
         }

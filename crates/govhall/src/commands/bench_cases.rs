@@ -20,9 +20,14 @@ pub async fn cases(url: &str, count: i64, days: i64, month: &str) -> Result<()> 
         // Batches of half a million keep each transaction modest.
         while done < count {
             let n = (count - done).min(500_000);
-            store
-                .generate_cases(n, done, first_day, days, jiff::Timestamp::now())
-                .await?;
+            let batch = store::bench::BenchBatch {
+                count: n,
+                first: done,
+                first_day,
+                days,
+                at: jiff::Timestamp::now(),
+            };
+            store.generate_cases(&batch).await?;
             done += n;
             println!("已生成 {done} 件办件（{:.0} 秒）", start.elapsed().as_secs_f64());
         }
