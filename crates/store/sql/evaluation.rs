@@ -4,7 +4,7 @@
 //! touches the rollup or a rectification runs in one `self.begin_write()`
 //! transaction.
 
-use super::evaluation_record::{CountKey, add_counts, record_batch};
+use super::evaluation_record::{COUNT_KEY_COLUMNS, CountKey, add_counts, record_batch};
 use crate::dialect::{Backend, Conn};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -266,6 +266,14 @@ async fn level_counts_of(
     Ok(counts)
 }
 
+/// An evaluation newly left out of the valid count.
+#[derive(sqlx::FromRow)]
+struct Excluded {
+    #[sqlx(flatten)]
+    key: CountKey,
+    weight: i64,
+}
+
 /// An upheld appeal: the evaluation leaves the valid count (its rollup row
 /// too) and its rectification closes.
 async fn exclude(
@@ -276,37 +284,35 @@ async fn exclude(
     decision: &str,
 ) -> StoreResult<()> {
     let sql = format!(
-        "UPDATE evaluations SET excluded = $1 WHERE id = $2 AND excluded = $3 RETURNING {EVALUATION_COLUMNS}"
+        "UPDATE evaluations SET excluded = $1 WHERE id = $2 AND excluded = $3 RETURNING {COUNT_KEY_COLUMNS}, weight"
     );
-    let row = sqlx::query_as::<_, EvaluationRow>(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query_as::<_, Excluded>(sqlx::AssertSqlSafe(sql))
         .bind(true)
         .bind(appeal.evaluation_id)
         .bind(false)
         .fetch_optional(&mut *conn)
         .await
         .map_err(err("evaluation"))?;
-    if let Some(row) = row {
-        let e = Evaluation::try_from(row)?;
-        add_counts(conn, &CountKey::from(&e), 0, e.weight).await?;
+    if let Some(Excluded { key, weight }) = row {
+        add_counts(conn, &key, 0, weight).await?;
     }
-    let sql = format!(
+    let closed: Option<Uuid> = sqlx::query_scalar(
         "UPDATE rectifications SET status = 'closed', updated_at = $1 WHERE evaluation_id = $2 \
-         AND status <> 'closed' RETURNING {RECTIFICATION_COLUMNS}"
-    );
-    let closed = sqlx::query_as::<_, RectificationRow>(sqlx::AssertSqlSafe(sql))
-        .bind(at.to_sqlx())
-        .bind(appeal.evaluation_id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(err("rectification"))?;
-    if let Some(r) = closed {
+         AND status <> 'closed' RETURNING id",
+    )
+    .bind(at.to_sqlx())
+    .bind(appeal.evaluation_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(err("rectification"))?;
+    if let Some(id) = closed {
         let step = RectificationStep {
             at,
             actor: by.to_owned(),
             step: "closed".into(),
             note: format!("申诉成立，该评价不计入有效评价：{decision}"),
         };
-        add_step(conn, r.id, &step).await?;
+        add_step(conn, id, &step).await?;
     }
     Ok(())
 }

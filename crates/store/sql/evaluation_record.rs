@@ -4,18 +4,18 @@
 
 use super::evaluation::{EVALUATION_COLUMNS, add_step};
 use crate::dialect::Conn;
-use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use std::collections::{HashMap, HashSet};
-use store::evaluation::{Evaluation, NewEvaluation, RectificationStep};
+use store::evaluation::{NewEvaluation, RectificationStep};
 use store::sql::{placeholders, refusal as err, to_json};
 use store::{StoreError, StoreResult};
 
-/// The rollup row an evaluation counts in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The rollup row an evaluation counts in; read back, as the same columns,
+/// from a stored evaluation.
+#[derive(PartialEq, Eq, Hash, sqlx::FromRow)]
 pub(super) struct CountKey {
-    business_date: Date,
-    window: String,
+    business_date: jiff_sqlx::Date,
+    window_number: String,
     department: String,
     staff: String,
     item: String,
@@ -23,25 +23,15 @@ pub(super) struct CountKey {
     level: String,
 }
 
+/// The columns of [`CountKey`], for `RETURNING`.
+pub(super) const COUNT_KEY_COLUMNS: &str =
+    "business_date, window_number, department, staff, item, channel, level";
+
 impl From<&NewEvaluation> for CountKey {
     fn from(e: &NewEvaluation) -> CountKey {
         CountKey {
-            business_date: e.business_date,
-            window: e.window.clone(),
-            department: e.department.clone(),
-            staff: e.staff.clone(),
-            item: e.item.clone(),
-            channel: e.channel.clone(),
-            level: e.level.clone(),
-        }
-    }
-}
-
-impl From<&Evaluation> for CountKey {
-    fn from(e: &Evaluation) -> CountKey {
-        CountKey {
-            business_date: e.business_date,
-            window: e.window.clone(),
+            business_date: e.business_date.to_sqlx(),
+            window_number: e.window.clone(),
             department: e.department.clone(),
             staff: e.staff.clone(),
             item: e.item.clone(),
@@ -59,8 +49,8 @@ pub(super) async fn add_counts(conn: &mut Conn, key: &CountKey, n: i64, excluded
          ON CONFLICT (business_date, window_number, department, staff, item, channel, level) DO UPDATE SET \
          n = evaluation_counts.n + excluded.n, n_excluded = evaluation_counts.n_excluded + excluded.n_excluded",
     )
-    .bind(key.business_date.to_sqlx())
-    .bind(&key.window)
+    .bind(key.business_date)
+    .bind(&key.window_number)
     .bind(&key.department)
     .bind(&key.staff)
     .bind(&key.item)
