@@ -13,6 +13,10 @@ pub(crate) type Conn = sqlx::PgConnection;
 /// What [`store::Store::backend`] answers.
 pub(crate) const NAME: &str = "postgres";
 
+/// Backups: whether table `$1` exists (a count, 0 or 1).
+pub(crate) const TABLE_EXISTS: &str =
+    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename = $1";
+
 /// The partial indexes a call reads: PostgreSQL's planner finds them itself.
 pub(crate) const GREEN_INDEX: &str = "";
 pub(crate) const DUE_INDEX: &str = "";

@@ -13,6 +13,9 @@ pub(crate) type Conn = sqlx::SqliteConnection;
 /// What [`store::Store::backend`] answers.
 pub(crate) const NAME: &str = "sqlite";
 
+/// Backups: whether table `$1` exists (a count, 0 or 1).
+pub(crate) const TABLE_EXISTS: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1";
+
 /// The partial indexes a call reads, named for SQLite's planner, which
 /// (without statistics) would prefer the wider index with more equality terms
 /// and walk the whole line.
