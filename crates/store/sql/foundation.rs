@@ -8,7 +8,7 @@ use domain::catalog::{Bundle, Department, Item};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
-use store::sql::{decode, from_json, refusal as err, to_json};
+use store::sql::{decode, from_json, refusal as err, to_json, touched};
 use store::*;
 use uuid::Uuid;
 
@@ -261,12 +261,9 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err("catalog version"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("catalog version {id}")));
-        }
+        touched(done.rows_affected(), format!("catalog version {id}"))?;
         set_published(&mut tx, id).await?;
-        tx.commit().await.map_err(err("catalog"))?;
-        Ok(())
+        tx.commit().await.map_err(err("catalog"))
     }
 
     async fn published_version_id(&self) -> StoreResult<Option<i64>> {
@@ -437,13 +434,10 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err("user"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user".into()));
-        }
+        touched(done.rows_affected(), "user")?;
         // A new password ends every session and token of the old one.
         end_sessions(&mut tx, id).await?;
-        tx.commit().await.map_err(err("user"))?;
-        Ok(())
+        tx.commit().await.map_err(err("user"))
     }
 
     async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> StoreResult<()> {
@@ -454,14 +448,11 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await
             .map_err(err("user"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user".into()));
-        }
+        touched(done.rows_affected(), "user")?;
         if disabled {
             end_sessions(&mut tx, id).await?;
         }
-        tx.commit().await.map_err(err("user"))?;
-        Ok(())
+        tx.commit().await.map_err(err("user"))
     }
 
     async fn create_token(&self, t: &NewToken) -> StoreResult<()> {
@@ -522,10 +513,7 @@ impl Store for Backend {
             .execute(&self.pool)
             .await
             .map_err(err("department"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user".into()));
-        }
-        Ok(())
+        touched(done.rows_affected(), "user")
     }
 
     async fn record_failure(&self, scope: &str, key: &str, at: Timestamp) -> StoreResult<()> {

@@ -6,9 +6,9 @@ use crate::dialect::Backend;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
+use store::StoreResult;
 use store::pad::*;
-use store::sql::refusal as err;
-use store::{StoreError, StoreResult};
+use store::sql::{refusal as err, touched};
 use uuid::Uuid;
 
 // Constants spliced into constant text: no user input reaches SQL text.
@@ -152,10 +152,7 @@ impl PadStore for Backend {
         .execute(&self.pool)
         .await
         .map_err(err("pad"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("pad".into()));
-        }
-        Ok(())
+        touched(done.rows_affected(), "pad")
     }
 
     async fn staff_profile(&self, username: &str) -> StoreResult<Option<StaffProfile>> {

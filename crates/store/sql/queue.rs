@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::queue::*;
-use store::sql::{decode, from_json, placeholders, refusal as err, to_json};
+use store::sql::{decode, from_json, placeholders, refusal as err, to_json, touched};
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
 
@@ -265,10 +265,7 @@ impl QueueStore for Backend {
             .execute(&self.pool)
             .await
             .map_err(err("window"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("window".into()));
-        }
-        Ok(())
+        touched(done.rows_affected(), "window")
     }
 
     async fn update_category(&self, c: &Category) -> StoreResult<()> {
@@ -279,10 +276,7 @@ impl QueueStore for Backend {
             .execute(&self.pool)
             .await
             .map_err(err("category"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("category".into()));
-        }
-        Ok(())
+        touched(done.rows_affected(), "category")
     }
 
     async fn update_window(&self, w: &Window) -> StoreResult<()> {
@@ -297,10 +291,7 @@ impl QueueStore for Backend {
         .execute(&self.pool)
         .await
         .map_err(err("window"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("window".into()));
-        }
-        Ok(())
+        touched(done.rows_affected(), "window")
     }
 
     async fn take_tickets(&self, batch: &[NewTicket]) -> Vec<StoreResult<TakenTicket>> {

@@ -26,6 +26,14 @@ pub fn refusal(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     }
 }
 
+/// `NotFound(what)` when a write touched no row: what it names is not there.
+pub fn touched(rows_affected: u64, what: impl Into<String>) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        return Err(StoreError::NotFound(what.into()));
+    }
+    Ok(())
+}
+
 pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(StoreError::other)
 }
