@@ -6,7 +6,7 @@ use crate::bench::{BenchBatch, BenchStore};
 use crate::case_ledger::LedgerGroup;
 use crate::evaluation::{Dimension, LevelCount};
 use jiff::Timestamp;
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use std::collections::BTreeMap;
 
 pub async fn run_all(store: &dyn BenchStore) {
@@ -29,16 +29,20 @@ fn level(i: i64) -> &'static str {
     }
 }
 
-async fn evaluations(store: &dyn BenchStore) {
-    let (first_day, days) = (date(2024, 1, 1), 10);
-    // Two batches, numbered on from each other.
-    let batch = |count, first| BenchBatch {
+fn batch(count: i64, first: i64, first_day: Date, days: i64) -> BenchBatch {
+    BenchBatch {
         count,
         first,
         first_day,
         days,
         at: Timestamp::now(),
-    };
+    }
+}
+
+async fn evaluations(store: &dyn BenchStore) {
+    let (first_day, days) = (date(2024, 1, 1), 10);
+    // Two batches, numbered on from each other.
+    let batch = |count, first| batch(count, first, first_day, days);
     store.generate_evaluations(&batch(600, 0)).await.unwrap();
     store.generate_evaluations(&batch(400, 600)).await.unwrap();
     let mut want: BTreeMap<(String, &str), i64> = BTreeMap::new();
@@ -71,15 +75,14 @@ async fn evaluations(store: &dyn BenchStore) {
 
 async fn cases(store: &dyn BenchStore) {
     let (first_day, days, count) = (date(2023, 3, 1), 30_i64, 500_i64);
-    let batch = |count, first| BenchBatch {
-        count,
-        first,
-        first_day,
-        days,
-        at: Timestamp::now(),
-    };
-    store.generate_cases(&batch(300, 0)).await.unwrap();
-    store.generate_cases(&batch(count - 300, 300)).await.unwrap();
+    store
+        .generate_cases(&batch(300, 0, first_day, days))
+        .await
+        .unwrap();
+    store
+        .generate_cases(&batch(count - 300, 300, first_day, days))
+        .await
+        .unwrap();
     store.analyze_cases().await.unwrap();
     // Cases of the last 20 days are mostly open, one in 500 older ones too.
     let open = (0..count)

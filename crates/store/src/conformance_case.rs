@@ -85,6 +85,14 @@ fn step(action: &str, status: &str, second: i64) -> CaseEvent {
     }
 }
 
+/// Stores `c` numbered from `prefix`, with an acceptance step at `second`.
+async fn accept(store: &dyn Store, c: &CaseRecord, prefix: &str, second: i64) -> CaseRecord {
+    store
+        .create_case(c, prefix, &step("受理", "accepted", second))
+        .await
+        .unwrap()
+}
+
 async fn numbering_and_lookups(store: &dyn Store) {
     let day = date(2025, 3, 3);
     // Every optional column set, to see each one come back.
@@ -119,29 +127,12 @@ async fn numbering_and_lookups(store: &dyn Store) {
     full.deadline_provisional = true;
     full.deadline_before = Some(date(2025, 3, 11));
 
-    let first = store
-        .create_case(&full, "BJ20250303-", &step("受理", "accepted", 0))
-        .await
-        .unwrap();
+    let first = accept(store, &full, "BJ20250303-", 0).await;
     assert_eq!(first.number, "BJ20250303-0001");
-    let second = store
-        .create_case(
-            &case(DEPARTMENT, day),
-            "BJ20250303-",
-            &step("受理", "accepted", 1),
-        )
-        .await
-        .unwrap();
+    let second = accept(store, &case(DEPARTMENT, day), "BJ20250303-", 1).await;
     assert_eq!(second.number, "BJ20250303-0002");
     // Each day has its own counter.
-    let other_day = store
-        .create_case(
-            &case(DEPARTMENT, date(2025, 3, 4)),
-            "BJ20250304-",
-            &step("受理", "accepted", 2),
-        )
-        .await
-        .unwrap();
+    let other_day = accept(store, &case(DEPARTMENT, date(2025, 3, 4)), "BJ20250304-", 2).await;
     assert_eq!(other_day.number, "BJ20250304-0001");
 
     for stored in [&first, &second] {
@@ -175,14 +166,7 @@ async fn numbering_and_lookups(store: &dyn Store) {
         matches!(refused, Err(StoreError::Conflict { ref what }) if what == "case"),
         "{refused:?}"
     );
-    let third = store
-        .create_case(
-            &case(DEPARTMENT, day),
-            "BJ20250303-",
-            &step("受理", "accepted", 4),
-        )
-        .await
-        .unwrap();
+    let third = accept(store, &case(DEPARTMENT, day), "BJ20250303-", 4).await;
     assert_eq!(third.number, "BJ20250303-0003");
     assert_eq!(
         store.case_events(first.id).await.unwrap(),
@@ -221,14 +205,7 @@ async fn families(store: &dyn Store) {
 }
 
 async fn updates_check_the_status(store: &dyn Store) {
-    let created = store
-        .create_case(
-            &case(DEPARTMENT, date(2025, 3, 6)),
-            "BJ20250306-",
-            &step("受理", "accepted", 20),
-        )
-        .await
-        .unwrap();
+    let created = accept(store, &case(DEPARTMENT, date(2025, 3, 6)), "BJ20250306-", 20).await;
     let mut changed = created.clone();
     changed.status = "paused".into();
     changed.status_before_pause = Some("accepted".into());
@@ -296,11 +273,7 @@ async fn provisional_open_cases(store: &dyn Store) {
         c.status = status.into();
         c.deadline_provisional = provisional;
         c.completed_on = completed.then_some(day);
-        let stored = store
-            .create_case(&c, "BJ20250312-", &step("受理", status, 30))
-            .await
-            .unwrap();
-        numbers.push(stored.number);
+        numbers.push(accept(store, &c, "BJ20250312-", 30).await.number);
     }
     let listed: Vec<String> = store
         .provisional_open_cases()
@@ -335,10 +308,7 @@ async fn figures(store: &dyn Store) {
     ];
     for (k, c) in cases.iter().enumerate() {
         let prefix = format!("FIG{}-", c.received_on);
-        store
-            .create_case(c, &prefix, &step("受理", &c.status, 40 + k as i64))
-            .await
-            .unwrap();
+        accept(store, c, &prefix, 40 + k as i64).await;
     }
     // A bundle counts once: its sub-cases are left out.
     let parent = made(april(6), date(2025, 5, 30), "accepted", None);

@@ -195,37 +195,36 @@ async fn assert_rollup_agrees(store: &dyn Store, from: Date, to: Date) {
 
 async fn rollup_agrees(store: &dyn Store) {
     let (from, to) = (september(1), september(30));
-    assert_eq!(
-        store.level_counts(from, to, None).await.unwrap(),
-        vec![
-            count("", "dissatisfied", 1, 0),
-            count("", "satisfied", 5, 0),
-            count("", "very_satisfied", 2, 0),
-        ]
-    );
-    assert_eq!(
-        store
-            .level_counts(from, to, Some(Dimension::Window))
-            .await
-            .unwrap(),
-        vec![
-            count("E1", "dissatisfied", 1, 0),
-            count("E1", "very_satisfied", 2, 0),
-            count("E2", "satisfied", 5, 0),
-        ]
-    );
-    assert_eq!(
-        store
-            .level_counts(from, to, Some(Dimension::Staff))
-            .await
-            .unwrap(),
-        vec![
-            count("s1", "dissatisfied", 1, 0),
-            count("s1", "satisfied", 5, 0),
-            count("s1", "very_satisfied", 1, 0),
-            count("s2", "very_satisfied", 1, 0),
-        ]
-    );
+    let expected = [
+        (
+            None,
+            vec![
+                count("", "dissatisfied", 1, 0),
+                count("", "satisfied", 5, 0),
+                count("", "very_satisfied", 2, 0),
+            ],
+        ),
+        (
+            Some(Dimension::Window),
+            vec![
+                count("E1", "dissatisfied", 1, 0),
+                count("E1", "very_satisfied", 2, 0),
+                count("E2", "satisfied", 5, 0),
+            ],
+        ),
+        (
+            Some(Dimension::Staff),
+            vec![
+                count("s1", "dissatisfied", 1, 0),
+                count("s1", "satisfied", 5, 0),
+                count("s1", "very_satisfied", 1, 0),
+                count("s2", "very_satisfied", 1, 0),
+            ],
+        ),
+    ];
+    for (by, want) in expected {
+        assert_eq!(store.level_counts(from, to, by).await.unwrap(), want, "{by:?}");
+    }
     // Only the days asked for.
     assert_eq!(
         store
