@@ -26,7 +26,8 @@ pub(crate) const DUE_INDEX: &str = "INDEXED BY tickets_appointments";
 pub(crate) const DAYS_TO_COMPLETE: &str = "CAST(julianday(completed_on) - julianday(accepted_on) AS INTEGER)";
 
 /// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
-pub(crate) const SERIES: &str = "(WITH RECURSIVE seq(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
+pub(crate) const SERIES: &str = "(WITH RECURSIVE seq(i) AS \
+    (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
 /// Benchmarks: the first day `$3` plus `{N}` days.
 pub(crate) const ADD_DAYS: &str = "date($3, '+' || CAST({N} AS TEXT) || ' days')";
 /// Benchmarks: a random id.
