@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use std::sync::Arc;
 use store::Store;
+use store::bench::BenchStore;
 
 /// The two kinds of database govhall runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,13 @@ pub fn kind(url: &str) -> Result<Kind> {
     }
 }
 
-pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+/// A database opened (created and migrated when needed) by its backend.
+enum Opened {
+    Sqlite(store_sqlite::SqliteStore),
+    Postgres(store_postgres::PostgresStore),
+}
+
+async fn connect(url: &str) -> Result<Opened> {
     match kind(url)? {
         Kind::Sqlite => {
             if let Some(path) = url.strip_prefix("sqlite://") {
@@ -41,15 +48,31 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
             let store = store_sqlite::SqliteStore::connect(url)
                 .await
                 .with_context(|| format!("无法打开 SQLite 数据库 {url}"))?;
-            Ok(Arc::new(store))
+            Ok(Opened::Sqlite(store))
         }
         Kind::Postgres => {
             let store = store_postgres::PostgresStore::connect(url)
                 .await
                 .with_context(|| format!("无法连接 PostgreSQL 数据库 {}", redact(url)))?;
-            Ok(Arc::new(store))
+            Ok(Opened::Postgres(store))
         }
     }
+}
+
+/// The store the hall runs on.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(match connect(url).await? {
+        Opened::Sqlite(store) => Arc::new(store),
+        Opened::Postgres(store) => Arc::new(store),
+    })
+}
+
+/// The same store with the benchmark generators (`govhall bench`).
+pub async fn open_bench(url: &str) -> Result<Arc<dyn BenchStore>> {
+    Ok(match connect(url).await? {
+        Opened::Sqlite(store) => Arc::new(store),
+        Opened::Postgres(store) => Arc::new(store),
+    })
 }
 
 /// Hides a password in a URL before it is printed.

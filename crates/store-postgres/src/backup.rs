@@ -3,14 +3,13 @@
 //! holds), the emptiness check of a restore target, and what a database holds.
 //! None of these migrate the database they open.
 
+use crate::shared::backup::{facts_of, table_exists};
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgConnection;
 use sqlx::{Connection, Postgres};
 use store::StoreError;
-use store::backup::{APPLIED_VERSIONS, COUNTED_TABLES, DatabaseFacts, MIGRATIONS_TABLE};
+use store::backup::{DatabaseFacts, MIGRATIONS_TABLE};
 
-const TABLE_EXISTS: &str =
-    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename = $1)";
 const USER_TABLES: &str = "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'";
 const SERVER_VERSION: &str = "SELECT current_setting('server_version_num')";
 
@@ -79,34 +78,6 @@ async fn server_major(conn: &mut PgConnection) -> Result<u32, StoreError> {
         .parse::<u32>()
         .map(|n| n / 10_000)
         .map_err(|_| StoreError::Corrupt(format!("server_version_num {num}")))
-}
-
-async fn table_exists(conn: &mut PgConnection, table: &str) -> Result<bool, StoreError> {
-    sqlx::query_scalar(TABLE_EXISTS)
-        .bind(table)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(StoreError::other)
-}
-
-async fn facts_of(conn: &mut PgConnection) -> Result<DatabaseFacts, StoreError> {
-    let mut facts = DatabaseFacts::default();
-    if table_exists(conn, MIGRATIONS_TABLE).await? {
-        facts.versions = sqlx::query_scalar(APPLIED_VERSIONS)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(StoreError::other)?;
-    }
-    for (table, name) in COUNTED_TABLES {
-        if table_exists(conn, table).await? {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(store::backup::count_sql(table)))
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(StoreError::other)?;
-            facts.counts.push((table, name, n));
-        }
-    }
-    Ok(facts)
 }
 
 /// Whether the database `url` names exists on its server.

@@ -2,6 +2,9 @@
 //! share one database. The database is created if it does not exist yet.
 
 pub mod backup;
+mod dialect;
+#[path = "../../store/sql/mod.rs"]
+mod shared;
 
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::PgPoolOptions;
@@ -58,14 +61,6 @@ impl PostgresStore {
     }
 }
 
-store::impl_sql_store!(PostgresStore, sqlx::Postgres, "postgres");
-store::impl_sql_queue_store!(PostgresStore, sqlx::Postgres);
-store::impl_sql_case_store!(PostgresStore, sqlx::Postgres);
-store::impl_sql_case_ledger_store!(PostgresStore, sqlx::Postgres, store::sql_case_ledger::POSTGRES);
-store::impl_sql_evaluation_store!(PostgresStore, sqlx::Postgres);
-store::impl_sql_home_visit_store!(PostgresStore, sqlx::Postgres);
-store::impl_sql_pad_store!(PostgresStore, sqlx::Postgres);
-
 #[async_trait::async_trait]
 impl store::queue::RemoteCalls for PostgresStore {
     /// LISTENs for the call-event trigger. The listener reconnects by itself
@@ -97,43 +92,5 @@ impl store::queue::RemoteCalls for PostgresStore {
             }
         });
         Ok(Some(rx))
-    }
-}
-
-#[async_trait::async_trait]
-impl store::bench_data::BenchData for PostgresStore {
-    async fn generate_evaluations(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: jiff::civil::Date,
-        days: i64,
-        at: jiff::Timestamp,
-    ) -> Result<(), StoreError> {
-        use jiff_sqlx::ToSqlx;
-        use store::bench_data::*;
-        let sql = format!(
-            "INSERT INTO evaluations (id, event_key, ticket_id, case_id, channel, level, reasons, comment, business_date, \
-             window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
-             seconds_after_service, rated_at, recorded_by) \
-             SELECT gen_random_uuid(), {GENERATED_COLUMNS}, $2::date + (i % $3)::int, \
-             {GENERATED_WHO}, 1, false, false, '', '', 30, $4, 'bench-' || $5 FROM generate_series($5::bigint, $5 + $1 - 1) AS s(i)"
-        );
-        let mut tx = self.begin_write().await?;
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(count)
-            .bind(first_day.to_sqlx())
-            .bind(days)
-            .bind(at.to_sqlx())
-            .bind(first)
-            .execute(tx.conn())
-            .await
-            .map_err(StoreError::other)?;
-        sqlx::query(ROLLUP_OF_GENERATED)
-            .bind(format!("bench-{first}"))
-            .execute(tx.conn())
-            .await
-            .map_err(StoreError::other)?;
-        tx.commit().await.map_err(StoreError::other)
     }
 }

@@ -18,3 +18,12 @@ async fn postgres_passes_the_conformance_suite() {
     store::conformance::run_all(Arc::new(store)).await;
     PostgresStore::drop_database(&url).await.unwrap();
 }
+
+#[tokio::test]
+async fn postgres_generates_the_benchmark_rows() {
+    let url = format!("{}/govhall_bench_{}", server(), uuid::Uuid::now_v7().simple());
+    let store = PostgresStore::connect(&url).await.unwrap();
+    store::conformance_bench::run_all(&store).await;
+    store.close().await;
+    PostgresStore::drop_database(&url).await.unwrap();
+}

@@ -2,15 +2,15 @@
 //! `VACUUM INTO`, the checks a backup file must pass, and the emptiness check
 //! of a restore target. None of these migrate the database they open.
 
+use crate::shared::backup::{facts_of, table_exists};
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 use store::StoreError;
-use store::backup::{APPLIED_VERSIONS, COUNTED_TABLES, DatabaseFacts, Inspection, MIGRATIONS_TABLE};
+use store::backup::{DatabaseFacts, Inspection, MIGRATIONS_TABLE};
 
-const TABLE_EXISTS: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1";
 const USER_TABLES: &str =
     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
@@ -78,36 +78,6 @@ pub async fn vacuum_into(url: &str, dest: &Path) -> Result<(), StoreError> {
         .await
         .map_err(StoreError::other)?;
     conn.close().await.map_err(StoreError::other)
-}
-
-async fn table_exists(conn: &mut SqliteConnection, table: &str) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar(TABLE_EXISTS)
-        .bind(table)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(StoreError::other)?;
-    Ok(n > 0)
-}
-
-/// Applied migrations and the counted tables' rows (tables that exist).
-async fn facts_of(conn: &mut SqliteConnection) -> Result<DatabaseFacts, StoreError> {
-    let mut facts = DatabaseFacts::default();
-    if table_exists(conn, MIGRATIONS_TABLE).await? {
-        facts.versions = sqlx::query_scalar(APPLIED_VERSIONS)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(StoreError::other)?;
-    }
-    for (table, name) in COUNTED_TABLES {
-        if table_exists(conn, table).await? {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(store::backup::count_sql(table)))
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(StoreError::other)?;
-            facts.counts.push((table, name, n));
-        }
-    }
-    Ok(facts)
 }
 
 /// Checks a backup file: `PRAGMA integrity_check`, the migrations table, and

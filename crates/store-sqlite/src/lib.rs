@@ -2,6 +2,9 @@
 //! Needs no set-up: the file is created and migrated on first use.
 
 pub mod backup;
+mod dialect;
+#[path = "../../store/sql/mod.rs"]
+mod shared;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -62,57 +65,5 @@ impl SqliteStore {
     }
 }
 
-store::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
-store::impl_sql_queue_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    green = "INDEXED BY tickets_green",
-    due = "INDEXED BY tickets_appointments"
-);
-store::impl_sql_case_store!(SqliteStore, sqlx::Sqlite);
-store::impl_sql_case_ledger_store!(SqliteStore, sqlx::Sqlite, store::sql_case_ledger::SQLITE);
-store::impl_sql_evaluation_store!(SqliteStore, sqlx::Sqlite);
-store::impl_sql_home_visit_store!(SqliteStore, sqlx::Sqlite);
-store::impl_sql_pad_store!(SqliteStore, sqlx::Sqlite);
-
 /// One process owns the file: its own broadcast carries every call.
 impl store::queue::RemoteCalls for SqliteStore {}
-
-#[async_trait::async_trait]
-impl store::bench_data::BenchData for SqliteStore {
-    async fn generate_evaluations(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: jiff::civil::Date,
-        days: i64,
-        at: jiff::Timestamp,
-    ) -> Result<(), StoreError> {
-        use jiff_sqlx::ToSqlx;
-        use store::bench_data::*;
-        let sql = format!(
-            "WITH RECURSIVE seq(i) AS (SELECT $5 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $5 + $1) \
-             INSERT INTO evaluations (id, event_key, ticket_id, case_id, channel, level, reasons, comment, business_date, \
-             window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
-             seconds_after_service, rated_at, recorded_by) \
-             SELECT randomblob(16), {GENERATED_COLUMNS}, date($2, '+' || CAST(i % $3 AS TEXT) || ' days'), \
-             {GENERATED_WHO}, 1, 0, 0, '', '', 30, $4, 'bench-' || $5 FROM seq"
-        );
-        let mut tx = self.begin_write().await?;
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(count)
-            .bind(first_day.to_sqlx())
-            .bind(days)
-            .bind(at.to_sqlx())
-            .bind(first)
-            .execute(tx.conn())
-            .await
-            .map_err(StoreError::other)?;
-        sqlx::query(ROLLUP_OF_GENERATED)
-            .bind(format!("bench-{first}"))
-            .execute(tx.conn())
-            .await
-            .map_err(StoreError::other)?;
-        tx.commit().await.map_err(StoreError::other)
-    }
-}

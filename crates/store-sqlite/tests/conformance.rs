@@ -20,3 +20,11 @@ async fn migrating_twice_is_harmless() {
     SqliteStore::connect(&url).await.unwrap().close().await;
     SqliteStore::connect(&url).await.unwrap().close().await;
 }
+
+#[tokio::test]
+async fn sqlite_generates_the_benchmark_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    store::conformance_bench::run_all(&store).await;
+}

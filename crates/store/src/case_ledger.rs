@@ -4,7 +4,6 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
-use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
@@ -126,27 +125,4 @@ pub trait CaseLedgerStore: Send + Sync {
         today: Date,
         by: LedgerGroup,
     ) -> StoreResult<Vec<GroupFigures>>;
-    /// Benchmarks only: inserts `count` synthetic cases numbered from `first`,
-    /// accepted over `days` days from `first_day` (12 departments, 40 windows,
-    /// 48 items; 2 in 100 still open, some of them overdue).
-    async fn generate_cases(
-        &self,
-        count: i64,
-        first: i64,
-        first_day: Date,
-        days: i64,
-        at: Timestamp,
-    ) -> StoreResult<()>;
-    /// Benchmarks only: refreshes the planner's statistics after a bulk load.
-    async fn analyze_cases(&self) -> StoreResult<()>;
 }
-
-/// The generated cases' columns as SQL over the row number `i` and the
-/// acceptance day `d` (a per-backend expression), for
-/// [`CaseLedgerStore::generate_cases`]. `{D}` is replaced by the backend's
-/// "`d` plus `n` days" expression with `n` in place of `{N}`.
-pub const GENERATED_CASE_COLUMNS: &str = "id, number, query_code, parent_id, item_code, item_name, department, \
-    handling, promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
-    legal_rep, agent, agent_basis, ticket_id, window_number, staff, status, status_before_pause, materials, missing, \
-    received_on, accepted_on, deadline, paused_days, pause_started_on, extension_days, approved, decision_reason, \
-    completed_on, imported, created_at, updated_at";

@@ -17,7 +17,11 @@ pub async fn run_all(store: Arc<dyn Store>) {
     users_and_tokens(&*store).await;
     login_throttle_and_audit(&*store).await;
     crate::conformance_queue::run_all(store.clone()).await;
-    crate::conformance_home_visit::run_all(store).await;
+    crate::conformance_home_visit::run_all(store.clone()).await;
+    crate::conformance_case::run_all(&*store).await;
+    crate::conformance_ledger::run_all(&*store).await;
+    crate::conformance_evaluation::run_all(&*store).await;
+    crate::conformance_pad::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

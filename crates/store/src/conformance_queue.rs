@@ -1,5 +1,6 @@
-//! The queue half of the conformance suite: numbering, limits, transitions
-//! and the exactly-once call under concurrent windows.
+//! The queue half of the conformance suite: numbering, limits, transitions,
+//! the exactly-once call under concurrent windows, and calls heard by other
+//! instances.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::queue::*;
@@ -20,6 +21,33 @@ pub async fn run_all(store: Arc<dyn Store>) {
     appointments_are_called_at_their_time(&*store).await;
     batches_decide_as_if_one_after_another(&*store).await;
     exactly_once_under_concurrency(store.clone(), 8, 2000).await;
+    remote_calls(&*store).await;
+}
+
+/// A call reaches whoever listens for the calls of other instances sharing
+/// the database (PostgreSQL); SQLite has no other instance and says so.
+async fn remote_calls(store: &dyn Store) {
+    let Some(mut heard) = store.remote_calls().await.unwrap() else {
+        assert_eq!(store.backend(), "sqlite");
+        return;
+    };
+    let day = date(2026, 11, 27);
+    store
+        .take_ticket(&new_ticket("C", day, vec![], None))
+        .await
+        .unwrap();
+    let (_, event) = store.call_next(&call("R1", &["C"], day)).await.unwrap().unwrap();
+    let wait = async {
+        while let Some(id) = heard.recv().await {
+            if id == event.id {
+                return;
+            }
+        }
+        panic!("the listener stopped before call event {} arrived", event.id);
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("call event {} was not heard within 10 s", event.id));
 }
 
 /// Group commit changes nothing a person sees: a batch of takes numbers and

@@ -1,6 +1,6 @@
 //! 上门服务 requests and the appointment book's upkeep (爽约清理): the
 //! records and the store traits, implemented for both backends by
-//! [`impl_sql_home_visit_store!`](crate::impl_sql_home_visit_store).
+//! `crates/store/sql/home_visit.rs`.
 
 use async_trait::async_trait;
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};

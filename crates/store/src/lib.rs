@@ -2,15 +2,26 @@
 //! layer holds as `Arc<dyn Store>`, the records it reads and writes, and
 //! [`StoreError`], which keeps a unique violation apart from an outage.
 //!
-//! The SQL itself lives in [`sql`] (text shared by both backends) and in each
-//! backend crate (migrations, connection set-up).
+//! The SQL both backends share is ordinary Rust under `crates/store/sql/`
+//! (one module per capability, outside this crate's module tree): each
+//! backend crate compiles it with its own connection types as its `shared`
+//! module (`#[path]`), and its `dialect.rs` names what that database says
+//! differently. [`sql`] holds what those modules need from here (error
+//! mapping, JSON columns, reading stored enum codes back). Migrations and
+//! connection set-up live in the backend crates; the benchmark generators
+//! sit apart, behind [`bench::BenchStore`].
 
 pub mod backup;
-pub mod bench_data;
+pub mod bench;
 pub mod case;
 pub mod case_ledger;
 pub mod conformance;
+pub mod conformance_bench;
+pub mod conformance_case;
+pub mod conformance_evaluation;
 pub mod conformance_home_visit;
+pub mod conformance_ledger;
+pub mod conformance_pad;
 pub mod conformance_queue;
 mod error;
 pub mod evaluation;
@@ -19,12 +30,6 @@ mod model;
 pub mod pad;
 pub mod queue;
 pub mod sql;
-pub mod sql_case;
-pub mod sql_case_ledger;
-pub mod sql_evaluation;
-pub mod sql_home_visit;
-pub mod sql_pad;
-pub mod sql_queue;
 pub mod write_tx;
 
 pub use error::StoreError;
@@ -42,7 +47,6 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     queue::QueueStore
-    + bench_data::BenchData
     + case::CaseStore
     + case_ledger::CaseLedgerStore
     + evaluation::EvaluationStore

@@ -1,6 +1,6 @@
 //! 窗口评价器 records: the pads paired to a window and the staff profiles
 //! (三亮) they show, implemented for both backends by
-//! [`impl_sql_pad_store!`](crate::impl_sql_pad_store).
+//! `crates/store/sql/pad.rs`.
 
 use async_trait::async_trait;
 use jiff::Timestamp;

@@ -242,7 +242,7 @@ pub async fn fixed_rate(load: &Load) -> Result<()> {
 /// `govhall bench evaluations`: generates `count` evaluations (if > 0) and
 /// times the monthly report grouped by window, from the rollup, five times.
 pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
-    let store = crate::backend::open(url).await?;
+    let store = crate::backend::open_bench(url).await?;
     if count > 0 {
         let start = Instant::now();
         let first_day = jiff::civil::date(2024, 1, 1);
@@ -250,9 +250,14 @@ pub async fn evaluations(url: &str, count: i64, days: i64, month: &str) -> Resul
         let mut done = 0;
         while done < count {
             let n = (count - done).min(1_000_000);
-            store
-                .generate_evaluations(n, done, first_day, days, jiff::Timestamp::now())
-                .await?;
+            let batch = store::bench::BenchBatch {
+                count: n,
+                first: done,
+                first_day,
+                days,
+                at: jiff::Timestamp::now(),
+            };
+            store.generate_evaluations(&batch).await?;
             done += n;
             println!("已生成 {done} 条评价（{:.0} 秒）", start.elapsed().as_secs_f64());
         }

@@ -9,7 +9,7 @@ use store::case_ledger::{LedgerGroup, WorkListOf};
 /// Generates `count` cases (if > 0) accepted over `days` days up to today,
 /// then times the work list of 部门3 and the figures of `month`, five runs each.
 pub async fn cases(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
-    let store = crate::backend::open(url).await?;
+    let store = crate::backend::open_bench(url).await?;
     let today = jiff::Zoned::now().date();
     if count > 0 {
         let start = Instant::now();
@@ -20,9 +20,14 @@ pub async fn cases(url: &str, count: i64, days: i64, month: &str) -> Result<()> 
         // Batches of half a million keep each transaction modest.
         while done < count {
             let n = (count - done).min(500_000);
-            store
-                .generate_cases(n, done, first_day, days, jiff::Timestamp::now())
-                .await?;
+            let batch = store::bench::BenchBatch {
+                count: n,
+                first: done,
+                first_day,
+                days,
+                at: jiff::Timestamp::now(),
+            };
+            store.generate_cases(&batch).await?;
             done += n;
             println!("已生成 {done} 件办件（{:.0} 秒）", start.elapsed().as_secs_f64());
         }

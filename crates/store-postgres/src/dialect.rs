@@ -1,0 +1,34 @@
+//! What PostgreSQL says differently from the SQL both backends share
+//! (`crates/store/sql/`, compiled here as [`crate::shared`]): the types the
+//! shared modules are compiled with, and the few fragments of SQL that differ.
+
+use crate::PostgresStore;
+
+/// The store the shared modules implement the store traits for.
+pub(crate) type Backend = PostgresStore;
+/// The database the shared modules are compiled for.
+pub(crate) type Db = sqlx::Postgres;
+/// A connection, on its own or inside a transaction.
+pub(crate) type Conn = sqlx::PgConnection;
+/// What [`store::Store::backend`] answers.
+pub(crate) const NAME: &str = "postgres";
+
+/// Backups: whether table `$1` exists (a count, 0 or 1).
+pub(crate) const TABLE_EXISTS: &str =
+    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename = $1";
+
+/// The partial indexes a call reads: PostgreSQL's planner finds them itself.
+pub(crate) const GREEN_INDEX: &str = "";
+pub(crate) const DUE_INDEX: &str = "";
+
+/// Calendar days from `accepted_on` to `completed_on`, as an integer.
+pub(crate) const DAYS_TO_COMPLETE: &str = "(completed_on - accepted_on)";
+
+/// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
+pub(crate) const SERIES: &str = "(SELECT i FROM generate_series($1::bigint, $1 + $2 - 1) AS s(i))";
+/// Benchmarks: the first day `$3` plus `{N}` days.
+pub(crate) const ADD_DAYS: &str = "($3::date + CAST({N} AS INTEGER))";
+/// Benchmarks: a random id.
+pub(crate) const RANDOM_ID: &str = "gen_random_uuid()";
+/// Benchmarks: run after a bulk load so the planner knows the new rows.
+pub(crate) const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";

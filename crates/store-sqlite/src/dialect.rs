@@ -1,0 +1,36 @@
+//! What SQLite says differently from the SQL both backends share
+//! (`crates/store/sql/`, compiled here as [`crate::shared`]): the types the
+//! shared modules are compiled with, and the few fragments of SQL that differ.
+
+use crate::SqliteStore;
+
+/// The store the shared modules implement the store traits for.
+pub(crate) type Backend = SqliteStore;
+/// The database the shared modules are compiled for.
+pub(crate) type Db = sqlx::Sqlite;
+/// A connection, on its own or inside a transaction.
+pub(crate) type Conn = sqlx::SqliteConnection;
+/// What [`store::Store::backend`] answers.
+pub(crate) const NAME: &str = "sqlite";
+
+/// Backups: whether table `$1` exists (a count, 0 or 1).
+pub(crate) const TABLE_EXISTS: &str = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1";
+
+/// The partial indexes a call reads, named for SQLite's planner, which
+/// (without statistics) would prefer the wider index with more equality terms
+/// and walk the whole line.
+pub(crate) const GREEN_INDEX: &str = "INDEXED BY tickets_green";
+pub(crate) const DUE_INDEX: &str = "INDEXED BY tickets_appointments";
+
+/// Calendar days from `accepted_on` to `completed_on`, as an integer.
+pub(crate) const DAYS_TO_COMPLETE: &str = "CAST(julianday(completed_on) - julianday(accepted_on) AS INTEGER)";
+
+/// Benchmarks: the row numbers `$1 .. $1 + $2 - 1` as `i`.
+pub(crate) const SERIES: &str = "(WITH RECURSIVE seq(i) AS \
+    (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
+/// Benchmarks: the first day `$3` plus `{N}` days.
+pub(crate) const ADD_DAYS: &str = "date($3, '+' || CAST({N} AS TEXT) || ' days')";
+/// Benchmarks: a random id.
+pub(crate) const RANDOM_ID: &str = "randomblob(16)";
+/// Benchmarks: run after a bulk load so the planner knows the new rows.
+pub(crate) const ANALYZE_CASES: &str = "ANALYZE";

@@ -1,0 +1,120 @@
+//! The benchmark generators (`govhall bench`), shared by both backends:
+//! synthetic evaluations and cases made inside the database as SQL over a
+//! row number `i`. What differs (the number series, date arithmetic, random
+//! ids, refreshing statistics) is named by each backend's `dialect.rs`.
+//!
+//! Every generator binds `$1` the first row number, `$2` the count, `$3` the
+//! first day, `$4` the number of days and `$5` the time stamp.
+
+use crate::dialect::{ADD_DAYS, ANALYZE_CASES, Backend, Conn, RANDOM_ID, SERIES};
+use jiff_sqlx::ToSqlx;
+use store::bench::{BenchBatch, BenchStore};
+use store::{StoreError, StoreResult};
+
+const EVALUATION_COLUMNS: &str = "id, event_key, ticket_id, case_id, channel, level, reasons, comment, \
+    business_date, window_number, department, staff, item, weight, imported, excluded, device, rater_key, \
+    seconds_after_service, rated_at, recorded_by";
+
+/// Event, ticket, case, channel, level (mostly satisfied), reasons and comment of row `i`.
+const GENERATED_EVENT: &str = "'bench:' || CAST(i AS TEXT), NULL, NULL, \
+    CASE (i / 3) % 10 WHEN 0 THEN 'online' WHEN 1 THEN 'phone' WHEN 2 THEN 'sms' ELSE 'pad' END, \
+    CASE WHEN i % 97 = 0 THEN 'dissatisfied' WHEN i % 389 = 0 THEN 'very_dissatisfied' WHEN i % 13 = 0 THEN 'basic' \
+         WHEN (i / 11) % 3 = 0 THEN 'satisfied' ELSE 'very_satisfied' END, \
+    '[]', ''";
+
+/// Window, department, staff and item of row `i`.
+const GENERATED_WHO: &str = "CAST(1 + i % 40 AS TEXT), '部门' || CAST((i % 40) % 12 AS TEXT), \
+    'staff' || CAST((i % 40) * 3 + (i / 40) % 3 AS TEXT), 'ITEM-' || CAST((i % 40) * 4 + (i / 7) % 4 AS TEXT)";
+
+/// The rollup of one generated batch (`$1`: its `recorded_by`).
+const ROLLUP_OF_GENERATED: &str = "INSERT INTO evaluation_counts (business_date, window_number, department, \
+    staff, item, channel, level, n, n_excluded) SELECT business_date, window_number, department, staff, item, \
+    channel, level, SUM(weight), 0 FROM evaluations WHERE recorded_by = $1 GROUP BY business_date, \
+    window_number, department, staff, item, channel, level \
+    ON CONFLICT (business_date, window_number, department, staff, item, channel, level) \
+    DO UPDATE SET n = evaluation_counts.n + excluded.n";
+
+const CASE_COLUMNS: &str = "id, number, query_code, parent_id, item_code, item_name, department, handling, \
+    promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
+    legal_rep, agent, agent_basis, ticket_id, window_number, staff, status, status_before_pause, materials, \
+    missing, received_on, accepted_on, deadline, paused_days, pause_started_on, extension_days, approved, \
+    decision_reason, completed_on, imported, created_at, updated_at";
+
+/// The first day plus `n` days (an integer expression).
+fn first_day_plus(n: &str) -> String {
+    ADD_DAYS.replace("{N}", n)
+}
+
+/// Row `i` counts for day `i % $4`; it is recorded by `bench-{first}`.
+fn evaluations_sql() -> String {
+    let day = first_day_plus("i % $4");
+    format!(
+        "INSERT INTO evaluations ({EVALUATION_COLUMNS}) SELECT {RANDOM_ID}, {GENERATED_EVENT}, {day}, \
+         {GENERATED_WHO}, 1, FALSE, FALSE, '', '', 30, $5, 'bench-' || $1 FROM {SERIES} AS n"
+    )
+}
+
+/// Row `i` is accepted on day `a = i % $4`; cases of the last 20 days are
+/// mostly open, older ones completed but for one in 500 left open (and so overdue).
+fn cases_sql() -> String {
+    let accepted = first_day_plus("a");
+    let deadline = first_day_plus("a + 7 + (i % 4) * 7");
+    let completed = first_day_plus("a + CASE WHEN a >= $4 - 20 THEN 0 ELSE 2 + i % 9 END");
+    format!(
+        "INSERT INTO cases ({CASE_COLUMNS}) \
+         SELECT {RANDOM_ID}, 'BENCH-' || CAST(i AS TEXT), 'BQ' || CAST(i AS TEXT), NULL, \
+         'ITEM-' || CAST((i % 12) * 4 + (i / 12) % 4 AS TEXT), '事项' || CAST((i % 12) * 4 + (i / 12) % 4 AS TEXT), \
+         '部门' || CAST(i % 12 AS TEXT), '承诺件', 5 + (i % 4) * 5, 'person', '申请人' || CAST(i % 1000 AS TEXT), \
+         '', '', '', '', '', '', '', '', NULL, CAST(1 + i % 40 AS TEXT), 'staff' || CAST(i % 120 AS TEXT), \
+         CASE WHEN o = 1 THEN (CASE WHEN i % 20 = 2 THEN 'paused' WHEN i % 4 = 1 THEN 'under_review' \
+              WHEN i % 4 = 3 THEN 'decided' ELSE 'accepted' END) \
+              WHEN i % 3 = 0 THEN 'delivered' ELSE 'completed' END, \
+         CASE WHEN o = 1 AND i % 20 = 2 THEN 'under_review' ELSE NULL END, '[]', '[]', \
+         {accepted}, {accepted}, {deadline}, 0, CASE WHEN o = 1 AND i % 20 = 2 THEN {accepted} ELSE NULL END, 0, \
+         CASE WHEN o = 1 THEN NULL ELSE TRUE END, '', CASE WHEN o = 1 THEN NULL ELSE {completed} END, FALSE, $5, $5 \
+         FROM (SELECT i, i % $4 AS a, CASE WHEN (i % $4 >= $4 - 20 AND i % 3 <> 0) OR i % 500 = 7 THEN 1 ELSE 0 END AS o \
+               FROM {SERIES} AS n) AS g"
+    )
+}
+
+/// Runs generator `sql` for `b` (see the module's binds).
+async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(b.first)
+        .bind(b.count)
+        .bind(b.first_day.to_sqlx())
+        .bind(b.days)
+        .bind(b.at.to_sqlx())
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::other)?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl BenchStore for Backend {
+    async fn generate_evaluations(&self, batch: &BenchBatch) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        generate(tx.conn(), evaluations_sql(), batch).await?;
+        sqlx::query(ROLLUP_OF_GENERATED)
+            .bind(format!("bench-{}", batch.first))
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::other)?;
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        generate(tx.conn(), cases_sql(), batch).await?;
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn analyze_cases(&self) -> StoreResult<()> {
+        sqlx::query(ANALYZE_CASES)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,26 @@
+//! The SQL both backends share, as ordinary Rust: one module per capability,
+//! compiled by each backend crate as its `shared` module
+//! (`#[path = "../../store/sql/mod.rs"] mod shared;`) with that backend's own
+//! connection types and the few fragments of SQL its database says
+//! differently, both from its `dialect` module. SQLite and PostgreSQL both
+//! bind `$1..$N`, return rows with `RETURNING` and upsert with `ON CONFLICT`,
+//! so the text is written once; rows come back through
+//! `#[derive(sqlx::FromRow)]` structs, each with one conversion into the
+//! records of the `store` crate. rustfmt and clippy see these files through
+//! both backends.
+//!
+//! Not part of the `store` crate's module tree: `store` only holds the
+//! traits, the records and what these modules need from it (`store::sql`).
+
+pub(crate) mod backup;
+mod bench;
+mod case;
+mod case_ledger;
+mod evaluation;
+mod evaluation_record;
+mod foundation;
+mod home_visit;
+mod pad;
+mod queue;
+mod queue_call;
+mod queue_take;

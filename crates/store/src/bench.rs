@@ -1,0 +1,37 @@
+//! Synthetic data for benchmarks (`govhall bench evaluations|cases`),
+//! generated inside the database so that ten million rows take a minute, not
+//! hours. Never used by the hall itself: the app layer's `Arc<dyn Store>`
+//! does not carry it; `govhall bench` opens a [`BenchStore`].
+
+use crate::{Store, StoreResult};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// One batch of synthetic rows: `count` rows numbered from `first` (so
+/// successive batches never collide), spread over `days` days from
+/// `first_day`, stamped `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BenchBatch {
+    pub count: i64,
+    pub first: i64,
+    pub first_day: Date,
+    pub days: i64,
+    pub at: Timestamp,
+}
+
+#[async_trait]
+pub trait BenchStore: Store {
+    /// Inserts a batch of evaluations (40 windows, 3 staff each, 12
+    /// departments, 4 items a window, four channels, mostly satisfied) and
+    /// adds them to the rollup.
+    async fn generate_evaluations(&self, batch: &BenchBatch) -> StoreResult<()>;
+
+    /// Inserts a batch of cases, accepted over the batch's days (12
+    /// departments, 40 windows, 48 items; 2 in 100 still open, some of them
+    /// overdue).
+    async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()>;
+
+    /// Refreshes the planner's statistics after a bulk load.
+    async fn analyze_cases(&self) -> StoreResult<()>;
+}
