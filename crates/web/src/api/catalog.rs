@@ -34,17 +34,22 @@ pub struct ItemsQuery {
 }
 
 fn number(field: &str, raw: &Option<String>) -> ApiResult<Option<usize>> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match raw.as_deref().filter(|s| !s.is_empty()) {
         None => Ok(None),
-        // At most u32::MAX: no catalog has more pages or items a page.
-        Some(s) => s.parse::<u32>().map(|n| Some(n as usize)).map_err(|_| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("{field}：“{s}”应为正整数"),
-            )
-            .field(field)
-        }),
+        // Digits only, as the document says (no spaces or signs); at most
+        // u32::MAX: no catalog has more pages or items a page.
+        Some(s) => Some(s)
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+            .map(|n| Some(n as usize))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    format!("{field}：“{s}”应为正整数"),
+                )
+                .field(field)
+            }),
     }
 }
 

@@ -241,6 +241,11 @@ async fn a_short_fuzz_finds_nothing() {
         .arg(root.join("scripts/fuzz-api.sh"))
         .arg(&examples)
         .env("GOVHALL_FUZZ_URL", &s.base)
+        // A fixed seed: the suite is repeatable; `scripts/fuzz-api.sh` alone explores.
+        .env(
+            "GOVHALL_FUZZ_SEED",
+            std::env::var("GOVHALL_FUZZ_SEED").unwrap_or_else(|_| "20261206".into()),
+        )
         .current_dir(&root)
         .output()
         .await
