@@ -71,40 +71,52 @@ impl Config {
         }
         let s = &mut config.settings;
         if let Some(v) = env("GOVHALL_HALL_NAME") {
-            s.hall_name = v;
+            s.hall.name = v;
         }
         if let Some(v) = env("GOVHALL_TIME_ZONE") {
-            s.time_zone = v;
+            s.hall.time_zone = v;
         }
         if let Some(v) = env("GOVHALL_DATA_KEY") {
-            s.data_key = v.into();
+            s.security.data_key = v.into();
         }
-        env_parse("GOVHALL_FAIRNESS_BOUND", &mut s.fairness_bound)?;
+        env_parse("GOVHALL_FAIRNESS_BOUND", &mut s.queue.fairness_bound)?;
         if let Some(v) = env("GOVHALL_RATE_LIMIT") {
-            s.rate_limit = match v.to_ascii_lowercase().as_str() {
+            s.security.rate_limit = match v.to_ascii_lowercase().as_str() {
                 "off" | "false" | "0" | "no" => false,
                 "on" | "true" | "1" | "yes" => true,
                 _ => anyhow::bail!("环境变量 GOVHALL_RATE_LIMIT=“{v}” 无效：应为 on 或 off"),
             };
         }
-        env_parse("GOVHALL_TICKETS_PER_MINUTE", &mut s.tickets_per_minute_per_client)?;
-        env_parse("GOVHALL_MAX_LIVE_TICKETS", &mut s.max_live_tickets_per_person)?;
-        env_parse("GOVHALL_SESSION_HOURS", &mut s.session_hours)?;
-        env_parse("GOVHALL_API_TOKEN_DAYS", &mut s.api_token_days)?;
-        env_parse("GOVHALL_LOGIN_MAX_FAILURES", &mut s.login_max_failures)?;
-        env_parse("GOVHALL_LOGIN_WINDOW_MINUTES", &mut s.login_window_minutes)?;
+        env_parse(
+            "GOVHALL_TICKETS_PER_MINUTE",
+            &mut s.queue.tickets_per_minute_per_client,
+        )?;
+        env_parse(
+            "GOVHALL_MAX_LIVE_TICKETS",
+            &mut s.queue.max_live_tickets_per_person,
+        )?;
+        env_parse("GOVHALL_SESSION_HOURS", &mut s.security.session_hours)?;
+        env_parse("GOVHALL_API_TOKEN_DAYS", &mut s.security.api_token_days)?;
+        env_parse("GOVHALL_LOGIN_MAX_FAILURES", &mut s.security.login_max_failures)?;
+        env_parse(
+            "GOVHALL_LOGIN_WINDOW_MINUTES",
+            &mut s.security.login_window_minutes,
+        )?;
         env_parse(
             "GOVHALL_LOGIN_MAX_FAILURES_PER_ADDRESS",
-            &mut s.login_max_failures_per_address,
+            &mut s.security.login_max_failures_per_address,
         )?;
-        env_parse("GOVHALL_LOOKUP_MAX_FAILURES", &mut s.lookup_max_failures)?;
+        env_parse("GOVHALL_LOOKUP_MAX_FAILURES", &mut s.security.lookup_max_failures)?;
         env_parse(
             "GOVHALL_LOOKUP_MAX_FAILURES_PER_ADDRESS",
-            &mut s.lookup_max_failures_per_address,
+            &mut s.security.lookup_max_failures_per_address,
         )?;
-        env_parse("GOVHALL_LOOKUP_WINDOW_MINUTES", &mut s.lookup_window_minutes)?;
-        env_parse("GOVHALL_PAGE_SIZE", &mut s.page_size)?;
-        config.settings.validate().map_err(anyhow::Error::msg)?;
+        env_parse(
+            "GOVHALL_LOOKUP_WINDOW_MINUTES",
+            &mut s.security.lookup_window_minutes,
+        )?;
+        env_parse("GOVHALL_PAGE_SIZE", &mut s.hall.page_size)?;
+        config.settings.validate()?;
         if !matches!(config.log_format.as_str(), "text" | "json") {
             anyhow::bail!("log_format 应为 text 或 json");
         }
