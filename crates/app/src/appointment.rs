@@ -73,7 +73,7 @@ impl App {
                 format!("业务类别“{category}”不存在"),
             ));
         }
-        let rules = &self.settings.booking;
+        let rules = &self.settings.appointments.booking;
         if !self.calendar().await?.is_workday(date)? {
             return Ok(Vec::new());
         }
@@ -101,7 +101,7 @@ impl App {
 
     #[tracing::instrument(skip_all)]
     pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
-        let rules = &self.settings.booking;
+        let rules = &self.settings.appointments.booking;
         if !self
             .store
             .categories()
@@ -132,9 +132,9 @@ impl App {
             Some(id) => {
                 let id = IdNumber::parse(id, self.today())
                     .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
-                person_key(&self.settings.data_key, "id", id.as_str())?
+                person_key(&self.settings.security.data_key, "id", id.as_str())?
             }
-            None => person_key(&self.settings.data_key, "phone", phone)?,
+            None => person_key(&self.settings.security.data_key, "phone", phone)?,
         };
         let no_shows = self.store.no_show_dates(&key).await?;
         if let Some(until) = suspended_until(rules, &no_shows, self.today()) {
@@ -263,12 +263,16 @@ impl App {
         }
         let slot_time: Time = a.slot_time.parse().map_err(AppError::internal)?;
         let now = self.now().to_zoned(self.settings.time_zone()).datetime();
-        match check_in(&self.settings.booking, a.slot_date.to_datetime(slot_time), now) {
+        match check_in(
+            &self.settings.appointments.booking,
+            a.slot_date.to_datetime(slot_time),
+            now,
+        ) {
             CheckIn::TooEarly => Err(AppError::Conflict(
                 crate::Conflict::TooEarly,
                 format!(
                     "预约时间为{} {}，请在开始前{}分钟内签到",
-                    a.slot_date, a.slot_time, self.settings.booking.early_minutes
+                    a.slot_date, a.slot_time, self.settings.appointments.booking.early_minutes
                 ),
             )),
             CheckIn::TooLate => {
@@ -316,12 +320,12 @@ impl App {
     pub async fn booking_days(&self) -> AppResult<Vec<Date>> {
         let calendar = self.calendar().await?;
         let today = self.today();
-        let last_slot = slots_of_day(&self.settings.booking)
+        let last_slot = slots_of_day(&self.settings.appointments.booking)
             .map_err(booking_error)?
             .into_iter()
             .max();
         let mut days = Vec::new();
-        for ahead in 0..=i64::from(self.settings.booking.days_ahead) {
+        for ahead in 0..=i64::from(self.settings.appointments.booking.days_ahead) {
             let Ok(day) = today.checked_add(jiff::Span::new().days(ahead)) else {
                 break;
             };
@@ -368,7 +372,8 @@ impl App {
     /// suspension. Audit-logged when it marks anything.
     #[tracing::instrument(skip_all)]
     pub async fn sweep_no_shows(&self) -> AppResult<u64> {
-        let late = jiff::SignedDuration::from_mins(i64::from(self.settings.booking.late_minutes));
+        let late =
+            jiff::SignedDuration::from_mins(i64::from(self.settings.appointments.booking.late_minutes));
         // A slot is missed once its start lies before now − late (to the minute).
         let limit = self.local_now().checked_sub(late).map_err(AppError::internal)?;
         let before_time = limit.time().strftime("%H:%M").to_string();

@@ -255,7 +255,7 @@ impl App {
         if username.chars().count() > 64 {
             return Err(AppError::Unauthorized("用户名或密码错误".into()));
         }
-        let s = &self.settings;
+        let s = &self.settings.security;
         let guards = [
             Guard::new(
                 "login.account",
@@ -299,8 +299,8 @@ impl App {
         };
         self.store.clear_failures(guards[0].scope, &guards[0].key).await?;
         let lifetime = match kind {
-            TokenKind::Session => SignedDuration::from_hours(self.settings.session_hours),
-            TokenKind::Api => SignedDuration::from_hours(24 * self.settings.api_token_days),
+            TokenKind::Session => SignedDuration::from_hours(self.settings.security.session_hours),
+            TokenKind::Api => SignedDuration::from_hours(24 * self.settings.security.api_token_days),
         };
         let token = random_secret();
         let csrf = if kind == TokenKind::Session {

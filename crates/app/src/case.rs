@@ -184,7 +184,7 @@ impl App {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid("name", "申请人名称应为1至100个字"));
         }
-        let cipher = DataCipher::new(&self.settings.data_key)?;
+        let cipher = DataCipher::new(&self.settings.security.data_key)?;
         let (kind, id_sealed, id_key, id_masked) = match (a.id_number.as_deref(), a.uscc.as_deref()) {
             (Some(id), None) => {
                 let id = IdNumber::parse(id.trim(), today)
@@ -192,7 +192,7 @@ impl App {
                 (
                     "person",
                     cipher.seal(ID_PURPOSE, id.as_str())?,
-                    person_key(&self.settings.data_key, "id", id.as_str())?,
+                    person_key(&self.settings.security.data_key, "id", id.as_str())?,
                     id.masked(),
                 )
             }
@@ -202,7 +202,7 @@ impl App {
                 (
                     "organisation",
                     cipher.seal(ID_PURPOSE, code.as_str())?,
-                    person_key(&self.settings.data_key, "uscc", code.as_str())?,
+                    person_key(&self.settings.security.data_key, "uscc", code.as_str())?,
                     mask(code.as_str(), 6, 4),
                 )
             }
@@ -365,7 +365,7 @@ impl App {
             "supplement_notice"
         };
         let event = self.case_event(session, action, status, &note).await;
-        let prefix = format!("{}{}-", self.settings.hall_code, today.strftime("%Y%m%d"));
+        let prefix = format!("{}{}-", self.settings.hall.code, today.strftime("%Y%m%d"));
         let stored = match bundle {
             None => {
                 let only = subs.pop().ok_or_else(|| {
@@ -420,7 +420,7 @@ impl App {
                 &cal,
                 d,
                 today,
-                self.settings.amber_days,
+                self.settings.cases.amber_days,
                 status == CaseStatus::Paused,
             )?
             .code(),
@@ -874,7 +874,7 @@ impl App {
         require(session, Permission::CaseHandle)?;
         let c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
-        let cipher = DataCipher::new(&self.settings.data_key)?;
+        let cipher = DataCipher::new(&self.settings.security.data_key)?;
         let open = |purpose: &str, sealed: &str| -> AppResult<String> {
             if sealed.is_empty() {
                 Ok(String::new())

@@ -130,7 +130,7 @@ impl App {
                         &cal,
                         d,
                         today,
-                        self.settings.amber_days,
+                        self.settings.cases.amber_days,
                         status == Some(CaseStatus::Paused),
                     )?),
                 ),

@@ -1,7 +1,7 @@
 //! Personal data at rest (个人信息加密存储): phones, addresses and — later —
 //! ID numbers are sealed with XChaCha20-Poly1305 before they reach the store.
 //!
-//! The key is derived from `settings.data_key` with HMAC-SHA256, so the same
+//! The key is derived from `settings.security.data_key` with HMAC-SHA256, so the same
 //! secret that keys the lookup hashes ([`crate::queue::person_key`]) never
 //! serves as a cipher key itself. Each value gets a fresh random 24-byte
 //! nonce, stored with it: `v1:` + hex(nonce ‖ ciphertext ‖ tag). The purpose

@@ -92,7 +92,10 @@ impl App {
             Some(NewRectification {
                 id: Uuid::now_v7(),
                 opened_on: today,
-                due_date: self.deadline(today, self.settings.rectification_days).await?.date,
+                due_date: self
+                    .deadline(today, self.settings.evaluation.rectification_days)
+                    .await?
+                    .date,
                 assignee: if department.is_empty() {
                     format!("{window}号窗口负责人")
                 } else {

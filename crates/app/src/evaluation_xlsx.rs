@@ -143,6 +143,6 @@ impl App {
         by: Option<Dimension>,
     ) -> AppResult<Vec<u8>> {
         let report = self.satisfaction(session, from, to, by).await?;
-        workbook(&self.settings.hall_name, &report, self.today()).map_err(AppError::internal)
+        workbook(&self.settings.hall.name, &report, self.today()).map_err(AppError::internal)
     }
 }

@@ -106,7 +106,7 @@ fn map_error(e: StoreError) -> AppError {
 
 impl App {
     fn data_cipher(&self) -> AppResult<DataCipher> {
-        DataCipher::new(&self.settings.data_key)
+        DataCipher::new(&self.settings.security.data_key)
     }
 
     /// A date from today on, within [`DAYS_AHEAD`], on a working day.
@@ -195,8 +195,8 @@ impl App {
                 created_at: now,
                 updated_at: now,
             },
-            phone_key: person_key(&self.settings.data_key, "phone", phone)?,
-            max_open_per_phone: self.settings.max_open_home_visits_per_phone,
+            phone_key: person_key(&self.settings.security.data_key, "phone", phone)?,
+            max_open_per_phone: self.settings.appointments.max_open_home_visits_per_phone,
             by: by_name.clone(),
         };
         let actor = by.cloned().unwrap_or(Actor {
@@ -221,7 +221,7 @@ impl App {
                     crate::Conflict::PersonLimit,
                     format!(
                         "同一手机号最多可有{}个未办结的上门服务申请，请等待工作人员联系或致电咨询",
-                        self.settings.max_open_home_visits_per_phone
+                        self.settings.appointments.max_open_home_visits_per_phone
                     ),
                 ))
             }

@@ -191,7 +191,7 @@ impl App {
     /// `pad_rating_minutes` that nobody has rated yet: the only one its pad may ask about.
     #[tracing::instrument(skip_all)]
     pub async fn ticket_awaiting_rating(&self, window: &str) -> AppResult<Option<Ticket>> {
-        let since = self.now() - SignedDuration::from_mins(self.settings.pad_rating_minutes);
+        let since = self.now() - SignedDuration::from_mins(self.settings.evaluation.pad_rating_minutes);
         let latest = self
             .store
             .unrated_finished_at_window(window, self.today())
@@ -272,8 +272,8 @@ impl App {
         let guards = [crate::throttle::Guard::new(
             "pad.pair",
             client,
-            self.settings.login_max_failures,
-            self.settings.login_window_minutes,
+            self.settings.security.login_max_failures,
+            self.settings.security.login_window_minutes,
         )];
         if self.check_guards(&guards).await.is_err() {
             self.audit(
@@ -284,7 +284,7 @@ impl App {
             )
             .await?;
             return Err(AppError::TooManyAttempts {
-                retry_after_minutes: self.settings.login_window_minutes,
+                retry_after_minutes: self.settings.security.login_window_minutes,
             });
         }
         let well_formed = code.len() == CODE_LENGTH && code.bytes().all(|b| CODE_ALPHABET.contains(&b));

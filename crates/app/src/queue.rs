@@ -213,15 +213,17 @@ impl App {
         if let Some(id) = req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let id = IdNumber::parse(id, self.today())
                 .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
-            keys.push(person_key(&self.settings.data_key, "id", id.as_str())?);
+            keys.push(person_key(&self.settings.security.data_key, "id", id.as_str())?);
         }
         let mut phone_sealed = None;
         if let Some(phone) = req.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
-            keys.push(person_key(&self.settings.data_key, "phone", phone)?);
+            keys.push(person_key(&self.settings.security.data_key, "phone", phone)?);
             // Kept sealed only to send the evaluation invitation after service.
-            phone_sealed =
-                Some(crate::crypto::DataCipher::new(&self.settings.data_key)?.seal(TICKET_PHONE, phone)?);
+            phone_sealed = Some(
+                crate::crypto::DataCipher::new(&self.settings.security.data_key)?
+                    .seal(TICKET_PHONE, phone)?,
+            );
         }
         let priority = match req.priority.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(p) => Some(Priority::parse(p).ok_or_else(|| {
@@ -239,7 +241,7 @@ impl App {
                 category: cat.prefix.clone(),
                 priority,
                 person_keys: keys,
-                max_live_per_person: self.settings.max_live_tickets_per_person,
+                max_live_per_person: self.settings.queue.max_live_tickets_per_person,
                 taken_at: self.now(),
                 passed_by: 0,
                 transferred_from: None,
@@ -333,7 +335,7 @@ impl App {
                 window: window.number.clone(),
                 categories: window.categories.clone(),
                 business_date: self.today(),
-                fairness_bound: self.settings.fairness_bound,
+                fairness_bound: self.settings.queue.fairness_bound,
                 at: self.now(),
                 by: session.user.username.clone(),
             })
@@ -392,13 +394,13 @@ impl App {
             ));
         }
         let skipped_at = ticket.finished_at.unwrap_or(ticket.taken_at);
-        let limit = jiff::SignedDuration::from_mins(self.settings.requeue_minutes);
+        let limit = jiff::SignedDuration::from_mins(self.settings.queue.requeue_minutes);
         if self.now().duration_since(skipped_at) > limit || ticket.business_date != self.today() {
             return Err(AppError::Conflict(
                 crate::Conflict::TooLate,
                 format!(
                     "过号已超过{}分钟，请到咨询台重新取号",
-                    self.settings.requeue_minutes
+                    self.settings.queue.requeue_minutes
                 ),
             ));
         }

@@ -1,61 +1,112 @@
-//! Hall settings (大厅参数) the use cases need. Loaded by the binary from
-//! defaults < TOML file < GOVHALL_* environment.
+//! Hall settings (大厅参数) the use cases need, one section per capability:
+//! `hall`, `security`, `queue`, `appointments`, `evaluation`, `cases`.
+//! The binary loads them from defaults < TOML file < GOVHALL_* environment < flags;
+//! each section has its defaults and its own `validate`.
 
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Every setting, by section (`[hall]`, `[security]`… in the TOML file,
+/// `GOVHALL_<SECTION>__<FIELD>` in the environment).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// The hall's name as shown on pages and prints.
-    pub hall_name: String,
-    /// IANA time zone for business dates, "today" and deadlines.
+    pub hall: HallSettings,
+    pub security: SecuritySettings,
+    pub queue: QueueSettings,
+    pub appointments: AppointmentSettings,
+    pub evaluation: EvaluationSettings,
+    pub cases: CaseSettings,
+}
+
+/// The hall itself (大厅): its name, zone, numbering and address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HallSettings {
+    /// 大厅名称: the hall's name as shown on pages and prints.
+    pub name: String,
+    /// 时区: IANA time zone for business dates, "today" and deadlines.
     pub time_zone: String,
-    /// Hours a browser session lasts.
-    pub session_hours: i64,
-    /// Days an API token lasts.
-    pub api_token_days: i64,
-    /// Failed logins to one account from one address within `login_window_minutes`
-    /// before that address is refused for the account (never locked for everyone).
-    pub login_max_failures: i64,
-    pub login_window_minutes: i64,
-    /// Failed logins from one address to any accounts within the window before
-    /// the address is refused (password spraying).
-    pub login_max_failures_per_address: i64,
-    /// Wrong guesses at a public lookup (case progress, appointment) for one
-    /// case number or code within `lookup_window_minutes` before it is refused.
-    pub lookup_max_failures: i64,
-    /// Wrong public lookups from one address within the window before it is refused.
-    pub lookup_max_failures_per_address: i64,
-    pub lookup_window_minutes: i64,
-    /// Items per page in lists, unless a caller asks otherwise.
-    pub page_size: usize,
-    /// Secret for the keyed hashes of ID numbers and phones (and, later, their
-    /// encryption). Every production hall sets its own.
-    pub data_key: Secret,
-    /// How many green-channel calls may pass one waiting ticket (公平上限).
-    pub fairness_bound: u32,
-    /// Live tickets one person (ID number or phone) may hold per category and day.
-    pub max_live_tickets_per_person: i64,
-    /// Request rate limits per client address (off only for load tests).
-    pub rate_limit: bool,
-    /// Tickets one kiosk or client address may take per minute.
-    pub tickets_per_minute_per_client: u32,
-    /// Minutes after 过号 in which the citizen may put the ticket back in line.
-    pub requeue_minutes: i64,
-    /// Appointment book (预约): periods, slot length, capacity, limits.
-    pub booking: domain::appointment::BookingRules,
-    /// Open 上门服务 requests (requested or scheduled) one phone may hold.
-    pub max_open_home_visits_per_phone: i64,
-    /// Minutes after a ticket is finished in which the window's pad asks to rate it.
-    pub pad_rating_minutes: i64,
-    /// Working days to rectify a 差评 (整改期限; some provinces use 15).
-    pub rectification_days: u32,
-    /// The address citizens reach the hall's site at, for links sent by SMS.
+    /// 大厅代码: the code at the start of case numbers (DH20261130-0001).
+    pub code: String,
+    /// 对外网址: the address citizens reach the hall's site at, for links sent by SMS.
     pub public_url: String,
-    /// The hall's code at the start of case numbers (DH20261130-0001).
-    pub hall_code: String,
-    /// A case turns amber when this many working days or fewer remain.
+    /// 每页条数: items per page in lists, unless a caller asks otherwise.
+    pub page_size: usize,
+}
+
+/// Sign-in, throttles and the data key (安全).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// 会话时长: hours a browser session lasts.
+    pub session_hours: i64,
+    /// API 令牌有效期: days an API token lasts.
+    pub api_token_days: i64,
+    /// 登录失败上限: failed logins to one account from one address within
+    /// `login_window_minutes` before that address is refused for the account
+    /// (never locked for everyone).
+    pub login_max_failures: i64,
+    /// 登录失败统计窗口 (minutes).
+    pub login_window_minutes: i64,
+    /// 单地址登录失败上限: failed logins from one address to any accounts within
+    /// the window before the address is refused (password spraying).
+    pub login_max_failures_per_address: i64,
+    /// 查询失败上限: wrong guesses at a public lookup (case progress, appointment)
+    /// for one case number or code within `lookup_window_minutes` before it is refused.
+    pub lookup_max_failures: i64,
+    /// 单地址查询失败上限: wrong public lookups from one address within the window.
+    pub lookup_max_failures_per_address: i64,
+    /// 查询失败统计窗口 (minutes).
+    pub lookup_window_minutes: i64,
+    /// 数据密钥: secret for the keyed hashes and the encryption of ID numbers and
+    /// phones. Every production hall sets its own; never printed.
+    pub data_key: Secret,
+    /// 限流: request rate limits per client address (off only for load tests;
+    /// the login and lookup throttles above stay on).
+    pub rate_limit: bool,
+}
+
+/// The queue (排队叫号).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSettings {
+    /// 公平上限: how many green-channel calls may pass one waiting ticket.
+    pub fairness_bound: u32,
+    /// 每人在号上限: live tickets one person (ID number or phone) may hold per
+    /// category and day.
+    pub max_live_tickets_per_person: i64,
+    /// 每分钟取号上限: tickets one kiosk or client address may take per minute.
+    pub tickets_per_minute_per_client: u32,
+    /// 过号重排时限: minutes after 过号 in which the citizen may put the ticket back in line.
+    pub requeue_minutes: i64,
+}
+
+/// Appointments (预约) and home visits (上门服务).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppointmentSettings {
+    /// 预约规则: periods, slot length, capacity, limits (`[appointments.booking]`).
+    pub booking: domain::appointment::BookingRules,
+    /// 上门服务上限: open requests (requested or scheduled) one phone may hold.
+    pub max_open_home_visits_per_phone: i64,
+}
+
+/// Evaluations (好差评).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationSettings {
+    /// 评价器评价时限: minutes after a ticket is finished in which the window's pad asks to rate it.
+    pub pad_rating_minutes: i64,
+    /// 差评整改期限: working days to rectify a bad rating (some provinces use 15).
+    pub rectification_days: u32,
+}
+
+/// Cases (办件).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseSettings {
+    /// 黄灯预警: a case turns amber when this many working days or fewer remain.
     pub amber_days: u32,
 }
 
@@ -99,11 +150,21 @@ impl std::fmt::Debug for Secret {
 /// The development key: a hall that keeps it is warned at start.
 pub const DEVELOPMENT_DATA_KEY: &str = "govhall-development-key-change-me";
 
-impl Default for Settings {
+impl Default for HallSettings {
     fn default() -> Self {
-        Settings {
-            hall_name: "东海县政务服务中心".into(),
+        HallSettings {
+            name: "东海县政务服务中心".into(),
             time_zone: "Asia/Shanghai".into(),
+            code: "DH".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            page_size: 20,
+        }
+    }
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings {
             session_hours: 10,
             api_token_days: 30,
             login_max_failures: 5,
@@ -112,21 +173,68 @@ impl Default for Settings {
             lookup_max_failures: 10,
             lookup_max_failures_per_address: 30,
             lookup_window_minutes: 60,
-            page_size: 20,
             data_key: Secret::from(DEVELOPMENT_DATA_KEY),
+            rate_limit: true,
+        }
+    }
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
             fairness_bound: 3,
             max_live_tickets_per_person: 1,
-            rate_limit: true,
             tickets_per_minute_per_client: 60,
             requeue_minutes: 30,
+        }
+    }
+}
+
+impl Default for AppointmentSettings {
+    fn default() -> Self {
+        AppointmentSettings {
             booking: domain::appointment::BookingRules::default(),
             max_open_home_visits_per_phone: 2,
+        }
+    }
+}
+
+impl Default for EvaluationSettings {
+    fn default() -> Self {
+        EvaluationSettings {
             pad_rating_minutes: 3,
             rectification_days: 5,
-            public_url: "http://127.0.0.1:8080".into(),
-            hall_code: "DH".into(),
-            amber_days: 2,
         }
+    }
+}
+
+impl Default for CaseSettings {
+    fn default() -> Self {
+        CaseSettings { amber_days: 2 }
+    }
+}
+
+/// A setting out of its range: the key (`queue.fairness_bound`) and why.
+/// The message never contains a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key} {message}")]
+pub struct Invalid {
+    pub key: &'static str,
+    pub message: String,
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> Invalid {
+    Invalid {
+        key,
+        message: message.into(),
+    }
+}
+
+fn positive(key: &'static str, value: i64) -> Result<(), Invalid> {
+    if value > 0 {
+        Ok(())
+    } else {
+        Err(invalid(key, "须大于0"))
     }
 }
 
@@ -134,44 +242,93 @@ impl Settings {
     /// The configured zone; an unknown name falls back to Asia/Shanghai
     /// (the binary refuses such a configuration at start).
     pub fn time_zone(&self) -> TimeZone {
+        self.hall.zone()
+    }
+
+    /// Checks every section; the first setting out of range is named.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        self.hall.validate()?;
+        self.security.validate()?;
+        self.queue.validate()?;
+        self.appointments.validate()?;
+        self.evaluation.validate()?;
+        self.cases.validate()
+    }
+}
+
+impl HallSettings {
+    /// The configured zone, Asia/Shanghai when the name is unknown.
+    pub fn zone(&self) -> TimeZone {
         TimeZone::get(&self.time_zone)
             .or_else(|_| TimeZone::get("Asia/Shanghai"))
             .unwrap_or(TimeZone::fixed(jiff::tz::offset(8)))
     }
 
-    pub fn validate(&self) -> Result<(), String> {
-        TimeZone::get(&self.time_zone).map_err(|e| format!("time_zone“{}”无效：{e}", self.time_zone))?;
-        if self.session_hours <= 0 || self.api_token_days <= 0 {
-            return Err("session_hours 与 api_token_days 须大于0".into());
-        }
-        if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
-            return Err("login_max_failures 与 login_window_minutes 须大于0".into());
-        }
-        if self.login_max_failures_per_address <= 0
-            || self.lookup_max_failures <= 0
-            || self.lookup_max_failures_per_address <= 0
-            || self.lookup_window_minutes <= 0
-        {
-            return Err("登录与查询的限流参数须大于0".into());
-        }
-        if self.data_key.len() < 16 {
-            return Err("data_key 至少16个字符".into());
-        }
-        if self.fairness_bound == 0 || self.max_live_tickets_per_person <= 0 {
-            return Err("fairness_bound 与 max_live_tickets_per_person 须大于0".into());
-        }
-        if self.max_open_home_visits_per_phone <= 0 {
-            return Err("max_open_home_visits_per_phone 须大于0".into());
-        }
-        if self.pad_rating_minutes <= 0 {
-            return Err("pad_rating_minutes 须大于0".into());
-        }
-        if self.rectification_days == 0 || self.rectification_days > 60 {
-            return Err("rectification_days 须在1至60之间".into());
-        }
+    pub fn validate(&self) -> Result<(), Invalid> {
+        TimeZone::get(&self.time_zone)
+            .map_err(|e| invalid("hall.time_zone", format!("“{}”无效：{e}", self.time_zone)))?;
         if self.page_size == 0 || self.page_size > 500 {
-            return Err("page_size 须在1至500之间".into());
+            return Err(invalid("hall.page_size", "须在1至500之间"));
         }
+        Ok(())
+    }
+}
+
+impl SecuritySettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        positive("security.session_hours", self.session_hours)?;
+        positive("security.api_token_days", self.api_token_days)?;
+        positive("security.login_max_failures", self.login_max_failures)?;
+        positive("security.login_window_minutes", self.login_window_minutes)?;
+        positive(
+            "security.login_max_failures_per_address",
+            self.login_max_failures_per_address,
+        )?;
+        positive("security.lookup_max_failures", self.lookup_max_failures)?;
+        positive(
+            "security.lookup_max_failures_per_address",
+            self.lookup_max_failures_per_address,
+        )?;
+        positive("security.lookup_window_minutes", self.lookup_window_minutes)?;
+        if self.data_key.len() < 16 {
+            return Err(invalid("security.data_key", "至少16个字符"));
+        }
+        Ok(())
+    }
+}
+
+impl QueueSettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        positive("queue.fairness_bound", self.fairness_bound.into())?;
+        positive(
+            "queue.max_live_tickets_per_person",
+            self.max_live_tickets_per_person,
+        )?;
+        Ok(())
+    }
+}
+
+impl AppointmentSettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        positive(
+            "appointments.max_open_home_visits_per_phone",
+            self.max_open_home_visits_per_phone,
+        )
+    }
+}
+
+impl EvaluationSettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        positive("evaluation.pad_rating_minutes", self.pad_rating_minutes)?;
+        if self.rectification_days == 0 || self.rectification_days > 60 {
+            return Err(invalid("evaluation.rectification_days", "须在1至60之间"));
+        }
+        Ok(())
+    }
+}
+
+impl CaseSettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
         Ok(())
     }
 }
@@ -182,13 +339,36 @@ mod tests {
 
     #[test]
     fn the_data_key_is_never_printed() {
-        let s = Settings {
-            data_key: Secret::from("a-very-secret-hall-key"),
-            ..Settings::default()
-        };
+        let mut s = Settings::default();
+        s.security.data_key = Secret::from("a-very-secret-hall-key");
         let shown = format!("{s:?}");
         assert!(!shown.contains("a-very-secret-hall-key"), "{shown}");
         assert!(shown.contains("data_key: \"***\""));
-        assert_eq!(s.data_key.expose(), "a-very-secret-hall-key");
+        assert_eq!(s.security.data_key.expose(), "a-very-secret-hall-key");
+        s.security.data_key = Secret::from("short");
+        let e = s.validate().unwrap_err();
+        assert_eq!(e.key, "security.data_key");
+        assert!(!e.to_string().contains("short"), "{e}");
+    }
+
+    #[test]
+    fn the_defaults_are_valid_and_each_section_names_its_key() {
+        Settings::default().validate().unwrap();
+        let mut s = Settings::default();
+        s.queue.fairness_bound = 0;
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "queue.fairness_bound 须大于0"
+        );
+        let mut s = Settings::default();
+        s.hall.time_zone = "Mars/Olympus".into();
+        assert_eq!(s.validate().unwrap_err().key, "hall.time_zone");
+        assert_eq!(s.time_zone(), TimeZone::get("Asia/Shanghai").unwrap());
+        let mut s = Settings::default();
+        s.evaluation.rectification_days = 61;
+        assert_eq!(s.validate().unwrap_err().key, "evaluation.rectification_days");
+        let mut s = Settings::default();
+        s.security.lookup_window_minutes = 0;
+        assert_eq!(s.validate().unwrap_err().key, "security.lookup_window_minutes");
     }
 }

@@ -27,7 +27,7 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations_as_of(&self, now: Timestamp) -> AppResult<usize> {
         let finished = self.store.finished_with_phone(now - LOOK_BACK, 10_000).await?;
-        let cipher = DataCipher::new(&self.settings.data_key)?;
+        let cipher = DataCipher::new(&self.settings.security.data_key)?;
         let mut queued = 0;
         for (ticket, phone_sealed) in finished {
             if ticket.finished_at.is_none_or(|f| f > now - AFTER_SERVICE) {
@@ -50,7 +50,7 @@ impl App {
                 phone_sealed,
                 body: format!(
                     "【{}】您在{}号窗口办理的{}号业务已办结，欢迎评价本次服务：{}/rate/{}",
-                    self.settings.hall_name, window, ticket.number, self.settings.public_url, ticket.id
+                    self.settings.hall.name, window, ticket.number, self.settings.hall.public_url, ticket.id
                 ),
                 queued_at: now,
                 status: "queued".into(),

@@ -62,7 +62,7 @@ impl App {
 
     /// The guards of a public lookup by case number or appointment code.
     pub fn lookup_guards(&self, kind: &'static str, target: Option<&str>, client: &str) -> Vec<Guard> {
-        let s = &self.settings;
+        let s = &self.settings.security;
         let mut guards = vec![Guard::new(
             "lookup.address",
             client,

@@ -9,6 +9,10 @@ pub struct Cli {
     /// TOML configuration file (default: ./govhall.toml when it exists).
     #[arg(long, global = true, env = "GOVHALL_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Sets one configuration value over the file and the environment, e.g.
+    /// `--set queue.fairness_bound=5` (repeatable; see `govhall config`).
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -68,6 +72,8 @@ pub enum Command {
     /// Departments (进驻部门).
     #[command(subcommand)]
     Department(DepartmentCommand),
+    /// Prints the effective configuration as TOML (secrets shown as ***) and where it came from.
+    Config,
     /// Prints the OpenAPI document.
     Openapi,
     /// Benchmarks against a running server (not tests).

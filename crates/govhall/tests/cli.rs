@@ -250,3 +250,74 @@ fn unknown_database_scheme_is_refused() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("sqlite://"));
 }
+
+#[test]
+fn config_shows_the_layers_and_never_the_data_key() {
+    let dir = tempfile::tempdir().unwrap();
+    // The old flat layout, as README documented it before the sections.
+    std::fs::write(
+        dir.path().join("govhall.toml"),
+        "database_url = \"postgres://hall:db-pass-7@127.0.0.1/hall\"\n\
+         [hall]\nhall_name = \"西湖区政务服务中心\"\nsession_hours = 8\nfairness_bound = 4\n\
+         data_key = \"file-data-key-0123456789\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_govhall"))
+        .args(["--set", "queue.requeue_minutes=45", "config"])
+        .current_dir(dir.path())
+        .env_remove("GOVHALL_DATABASE_URL")
+        .env("GOVHALL_SESSION_HOURS", "9")
+        .env("GOVHALL_QUEUE__MAX_LIVE_TICKETS_PER_PERSON", "2")
+        .env("GOVHALL_DATA_KEY", "env-data-key-0123456789")
+        // Not configuration: ignored.
+        .env("GOVHALL_PASSWORD", "pw")
+        .env("GOVHALL_CRASH_CYCLES", "1")
+        .env("GOVHALL_FUZZ_SEED", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    for line in [
+        "name = \"西湖区政务服务中心\"",
+        "session_hours = 9",
+        "fairness_bound = 4",
+        "max_live_tickets_per_person = 2",
+        "requeue_minutes = 45",
+        "data_key = \"***\"",
+        "database_url = \"postgres://hall:***@127.0.0.1/hall\"",
+    ] {
+        assert!(shown.lines().any(|l| l == line), "{line} not in\n{shown}");
+    }
+    assert!(shown.contains("环境变量 GOVHALL_DATA_KEY"), "{shown}");
+    for secret in ["data-key-0123456789", "db-pass-7", "pw"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    // The old layout is loaded with a one-line warning.
+    assert!(stderr(&out).contains("旧的平铺 [hall] 格式"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_configuration_names_the_key_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hall.toml"), "[queue]\nfairnes_bound = 2\n").unwrap();
+    let out = govhall(dir.path(), &["--config", "hall.toml", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("未知的配置项 queue.fairnes_bound（来源：配置文件 hall.toml）"),
+        "{}",
+        stderr(&out)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_govhall"))
+        .arg("config")
+        .current_dir(dir.path())
+        .env("GOVHALL_TICKETS_PER_MINUTE", "lots")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = stderr(&out);
+    assert!(
+        e.contains("queue.tickets_per_minute_per_client")
+            && e.contains("环境变量 GOVHALL_TICKETS_PER_MINUTE"),
+        "{e}"
+    );
+}

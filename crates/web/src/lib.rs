@@ -43,10 +43,10 @@ impl AppState {
     /// servers in one process pass `None` (then /metrics answers with process basics only).
     pub fn new(app: App, metrics: Option<PrometheusHandle>) -> AppState {
         let ticket_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
-            app.settings.tickets_per_minute_per_client,
+            app.settings.queue.tickets_per_minute_per_client,
         ));
         let public_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
-            app.settings.tickets_per_minute_per_client,
+            app.settings.queue.tickets_per_minute_per_client,
         ));
         AppState {
             app,

@@ -49,7 +49,7 @@ impl crate::AppState {
     /// Takes one public form submission (booking page, home-visit request)
     /// from `client`; over the rate it is recorded for supervision and refused.
     pub async fn check_public_rate(&self, client: &str) -> Result<(), crate::ApiError> {
-        if !self.app.settings.rate_limit || self.public_limiter.allow(client) {
+        if !self.app.settings.security.rate_limit || self.public_limiter.allow(client) {
             return Ok(());
         }
         let actor = app::Actor {

@@ -116,7 +116,7 @@ impl App {
     /// Lists or searches published items. A query ranks by relevance; without
     /// one, items keep catalog order.
     pub async fn find_items(&self, query: &ItemQuery) -> AppResult<ItemPage> {
-        let per_page = query.per_page.unwrap_or(self.settings.page_size);
+        let per_page = query.per_page.unwrap_or(self.settings.hall.page_size);
         if per_page == 0 || per_page > 1000 {
             return Err(AppError::invalid("per_page", "每页条数应在1至1000之间"));
         }

@@ -77,6 +77,10 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             };
             bench::fixed_rate(&load).await
         }
+        Command::Config => {
+            print!("{}", config.show()?);
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&web::openapi_document())?);
             Ok(())

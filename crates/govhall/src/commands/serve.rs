@@ -21,7 +21,7 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
         .map_err(super::explain)
         .context("无法订阅其他实例的叫号")?;
     let addr = listen.unwrap_or_else(|| config.listen.clone());
-    if app.settings.data_key.expose() == app::settings::DEVELOPMENT_DATA_KEY {
+    if app.settings.security.data_key.expose() == app::settings::DEVELOPMENT_DATA_KEY {
         tracing::warn!(
             "data_key 仍为开发默认值：正式使用前请在配置文件或 GOVHALL_DATA_KEY 中设置本大厅自己的密钥"
         );

@@ -167,7 +167,7 @@ pub async fn take_ticket(
     ClientAddr(client): ClientAddr,
     AppJson(req): AppJson<TicketRequest>,
 ) -> ApiResult<(StatusCode, Json<TicketResponse>)> {
-    if state.app.settings.rate_limit && !state.ticket_limiter.allow(&client) {
+    if state.app.settings.security.rate_limit && !state.ticket_limiter.allow(&client) {
         let actor = app::Actor {
             username: "取号机".into(),
             role: None,

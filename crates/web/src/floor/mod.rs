@@ -132,11 +132,11 @@ async fn printed_ticket(
     Ok(render(
         &state,
         &PrintedTicket {
-            hall_name: state.app.settings.hall_name.clone(),
+            hall_name: state.app.settings.hall.name.clone(),
             t,
             qr_svg,
             track_url,
-            requeue_minutes: state.app.settings.requeue_minutes,
+            requeue_minutes: state.app.settings.queue.requeue_minutes,
         },
     ))
 }
@@ -156,7 +156,7 @@ async fn track(State(state): State<AppState>, Path(id): Path<String>) -> Result<
         &TrackPage {
             chrome: Chrome::new(&state, None, ""),
             t,
-            requeue_minutes: state.app.settings.requeue_minutes,
+            requeue_minutes: state.app.settings.queue.requeue_minutes,
         },
     ))
 }
@@ -248,7 +248,7 @@ async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
     Ok(render(
         &state,
         &DisplayPage {
-            hall_name: state.app.settings.hall_name.clone(),
+            hall_name: state.app.settings.hall.name.clone(),
             windows,
         },
     ))

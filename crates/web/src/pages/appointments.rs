@@ -159,7 +159,7 @@ async fn book_view(
         form,
         error,
         field,
-        rules: state.app.settings.booking.clone(),
+        rules: state.app.settings.appointments.booking.clone(),
     };
     Ok((status, render(state, &page)).into_response())
 }
@@ -256,7 +256,7 @@ async fn confirmation(
         .categories()
         .await
         .map_err(|e| PageError::from_app(state, e))?;
-    let rules = &state.app.settings.booking;
+    let rules = &state.app.settings.appointments.booking;
     let page = ConfirmPage {
         chrome: Chrome::new(state, user, "appointments"),
         category_name: categories

@@ -77,7 +77,10 @@ async fn load(
             name_masked,
             doc,
             printed_on: state.app.today().to_string(),
-            progress_url: format!("{}/progress", state.app.settings.public_url.trim_end_matches('/')),
+            progress_url: format!(
+                "{}/progress",
+                state.app.settings.hall.public_url.trim_end_matches('/')
+            ),
         },
     ))
 }

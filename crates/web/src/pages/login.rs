@@ -38,8 +38,8 @@ impl LoginPage {
             error,
             username,
             next,
-            max_failures: state.app.settings.login_max_failures,
-            window_minutes: state.app.settings.login_window_minutes,
+            max_failures: state.app.settings.security.login_max_failures,
+            window_minutes: state.app.settings.security.login_window_minutes,
         }
     }
 }

@@ -55,7 +55,7 @@ pub struct Chrome {
 impl Chrome {
     pub fn new(state: &AppState, user: Option<&CurrentUser>, current: &'static str) -> Chrome {
         Chrome {
-            hall_name: state.app.settings.hall_name.clone(),
+            hall_name: state.app.settings.hall.name.clone(),
             user: user.map(|u| u.session.user.display_name.clone()),
             current,
         }
@@ -89,7 +89,7 @@ impl PageError {
             status,
             heading: heading.into(),
             message: message.into(),
-            hall_name: state.app.settings.hall_name.clone(),
+            hall_name: state.app.settings.hall.name.clone(),
         }
     }
 

@@ -25,7 +25,7 @@ struct PadPage {
 
 async fn pad(State(state): State<AppState>, pad: Option<CurrentPad>) -> Result<Response, PageError> {
     let page = PadPage {
-        hall_name: state.app.settings.hall_name.clone(),
+        hall_name: state.app.settings.hall.name.clone(),
         paired: pad.is_some(),
         window: pad.map(|p| format!("{}号窗口", p.0.window)).unwrap_or_default(),
     };

@@ -183,7 +183,7 @@ async fn no_show_sweep(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
     let today = s.app.today();
     let phone = "13900000077";
-    let key = app::queue::person_key(&s.app.settings.data_key, "phone", phone).unwrap();
+    let key = app::queue::person_key(&s.app.settings.security.data_key, "phone", phone).unwrap();
     let booking = |code: &str, slot_date: jiff::civil::Date| NewAppointment {
         appointment: Appointment {
             id: uuid::Uuid::now_v7(),

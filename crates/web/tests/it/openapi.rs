@@ -229,10 +229,8 @@ async fn a_short_fuzz_finds_nothing() {
     if !python_has("schemathesis", "schemathesis") {
         return;
     }
-    let settings = app::Settings {
-        rate_limit: false,
-        ..app::Settings::default()
-    };
+    let mut settings = app::Settings::default();
+    settings.security.rate_limit = false;
     let s = TestServer::start_with(Backend::Sqlite, settings).await;
     s.app.seed_demo_floor().await.unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
