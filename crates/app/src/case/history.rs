@@ -1,0 +1,123 @@
+//! Importing a ledger from an earlier system (历史办件导入).
+
+use super::*;
+use crate::auth::{Session, require};
+use crate::{Actor, App, AppError, AppResult};
+use domain::permission::Permission;
+
+impl App {
+    /// Imports a ledger from an earlier system: CSV
+    /// `number,item,accepted_on,completed_on,deadline`, checked whole first.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_cases(&self, session: &Session, csv_text: &str) -> AppResult<u64> {
+        require(session, Permission::HistoryImport)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| AppError::invalid("csv", format!("无法读取表头：{e}")))?
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        if header != ["number", "item", "accepted_on", "completed_on", "deadline"] {
+            return Err(AppError::invalid(
+                "csv",
+                "表头应为 number,item,accepted_on,completed_on,deadline",
+            ));
+        }
+        let now = self.now();
+        let mut cases = Vec::new();
+        for (i, row) in reader.records().enumerate() {
+            let line = i + 2;
+            let row = row.map_err(|e| {
+                AppError::invalid(&format!("rows[{line}]"), format!("第{line}行无法读取：{e}"))
+            })?;
+            let field = |n: &str| format!("rows[{line}].{n}");
+            let date = |n: &str, s: &str, required: bool| -> AppResult<Option<Date>> {
+                if s.is_empty() && !required {
+                    return Ok(None);
+                }
+                s.parse::<Date>()
+                    .map(Some)
+                    .map_err(|_| AppError::invalid(&field(n), format!("第{line}行{n}应为 YYYY-MM-DD")))
+            };
+            let number = row[0].to_owned();
+            if number.is_empty() || number.chars().count() > 60 {
+                return Err(AppError::invalid(
+                    &field("number"),
+                    format!("第{line}行办件编号不能为空"),
+                ));
+            }
+            let accepted_on = date("accepted_on", &row[2], true)?;
+            let completed_on = date("completed_on", &row[3], false)?;
+            let deadline = date("deadline", &row[4], false)?;
+            let received = accepted_on.unwrap_or(now.to_zoned(self.settings.time_zone()).date());
+            cases.push(CaseRecord {
+                id: Uuid::now_v7(),
+                number,
+                query_code: domain::case::query_code(rand::random()),
+                parent_id: None,
+                item_code: row[1].to_owned(),
+                item_name: row[1].to_owned(),
+                department: String::new(),
+                handling: String::new(),
+                promised_days: 0,
+                applicant_kind: "imported".into(),
+                applicant_name: String::new(),
+                id_sealed: String::new(),
+                id_key: String::new(),
+                id_masked: String::new(),
+                phone_sealed: String::new(),
+                phone_tail: String::new(),
+                legal_rep: String::new(),
+                agent: String::new(),
+                agent_basis: String::new(),
+                ticket_id: None,
+                window: String::new(),
+                staff: String::new(),
+                status: if completed_on.is_some() {
+                    "completed"
+                } else {
+                    "accepted"
+                }
+                .into(),
+                status_before_pause: None,
+                materials: Vec::new(),
+                missing: Vec::new(),
+                received_on: received,
+                accepted_on,
+                deadline,
+                paused_days: 0,
+                pause_started_on: None,
+                extension_days: 0,
+                approved: None,
+                decision_reason: String::new(),
+                completed_on,
+                imported: true,
+                created_at: now,
+                updated_at: now,
+                deadline_provisional: false,
+                deadline_before: None,
+            });
+        }
+        if cases.is_empty() {
+            return Err(AppError::invalid("csv", "没有可导入的数据行"));
+        }
+        let n = self.store.import_cases(&cases).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::AlreadyExists,
+                "导入的办件编号与已有办件重复，未导入任何数据".into(),
+            ),
+            other => other.into(),
+        })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "case.import",
+            "",
+            &format!("导入 {n} 件历史办件"),
+        )
+        .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,228 @@
+//! The case lifecycle at the window: supplement (补正), pause and resume,
+//! review, decision, completion, delivery, refusal and one extension.
+
+use super::accept::{checked_materials, missing_of};
+use super::*;
+use crate::auth::{Session, require};
+use crate::{Actor, App, AppError, AppResult};
+use domain::permission::Permission;
+
+impl App {
+    /// 补正: the applicant brings what was missing; once nothing required is
+    /// missing the case is accepted and its clock starts that day.
+    #[tracing::instrument(skip_all)]
+    pub async fn supplement_case(
+        &self,
+        session: &Session,
+        id: Uuid,
+        given: &[MaterialCheck],
+    ) -> AppResult<CaseView> {
+        require(session, Permission::CaseHandle)?;
+        let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
+        if status_of(&c)? != CaseStatus::Supplement {
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                "只有待补正的办件才能补正材料".into(),
+            ));
+        }
+        let given = checked_materials(given)?;
+        for g in given {
+            match c.materials.iter_mut().find(|m| m.name == g.name) {
+                Some(m) => m.status = g.status,
+                None => c.materials.push(g),
+            }
+        }
+        let catalog = self.published().await?;
+        let subs = self.store.sub_cases(c.id).await?;
+        let codes: Vec<String> = if subs.is_empty() {
+            vec![c.item_code.clone()]
+        } else {
+            subs.iter().map(|s| s.item_code.clone()).collect()
+        };
+        let mut missing: Vec<String> = Vec::new();
+        for code in &codes {
+            let item = catalog.item(code).ok_or_else(|| {
+                AppError::Conflict(crate::Conflict::NotInCatalog, format!("事项“{code}”已不在目录中"))
+            })?;
+            for m in missing_of(item, &c.materials) {
+                if !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+        }
+        c.missing = missing;
+        let today = self.today();
+        let (status, note) = if c.missing.is_empty() {
+            let next = can_move(CaseStatus::Supplement, CaseAction::SupplementComplete).map_err(rule)?;
+            c.accepted_on = Some(today);
+            c.set_deadline(self.deadline(today, c.promised_days.max(0) as u32).await?);
+            (next, "补正材料齐全，予以受理".to_owned())
+        } else {
+            (
+                CaseStatus::Supplement,
+                format!("仍需补正：{}", c.missing.join("、")),
+            )
+        };
+        c.status = status.code().into();
+        c.updated_at = self.now();
+        let event = self.case_event(session, "supplement", status, &note).await;
+        self.store
+            .update_case(&c, CaseStatus::Supplement.code(), &event)
+            .await
+            .map_err(not_found)?;
+        // A bundle's sub-cases share its materials and start together.
+        for mut sub in subs {
+            sub.materials = c.materials.clone();
+            sub.missing = c.missing.clone();
+            sub.status = status.code().into();
+            sub.updated_at = c.updated_at;
+            if status == CaseStatus::Accepted {
+                sub.accepted_on = Some(today);
+                sub.set_deadline(self.deadline(today, sub.promised_days.max(0) as u32).await?);
+            }
+            self.store
+                .update_case(&sub, CaseStatus::Supplement.code(), &event)
+                .await
+                .map_err(not_found)?;
+        }
+        self.audit(&Actor::user(&session.user), "case.supplement", &c.number, &note)
+            .await?;
+        self.case_view_of(c).await
+    }
+
+    /// Moves a case by a lifecycle action, with its reason.
+    #[tracing::instrument(skip_all)]
+    pub async fn act_on_case(
+        &self,
+        session: &Session,
+        id: Uuid,
+        action: &str,
+        reason: &str,
+        approved: Option<bool>,
+        days: Option<u32>,
+    ) -> AppResult<CaseView> {
+        if action == "extend" {
+            // 延期 needs the approval of the hall's leadership (行政许可法第四十二条).
+            require(session, Permission::CaseExtend)?;
+        } else {
+            require(session, Permission::CaseHandle)?;
+        }
+        let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
+        let from = status_of(&c)?;
+        let reason = reason.trim();
+        let today = self.today();
+        let immediate = domain::case::is_immediate(&c.handling, c.promised_days);
+        let act = match action {
+            "pause" => CaseAction::Pause,
+            "resume" => CaseAction::Resume {
+                before: c
+                    .status_before_pause
+                    .as_deref()
+                    .and_then(CaseStatus::parse)
+                    .unwrap_or(CaseStatus::Accepted),
+            },
+            "review" => CaseAction::Review,
+            "decide" => CaseAction::Decide {
+                approved: approved
+                    .ok_or_else(|| AppError::invalid("approved", "请说明准予（true）或不予（false）"))?,
+            },
+            "complete" => CaseAction::Complete { immediate },
+            "deliver" => CaseAction::Deliver,
+            "refuse" => CaseAction::Refuse,
+            "extend" => CaseAction::Extend {
+                already_extended: c.extension_days > 0,
+            },
+            _ => return Err(AppError::NotFound(format!("没有“{action}”这一操作"))),
+        };
+        let extension = domain::case::check_action_input(act, reason, days)
+            .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+        let next = can_move(from, act).map_err(rule)?;
+        match act {
+            CaseAction::Pause => {
+                c.status_before_pause = Some(from.code().into());
+                c.pause_started_on = Some(today);
+            }
+            CaseAction::Resume { .. } => {
+                let cal = self.calendar().await?;
+                let started = c.pause_started_on.unwrap_or(today);
+                let pause = Pause {
+                    from: started,
+                    to: Some(today),
+                };
+                c.paused_days += i64::from(paused_working_days(&cal, &[pause], today)?);
+                c.pause_started_on = None;
+                c.status_before_pause = None;
+                if let Some(accepted) = c.accepted_on {
+                    let days = c.promised_days + c.paused_days + c.extension_days;
+                    c.set_deadline(self.deadline(accepted, days.max(0) as u32).await?);
+                }
+            }
+            CaseAction::Decide { approved } => {
+                c.approved = Some(approved);
+                c.decision_reason = reason.into();
+            }
+            CaseAction::Complete { .. } => c.completed_on = Some(today),
+            CaseAction::Extend { .. } => {
+                c.extension_days = i64::from(extension);
+                if let Some(accepted) = c.accepted_on {
+                    let days = c.promised_days + c.paused_days + c.extension_days;
+                    c.set_deadline(self.deadline(accepted, days.max(0) as u32).await?);
+                }
+            }
+            _ => {}
+        }
+        c.status = next.code().into();
+        c.updated_at = self.now();
+        let event = self.case_event(session, action, next, reason).await;
+        self.store
+            .update_case(&c, from.code(), &event)
+            .await
+            .map_err(not_found)?;
+        self.audit(
+            &Actor::user(&session.user),
+            &format!("case.{action}"),
+            &c.number,
+            reason,
+        )
+        .await?;
+        if next == CaseStatus::Completed
+            && let Some(parent) = c.parent_id
+        {
+            self.complete_bundle_if_done(session, parent).await?;
+        }
+        self.case_view_of(c).await
+    }
+
+    /// 一件事: the parent case completes when every sub-case has.
+    async fn complete_bundle_if_done(&self, session: &Session, parent: Uuid) -> AppResult<()> {
+        let subs = self.store.sub_cases(parent).await?;
+        let all_done = subs
+            .iter()
+            .all(|s| CaseStatus::parse(&s.status).is_some_and(|st| st.is_completed()));
+        if !all_done {
+            return Ok(());
+        }
+        let mut p = self.store.case_by_id(parent).await.map_err(not_found)?;
+        let from = status_of(&p)?;
+        let next = can_move(from, CaseAction::Complete { immediate: true }).map_err(rule)?;
+        p.status = next.code().into();
+        p.completed_on = Some(self.today());
+        p.updated_at = self.now();
+        let event = self
+            .case_event(session, "complete", next, "各部门子件均已办结，一件事办结")
+            .await;
+        self.store
+            .update_case(&p, from.code(), &event)
+            .await
+            .map_err(not_found)?;
+        self.audit(
+            &Actor::user(&session.user),
+            "case.complete",
+            &p.number,
+            "一件事办结",
+        )
+        .await
+    }
+}

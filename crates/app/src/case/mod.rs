@@ -1,0 +1,189 @@
+//! 办件: acceptance with one-time notice (一次性告知), the case lifecycle
+//! with lawful pauses and one extension, public progress, and the ledger's
+//! figures. Personal numbers are sealed; lists and the public see them masked.
+
+use crate::auth::{Session, require};
+use crate::crypto::DataCipher;
+use crate::queue::person_key;
+use crate::{App, AppError, AppResult};
+use domain::case::{CaseAction, CaseStatus, Pause, can_move, paused_working_days};
+use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
+use domain::permission::Permission;
+use jiff::civil::Date;
+use serde::Serialize;
+use store::StoreError;
+use store::case::{CaseEvent, CaseRecord, MaterialCheck};
+use uuid::Uuid;
+
+mod accept;
+mod history;
+mod identity;
+mod lifecycle;
+mod progress;
+
+pub use identity::CaseIdentity;
+
+/// The applicant as sent: a person or an organisation.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicantInput {
+    pub name: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub uscc: Option<String>,
+    pub legal_rep: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseRequest {
+    pub item: String,
+    /// 一件事: a bundle's code instead of an item.
+    pub bundle: Option<String>,
+    pub applicant: ApplicantInput,
+    pub ticket_id: Option<String>,
+    pub materials: Vec<MaterialCheck>,
+    pub agent: Option<String>,
+    pub agent_basis: Option<String>,
+}
+
+/// A case as staff and the API see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: CaseRecord,
+    pub status_label: &'static str,
+    /// Working days left to the deadline (negative when overdue).
+    pub days_left: Option<i64>,
+    /// normal, amber or red.
+    pub urgency: &'static str,
+    pub steps: Vec<CaseEvent>,
+    /// 一件事: the sub-cases routed to each department.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_cases: Vec<CaseRecord>,
+}
+
+/// What the public progress query shows: no ID numbers, the name masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub number: String,
+    pub item: String,
+    /// The applicant's name, masked to its first character (张**).
+    pub applicant: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub deadline: Option<Date>,
+    /// 暂定: the deadline counts a day of a provisional calendar year.
+    pub deadline_provisional: bool,
+    pub paused_days: i64,
+    pub steps: Vec<ProgressStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressStep {
+    pub at: String,
+    pub step: String,
+}
+
+/// Figures of the ledger (`GET /api/reports/cases`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    pub from: Date,
+    pub to: Date,
+    pub accepted: u64,
+    pub completed: u64,
+    pub completion_rate: Option<f64>,
+    pub on_time: u64,
+    pub on_time_rate: Option<f64>,
+    pub overdue: u64,
+}
+
+pub(super) const ID_PURPOSE: &str = "case.id_number";
+pub(super) const PHONE_PURPOSE: &str = "case.phone";
+
+pub(super) fn status_of(c: &CaseRecord) -> AppResult<CaseStatus> {
+    CaseStatus::parse(&c.status).ok_or_else(|| {
+        AppError::Conflict(
+            crate::Conflict::Unreadable,
+            format!("办件状态“{}”无法识别", c.status),
+        )
+    })
+}
+
+pub(super) fn rule(e: domain::case::CaseRuleError) -> AppError {
+    AppError::Conflict(crate::Conflict::WrongStatus, e.to_string())
+}
+
+pub(super) fn not_found(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound("办件不存在".into()),
+        StoreError::Conflict { .. } => AppError::Conflict(
+            crate::Conflict::ChangedMeanwhile,
+            "办件已被他人处理，请刷新后重试".into(),
+        ),
+        other => other.into(),
+    }
+}
+
+impl App {
+    pub(super) async fn case_event(
+        &self,
+        session: &Session,
+        action: &str,
+        status: CaseStatus,
+        note: &str,
+    ) -> CaseEvent {
+        CaseEvent {
+            at: self.now(),
+            actor: session.user.username.clone(),
+            action: action.into(),
+            status: status.code().into(),
+            note: note.into(),
+        }
+    }
+
+    pub(super) async fn case_view_of(&self, case: CaseRecord) -> AppResult<CaseView> {
+        let today = self.today();
+        let cal = self.calendar().await?;
+        let status = status_of(&case)?;
+        let open = !matches!(
+            status,
+            CaseStatus::Completed | CaseStatus::Delivered | CaseStatus::Refused | CaseStatus::Supplement
+        );
+        let days_left = match case.deadline {
+            Some(d) if open => Some(domain::case::working_days_left(&cal, today, d)?),
+            _ => None,
+        };
+        let urgency = match case.deadline {
+            Some(d) if open => domain::case::urgency(
+                &cal,
+                d,
+                today,
+                self.settings.cases.amber_days,
+                status == CaseStatus::Paused,
+            )?
+            .code(),
+            _ => "normal",
+        };
+        let steps = self.store.case_events(case.id).await?;
+        let sub_cases = if case.handling == "一件事" {
+            self.store.sub_cases(case.id).await?
+        } else {
+            Vec::new()
+        };
+        Ok(CaseView {
+            sub_cases,
+            status_label: status.label(),
+            days_left,
+            urgency,
+            steps,
+            case,
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn case(&self, session: &Session, id: Uuid) -> AppResult<CaseView> {
+        require(session, Permission::CaseRead)?;
+        let c = self.store.case_by_id(id).await.map_err(not_found)?;
+        self.case_scope(session).await?.check(&c)?;
+        self.case_view_of(c).await
+    }
+}
