@@ -5,6 +5,25 @@ use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 
+/// Records an evaluation of `ticket` (as `token`, or anonymously).
+async fn rate(
+    s: &TestServer,
+    token: Option<&str>,
+    ticket: &str,
+    channel: &str,
+    level: &str,
+    reasons: &[&str],
+) -> (u16, Value) {
+    send(
+        s,
+        "POST",
+        token,
+        "/api/evaluations",
+        Some(rating(ticket, channel, level, reasons)),
+    )
+    .await
+}
+
 async fn send(
     s: &TestServer,
     method: &str,
@@ -87,14 +106,7 @@ async fn evaluation_rules(s: &TestServer) {
 
     // Not finished yet → 409; unknown level → 4xx naming the field; a 差评 needs a reason.
     let serving = served_ticket(s, &staff, false).await;
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "satisfied", &[])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
     assert_eq!((st, v["error"]["code"].as_str()), (409, Some("not_finished")));
     let (st, _) = send(
         s,
@@ -105,41 +117,13 @@ async fn evaluation_rules(s: &TestServer) {
     )
     .await;
     assert_eq!(st, 200);
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "great", &[])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "great", &[]).await;
     assert_eq!((st, v["error"]["field"].as_str()), (422, Some("level")), "{v}");
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "fax", "satisfied", &[])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "fax", "satisfied", &[]).await;
     assert_eq!((st, v["error"]["field"].as_str()), (422, Some("channel")));
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "dissatisfied", &[])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &[]).await;
     assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "dissatisfied", &["不在列表里"])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &["不在列表里"]).await;
     assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
     let (st, _) = send(
         s,
@@ -157,87 +141,31 @@ async fn evaluation_rules(s: &TestServer) {
     assert_eq!(st, 404);
 
     // Staff cannot rate their own service; the phone channel needs a token.
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&staff),
-        "/api/evaluations",
-        Some(rating(&serving, "online", "very_satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, Some(&staff), &serving, "online", "very_satisfied", &[]).await;
     assert_eq!(st, 403);
-    let (st, _) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "phone", "satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, None, &serving, "phone", "satisfied", &[]).await;
     assert_eq!(st, 401);
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&leader),
-        "/api/evaluations",
-        Some(rating(&serving, "phone", "satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, Some(&leader), &serving, "phone", "satisfied", &[]).await;
     assert_eq!(st, 403);
     // The pad channel needs a paired pad of that window.
-    let (st, _) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "pad", "satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, None, &serving, "pad", "satisfied", &[]).await;
     assert_eq!(st, 401);
 
     // Online: once. A second evaluation of the same event → 409, on any channel.
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "dissatisfied", &["等候时间长"])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &["等候时间长"]).await;
     assert_eq!(st, 201, "{v}");
     assert!(v["id"].as_str().is_some());
-    let (st, v) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(&serving, "online", "satisfied", &[])),
-    )
-    .await;
+    let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
     assert_eq!(
         (st, v["error"]["code"].as_str()),
         (409, Some("already_evaluated"))
     );
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&admin),
-        "/api/evaluations",
-        Some(rating(&serving, "phone", "satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, Some(&admin), &serving, "phone", "satisfied", &[]).await;
     assert_eq!(st, 409);
 
     // The hotline operator records one for another event.
     let second = served_ticket(s, &staff, true).await;
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&admin),
-        "/api/evaluations",
-        Some(rating(&second, "phone", "very_satisfied", &[])),
-    )
-    .await;
+    let (st, _) = rate(s, Some(&admin), &second, "phone", "very_satisfied", &[]).await;
     assert_eq!(st, 201);
 
     // The report: leader or admin only; grouped by window and channel.
