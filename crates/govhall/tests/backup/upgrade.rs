@@ -188,12 +188,24 @@ fn releases() -> Vec<PathBuf> {
     dirs
 }
 
-/// Loads a plain SQL dump into a fresh, empty database.
+/// A gzipped SQL dump as text (the fixtures are stored compressed: they are
+/// data, not code to read).
+fn gunzip(dump: &Path) -> String {
+    let out = std::process::Command::new("gzip")
+        .args(["-dc"])
+        .arg(dump)
+        .output()
+        .expect("gzip is needed to read the fixture");
+    assert!(out.status.success(), "gzip: {}", text(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Loads a plain SQL dump (gzipped) into a fresh, empty database.
 async fn load(db: &Database, dump: &Path) {
+    let script = gunzip(dump);
     match db.kind {
         Kind::Sqlite => {
             use sqlx::Connection;
-            let script = std::fs::read_to_string(dump).unwrap();
             let url = format!("{}?mode=rwc", db.url);
             let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
             sqlx::raw_sql(sqlx::AssertSqlSafe(script))
@@ -204,7 +216,8 @@ async fn load(db: &Database, dump: &Path) {
         }
         Kind::Postgres => {
             store_postgres::backup::create_database(&db.url).await.unwrap();
-            let out = tokio::process::Command::new("psql")
+            use tokio::io::AsyncWriteExt;
+            let mut child = tokio::process::Command::new("psql")
                 .args([
                     "--no-psqlrc",
                     "--quiet",
@@ -213,11 +226,17 @@ async fn load(db: &Database, dump: &Path) {
                     "--dbname",
                     &db.url,
                     "--file",
+                    "-",
                 ])
-                .arg(dump)
-                .output()
-                .await
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
                 .expect("psql (postgresql-client) is needed to load the fixture");
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(script.as_bytes()).await.unwrap();
+            drop(stdin);
+            let out = child.wait_with_output().await.unwrap();
             assert!(out.status.success(), "psql: {}", text(&out.stderr));
         }
     }
@@ -233,7 +252,7 @@ async fn upgrade_every_release(kind: Kind) {
             serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap())
                 .unwrap();
         let db = Database::fresh(kind);
-        load(&db, &dir.join(format!("{name}.sql"))).await;
+        load(&db, &dir.join(format!("{name}.sql.gz"))).await;
         let old = db.facts().await;
         assert!(!old.versions.is_empty(), "{}", dir.display());
         assert!(old.unknown_versions(&db.known_versions()).is_empty());
@@ -299,7 +318,14 @@ async fn write_release_fixture() {
             .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
             .map(|l| format!("{l}\n"))
             .collect();
-        std::fs::write(out.join(format!("{name}.sql")), script).unwrap();
+        let path = out.join(format!("{name}.sql"));
+        std::fs::write(&path, script).unwrap();
+        let zipped = std::process::Command::new("gzip")
+            .args(["-9nf"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(zipped.success(), "gzip {}", path.display());
         let pretty = serde_json::to_string_pretty(&manifest).unwrap();
         std::fs::write(out.join(format!("{name}.json")), pretty + "\n").unwrap();
     }
