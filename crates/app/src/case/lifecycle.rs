@@ -113,7 +113,8 @@ impl App {
         let from = status_of(&c)?;
         let reason = reason.trim();
         let today = self.today();
-        let immediate = domain::case::is_immediate(&c.handling, c.promised_days);
+        let immediate = domain::case::Handling::parse(&c.handling)
+            .is_some_and(|h| domain::case::is_immediate(h, c.promised_days));
         let act = match action {
             "pause" => CaseAction::Pause,
             "resume" => CaseAction::Resume {

@@ -116,7 +116,8 @@ async fn show(
         chrome: Chrome::new(&state, Some(&user), "admin"),
         csrf: user.session.csrf.clone(),
         ok: p.ok,
-        immediate: domain::case::is_immediate(&v.case.handling, v.case.promised_days),
+        immediate: domain::case::Handling::parse(&v.case.handling)
+            .is_some_and(|h| domain::case::is_immediate(h, v.case.promised_days)),
         can_extend: user.session.user.role.can(Permission::CaseExtend)
             && domain::case::CaseStatus::parse(&v.case.status)
                 .is_some_and(|s| domain::case::can_extend(s, v.case.extension_days)),
