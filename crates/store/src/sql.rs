@@ -10,6 +10,7 @@
 
 use crate::StoreError;
 use domain::Role;
+use domain::case::{ApplicantKind, CaseStatus, Handling};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
 
 /// Reads a driver error the same way in every module: no row → `NotFound`,
@@ -102,5 +103,51 @@ impl StoredCode for HomeVisitStatus {
     const WHAT: &'static str = "home visit status";
     fn from_code(code: &str) -> Option<Self> {
         Self::parse(code)
+    }
+}
+
+impl StoredCode for CaseStatus {
+    const WHAT: &'static str = "case status";
+    fn from_code(code: &str) -> Option<Self> {
+        // Only the code: an imported ledger's Chinese labels are read in `app`.
+        CaseStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+impl StoredCode for Handling {
+    const WHAT: &'static str = "case handling";
+    fn from_code(code: &str) -> Option<Self> {
+        Handling::ALL.into_iter().find(|h| h.code() == code)
+    }
+}
+
+impl StoredCode for ApplicantKind {
+    const WHAT: &'static str = "applicant kind";
+    fn from_code(code: &str) -> Option<Self> {
+        ApplicantKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_codes_read_back_and_unknown_ones_are_corrupt() {
+        for s in CaseStatus::ALL {
+            assert_eq!(decode::<CaseStatus>(s.code()).ok(), Some(s));
+        }
+        for h in Handling::ALL {
+            assert_eq!(decode::<Handling>(h.code()).ok(), Some(h));
+        }
+        // Labels are for people: the database holds codes only.
+        assert!(matches!(
+            decode::<CaseStatus>(CaseStatus::Accepted.label()),
+            Err(StoreError::Corrupt(m)) if m == "case status 已受理"
+        ));
+        assert!(matches!(
+            decode::<ApplicantKind>("company"),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }
