@@ -11,7 +11,9 @@
 use crate::StoreError;
 use domain::Role;
 use domain::case::{ApplicantKind, CaseStatus, Handling};
+use domain::evaluation::{Channel, Level, SmsStatus};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
+use domain::rectification::{AppealStatus, RectificationStatus};
 
 /// Reads a driver error the same way in every module: no row → `NotFound`,
 /// a unique or foreign-key refusal → `Conflict` on `what`, anything else → `Other`.
@@ -125,6 +127,41 @@ impl StoredCode for ApplicantKind {
     const WHAT: &'static str = "applicant kind";
     fn from_code(code: &str) -> Option<Self> {
         ApplicantKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl StoredCode for Level {
+    const WHAT: &'static str = "evaluation level";
+    fn from_code(code: &str) -> Option<Self> {
+        Level::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+impl StoredCode for Channel {
+    const WHAT: &'static str = "evaluation channel";
+    fn from_code(code: &str) -> Option<Self> {
+        Channel::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for SmsStatus {
+    const WHAT: &'static str = "sms status";
+    fn from_code(code: &str) -> Option<Self> {
+        SmsStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for RectificationStatus {
+    const WHAT: &'static str = "rectification status";
+    fn from_code(code: &str) -> Option<Self> {
+        RectificationStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppealStatus {
+    const WHAT: &'static str = "appeal status";
+    fn from_code(code: &str) -> Option<Self> {
+        AppealStatus::ALL.into_iter().find(|v| v.code() == code)
     }
 }
 
