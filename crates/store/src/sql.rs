@@ -10,9 +10,11 @@
 
 use crate::StoreError;
 use domain::Role;
+use domain::appointment::{AppointmentChannel, AppointmentStatus};
 use domain::case::{ApplicantKind, CaseStatus, Handling};
 use domain::evaluation::{Channel, Level, SmsStatus};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
+use domain::queue::CallKind;
 use domain::rectification::{AppealStatus, RectificationStatus};
 
 /// Reads a driver error the same way in every module: no row → `NotFound`,
@@ -162,6 +164,27 @@ impl StoredCode for AppealStatus {
     const WHAT: &'static str = "appeal status";
     fn from_code(code: &str) -> Option<Self> {
         AppealStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppointmentStatus {
+    const WHAT: &'static str = "appointment status";
+    fn from_code(code: &str) -> Option<Self> {
+        AppointmentStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppointmentChannel {
+    const WHAT: &'static str = "appointment channel";
+    fn from_code(code: &str) -> Option<Self> {
+        AppointmentChannel::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for CallKind {
+    const WHAT: &'static str = "call kind";
+    fn from_code(code: &str) -> Option<Self> {
+        CallKind::ALL.into_iter().find(|v| v.code() == code)
     }
 }
 
