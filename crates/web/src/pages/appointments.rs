@@ -197,7 +197,7 @@ async fn book(
             time: form.time.clone(),
             phone: form.phone.clone(),
             id_number,
-            channel: "online".into(),
+            channel: domain::appointment::AppointmentChannel::Online.code().into(),
         })
         .await;
     match booked {
