@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::case::*;
+use crate::case_ledger::LedgerFilter;
 use crate::{Store, StoreError};
 use domain::case::{ApplicantKind, CaseStatus, Handling, MaterialStatus};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
+use std::future::Future;
 use uuid::Uuid;
 
 const DEPARTMENT: &str = "CASE-A";
@@ -384,4 +386,37 @@ async fn imports(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.import_cases(&[]).await.unwrap(), 0);
+}
+
+/// Stores text in a case's status that no [`CaseStatus`] has (`$1`: the case's id).
+pub const SPOIL_CASE_STATUS: &str = "UPDATE cases SET status = 'lost' WHERE id = $1";
+/// Puts the status back (`$1`: the case's id).
+pub const REPAIR_CASE_STATUS: &str = "UPDATE cases SET status = 'accepted' WHERE id = $1";
+
+/// A status the code does not know is a damaged record (`Corrupt`) wherever
+/// the case is read, a record or a ledger line, never a guess. `run_sql` runs
+/// one statement with the case's id bound to `$1` on the store's database,
+/// beside the store (the store itself never writes text it cannot read back).
+/// Run after [`crate::conformance::run_all`]: it leaves the case repaired.
+pub async fn unknown_status_is_corrupt<F, Fut>(store: &dyn Store, run_sql: F)
+where
+    F: Fn(&'static str, Uuid) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    const SPOILED: &str = "CASE-SPOILED";
+    let day = date(2025, 5, 6);
+    let c = accept(store, &case(SPOILED, day), "SPOIL20250506-", 90).await;
+    let of_department = LedgerFilter {
+        department: Some(SPOILED.into()),
+        limit: 10,
+        ..Default::default()
+    };
+    run_sql(SPOIL_CASE_STATUS, c.id).await;
+    let corrupt = |e: StoreError| matches!(e, StoreError::Corrupt(ref m) if m == "case status lost");
+    assert!(corrupt(store.case_by_id(c.id).await.unwrap_err()));
+    assert!(corrupt(store.case_by_number(&c.number).await.unwrap_err()));
+    assert!(corrupt(store.ledger_rows(&of_department).await.unwrap_err()));
+    run_sql(REPAIR_CASE_STATUS, c.id).await;
+    assert_eq!(store.case_by_id(c.id).await.unwrap(), c);
+    assert_eq!(store.ledger_rows(&of_department).await.unwrap().total, 1);
 }
