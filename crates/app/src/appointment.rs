@@ -3,7 +3,9 @@
 
 use crate::queue::{TakeTicket, TicketView, person_key};
 use crate::{Actor, App, AppError, AppResult};
-use domain::appointment::{CheckIn, check_bookable, check_in, slots_of_day, suspended_until};
+use domain::appointment::{
+    AppointmentChannel, AppointmentStatus, CheckIn, check_bookable, check_in, slots_of_day, suspended_until,
+};
 use domain::identity::{IdNumber, validate_mobile};
 use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
@@ -20,7 +22,7 @@ pub struct BookRequest {
     pub time: String,
     pub phone: String,
     pub id_number: Option<String>,
-    /// online or phone.
+    /// An [`AppointmentChannel`] code; empty for online.
     pub channel: String,
 }
 
@@ -146,15 +148,15 @@ impl App {
                 ),
             ));
         }
-        let channel = match req.channel.as_str() {
-            "" | "online" => "online",
-            "phone" => "phone",
-            other => {
-                return Err(AppError::invalid(
+        let channel = if req.channel.is_empty() {
+            AppointmentChannel::Online
+        } else {
+            AppointmentChannel::parse(&req.channel).ok_or_else(|| {
+                AppError::invalid(
                     "channel",
-                    format!("预约渠道“{other}”应为 online 或 phone"),
-                ));
-            }
+                    format!("预约渠道“{}”应为 online 或 phone", req.channel),
+                )
+            })?
         };
         for _ in 0..5 {
             let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
@@ -168,8 +170,8 @@ impl App {
                         slot_date: date,
                         slot_time: time.strftime("%H:%M").to_string(),
                         phone_tail: phone[phone.len().saturating_sub(4)..].to_owned(),
-                        channel: channel.into(),
-                        status: "booked".into(),
+                        channel,
+                        status: AppointmentStatus::Booked,
                         ticket_id: None,
                     },
                     person_key: key.clone(),
@@ -245,7 +247,12 @@ impl App {
         let a = self.proven_appointment(code, phone_last4, client).await?;
         let code = a.code.as_str();
         self.store
-            .set_appointment_status(code, &["booked"], "cancelled", None)
+            .set_appointment_status(
+                code,
+                &[AppointmentStatus::Booked],
+                AppointmentStatus::Cancelled,
+                None,
+            )
             .await
             .map_err(not_found)
     }
@@ -255,7 +262,7 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn check_in_appointment(&self, code: &str) -> AppResult<TicketView> {
         let a = self.store.appointment(code).await.map_err(not_found)?;
-        if a.status != "booked" {
+        if !a.status.is_booked() {
             return Err(AppError::Conflict(
                 crate::Conflict::WrongStatus,
                 "该预约已签到、已取消或已失效".into(),
@@ -277,7 +284,12 @@ impl App {
             )),
             CheckIn::TooLate => {
                 self.store
-                    .set_appointment_status(code, &["booked"], "no_show", None)
+                    .set_appointment_status(
+                        code,
+                        &[AppointmentStatus::Booked],
+                        AppointmentStatus::NoShow,
+                        None,
+                    )
                     .await
                     .map_err(not_found)?;
                 Err(AppError::Conflict(
@@ -300,7 +312,12 @@ impl App {
                     })
                     .await?;
                 self.store
-                    .set_appointment_status(code, &["booked"], "checked_in", Some(view.ticket.id))
+                    .set_appointment_status(
+                        code,
+                        &[AppointmentStatus::Booked],
+                        AppointmentStatus::CheckedIn,
+                        Some(view.ticket.id),
+                    )
                     .await
                     .map_err(not_found)?;
                 Ok(view)

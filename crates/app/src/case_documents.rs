@@ -112,7 +112,7 @@ impl App {
                 doc.issued_on = accepted;
             }
             CaseDocumentKind::Refusal => {
-                if c.status == CaseStatus::Refused.code() {
+                if c.status == CaseStatus::Refused {
                     doc.refusal_title = "不予受理通知书";
                     doc.reason = view
                         .steps

@@ -121,8 +121,8 @@ impl App {
         let today = self.today();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let status = CaseStatus::parse(&row.status);
-            let open = status.is_some_and(CaseStatus::is_open);
+            let status = row.status;
+            let open = status.is_open();
             let (days_left, urgency) = match row.deadline {
                 Some(d) if open => (
                     Some(domain::case::working_days_left(&cal, today, d)?),
@@ -131,13 +131,13 @@ impl App {
                         d,
                         today,
                         self.settings.cases.amber_days,
-                        status == Some(CaseStatus::Paused),
+                        status == CaseStatus::Paused,
                     )?),
                 ),
                 _ => (None, None),
             };
             out.push(LedgerLine {
-                status_label: status.map_or("未知", CaseStatus::label),
+                status_label: status.label(),
                 days_left,
                 urgency: urgency.map_or("", Urgency::code),
                 urgency_label: urgency.map_or("", Urgency::label),
@@ -239,12 +239,13 @@ impl App {
     }
 
     fn filter(q: &LedgerQuery, scope: &CaseScope, limit: i64, offset: i64) -> AppResult<LedgerFilter> {
-        let status = clean(q.status.as_deref());
-        if let Some(s) = &status
-            && CaseStatus::parse(s).is_none()
-        {
-            return Err(AppError::invalid("status", format!("办件状态“{s}”无法识别")));
-        }
+        let status = match clean(q.status.as_deref()) {
+            None => None,
+            Some(s) => Some(
+                CaseStatus::parse(&s)
+                    .ok_or_else(|| AppError::invalid("status", format!("办件状态“{s}”无法识别")))?,
+            ),
+        };
         if let (Some(f), Some(t)) = (q.from, q.to)
             && f > t
         {
@@ -259,9 +260,7 @@ impl App {
             },
             window: clean(q.window.as_deref()),
             item: clean(q.item.as_deref()),
-            status: status
-                .and_then(|s| CaseStatus::parse(&s))
-                .map(|s| s.code().to_owned()),
+            status,
             visible: scope.visible(),
             limit,
             offset,

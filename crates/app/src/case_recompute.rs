@@ -75,10 +75,10 @@ impl App {
                 at: c.updated_at,
                 actor: actor.username.clone(),
                 action: "deadline_recomputed".into(),
-                status: c.status.clone(),
+                status: c.status,
                 note: note(&years_text, &c, old, new.date),
             };
-            match self.store.update_case(&c, &c.status, &event).await {
+            match self.store.update_case(&c, c.status, &event).await {
                 Ok(()) => {}
                 // Acted on at this very moment: its own step recomputes nothing, so
                 // the next import (or the next change) picks it up.

@@ -64,8 +64,6 @@ pub enum Conflict {
     Busy,
     /// The document or step does not apply to this record.
     NotApplicable,
-    /// A stored record that cannot be read (damaged data).
-    Unreadable,
 }
 
 impl Conflict {
@@ -87,7 +85,6 @@ impl Conflict {
             Conflict::BookingSuspended => "booking_suspended",
             Conflict::Busy => "busy",
             Conflict::NotApplicable => "not_applicable",
-            Conflict::Unreadable => "record_unreadable",
         }
     }
 }

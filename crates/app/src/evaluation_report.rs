@@ -72,9 +72,7 @@ pub struct SatisfactionReport {
 fn tallies(rows: &[LevelCount]) -> BTreeMap<String, Tally> {
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for r in rows {
-        let Some(level) = Level::parse(&r.level) else {
-            continue;
-        };
+        let level = r.level;
         let t = out.entry(r.group.clone()).or_default();
         t.add(level, r.n.max(0) as u64, false);
         let i = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
@@ -85,9 +83,7 @@ fn tallies(rows: &[LevelCount]) -> BTreeMap<String, Tally> {
 
 fn group_name(by: Dimension, key: &str) -> String {
     match by {
-        Dimension::Channel => Channel::ALL
-            .into_iter()
-            .find(|c| c.code() == key)
+        Dimension::Channel => Channel::from_code(key)
             .map(|c| c.label().to_owned())
             .unwrap_or_else(|| key.to_owned()),
         Dimension::Window if !key.is_empty() => format!("{key}号窗口"),
@@ -244,8 +240,8 @@ impl App {
                 event_key: None,
                 ticket_id: None,
                 case_id: None,
-                channel: Channel::Import.code().into(),
-                level: level.code().into(),
+                channel: Channel::Import,
+                level,
                 reasons: Vec::new(),
                 comment: String::new(),
                 business_date: date,
@@ -296,17 +292,15 @@ impl App {
             .evaluations_between(from, to, 100_000)
             .await?
             .into_iter()
-            .filter_map(|e| {
-                Some(domain::evaluation::RatingFact {
-                    day: e.business_date,
-                    window: e.window,
-                    channel: Channel::ALL.into_iter().find(|c| c.code() == e.channel)?,
-                    level: Level::parse(&e.level)?,
-                    device: e.device,
-                    rater_key: e.rater_key,
-                    rated_at: e.rated_at,
-                    seconds_after_service: e.seconds_after_service,
-                })
+            .map(|e| domain::evaluation::RatingFact {
+                day: e.business_date,
+                window: e.window,
+                channel: e.channel,
+                level: e.level,
+                device: e.device,
+                rater_key: e.rater_key,
+                rated_at: e.rated_at,
+                seconds_after_service: e.seconds_after_service,
             })
             .collect();
         Ok(domain::evaluation::suspicious_patterns(&facts))

@@ -20,8 +20,7 @@ pub struct CategoryLoad {
 pub struct WindowLoad {
     pub number: String,
     pub name: String,
-    /// open, paused or closed.
-    pub status: String,
+    pub status: WindowStatus,
     pub pause_reason: String,
     pub temporary: bool,
     pub current: Option<String>,
@@ -87,7 +86,7 @@ impl App {
                         .find(|t| matches!(t.status, TicketStatus::Called | TicketStatus::Serving))
                         .map(|t| t.number.clone()),
                     served_today: tickets.iter().filter(at_window).filter(|t| served(t)).count(),
-                    status: w.status.code().into(),
+                    status: w.status,
                     number: w.number,
                     name: w.name,
                     pause_reason: w.pause_reason,
@@ -102,10 +101,7 @@ impl App {
                 .filter(|t| t.status == TicketStatus::Waiting)
                 .count(),
             served_today: tickets.iter().filter(|t| served(t)).count(),
-            windows_open: windows
-                .iter()
-                .filter(|w| w.status == WindowStatus::Open.code())
-                .count(),
+            windows_open: windows.iter().filter(|w| w.status == WindowStatus::Open).count(),
             categories,
             windows,
         })

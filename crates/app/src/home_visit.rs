@@ -104,6 +104,20 @@ fn map_error(e: StoreError) -> AppError {
     }
 }
 
+/// A list's status filter as sent (`?status=`): none or empty for every
+/// status, else one of the [`HomeVisitStatus`] codes.
+pub fn status_filter(raw: Option<&str>) -> AppResult<Option<HomeVisitStatus>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => HomeVisitStatus::parse(s).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                "status",
+                format!("状态“{s}”无效，应为 requested、scheduled、done 或 cancelled"),
+            )
+        }),
+    }
+}
+
 impl App {
     fn data_cipher(&self) -> AppResult<DataCipher> {
         DataCipher::new(&self.settings.security.data_key)
@@ -229,18 +243,9 @@ impl App {
         }
     }
 
-    /// Requests, newest first, phones masked (staff lists).
+    /// Requests of one status or all, newest first, phones masked (staff lists).
     #[tracing::instrument(skip_all)]
-    pub async fn home_visits(&self, status: Option<&str>) -> AppResult<Vec<HomeVisitSummary>> {
-        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(HomeVisitStatus::parse(s).ok_or_else(|| {
-                AppError::invalid(
-                    "status",
-                    format!("状态“{s}”无效，应为 requested、scheduled、done 或 cancelled"),
-                )
-            })?),
-            None => None,
-        };
+    pub async fn home_visits(&self, status: Option<HomeVisitStatus>) -> AppResult<Vec<HomeVisitSummary>> {
         let cipher = self.data_cipher()?;
         self.store
             .home_visits(status, 500)

@@ -5,28 +5,22 @@
 use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
 use crate::{Actor, App, AppError, AppResult};
+use domain::evaluation::Level;
 use domain::permission::Permission;
+use domain::rectification::{AppealStatus, RectificationAction, RectificationStatus};
 use serde::Serialize;
 use store::StoreError;
 use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
 use uuid::Uuid;
 
-/// The steps in order, each with the status it leads to.
-pub const STEPS: [(&str, &str, &str); 4] = [
-    ("verify", "open", "verified"),
-    ("rectify", "verified", "rectified"),
-    ("answer", "rectified", "answered"),
-    ("close", "answered", "closed"),
-];
-
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "open" => "待核实",
-        "verified" => "已核实待整改",
-        "rectified" => "已整改待回访",
-        "answered" => "已回访待办结",
-        "closed" => "已办结",
-        _ => "未知",
+/// A list's status filter as sent (`?status=`): none or empty for every
+/// status, else one of the [`RectificationStatus`] codes.
+pub fn status_filter(raw: Option<&str>) -> AppResult<Option<RectificationStatus>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => RectificationStatus::parse(s).map(Some).ok_or_else(|| {
+            AppError::invalid("status", "状态应为 open、verified、rectified、answered 或 closed")
+        }),
     }
 }
 
@@ -37,7 +31,7 @@ pub struct RectificationView {
     pub rectification: Rectification,
     pub status_label: &'static str,
     pub overdue: bool,
-    pub level: String,
+    pub level: Level,
     pub reasons: Vec<String>,
     pub comment: String,
 }
@@ -75,8 +69,8 @@ impl App {
     async fn view_of_rectification(&self, r: Rectification) -> AppResult<RectificationView> {
         let e = self.store.evaluation(r.evaluation_id).await?;
         Ok(RectificationView {
-            status_label: status_label(&r.status),
-            overdue: r.status != "closed" && r.due_date < self.today(),
+            status_label: r.status.label(),
+            overdue: r.status.is_overdue(r.due_date, self.today()),
             level: e.level,
             reasons: e.reasons,
             comment: e.comment,
@@ -84,30 +78,17 @@ impl App {
         })
     }
 
-    /// Rectifications, most urgent first (`status` filters: open, verified, …, closed).
+    /// Rectifications, most urgent first, of one status or all.
     #[tracing::instrument(skip_all)]
     pub async fn rectifications(
         &self,
         session: &Session,
-        status: Option<&str>,
+        status: Option<RectificationStatus>,
     ) -> AppResult<Vec<RectificationView>> {
         require(session, Permission::RectificationRead)?;
         let own = self.rectification_department(session).await?;
-        if let Some(s) = status
-            && !s.is_empty()
-            && status_label(s) == "未知"
-        {
-            return Err(AppError::invalid(
-                "status",
-                "状态应为 open、verified、rectified、answered 或 closed",
-            ));
-        }
         let mut out = Vec::new();
-        for r in self
-            .store
-            .rectifications(status.filter(|s| !s.is_empty()))
-            .await?
-        {
+        for r in self.store.rectifications(status).await? {
             if Self::check_department(&own, &r).is_ok() {
                 out.push(self.view_of_rectification(r).await?);
             }
@@ -139,7 +120,7 @@ impl App {
         require(session, Permission::RectificationHandle)?;
         let (r, _) = self.store.rectification(id).await.map_err(not_found)?;
         Self::check_department(&self.rectification_department(session).await?, &r)?;
-        let Some((name, from, to)) = STEPS.iter().find(|(s, _, _)| *s == step) else {
+        let Some(action) = RectificationAction::parse(step) else {
             return Err(AppError::invalid(
                 "step",
                 "步骤应为 verify、rectify、answer 或 close",
@@ -152,22 +133,23 @@ impl App {
                 "请填写本步骤的情况说明（不超过1000字）",
             ));
         }
-        if *name == "close" && accepted.is_none() {
+        if action.needs_acceptance() && accepted.is_none() {
             return Err(AppError::invalid("accepted", "办结须记录群众是否认可整改答复"));
         }
         let record = RectificationStep {
             at: self.now(),
             actor: session.user.username.clone(),
-            step: (*name).into(),
+            step: action.code().into(),
             note: note.into(),
         };
+        let accepted = accepted.filter(|_| action.needs_acceptance());
         self.store
-            .advance_rectification(id, &[from], to, &record, accepted.filter(|_| *name == "close"))
+            .advance_rectification(id, &[action.from()], action.to(), &record, accepted)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict { .. } => AppError::Conflict(
                     crate::Conflict::WrongStatus,
-                    format!("整改记录当前不处于“{}”状态", status_label(from)),
+                    format!("整改记录当前不处于“{}”状态", action.from().label()),
                 ),
                 other => not_found(other),
             })?;
@@ -175,7 +157,7 @@ impl App {
             &Actor::user(&session.user),
             "rectification.step",
             &id.to_string(),
-            &format!("{name} {note}"),
+            &format!("{} {note}", action.code()),
         )
         .await?;
         self.rectification(session, id).await
@@ -247,7 +229,7 @@ impl App {
             evidence: evidence.into(),
             filed_by: session.user.username.clone(),
             filed_at: self.now(),
-            status: "pending".into(),
+            status: AppealStatus::Pending,
             decided_by: None,
             decided_at: None,
             decision: String::new(),
@@ -268,10 +250,11 @@ impl App {
         Ok(appeal)
     }
 
+    /// Appeals, newest first, of one status or all.
     #[tracing::instrument(skip_all)]
-    pub async fn appeals(&self, session: &Session, status: Option<&str>) -> AppResult<Vec<Appeal>> {
+    pub async fn appeals(&self, session: &Session, status: Option<AppealStatus>) -> AppResult<Vec<Appeal>> {
         require(session, Permission::AppealDecide)?;
-        Ok(self.store.appeals(status.filter(|s| !s.is_empty())).await?)
+        Ok(self.store.appeals(status).await?)
     }
 
     /// A supervisor decides: upheld excludes the review from the valid count.

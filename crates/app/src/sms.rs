@@ -53,7 +53,7 @@ impl App {
                     self.settings.hall.name, window, ticket.number, self.settings.hall.public_url, ticket.id
                 ),
                 queued_at: now,
-                status: "queued".into(),
+                status: domain::evaluation::SmsStatus::Queued,
             };
             if self.store.queue_sms(&message).await? {
                 queued += 1;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use app::{App, Settings, TestClock};
+use domain::appointment::AppointmentStatus;
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::sync::Arc;
@@ -44,8 +45,8 @@ async fn an_appointment_becomes_a_no_show_when_the_clock_passes_its_window() {
                 slot_date: day,
                 slot_time: "09:00".into(),
                 phone_tail: "8000".into(),
-                channel: "online".into(),
-                status: "booked".into(),
+                channel: domain::appointment::AppointmentChannel::Online,
+                status: AppointmentStatus::Booked,
                 ticket_id: None,
             },
             person_key: "clock-test".into(),
@@ -59,12 +60,18 @@ async fn an_appointment_becomes_a_no_show_when_the_clock_passes_its_window() {
     // 09:10: the window (slot + 15 minutes) is still open.
     clock.advance(SignedDuration::from_mins(70));
     assert_eq!(app.sweep_no_shows().await.unwrap(), 0);
-    assert_eq!(app.store.appointment("CLOCK1").await.unwrap().status, "booked");
+    assert_eq!(
+        app.store.appointment("CLOCK1").await.unwrap().status,
+        AppointmentStatus::Booked
+    );
 
     // 09:16: closed, marked once.
     clock.advance(SignedDuration::from_mins(6));
     assert_eq!(app.sweep_no_shows().await.unwrap(), 1);
-    assert_eq!(app.store.appointment("CLOCK1").await.unwrap().status, "no_show");
+    assert_eq!(
+        app.store.appointment("CLOCK1").await.unwrap().status,
+        AppointmentStatus::NoShow
+    );
     assert_eq!(app.sweep_no_shows().await.unwrap(), 0);
     let audit = app.audit_log(1, 10).await.unwrap();
     assert!(
@@ -86,8 +93,8 @@ async fn a_rectification_is_escalated_once_the_clock_passes_its_due_date() {
             event_key: None,
             ticket_id: None,
             case_id: None,
-            channel: "phone".into(),
-            level: "very_dissatisfied".into(),
+            channel: domain::evaluation::Channel::Phone,
+            level: domain::evaluation::Level::VeryDissatisfied,
             reasons: vec!["服务态度差".into()],
             comment: String::new(),
             business_date: day,

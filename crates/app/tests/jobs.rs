@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use app::{App, AppError, Job, JobStatus, Outcome, Settings, TestClock, Trigger};
+use domain::appointment::AppointmentStatus;
 use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 use std::sync::Arc;
@@ -151,8 +152,8 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
                 slot_date: day,
                 slot_time: "09:00".into(),
                 phone_tail: "8000".into(),
-                channel: "online".into(),
-                status: "booked".into(),
+                channel: domain::appointment::AppointmentChannel::Online,
+                status: AppointmentStatus::Booked,
                 ticket_id: None,
             },
             person_key: "jobs-test".into(),
@@ -168,7 +169,10 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
     until(&app, |all| all.iter().all(|s| s.runs >= 2)).await;
     let sweep = status(&app.job_statuses(), "no_show_sweep").clone();
     assert_eq!((sweep.items, sweep.failures), (0, 0));
-    assert_eq!(app.store.appointment("JOBS1").await.unwrap().status, "booked");
+    assert_eq!(
+        app.store.appointment("JOBS1").await.unwrap().status,
+        AppointmentStatus::Booked
+    );
 
     // 09:16: the next sweep marks it, once.
     clock.advance(SignedDuration::from_mins(76));
@@ -178,7 +182,10 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
     runner.stop().await;
     let sweep = status(&app.job_statuses(), "no_show_sweep").clone();
     assert_eq!((sweep.items, sweep.failures), (1, 0));
-    assert_eq!(app.store.appointment("JOBS1").await.unwrap().status, "no_show");
+    assert_eq!(
+        app.store.appointment("JOBS1").await.unwrap().status,
+        AppointmentStatus::NoShow
+    );
     let marked = sweep.recent.iter().find(|r| r.items() == 1).unwrap();
     assert_eq!(marked.started, app.now());
 }

@@ -4,6 +4,108 @@
 use crate::calendar::{CalendarError, WorkCalendar};
 use jiff::civil::{Date, DateTime, Time};
 use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where an appointment stands (预约状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    /// 已预约, waiting for check-in.
+    Booked,
+    /// 已签到: turned into a ticket at the kiosk.
+    CheckedIn,
+    /// 已取消 by the citizen.
+    Cancelled,
+    /// 爽约: not checked in within the window.
+    NoShow,
+}
+
+impl AppointmentStatus {
+    pub const ALL: [AppointmentStatus; 4] = [
+        AppointmentStatus::Booked,
+        AppointmentStatus::CheckedIn,
+        AppointmentStatus::Cancelled,
+        AppointmentStatus::NoShow,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::CheckedIn => "checked_in",
+            AppointmentStatus::Cancelled => "cancelled",
+            AppointmentStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "已预约，待签到",
+            AppointmentStatus::CheckedIn => "已签到取号",
+            AppointmentStatus::Cancelled => "已取消",
+            AppointmentStatus::NoShow => "已失效（未按时签到）",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AppointmentStatus> {
+        let code = code.trim();
+        AppointmentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Only a booked appointment can be checked in or cancelled.
+    pub fn is_booked(self) -> bool {
+        self == AppointmentStatus::Booked
+    }
+}
+
+impl fmt::Display for AppointmentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How an appointment was made (预约渠道).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentChannel {
+    /// 网上预约 by the citizen.
+    Online,
+    /// 电话预约, entered by hall staff (12345 hotline, help desk).
+    Phone,
+}
+
+impl AppointmentChannel {
+    pub const ALL: [AppointmentChannel; 2] = [AppointmentChannel::Online, AppointmentChannel::Phone];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AppointmentChannel::Online => "online",
+            AppointmentChannel::Phone => "phone",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentChannel::Online => "网上预约",
+            AppointmentChannel::Phone => "电话预约",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AppointmentChannel> {
+        let code = code.trim();
+        AppointmentChannel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Booked for someone by hall staff, who must be signed in.
+    pub fn needs_staff(self) -> bool {
+        self == AppointmentChannel::Phone
+    }
+}
+
+impl fmt::Display for AppointmentChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
 
 /// How a hall opens its appointment book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +252,25 @@ pub fn suspended_until(rules: &BookingRules, no_shows: &[Date], today: Date) -> 
 mod tests {
     use super::*;
     use jiff::civil::{date, time};
+
+    #[test]
+    fn status_and_channel_codes_round_trip() {
+        for s in AppointmentStatus::ALL {
+            assert_eq!(AppointmentStatus::parse(s.code()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.code()));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(AppointmentStatus::CheckedIn.code(), "checked_in");
+        assert_eq!(AppointmentStatus::parse("missed"), None);
+        assert!(AppointmentStatus::Booked.is_booked() && !AppointmentStatus::NoShow.is_booked());
+        for c in AppointmentChannel::ALL {
+            assert_eq!(AppointmentChannel::parse(c.code()), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.code()));
+            assert!(!c.label().is_empty());
+        }
+        assert_eq!(AppointmentChannel::parse("sms"), None);
+        assert!(AppointmentChannel::Phone.needs_staff() && !AppointmentChannel::Online.needs_staff());
+    }
 
     #[test]
     fn slots_follow_the_periods() {

@@ -1,10 +1,11 @@
 //! 好差评: evaluation levels, channels, the pad layouts and the satisfaction
 //! rate (国办发〔2019〕51号; docs/domain.md).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// An evaluation level (评价等级). 差评 are the bottom two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     VerySatisfied,
@@ -60,8 +61,14 @@ impl Level {
     }
 }
 
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// Where an evaluation was given (评价渠道).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// The evaluation pad on the window (窗口评价器).
@@ -107,10 +114,56 @@ impl Channel {
 
     /// A channel a person can evaluate through (imports are not).
     pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL
-            .into_iter()
-            .filter(|c| *c != Channel::Import)
-            .find(|c| c.code() == s.trim())
+        Channel::from_code(s).filter(|c| *c != Channel::Import)
+    }
+
+    /// Any channel by its code, imports included (as stored).
+    pub fn from_code(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == s.trim())
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Where an SMS invitation to evaluate stands (短信评价邀请).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsStatus {
+    /// 待发送: waiting for the gateway.
+    Queued,
+    /// 已发送.
+    Sent,
+}
+
+impl SmsStatus {
+    pub const ALL: [SmsStatus; 2] = [SmsStatus::Queued, SmsStatus::Sent];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SmsStatus::Queued => "queued",
+            SmsStatus::Sent => "sent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SmsStatus::Queued => "待发送",
+            SmsStatus::Sent => "已发送",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SmsStatus> {
+        SmsStatus::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+}
+
+impl fmt::Display for SmsStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
     }
 }
 
@@ -364,6 +417,33 @@ mod tests {
             None,
             "nobody evaluates through an import"
         );
+    }
+
+    #[test]
+    fn codes_round_trip_through_serde() {
+        for l in Level::ALL {
+            assert_eq!(serde_json::to_value(l).unwrap(), serde_json::json!(l.code()));
+            assert_eq!(
+                serde_json::from_value::<Level>(serde_json::json!(l.code())).unwrap(),
+                l
+            );
+            assert_eq!(l.to_string(), l.label());
+        }
+        assert_eq!(serde_json::to_value(Level::Dissatisfied).unwrap(), "dissatisfied");
+        for c in Channel::ALL {
+            assert_eq!(Channel::from_code(c.code()), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.code()));
+            assert!(!c.label().is_empty());
+        }
+        assert_eq!(serde_json::to_value(Channel::Online).unwrap(), "online");
+        assert_eq!(Channel::from_code("import"), Some(Channel::Import));
+        assert_eq!(Channel::from_code("fax"), None);
+        for s in SmsStatus::ALL {
+            assert_eq!(SmsStatus::parse(s.code()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.code()));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(SmsStatus::parse("lost"), None);
     }
 
     #[test]

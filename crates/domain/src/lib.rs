@@ -13,6 +13,7 @@ pub mod home_visit;
 pub mod identity;
 pub mod permission;
 pub mod queue;
+pub mod rectification;
 pub mod role;
 pub mod search;
 pub mod statutory;

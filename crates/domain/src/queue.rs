@@ -48,6 +48,44 @@ impl Priority {
     }
 }
 
+/// What a call event on the hall display is (叫号 or 重呼).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallKind {
+    /// 叫号: the ticket's first call to a window.
+    Call,
+    /// 重呼: the same ticket announced again.
+    Recall,
+}
+
+impl CallKind {
+    pub const ALL: [CallKind; 2] = [CallKind::Call, CallKind::Recall];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CallKind::Call => "call",
+            CallKind::Recall => "recall",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CallKind::Call => "叫号",
+            CallKind::Recall => "重呼",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CallKind> {
+        CallKind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
+impl std::fmt::Display for CallKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// A ticket's human number: the category prefix and the day's sequence, at
 /// least three digits (A001 … A999, A1000).
 pub fn ticket_number(prefix: &str, sequence: u32) -> String {
@@ -175,6 +213,16 @@ pub fn passed_by_call(waiting: &[Waiting], called: usize) -> Vec<i64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn call_kind_codes_round_trip() {
+        for k in CallKind::ALL {
+            assert_eq!(CallKind::parse(k.code()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.code()));
+            assert!(!k.label().is_empty());
+        }
+        assert_eq!(CallKind::parse("shout"), None);
+    }
 
     fn w(order: i64, green: bool) -> Waiting {
         Waiting {

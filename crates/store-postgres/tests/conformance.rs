@@ -14,8 +14,19 @@ fn server() -> String {
 #[tokio::test]
 async fn postgres_passes_the_conformance_suite() {
     let url = format!("{}/govhall_conf_{}", server(), uuid::Uuid::now_v7().simple());
-    let store = PostgresStore::connect(&url).await.unwrap();
-    store::conformance::run_all(Arc::new(store)).await;
+    let store = Arc::new(PostgresStore::connect(&url).await.unwrap());
+    store::conformance::run_all(store.clone()).await;
+    // Damaged rows, written beside the store in the same database.
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    store::conformance_case::unknown_status_is_corrupt(&*store, |sql, id| {
+        let raw = raw.clone();
+        async move {
+            sqlx::query(sql).bind(id).execute(&raw).await.unwrap();
+        }
+    })
+    .await;
+    raw.close().await;
+    store.close().await;
     PostgresStore::drop_database(&url).await.unwrap();
 }
 

@@ -9,8 +9,18 @@ use store_sqlite::SqliteStore;
 async fn sqlite_passes_the_conformance_suite() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("conformance.db").display());
-    let store = SqliteStore::connect(&url).await.unwrap();
-    store::conformance::run_all(Arc::new(store)).await;
+    let store = Arc::new(SqliteStore::connect(&url).await.unwrap());
+    store::conformance::run_all(store.clone()).await;
+    // Damaged rows, written beside the store on the same file.
+    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
+    store::conformance_case::unknown_status_is_corrupt(&*store, |sql, id| {
+        let raw = raw.clone();
+        async move {
+            sqlx::query(sql).bind(id).execute(&raw).await.unwrap();
+        }
+    })
+    .await;
+    raw.close().await;
 }
 
 #[tokio::test]

@@ -3,11 +3,12 @@
 //! it was read in, so two staff acting at once cannot both win.
 
 use crate::dialect::{Backend, Conn, Db};
+use domain::case::CaseStatus;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::case::*;
 use store::case_ledger::OPEN_STATUSES;
-use store::sql::{from_json, refusal as err, to_json};
+use store::sql::{decode, from_json, refusal as err, to_json};
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
 
@@ -82,9 +83,9 @@ impl TryFrom<CaseRow> for CaseRecord {
             item_code: r.item_code,
             item_name: r.item_name,
             department: r.department,
-            handling: r.handling,
+            handling: decode(&r.handling)?,
             promised_days: r.promised_days,
-            applicant_kind: r.applicant_kind,
+            applicant_kind: decode(&r.applicant_kind)?,
             applicant_name: r.applicant_name,
             id_sealed: r.id_sealed,
             id_key: r.id_key,
@@ -97,8 +98,8 @@ impl TryFrom<CaseRow> for CaseRecord {
             ticket_id: r.ticket_id,
             window: r.window_number,
             staff: r.staff,
-            status: r.status,
-            status_before_pause: r.status_before_pause,
+            status: decode(&r.status)?,
+            status_before_pause: r.status_before_pause.as_deref().map(decode).transpose()?,
             materials: from_json(&r.materials)?,
             missing: from_json(&r.missing)?,
             received_on: r.received_on.to_jiff(),
@@ -128,15 +129,16 @@ struct EventRow {
     note: String,
 }
 
-impl From<EventRow> for CaseEvent {
-    fn from(r: EventRow) -> CaseEvent {
-        CaseEvent {
+impl TryFrom<EventRow> for CaseEvent {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> StoreResult<CaseEvent> {
+        Ok(CaseEvent {
             at: r.at.to_jiff(),
             actor: r.actor,
             action: r.action,
-            status: r.status,
+            status: decode(&r.status)?,
             note: r.note,
-        }
+        })
     }
 }
 
@@ -169,9 +171,9 @@ fn bind_case<'q>(q: Query<'q>, c: &'q CaseRecord) -> StoreResult<Query<'q>> {
         .bind(&c.item_code)
         .bind(&c.item_name)
         .bind(&c.department)
-        .bind(&c.handling)
+        .bind(c.handling.code())
         .bind(c.promised_days)
-        .bind(&c.applicant_kind)
+        .bind(c.applicant_kind.code())
         .bind(&c.applicant_name)
         .bind(&c.id_sealed)
         .bind(&c.id_key)
@@ -184,8 +186,8 @@ fn bind_case<'q>(q: Query<'q>, c: &'q CaseRecord) -> StoreResult<Query<'q>> {
         .bind(c.ticket_id)
         .bind(&c.window)
         .bind(&c.staff)
-        .bind(&c.status)
-        .bind(&c.status_before_pause)
+        .bind(c.status.code())
+        .bind(c.status_before_pause.map(CaseStatus::code))
         .bind(to_json(&c.materials)?)
         .bind(to_json(&c.missing)?)
         .bind(c.received_on.to_sqlx())
@@ -212,7 +214,7 @@ async fn add_event(conn: &mut Conn, id: Uuid, e: &CaseEvent) -> StoreResult<()> 
     .bind(e.at.to_sqlx())
     .bind(&e.actor)
     .bind(&e.action)
-    .bind(&e.status)
+    .bind(e.status.code())
     .bind(&e.note)
     .execute(&mut *conn)
     .await
@@ -330,7 +332,7 @@ impl CaseStore for Backend {
         self.case_by("query_code", code).await
     }
 
-    async fn update_case(&self, c: &CaseRecord, expected: &str, event: &CaseEvent) -> StoreResult<()> {
+    async fn update_case(&self, c: &CaseRecord, expected: CaseStatus, event: &CaseEvent) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE cases SET status = $1, status_before_pause = $2, materials = $3, missing = $4, \
@@ -339,8 +341,8 @@ impl CaseStore for Backend {
              deadline_provisional = $14, deadline_before = $15 \
              WHERE id = $16 AND status = $17",
         )
-        .bind(&c.status)
-        .bind(&c.status_before_pause)
+        .bind(c.status.code())
+        .bind(c.status_before_pause.map(CaseStatus::code))
         .bind(to_json(&c.materials)?)
         .bind(to_json(&c.missing)?)
         .bind(c.accepted_on.map(|d| d.to_sqlx()))
@@ -355,7 +357,7 @@ impl CaseStore for Backend {
         .bind(c.deadline_provisional)
         .bind(c.deadline_before.map(|d| d.to_sqlx()))
         .bind(c.id)
-        .bind(expected)
+        .bind(expected.code())
         .execute(tx.conn())
         .await
         .map_err(err("case"))?;
@@ -376,7 +378,7 @@ impl CaseStore for Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err("case"))?;
-        Ok(rows.into_iter().map(CaseEvent::from).collect())
+        rows.into_iter().map(CaseEvent::try_from).collect()
     }
 
     async fn case_figures(&self, from: Date, to: Date, today: Date) -> StoreResult<CaseFigures> {

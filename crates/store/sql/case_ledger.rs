@@ -6,6 +6,7 @@ use crate::dialect::{Backend, DAYS_TO_COMPLETE, Db};
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::case_ledger::*;
+use store::sql::decode;
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
 
@@ -35,10 +36,11 @@ struct Line {
     deadline_before: Option<jiff_sqlx::Date>,
 }
 
-impl From<Line> for LedgerRow {
-    fn from(r: Line) -> LedgerRow {
+impl TryFrom<Line> for LedgerRow {
+    type Error = StoreError;
+    fn try_from(r: Line) -> StoreResult<LedgerRow> {
         let day = |d: Option<jiff_sqlx::Date>| d.map(jiff_sqlx::Date::to_jiff);
-        LedgerRow {
+        Ok(LedgerRow {
             id: r.id,
             number: r.number,
             item_code: r.item_code,
@@ -47,7 +49,7 @@ impl From<Line> for LedgerRow {
             window: r.window_number,
             staff: r.staff,
             applicant_name: r.applicant_name,
-            status: r.status,
+            status: decode(&r.status)?,
             received_on: r.received_on.to_jiff(),
             accepted_on: day(r.accepted_on),
             deadline: day(r.deadline),
@@ -56,7 +58,7 @@ impl From<Line> for LedgerRow {
             imported: r.imported,
             deadline_provisional: r.deadline_provisional,
             deadline_before: day(r.deadline_before),
-        }
+        })
     }
 }
 
@@ -177,7 +179,10 @@ impl Backend {
             .await
             .map_err(StoreError::other)?;
         Ok(LedgerPage {
-            rows: rows.into_iter().map(LedgerRow::from).collect(),
+            rows: rows
+                .into_iter()
+                .map(LedgerRow::try_from)
+                .collect::<StoreResult<_>>()?,
             total,
         })
     }
@@ -220,11 +225,12 @@ impl CaseLedgerStore for Backend {
         if let Some(d) = f.to {
             filter.add("accepted_on <= ?", Arg::Day(d));
         }
+        let status = f.status.map(|s| s.code().to_owned());
         for (column, value) in [
             ("department", &f.department),
             ("window_number", &f.window),
             ("item_code", &f.item),
-            ("status", &f.status),
+            ("status", &status),
         ] {
             if let Some(v) = value {
                 filter.add(&format!("{column} = ?"), Arg::Text(v.clone()));

@@ -6,12 +6,13 @@
 
 use super::evaluation_record::{COUNT_KEY_COLUMNS, CountKey, add_counts, record_batch};
 use crate::dialect::{Backend, Conn};
+use domain::rectification::{AppealStatus, RectificationStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::evaluation::*;
 use store::queue::batch_failed;
-use store::sql::{from_json, placeholders, refusal as err};
+use store::sql::{decode, from_json, placeholders, refusal as err};
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
 
@@ -57,8 +58,8 @@ impl TryFrom<EvaluationRow> for Evaluation {
             event_key: r.event_key,
             ticket_id: r.ticket_id,
             case_id: r.case_id,
-            channel: r.channel,
-            level: r.level,
+            channel: decode(&r.channel)?,
+            level: decode(&r.level)?,
             reasons: from_json(&r.reasons)?,
             comment: r.comment,
             business_date: r.business_date.to_jiff(),
@@ -93,21 +94,22 @@ struct RectificationRow {
     updated_at: jiff_sqlx::Timestamp,
 }
 
-impl From<RectificationRow> for Rectification {
-    fn from(r: RectificationRow) -> Rectification {
-        Rectification {
+impl TryFrom<RectificationRow> for Rectification {
+    type Error = StoreError;
+    fn try_from(r: RectificationRow) -> StoreResult<Rectification> {
+        Ok(Rectification {
             id: r.id,
             evaluation_id: r.evaluation_id,
             opened_on: r.opened_on.to_jiff(),
             due_date: r.due_date.to_jiff(),
-            status: r.status,
+            status: decode(&r.status)?,
             department: r.department,
             window: r.window_number,
             assignee: r.assignee,
             escalated: r.escalated,
             accepted: r.accepted,
             updated_at: r.updated_at.to_jiff(),
-        }
+        })
     }
 }
 
@@ -144,20 +146,21 @@ struct AppealRow {
     decision: String,
 }
 
-impl From<AppealRow> for Appeal {
-    fn from(r: AppealRow) -> Appeal {
-        Appeal {
+impl TryFrom<AppealRow> for Appeal {
+    type Error = StoreError;
+    fn try_from(r: AppealRow) -> StoreResult<Appeal> {
+        Ok(Appeal {
             id: r.id,
             evaluation_id: r.evaluation_id,
             reason: r.reason,
             evidence: r.evidence,
             filed_by: r.filed_by,
             filed_at: r.filed_at.to_jiff(),
-            status: r.status,
+            status: decode(&r.status)?,
             decided_by: r.decided_by,
             decided_at: r.decided_at.map(jiff_sqlx::Timestamp::to_jiff),
             decision: r.decision,
-        }
+        })
     }
 }
 
@@ -170,14 +173,15 @@ struct CountRow {
     x: i64,
 }
 
-impl From<CountRow> for LevelCount {
-    fn from(r: CountRow) -> LevelCount {
-        LevelCount {
+impl TryFrom<CountRow> for LevelCount {
+    type Error = StoreError;
+    fn try_from(r: CountRow) -> StoreResult<LevelCount> {
+        Ok(LevelCount {
             group: r.grp,
-            level: r.level,
+            level: decode(&r.level)?,
             n: r.n,
             excluded: r.x,
-        }
+        })
     }
 }
 
@@ -191,16 +195,17 @@ struct OutboxRow {
     status: String,
 }
 
-impl From<OutboxRow> for OutboxMessage {
-    fn from(r: OutboxRow) -> OutboxMessage {
-        OutboxMessage {
+impl TryFrom<OutboxRow> for OutboxMessage {
+    type Error = StoreError;
+    fn try_from(r: OutboxRow) -> StoreResult<OutboxMessage> {
+        Ok(OutboxMessage {
             id: r.id,
             ticket_id: r.ticket_id,
             phone_sealed: r.phone_sealed,
             body: r.body,
             queued_at: r.queued_at.to_jiff(),
-            status: r.status,
-        }
+            status: decode(&r.status)?,
+        })
     }
 }
 
@@ -261,7 +266,10 @@ async fn level_counts_of(
         .fetch_all(&backend.pool)
         .await
         .map_err(err("evaluation counts"))?;
-    let mut counts: Vec<LevelCount> = rows.into_iter().map(LevelCount::from).collect();
+    let mut counts = rows
+        .into_iter()
+        .map(LevelCount::try_from)
+        .collect::<StoreResult<Vec<_>>>()?;
     counts.sort();
     Ok(counts)
 }
@@ -297,9 +305,10 @@ async fn exclude(
         add_counts(conn, &key, 0, weight).await?;
     }
     let closed: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE rectifications SET status = 'closed', updated_at = $1 WHERE evaluation_id = $2 \
-         AND status <> 'closed' RETURNING id",
+        "UPDATE rectifications SET status = $1, updated_at = $2 WHERE evaluation_id = $3 \
+         AND status <> $1 RETURNING id",
     )
+    .bind(RectificationStatus::Closed.code())
     .bind(at.to_sqlx())
     .bind(appeal.evaluation_id)
     .fetch_optional(&mut *conn)
@@ -309,7 +318,7 @@ async fn exclude(
         let step = RectificationStep {
             at,
             actor: by.to_owned(),
-            step: "closed".into(),
+            step: RectificationStatus::Closed.code().into(),
             note: format!("申诉成立，该评价不计入有效评价：{decision}"),
         };
         add_step(conn, id, &step).await?;
@@ -411,17 +420,17 @@ impl EvaluationStore for Backend {
         tx.commit().await.map_err(err("reasons"))
     }
 
-    async fn rectifications(&self, status: Option<&str>) -> StoreResult<Vec<Rectification>> {
+    async fn rectifications(&self, status: Option<RectificationStatus>) -> StoreResult<Vec<Rectification>> {
         let sql = format!(
             "SELECT {RECTIFICATION_COLUMNS} FROM rectifications WHERE ($1 = '' OR status = $1) \
              ORDER BY due_date, opened_on"
         );
         let rows = sqlx::query_as::<_, RectificationRow>(sqlx::AssertSqlSafe(sql))
-            .bind(status.unwrap_or(""))
+            .bind(status.map_or("", RectificationStatus::code))
             .fetch_all(&self.pool)
             .await
             .map_err(err("rectifications"))?;
-        Ok(rows.into_iter().map(Rectification::from).collect())
+        rows.into_iter().map(Rectification::try_from).collect()
     }
 
     async fn rectification(&self, id: Uuid) -> StoreResult<(Rectification, Vec<RectificationStep>)> {
@@ -439,7 +448,7 @@ impl EvaluationStore for Backend {
         .await
         .map_err(err("rectification"))?;
         Ok((
-            row.into(),
+            row.try_into()?,
             steps.into_iter().map(RectificationStep::from).collect(),
         ))
     }
@@ -447,8 +456,8 @@ impl EvaluationStore for Backend {
     async fn advance_rectification(
         &self,
         id: Uuid,
-        from: &[&str],
-        to: &str,
+        from: &[RectificationStatus],
+        to: RectificationStatus,
         step: &RectificationStep,
         accepted: Option<bool>,
     ) -> StoreResult<Rectification> {
@@ -459,7 +468,7 @@ impl EvaluationStore for Backend {
              WHERE id = $4 AND status IN ({list}) RETURNING {RECTIFICATION_COLUMNS}"
         );
         let mut q = sqlx::query_as::<_, RectificationRow>(sqlx::AssertSqlSafe(sql))
-            .bind(to)
+            .bind(to.code())
             .bind(accepted)
             .bind(step.at.to_sqlx())
             .bind(id);
@@ -467,7 +476,7 @@ impl EvaluationStore for Backend {
             q = q.bind("");
         }
         for f in from {
-            q = q.bind(*f);
+            q = q.bind(f.code());
         }
         let Some(row) = q.fetch_optional(tx.conn()).await.map_err(err("rectification"))? else {
             drop(tx);
@@ -478,24 +487,28 @@ impl EvaluationStore for Backend {
         };
         add_step(tx.conn(), id, step).await?;
         tx.commit().await.map_err(err("rectification"))?;
-        Ok(row.into())
+        row.try_into()
     }
 
     async fn escalate_overdue(&self, today: Date, at: Timestamp) -> StoreResult<Vec<Rectification>> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE rectifications SET escalated = $1, updated_at = $2 WHERE escalated = $3 \
-             AND status <> 'closed' AND due_date < $4 RETURNING {RECTIFICATION_COLUMNS}"
+             AND status <> $4 AND due_date < $5 RETURNING {RECTIFICATION_COLUMNS}"
         );
         let rows = sqlx::query_as::<_, RectificationRow>(sqlx::AssertSqlSafe(sql))
             .bind(true)
             .bind(at.to_sqlx())
             .bind(false)
+            .bind(RectificationStatus::Closed.code())
             .bind(today.to_sqlx())
             .fetch_all(tx.conn())
             .await
             .map_err(err("rectifications"))?;
-        let escalated: Vec<Rectification> = rows.into_iter().map(Rectification::from).collect();
+        let escalated = rows
+            .into_iter()
+            .map(Rectification::try_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         for r in &escalated {
             let step = RectificationStep {
                 at,
@@ -511,7 +524,7 @@ impl EvaluationStore for Backend {
 
     async fn file_appeal(&self, a: &Appeal) -> StoreResult<()> {
         let sql = format!(
-            "INSERT INTO evaluation_appeals ({APPEAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, \
+            "INSERT INTO evaluation_appeals ({APPEAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, \
              NULL, '')"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -521,22 +534,23 @@ impl EvaluationStore for Backend {
             .bind(&a.evidence)
             .bind(&a.filed_by)
             .bind(a.filed_at.to_sqlx())
+            .bind(AppealStatus::Pending.code())
             .execute(&self.pool)
             .await
             .map_err(err("appeal"))?;
         Ok(())
     }
 
-    async fn appeals(&self, status: Option<&str>) -> StoreResult<Vec<Appeal>> {
+    async fn appeals(&self, status: Option<AppealStatus>) -> StoreResult<Vec<Appeal>> {
         let sql = format!(
             "SELECT {APPEAL_COLUMNS} FROM evaluation_appeals WHERE ($1 = '' OR status = $1) ORDER BY filed_at DESC"
         );
         let rows = sqlx::query_as::<_, AppealRow>(sqlx::AssertSqlSafe(sql))
-            .bind(status.unwrap_or(""))
+            .bind(status.map_or("", AppealStatus::code))
             .fetch_all(&self.pool)
             .await
             .map_err(err("appeals"))?;
-        Ok(rows.into_iter().map(Appeal::from).collect())
+        rows.into_iter().map(Appeal::try_from).collect()
     }
 
     async fn decide_appeal(
@@ -550,14 +564,15 @@ impl EvaluationStore for Backend {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE evaluation_appeals SET status = $1, decided_by = $2, decided_at = $3, decision = $4 \
-             WHERE id = $5 AND status = 'pending' RETURNING {APPEAL_COLUMNS}"
+             WHERE id = $5 AND status = $6 RETURNING {APPEAL_COLUMNS}"
         );
         let row = sqlx::query_as::<_, AppealRow>(sqlx::AssertSqlSafe(sql))
-            .bind(if upheld { "upheld" } else { "rejected" })
+            .bind(AppealStatus::decided(upheld).code())
             .bind(by)
             .bind(at.to_sqlx())
             .bind(decision)
             .bind(id)
+            .bind(AppealStatus::Pending.code())
             .fetch_optional(tx.conn())
             .await
             .map_err(err("appeal"))?;
@@ -566,7 +581,7 @@ impl EvaluationStore for Backend {
                 what: "appeal_status".into(),
             });
         };
-        let appeal = Appeal::from(row);
+        let appeal = Appeal::try_from(row)?;
         if upheld {
             exclude(tx.conn(), &appeal, by, at, decision).await?;
         }
@@ -577,13 +592,14 @@ impl EvaluationStore for Backend {
     async fn queue_sms(&self, m: &OutboxMessage) -> StoreResult<bool> {
         let done = sqlx::query(
             "INSERT INTO sms_outbox (id, ticket_id, phone_sealed, body, queued_at, sent_at, status) \
-             VALUES ($1, $2, $3, $4, $5, NULL, 'queued') ON CONFLICT (ticket_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (ticket_id) DO NOTHING",
         )
         .bind(m.id)
         .bind(m.ticket_id)
         .bind(&m.phone_sealed)
         .bind(&m.body)
         .bind(m.queued_at.to_sqlx())
+        .bind(m.status.code())
         .execute(&self.pool)
         .await
         .map_err(err("sms"))?;
@@ -599,6 +615,6 @@ impl EvaluationStore for Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err("sms"))?;
-        Ok(rows.into_iter().map(OutboxMessage::from).collect())
+        rows.into_iter().map(OutboxMessage::try_from).collect()
     }
 }

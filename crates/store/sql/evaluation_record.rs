@@ -4,6 +4,7 @@
 
 use super::evaluation::{EVALUATION_COLUMNS, add_step};
 use crate::dialect::Conn;
+use domain::rectification::RectificationStatus;
 use jiff_sqlx::ToSqlx;
 use std::collections::{HashMap, HashSet};
 use store::evaluation::{NewEvaluation, RectificationStep};
@@ -35,8 +36,8 @@ impl From<&NewEvaluation> for CountKey {
             department: e.department.clone(),
             staff: e.staff.clone(),
             item: e.item.clone(),
-            channel: e.channel.clone(),
-            level: e.level.clone(),
+            channel: e.channel.code().to_owned(),
+            level: e.level.code().to_owned(),
         }
     }
 }
@@ -121,8 +122,8 @@ async fn insert(conn: &mut Conn, e: &NewEvaluation) -> StoreResult<()> {
         .bind(&e.event_key)
         .bind(e.ticket_id)
         .bind(e.case_id)
-        .bind(&e.channel)
-        .bind(&e.level)
+        .bind(e.channel.code())
+        .bind(e.level.code())
         .bind(to_json(&e.reasons)?)
         .bind(&e.comment)
         .bind(e.business_date.to_sqlx())
@@ -147,12 +148,13 @@ async fn insert(conn: &mut Conn, e: &NewEvaluation) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO rectifications (id, evaluation_id, opened_on, due_date, status, department, \
          window_number, assignee, escalated, accepted, updated_at) \
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, NULL, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)",
     )
     .bind(r.id)
     .bind(e.id)
     .bind(r.opened_on.to_sqlx())
     .bind(r.due_date.to_sqlx())
+    .bind(RectificationStatus::Open.code())
     .bind(&e.department)
     .bind(&e.window)
     .bind(&r.assignee)
@@ -164,7 +166,7 @@ async fn insert(conn: &mut Conn, e: &NewEvaluation) -> StoreResult<()> {
     let step = RectificationStep {
         at: e.rated_at,
         actor: e.recorded_by.clone(),
-        step: "open".into(),
+        step: RectificationStatus::Open.code().into(),
         note: format!("差评：{}", e.reasons.join("、")),
     };
     add_step(conn, r.id, &step).await

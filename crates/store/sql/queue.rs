@@ -8,7 +8,8 @@
 
 use super::{queue_call, queue_take};
 use crate::dialect::{Backend, Conn};
-use domain::queue::Priority;
+use domain::appointment::AppointmentStatus;
+use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
@@ -88,16 +89,17 @@ pub(super) struct EventRow {
     kind: String,
 }
 
-impl From<EventRow> for CallEvent {
-    fn from(r: EventRow) -> CallEvent {
-        CallEvent {
+impl TryFrom<EventRow> for CallEvent {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> StoreResult<CallEvent> {
+        Ok(CallEvent {
             id: r.id,
             at: r.at.to_jiff(),
             ticket_id: r.ticket_id,
             number: r.number,
             window: r.window_number,
-            kind: r.kind,
-        }
+            kind: decode(&r.kind)?,
+        })
     }
 }
 
@@ -158,28 +160,29 @@ struct AppointmentRow {
     ticket_id: Option<Uuid>,
 }
 
-impl From<AppointmentRow> for Appointment {
-    fn from(r: AppointmentRow) -> Appointment {
-        Appointment {
+impl TryFrom<AppointmentRow> for Appointment {
+    type Error = StoreError;
+    fn try_from(r: AppointmentRow) -> StoreResult<Appointment> {
+        Ok(Appointment {
             id: r.id,
             code: r.code,
             category: r.category,
             slot_date: r.slot_date.to_jiff(),
             slot_time: r.slot_time,
             phone_tail: r.phone_tail,
-            channel: r.channel,
-            status: r.status,
+            channel: decode(&r.channel)?,
+            status: decode(&r.status)?,
             ticket_id: r.ticket_id,
-        }
+        })
     }
 }
 
-/// Writes the call event of `t` at `window` (`call` or `recall`).
+/// Writes the call event of `t` at `window`.
 pub(super) async fn insert_event(
     conn: &mut Conn,
     t: &Ticket,
     window: &str,
-    kind: &str,
+    kind: CallKind,
     at: Timestamp,
 ) -> StoreResult<CallEvent> {
     let sql = format!(
@@ -191,11 +194,11 @@ pub(super) async fn insert_event(
         .bind(t.id)
         .bind(&t.number)
         .bind(window)
-        .bind(kind)
+        .bind(kind.code())
         .fetch_one(&mut *conn)
         .await
         .map_err(err("call event"))?;
-    Ok(row.into())
+    row.try_into()
 }
 
 #[async_trait::async_trait]
@@ -419,7 +422,7 @@ impl QueueStore for Backend {
         };
         let ticket = Ticket::try_from(row)?;
         let window = ticket.window.clone().unwrap_or_default();
-        let event = insert_event(tx.conn(), &ticket, &window, "recall", at).await?;
+        let event = insert_event(tx.conn(), &ticket, &window, CallKind::Recall, at).await?;
         tx.commit().await.map_err(err("ticket"))?;
         Ok((ticket, event))
     }
@@ -439,7 +442,7 @@ impl QueueStore for Backend {
             .fetch_all(&self.pool)
             .await
             .map_err(err("call events"))?;
-        Ok(rows.into_iter().map(CallEvent::from).collect())
+        rows.into_iter().map(CallEvent::try_from).collect()
     }
 
     async fn book_appointment(&self, n: &NewAppointment) -> StoreResult<Appointment> {
@@ -476,7 +479,7 @@ impl QueueStore for Backend {
         }
         let sql = format!(
             "INSERT INTO appointments (id, code, category, slot_date, slot_time, person_key, phone_tail, \
-             channel, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9) \
+             channel, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              RETURNING {APPOINTMENT_COLUMNS}"
         );
         let row = sqlx::query_as::<_, AppointmentRow>(sqlx::AssertSqlSafe(sql))
@@ -487,13 +490,14 @@ impl QueueStore for Backend {
             .bind(&a.slot_time)
             .bind(&n.person_key)
             .bind(&a.phone_tail)
-            .bind(&a.channel)
+            .bind(a.channel.code())
+            .bind(AppointmentStatus::Booked.code())
             .bind(n.created_at.to_sqlx())
             .fetch_one(tx.conn())
             .await
             .map_err(err("code"))?;
         tx.commit().await.map_err(err("appointment"))?;
-        Ok(row.into())
+        row.try_into()
     }
 
     async fn appointment(&self, code: &str) -> StoreResult<Appointment> {
@@ -503,14 +507,14 @@ impl QueueStore for Backend {
             .fetch_one(&self.pool)
             .await
             .map_err(err("appointment"))?;
-        Ok(row.into())
+        row.try_into()
     }
 
     async fn set_appointment_status(
         &self,
         code: &str,
-        from: &[&str],
-        to: &str,
+        from: &[AppointmentStatus],
+        to: AppointmentStatus,
         ticket_id: Option<Uuid>,
     ) -> StoreResult<Appointment> {
         let list = placeholders(4, from.len().max(1));
@@ -519,17 +523,17 @@ impl QueueStore for Backend {
              AND status IN ({list}) RETURNING {APPOINTMENT_COLUMNS}"
         );
         let mut q = sqlx::query_as::<_, AppointmentRow>(sqlx::AssertSqlSafe(sql))
-            .bind(to)
+            .bind(to.code())
             .bind(ticket_id)
             .bind(code);
         if from.is_empty() {
             q = q.bind("");
         }
         for f in from {
-            q = q.bind(*f);
+            q = q.bind(f.code());
         }
         match q.fetch_optional(&self.pool).await.map_err(err("appointment"))? {
-            Some(r) => Ok(r.into()),
+            Some(r) => r.try_into(),
             None => {
                 self.appointment(code).await?;
                 Err(StoreError::Conflict {

@@ -4,7 +4,7 @@
 
 use super::queue::{EVENT_COLUMNS, EventRow, TICKET_COLUMNS, TicketRow};
 use crate::dialect::{Conn, DUE_INDEX, GREEN_INDEX};
-use domain::queue::{Waiting, next_to_call};
+use domain::queue::{CallKind, Waiting, next_to_call};
 use jiff::Timestamp;
 use jiff_sqlx::ToSqlx;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -260,7 +260,15 @@ async fn insert_events(
     let values = (0..made.len())
         .map(|k| {
             let p = |n: usize| format!("${}", k * 4 + n);
-            format!("({}, {}, {}, {}, 'call')", p(1), p(2), p(3), p(4))
+            // The kind is a constant code, never input.
+            format!(
+                "({}, {}, {}, {}, '{}')",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                CallKind::Call.code()
+            )
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -273,11 +281,10 @@ async fn insert_events(
         q = q.bind(c.at.to_sqlx()).bind(t.id).bind(&t.number).bind(&c.window);
     }
     let rows = q.fetch_all(&mut *tx).await.map_err(err("call event"))?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
-            let e = CallEvent::from(r);
-            (e.ticket_id, e)
+            let e = CallEvent::try_from(r)?;
+            Ok((e.ticket_id, e))
         })
-        .collect())
+        .collect()
 }

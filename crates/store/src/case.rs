@@ -2,18 +2,14 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
+use domain::case::{ApplicantKind, CaseStatus, Handling};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
-/// A material as the staff member ticked it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaterialCheck {
-    pub name: String,
-    /// provided, shared (fetched by data sharing) or missing.
-    pub status: String,
-}
+/// A material as the staff member ticked it (stored as JSON with the case).
+pub use domain::case::MaterialCheck;
 
 /// A case as stored. Personal numbers arrive sealed, with their keyed hash
 /// and a masked copy for lists.
@@ -26,11 +22,10 @@ pub struct CaseRecord {
     pub item_code: String,
     pub item_name: String,
     pub department: String,
-    /// 即办件 or 承诺件.
-    pub handling: String,
+    /// 即办件, 承诺件, 一件事 (a bundle's parent), or unrecorded (imported).
+    pub handling: Handling,
     pub promised_days: i64,
-    /// person or organisation.
-    pub applicant_kind: String,
+    pub applicant_kind: ApplicantKind,
     pub applicant_name: String,
     #[serde(skip)]
     pub id_sealed: String,
@@ -47,8 +42,9 @@ pub struct CaseRecord {
     pub ticket_id: Option<Uuid>,
     pub window: String,
     pub staff: String,
-    pub status: String,
-    pub status_before_pause: Option<String>,
+    pub status: CaseStatus,
+    /// While paused: the status to resume to.
+    pub status_before_pause: Option<CaseStatus>,
     pub materials: Vec<MaterialCheck>,
     pub missing: Vec<String>,
     pub received_on: Date,
@@ -84,7 +80,8 @@ pub struct CaseEvent {
     pub at: Timestamp,
     pub actor: String,
     pub action: String,
-    pub status: String,
+    /// The status the step left the case in.
+    pub status: CaseStatus,
     pub note: String,
 }
 
@@ -130,7 +127,7 @@ pub trait CaseStore: Send + Sync {
     async fn update_case(
         &self,
         case: &CaseRecord,
-        expected_status: &str,
+        expected_status: CaseStatus,
         event: &CaseEvent,
     ) -> StoreResult<()>;
     async fn case_events(&self, id: Uuid) -> StoreResult<Vec<CaseEvent>>;

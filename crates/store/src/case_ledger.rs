@@ -4,6 +4,7 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
+use domain::case::CaseStatus;
 use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
@@ -12,6 +13,21 @@ use uuid::Uuid;
 /// the same words as the partial indexes of migration 0007 so that both
 /// databases use them.
 pub const OPEN_STATUSES: &str = "('accepted', 'under_review', 'paused', 'decided')";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_statuses_are_the_domain_s() {
+        let open: Vec<String> = CaseStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        assert_eq!(OPEN_STATUSES, format!("({})", open.join(", ")));
+    }
+}
 
 /// One line of the ledger: what a list shows, no sealed numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,7 +40,7 @@ pub struct LedgerRow {
     pub window: String,
     pub staff: String,
     pub applicant_name: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub received_on: Date,
     pub accepted_on: Option<Date>,
     pub deadline: Option<Date>,
@@ -47,7 +63,7 @@ pub struct LedgerFilter {
     pub department: Option<String>,
     pub window: Option<String>,
     pub item: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<CaseStatus>,
     /// Only what one person may see (`None`: the whole hall).
     pub visible: Option<Visible>,
     pub limit: i64,

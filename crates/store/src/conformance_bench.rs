@@ -5,6 +5,7 @@
 use crate::bench::{BenchBatch, BenchStore};
 use crate::case_ledger::LedgerGroup;
 use crate::evaluation::{Dimension, LevelCount};
+use domain::evaluation::Level;
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use std::collections::BTreeMap;
@@ -15,17 +16,17 @@ pub async fn run_all(store: &dyn BenchStore) {
 }
 
 /// The level of generated evaluation `i` (as the generator's SQL says).
-fn level(i: i64) -> &'static str {
+fn level(i: i64) -> Level {
     if i % 97 == 0 {
-        "dissatisfied"
+        Level::Dissatisfied
     } else if i % 389 == 0 {
-        "very_dissatisfied"
+        Level::VeryDissatisfied
     } else if i % 13 == 0 {
-        "basic"
+        Level::Basic
     } else if (i / 11) % 3 == 0 {
-        "satisfied"
+        Level::Satisfied
     } else {
-        "very_satisfied"
+        Level::VerySatisfied
     }
 }
 
@@ -45,7 +46,7 @@ async fn evaluations(store: &dyn BenchStore) {
     let batch = |count, first| batch(count, first, first_day, days);
     store.generate_evaluations(&batch(600, 0)).await.unwrap();
     store.generate_evaluations(&batch(400, 600)).await.unwrap();
-    let mut want: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    let mut want: BTreeMap<(String, Level), i64> = BTreeMap::new();
     for i in 0..1000 {
         *want.entry(((1 + i % 40).to_string(), level(i))).or_default() += 1;
     }
@@ -53,7 +54,7 @@ async fn evaluations(store: &dyn BenchStore) {
         .into_iter()
         .map(|((window, level), n)| LevelCount {
             group: window,
-            level: level.into(),
+            level,
             n,
             excluded: 0,
         })

@@ -5,9 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::case::*;
+use crate::case_ledger::LedgerFilter;
 use crate::{Store, StoreError};
+use domain::case::{ApplicantKind, CaseStatus, Handling, MaterialStatus};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
+use std::future::Future;
 use uuid::Uuid;
 
 const DEPARTMENT: &str = "CASE-A";
@@ -39,9 +42,9 @@ pub(crate) fn case(department: &str, day: Date) -> CaseRecord {
         item_code: "ITEM-1".into(),
         item_name: "食品经营许可".into(),
         department: department.into(),
-        handling: "承诺件".into(),
+        handling: Handling::Promised,
         promised_days: 5,
-        applicant_kind: "person".into(),
+        applicant_kind: ApplicantKind::Person,
         applicant_name: "张三".into(),
         id_sealed: "v1:sealed-id".into(),
         id_key: "id-key".into(),
@@ -54,7 +57,7 @@ pub(crate) fn case(department: &str, day: Date) -> CaseRecord {
         ticket_id: None,
         window: "1".into(),
         staff: "wang".into(),
-        status: "accepted".into(),
+        status: CaseStatus::Accepted,
         status_before_pause: None,
         materials: vec![],
         missing: vec![],
@@ -75,12 +78,12 @@ pub(crate) fn case(department: &str, day: Date) -> CaseRecord {
     }
 }
 
-fn step(action: &str, status: &str, second: i64) -> CaseEvent {
+fn step(action: &str, status: CaseStatus, second: i64) -> CaseEvent {
     CaseEvent {
         at: at(second),
         actor: "wang".into(),
         action: action.into(),
-        status: status.into(),
+        status,
         note: format!("{action}的说明"),
     }
 }
@@ -88,7 +91,7 @@ fn step(action: &str, status: &str, second: i64) -> CaseEvent {
 /// Stores `c` numbered from `prefix`, with an acceptance step at `second`.
 async fn accept(store: &dyn Store, c: &CaseRecord, prefix: &str, second: i64) -> CaseRecord {
     store
-        .create_case(c, prefix, &step("受理", "accepted", second))
+        .create_case(c, prefix, &step("受理", CaseStatus::Accepted, second))
         .await
         .unwrap()
 }
@@ -102,16 +105,16 @@ async fn numbering_and_lookups(store: &dyn Store) {
     full.agent = "代办员".into();
     full.agent_basis = "委托书".into();
     full.ticket_id = Some(Uuid::now_v7());
-    full.status = "completed".into();
-    full.status_before_pause = Some("under_review".into());
+    full.status = CaseStatus::Completed;
+    full.status_before_pause = Some(CaseStatus::UnderReview);
     full.materials = vec![
         MaterialCheck {
             name: "申请书".into(),
-            status: "provided".into(),
+            status: MaterialStatus::Provided,
         },
         MaterialCheck {
             name: "营业执照".into(),
-            status: "shared".into(),
+            status: MaterialStatus::Shared,
         },
     ];
     full.missing = vec!["身份证复印件".into()];
@@ -160,7 +163,7 @@ async fn numbering_and_lookups(store: &dyn Store) {
     let mut clash = case(DEPARTMENT, day);
     clash.query_code = first.query_code.clone();
     let refused = store
-        .create_case(&clash, "BJ20250303-", &step("受理", "accepted", 3))
+        .create_case(&clash, "BJ20250303-", &step("受理", CaseStatus::Accepted, 3))
         .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict { ref what }) if what == "case"),
@@ -170,7 +173,7 @@ async fn numbering_and_lookups(store: &dyn Store) {
     assert_eq!(third.number, "BJ20250303-0003");
     assert_eq!(
         store.case_events(first.id).await.unwrap(),
-        vec![step("受理", "accepted", 0)]
+        vec![step("受理", CaseStatus::Accepted, 0)]
     );
 }
 
@@ -178,7 +181,7 @@ async fn families(store: &dyn Store) {
     let day = date(2025, 3, 5);
     let parent = case(DEPARTMENT, day);
     let subs = vec![case(DEPARTMENT, day), case(DEPARTMENT, day)];
-    let event = step("一件事受理", "accepted", 10);
+    let event = step("一件事受理", CaseStatus::Accepted, 10);
     let (top, numbered) = store
         .create_case_family(&parent, &subs, "BJ20250305-", &event)
         .await
@@ -207,11 +210,11 @@ async fn families(store: &dyn Store) {
 async fn updates_check_the_status(store: &dyn Store) {
     let created = accept(store, &case(DEPARTMENT, date(2025, 3, 6)), "BJ20250306-", 20).await;
     let mut changed = created.clone();
-    changed.status = "paused".into();
-    changed.status_before_pause = Some("accepted".into());
+    changed.status = CaseStatus::Paused;
+    changed.status_before_pause = Some(CaseStatus::Accepted);
     changed.materials = vec![MaterialCheck {
         name: "申请书".into(),
-        status: "missing".into(),
+        status: MaterialStatus::Missing,
     }];
     changed.missing = vec!["申请书".into()];
     changed.accepted_on = Some(date(2025, 3, 7));
@@ -226,16 +229,24 @@ async fn updates_check_the_status(store: &dyn Store) {
     changed.deadline_provisional = true;
     changed.deadline_before = Some(date(2025, 3, 13));
     store
-        .update_case(&changed, "accepted", &step("暂停", "paused", 21))
+        .update_case(
+            &changed,
+            CaseStatus::Accepted,
+            &step("暂停", CaseStatus::Paused, 21),
+        )
         .await
         .unwrap();
     assert_eq!(store.case_by_id(created.id).await.unwrap(), changed);
 
     // A second writer that read the case before the change loses.
     let mut stale = created.clone();
-    stale.status = "under_review".into();
+    stale.status = CaseStatus::UnderReview;
     let lost = store
-        .update_case(&stale, "accepted", &step("审查", "under_review", 22))
+        .update_case(
+            &stale,
+            CaseStatus::Accepted,
+            &step("审查", CaseStatus::UnderReview, 22),
+        )
         .await;
     assert!(
         matches!(lost, Err(StoreError::Conflict { ref what }) if what == "case_status"),
@@ -244,13 +255,20 @@ async fn updates_check_the_status(store: &dyn Store) {
     assert_eq!(store.case_by_id(created.id).await.unwrap(), changed);
     assert_eq!(
         store.case_events(created.id).await.unwrap(),
-        vec![step("受理", "accepted", 20), step("暂停", "paused", 21)]
+        vec![
+            step("受理", CaseStatus::Accepted, 20),
+            step("暂停", CaseStatus::Paused, 21)
+        ]
     );
     let mut unknown = case(DEPARTMENT, date(2025, 3, 6));
     unknown.id = Uuid::now_v7();
     assert!(matches!(
         store
-            .update_case(&unknown, "accepted", &step("审查", "under_review", 23))
+            .update_case(
+                &unknown,
+                CaseStatus::Accepted,
+                &step("审查", CaseStatus::UnderReview, 23)
+            )
             .await,
         Err(StoreError::Conflict { .. })
     ));
@@ -261,16 +279,16 @@ async fn provisional_open_cases(store: &dyn Store) {
     let day = date(2025, 3, 12);
     let mut numbers = Vec::new();
     for (status, provisional, completed) in [
-        ("accepted", true, false),
-        ("paused", true, false),
-        ("decided", true, false),
-        ("completed", true, true),
-        ("supplement", true, false),
-        ("accepted", false, false),
-        ("under_review", true, true),
+        (CaseStatus::Accepted, true, false),
+        (CaseStatus::Paused, true, false),
+        (CaseStatus::Decided, true, false),
+        (CaseStatus::Completed, true, true),
+        (CaseStatus::Supplement, true, false),
+        (CaseStatus::Accepted, false, false),
+        (CaseStatus::UnderReview, true, true),
     ] {
         let mut c = case(DEPARTMENT, day);
-        c.status = status.into();
+        c.status = status;
         c.deadline_provisional = provisional;
         c.completed_on = completed.then_some(day);
         numbers.push(accept(store, &c, "BJ20250312-", 30).await.number);
@@ -288,33 +306,38 @@ async fn provisional_open_cases(store: &dyn Store) {
 }
 
 async fn figures(store: &dyn Store) {
-    let made = |accepted: Date, deadline: Date, status: &str, completed: Option<Date>| {
+    let made = |accepted: Date, deadline: Date, status: CaseStatus, completed: Option<Date>| {
         let mut c = case(DEPARTMENT, accepted);
         c.deadline = Some(deadline);
-        c.status = status.into();
+        c.status = status;
         c.completed_on = completed;
         c
     };
     let april = |d| date(2025, 4, d);
     let cases = [
         // Completed on time, completed late, overdue, paused (not overdue), open in time.
-        made(april(1), april(10), "completed", Some(april(8))),
-        made(april(2), april(5), "delivered", Some(april(9))),
-        made(april(3), april(7), "under_review", None),
-        made(april(4), april(7), "paused", None),
-        made(april(5), april(30), "accepted", None),
+        made(april(1), april(10), CaseStatus::Completed, Some(april(8))),
+        made(april(2), april(5), CaseStatus::Delivered, Some(april(9))),
+        made(april(3), april(7), CaseStatus::UnderReview, None),
+        made(april(4), april(7), CaseStatus::Paused, None),
+        made(april(5), april(30), CaseStatus::Accepted, None),
         // Accepted the day before the period.
-        made(date(2025, 3, 31), april(2), "accepted", None),
+        made(date(2025, 3, 31), april(2), CaseStatus::Accepted, None),
     ];
     for (k, c) in cases.iter().enumerate() {
         let prefix = format!("FIG{}-", c.received_on);
         accept(store, c, &prefix, 40 + k as i64).await;
     }
     // A bundle counts once: its sub-cases are left out.
-    let parent = made(april(6), date(2025, 5, 30), "accepted", None);
-    let sub = made(april(6), april(8), "accepted", None);
+    let parent = made(april(6), date(2025, 5, 30), CaseStatus::Accepted, None);
+    let sub = made(april(6), april(8), CaseStatus::Accepted, None);
     store
-        .create_case_family(&parent, &[sub], "FIG-family-", &step("受理", "accepted", 50))
+        .create_case_family(
+            &parent,
+            &[sub],
+            "FIG-family-",
+            &step("受理", CaseStatus::Accepted, 50),
+        )
         .await
         .unwrap();
     let figures = store.case_figures(april(1), april(30), april(20)).await.unwrap();
@@ -341,7 +364,7 @@ async fn imports(store: &dyn Store) {
         let mut c = case(DEPARTMENT, date(2025, 2, 10));
         c.number = number.into();
         c.imported = true;
-        c.status = "completed".into();
+        c.status = CaseStatus::Completed;
         c.completed_on = Some(date(2025, 2, 20));
         c
     };
@@ -363,4 +386,37 @@ async fn imports(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.import_cases(&[]).await.unwrap(), 0);
+}
+
+/// Stores text in a case's status that no [`CaseStatus`] has (`$1`: the case's id).
+pub const SPOIL_CASE_STATUS: &str = "UPDATE cases SET status = 'lost' WHERE id = $1";
+/// Puts the status back (`$1`: the case's id).
+pub const REPAIR_CASE_STATUS: &str = "UPDATE cases SET status = 'accepted' WHERE id = $1";
+
+/// A status the code does not know is a damaged record (`Corrupt`) wherever
+/// the case is read, a record or a ledger line, never a guess. `run_sql` runs
+/// one statement with the case's id bound to `$1` on the store's database,
+/// beside the store (the store itself never writes text it cannot read back).
+/// Run after [`crate::conformance::run_all`]: it leaves the case repaired.
+pub async fn unknown_status_is_corrupt<F, Fut>(store: &dyn Store, run_sql: F)
+where
+    F: Fn(&'static str, Uuid) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    const SPOILED: &str = "CASE-SPOILED";
+    let day = date(2025, 5, 6);
+    let c = accept(store, &case(SPOILED, day), "SPOIL20250506-", 90).await;
+    let of_department = LedgerFilter {
+        department: Some(SPOILED.into()),
+        limit: 10,
+        ..Default::default()
+    };
+    run_sql(SPOIL_CASE_STATUS, c.id).await;
+    let corrupt = |e: StoreError| matches!(e, StoreError::Corrupt(ref m) if m == "case status lost");
+    assert!(corrupt(store.case_by_id(c.id).await.unwrap_err()));
+    assert!(corrupt(store.case_by_number(&c.number).await.unwrap_err()));
+    assert!(corrupt(store.ledger_rows(&of_department).await.unwrap_err()));
+    run_sql(REPAIR_CASE_STATUS, c.id).await;
+    assert_eq!(store.case_by_id(c.id).await.unwrap(), c);
+    assert_eq!(store.ledger_rows(&of_department).await.unwrap().total, 1);
 }

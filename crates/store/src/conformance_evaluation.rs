@@ -8,6 +8,8 @@
 use crate::conformance_case::at;
 use crate::evaluation::*;
 use crate::{Store, StoreError};
+use domain::evaluation::{Channel, Level, SmsStatus};
+use domain::rectification::{AppealStatus, RectificationStatus as R};
 use jiff::civil::{Date, date};
 use uuid::Uuid;
 
@@ -24,14 +26,14 @@ pub async fn run_all(store: &dyn Store) {
     sms_outbox(store).await;
 }
 
-fn evaluation(event: Option<&str>, level: &str, day: i8, second: i64) -> NewEvaluation {
+fn evaluation(event: Option<&str>, level: Level, day: i8, second: i64) -> NewEvaluation {
     NewEvaluation {
         id: Uuid::now_v7(),
         event_key: event.map(String::from),
         ticket_id: event.map(|_| Uuid::now_v7()),
         case_id: None,
-        channel: "pad".into(),
-        level: level.into(),
+        channel: Channel::Pad,
+        level,
         reasons: vec![],
         comment: String::new(),
         business_date: september(day),
@@ -52,7 +54,7 @@ fn evaluation(event: Option<&str>, level: &str, day: i8, second: i64) -> NewEval
 
 /// A 差评 with its rectification, due on `due`.
 fn bad(event: &str, day: i8, second: i64, due: Date) -> NewEvaluation {
-    let mut e = evaluation(Some(event), "dissatisfied", day, second);
+    let mut e = evaluation(Some(event), Level::Dissatisfied, day, second);
     e.reasons = vec!["服务态度差".into(), "等候时间长".into()];
     e.comment = "窗口人员态度冷淡".into();
     e.rectification = Some(NewRectification {
@@ -71,8 +73,8 @@ fn stored(n: &NewEvaluation) -> Evaluation {
         event_key: n.event_key.clone(),
         ticket_id: n.ticket_id,
         case_id: n.case_id,
-        channel: n.channel.clone(),
-        level: n.level.clone(),
+        channel: n.channel,
+        level: n.level,
         reasons: n.reasons.clone(),
         comment: n.comment.clone(),
         business_date: n.business_date,
@@ -92,19 +94,19 @@ fn stored(n: &NewEvaluation) -> Evaluation {
 }
 
 async fn one_per_event(store: &dyn Store) {
-    let first = evaluation(Some("ticket:e-1"), "very_satisfied", 2, 1);
+    let first = evaluation(Some("ticket:e-1"), Level::VerySatisfied, 2, 1);
     let mut by_case = bad("case:e-2", 3, 2, september(10));
     by_case.ticket_id = None;
     by_case.case_id = Some(Uuid::now_v7());
-    let twice = evaluation(Some("ticket:e-1"), "basic", 2, 3);
+    let twice = evaluation(Some("ticket:e-1"), Level::Basic, 2, 3);
     // Imported history: no event, a count in the weight.
-    let mut history = evaluation(None, "satisfied", 4, 4);
+    let mut history = evaluation(None, Level::Satisfied, 4, 4);
     history.weight = 5;
     history.imported = true;
-    history.channel = "online".into();
+    history.channel = Channel::Online;
     history.seconds_after_service = None;
     history.window = "E2".into();
-    let mut other_staff = evaluation(Some("ticket:e-5"), "very_satisfied", 4, 5);
+    let mut other_staff = evaluation(Some("ticket:e-5"), Level::VerySatisfied, 4, 5);
     other_staff.staff = "s2".into();
     other_staff.item = "ITEM-2".into();
     other_staff.department = "EVAL-B".into();
@@ -125,7 +127,7 @@ async fn one_per_event(store: &dyn Store) {
     assert!(answers.iter().filter(|a| !refused_answer(a)).all(|a| a.is_ok()));
     // An event already evaluated in an earlier batch is refused too.
     let again = store
-        .record_evaluations(&[evaluation(Some("case:e-2"), "satisfied", 3, 6)])
+        .record_evaluations(&[evaluation(Some("case:e-2"), Level::Satisfied, 3, 6)])
         .await;
     assert!(
         matches!(again.as_slice(), [Err(StoreError::Conflict { what })] if what == "evaluation"),
@@ -165,10 +167,10 @@ fn refused_answer(a: &crate::StoreResult<()>) -> bool {
     matches!(a, Err(StoreError::Conflict { .. }))
 }
 
-fn count(group: &str, level: &str, n: i64, excluded: i64) -> LevelCount {
+fn count(group: &str, level: Level, n: i64, excluded: i64) -> LevelCount {
     LevelCount {
         group: group.into(),
-        level: level.into(),
+        level,
         n,
         excluded,
     }
@@ -199,26 +201,26 @@ async fn rollup_agrees(store: &dyn Store) {
         (
             None,
             vec![
-                count("", "dissatisfied", 1, 0),
-                count("", "satisfied", 5, 0),
-                count("", "very_satisfied", 2, 0),
+                count("", Level::VerySatisfied, 2, 0),
+                count("", Level::Satisfied, 5, 0),
+                count("", Level::Dissatisfied, 1, 0),
             ],
         ),
         (
             Some(Dimension::Window),
             vec![
-                count("E1", "dissatisfied", 1, 0),
-                count("E1", "very_satisfied", 2, 0),
-                count("E2", "satisfied", 5, 0),
+                count("E1", Level::VerySatisfied, 2, 0),
+                count("E1", Level::Dissatisfied, 1, 0),
+                count("E2", Level::Satisfied, 5, 0),
             ],
         ),
         (
             Some(Dimension::Staff),
             vec![
-                count("s1", "dissatisfied", 1, 0),
-                count("s1", "satisfied", 5, 0),
-                count("s1", "very_satisfied", 1, 0),
-                count("s2", "very_satisfied", 1, 0),
+                count("s1", Level::VerySatisfied, 1, 0),
+                count("s1", Level::Satisfied, 5, 0),
+                count("s1", Level::Dissatisfied, 1, 0),
+                count("s2", Level::VerySatisfied, 1, 0),
             ],
         ),
     ];
@@ -231,14 +233,14 @@ async fn rollup_agrees(store: &dyn Store) {
             .level_counts(september(3), september(3), None)
             .await
             .unwrap(),
-        vec![count("", "dissatisfied", 1, 0)]
+        vec![count("", Level::Dissatisfied, 1, 0)]
     );
     assert_rollup_agrees(store, from, to).await;
     assert_rollup_agrees(store, september(2), september(3)).await;
 }
 
 async fn rectification_steps(store: &dyn Store) {
-    let open = store.rectifications(Some("open")).await.unwrap();
+    let open = store.rectifications(Some(R::Open)).await.unwrap();
     let r = open
         .iter()
         .find(|r| r.department == "EVAL-A" && r.due_date == september(10))
@@ -247,13 +249,13 @@ async fn rectification_steps(store: &dyn Store) {
     assert_eq!(
         (
             r.opened_on,
-            r.status.as_str(),
+            r.status,
             r.window.as_str(),
             r.assignee.as_str(),
             r.escalated,
             r.accepted
         ),
-        (september(3), "open", "E1", "EVAL-A负责人", false, None)
+        (september(3), R::Open, "E1", "EVAL-A负责人", false, None)
     );
     let (again, steps) = store.rectification(r.id).await.unwrap();
     assert_eq!(again, r);
@@ -265,7 +267,7 @@ async fn rectification_steps(store: &dyn Store) {
         [("open", "差评：服务态度差、等候时间长", "pad")]
     );
     assert!(store.rectifications(None).await.unwrap().contains(&r));
-    assert!(!store.rectifications(Some("closed")).await.unwrap().contains(&r));
+    assert!(!store.rectifications(Some(R::Closed)).await.unwrap().contains(&r));
 
     let verified = RectificationStep {
         at: at(2_000),
@@ -274,16 +276,16 @@ async fn rectification_steps(store: &dyn Store) {
         note: "情况属实".into(),
     };
     let moved = store
-        .advance_rectification(r.id, &["open"], "verified", &verified, None)
+        .advance_rectification(r.id, &[R::Open], R::Verified, &verified, None)
         .await
         .unwrap();
     assert_eq!(
-        (moved.status.as_str(), moved.accepted, moved.updated_at),
-        ("verified", None, at(2_000))
+        (moved.status, moved.accepted, moved.updated_at),
+        (R::Verified, None, at(2_000))
     );
     // Moving on from a status it is no longer in is refused, and leaves no step.
     let stale = store
-        .advance_rectification(r.id, &["open"], "rectified", &verified, None)
+        .advance_rectification(r.id, &[R::Open], R::Rectified, &verified, None)
         .await;
     assert!(
         matches!(stale, Err(StoreError::Conflict { ref what }) if what == "rectification_status"),
@@ -291,7 +293,7 @@ async fn rectification_steps(store: &dyn Store) {
     );
     assert!(matches!(
         store
-            .advance_rectification(Uuid::now_v7(), &["open"], "verified", &verified, None)
+            .advance_rectification(Uuid::now_v7(), &[R::Open], R::Verified, &verified, None)
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -302,10 +304,16 @@ async fn rectification_steps(store: &dyn Store) {
         note: "群众认可".into(),
     };
     let closed = store
-        .advance_rectification(r.id, &["verified", "rectified"], "closed", &closing, Some(true))
+        .advance_rectification(
+            r.id,
+            &[R::Verified, R::Rectified],
+            R::Closed,
+            &closing,
+            Some(true),
+        )
         .await
         .unwrap();
-    assert_eq!((closed.status.as_str(), closed.accepted), ("closed", Some(true)));
+    assert_eq!((closed.status, closed.accepted), (R::Closed, Some(true)));
     let (now, steps) = store.rectification(r.id).await.unwrap();
     assert_eq!(now, closed);
     assert_eq!(&steps[1..], [verified, closing]);
@@ -350,7 +358,7 @@ async fn escalation_and_appeals(store: &dyn Store) {
         evidence: "监控录像".into(),
         filed_by: "EVAL-A负责人".into(),
         filed_at: at(3_100 + second),
-        status: "pending".into(),
+        status: AppealStatus::Pending,
         decided_by: None,
         decided_at: None,
         decision: String::new(),
@@ -370,7 +378,7 @@ async fn escalation_and_appeals(store: &dyn Store) {
     let rejected = appeal(keeps.id, 1);
     store.file_appeal(&rejected).await.unwrap();
     assert_eq!(
-        store.appeals(Some("pending")).await.unwrap(),
+        store.appeals(Some(AppealStatus::Pending)).await.unwrap(),
         vec![upheld.clone(), rejected.clone()]
     );
 
@@ -381,7 +389,7 @@ async fn escalation_and_appeals(store: &dyn Store) {
     assert_eq!(
         decided,
         Appeal {
-            status: "upheld".into(),
+            status: AppealStatus::Upheld,
             decided_by: Some("督查员".into()),
             decided_at: Some(at(3_200)),
             decision: "证据充分".into(),
@@ -399,11 +407,11 @@ async fn escalation_and_appeals(store: &dyn Store) {
     let day = september(5);
     assert_eq!(
         store.level_counts(day, day, None).await.unwrap(),
-        vec![count("", "dissatisfied", 2, 1)]
+        vec![count("", Level::Dissatisfied, 2, 1)]
     );
     assert_rollup_agrees(store, september(1), september(30)).await;
     let (closed, steps) = store.rectification(late_r.id).await.unwrap();
-    assert_eq!(closed.status, "closed");
+    assert_eq!(closed.status, R::Closed);
     assert_eq!(
         steps.last().map(|s| (s.step.as_str(), s.actor.as_str())),
         Some(("closed", "督查员"))
@@ -414,15 +422,15 @@ async fn escalation_and_appeals(store: &dyn Store) {
         .decide_appeal(rejected.id, false, "督查员", at(3_300), "证据不足")
         .await
         .unwrap();
-    assert_eq!(no.status, "rejected");
+    assert_eq!(no.status, AppealStatus::Rejected);
     assert!(!store.evaluation(keeps.id).await.unwrap().excluded);
-    assert_eq!(store.rectification(keeps_r.id).await.unwrap().0.status, "open");
+    assert_eq!(store.rectification(keeps_r.id).await.unwrap().0.status, R::Open);
     assert_eq!(
         store.appeals(None).await.unwrap(),
         vec![
             decided,
             Appeal {
-                status: "rejected".into(),
+                status: AppealStatus::Rejected,
                 decided_by: Some("督查员".into()),
                 decided_at: Some(at(3_300)),
                 decision: "证据不足".into(),
@@ -430,7 +438,13 @@ async fn escalation_and_appeals(store: &dyn Store) {
             }
         ]
     );
-    assert!(store.appeals(Some("pending")).await.unwrap().is_empty());
+    assert!(
+        store
+            .appeals(Some(AppealStatus::Pending))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn reasons(store: &dyn Store) {
@@ -452,7 +466,7 @@ async fn sms_outbox(store: &dyn Store) {
         phone_sealed: "v1:sealed-phone".into(),
         body: "请您对本次服务进行评价".into(),
         queued_at: at(4_000 + second),
-        status: "queued".into(),
+        status: SmsStatus::Queued,
     };
     let (t1, t2) = (Uuid::now_v7(), Uuid::now_v7());
     let first = message(t1, 1);

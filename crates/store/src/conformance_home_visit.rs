@@ -5,6 +5,7 @@
 use crate::home_visit::*;
 use crate::queue::{Appointment, NewAppointment};
 use crate::{Store, StoreError};
+use domain::appointment::AppointmentStatus;
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
@@ -26,8 +27,8 @@ async fn no_show_sweep(store: &dyn Store) {
             slot_date: day,
             slot_time: time.into(),
             phone_tail: "0000".into(),
-            channel: "online".into(),
-            status: "booked".into(),
+            channel: domain::appointment::AppointmentChannel::Online,
+            status: AppointmentStatus::Booked,
             ticket_id: None,
         },
         person_key: person.into(),
@@ -50,19 +51,24 @@ async fn no_show_sweep(store: &dyn Store) {
             .unwrap();
     }
     store
-        .set_appointment_status("sweep6", &["booked"], "cancelled", None)
+        .set_appointment_status(
+            "sweep6",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::Cancelled,
+            None,
+        )
         .await
         .unwrap();
     // Slots that began before 09:45 on the 3rd are missed.
     assert_eq!(store.mark_no_shows(day, "09:45").await.unwrap(), 3);
     assert_eq!(store.mark_no_shows(day, "09:45").await.unwrap(), 0);
     for (code, status) in [
-        ("sweep1", "no_show"),
-        ("sweep2", "no_show"),
-        ("sweep3", "no_show"),
-        ("sweep4", "booked"),
-        ("sweep5", "booked"),
-        ("sweep6", "cancelled"),
+        ("sweep1", AppointmentStatus::NoShow),
+        ("sweep2", AppointmentStatus::NoShow),
+        ("sweep3", AppointmentStatus::NoShow),
+        ("sweep4", AppointmentStatus::Booked),
+        ("sweep5", AppointmentStatus::Booked),
+        ("sweep6", AppointmentStatus::Cancelled),
     ] {
         assert_eq!(store.appointment(code).await.unwrap().status, status, "{code}");
     }

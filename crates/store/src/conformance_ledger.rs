@@ -10,6 +10,7 @@ use crate::Store;
 use crate::case::CaseRecord;
 use crate::case_ledger::*;
 use crate::conformance_case::case;
+use domain::case::CaseStatus as S;
 use jiff::civil::{Date, date};
 
 const A: &str = "LEDGER-A";
@@ -50,14 +51,14 @@ async fn fill(store: &dyn Store) -> Vec<CaseRecord> {
     #[rustfmt::skip]
     let plan = [
         // number, department, window, staff, item, status, accepted, deadline, completed
-        ("L-001", A, "L1", "li", "I-1", "accepted", Some(2), 10, None),
-        ("L-002", A, "L2", "zhao", "I-2", "under_review", Some(3), 5, None),
-        ("L-003", A, "L1", "li", "I-1", "paused", Some(4), 6, None),
-        ("L-004", B, "L2", "zhao", "I-2", "completed", Some(5), 12, Some(9)),
-        ("L-005", B, "L1", "li", "I-1", "delivered", Some(6), 8, Some(10)),
-        ("L-006", B, "L2", "qian", "I-1", "decided", Some(7), 9, None),
-        ("L-007", A, "L1", "li", "I-1", "supplement", None, 20, None),
-        ("L-008", A, "L1", "zhou", "I-2", "accepted", Some(2), 10, None),
+        ("L-001", A, "L1", "li", "I-1", S::Accepted, Some(2), 10, None),
+        ("L-002", A, "L2", "zhao", "I-2", S::UnderReview, Some(3), 5, None),
+        ("L-003", A, "L1", "li", "I-1", S::Paused, Some(4), 6, None),
+        ("L-004", B, "L2", "zhao", "I-2", S::Completed, Some(5), 12, Some(9)),
+        ("L-005", B, "L1", "li", "I-1", S::Delivered, Some(6), 8, Some(10)),
+        ("L-006", B, "L2", "qian", "I-1", S::Decided, Some(7), 9, None),
+        ("L-007", A, "L1", "li", "I-1", S::Supplement, None, 20, None),
+        ("L-008", A, "L1", "zhou", "I-2", S::Accepted, Some(2), 10, None),
     ];
     let mut cases = Vec::new();
     for (number, department, window, staff, item, status, accepted, deadline, completed) in plan {
@@ -67,13 +68,13 @@ async fn fill(store: &dyn Store) -> Vec<CaseRecord> {
         c.staff = staff.into();
         c.item_code = item.into();
         c.item_name = format!("事项{item}");
-        c.status = status.into();
+        c.status = status;
         c.accepted_on = accepted.map(june);
         c.deadline = Some(june(deadline));
         c.completed_on = completed.map(june);
         c.deadline_provisional = number == "L-006";
         c.deadline_before = (number == "L-006").then(|| june(10));
-        c.paused_days = if status == "paused" { 3 } else { 0 };
+        c.paused_days = if status == S::Paused { 3 } else { 0 };
         if number == "L-008" {
             c.parent_id = cases.first().map(|p: &CaseRecord| p.id);
         }
@@ -98,7 +99,7 @@ fn expected(cases: &[CaseRecord], numbers: &[&str]) -> Vec<LedgerRow> {
                 window: c.window.clone(),
                 staff: c.staff.clone(),
                 applicant_name: c.applicant_name.clone(),
-                status: c.status.clone(),
+                status: c.status,
                 received_on: c.received_on,
                 accepted_on: c.accepted_on,
                 deadline: c.deadline,
@@ -228,7 +229,7 @@ async fn filters(store: &dyn Store) {
     .await;
     check(
         LedgerFilter {
-            status: Some("paused".into()),
+            status: Some(S::Paused),
             ..month()
         },
         &["L-003"],
@@ -250,7 +251,7 @@ async fn filters(store: &dyn Store) {
     // A case never accepted is found by its status alone.
     check(
         LedgerFilter {
-            status: Some("supplement".into()),
+            status: Some(S::Supplement),
             department: Some(A.into()),
             limit: 50,
             ..LedgerFilter::default()

@@ -5,6 +5,7 @@
 
 use crate::queue::*;
 use crate::{Store, StoreError};
+use domain::appointment::AppointmentStatus;
 use domain::queue::Priority;
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
@@ -186,8 +187,8 @@ fn booking(code: &str, person: &str, time: &str) -> NewAppointment {
             slot_date: date(2026, 11, 24),
             slot_time: time.into(),
             phone_tail: "5678".into(),
-            channel: "online".into(),
-            status: "booked".into(),
+            channel: domain::appointment::AppointmentChannel::Online,
+            status: AppointmentStatus::Booked,
             ticket_id: None,
         },
         person_key: person.into(),
@@ -227,13 +228,23 @@ async fn appointments(store: &dyn Store) {
         vec![("09:00".to_owned(), 2), ("09:30".to_owned(), 1)]
     );
     let cancelled = store
-        .set_appointment_status("100002", &["booked"], "cancelled", None)
+        .set_appointment_status(
+            "100002",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::Cancelled,
+            None,
+        )
         .await
         .unwrap();
-    assert_eq!(cancelled.status, "cancelled");
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
     assert!(matches!(
         store
-            .set_appointment_status("100002", &["booked"], "checked_in", None)
+            .set_appointment_status(
+                "100002",
+                &[AppointmentStatus::Booked],
+                AppointmentStatus::CheckedIn,
+                None
+            )
             .await,
         Err(StoreError::Conflict { .. })
     ));
@@ -242,17 +253,30 @@ async fn appointments(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .set_appointment_status("100004", &["booked"], "no_show", None)
+        .set_appointment_status(
+            "100004",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::NoShow,
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(store.no_show_dates("p1").await.unwrap(), vec![date(2026, 11, 24)]);
     let ticket = Uuid::now_v7();
     let a = store
-        .set_appointment_status("100001", &["booked"], "checked_in", Some(ticket))
+        .set_appointment_status(
+            "100001",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::CheckedIn,
+            Some(ticket),
+        )
         .await
         .unwrap();
     assert_eq!(a.ticket_id, Some(ticket));
-    assert_eq!(store.appointment("100001").await.unwrap().status, "checked_in");
+    assert_eq!(
+        store.appointment("100001").await.unwrap().status,
+        AppointmentStatus::CheckedIn
+    );
     assert!(matches!(
         store.appointment("999999").await,
         Err(StoreError::NotFound(_))
@@ -375,12 +399,12 @@ async fn numbering_limits_and_transitions(store: &dyn Store) {
         ("C002", TicketStatus::Called, Some("9"))
     );
     assert_eq!(
-        (ev.number.as_str(), ev.window.as_str(), ev.kind.as_str()),
-        ("C002", "9", "call")
+        (ev.number.as_str(), ev.window.as_str(), ev.kind),
+        ("C002", "9", domain::queue::CallKind::Call)
     );
     assert_eq!(store.ticket(a1.ticket.id).await.unwrap().passed_by, 1);
     let (_, recall) = store.recall_ticket(t.id, Timestamp::now()).await.unwrap();
-    assert_eq!(recall.kind, "recall");
+    assert_eq!(recall.kind, domain::queue::CallKind::Recall);
     assert!(recall.id > ev.id);
     let events = store.call_events_after(ev.id - 1, 10).await.unwrap();
     assert_eq!(

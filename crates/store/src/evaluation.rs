@@ -3,6 +3,8 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
+use domain::evaluation::{Channel, Level, SmsStatus};
+use domain::rectification::{AppealStatus, RectificationStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -17,8 +19,8 @@ pub struct NewEvaluation {
     pub event_key: Option<String>,
     pub ticket_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
-    pub channel: String,
-    pub level: String,
+    pub channel: Channel,
+    pub level: Level,
     pub reasons: Vec<String>,
     pub comment: String,
     /// The day it counts for (Asia/Shanghai).
@@ -56,8 +58,8 @@ pub struct Evaluation {
     pub event_key: Option<String>,
     pub ticket_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
-    pub channel: String,
-    pub level: String,
+    pub channel: Channel,
+    pub level: Level,
     pub reasons: Vec<String>,
     pub comment: String,
     pub business_date: Date,
@@ -124,7 +126,7 @@ impl Dimension {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LevelCount {
     pub group: String,
-    pub level: String,
+    pub level: Level,
     pub n: i64,
     pub excluded: i64,
 }
@@ -136,8 +138,7 @@ pub struct Rectification {
     pub evaluation_id: Uuid,
     pub opened_on: Date,
     pub due_date: Date,
-    /// open, verified, rectified, answered or closed.
-    pub status: String,
+    pub status: RectificationStatus,
     pub department: String,
     pub window: String,
     pub assignee: String,
@@ -164,8 +165,7 @@ pub struct Appeal {
     pub evidence: String,
     pub filed_by: String,
     pub filed_at: Timestamp,
-    /// pending, upheld or rejected.
-    pub status: String,
+    pub status: AppealStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<Timestamp>,
     pub decision: String,
@@ -180,7 +180,7 @@ pub struct OutboxMessage {
     pub phone_sealed: String,
     pub body: String,
     pub queued_at: Timestamp,
-    pub status: String,
+    pub status: SmsStatus,
 }
 
 #[async_trait]
@@ -207,14 +207,14 @@ pub trait EvaluationStore: Send + Sync {
     async fn evaluation_reasons(&self) -> StoreResult<Vec<String>>;
     async fn set_evaluation_reasons(&self, reasons: &[String]) -> StoreResult<()>;
 
-    async fn rectifications(&self, status: Option<&str>) -> StoreResult<Vec<Rectification>>;
+    async fn rectifications(&self, status: Option<RectificationStatus>) -> StoreResult<Vec<Rectification>>;
     async fn rectification(&self, id: Uuid) -> StoreResult<(Rectification, Vec<RectificationStep>)>;
     /// Moves a rectification on from one of `from`; `Conflict { what: "rectification_status" }` otherwise.
     async fn advance_rectification(
         &self,
         id: Uuid,
-        from: &[&str],
-        to: &str,
+        from: &[RectificationStatus],
+        to: RectificationStatus,
         step: &RectificationStep,
         accepted: Option<bool>,
     ) -> StoreResult<Rectification>;
@@ -223,7 +223,7 @@ pub trait EvaluationStore: Send + Sync {
 
     /// `Conflict { what: "appeal" }` while another appeal of the evaluation is pending.
     async fn file_appeal(&self, appeal: &Appeal) -> StoreResult<()>;
-    async fn appeals(&self, status: Option<&str>) -> StoreResult<Vec<Appeal>>;
+    async fn appeals(&self, status: Option<AppealStatus>) -> StoreResult<Vec<Appeal>>;
     /// Decides a pending appeal; an upheld one excludes the evaluation (and its
     /// rollup count) and closes its rectification.
     async fn decide_appeal(

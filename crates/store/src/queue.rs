@@ -2,7 +2,8 @@
 //! call events the hall display replays.
 
 use async_trait::async_trait;
-use domain::queue::Priority;
+use domain::appointment::{AppointmentChannel, AppointmentStatus};
+use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -162,8 +163,7 @@ pub struct CallEvent {
     pub ticket_id: Uuid,
     pub number: String,
     pub window: String,
-    /// `call` or `recall`.
-    pub kind: String,
+    pub kind: CallKind,
 }
 
 /// What a call needs to know.
@@ -188,10 +188,8 @@ pub struct Appointment {
     /// "HH:MM".
     pub slot_time: String,
     pub phone_tail: String,
-    /// online or phone.
-    pub channel: String,
-    /// booked, checked_in, cancelled or no_show.
-    pub status: String,
+    pub channel: AppointmentChannel,
+    pub status: AppointmentStatus,
     pub ticket_id: Option<Uuid>,
 }
 
@@ -268,8 +266,8 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn set_appointment_status(
         &self,
         code: &str,
-        from: &[&str],
-        to: &str,
+        from: &[AppointmentStatus],
+        to: AppointmentStatus,
         ticket_id: Option<Uuid>,
     ) -> StoreResult<Appointment>;
     /// Booked (not cancelled) appointments per slot time of a category and day.

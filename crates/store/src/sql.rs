@@ -10,7 +10,12 @@
 
 use crate::StoreError;
 use domain::Role;
+use domain::appointment::{AppointmentChannel, AppointmentStatus};
+use domain::case::{ApplicantKind, CaseStatus, Handling};
+use domain::evaluation::{Channel, Level, SmsStatus};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
+use domain::queue::CallKind;
+use domain::rectification::{AppealStatus, RectificationStatus};
 
 /// Reads a driver error the same way in every module: no row → `NotFound`,
 /// a unique or foreign-key refusal → `Conflict` on `what`, anything else → `Other`.
@@ -102,5 +107,107 @@ impl StoredCode for HomeVisitStatus {
     const WHAT: &'static str = "home visit status";
     fn from_code(code: &str) -> Option<Self> {
         Self::parse(code)
+    }
+}
+
+impl StoredCode for CaseStatus {
+    const WHAT: &'static str = "case status";
+    fn from_code(code: &str) -> Option<Self> {
+        // Only the code: an imported ledger's Chinese labels are read in `app`.
+        CaseStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+impl StoredCode for Handling {
+    const WHAT: &'static str = "case handling";
+    fn from_code(code: &str) -> Option<Self> {
+        Handling::ALL.into_iter().find(|h| h.code() == code)
+    }
+}
+
+impl StoredCode for ApplicantKind {
+    const WHAT: &'static str = "applicant kind";
+    fn from_code(code: &str) -> Option<Self> {
+        ApplicantKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl StoredCode for Level {
+    const WHAT: &'static str = "evaluation level";
+    fn from_code(code: &str) -> Option<Self> {
+        Level::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+impl StoredCode for Channel {
+    const WHAT: &'static str = "evaluation channel";
+    fn from_code(code: &str) -> Option<Self> {
+        Channel::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for SmsStatus {
+    const WHAT: &'static str = "sms status";
+    fn from_code(code: &str) -> Option<Self> {
+        SmsStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for RectificationStatus {
+    const WHAT: &'static str = "rectification status";
+    fn from_code(code: &str) -> Option<Self> {
+        RectificationStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppealStatus {
+    const WHAT: &'static str = "appeal status";
+    fn from_code(code: &str) -> Option<Self> {
+        AppealStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppointmentStatus {
+    const WHAT: &'static str = "appointment status";
+    fn from_code(code: &str) -> Option<Self> {
+        AppointmentStatus::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for AppointmentChannel {
+    const WHAT: &'static str = "appointment channel";
+    fn from_code(code: &str) -> Option<Self> {
+        AppointmentChannel::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for CallKind {
+    const WHAT: &'static str = "call kind";
+    fn from_code(code: &str) -> Option<Self> {
+        CallKind::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_codes_read_back_and_unknown_ones_are_corrupt() {
+        for s in CaseStatus::ALL {
+            assert_eq!(decode::<CaseStatus>(s.code()).ok(), Some(s));
+        }
+        for h in Handling::ALL {
+            assert_eq!(decode::<Handling>(h.code()).ok(), Some(h));
+        }
+        // Labels are for people: the database holds codes only.
+        assert!(matches!(
+            decode::<CaseStatus>(CaseStatus::Accepted.label()),
+            Err(StoreError::Corrupt(m)) if m == "case status 已受理"
+        ));
+        assert!(matches!(
+            decode::<ApplicantKind>("company"),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }

@@ -6,51 +6,30 @@ use crate::auth::{Session, require};
 use crate::{Actor, App, AppError, AppResult};
 use domain::permission::Permission;
 
-pub(super) fn checked_materials(given: &[MaterialCheck]) -> AppResult<Vec<MaterialCheck>> {
+/// The materials as sent, checked: a name of 1 to 100 characters and a known
+/// status each; a material named twice keeps its last status.
+pub(super) fn checked_materials(given: &[MaterialInput]) -> AppResult<Vec<MaterialCheck>> {
     let mut out: Vec<MaterialCheck> = Vec::new();
     for m in given {
         let name = m.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid("materials", "材料名称应为1至100个字"));
         }
-        if !matches!(m.status.as_str(), "provided" | "shared" | "missing") {
+        let Some(status) = MaterialStatus::parse(&m.status) else {
             return Err(AppError::invalid(
                 "materials",
                 format!("材料“{name}”的状态应为 provided、shared 或 missing"),
             ));
-        }
+        };
         match out.iter_mut().find(|o| o.name == name) {
-            Some(o) => o.status = m.status.clone(),
+            Some(o) => o.status = status,
             None => out.push(MaterialCheck {
                 name: name.to_owned(),
-                status: m.status.clone(),
+                status,
             }),
         }
     }
     Ok(out)
-}
-
-/// Every required material of the item not provided or shared, and every
-/// material marked missing: the whole one-time notice, never a part of it.
-pub(super) fn missing_of(item: &domain::catalog::Item, checks: &[MaterialCheck]) -> Vec<String> {
-    let mut missing: Vec<String> = item
-        .materials
-        .iter()
-        // A shareable material is fetched by the hall (可共享免提交) unless marked missing.
-        .filter(|m| m.required && !m.shareable)
-        .filter(|m| {
-            !checks
-                .iter()
-                .any(|c| c.name == m.name && matches!(c.status.as_str(), "provided" | "shared"))
-        })
-        .map(|m| m.name.clone())
-        .collect();
-    for c in checks.iter().filter(|c| c.status == "missing") {
-        if !missing.contains(&c.name) {
-            missing.push(c.name.clone());
-        }
-    }
-    missing
 }
 
 impl App {
@@ -71,7 +50,7 @@ impl App {
                 let id = IdNumber::parse(id.trim(), today)
                     .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
                 (
-                    "person",
+                    ApplicantKind::Person,
                     cipher.seal(ID_PURPOSE, id.as_str())?,
                     person_key(&self.settings.security.data_key, "id", id.as_str())?,
                     id.masked(),
@@ -81,7 +60,7 @@ impl App {
                 let code = Uscc::parse(code.trim())
                     .map_err(|e| AppError::invalid("uscc", format!("统一社会信用代码{e}")))?;
                 (
-                    "organisation",
+                    ApplicantKind::Organisation,
                     cipher.seal(ID_PURPOSE, code.as_str())?,
                     person_key(&self.settings.security.data_key, "uscc", code.as_str())?,
                     mask(code.as_str(), 6, 4),
@@ -157,7 +136,7 @@ impl App {
         };
         let mut missing: Vec<String> = Vec::new();
         for item in &items {
-            for m in missing_of(item, &materials) {
+            for m in domain::case::missing_materials(item, &materials) {
                 if !missing.contains(&m) {
                     missing.push(m);
                 }
@@ -181,9 +160,9 @@ impl App {
             item_code: String::new(),
             item_name: String::new(),
             department: String::new(),
-            handling: String::new(),
+            handling: Handling::Promised,
             promised_days: 0,
-            applicant_kind: kind.into(),
+            applicant_kind: kind,
             applicant_name: name.into(),
             id_sealed,
             id_key,
@@ -201,7 +180,7 @@ impl App {
             ticket_id,
             window: ticket.as_ref().and_then(|t| t.window.clone()).unwrap_or_default(),
             staff: session.user.username.clone(),
-            status: status.code().into(),
+            status,
             status_before_pause: None,
             materials,
             missing: missing.clone(),
@@ -228,7 +207,7 @@ impl App {
             c.item_code = item.code.clone();
             c.item_name = item.name.clone();
             c.department = item.department.clone();
-            c.handling = item.handling.clone();
+            c.handling = Handling::of_item(item);
             c.promised_days = i64::from(item.promised_days);
             if missing.is_empty() {
                 c.set_deadline(self.deadline(today, item.promised_days).await?);
@@ -259,7 +238,7 @@ impl App {
                 parent.item_code = bundle.code.clone();
                 parent.item_name = bundle.name.clone();
                 parent.department = "多部门并联审批".into();
-                parent.handling = "一件事".into();
+                parent.handling = Handling::Bundle;
                 parent.promised_days = i64::from(bundle.promised_days);
                 if missing.is_empty() {
                     parent.set_deadline(self.deadline(today, bundle.promised_days).await?);

@@ -61,9 +61,9 @@ impl App {
                 item_code: row[1].to_owned(),
                 item_name: row[1].to_owned(),
                 department: String::new(),
-                handling: String::new(),
+                handling: Handling::Unrecorded,
                 promised_days: 0,
-                applicant_kind: "imported".into(),
+                applicant_kind: ApplicantKind::Imported,
                 applicant_name: String::new(),
                 id_sealed: String::new(),
                 id_key: String::new(),
@@ -77,11 +77,10 @@ impl App {
                 window: String::new(),
                 staff: String::new(),
                 status: if completed_on.is_some() {
-                    "completed"
+                    CaseStatus::Completed
                 } else {
-                    "accepted"
-                }
-                .into(),
+                    CaseStatus::Accepted
+                },
                 status_before_pause: None,
                 materials: Vec::new(),
                 missing: Vec::new(),

@@ -1,7 +1,7 @@
 //! The case lifecycle at the window: supplement (补正), pause and resume,
 //! review, decision, completion, delivery, refusal and one extension.
 
-use super::accept::{checked_materials, missing_of};
+use super::accept::checked_materials;
 use super::*;
 use crate::auth::{Session, require};
 use crate::{Actor, App, AppError, AppResult};
@@ -15,12 +15,12 @@ impl App {
         &self,
         session: &Session,
         id: Uuid,
-        given: &[MaterialCheck],
+        given: &[MaterialInput],
     ) -> AppResult<CaseView> {
         require(session, Permission::CaseHandle)?;
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
-        if status_of(&c)? != CaseStatus::Supplement {
+        if c.status != CaseStatus::Supplement {
             return Err(AppError::Conflict(
                 crate::Conflict::WrongStatus,
                 "只有待补正的办件才能补正材料".into(),
@@ -45,7 +45,7 @@ impl App {
             let item = catalog.item(code).ok_or_else(|| {
                 AppError::Conflict(crate::Conflict::NotInCatalog, format!("事项“{code}”已不在目录中"))
             })?;
-            for m in missing_of(item, &c.materials) {
+            for m in domain::case::missing_materials(item, &c.materials) {
                 if !missing.contains(&m) {
                     missing.push(m);
                 }
@@ -64,25 +64,25 @@ impl App {
                 format!("仍需补正：{}", c.missing.join("、")),
             )
         };
-        c.status = status.code().into();
+        c.status = status;
         c.updated_at = self.now();
         let event = self.case_event(session, "supplement", status, &note).await;
         self.store
-            .update_case(&c, CaseStatus::Supplement.code(), &event)
+            .update_case(&c, CaseStatus::Supplement, &event)
             .await
             .map_err(not_found)?;
         // A bundle's sub-cases share its materials and start together.
         for mut sub in subs {
             sub.materials = c.materials.clone();
             sub.missing = c.missing.clone();
-            sub.status = status.code().into();
+            sub.status = status;
             sub.updated_at = c.updated_at;
             if status == CaseStatus::Accepted {
                 sub.accepted_on = Some(today);
                 sub.set_deadline(self.deadline(today, sub.promised_days.max(0) as u32).await?);
             }
             self.store
-                .update_case(&sub, CaseStatus::Supplement.code(), &event)
+                .update_case(&sub, CaseStatus::Supplement, &event)
                 .await
                 .map_err(not_found)?;
         }
@@ -110,18 +110,14 @@ impl App {
         }
         let mut c = self.store.case_by_id(id).await.map_err(not_found)?;
         self.case_scope(session).await?.check(&c)?;
-        let from = status_of(&c)?;
+        let from = c.status;
         let reason = reason.trim();
         let today = self.today();
-        let immediate = domain::case::is_immediate(&c.handling, c.promised_days);
+        let immediate = domain::case::is_immediate(c.handling, c.promised_days);
         let act = match action {
             "pause" => CaseAction::Pause,
             "resume" => CaseAction::Resume {
-                before: c
-                    .status_before_pause
-                    .as_deref()
-                    .and_then(CaseStatus::parse)
-                    .unwrap_or(CaseStatus::Accepted),
+                before: c.status_before_pause.unwrap_or(CaseStatus::Accepted),
             },
             "review" => CaseAction::Review,
             "decide" => CaseAction::Decide {
@@ -141,7 +137,7 @@ impl App {
         let next = can_move(from, act).map_err(rule)?;
         match act {
             CaseAction::Pause => {
-                c.status_before_pause = Some(from.code().into());
+                c.status_before_pause = Some(from);
                 c.pause_started_on = Some(today);
             }
             CaseAction::Resume { .. } => {
@@ -173,11 +169,11 @@ impl App {
             }
             _ => {}
         }
-        c.status = next.code().into();
+        c.status = next;
         c.updated_at = self.now();
         let event = self.case_event(session, action, next, reason).await;
         self.store
-            .update_case(&c, from.code(), &event)
+            .update_case(&c, from, &event)
             .await
             .map_err(not_found)?;
         self.audit(
@@ -198,23 +194,21 @@ impl App {
     /// 一件事: the parent case completes when every sub-case has.
     async fn complete_bundle_if_done(&self, session: &Session, parent: Uuid) -> AppResult<()> {
         let subs = self.store.sub_cases(parent).await?;
-        let all_done = subs
-            .iter()
-            .all(|s| CaseStatus::parse(&s.status).is_some_and(|st| st.is_completed()));
+        let all_done = subs.iter().all(|s| s.status.is_completed());
         if !all_done {
             return Ok(());
         }
         let mut p = self.store.case_by_id(parent).await.map_err(not_found)?;
-        let from = status_of(&p)?;
+        let from = p.status;
         let next = can_move(from, CaseAction::Complete { immediate: true }).map_err(rule)?;
-        p.status = next.code().into();
+        p.status = next;
         p.completed_on = Some(self.today());
         p.updated_at = self.now();
         let event = self
             .case_event(session, "complete", next, "各部门子件均已办结，一件事办结")
             .await;
         self.store
-            .update_case(&p, from.code(), &event)
+            .update_case(&p, from, &event)
             .await
             .map_err(not_found)?;
         self.audit(

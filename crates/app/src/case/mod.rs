@@ -6,13 +6,16 @@ use crate::auth::{Session, require};
 use crate::crypto::DataCipher;
 use crate::queue::person_key;
 use crate::{App, AppError, AppResult};
-use domain::case::{CaseAction, CaseStatus, Pause, can_move, paused_working_days};
+use domain::case::{
+    ApplicantKind, CaseAction, CaseStatus, Handling, MaterialCheck, MaterialStatus, Pause, can_move,
+    paused_working_days,
+};
 use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
 use domain::permission::Permission;
 use jiff::civil::Date;
 use serde::Serialize;
 use store::StoreError;
-use store::case::{CaseEvent, CaseRecord, MaterialCheck};
+use store::case::{CaseEvent, CaseRecord};
 use uuid::Uuid;
 
 mod accept;
@@ -33,6 +36,14 @@ pub struct ApplicantInput {
     pub legal_rep: Option<String>,
 }
 
+/// A material as the staff member ticked it, as sent: its status is one of
+/// the [`MaterialStatus`] codes (checked with the rest of the request).
+#[derive(Debug, Clone, Default)]
+pub struct MaterialInput {
+    pub name: String,
+    pub status: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CaseRequest {
     pub item: String,
@@ -40,7 +51,7 @@ pub struct CaseRequest {
     pub bundle: Option<String>,
     pub applicant: ApplicantInput,
     pub ticket_id: Option<String>,
-    pub materials: Vec<MaterialCheck>,
+    pub materials: Vec<MaterialInput>,
     pub agent: Option<String>,
     pub agent_basis: Option<String>,
 }
@@ -68,7 +79,7 @@ pub struct Progress {
     pub item: String,
     /// The applicant's name, masked to its first character (张**).
     pub applicant: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub status_label: &'static str,
     pub deadline: Option<Date>,
     /// 暂定: the deadline counts a day of a provisional calendar year.
@@ -99,15 +110,6 @@ pub struct CaseReport {
 pub(super) const ID_PURPOSE: &str = "case.id_number";
 pub(super) const PHONE_PURPOSE: &str = "case.phone";
 
-pub(super) fn status_of(c: &CaseRecord) -> AppResult<CaseStatus> {
-    CaseStatus::parse(&c.status).ok_or_else(|| {
-        AppError::Conflict(
-            crate::Conflict::Unreadable,
-            format!("办件状态“{}”无法识别", c.status),
-        )
-    })
-}
-
 pub(super) fn rule(e: domain::case::CaseRuleError) -> AppError {
     AppError::Conflict(crate::Conflict::WrongStatus, e.to_string())
 }
@@ -135,7 +137,7 @@ impl App {
             at: self.now(),
             actor: session.user.username.clone(),
             action: action.into(),
-            status: status.code().into(),
+            status,
             note: note.into(),
         }
     }
@@ -143,7 +145,7 @@ impl App {
     pub(super) async fn case_view_of(&self, case: CaseRecord) -> AppResult<CaseView> {
         let today = self.today();
         let cal = self.calendar().await?;
-        let status = status_of(&case)?;
+        let status = case.status;
         let open = !matches!(
             status,
             CaseStatus::Completed | CaseStatus::Delivered | CaseStatus::Refused | CaseStatus::Supplement
@@ -164,7 +166,7 @@ impl App {
             _ => "normal",
         };
         let steps = self.store.case_events(case.id).await?;
-        let sub_cases = if case.handling == "一件事" {
+        let sub_cases = if case.handling == Handling::Bundle {
             self.store.sub_cases(case.id).await?
         } else {
             Vec::new()

@@ -59,7 +59,6 @@ impl App {
                 ));
             }
         };
-        let status = status_of(&c)?;
         let tz = self.settings.time_zone();
         let steps = self
             .store
@@ -88,7 +87,7 @@ impl App {
             item: c.item_name,
             applicant: mask_name(&c.applicant_name),
             status: c.status,
-            status_label: status.label(),
+            status_label: c.status.label(),
             deadline: c.deadline,
             deadline_provisional: c.deadline_provisional,
             paused_days: c.paused_days,

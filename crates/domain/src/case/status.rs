@@ -151,11 +151,6 @@ pub enum CaseRuleError {
     BadResume(CaseStatus),
 }
 
-/// 即办件: finished on the spot — handled as 即办, or promised in 0 working days.
-pub fn is_immediate(handling: &str, promised_days: i64) -> bool {
-    handling.contains("即办") || promised_days == 0
-}
-
 /// The longest extension of a case, in working days (第42条 allows 10 for a
 /// licence, 15 for joint handling; the hall approves at most this).
 pub const MAX_EXTENSION_DAYS: u32 = 15;
@@ -299,7 +294,6 @@ mod tests {
             check_action_input(CaseAction::Review, &"长".repeat(1001), None),
             Err(CaseInputError::ReasonTooLong)
         );
-        assert!(is_immediate("即办件", 3) && is_immediate("承诺件", 0) && !is_immediate("承诺件", 5));
         assert!(can_extend(CaseStatus::Paused, 0) && !can_extend(CaseStatus::Paused, 5));
         assert!(!can_extend(CaseStatus::Decided, 0));
     }

@@ -7,6 +7,7 @@
 
 use super::ledger::Findings;
 use app::crypto::DataCipher;
+use domain::appointment::AppointmentStatus;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::collections::HashMap;
@@ -93,8 +94,8 @@ pub async fn plant(store: &dyn Store, planted: &mut Planted, data_key: &str) {
             event_key: Some(format!("ticket:{ticket}")),
             ticket_id: Some(ticket),
             case_id: None,
-            channel: "phone".into(),
-            level: "very_dissatisfied".into(),
+            channel: domain::evaluation::Channel::Phone,
+            level: domain::evaluation::Level::VeryDissatisfied,
             reasons: vec!["服务态度差".into()],
             comment: String::new(),
             business_date: day,
@@ -133,8 +134,8 @@ pub async fn plant(store: &dyn Store, planted: &mut Planted, data_key: &str) {
                     slot_date: day - 1.day(),
                     slot_time: "09:00".into(),
                     phone_tail: "8000".into(),
-                    channel: "online".into(),
-                    status: "booked".into(),
+                    channel: domain::appointment::AppointmentChannel::Online,
+                    status: AppointmentStatus::Booked,
                     ticket_id: None,
                 },
                 person_key: person_key.clone(),
@@ -166,7 +167,7 @@ pub async fn settled(store: &dyn Store, planted: &Planted) -> bool {
         }
     }
     for (code, _) in &planted.no_shows {
-        if store.appointment(code).await.unwrap().status != "no_show" {
+        if store.appointment(code).await.unwrap().status != AppointmentStatus::NoShow {
             return false;
         }
     }
@@ -224,8 +225,9 @@ pub async fn check(store: &dyn Store, planted: &Planted) -> (JobFigures, Finding
     for (code, person_key) in &planted.no_shows {
         let status = store.appointment(code).await.unwrap().status;
         let dates = store.no_show_dates(person_key).await.unwrap();
-        if status != "no_show" {
-            f.other.push(format!("appointment {code} still {status}"));
+        if status != AppointmentStatus::NoShow {
+            f.other
+                .push(format!("appointment {code} still {}", status.code()));
         }
         if dates.len() > 1 {
             f.duplicates

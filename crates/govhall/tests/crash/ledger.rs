@@ -252,13 +252,16 @@ pub async fn verify_store(store: &dyn Store, acks: &[Ack]) -> Findings {
             Err(e) => panic!("reading evaluation {id}: {e}"),
         };
         if e.ticket_id != Some(ticket_id)
-            || &e.level != level
+            || e.level.code() != level
             || &e.reasons != reasons
-            || e.channel != "online"
+            || e.channel != domain::evaluation::Channel::Online
         {
             f.changed.push(format!(
                 "evaluation {id}: {:?} {} {:?} {}, expected {ticket_id} {level} {reasons:?} online",
-                e.ticket_id, e.level, e.reasons, e.channel
+                e.ticket_id,
+                e.level.code(),
+                e.reasons,
+                e.channel.code()
             ));
         }
         let bad = matches!(level.as_str(), "dissatisfied" | "very_dissatisfied");

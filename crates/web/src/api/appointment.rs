@@ -9,6 +9,7 @@ use app::appointment::{BookRequest, Slot};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use domain::appointment::AppointmentChannel;
 use serde::{Deserialize, Serialize};
 use store::queue::Appointment;
 use utoipa::{IntoParams, ToSchema};
@@ -69,8 +70,10 @@ pub async fn book(
     user: Option<CurrentUser>,
     AppJson(b): AppJson<BookBody>,
 ) -> ApiResult<(StatusCode, Json<Appointment>)> {
-    let channel = b.channel.unwrap_or_else(|| "online".into());
-    if channel == "phone" {
+    let channel = b
+        .channel
+        .unwrap_or_else(|| AppointmentChannel::Online.code().into());
+    if AppointmentChannel::parse(&channel).is_some_and(AppointmentChannel::needs_staff) {
         // 电话预约 is recorded by hall staff (12345 hotline, help desk).
         user.as_ref()
             .ok_or_else(ApiError::unauthorized)?

@@ -5,13 +5,12 @@ use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
-use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, Progress};
+use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput, Progress};
 use app::evaluation_report::period;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use store::case::MaterialCheck;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -52,9 +51,9 @@ pub struct CaseBody {
     agent_basis: Option<String>,
 }
 
-fn checks(m: Vec<MaterialBody>) -> Vec<MaterialCheck> {
+fn checks(m: Vec<MaterialBody>) -> Vec<MaterialInput> {
     m.into_iter()
-        .map(|m| MaterialCheck {
+        .map(|m| MaterialInput {
             name: m.name,
             status: m.status,
         })

@@ -41,7 +41,7 @@ impl CallData {
             id: e.id,
             number: e.number.clone(),
             window: e.window.clone(),
-            kind: e.kind.clone(),
+            kind: e.kind.code().to_owned(),
             at: e.at.to_string(),
             text: format!("请{}号到{}号窗口办理", e.number, e.window),
         }

@@ -7,10 +7,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery};
 use app::evaluation::{EvaluationRequest, Rater};
 use app::evaluation_report::{SatisfactionReport, period};
-use app::rectification::{RectificationDetail, RectificationView};
+use app::rectification::{RectificationDetail, RectificationView, status_filter};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use domain::rectification::AppealStatus;
 use serde::{Deserialize, Serialize};
 use store::evaluation::{Appeal, Dimension};
 use utoipa::{IntoParams, ToSchema};
@@ -235,7 +236,7 @@ pub async fn rectifications(
     Ok(Json(Items {
         items: state
             .app
-            .rectifications(&user.session, q.status.as_deref())
+            .rectifications(&user.session, status_filter(q.status.as_deref())?)
             .await?,
     }))
 }
@@ -325,9 +326,15 @@ pub async fn appeals(
     user: CurrentUser,
     AppQuery(q): AppQuery<StatusQuery>,
 ) -> ApiResult<Json<Items<Appeal>>> {
-    Ok(Json(Items {
-        items: state.app.appeals(&user.session, q.status.as_deref()).await?,
-    }))
+    let items = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => state.app.appeals(&user.session, None).await?,
+        Some(s) => match AppealStatus::parse(s) {
+            Some(status) => state.app.appeals(&user.session, Some(status)).await?,
+            // No appeal has a status that does not exist.
+            None => Vec::new(),
+        },
+    };
+    Ok(Json(Items { items }))
 }
 
 #[derive(Deserialize, ToSchema)]

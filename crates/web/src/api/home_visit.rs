@@ -96,7 +96,10 @@ pub async fn list(
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<HomeVisitList>> {
     Ok(Json(HomeVisitList {
-        home_visits: state.app.home_visits(q.status.as_deref()).await?,
+        home_visits: state
+            .app
+            .home_visits(app::home_visit::status_filter(q.status.as_deref())?)
+            .await?,
     }))
 }
 

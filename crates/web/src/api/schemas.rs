@@ -227,6 +227,7 @@ pub struct OutboxMessage {
     ticket_id: uuid::Uuid,
     body: String,
     queued_at: String,
+    /// queued or sent.
     status: String,
 }
 

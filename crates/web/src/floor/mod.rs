@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use qrcode::QrCode;
 use qrcode::render::svg;
-use store::queue::{Category, Window};
+use store::queue::{Category, TicketStatus, Window, WindowStatus};
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
@@ -62,8 +62,9 @@ struct TicketFacts {
     id: String,
     number: String,
     category_name: String,
+    /// The status as people read it.
     status: String,
-    status_code: String,
+    state: TicketStatus,
     waiting_before: i64,
     window: Option<String>,
     taken_at: String,
@@ -85,7 +86,7 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
         number: v.ticket.number.clone(),
         category_name: v.category_name,
         status: v.ticket.status.label().into(),
-        status_code: v.ticket.status.code().into(),
+        state: v.ticket.status,
         waiting_before: v.waiting_before,
         window: v.ticket.window.clone(),
         taken_at: v

@@ -197,7 +197,7 @@ async fn book(
             time: form.time.clone(),
             phone: form.phone.clone(),
             id_number,
-            channel: "online".into(),
+            channel: domain::appointment::AppointmentChannel::Online.code().into(),
         })
         .await;
     match booked {
@@ -221,16 +221,6 @@ struct ConfirmPage {
     arrive_until: String,
     status_label: &'static str,
     rules: BookingRules,
-}
-
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "booked" => "已预约，待签到",
-        "checked_in" => "已签到取号",
-        "cancelled" => "已取消",
-        "no_show" => "已失效（未按时签到）",
-        _ => "未知",
-    }
 }
 
 /// "HH:MM" moved by `minutes`.
@@ -267,7 +257,7 @@ async fn confirmation(
         day: day_label(a.slot_date),
         arrive_from: shift(&a.slot_time, -rules.early_minutes),
         arrive_until: shift(&a.slot_time, rules.late_minutes),
-        status_label: status_label(&a.status),
+        status_label: a.status.label(),
         rules: rules.clone(),
         just_booked,
         a,

@@ -7,16 +7,16 @@ use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::PageResult;
-use app::case::CaseView;
+use app::case::{CaseView, MaterialInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use domain::case::{ApplicantKind, CaseAction, CaseStatus, can_extend, can_move, is_immediate};
 use domain::permission::Permission;
 use serde::Deserialize;
-use store::case::MaterialCheck;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
@@ -44,15 +44,6 @@ pub fn step_label(action: &str) -> &str {
     }
 }
 
-pub fn material_label(status: &str) -> &str {
-    match status {
-        "provided" => "已提交",
-        "shared" => "共享调取",
-        "missing" => "缺少",
-        other => other,
-    }
-}
-
 pub fn parse_case_id(state: &AppState, raw: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(raw).map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "办件不存在"))
 }
@@ -64,6 +55,47 @@ pub struct Step {
     note: String,
 }
 
+/// The forms the case page offers: the domain's rules for the case's status
+/// (and, for 延期, the person's role), never the status words themselves.
+struct NextSteps {
+    /// 补正 or 不予受理, during 补正.
+    supplement: bool,
+    review: bool,
+    decide: bool,
+    pause: bool,
+    resume: bool,
+    /// 办结: once decided, or at once for 即办件.
+    complete: bool,
+    /// 延期: once, while the clock runs or is paused; approved by the hall's
+    /// leadership (第42条).
+    extend: bool,
+    deliver: bool,
+    /// Nothing more happens to the case.
+    finished: bool,
+}
+
+impl NextSteps {
+    fn of(v: &CaseView, may_extend: bool) -> NextSteps {
+        let c = &v.case;
+        let can = |action| can_move(c.status, action).is_ok();
+        NextSteps {
+            supplement: can(CaseAction::SupplementComplete),
+            review: can(CaseAction::Review),
+            decide: can(CaseAction::Decide { approved: true }),
+            pause: can(CaseAction::Pause),
+            resume: can(CaseAction::Resume {
+                before: c.status_before_pause.unwrap_or(CaseStatus::Accepted),
+            }),
+            complete: can(CaseAction::Complete {
+                immediate: is_immediate(c.handling, c.promised_days),
+            }),
+            extend: may_extend && can_extend(c.status, c.extension_days),
+            deliver: can(CaseAction::Deliver),
+            finished: c.status.is_final(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "case/show.html")]
 struct ShowPage {
@@ -72,15 +104,10 @@ struct ShowPage {
     ok: Option<String>,
     v: CaseView,
     steps: Vec<Step>,
-    immediate: bool,
-    /// 延期 is approved by the hall's leadership (第42条).
-    can_extend: bool,
-}
-
-impl ShowPage {
-    fn material_label<'a>(&self, status: &'a str) -> &'a str {
-        material_label(status)
-    }
+    next: NextSteps,
+    /// 不予受理 (the refusal notice rather than a 不予许可 decision).
+    refused: bool,
+    organisation: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -116,10 +143,9 @@ async fn show(
         chrome: Chrome::new(&state, Some(&user), "admin"),
         csrf: user.session.csrf.clone(),
         ok: p.ok,
-        immediate: domain::case::is_immediate(&v.case.handling, v.case.promised_days),
-        can_extend: user.session.user.role.can(Permission::CaseExtend)
-            && domain::case::CaseStatus::parse(&v.case.status)
-                .is_some_and(|s| domain::case::can_extend(s, v.case.extension_days)),
+        next: NextSteps::of(&v, user.session.user.role.can(Permission::CaseExtend)),
+        refused: v.case.status == CaseStatus::Refused,
+        organisation: v.case.applicant_kind == ApplicantKind::Organisation,
         v,
         steps,
     };
@@ -147,12 +173,12 @@ async fn supplement(
         .unwrap_or("");
     let user = guard_post(&state, user, Permission::CaseHandle, &uri, &headers, csrf)?;
     let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
-    let checks: Vec<MaterialCheck> = pairs
+    let checks: Vec<MaterialInput> = pairs
         .iter()
         .filter_map(|(k, v)| {
             k.strip_prefix("m:")
                 .filter(|_| !v.is_empty())
-                .map(|n| MaterialCheck {
+                .map(|n| MaterialInput {
                     name: n.to_owned(),
                     status: v.clone(),
                 })

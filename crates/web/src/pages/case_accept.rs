@@ -8,7 +8,7 @@ use super::{Chrome, PageError, PageForm, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::PageResult;
-use app::case::{ApplicantInput, CaseRequest};
+use app::case::{ApplicantInput, CaseRequest, MaterialInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -16,10 +16,10 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use domain::case::{ApplicantKind, MaterialStatus};
 use domain::catalog::{Item, Material};
 use domain::permission::Permission;
 use serde::Deserialize;
-use store::case::MaterialCheck;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cases/new", get(form).post(submit))
@@ -28,7 +28,8 @@ pub fn routes() -> Router<AppState> {
 /// Everything the staff member typed, kept when the form comes back with an error.
 #[derive(Default)]
 struct Entered {
-    kind: String,
+    /// 单位 (an organisation) rather than 个人.
+    organisation: bool,
     name: String,
     id_number: String,
     phone: String,
@@ -45,7 +46,8 @@ struct Group {
 
 struct MaterialRow {
     m: Material,
-    status: String,
+    /// The status ticked (or preset), none yet.
+    status: Option<MaterialStatus>,
 }
 
 #[derive(Template)]
@@ -126,19 +128,11 @@ async fn view(state: &AppState, user: &CurrentUser, s: Shown) -> Result<Response
             i.materials
                 .iter()
                 .map(|m| MaterialRow {
-                    status: s
-                        .statuses
-                        .iter()
-                        .find(|(n, _)| n == &m.name)
-                        .map(|(_, st)| st.clone())
+                    status: match s.statuses.iter().find(|(n, _)| n == &m.name) {
+                        Some((_, st)) => MaterialStatus::parse(st),
                         // The hall fetches a shareable material unless told otherwise.
-                        .unwrap_or_else(|| {
-                            if m.shareable {
-                                "shared".into()
-                            } else {
-                                String::new()
-                            }
-                        }),
+                        None => m.shareable.then_some(MaterialStatus::Shared),
+                    },
                     m: m.clone(),
                 })
                 .collect()
@@ -153,10 +147,7 @@ async fn view(state: &AppState, user: &CurrentUser, s: Shown) -> Result<Response
         Some((st, m, f)) => (st, Some(m), f),
         None => (StatusCode::OK, None, String::new()),
     };
-    let mut f = s.f;
-    if f.kind.is_empty() {
-        f.kind = "person".into();
-    }
+    let f = s.f;
     let page = NewPage {
         chrome: Chrome::new(state, Some(user), "admin"),
         csrf: user.session.csrf.clone(),
@@ -218,7 +209,7 @@ async fn submit(
         .filter(|(_, v)| !v.is_empty())
         .collect();
     let f = Entered {
-        kind: get("kind"),
+        organisation: ApplicantKind::parse(&get("kind")) == Some(ApplicantKind::Organisation),
         name: get("name"),
         id_number: get("id_number"),
         phone: get("phone"),
@@ -228,7 +219,7 @@ async fn submit(
         agent_basis: get("agent_basis"),
     };
     let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let organisation = f.kind == "organisation";
+    let organisation = f.organisation;
     let req = CaseRequest {
         item: get("item"),
         bundle: None,
@@ -246,7 +237,7 @@ async fn submit(
         ticket_id: some(&get("ticket")),
         materials: statuses
             .iter()
-            .map(|(name, status)| MaterialCheck {
+            .map(|(name, status)| MaterialInput {
                 name: name.clone(),
                 status: status.clone(),
             })

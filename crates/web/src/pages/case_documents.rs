@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use domain::case::CaseStatus;
 use domain::permission::Permission;
 
 pub fn routes() -> Router<AppState> {

@@ -13,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use domain::case::CaseStatus;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {

@@ -133,7 +133,7 @@ async fn submit(
     let req = EvaluationRequest {
         ticket_id: Some(id.clone()),
         case_id: None,
-        channel: "online".into(),
+        channel: domain::evaluation::Channel::Online.code().into(),
         level: level.clone(),
         reasons: reasons.clone(),
         comment: comment.clone(),

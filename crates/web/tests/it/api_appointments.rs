@@ -2,6 +2,7 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
+use domain::appointment::AppointmentStatus;
 use serde_json::{Value, json};
 
 /// The first working day after today, loading the next year's weekends if
@@ -192,8 +193,8 @@ async fn no_show_sweep(s: &TestServer) {
             slot_date,
             slot_time: "09:00".into(),
             phone_tail: "0077".into(),
-            channel: "online".into(),
-            status: "booked".into(),
+            channel: domain::appointment::AppointmentChannel::Online,
+            status: AppointmentStatus::Booked,
             ticket_id: None,
         },
         person_key: key.clone(),
@@ -212,7 +213,12 @@ async fn no_show_sweep(s: &TestServer) {
     // Cancelled and checked-in appointments are not missed ones.
     s.app
         .store
-        .set_appointment_status("700004", &["booked"], "cancelled", None)
+        .set_appointment_status(
+            "700004",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::Cancelled,
+            None,
+        )
         .await
         .unwrap();
     s.app
@@ -223,11 +229,11 @@ async fn no_show_sweep(s: &TestServer) {
 
     assert_eq!(s.app.sweep_no_shows().await.unwrap(), 3);
     for (code, status) in [
-        ("700001", "no_show"),
-        ("700002", "no_show"),
-        ("700003", "no_show"),
-        ("700004", "cancelled"),
-        ("700005", "booked"),
+        ("700001", AppointmentStatus::NoShow),
+        ("700002", AppointmentStatus::NoShow),
+        ("700003", AppointmentStatus::NoShow),
+        ("700004", AppointmentStatus::Cancelled),
+        ("700005", AppointmentStatus::Booked),
     ] {
         assert_eq!(
             s.app.store.appointment(code).await.unwrap().status,

@@ -4,6 +4,7 @@
 use crate::api_appointments::next_working_day;
 use crate::on_both_backends;
 use crate::support::{Backend, TestServer};
+use domain::appointment::AppointmentStatus;
 use serde_json::json;
 
 async fn text(s: &TestServer, path: &str, cookie: Option<&str>) -> (u16, String) {
@@ -98,7 +99,10 @@ async fn booking_pages(s: &TestServer) {
     ] {
         assert!(html.contains(want), "confirmation lacks {want}");
     }
-    assert_eq!(s.app.store.appointment(&code).await.unwrap().status, "booked");
+    assert_eq!(
+        s.app.store.appointment(&code).await.unwrap().status,
+        AppointmentStatus::Booked
+    );
 
     // Full slot and the per-person limit are refused on the page with a 409.
     for n in 2..=4 {
@@ -175,7 +179,10 @@ async fn booking_pages(s: &TestServer) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("已取消"), "{html}");
-    assert_eq!(s.app.store.appointment(&code).await.unwrap().status, "cancelled");
+    assert_eq!(
+        s.app.store.appointment(&code).await.unwrap().status,
+        AppointmentStatus::Cancelled
+    );
     let (status, _) = form(
         s,
         "/appointments/cancel",

@@ -86,6 +86,13 @@ fn dates(from: Option<&str>, to: Option<&str>) -> Result<(Day, Day), String> {
     Ok((one("开始日期", from)?, one("结束日期", to)?))
 }
 
+/// A status of the filter's list, chosen when the filter names it (by code or label).
+struct StatusOption {
+    code: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "manage/case_ledger.html")]
 struct LedgerPageView {
@@ -99,8 +106,7 @@ struct LedgerPageView {
     department: String,
     window: String,
     item: String,
-    status: String,
-    statuses: Vec<(&'static str, &'static str)>,
+    statuses: Vec<StatusOption>,
     list: Option<LedgerList>,
     query: String,
     today: String,
@@ -121,8 +127,14 @@ fn view(state: &AppState, user: &CurrentUser, mode: &'static str, p: &Params) ->
         department: Params::get(&p.department),
         window: Params::get(&p.window),
         item: Params::get(&p.item),
-        status: Params::get(&p.status),
-        statuses: CaseStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        statuses: CaseStatus::ALL
+            .into_iter()
+            .map(|s| StatusOption {
+                code: s.code(),
+                label: s.label(),
+                selected: p.status.as_deref().and_then(CaseStatus::parse) == Some(s),
+            })
+            .collect(),
         list: None,
         query: p.query(),
         today: state.app.today().to_string(),

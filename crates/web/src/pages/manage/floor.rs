@@ -15,7 +15,7 @@ use axum::routing::get;
 use domain::Role;
 use domain::permission::Permission;
 use serde::Deserialize;
-use store::queue::Category;
+use store::queue::{Category, WindowStatus};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/floor", get(page).post(open_window))

@@ -37,10 +37,18 @@ struct ListPage {
     chrome: Chrome,
     ok: Option<String>,
     error: Option<String>,
-    status: String,
-    tabs: Vec<(&'static str, &'static str)>,
+    tabs: Vec<TabLink>,
     rows: Vec<Row>,
 }
+
+/// A tab of the list: one status, or all (`?status=all`).
+pub struct TabLink {
+    code: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+const ALL_TAB: &str = "all";
 
 #[derive(Deserialize, Default)]
 struct ListParams {
@@ -55,24 +63,31 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::HomeVisitHandle, &uri)?;
+    let refused = |e| PageError::from_app(&state, e).into_response();
     // The working list by default: requests still waiting for a plan.
-    let status = p.status.unwrap_or_else(|| "requested".into());
-    let filter = (status != "all").then_some(status.as_str());
-    let visits = state
-        .app
-        .home_visits(filter)
-        .await
-        .map_err(|e| PageError::from_app(&state, e).into_response())?;
-    let mut tabs: Vec<(&'static str, &'static str)> = HomeVisitStatus::ALL
-        .iter()
-        .map(|s| (s.code(), s.label()))
+    let filter = match p.status.as_deref() {
+        None => Some(HomeVisitStatus::Requested),
+        Some(ALL_TAB) => None,
+        Some(s) => app::home_visit::status_filter(Some(s)).map_err(refused)?,
+    };
+    let visits = state.app.home_visits(filter).await.map_err(refused)?;
+    let mut tabs: Vec<TabLink> = HomeVisitStatus::ALL
+        .into_iter()
+        .map(|s| TabLink {
+            code: s.code(),
+            label: s.label(),
+            current: filter == Some(s),
+        })
         .collect();
-    tabs.push(("all", "全部"));
+    tabs.push(TabLink {
+        code: ALL_TAB,
+        label: "全部",
+        current: p.status.as_deref() == Some(ALL_TAB),
+    });
     let page = ListPage {
         chrome: Chrome::new(&state, Some(&user), "admin"),
         ok: p.ok,
         error: None,
-        status,
         tabs,
         rows: visits
             .into_iter()

@@ -50,8 +50,7 @@ pub struct WindowRow {
     categories: String,
     staff: String,
     status: &'static str,
-    /// open, paused or closed.
-    state: &'static str,
+    state: WindowStatus,
     pause_reason: String,
     temporary: bool,
 }
@@ -269,7 +268,7 @@ async fn show(state: &AppState, user: &CurrentUser, shown: Shown) -> Response {
                 .collect::<Vec<_>>()
                 .join("、"),
             status: status_label(w.status),
-            state: w.status.code(),
+            state: w.status,
             pause_reason: w.pause_reason.clone(),
             temporary: w.temporary,
         })

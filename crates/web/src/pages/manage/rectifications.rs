@@ -7,15 +7,15 @@ use crate::auth::CurrentUser;
 use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
 use crate::{ApiError, AppState};
-use app::rectification::RectificationView;
+use app::rectification::{RectificationView, status_filter};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::evaluation::Level;
 use domain::permission::Permission;
+use domain::rectification::{AppealStatus, RectificationAction, RectificationStatus};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -31,39 +31,100 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/evaluation-reasons", get(reasons).post(save_reasons))
 }
 
-const TABS: [(&str, &str); 7] = [
-    ("pending", "未办结"),
-    ("open", "待核实"),
-    ("verified", "已核实待整改"),
-    ("rectified", "已整改待回访"),
-    ("answered", "已回访待办结"),
-    ("closed", "已办结"),
-    ("all", "全部"),
-];
+/// A tab of the list: the rectifications not yet closed (未办结, the
+/// default), those of one status, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Unclosed,
+    Status(RectificationStatus),
+    All,
+}
 
-/// The next step from a status: (step code, button label, what the note should say).
-fn next_step(status: &str) -> Option<(&'static str, &'static str, &'static str)> {
-    match status {
-        "open" => Some(("verify", "核实", "核实情况（是否属实、原因）")),
-        "verified" => Some(("rectify", "整改", "整改措施")),
-        "rectified" => Some(("answer", "回访", "回访情况（答复群众的内容、方式）")),
-        "answered" => Some(("close", "办结", "办结说明")),
-        _ => None,
+impl Tab {
+    fn all() -> Vec<Tab> {
+        let statuses = RectificationStatus::ALL.into_iter().map(Tab::Status);
+        std::iter::once(Tab::Unclosed)
+            .chain(statuses)
+            .chain(std::iter::once(Tab::All))
+            .collect()
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Tab::Unclosed => "pending",
+            Tab::Status(s) => s.code(),
+            Tab::All => "all",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Unclosed => "未办结",
+            Tab::Status(s) => s.label(),
+            Tab::All => "全部",
+        }
+    }
+
+    /// The tab a `?status=` names; an unknown status is refused as the API refuses it.
+    fn parse(raw: Option<&str>) -> app::AppResult<Tab> {
+        Ok(match raw {
+            None => Tab::Unclosed,
+            Some(s) if s == Tab::Unclosed.code() => Tab::Unclosed,
+            Some(s) if s == Tab::All.code() => Tab::All,
+            Some(s) => status_filter(Some(s))?.map_or(Tab::All, Tab::Status),
+        })
+    }
+
+    /// What the store is asked for; the unclosed are picked from all.
+    fn filter(self) -> Option<RectificationStatus> {
+        match self {
+            Tab::Status(s) => Some(s),
+            Tab::Unclosed | Tab::All => None,
+        }
+    }
+
+    fn shows(self, status: RectificationStatus) -> bool {
+        self != Tab::Unclosed || status != RectificationStatus::Closed
     }
 }
 
+/// A tab as the page links it.
+pub struct TabLink {
+    code: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+/// The next step of a rectification, as its form asks for it.
+pub struct NextStep {
+    code: &'static str,
+    label: &'static str,
+    /// What the note should say.
+    hint: &'static str,
+    /// Closing records whether the person accepted the answer.
+    needs_acceptance: bool,
+}
+
+impl NextStep {
+    fn of(status: RectificationStatus) -> Option<NextStep> {
+        let action = status.next_action()?;
+        Some(NextStep {
+            code: action.code(),
+            label: action.label(),
+            hint: match action {
+                RectificationAction::Verify => "核实情况（是否属实、原因）",
+                RectificationAction::Rectify => "整改措施",
+                RectificationAction::Answer => "回访情况（答复群众的内容、方式）",
+                RectificationAction::Close => "办结说明",
+            },
+            needs_acceptance: action.needs_acceptance(),
+        })
+    }
+}
+
+/// A recorded step as people say it (opening and escalation are "其他").
 fn step_label(step: &str) -> &'static str {
-    match step {
-        "verify" => "核实",
-        "rectify" => "整改",
-        "answer" => "回访",
-        "close" => "办结",
-        _ => "其他",
-    }
-}
-
-fn level_label(code: &str) -> &'static str {
-    Level::parse(code).map(|l| l.label()).unwrap_or("未知")
+    RectificationAction::parse(step).map_or("其他", RectificationAction::label)
 }
 
 /// A rectification as a list row shows it.
@@ -98,7 +159,7 @@ impl Row {
             window: r.window.clone(),
             department: r.department.clone(),
             assignee: r.assignee.clone(),
-            level: level_label(&v.level),
+            level: v.level.label(),
             reasons: v.reasons.join("、"),
             comment: v.comment.clone(),
             accepted: r.accepted,
@@ -112,8 +173,7 @@ struct ListPage {
     chrome: Chrome,
     ok: Option<String>,
     error: Option<String>,
-    status: String,
-    tabs: Vec<(&'static str, &'static str)>,
+    tabs: Vec<TabLink>,
     rows: Vec<Row>,
 }
 
@@ -130,27 +190,30 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::RectificationRead, &uri)?;
-    let status = p.status.unwrap_or_else(|| "pending".into());
-    let filter = match status.as_str() {
-        "pending" | "all" => None,
-        s => Some(s),
-    };
+    let refused = |e| PageError::from_app(&state, e).into_response();
+    let tab = Tab::parse(p.status.as_deref()).map_err(refused)?;
     let views = state
         .app
-        .rectifications(&user.session, filter)
+        .rectifications(&user.session, tab.filter())
         .await
-        .map_err(|e| PageError::from_app(&state, e).into_response())?;
+        .map_err(refused)?;
     let page = ListPage {
         chrome: Chrome::new(&state, Some(&user), "admin"),
         ok: p.ok,
         error: None,
-        tabs: TABS.to_vec(),
+        tabs: Tab::all()
+            .into_iter()
+            .map(|t| TabLink {
+                code: t.code(),
+                label: t.label(),
+                current: t == tab,
+            })
+            .collect(),
         rows: views
             .iter()
-            .filter(|v| status != "pending" || v.rectification.status != "closed")
+            .filter(|v| tab.shows(v.rectification.status))
             .map(Row::of)
             .collect(),
-        status,
     };
     Ok(render(&state, &page))
 }
@@ -172,7 +235,7 @@ struct DetailPage {
     r: Row,
     updated: String,
     steps: Vec<StepLine>,
-    next: Option<(&'static str, &'static str, &'static str)>,
+    next: Option<NextStep>,
     note: String,
 }
 
@@ -222,7 +285,7 @@ async fn show(
                 note: s.note.clone(),
             })
             .collect(),
-        next: next_step(&d.view.rectification.status),
+        next: NextStep::of(d.view.rectification.status),
         r: Row::of(&d.view),
         note,
     };
@@ -339,7 +402,8 @@ struct AppealsPage {
     csrf: String,
     ok: Option<String>,
     error: Option<String>,
-    status: String,
+    /// 待审定 (the default) rather than 已审定.
+    pending_tab: bool,
     rows: Vec<AppealRow>,
 }
 
@@ -350,7 +414,10 @@ async fn appeals(
     Query(p): Query<ListParams>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::AppealDecide, &uri)?;
-    let status = p.status.unwrap_or_else(|| "pending".into());
+    let pending_tab = p
+        .status
+        .as_deref()
+        .is_none_or(|s| AppealStatus::parse(s) == Some(AppealStatus::Pending));
     let list = state
         .app
         .appeals(&user.session, None)
@@ -366,7 +433,7 @@ async fn appeals(
     };
     let rows = list
         .into_iter()
-        .filter(|a| (status == "pending") == (a.status == "pending"))
+        .filter(|a| (a.status == AppealStatus::Pending) == pending_tab)
         .map(|a| {
             let review = reviews.get(&a.evaluation_id);
             AppealRow {
@@ -377,13 +444,8 @@ async fn appeals(
                 filed_at: local(&state, a.filed_at),
                 reason: a.reason,
                 evidence: a.evidence,
-                status: match a.status.as_str() {
-                    "pending" => "待审定",
-                    "upheld" => "申诉成立，评价已剔除",
-                    "rejected" => "申诉不成立",
-                    _ => "未知",
-                },
-                pending: a.status == "pending",
+                status: a.status.label(),
+                pending: a.status == AppealStatus::Pending,
                 decided: match (&a.decided_by, a.decided_at) {
                     (Some(by), Some(at)) => format!("{by} {}", local(&state, at)),
                     _ => String::new(),
@@ -394,7 +456,7 @@ async fn appeals(
                         let mut s = format!(
                             "{}号窗口 {} {}",
                             v.rectification.window,
-                            level_label(&v.level),
+                            v.level.label(),
                             v.reasons.join("、")
                         );
                         if !v.comment.is_empty() {
@@ -411,7 +473,7 @@ async fn appeals(
         csrf: user.session.csrf.clone(),
         ok: p.ok,
         error: None,
-        status,
+        pending_tab,
         rows,
     };
     Ok(render(&state, &page))
