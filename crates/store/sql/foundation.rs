@@ -209,7 +209,10 @@ impl Store for Backend {
             .map_err(err("ping"))?;
         Ok(())
     }
+}
 
+#[async_trait::async_trait]
+impl CatalogStore for Backend {
     async fn list_departments(&self) -> StoreResult<Vec<Department>> {
         let rows = sqlx::query_as("SELECT code, name FROM departments ORDER BY code")
             .fetch_all(&self.pool)
@@ -316,7 +319,10 @@ impl Store for Backend {
                 .collect::<StoreResult<_>>()?,
         })
     }
+}
 
+#[async_trait::async_trait]
+impl CalendarStore for Backend {
     async fn calendar_days(&self) -> StoreResult<Vec<(Date, bool)>> {
         let rows: Vec<(jiff_sqlx::Date, bool)> =
             sqlx::query_as("SELECT day, workday FROM calendar_days ORDER BY day")
@@ -370,7 +376,10 @@ impl Store for Backend {
             .await
             .map_err(err("calendar"))
     }
+}
 
+#[async_trait::async_trait]
+impl AccountStore for Backend {
     async fn create_user(&self, u: &NewUser) -> StoreResult<User> {
         let sql = format!(
             "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at, department) \
@@ -515,7 +524,10 @@ impl Store for Backend {
             .map_err(err("department"))?;
         touched(done.rows_affected(), "user")
     }
+}
 
+#[async_trait::async_trait]
+impl ThrottleStore for Backend {
     async fn record_failure(&self, scope: &str, key: &str, at: Timestamp) -> StoreResult<()> {
         sqlx::query("INSERT INTO security_failures (scope, key, at) VALUES ($1, $2, $3)")
             .bind(scope)
@@ -562,7 +574,10 @@ impl Store for Backend {
         .map_err(err("security failures"))?;
         Ok(done.rows_affected())
     }
+}
 
+#[async_trait::async_trait]
+impl AuditStore for Backend {
     async fn append_audit(&self, e: &NewAuditEntry) -> StoreResult<()> {
         sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(e.at.to_sqlx())

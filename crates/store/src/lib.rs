@@ -43,10 +43,16 @@ use uuid::Uuid;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything govhall keeps. One implementation per database.
+/// Everything govhall keeps: every capability's store, one implementation
+/// per database. The app hands each service only the trait it needs.
 #[async_trait]
 pub trait Store:
-    queue::QueueStore
+    CatalogStore
+    + CalendarStore
+    + AccountStore
+    + ThrottleStore
+    + AuditStore
+    + queue::QueueStore
     + case::CaseStore
     + case_ledger::CaseLedgerStore
     + evaluation::EvaluationStore
@@ -60,12 +66,14 @@ pub trait Store:
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
+}
 
-    // 部门 departments
+/// 部门与事项清单: departments and the catalog's versions.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
     async fn list_departments(&self) -> StoreResult<Vec<Department>>;
     async fn add_department(&self, department: &Department) -> StoreResult<()>;
 
-    // 事项清单 catalog versions
     /// Stores a whole catalog as a new version in one transaction, registering
     /// the departments it brings, and publishes it when asked.
     async fn create_catalog_version(&self, new: &NewCatalogVersion) -> StoreResult<CatalogVersion>;
@@ -73,16 +81,22 @@ pub trait Store:
     async fn published_version_id(&self) -> StoreResult<Option<i64>>;
     async fn catalog_versions(&self) -> StoreResult<Vec<CatalogVersion>>;
     async fn catalog_snapshot(&self, version_id: i64) -> StoreResult<CatalogSnapshot>;
+}
 
-    // 工作日历 calendar
+/// 工作日历: the years the administrator imported.
+#[async_trait]
+pub trait CalendarStore: Send + Sync {
     /// Days the administrator imported (they override the built-in schedule).
     async fn calendar_days(&self) -> StoreResult<Vec<(Date, bool)>>;
     /// Replaces whole years in one transaction and bumps the revision.
     async fn import_calendar_days(&self, days: &[(Date, bool)], by: &str, at: Timestamp) -> StoreResult<i64>;
     /// Grows with every import, so running servers know to reload.
     async fn calendar_revision(&self) -> StoreResult<i64>;
+}
 
-    // 账号 accounts
+/// 账号与登录令牌: accounts, sessions and API tokens.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
     async fn user_by_id(&self, id: Uuid) -> StoreResult<User>;
@@ -90,23 +104,28 @@ pub trait Store:
     async fn set_user_password(&self, id: Uuid, password_hash: &str) -> StoreResult<()>;
     async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> StoreResult<()>;
 
-    // 登录令牌 sessions and API tokens
     async fn create_token(&self, token: &NewToken) -> StoreResult<()>;
     async fn token_user(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<(User, TokenInfo)>>;
     async fn delete_token(&self, token_hash: &str) -> StoreResult<()>;
 
     /// Sets or clears a user's department (所属部门).
     async fn set_user_department(&self, id: Uuid, department: Option<&str>) -> StoreResult<()>;
+}
 
-    // 安全限流 security throttles: failed guesses per scope and key
+/// 安全限流: failed guesses per scope and key.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
     async fn record_failure(&self, scope: &str, key: &str, at: Timestamp) -> StoreResult<()>;
     /// Failures of `scope`/`key` at or after `since`, looking at the newest `cap` only.
     async fn failures_since(&self, scope: &str, key: &str, since: Timestamp, cap: i64) -> StoreResult<i64>;
     async fn clear_failures(&self, scope: &str, key: &str) -> StoreResult<()>;
     /// Forgets all but the newest `keep` failures; answers how many were removed.
     async fn prune_failures(&self, keep: i64) -> StoreResult<u64>;
+}
 
-    // 审计日志 audit log
+/// 审计日志: the audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
     async fn audit_entries(&self, limit: i64, offset: i64) -> StoreResult<Vec<AuditEntry>>;
 }
