@@ -1,8 +1,9 @@
 //! Appointments (预约): booking a slot online or by phone, cancelling, and
 //! checking in at the kiosk, which turns the appointment into a ticket.
 
+use crate::Hall;
 use crate::queue::{TakeTicket, TicketView, person_key};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::appointment::{
     AppointmentChannel, AppointmentStatus, CheckIn, check_bookable, check_in, slots_of_day, suspended_until,
 };
@@ -10,6 +11,7 @@ use domain::identity::{IdNumber, validate_mobile};
 use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
 use serde::Serialize;
+use std::sync::Arc;
 use store::StoreError;
 use store::queue::{Appointment, NewAppointment};
 use uuid::Uuid;
@@ -58,7 +60,31 @@ fn not_found(e: StoreError) -> AppError {
     }
 }
 
-impl App {
+/// 预约 service: bookings live beside the tickets they turn into.
+#[derive(Clone)]
+pub struct AppointmentService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::queue::QueueStore>,
+    pub(crate) sweep: Arc<dyn store::home_visit::AppointmentSweep>,
+    pub(crate) queue: crate::queue::QueueService,
+}
+
+impl AppointmentService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::Store>,
+        queue: crate::queue::QueueService,
+    ) -> AppointmentService {
+        AppointmentService {
+            hall,
+            store: store.clone(),
+            sweep: store,
+            queue,
+        }
+    }
+}
+
+impl AppointmentService {
     /// Free places per slot of a category and day.
     #[tracing::instrument(skip_all)]
     pub async fn slots(&self, category: &str, date: &str) -> AppResult<Vec<Slot>> {
@@ -305,6 +331,7 @@ impl App {
                     .map_err(AppError::internal)?
                     .timestamp();
                 let view = self
+                    .queue
                     .take_ticket(&TakeTicket {
                         category: a.category.clone(),
                         appointment_at: Some(slot_at),
@@ -394,7 +421,7 @@ impl App {
         // A slot is missed once its start lies before now − late (to the minute).
         let limit = self.local_now().checked_sub(late).map_err(AppError::internal)?;
         let before_time = limit.time().strftime("%H:%M").to_string();
-        let marked = self.store.mark_no_shows(limit.date(), &before_time).await?;
+        let marked = self.sweep.mark_no_shows(limit.date(), &before_time).await?;
         if marked > 0 {
             let actor = Actor {
                 username: "系统（爽约清理）".into(),

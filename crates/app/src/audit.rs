@@ -1,11 +1,11 @@
 //! The audit log (操作日志): who did what, when.
 
-use crate::{Actor, App, AppResult};
+use crate::{Actor, AppResult};
 use store::{AuditEntry, NewAuditEntry};
 
-impl App {
+impl crate::Hall {
     pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> AppResult<()> {
-        self.store
+        self.audit_store
             .append_audit(&NewAuditEntry {
                 at: self.now(),
                 actor: actor.username.clone(),
@@ -20,7 +20,7 @@ impl App {
     pub async fn audit_log(&self, page: i64, per_page: i64) -> AppResult<Vec<AuditEntry>> {
         let per_page = per_page.clamp(1, 500);
         Ok(self
-            .store
+            .audit_store
             .audit_entries(per_page, (page.max(1) - 1).saturating_mul(per_page))
             .await?)
     }

@@ -1,8 +1,9 @@
 //! Accounts and sign-in (账号与登录): argon2id passwords, sessions for the
 //! browser, bearer tokens for the API, and a lock after repeated failures.
 
+use crate::Hall;
 use crate::throttle::Guard;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use domain::Role;
@@ -10,6 +11,7 @@ use domain::permission::Permission;
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use store::{NewToken, NewUser, StoreError, TokenKind, User};
 
 /// A signed-in user as a request sees them.
@@ -97,7 +99,20 @@ pub fn validate_password(password: &str) -> AppResult<()> {
     Ok(())
 }
 
-impl App {
+/// 账号 service: users, their sign-in and sessions.
+#[derive(Clone)]
+pub struct AccountService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::AccountStore>,
+}
+
+impl AccountService {
+    pub(crate) fn new(hall: Hall, store: Arc<dyn store::AccountStore>) -> AccountService {
+        AccountService { hall, store }
+    }
+}
+
+impl AccountService {
     #[tracing::instrument(skip_all)]
     pub async fn add_user(
         &self,
@@ -156,7 +171,7 @@ impl App {
             return Ok(None);
         };
         let found = self
-            .store
+            .catalog_store
             .list_departments()
             .await?
             .into_iter()
@@ -190,18 +205,6 @@ impl App {
         )
         .await?;
         Ok(self.store.user_by_id(creds.user.id).await?)
-    }
-
-    /// The full name of a department code (cases carry the name).
-    #[tracing::instrument(skip_all)]
-    pub async fn department_name(&self, code: &str) -> AppResult<String> {
-        self.store
-            .list_departments()
-            .await?
-            .into_iter()
-            .find(|d| d.code == code)
-            .map(|d| d.name)
-            .ok_or_else(|| AppError::Forbidden(format!("所属部门“{code}”已不存在，请管理员重新设置")))
     }
 
     #[tracing::instrument(skip_all)]
@@ -297,7 +300,9 @@ impl App {
             self.audit(&actor, "login_failed", client, "").await?;
             return Err(AppError::Unauthorized("用户名或密码错误".into()));
         };
-        self.store.clear_failures(guards[0].scope, &guards[0].key).await?;
+        self.throttle_store
+            .clear_failures(guards[0].scope, &guards[0].key)
+            .await?;
         let lifetime = match kind {
             TokenKind::Session => SignedDuration::from_hours(self.settings.security.session_hours),
             TokenKind::Api => SignedDuration::from_hours(24 * self.settings.security.api_token_days),

@@ -3,7 +3,7 @@
 //! servers pick up an import (even one made from the command line) on the
 //! next request, by comparing the stored revision.
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::WorkCalendar;
 use domain::calendar::{CalendarDay, Deadline, parse_tsv};
 use jiff::civil::Date;
@@ -23,12 +23,12 @@ pub struct CalendarCache {
     current: RwLock<Option<(i64, i16, Arc<WorkCalendar>)>>,
 }
 
-impl App {
+impl crate::Hall {
     /// The calendar in force now: the official years (built in and imported)
     /// and provisional years up to two years past the current one.
     #[tracing::instrument(skip_all)]
     pub async fn calendar(&self) -> AppResult<Arc<WorkCalendar>> {
-        let revision = self.store.calendar_revision().await?;
+        let revision = self.calendar_store.calendar_revision().await?;
         let year = self.today().year();
         if let Ok(guard) = self.calendar_cache.current.read()
             && let Some((rev, y, cal)) = guard.as_ref()
@@ -38,7 +38,7 @@ impl App {
             return Ok(cal.clone());
         }
         let mut cal = WorkCalendar::builtin();
-        let imported = self.store.calendar_days().await?;
+        let imported = self.calendar_store.calendar_days().await?;
         // Stored days were whole years when imported; a failure here means a damaged table.
         cal.insert_days(&imported)?;
         let cal = Arc::new(cal.with_provisional(year));
@@ -81,7 +81,9 @@ impl App {
         }
         Ok(self.calendar().await?.days(from, to)?)
     }
+}
 
+impl crate::App {
     /// Loads whole years from the official TSV format. A partial year, a bad
     /// line or an unknown flag refuses the whole file. Open cases whose
     /// deadline was provisional are recomputed at once.
@@ -90,13 +92,14 @@ impl App {
         let days = parse_tsv(tsv)?;
         let mut check = WorkCalendar::default();
         let years = check.insert_days(&days)?;
-        self.store
+        self.hall
+            .calendar_store
             .import_calendar_days(&days, &actor.username, self.now())
             .await?;
         let list = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");
         self.audit(actor, "calendar.import", &list, &format!("导入{}天", days.len()))
             .await?;
-        let recomputed = self.recompute_provisional_deadlines(actor, &years).await?;
+        let recomputed = self.cases.recompute_provisional_deadlines(actor, &years).await?;
         Ok(CalendarImport { years, recomputed })
     }
 }

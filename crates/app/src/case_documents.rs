@@ -5,7 +5,7 @@
 
 use crate::auth::Session;
 use crate::case::CaseView;
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::case::CaseStatus;
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -46,7 +46,7 @@ pub struct CaseDocument {
     pub reason: String,
 }
 
-impl App {
+impl crate::case::CaseService {
     /// The content of one printed document of a case; a document that does not
     /// fit the case's status (a receipt before acceptance…) is a conflict.
     pub async fn case_document(

@@ -8,7 +8,7 @@
 
 use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::case::{CaseStatus, Urgency};
 use domain::permission::Permission;
 use jiff::civil::Date;
@@ -102,7 +102,7 @@ fn figures_line(g: &GroupFigures) -> FiguresLine {
     }
 }
 
-impl App {
+impl crate::case::CaseService {
     /// The scope of a ledger request. Lists are cut to the scope in SQL; a
     /// liaison asking for another department is refused outright.
     async fn ledger_scope(&self, session: &Session, department: &Option<String>) -> AppResult<CaseScope> {
@@ -186,7 +186,7 @@ impl App {
         };
         let page = page.max(1);
         let found = self
-            .store
+            .ledger_store
             .work_list(&of, PAGE_SIZE, (page - 1).saturating_mul(PAGE_SIZE))
             .await?;
         let mut rows = self.lines(found.rows).await?;
@@ -222,7 +222,7 @@ impl App {
         };
         let page = page.max(1);
         let found = self
-            .store
+            .ledger_store
             .overdue_cases(
                 department.as_deref(),
                 self.today(),
@@ -276,7 +276,7 @@ impl App {
         let size = q.page_size.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
         let page = q.page.max(1);
         let found = self
-            .store
+            .ledger_store
             .ledger_rows(&Self::filter(q, &scope, size, (page - 1).saturating_mul(size))?)
             .await?;
         Ok(Self::list(self.lines(found.rows).await?, found.total, page, size))
@@ -288,7 +288,7 @@ impl App {
         let department = clean(q.department.as_deref());
         let scope = self.ledger_scope(session, &department).await?;
         let found = self
-            .store
+            .ledger_store
             .ledger_rows(&Self::filter(q, &scope, EXPORT_LIMIT, 0)?)
             .await?;
         Ok((self.lines(found.rows).await?, found.total))
@@ -306,9 +306,10 @@ impl App {
         let scope = self.case_scope(session).await?;
         // Two index scans on two pooled connections at once: half the wait.
         let (mut departments, mut items) = tokio::try_join!(
-            self.store
+            self.ledger_store
                 .ledger_figures(from, to, today, LedgerGroup::Department),
-            self.store.ledger_figures(from, to, today, LedgerGroup::Item),
+            self.ledger_store
+                .ledger_figures(from, to, today, LedgerGroup::Item),
         )?;
         // A liaison sees their department and its items (codes start with the department's).
         if let CaseScope::Department { code, name } = &scope {

@@ -3,7 +3,7 @@
 
 use crate::auth::Session;
 use crate::case_ledger::{EXPORT_LIMIT, LedgerQuery};
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use rust_xlsxwriter::{Format, Workbook};
 
 const HEADERS: [&str; 13] = [
@@ -22,7 +22,7 @@ const HEADERS: [&str; 13] = [
     "预警",
 ];
 
-impl App {
+impl crate::case::CaseService {
     /// The filtered ledger as a workbook (at most [`EXPORT_LIMIT`] rows).
     pub async fn ledger_xlsx(&self, session: &Session, q: &LedgerQuery) -> AppResult<Vec<u8>> {
         let (rows, total) = self.ledger_all(session, q).await?;

@@ -4,7 +4,7 @@
 //! case history records the old deadline, the new one and why; a deadline that
 //! moved earlier is flagged to the department (work list and audit log).
 
-use crate::{Actor, App, AppResult};
+use crate::{Actor, AppResult};
 use jiff::civil::Date;
 use serde::Serialize;
 use store::StoreError;
@@ -43,7 +43,7 @@ fn note(years: &str, c: &CaseRecord, old: Date, new: Date) -> String {
     }
 }
 
-impl App {
+impl crate::case::CaseService {
     /// Recomputes every open provisional deadline with the calendar in force.
     #[tracing::instrument(skip_all)]
     pub async fn recompute_provisional_deadlines(

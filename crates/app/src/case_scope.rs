@@ -5,7 +5,7 @@
 //! supervision and the administrator every case.
 
 use crate::auth::Session;
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::Role;
 use store::case::CaseRecord;
 use store::case_ledger::Visible;
@@ -99,7 +99,7 @@ impl CaseScope {
     }
 }
 
-impl App {
+impl crate::case::CaseService {
     /// The scope of a signed-in person.
     pub async fn case_scope(&self, session: &Session) -> AppResult<CaseScope> {
         let user = &session.user;
@@ -115,6 +115,7 @@ impl App {
             }
             Role::Staff => {
                 let windows = self
+                    .queue
                     .cached_windows()
                     .await?
                     .iter()

@@ -57,12 +57,15 @@ impl App {
         for (username, name, role, department) in DEMO_USERS {
             match self.store.user_by_username(username).await? {
                 None => {
-                    self.add_user(&actor, username, name, role, department, DEMO_PASSWORD)
+                    self.accounts
+                        .add_user(&actor, username, name, role, department, DEMO_PASSWORD)
                         .await?;
                 }
                 // A demo hall made before accounts had departments.
                 Some(c) if c.user.department.is_none() && department.is_some() => {
-                    self.set_user_department(&actor, username, department).await?;
+                    self.accounts
+                        .set_user_department(&actor, username, department)
+                        .await?;
                 }
                 Some(_) => {}
             }
@@ -79,14 +82,15 @@ impl App {
         if self.store.categories().await?.is_empty() {
             for (prefix, name, items) in DEMO_CATEGORIES {
                 let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
-                self.create_category(&actor, prefix, name, &items).await?;
+                self.queue.create_category(&actor, prefix, name, &items).await?;
             }
         }
         if self.store.windows().await?.is_empty() {
             for (number, categories, staff) in DEMO_WINDOWS {
                 let categories: Vec<String> = categories.iter().map(|s| s.to_string()).collect();
                 let staff: Vec<String> = staff.iter().map(|s| s.to_string()).collect();
-                self.create_window(&actor, number, "", &categories, &staff, false)
+                self.queue
+                    .create_window(&actor, number, "", &categories, &staff, false)
                     .await?;
             }
         }

@@ -1,12 +1,14 @@
 //! 好差评: recording an evaluation of a service event on any channel, with
 //! the integrity rules of docs/domain.md, and the hall's list of 差评 reasons.
 
+use crate::Hall;
 use crate::auth::Session;
 use crate::batch::Batcher;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::Role;
 use domain::evaluation::{Channel, Level};
 use domain::permission::Permission;
+use std::sync::Arc;
 use store::evaluation::{NewEvaluation, NewRectification};
 use store::queue::{Ticket, TicketStatus};
 use store::{StoreError, StoreResult};
@@ -43,7 +45,35 @@ fn parse_id(field: &str, raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw.trim()).map_err(|_| AppError::invalid(field, "编号格式不正确"))
 }
 
-impl App {
+/// 好差评 service: ratings of the queue's tickets (from the window pads,
+/// phones and the hall's QR codes), written through one batching writer.
+#[derive(Clone)]
+pub struct EvaluationService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::evaluation::EvaluationStore>,
+    pub(crate) queue: crate::queue::QueueService,
+    pub(crate) pads: crate::pad::PadService,
+    pub(crate) evaluation_writer: Arc<std::sync::OnceLock<EvaluationWriter>>,
+}
+
+impl EvaluationService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::evaluation::EvaluationStore>,
+        queue: crate::queue::QueueService,
+        pads: crate::pad::PadService,
+    ) -> EvaluationService {
+        EvaluationService {
+            hall,
+            store,
+            queue,
+            pads,
+            evaluation_writer: Arc::default(),
+        }
+    }
+}
+
+impl EvaluationService {
     /// Records an evaluation of a finished service event (一事一评).
     #[tracing::instrument(skip_all)]
     pub async fn evaluate(&self, req: &EvaluationRequest, rater: &Rater) -> AppResult<Uuid> {
@@ -71,7 +101,7 @@ impl App {
         if comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(AppError::invalid("comment", "意见不超过500字"));
         }
-        let ticket = match self.store.ticket(ticket_id).await {
+        let ticket = match self.queue.store.ticket(ticket_id).await {
             Ok(t) => t,
             Err(StoreError::NotFound(_)) => return Err(AppError::NotFound("号票不存在".into())),
             Err(e) => return Err(e.into()),
@@ -170,13 +200,13 @@ impl App {
             }
             Channel::Pad => {
                 let pad = match rater.pad_token.as_deref() {
-                    Some(token) => self.pad_by_token(token).await?,
+                    Some(token) => self.pads.pad_by_token(token).await?,
                     None => None,
                 };
                 let Some(pad) = pad else {
                     return Err(AppError::Unauthorized("评价器未配对或已停用".into()));
                 };
-                let awaiting = self.ticket_awaiting_rating(&pad.window).await?;
+                let awaiting = self.pads.ticket_awaiting_rating(&pad.window).await?;
                 if ticket.window.as_deref() != Some(pad.window.as_str())
                     || awaiting.as_ref().map(|t| t.id) != Some(ticket.id)
                 {
@@ -220,7 +250,7 @@ impl App {
     /// The item and department a ticket's service counts for: the category's
     /// item when it covers one, else the category itself.
     async fn event_item(&self, ticket: &Ticket) -> AppResult<(String, String)> {
-        let categories = self.cached_categories().await?;
+        let categories = self.queue.cached_categories().await?;
         let Some(category) = categories.iter().find(|c| c.prefix == ticket.category) else {
             return Ok((ticket.category.clone(), String::new()));
         };

@@ -3,7 +3,7 @@
 
 use crate::auth::Session;
 use crate::evaluation_report::Figures;
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::evaluation::{Level, percent};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -48,7 +48,7 @@ pub fn empty_figures() -> Figures {
     }
 }
 
-impl App {
+impl crate::evaluation::EvaluationService {
     /// Per-month figures of a year for the hall and each department (leader/admin).
     pub async fn satisfaction_monthly(&self, session: &Session, year: i16) -> AppResult<MonthlySatisfaction> {
         if !(2000..=2100).contains(&year) {

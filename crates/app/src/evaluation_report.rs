@@ -3,7 +3,7 @@
 //! kept by an earlier system.
 
 use crate::auth::{Session, require};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::evaluation::{Channel, Level, RATE_FORMULA, Tally, percent};
 use domain::permission::Permission;
 use jiff::civil::Date;
@@ -110,7 +110,7 @@ pub fn period(from: &str, to: Option<&str>) -> AppResult<(Date, Date)> {
     Ok((from_date, to_date))
 }
 
-impl App {
+impl crate::evaluation::EvaluationService {
     /// 满意度评价统计 for a period, optionally grouped.
     #[tracing::instrument(skip_all)]
     pub async fn satisfaction(
@@ -194,7 +194,7 @@ impl App {
         if header.iter().map(|h| h.to_ascii_lowercase()).collect::<Vec<_>>() != expected {
             return Err(AppError::invalid("csv", "表头应为 date,window,level,count"));
         }
-        let windows = self.cached_windows().await?;
+        let windows = self.queue.cached_windows().await?;
         let now = self.now();
         let recorded_by = session.user.username.clone();
         let mut batch = Vec::new();
@@ -276,7 +276,7 @@ impl App {
     }
 }
 
-impl App {
+impl crate::evaluation::EvaluationService {
     /// 疑似刷评: patterns among a period's evaluations for supervisors to look
     /// at (at most the latest 100,000 evaluations are read).
     #[tracing::instrument(skip_all)]

@@ -3,7 +3,7 @@
 
 use crate::auth::Session;
 use crate::evaluation_report::{Figures, SatisfactionReport};
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::evaluation::Level;
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -133,7 +133,7 @@ pub fn workbook(
     book.save_to_buffer()
 }
 
-impl App {
+impl crate::evaluation::EvaluationService {
     /// The 满意度评价统计表 of a period as XLSX (leader/admin).
     pub async fn satisfaction_xlsx(
         &self,

@@ -1,7 +1,7 @@
 //! The floor view (现场监控): what the floor captain watches — who waits
 //! for what and for how long, and what every window is doing.
 
-use crate::{App, AppResult};
+use crate::AppResult;
 use serde::Serialize;
 use store::queue::{Ticket, TicketStatus, WindowStatus};
 
@@ -41,7 +41,7 @@ fn served(t: &Ticket) -> bool {
     matches!(t.status, TicketStatus::Finished | TicketStatus::Transferred)
 }
 
-impl App {
+impl crate::queue::QueueService {
     #[tracing::instrument(skip_all)]
     pub async fn floor_status(&self) -> AppResult<FloorStatus> {
         let tickets = self.store.tickets_of_day(self.today()).await?;

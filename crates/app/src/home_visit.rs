@@ -4,14 +4,16 @@
 //! are sealed at rest ([`crate::crypto`]); lists show them masked, and every
 //! look at them in full is audit-logged.
 
+use crate::Hall;
 use crate::crypto::DataCipher;
 use crate::queue::person_key;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
 use domain::identity::{mask, validate_mobile};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
+use std::sync::Arc;
 use store::StoreError;
 use store::home_visit::{HomeVisit, HomeVisitChange, HomeVisitEvent, NewHomeVisit};
 use uuid::Uuid;
@@ -118,7 +120,29 @@ pub fn status_filter(raw: Option<&str>) -> AppResult<Option<HomeVisitStatus>> {
     }
 }
 
-impl App {
+/// 上门服务 service.
+#[derive(Clone)]
+pub struct HomeVisitService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::home_visit::HomeVisitStore>,
+    pub(crate) accounts: Arc<dyn store::AccountStore>,
+}
+
+impl HomeVisitService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::home_visit::HomeVisitStore>,
+        accounts: Arc<dyn store::AccountStore>,
+    ) -> HomeVisitService {
+        HomeVisitService {
+            hall,
+            store,
+            accounts,
+        }
+    }
+}
+
+impl HomeVisitService {
     fn data_cipher(&self) -> AppResult<DataCipher> {
         DataCipher::new(&self.settings.security.data_key)
     }
@@ -306,7 +330,7 @@ impl App {
             return Err(AppError::invalid("staff", "请选择负责上门的工作人员"));
         }
         let who = self
-            .store
+            .accounts
             .user_by_username(staff)
             .await?
             .filter(|u| !u.user.disabled)

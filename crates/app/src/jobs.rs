@@ -25,16 +25,16 @@ const HOUR: Duration = Duration::from_secs(3600);
 pub fn standard_jobs() -> Vec<Job> {
     vec![
         Job::new("no_show_sweep", "预约爽约清理", MINUTE, |app| async move {
-            app.sweep_no_shows().await
+            app.appointments.sweep_no_shows().await
         }),
         Job::new("evaluation_invitations", "短信邀评", MINUTE, |app| async move {
-            counted(app.queue_evaluation_invitations().await)
+            counted(app.evaluations.queue_evaluation_invitations().await)
         }),
         Job::new(
             "rectification_escalation",
             "整改超期报送领导",
             MINUTE,
-            |app| async move { counted(app.escalate_overdue_rectifications().await) },
+            |app| async move { counted(app.rectifications.escalate_overdue_rectifications().await) },
         ),
         Job::new(
             "security_failures_prune",

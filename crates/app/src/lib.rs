@@ -23,6 +23,7 @@ pub mod evaluation_monthly;
 pub mod evaluation_report;
 pub mod evaluation_xlsx;
 pub mod floor;
+mod hall;
 pub mod home_visit;
 pub mod job_board;
 pub mod jobs;
@@ -38,11 +39,11 @@ pub mod throttle;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
+pub use hall::Hall;
 pub use job_board::{JobRun, JobStatus, Outcome, Trigger};
 pub use jobs::{Job, JobRunner};
 pub use settings::Settings;
 
-use domain::search::Tokenizer;
 use std::sync::Arc;
 use store::Store;
 
@@ -72,21 +73,42 @@ impl Actor {
     }
 }
 
-/// The application: the store, settings, the clock, the background jobs and
-/// the caches of what the public reads.
+/// The application (政务服务大厅应用): the composition root. It opens
+/// nothing itself; it hands each capability's service the store trait that
+/// service needs and the [`Hall`] every service shares, and owns the
+/// background jobs. Handlers call `app.queue.call_next(…)`,
+/// `app.cases.accept_case(…)`; what every service shares (settings, the
+/// clock, the calendar, the published catalog, the audit log) reads through
+/// `app.settings`, `app.today()`, `app.published()`.
 #[derive(Clone)]
 pub struct App {
+    pub(crate) hall: Hall,
+    /// The whole store, for what spans every table: health, backup, the demo data.
     pub store: Arc<dyn Store>,
-    pub settings: Arc<Settings>,
-    clock: Arc<dyn Clock>,
-    tokenizer: Arc<Tokenizer>,
-    catalog_cache: Arc<catalog::PublishedCache>,
-    calendar_cache: Arc<calendar::CalendarCache>,
-    calls: tokio::sync::broadcast::Sender<store::queue::CallEvent>,
-    writers: Arc<queue::Writers>,
-    setup_cache: Arc<queue_cache::SetupCache>,
-    evaluation_writer: Arc<std::sync::OnceLock<evaluation::EvaluationWriter>>,
+    /// 取号叫号: categories, windows, tickets and calls.
+    pub queue: queue::QueueService,
+    /// 预约: slots, bookings, check-in and no-shows.
+    pub appointments: appointment::AppointmentService,
+    /// 办件: acceptance to delivery, the ledger, documents and progress.
+    pub cases: case::CaseService,
+    /// 好差评: ratings, reports and the SMS invitations.
+    pub evaluations: evaluation::EvaluationService,
+    /// 差评整改与申诉: the rectification loop and appeals.
+    pub rectifications: rectification::RectificationService,
+    /// 账号: users, sign-in and sessions.
+    pub accounts: auth::AccountService,
+    /// 上门服务: home visits for those who cannot come.
+    pub home_visits: home_visit::HomeVisitService,
+    /// 评价器: the window pads and the staff cards they show.
+    pub pads: pad::PadService,
     jobs: Arc<job_board::JobBoard>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Hall;
+    fn deref(&self) -> &Hall {
+        &self.hall
+    }
 }
 
 impl App {
@@ -97,38 +119,31 @@ impl App {
 
     /// The application on another clock (a [`TestClock`] that tests move on).
     pub fn with_clock(store: Arc<dyn Store>, settings: Settings, clock: Arc<dyn Clock>) -> App {
+        let hall = Hall::new(store.clone(), settings, clock);
+        let queue = queue::QueueService::new(hall.clone(), store.clone(), store.clone());
+        let pads = pad::PadService::new(hall.clone(), store.clone(), store.clone(), store.clone());
+        let cases = case::CaseService::new(hall.clone(), store.clone(), queue.clone());
         App {
+            appointments: appointment::AppointmentService::new(hall.clone(), store.clone(), queue.clone()),
+            evaluations: evaluation::EvaluationService::new(
+                hall.clone(),
+                store.clone(),
+                queue.clone(),
+                pads.clone(),
+            ),
+            rectifications: rectification::RectificationService::new(
+                hall.clone(),
+                store.clone(),
+                cases.clone(),
+            ),
+            accounts: auth::AccountService::new(hall.clone(), store.clone()),
+            home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
+            pads,
+            cases,
+            queue,
+            hall,
             store,
-            settings: Arc::new(settings),
-            clock,
-            tokenizer: Arc::new(Tokenizer::default()),
-            catalog_cache: Arc::default(),
-            calendar_cache: Arc::default(),
-            calls: tokio::sync::broadcast::channel(1024).0,
-            writers: Arc::default(),
-            setup_cache: Arc::default(),
-            evaluation_writer: Arc::default(),
             jobs: Arc::new(job_board::JobBoard::new(jobs::standard_jobs())),
         }
-    }
-
-    /// Live calls for the hall displays of this instance.
-    pub fn subscribe_calls(&self) -> tokio::sync::broadcast::Receiver<store::queue::CallEvent> {
-        self.calls.subscribe()
-    }
-
-    fn publish_call(&self, event: store::queue::CallEvent) {
-        // No display listening is normal (a hall without a TV).
-        let _ = self.calls.send(event);
-    }
-
-    /// The instant now, from the application's clock.
-    pub fn now(&self) -> jiff::Timestamp {
-        self.clock.now()
-    }
-
-    /// Today in the hall's time zone.
-    pub fn today(&self) -> jiff::civil::Date {
-        self.now().to_zoned(self.settings.time_zone()).date()
     }
 }

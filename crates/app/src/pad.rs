@@ -3,12 +3,14 @@
 //! and the one ticket it may ask the citizen to rate — the event just
 //! finished at its own window (一事一评).
 
+use crate::Hall;
 use crate::auth::token_hash;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::evaluation::{Level, PadLayout};
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, RngCore};
 use serde::Serialize;
+use std::sync::Arc;
 use store::StoreError;
 use store::pad::{NewPad, Pad, StaffProfile};
 use store::queue::Ticket;
@@ -174,7 +176,32 @@ fn info_of(pad: &Pad) -> AppResult<PadInfo> {
     })
 }
 
-impl App {
+/// 评价器 service: pads, the tickets they rate and the staff cards they show.
+#[derive(Clone)]
+pub struct PadService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::pad::PadStore>,
+    pub(crate) tickets: Arc<dyn store::queue::QueueStore>,
+    pub(crate) accounts: Arc<dyn store::AccountStore>,
+}
+
+impl PadService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::pad::PadStore>,
+        tickets: Arc<dyn store::queue::QueueStore>,
+        accounts: Arc<dyn store::AccountStore>,
+    ) -> PadService {
+        PadService {
+            hall,
+            store,
+            tickets,
+            accounts,
+        }
+    }
+}
+
+impl PadService {
     /// The paired pad holding `token`; None for an unknown or revoked one.
     #[tracing::instrument(skip_all)]
     pub async fn pad_by_token(&self, token: &str) -> AppResult<Option<PadInfo>> {
@@ -200,7 +227,7 @@ impl App {
             .filter(|(_, at)| *at >= since)
             .max_by_key(|(_, at)| *at);
         match latest {
-            Some((id, _)) => Ok(Some(self.store.ticket(id).await?)),
+            Some((id, _)) => Ok(Some(self.tickets.ticket(id).await?)),
             None => Ok(None),
         }
     }
@@ -215,7 +242,7 @@ impl App {
         }
         let layout = PadLayout::parse(layout)
             .ok_or_else(|| AppError::invalid("layout", "按键布局应为2、3或5（个按键）"))?;
-        match self.store.window(window).await {
+        match self.tickets.window(window).await {
             Ok(_) => {}
             Err(StoreError::NotFound(_)) => {
                 return Err(AppError::invalid("window", format!("窗口“{window}”不存在")));
@@ -336,7 +363,7 @@ impl App {
         if caller.is_some() {
             return Ok(caller);
         }
-        match self.store.window(window).await {
+        match self.tickets.window(window).await {
             Ok(w) => Ok(w.staff.into_iter().next()),
             Err(StoreError::NotFound(_)) => Ok(None),
             Err(e) => Err(e.into()),
@@ -357,7 +384,7 @@ impl App {
     /// Everything a pad's screen needs, read on each poll.
     #[tracing::instrument(skip_all)]
     pub async fn pad_state(&self, pad: &PadInfo) -> AppResult<PadState> {
-        let window_name = match self.store.window(&pad.window).await {
+        let window_name = match self.tickets.window(&pad.window).await {
             Ok(w) => w.name,
             Err(StoreError::NotFound(_)) => String::new(),
             Err(e) => return Err(e.into()),
@@ -385,7 +412,7 @@ impl App {
     }
 
     async fn staff_card(&self, username: &str) -> AppResult<Option<StaffCard>> {
-        let Some(creds) = self.store.user_by_username(username).await? else {
+        let Some(creds) = self.accounts.user_by_username(username).await? else {
             return Ok(None);
         };
         let profile = self.store.staff_profile(username).await?;
@@ -429,7 +456,7 @@ impl App {
         if duties.chars().count() > 200 {
             return Err(AppError::invalid("duties", "岗位职责最多200个字"));
         }
-        if self.store.user_by_username(username).await?.is_none() {
+        if self.accounts.user_by_username(username).await?.is_none() {
             return Err(AppError::NotFound(format!("账号“{username}”不存在")));
         }
         let old = self.store.staff_profile(username).await?;

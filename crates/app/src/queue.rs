@@ -2,15 +2,17 @@
 //! from the kiosk, calls from the windows, and the live events the hall
 //! display shows and speaks.
 
+use crate::Hall;
 use crate::auth::Session;
 use crate::batch::Batcher;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::Role;
 use domain::identity::{IdNumber, validate_mobile};
 use domain::queue::{Priority, valid_prefix};
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
+use std::sync::Arc;
 use std::sync::OnceLock;
 use store::queue::*;
 use store::{StoreError, StoreResult};
@@ -77,7 +79,46 @@ fn writer_stopped() -> StoreError {
     StoreError::other(std::io::Error::other("排队写入任务已停止"))
 }
 
-impl App {
+/// 取号叫号 service: the queue's store, the live calls for this instance's
+/// displays, and the writers that batch takes and calls.
+#[derive(Clone)]
+pub struct QueueService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn QueueStore>,
+    pub(crate) accounts: Arc<dyn store::AccountStore>,
+    pub(crate) calls: tokio::sync::broadcast::Sender<CallEvent>,
+    pub(crate) writers: Arc<Writers>,
+    pub(crate) setup_cache: Arc<crate::queue_cache::SetupCache>,
+}
+
+impl QueueService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn QueueStore>,
+        accounts: Arc<dyn store::AccountStore>,
+    ) -> QueueService {
+        QueueService {
+            hall,
+            store,
+            accounts,
+            calls: tokio::sync::broadcast::channel(1024).0,
+            writers: Arc::default(),
+            setup_cache: Arc::default(),
+        }
+    }
+
+    /// Live calls for the hall displays of this instance.
+    pub fn subscribe_calls(&self) -> tokio::sync::broadcast::Receiver<CallEvent> {
+        self.calls.subscribe()
+    }
+
+    fn publish_call(&self, event: CallEvent) {
+        // No display listening is normal (a hall without a TV).
+        let _ = self.calls.send(event);
+    }
+}
+
+impl QueueService {
     /// Issues a ticket through the kiosk writer, together with the others waiting.
     async fn issue_ticket(&self, ticket: NewTicket) -> StoreResult<TakenTicket> {
         let writer = self.writers.takes.get_or_init(|| {

@@ -4,7 +4,7 @@
 //! them, so a paused window is refused at once here and within a second on
 //! another instance sharing the database.
 
-use crate::{App, AppResult};
+use crate::AppResult;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use store::queue::{Category, Window};
@@ -42,7 +42,7 @@ impl SetupCache {
     }
 }
 
-impl App {
+impl crate::queue::QueueService {
     async fn setup(&self) -> AppResult<Setup> {
         if let Some(s) = self.setup_cache.fresh() {
             return Ok(s);

@@ -1,7 +1,7 @@
 //! Daily queue report (排队日报): waiting and service times per category,
 //! window and staff member, on screen and as an XLSX workbook.
 
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::queue::DurationSummary;
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, Workbook};
@@ -59,7 +59,7 @@ fn row(group: &str, key: &str, label: &str, tickets: &[&Ticket]) -> ReportRow {
     }
 }
 
-impl App {
+impl crate::queue::QueueService {
     pub async fn queue_report(&self, date: Date) -> AppResult<QueueReport> {
         let tickets = self.store.tickets_of_day(date).await?;
         let all: Vec<&Ticket> = tickets.iter().collect();

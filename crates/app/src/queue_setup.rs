@@ -3,7 +3,7 @@
 //! creating them ([`App::create_category`], [`App::create_window`]); the
 //! prefix and the window number are their identity and never change.
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::Role;
 use store::StoreError;
 use store::queue::{Category, Window};
@@ -65,7 +65,7 @@ pub(crate) fn window_name(number: &str, name: &str) -> AppResult<String> {
     }
 }
 
-impl App {
+impl crate::queue::QueueService {
     /// Item codes that are all in the published catalog, without repeats.
     pub(crate) async fn checked_items(&self, items: &[String]) -> AppResult<Vec<String>> {
         let items = distinct(items);
@@ -99,7 +99,7 @@ impl App {
     pub(crate) async fn checked_staff(&self, staff: &[String]) -> AppResult<Vec<String>> {
         let staff = distinct(staff);
         for username in &staff {
-            match self.store.user_by_username(username).await? {
+            match self.accounts.user_by_username(username).await? {
                 Some(u) if u.user.role == Role::Staff || u.user.role == Role::Admin => {}
                 _ => {
                     return Err(AppError::invalid(

@@ -2,13 +2,15 @@
 //! answer the person, close with their acceptance), escalation when overdue,
 //! and appeals (申诉) against malicious reviews.
 
+use crate::Hall;
 use crate::auth::{Session, require};
 use crate::case_scope::CaseScope;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::evaluation::Level;
 use domain::permission::Permission;
 use domain::rectification::{AppealStatus, RectificationAction, RectificationStatus};
 use serde::Serialize;
+use std::sync::Arc;
 use store::StoreError;
 use store::evaluation::{Appeal, Evaluation, Rectification, RectificationStep};
 use uuid::Uuid;
@@ -50,10 +52,29 @@ fn not_found(e: StoreError) -> AppError {
     }
 }
 
-impl App {
+/// 整改 service: one rectification loop, whatever opened it.
+#[derive(Clone)]
+pub struct RectificationService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::evaluation::EvaluationStore>,
+    /// Who may see which rectification follows who may see which cases.
+    pub(crate) cases: crate::case::CaseService,
+}
+
+impl RectificationService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::evaluation::EvaluationStore>,
+        cases: crate::case::CaseService,
+    ) -> RectificationService {
+        RectificationService { hall, store, cases }
+    }
+}
+
+impl RectificationService {
     /// A liaison works on its own department's rectifications only (`Some(name)`).
     async fn rectification_department(&self, session: &Session) -> AppResult<Option<String>> {
-        Ok(match self.case_scope(session).await? {
+        Ok(match self.cases.case_scope(session).await? {
             CaseScope::Department { name, .. } => Some(name),
             _ => None,
         })
@@ -202,7 +223,7 @@ impl App {
             ));
         }
         // Staff appeal against reviews of their own service, a liaison for its department.
-        match self.case_scope(session).await? {
+        match self.cases.case_scope(session).await? {
             CaseScope::Department { name, .. } if name != e.department => {
                 return Err(AppError::Forbidden("只能对本部门的评价提出申诉".into()));
             }

@@ -3,9 +3,9 @@
 //! rated at the window's pad. A gateway plug-in sends from the outbox later;
 //! the outbox itself is real and visible to supervisors.
 
+use crate::AppResult;
 use crate::auth::{Session, require};
 use crate::crypto::DataCipher;
-use crate::{App, AppResult};
 use domain::permission::Permission;
 use jiff::{SignedDuration, Timestamp};
 use store::evaluation::OutboxMessage;
@@ -16,7 +16,7 @@ const AFTER_SERVICE: SignedDuration = SignedDuration::from_mins(2);
 /// How far back each pass looks (the pass runs every minute).
 const LOOK_BACK: SignedDuration = SignedDuration::from_mins(60);
 
-impl App {
+impl crate::evaluation::EvaluationService {
     /// Queues invitations for tickets finished a little while ago; returns how many are new.
     #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations(&self) -> AppResult<usize> {
@@ -26,7 +26,11 @@ impl App {
     /// The same pass as if the clock read `now` (tests move it on).
     #[tracing::instrument(skip_all)]
     pub async fn queue_evaluation_invitations_as_of(&self, now: Timestamp) -> AppResult<usize> {
-        let finished = self.store.finished_with_phone(now - LOOK_BACK, 10_000).await?;
+        let finished = self
+            .queue
+            .store
+            .finished_with_phone(now - LOOK_BACK, 10_000)
+            .await?;
         let cipher = DataCipher::new(&self.settings.security.data_key)?;
         let mut queued = 0;
         for (ticket, phone_sealed) in finished {

@@ -4,7 +4,7 @@
 //! everyone. They are security controls: `rate_limit = false` (load tests)
 //! does not turn them off.
 
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use jiff::SignedDuration;
 
 /// One counter: what is guessed at, by whom, and how many wrong guesses the
@@ -31,13 +31,18 @@ impl Guard {
 /// Failure rows kept at most; older ones are pruned by the job runner.
 pub const KEEP_FAILURES: i64 = 200_000;
 
-impl App {
+impl crate::Hall {
     /// Refuses (429) when any guard has reached its limit.
     pub async fn check_guards(&self, guards: &[Guard]) -> AppResult<()> {
         let now = self.now();
         for g in guards {
             let since = now - SignedDuration::from_mins(g.window_minutes);
-            if self.store.failures_since(g.scope, &g.key, since, g.max).await? >= g.max {
+            if self
+                .throttle_store
+                .failures_since(g.scope, &g.key, since, g.max)
+                .await?
+                >= g.max
+            {
                 return Err(AppError::TooManyAttempts {
                     retry_after_minutes: g.window_minutes,
                 });
@@ -50,14 +55,14 @@ impl App {
     pub async fn record_guards(&self, guards: &[Guard]) -> AppResult<()> {
         let now = self.now();
         for g in guards {
-            self.store.record_failure(g.scope, &g.key, now).await?;
+            self.throttle_store.record_failure(g.scope, &g.key, now).await?;
         }
         Ok(())
     }
 
     /// Forgets old failures (the job runner, hourly).
     pub async fn prune_security_failures(&self) -> AppResult<u64> {
-        Ok(self.store.prune_failures(KEEP_FAILURES).await?)
+        Ok(self.throttle_store.prune_failures(KEEP_FAILURES).await?)
     }
 
     /// The guards of a public lookup by case number or appointment code.

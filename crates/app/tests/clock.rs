@@ -59,7 +59,7 @@ async fn an_appointment_becomes_a_no_show_when_the_clock_passes_its_window() {
 
     // 09:10: the window (slot + 15 minutes) is still open.
     clock.advance(SignedDuration::from_mins(70));
-    assert_eq!(app.sweep_no_shows().await.unwrap(), 0);
+    assert_eq!(app.appointments.sweep_no_shows().await.unwrap(), 0);
     assert_eq!(
         app.store.appointment("CLOCK1").await.unwrap().status,
         AppointmentStatus::Booked
@@ -67,12 +67,12 @@ async fn an_appointment_becomes_a_no_show_when_the_clock_passes_its_window() {
 
     // 09:16: closed, marked once.
     clock.advance(SignedDuration::from_mins(6));
-    assert_eq!(app.sweep_no_shows().await.unwrap(), 1);
+    assert_eq!(app.appointments.sweep_no_shows().await.unwrap(), 1);
     assert_eq!(
         app.store.appointment("CLOCK1").await.unwrap().status,
         AppointmentStatus::NoShow
     );
-    assert_eq!(app.sweep_no_shows().await.unwrap(), 0);
+    assert_eq!(app.appointments.sweep_no_shows().await.unwrap(), 0);
     let audit = app.audit_log(1, 10).await.unwrap();
     assert!(
         audit
@@ -121,13 +121,31 @@ async fn a_rectification_is_escalated_once_the_clock_passes_its_due_date() {
 
     // On the due date itself it is not overdue yet.
     clock.advance(SignedDuration::from_hours(24 * 5));
-    assert_eq!(app.escalate_overdue_rectifications().await.unwrap(), 0);
+    assert_eq!(
+        app.rectifications
+            .escalate_overdue_rectifications()
+            .await
+            .unwrap(),
+        0
+    );
 
     // The day after: escalated, stamped with the test clock's time, once.
     clock.advance(SignedDuration::from_hours(24));
     let at: Timestamp = app.now();
-    assert_eq!(app.escalate_overdue_rectifications().await.unwrap(), 1);
-    assert_eq!(app.escalate_overdue_rectifications().await.unwrap(), 0);
+    assert_eq!(
+        app.rectifications
+            .escalate_overdue_rectifications()
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app.rectifications
+            .escalate_overdue_rectifications()
+            .await
+            .unwrap(),
+        0
+    );
     let (r, steps) = app.store.rectification(id).await.unwrap();
     assert!(r.escalated);
     let escalated: Vec<_> = steps.iter().filter(|s| s.step == "escalated").collect();

@@ -98,7 +98,7 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUs
             None => return Ok(None),
         },
     };
-    let Some(session) = state.app.authenticate(&token).await? else {
+    let Some(session) = state.app.accounts.authenticate(&token).await? else {
         return Ok(None);
     };
     let user = CurrentUser {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::auth::{Session, require};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::permission::Permission;
 
 /// The materials as sent, checked: a name of 1 to 100 characters and a known
@@ -32,7 +32,7 @@ pub(super) fn checked_materials(given: &[MaterialInput]) -> AppResult<Vec<Materi
     Ok(out)
 }
 
-impl App {
+impl crate::case::CaseService {
     /// 受理: checks the applicant and the materials; complete → accepted with a
     /// deadline, incomplete → 补正 with the list of everything missing.
     #[tracing::instrument(skip_all)]
@@ -127,7 +127,7 @@ impl App {
             Some(t) => {
                 let id =
                     Uuid::parse_str(t).map_err(|_| AppError::invalid("ticket_id", "号票编号格式不正确"))?;
-                self.store.ticket(id).await.map_err(|e| match e {
+                self.queue.store.ticket(id).await.map_err(|e| match e {
                     StoreError::NotFound(_) => AppError::invalid("ticket_id", "号票不存在"),
                     other => other.into(),
                 })?;
@@ -149,7 +149,7 @@ impl App {
         };
         let now = self.now();
         let ticket = match ticket_id {
-            Some(id) => Some(self.store.ticket(id).await?),
+            Some(id) => Some(self.queue.store.ticket(id).await?),
             None => None,
         };
         let template = CaseRecord {

@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::auth::{Session, require};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::permission::Permission;
 
-impl App {
+impl crate::case::CaseService {
     /// Imports a ledger from an earlier system: CSV
     /// `number,item,accepted_on,completed_on,deadline`, checked whole first.
     #[tracing::instrument(skip_all)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::auth::{Session, require};
-use crate::{Actor, App, AppResult};
+use crate::{Actor, AppResult};
 use domain::permission::Permission;
 
 /// The applicant's numbers in the clear, for the staff member who needs them.
@@ -12,7 +12,7 @@ pub struct CaseIdentity {
     pub phone: String,
 }
 
-impl App {
+impl crate::case::CaseService {
     /// Opens the sealed numbers of a case; every view is audit-logged.
     #[tracing::instrument(skip_all)]
     pub async fn case_identity(&self, session: &Session, id: Uuid) -> AppResult<CaseIdentity> {

@@ -4,10 +4,10 @@
 use super::accept::checked_materials;
 use super::*;
 use crate::auth::{Session, require};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::permission::Permission;
 
-impl App {
+impl crate::case::CaseService {
     /// 补正: the applicant brings what was missing; once nothing required is
     /// missing the case is accepted and its clock starts that day.
     #[tracing::instrument(skip_all)]

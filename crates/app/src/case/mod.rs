@@ -2,10 +2,11 @@
 //! with lawful pauses and one extension, public progress, and the ledger's
 //! figures. Personal numbers are sealed; lists and the public see them masked.
 
+use crate::Hall;
 use crate::auth::{Session, require};
 use crate::crypto::DataCipher;
 use crate::queue::person_key;
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::case::{
     ApplicantKind, CaseAction, CaseStatus, Handling, MaterialCheck, MaterialStatus, Pause, can_move,
     paused_working_days,
@@ -14,6 +15,7 @@ use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
 use domain::permission::Permission;
 use jiff::civil::Date;
 use serde::Serialize;
+use std::sync::Arc;
 use store::StoreError;
 use store::case::{CaseEvent, CaseRecord};
 use uuid::Uuid;
@@ -125,7 +127,32 @@ pub(super) fn not_found(e: StoreError) -> AppError {
     }
 }
 
-impl App {
+/// 办件 service: cases and their ledger; a case accepted at a window
+/// finishes that window's ticket through the queue.
+#[derive(Clone)]
+pub struct CaseService {
+    pub(crate) hall: Hall,
+    pub(crate) store: Arc<dyn store::case::CaseStore>,
+    pub(crate) ledger_store: Arc<dyn store::case_ledger::CaseLedgerStore>,
+    pub(crate) queue: crate::queue::QueueService,
+}
+
+impl CaseService {
+    pub(crate) fn new(
+        hall: Hall,
+        store: Arc<dyn store::Store>,
+        queue: crate::queue::QueueService,
+    ) -> CaseService {
+        CaseService {
+            hall,
+            store: store.clone(),
+            ledger_store: store,
+            queue,
+        }
+    }
+}
+
+impl CaseService {
     pub(super) async fn case_event(
         &self,
         session: &Session,

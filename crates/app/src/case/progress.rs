@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::auth::{Session, require};
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::permission::Permission;
 
-impl App {
+impl crate::case::CaseService {
     /// Public progress by case number and the phone's last four digits, or by
     /// the receipt's query code. A wrong pair looks like an unknown case.
     #[tracing::instrument(skip_all)]

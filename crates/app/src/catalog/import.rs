@@ -3,7 +3,7 @@
 
 use super::files::{ImportRows, read_files};
 use super::{CatalogFile, ExportFormat, ExportPart};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, AppError, AppResult};
 use domain::catalog::{
     Bundle, DepartmentPolicy, Item, ValidatedCatalog, to_reference_json, validate_catalog,
 };
@@ -35,11 +35,11 @@ fn rows_of<T: Serialize>(list: &[T]) -> AppResult<Vec<(usize, Value)>> {
         .collect()
 }
 
-impl App {
+impl crate::Hall {
     async fn current_items_and_bundles(&self) -> AppResult<(Vec<Item>, Vec<Bundle>)> {
-        match self.store.published_version_id().await? {
+        match self.catalog_store.published_version_id().await? {
             Some(id) => {
-                let snap = self.store.catalog_snapshot(id).await?;
+                let snap = self.catalog_store.catalog_snapshot(id).await?;
                 Ok((snap.items, snap.bundles))
             }
             None => Ok((Vec::new(), Vec::new())),
@@ -51,7 +51,7 @@ impl App {
         items: &[(usize, Value)],
         bundles: &[(usize, Value)],
     ) -> AppResult<ValidatedCatalog> {
-        let known = self.store.list_departments().await?;
+        let known = self.catalog_store.list_departments().await?;
         let policy = if known.is_empty() {
             DepartmentPolicy::Bootstrap
         } else {
@@ -68,13 +68,13 @@ impl App {
         catalog: ValidatedCatalog,
         publish: bool,
     ) -> AppResult<CatalogVersion> {
-        let known = self.store.list_departments().await?;
+        let known = self.catalog_store.list_departments().await?;
         let new_departments = catalog
             .departments
             .into_iter()
             .filter(|d| !known.contains(d))
             .collect();
-        self.store
+        self.catalog_store
             .create_catalog_version(&NewCatalogVersion {
                 created_by: actor.username.clone(),
                 created_at: self.now(),
@@ -113,7 +113,7 @@ impl App {
             Some(rows) => rows,
             None => rows_of(&old_bundles)?,
         };
-        let known_before = self.store.list_departments().await?;
+        let known_before = self.catalog_store.list_departments().await?;
         let catalog = self.validate(&item_rows, &bundle_rows).await?;
         let new_departments: Vec<String> = catalog
             .departments
@@ -196,7 +196,7 @@ impl App {
 
     /// Makes an earlier or draft version the one the public sees.
     pub async fn publish_catalog_version(&self, actor: &Actor, id: i64) -> AppResult<()> {
-        self.store
+        self.catalog_store
             .publish_catalog_version(id, self.now())
             .await
             .map_err(|e| match e {
@@ -208,7 +208,7 @@ impl App {
     }
 
     pub async fn catalog_versions(&self) -> AppResult<Vec<CatalogVersion>> {
-        Ok(self.store.catalog_versions().await?)
+        Ok(self.catalog_store.catalog_versions().await?)
     }
 
     /// Exports the published version (or `version`) in the reference format.
@@ -221,15 +221,19 @@ impl App {
         let id = match version {
             Some(id) => id,
             None => self
-                .store
+                .catalog_store
                 .published_version_id()
                 .await?
                 .ok_or_else(|| AppError::NotFound("尚未发布任何事项目录".into()))?,
         };
-        let snap = self.store.catalog_snapshot(id).await.map_err(|e| match e {
-            StoreError::NotFound(_) => AppError::NotFound(format!("目录版本{id}不存在")),
-            other => other.into(),
-        })?;
+        let snap = self
+            .catalog_store
+            .catalog_snapshot(id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::NotFound(format!("目录版本{id}不存在")),
+                other => other.into(),
+            })?;
         match format {
             ExportFormat::Xlsx => {
                 super::xlsx::write_catalog_xlsx(&snap.items, &snap.bundles).map_err(AppError::internal)

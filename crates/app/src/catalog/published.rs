@@ -2,7 +2,7 @@
 //! in memory and rebuilt when another version is published (by this server,
 //! another instance or the command line).
 
-use crate::{App, AppError, AppResult};
+use crate::{AppError, AppResult};
 use domain::catalog::{Bundle, Department, Item};
 use domain::search::{SearchDoc, SearchIndex};
 use std::collections::HashMap;
@@ -63,10 +63,22 @@ pub struct ItemPage {
     pub per_page: usize,
 }
 
-impl App {
+impl crate::Hall {
+    /// The full name of a department code (cases carry the name).
+    #[tracing::instrument(skip_all)]
+    pub async fn department_name(&self, code: &str) -> AppResult<String> {
+        self.catalog_store
+            .list_departments()
+            .await?
+            .into_iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name)
+            .ok_or_else(|| AppError::Forbidden(format!("所属部门“{code}”已不存在，请管理员重新设置")))
+    }
+
     /// The published catalog, rebuilt only when the published version changed.
     pub async fn published(&self) -> AppResult<Arc<PublishedCatalog>> {
-        let id = self.store.published_version_id().await?;
+        let id = self.catalog_store.published_version_id().await?;
         if let Ok(guard) = self.catalog_cache.current.read()
             && let Some(cat) = guard.as_ref()
             && cat.version.as_ref().map(|v| v.id) == id
@@ -75,12 +87,12 @@ impl App {
         }
         let (version, items, bundles) = match id {
             Some(id) => {
-                let snap = self.store.catalog_snapshot(id).await?;
+                let snap = self.catalog_store.catalog_snapshot(id).await?;
                 (Some(snap.version), snap.items, snap.bundles)
             }
             None => (None, Vec::new(), Vec::new()),
         };
-        let all_departments = self.store.list_departments().await?;
+        let all_departments = self.catalog_store.list_departments().await?;
         let tokenizer = self.tokenizer.clone();
         let built = tokio::task::spawn_blocking(move || {
             let docs: Vec<SearchDoc> = items.iter().map(SearchDoc::from).collect();
@@ -220,7 +232,7 @@ impl App {
             code: code.clone(),
             name: name.to_owned(),
         };
-        self.store.add_department(&d).await.map_err(|e| match e {
+        self.catalog_store.add_department(&d).await.map_err(|e| match e {
             store::StoreError::Conflict { .. } => AppError::Conflict(
                 crate::Conflict::AlreadyExists,
                 format!("部门编码“{code}”或名称“{name}”已存在"),
@@ -232,6 +244,6 @@ impl App {
     }
 
     pub async fn departments(&self) -> AppResult<Vec<Department>> {
-        Ok(self.store.list_departments().await?)
+        Ok(self.catalog_store.list_departments().await?)
     }
 }

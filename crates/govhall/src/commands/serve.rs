@@ -16,7 +16,8 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
             .map_err(super::explain)
             .context("无法写入演示数据")?;
     }
-    app.relay_remote_calls()
+    app.queue
+        .relay_remote_calls()
         .await
         .map_err(super::explain)
         .context("无法订阅其他实例的叫号")?;

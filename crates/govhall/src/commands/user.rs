@@ -38,6 +38,7 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<()> {
             let password = read_password()?;
             let app = open_app(config, &config.database(&db)).await?;
             let user = app
+                .accounts
                 .add_user(
                     &Actor::cli(),
                     &username,
@@ -61,6 +62,7 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<()> {
         } => {
             let app = open_app(config, &config.database(&db)).await?;
             let user = app
+                .accounts
                 .set_user_department(&Actor::cli(), &username, department.as_deref())
                 .await
                 .map_err(explain)?;
@@ -74,7 +76,8 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<()> {
         UserCommand::Password { db, username } => {
             let password = read_password()?;
             let app = open_app(config, &config.database(&db)).await?;
-            app.set_password(&Actor::cli(), &username, &password)
+            app.accounts
+                .set_password(&Actor::cli(), &username, &password)
                 .await
                 .map_err(explain)?;
             println!("已修改 {username} 的密码");
@@ -82,7 +85,7 @@ pub async fn run(config: &Config, command: UserCommand) -> Result<()> {
         }
         UserCommand::List { db } => {
             let app = open_app(config, &config.database(&db)).await?;
-            for u in app.users().await.map_err(explain)? {
+            for u in app.accounts.users().await.map_err(explain)? {
                 let state = if u.disabled { "停用" } else { "启用" };
                 println!("{}\t{}\t{}\t{state}", u.username, u.display_name, u.role.label());
             }

@@ -39,7 +39,7 @@ pub async fn slots(
     AppQuery(q): AppQuery<SlotQuery>,
 ) -> ApiResult<Json<SlotList>> {
     Ok(Json(SlotList {
-        slots: state.app.slots(&q.category, &q.date).await?,
+        slots: state.app.appointments.slots(&q.category, &q.date).await?,
     }))
 }
 
@@ -81,6 +81,7 @@ pub async fn book(
     }
     let a = state
         .app
+        .appointments
         .book(&BookRequest {
             category: b.category,
             date: b.date,
@@ -127,6 +128,7 @@ pub async fn cancel(
     Ok(Json(
         state
             .app
+            .appointments
             .cancel_appointment(&code, &b.phone_last4, &client)
             .await?,
     ))
@@ -141,7 +143,7 @@ pub async fn check_in(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> ApiResult<(StatusCode, Json<CheckedIn>)> {
-    let v = state.app.check_in_appointment(&code).await?;
+    let v = state.app.appointments.check_in_appointment(&code).await?;
     Ok((
         StatusCode::CREATED,
         Json(CheckedIn {

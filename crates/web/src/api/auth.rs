@@ -62,6 +62,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let login = state
         .app
+        .accounts
         .login(&req.username, &req.password, &client, TokenKind::Api)
         .await?;
     let body = LoginResponse {
@@ -76,7 +77,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/auth/logout", operation_id = "logout", tag = "账号",
     responses((status = 204, description = "已退出：令牌作废，会话 Cookie 清除")))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    state.app.logout(&user.session, &user.token).await?;
+    state.app.accounts.logout(&user.session, &user.token).await?;
     Ok((
         [(SET_COOKIE, clear_session_cookie())],
         axum::http::StatusCode::NO_CONTENT,

@@ -91,7 +91,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(state.app.accept_case(&user.session, &req).await?),
+        Json(state.app.cases.accept_case(&user.session, &req).await?),
     ))
 }
 
@@ -104,7 +104,7 @@ pub async fn get(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseView>> {
-    Ok(Json(state.app.case(&user.session, case_id(&id)?).await?))
+    Ok(Json(state.app.cases.case(&user.session, case_id(&id)?).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -127,6 +127,7 @@ pub async fn supplement(
     Ok(Json(
         state
             .app
+            .cases
             .supplement_case(&user.session, case_id(&id)?, &checks(body.materials))
             .await?,
     ))
@@ -172,6 +173,7 @@ async fn act(
     Ok(Json(
         state
             .app
+            .cases
             .act_on_case(
                 &user.session,
                 case_id(id)?,
@@ -263,6 +265,7 @@ pub async fn progress(
     Ok(Json(
         state
             .app
+            .cases
             .case_progress(
                 q.number.as_deref(),
                 q.phone_last4.as_deref(),
@@ -291,7 +294,7 @@ pub async fn report(
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CaseReport>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
-    Ok(Json(state.app.case_report(&user.session, from, to).await?))
+    Ok(Json(state.app.cases.case_report(&user.session, from, to).await?))
 }
 
 /// What an import of an earlier ledger did.
@@ -313,7 +316,7 @@ pub async fn import(
     user: CurrentUser,
     body: String,
 ) -> ApiResult<(StatusCode, Json<Imported>)> {
-    let n = state.app.import_cases(&user.session, &body).await?;
+    let n = state.app.cases.import_cases(&user.session, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(Imported {
@@ -332,5 +335,11 @@ pub async fn identity(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<app::case::CaseIdentity>> {
-    Ok(Json(state.app.case_identity(&user.session, case_id(&id)?).await?))
+    Ok(Json(
+        state
+            .app
+            .cases
+            .case_identity(&user.session, case_id(&id)?)
+            .await?,
+    ))
 }

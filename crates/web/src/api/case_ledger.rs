@@ -71,10 +71,13 @@ pub async fn list(
     AppQuery(p): AppQuery<LedgerParams>,
 ) -> ApiResult<Json<LedgerList>> {
     match p.view.as_deref().unwrap_or("ledger") {
-        "ledger" | "" => Ok(Json(state.app.ledger(&user.session, &ledger_query(&p)?).await?)),
+        "ledger" | "" => Ok(Json(
+            state.app.cases.ledger(&user.session, &ledger_query(&p)?).await?,
+        )),
         "worklist" => Ok(Json(
             state
                 .app
+                .cases
                 .worklist(
                     &user.session,
                     p.department.as_deref(),
@@ -116,6 +119,7 @@ pub async fn worklist(
     Ok(Json(
         state
             .app
+            .cases
             .worklist(
                 &user.session,
                 p.department.as_deref(),
@@ -146,6 +150,7 @@ pub async fn overdue(
     Ok(Json(
         state
             .app
+            .cases
             .overdue_cases(&user.session, p.department.as_deref(), p.page.unwrap_or(1))
             .await?,
     ))
@@ -170,7 +175,9 @@ pub async fn breakdown(
     AppQuery(p): AppQuery<BreakdownParams>,
 ) -> ApiResult<Json<LedgerFigures>> {
     let (from, to) = period(&p.from, p.to.as_deref())?;
-    Ok(Json(state.app.ledger_figures(&user.session, from, to).await?))
+    Ok(Json(
+        state.app.cases.ledger_figures(&user.session, from, to).await?,
+    ))
 }
 
 /// The filtered ledger as an XLSX workbook (at most 100000 rows).
@@ -184,7 +191,11 @@ pub async fn export(
     user: CurrentUser,
     AppQuery(p): AppQuery<LedgerParams>,
 ) -> ApiResult<Response> {
-    let bytes = state.app.ledger_xlsx(&user.session, &ledger_query(&p)?).await?;
+    let bytes = state
+        .app
+        .cases
+        .ledger_xlsx(&user.session, &ledger_query(&p)?)
+        .await?;
     let name = format!("attachment; filename=\"cases-{}.xlsx\"", state.app.today());
     Ok((
         [

@@ -87,14 +87,14 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     // Subscribe before reading the backlog so nothing falls between the two.
-    let live = state.app.subscribe_calls();
+    let live = state.app.queue.subscribe_calls();
     let last_seen: i64 = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(-1);
     let backlog = if last_seen >= 0 {
-        state.app.calls_after(last_seen).await?
+        state.app.queue.calls_after(last_seen).await?
     } else {
         Vec::new()
     };
@@ -110,7 +110,7 @@ pub async fn stream(
                 match msg {
                     Ok(e) => vec![e],
                     // This display fell behind the channel: fetch what it missed from the store.
-                    Err(_) => app.calls_after(after).await.unwrap_or_default(),
+                    Err(_) => app.queue.calls_after(after).await.unwrap_or_default(),
                 }
             }
         })

@@ -76,7 +76,7 @@ pub async fn create(
         session: user.map(|u| u.session),
         device: client,
     };
-    let id = state.app.evaluate(&req, &rater).await?;
+    let id = state.app.evaluations.evaluate(&req, &rater).await?;
     Ok((
         StatusCode::CREATED,
         Json(EvaluationCreated { id: id.to_string() }),
@@ -93,7 +93,7 @@ pub struct Reasons {
     responses((status = 200, body = Reasons, description = "差评理由列表")))]
 pub async fn reasons(State(state): State<AppState>) -> ApiResult<Json<Reasons>> {
     Ok(Json(Reasons {
-        reasons: state.app.evaluation_reasons().await?,
+        reasons: state.app.evaluations.evaluation_reasons().await?,
     }))
 }
 
@@ -108,6 +108,7 @@ pub async fn set_reasons(
     Ok(Json(Reasons {
         reasons: state
             .app
+            .evaluations
             .set_evaluation_reasons(&user.session, &body.reasons)
             .await?,
     }))
@@ -145,7 +146,13 @@ pub async fn satisfaction(
             .field("group_by")
         })?),
     };
-    Ok(Json(state.app.satisfaction(&user.session, from, to, by).await?))
+    Ok(Json(
+        state
+            .app
+            .evaluations
+            .satisfaction(&user.session, from, to, by)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -174,7 +181,7 @@ pub async fn check(
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CountCheck>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
-    let problems = state.app.check_satisfaction_counts(from, to).await?;
+    let problems = state.app.evaluations.check_satisfaction_counts(from, to).await?;
     Ok(Json(CountCheck {
         consistent: problems.is_empty(),
         problems,
@@ -202,7 +209,11 @@ pub async fn import(
     user: CurrentUser,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportedCounts>)> {
-    let (rows, count) = state.app.import_evaluations(&user.session, &body).await?;
+    let (rows, count) = state
+        .app
+        .evaluations
+        .import_evaluations(&user.session, &body)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ImportedCounts {
@@ -236,6 +247,7 @@ pub async fn rectifications(
     Ok(Json(Items {
         items: state
             .app
+            .rectifications
             .rectifications(&user.session, status_filter(q.status.as_deref())?)
             .await?,
     }))
@@ -258,6 +270,7 @@ pub async fn rectification(
     Ok(Json(
         state
             .app
+            .rectifications
             .rectification(&user.session, uuid_of(&id, "整改记录")?)
             .await?,
     ))
@@ -287,6 +300,7 @@ pub async fn advance(
     Ok(Json(
         state
             .app
+            .rectifications
             .advance_rectification(&user.session, id, &step, &body.note, body.accepted)
             .await?,
     ))
@@ -313,6 +327,7 @@ pub async fn appeal(
     let id = uuid_of(&id, "评价")?;
     let a = state
         .app
+        .rectifications
         .file_appeal(&user.session, id, &body.reason, &body.evidence)
         .await?;
     Ok((StatusCode::CREATED, Json(a)))
@@ -327,9 +342,15 @@ pub async fn appeals(
     AppQuery(q): AppQuery<StatusQuery>,
 ) -> ApiResult<Json<Items<Appeal>>> {
     let items = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => state.app.appeals(&user.session, None).await?,
+        None => state.app.rectifications.appeals(&user.session, None).await?,
         Some(s) => match AppealStatus::parse(s) {
-            Some(status) => state.app.appeals(&user.session, Some(status)).await?,
+            Some(status) => {
+                state
+                    .app
+                    .rectifications
+                    .appeals(&user.session, Some(status))
+                    .await?
+            }
             // No appeal has a status that does not exist.
             None => Vec::new(),
         },
@@ -359,6 +380,7 @@ pub async fn decide(
     Ok(Json(
         state
             .app
+            .rectifications
             .decide_appeal(&user.session, id, body.upheld, &body.decision)
             .await?,
     ))
@@ -372,7 +394,7 @@ pub async fn sms_outbox(
     user: CurrentUser,
 ) -> ApiResult<Json<Items<store::evaluation::OutboxMessage>>> {
     Ok(Json(Items {
-        items: state.app.sms_outbox(&user.session).await?,
+        items: state.app.evaluations.sms_outbox(&user.session).await?,
     }))
 }
 
@@ -386,6 +408,10 @@ pub async fn flags(
 ) -> ApiResult<Json<Items<domain::evaluation::Flag>>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
     Ok(Json(Items {
-        items: state.app.evaluation_flags(&user.session, from, to).await?,
+        items: state
+            .app
+            .evaluations
+            .evaluation_flags(&user.session, from, to)
+            .await?,
     }))
 }

@@ -51,6 +51,7 @@ pub async fn create(
     let by = user.as_ref().map(CurrentUser::actor);
     let v = state
         .app
+        .home_visits
         .request_home_visit(
             &HomeVisitRequest {
                 name: b.name,
@@ -98,6 +99,7 @@ pub async fn list(
     Ok(Json(HomeVisitList {
         home_visits: state
             .app
+            .home_visits
             .home_visits(app::home_visit::status_filter(q.status.as_deref())?)
             .await?,
     }))
@@ -119,7 +121,11 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> ApiResult<Json<HomeVisitDetail>> {
     Ok(Json(
-        state.app.home_visit_detail(&user.actor(), visit_id(&id)?).await?,
+        state
+            .app
+            .home_visits
+            .home_visit_detail(&user.actor(), visit_id(&id)?)
+            .await?,
     ))
 }
 
@@ -147,6 +153,7 @@ pub async fn schedule(
     Ok(Json(
         state
             .app
+            .home_visits
             .schedule_home_visit(&user.actor(), visit_id(&id)?, &b.date, &b.staff)
             .await?,
     ))
@@ -173,6 +180,7 @@ pub async fn done(
     Ok(Json(
         state
             .app
+            .home_visits
             .finish_home_visit(&user.actor(), visit_id(&id)?, &b.note)
             .await?,
     ))
@@ -199,6 +207,7 @@ pub async fn cancel(
     Ok(Json(
         state
             .app
+            .home_visits
             .cancel_home_visit(&user.actor(), visit_id(&id)?, &b.reason)
             .await?,
     ))

@@ -43,7 +43,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentPad>, 
     let Some(token) = pad_token(&parts.headers) else {
         return Ok(None);
     };
-    Ok(state.app.pad_by_token(token).await?.map(CurrentPad))
+    Ok(state.app.pads.pad_by_token(token).await?.map(CurrentPad))
 }
 
 fn unpaired() -> ApiError {
@@ -133,7 +133,11 @@ pub async fn create(
     user: CurrentUser,
     AppJson(b): AppJson<NewPad>,
 ) -> ApiResult<(StatusCode, Json<CreatedPad>)> {
-    let p = state.app.create_pad(&user.actor(), &b.window, &b.layout).await?;
+    let p = state
+        .app
+        .pads
+        .create_pad(&user.actor(), &b.window, &b.layout)
+        .await?;
     let expires = p.pad.code_expires_at;
     Ok((
         StatusCode::CREATED,
@@ -159,6 +163,7 @@ pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResul
     Ok(Json(PadList {
         pads: state
             .app
+            .pads
             .pads()
             .await?
             .into_iter()
@@ -178,7 +183,7 @@ pub async fn revoke(
 ) -> ApiResult<StatusCode> {
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个评价器"))?;
-    state.app.revoke_pad(&user.actor(), id).await?;
+    state.app.pads.revoke_pad(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -208,18 +213,23 @@ pub async fn pair(
     ClientAddr(client): ClientAddr,
     AppJson(b): AppJson<PairBody>,
 ) -> ApiResult<Response> {
-    let paired = state.app.pair_pad(&b.code, &client).await.map_err(|e| match e {
-        e @ AppError::TooManyAttempts { .. } => ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!(
-                "配对码错误次数过多，{}",
-                e.to_string().rsplit('，').next().unwrap_or_default()
-            ),
-        )
-        .field("code"),
-        other => other.into(),
-    })?;
+    let paired = state
+        .app
+        .pads
+        .pair_pad(&b.code, &client)
+        .await
+        .map_err(|e| match e {
+            e @ AppError::TooManyAttempts { .. } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!(
+                    "配对码错误次数过多，{}",
+                    e.to_string().rsplit('，').next().unwrap_or_default()
+                ),
+            )
+            .field("code"),
+            other => other.into(),
+        })?;
     let cookie = format!(
         "{PAD_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={PAD_COOKIE_MAX_AGE}",
         paired.token
@@ -260,7 +270,7 @@ pub async fn pad_state(
     Ok(Json(match pad {
         Some(CurrentPad(pad)) => PadStateAnswer {
             paired: true,
-            state: Some(state.app.pad_state(&pad).await?),
+            state: Some(state.app.pads.pad_state(&pad).await?),
         },
         None => PadStateAnswer {
             paired: false,
@@ -280,7 +290,7 @@ pub struct ProfileList {
     responses((status = 200, body = ProfileList, description = "全部工作人员的三亮信息")))]
 pub async fn profiles(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<ProfileList>> {
     Ok(Json(ProfileList {
-        profiles: state.app.staff_profiles().await?,
+        profiles: state.app.pads.staff_profiles().await?,
     }))
 }
 
@@ -311,6 +321,7 @@ pub async fn save_profile(
     Ok(Json(
         state
             .app
+            .pads
             .save_staff_profile(
                 &user.actor(),
                 &username,

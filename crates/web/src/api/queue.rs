@@ -44,6 +44,7 @@ pub async fn create_category(
 ) -> ApiResult<(StatusCode, Json<Category>)> {
     let c = state
         .app
+        .queue
         .create_category(&user.actor(), &req.prefix, &req.name, &req.items)
         .await?;
     Ok((StatusCode::CREATED, Json(c)))
@@ -54,7 +55,7 @@ pub async fn create_category(
     responses((status = 200, body = CategoryList, description = "全部业务类别")))]
 pub async fn list_categories(State(state): State<AppState>) -> ApiResult<Json<CategoryList>> {
     Ok(Json(CategoryList {
-        categories: state.app.categories().await?,
+        categories: state.app.queue.categories().await?,
     }))
 }
 
@@ -92,6 +93,7 @@ pub async fn create_window(
     let temporary = req.temporary || user.session.user.role == Role::Supervisor;
     let w = state
         .app
+        .queue
         .create_window(
             &user.actor(),
             &req.number,
@@ -109,7 +111,7 @@ pub async fn create_window(
     responses((status = 200, body = WindowList, description = "全部窗口及其状态")))]
 pub async fn list_windows(State(state): State<AppState>) -> ApiResult<Json<WindowList>> {
     Ok(Json(WindowList {
-        windows: state.app.windows().await?,
+        windows: state.app.queue.windows().await?,
     }))
 }
 
@@ -184,6 +186,7 @@ pub async fn take_ticket(
     }
     let view = state
         .app
+        .queue
         .take_ticket(&TakeTicket {
             category: req.category,
             phone: req.phone,
@@ -207,7 +210,7 @@ pub async fn get_ticket(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.ticket_view(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.ticket_view(ticket_id(&id)?).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -217,7 +220,7 @@ pub struct CallResponse {
 
 async fn called(state: &AppState, t: store::queue::Ticket) -> ApiResult<Json<CallResponse>> {
     Ok(Json(CallResponse {
-        ticket: state.app.view_of(t).await?.into(),
+        ticket: state.app.queue.view_of(t).await?.into(),
     }))
 }
 
@@ -232,7 +235,7 @@ pub async fn call_next(
     user: CurrentUser,
     Path(number): Path<String>,
 ) -> ApiResult<Response> {
-    match state.app.call_next(&user.session, &number).await? {
+    match state.app.queue.call_next(&user.session, &number).await? {
         Some(t) => Ok(called(&state, t).await?.into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
@@ -248,7 +251,7 @@ pub async fn recall(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CallResponse>> {
-    let t = state.app.recall(&user.session, ticket_id(&id)?).await?;
+    let t = state.app.queue.recall(&user.session, ticket_id(&id)?).await?;
     called(&state, t).await
 }
 
@@ -264,6 +267,7 @@ pub async fn skip(
 ) -> ApiResult<Json<CallResponse>> {
     let t = state
         .app
+        .queue
         .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
         .await?;
     called(&state, t).await
@@ -281,6 +285,7 @@ pub async fn finish(
 ) -> ApiResult<Json<CallResponse>> {
     let t = state
         .app
+        .queue
         .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
         .await?;
     called(&state, t).await
@@ -295,7 +300,7 @@ pub async fn requeue(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.requeue(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.requeue(ticket_id(&id)?).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -317,6 +322,7 @@ pub async fn transfer(
 ) -> ApiResult<Json<CallResponse>> {
     let view = state
         .app
+        .queue
         .transfer(&user.session, ticket_id(&id)?, &req.category)
         .await?;
     Ok(Json(CallResponse { ticket: view.into() }))
@@ -352,6 +358,7 @@ pub async fn window_status(
     })?;
     state
         .app
+        .queue
         .set_window_status(&user.session, &number, status, &req.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -365,7 +372,7 @@ pub async fn floor(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> ApiResult<Json<app::floor::FloorStatus>> {
-    Ok(Json(state.app.floor_status().await?))
+    Ok(Json(state.app.queue.floor_status().await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -394,9 +401,9 @@ pub async fn report(
         None => state.app.today(),
     };
     match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(state.app.queue_report(date).await?).into_response()),
+        "json" => Ok(Json(state.app.queue.queue_report(date).await?).into_response()),
         "xlsx" => {
-            let bytes = state.app.queue_report_xlsx(date).await?;
+            let bytes = state.app.queue.queue_report_xlsx(date).await?;
             let name = format!("attachment; filename=\"queue-{date}.xlsx\"");
             Ok((
                 [
@@ -461,7 +468,11 @@ pub async fn update_category(
         items: req.items,
     };
     Ok(Json(
-        state.app.edit_category(&user.actor(), &prefix, &change).await?,
+        state
+            .app
+            .queue
+            .edit_category(&user.actor(), &prefix, &change)
+            .await?,
     ))
 }
 
@@ -500,6 +511,10 @@ pub async fn update_window(
         temporary: req.temporary,
     };
     Ok(Json(
-        state.app.edit_window(&user.actor(), &number, &change).await?,
+        state
+            .app
+            .queue
+            .edit_window(&user.actor(), &number, &change)
+            .await?,
     ))
 }

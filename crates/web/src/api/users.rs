@@ -31,6 +31,7 @@ pub struct UserRow {
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<UserList>> {
     let users = state
         .app
+        .accounts
         .users()
         .await?
         .iter()
@@ -75,6 +76,7 @@ pub async fn add(
     })?;
     let created = state
         .app
+        .accounts
         .add_user(
             &user.actor(),
             &req.username,
@@ -109,6 +111,7 @@ pub async fn edit(
 ) -> ApiResult<Json<UserView>> {
     let changed = state
         .app
+        .accounts
         .set_user_department(&user.actor(), &username, req.department.as_deref())
         .await?;
     Ok(Json(UserView::of(&changed)))

@@ -41,6 +41,7 @@ struct KioskPage {
 async fn kiosk(State(state): State<AppState>) -> Result<Response, PageError> {
     let categories = state
         .app
+        .queue
         .categories()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
@@ -77,6 +78,7 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
     let id = parse_id(state, raw)?;
     let v = state
         .app
+        .queue
         .ticket_view(id)
         .await
         .map_err(|e| PageError::from_app(state, e))?;
@@ -182,6 +184,7 @@ async fn console(
     };
     let windows = state
         .app
+        .queue
         .windows()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
@@ -204,6 +207,7 @@ async fn console(
     }
     let categories = state
         .app
+        .queue
         .categories()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
@@ -226,11 +230,13 @@ struct DisplayPage {
 async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
     let windows = state
         .app
+        .queue
         .windows()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
     let currents = state
         .app
+        .queue
         .window_currents()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
@@ -267,6 +273,7 @@ async fn window_display(
 ) -> Result<Response, PageError> {
     let windows = state
         .app
+        .queue
         .windows()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
@@ -287,7 +294,7 @@ async fn voice(State(state): State<AppState>, Path(event): Path<String>) -> Resp
     let Some(id) = event.trim_end_matches(".wav").parse::<i64>().ok() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Ok(events) = state.app.calls_after(id - 1).await else {
+    let Ok(events) = state.app.queue.calls_after(id - 1).await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let Some(e) = events.into_iter().find(|e| e.id == id) else {

@@ -117,7 +117,7 @@ async fn book_view(
     error: Option<(StatusCode, String, String)>,
 ) -> Result<Response, PageError> {
     let page_err = |e| PageError::from_app(state, e);
-    let categories = state.app.categories().await.map_err(page_err)?;
+    let categories = state.app.queue.categories().await.map_err(page_err)?;
     let category = categories.iter().find(|c| c.prefix == form.category).cloned();
     let mut days = Vec::new();
     let mut slots = Vec::new();
@@ -125,6 +125,7 @@ async fn book_view(
     if let Some(c) = &category {
         days = state
             .app
+            .appointments
             .booking_days()
             .await
             .map_err(page_err)?
@@ -139,6 +140,7 @@ async fn book_view(
             date_label = day.label.clone();
             slots = state
                 .app
+                .appointments
                 .open_slots(&c.prefix, &day.date)
                 .await
                 .map_err(page_err)?;
@@ -191,6 +193,7 @@ async fn book(
     let id_number = Some(form.id_number.trim().to_owned()).filter(|s| !s.is_empty());
     let booked = state
         .app
+        .appointments
         .book(&BookRequest {
             category: form.category.clone(),
             date: form.date.clone(),
@@ -243,6 +246,7 @@ async fn confirmation(
 ) -> Result<Response, PageError> {
     let categories = state
         .app
+        .queue
         .categories()
         .await
         .map_err(|e| PageError::from_app(state, e))?;
@@ -325,7 +329,12 @@ async fn find(
     PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
     check_public_post(&state, &headers, &client).await?;
-    match state.app.my_appointment(&f.code, &f.phone_last4, &client).await {
+    match state
+        .app
+        .appointments
+        .my_appointment(&f.code, &f.phone_last4, &client)
+        .await
+    {
         Ok(a) => confirmation(&state, user.as_ref(), a, false).await,
         Err(e) => {
             let refused = refusal(&state, e)?;
@@ -380,7 +389,12 @@ async fn cancel(
             None,
         ));
     }
-    match state.app.cancel_appointment(&code, &f.phone_last4, &client).await {
+    match state
+        .app
+        .appointments
+        .cancel_appointment(&code, &f.phone_last4, &client)
+        .await
+    {
         Ok(a) => {
             let done = format!(
                 "预约号 {} 已取消（原定 {} {}）。如需办理，可重新预约或到大厅现场取号。",

@@ -126,6 +126,7 @@ async fn show(
     let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     let v = state
         .app
+        .cases
         .case(&user.session, id)
         .await
         .map_err(|e| PageError::from_app(&state, e).into_response())?;
@@ -193,7 +194,7 @@ async fn supplement(
         )
         .into_response());
     }
-    match state.app.supplement_case(&user.session, id, &checks).await {
+    match state.app.cases.supplement_case(&user.session, id, &checks).await {
         Ok(v) if v.case.missing.is_empty() => Ok(back(&format!("/cases/{id}"), "补正材料齐全，已受理")),
         Ok(v) => Ok(back(
             &format!("/cases/{id}"),
@@ -233,6 +234,7 @@ async fn act(
     };
     match state
         .app
+        .cases
         .act_on_case(
             &user.session,
             id,

@@ -88,7 +88,7 @@ async fn ticket_label(state: &AppState, ticket: &str) -> String {
     let Ok(id) = uuid::Uuid::parse_str(ticket) else {
         return String::new();
     };
-    match state.app.ticket_view(id).await {
+    match state.app.queue.ticket_view(id).await {
         Ok(v) => format!("{}（{}）", v.ticket.number, v.category_name),
         Err(_) => String::new(),
     }
@@ -245,7 +245,7 @@ async fn submit(
         agent: some(&f.agent),
         agent_basis: some(&f.agent_basis),
     };
-    match state.app.accept_case(&user.session, &req).await {
+    match state.app.cases.accept_case(&user.session, &req).await {
         Ok(v) => {
             let to = format!("/cases/{}", v.case.id);
             Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())

@@ -67,6 +67,7 @@ async fn load(
     let id = parse_case_id(state, id).map_err(IntoResponse::into_response)?;
     let doc = state
         .app
+        .cases
         .case_document(&user.session, id, kind)
         .await
         .map_err(|e| PageError::from_app(state, e).into_response())?;

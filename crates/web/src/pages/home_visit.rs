@@ -59,6 +59,7 @@ async fn view(
 ) -> Result<Response, PageError> {
     let categories = state
         .app
+        .queue
         .categories()
         .await
         .map_err(|e| PageError::from_app(state, e))?
@@ -108,7 +109,7 @@ async fn submit(
         note: f.note.clone(),
     };
     // A citizen's own request, even when a staff member happens to be signed in on this browser.
-    match state.app.request_home_visit(&req, None).await {
+    match state.app.home_visits.request_home_visit(&req, None).await {
         Ok(v) => view(&state, user.as_ref(), VisitForm::default(), None, Some(v)).await,
         Err(e) => {
             let refused = refusal(&state, e)?;

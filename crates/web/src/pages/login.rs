@@ -88,6 +88,7 @@ async fn submit(
     let next = safe_next(f.next);
     match state
         .app
+        .accounts
         .login(&f.username, &f.password, &client, TokenKind::Session)
         .await
     {
@@ -130,6 +131,7 @@ async fn logout(
             .map_err(|e| PageError::new(&state, e.status, "无法退出", e.message))?;
         state
             .app
+            .accounts
             .logout(&user.session, &user.token)
             .await
             .map_err(|e| PageError::from_app(&state, e))?;

@@ -51,6 +51,7 @@ async fn progress(
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         match state
             .app
+            .cases
             .case_progress(
                 opt(&q.number).as_deref(),
                 opt(&q.phone_last4).as_deref(),

@@ -56,6 +56,7 @@ async fn show(
         .map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "没有这张号票"))?;
     let view = state
         .app
+        .queue
         .ticket_view(id)
         .await
         .map_err(|e| PageError::from_app(state, e))?;
@@ -68,6 +69,7 @@ async fn show(
         .is_some();
     let reasons = state
         .app
+        .evaluations
         .evaluation_reasons()
         .await
         .map_err(|e| PageError::from_app(state, e))?;
@@ -143,7 +145,7 @@ async fn submit(
         session: user.map(|u| u.session),
         device: client,
     };
-    match state.app.evaluate(&req, &rater).await {
+    match state.app.evaluations.evaluate(&req, &rater).await {
         Ok(_) => Ok(render(&state, &show(&state, &id, None, None, true).await?)),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(..) | AppError::Forbidden(_))) => {
             let status = match &e {

@@ -227,7 +227,7 @@ async fn no_show_sweep(s: &TestServer) {
         .await
         .unwrap();
 
-    assert_eq!(s.app.sweep_no_shows().await.unwrap(), 3);
+    assert_eq!(s.app.appointments.sweep_no_shows().await.unwrap(), 3);
     for (code, status) in [
         ("700001", AppointmentStatus::NoShow),
         ("700002", AppointmentStatus::NoShow),
@@ -242,7 +242,7 @@ async fn no_show_sweep(s: &TestServer) {
         );
     }
     assert_eq!(
-        s.app.sweep_no_shows().await.unwrap(),
+        s.app.appointments.sweep_no_shows().await.unwrap(),
         0,
         "each appointment is marked once"
     );

@@ -515,9 +515,20 @@ async fn invitations_and_the_online_page(s: &TestServer) {
 
     // Three minutes later the invitation pass queues one SMS: for the second ticket only.
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(3);
-    assert_eq!(s.app.queue_evaluation_invitations_as_of(later).await.unwrap(), 1);
     assert_eq!(
-        s.app.queue_evaluation_invitations_as_of(later).await.unwrap(),
+        s.app
+            .evaluations
+            .queue_evaluation_invitations_as_of(later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.app
+            .evaluations
+            .queue_evaluation_invitations_as_of(later)
+            .await
+            .unwrap(),
         0,
         "once per ticket"
     );

@@ -261,9 +261,9 @@ async fn a_pad_asks_only_about_its_own_windows_ticket(s: &TestServer) {
     assert_eq!(state["pending"]["number"].as_str(), Some(number4.as_str()));
     assert_eq!(state["staff"]["name"], "系统管理员");
 
-    let found = s.app.ticket_awaiting_rating("3").await.unwrap().unwrap();
+    let found = s.app.pads.ticket_awaiting_rating("3").await.unwrap().unwrap();
     assert_eq!(found.id.to_string(), id3);
-    assert!(s.app.ticket_awaiting_rating("5").await.unwrap().is_none());
+    assert!(s.app.pads.ticket_awaiting_rating("5").await.unwrap().is_none());
 
     // Past the limit (default 3 minutes) nothing is pending any more.
     let old = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(4);
@@ -357,7 +357,7 @@ async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 303);
-    let saved = s.app.staff_profile("staff").await.unwrap().unwrap();
+    let saved = s.app.pads.staff_profile("staff").await.unwrap().unwrap();
     assert_eq!(
         (saved.staff_number.as_str(), saved.duties.as_str()),
         ("DH0301", "综合受理")

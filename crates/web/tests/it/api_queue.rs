@@ -324,9 +324,9 @@ async fn simultaneous_calls_reach_the_display_in_order(s: &TestServer) {
             category: "A".into(),
             ..Default::default()
         };
-        s.app.take_ticket(&take).await.unwrap();
+        s.app.queue.take_ticket(&take).await.unwrap();
     }
-    let mut calls = s.app.subscribe_calls();
+    let mut calls = s.app.queue.subscribe_calls();
     for _ in 0..rounds {
         let together = windows.map(|w| {
             let admin = admin.as_str();
@@ -390,8 +390,8 @@ async fn a_call_on_one_instance_reaches_the_display_of_another() {
     let url = a.pg_url().unwrap();
     let store_b = std::sync::Arc::new(store_postgres::PostgresStore::connect(&url).await.unwrap());
     let b = app::App::new(store_b, app::Settings::default());
-    b.relay_remote_calls().await.unwrap();
-    let mut display_b = b.subscribe_calls();
+    b.queue.relay_remote_calls().await.unwrap();
+    let mut display_b = b.queue.subscribe_calls();
     let admin = a.login("admin").await;
     set_up(&a, &admin).await;
     post(&a, None, "/api/tickets", json!({"category": "A"})).await;

@@ -124,6 +124,7 @@ async fn edit_window(s: &TestServer) {
     let staff = s.login("staff").await;
     let actor = app::Actor::cli();
     s.app
+        .accounts
         .add_user(
             &actor,
             "zhaolei",
@@ -218,6 +219,7 @@ async fn new_staff_calls_at_once_and_removed_staff_cannot(s: &TestServer) {
     let admin = s.login("admin").await;
     let actor = app::Actor::cli();
     s.app
+        .accounts
         .add_user(
             &actor,
             "zhaolei",

@@ -212,7 +212,12 @@ async fn pad_asks_for_the_rating_of_the_ticket_just_finished() {
     };
     let server = TestServer::start(Backend::Sqlite).await;
     server.app.seed_demo_floor().await.unwrap();
-    let pairing = server.app.create_pad(&app::Actor::cli(), "3", "3").await.unwrap();
+    let pairing = server
+        .app
+        .pads
+        .create_pad(&app::Actor::cli(), "3", "3")
+        .await
+        .unwrap();
     let staff = server.login("staff").await;
     let serve = |category: &'static str| {
         let (client, base, staff) = (server.client.clone(), server.base.clone(), staff.clone());

@@ -168,7 +168,7 @@ async fn edits_categories_and_windows(s: &TestServer) {
     )
     .await;
     assert_eq!(status, 303);
-    let e = s.app.categories().await.unwrap();
+    let e = s.app.queue.categories().await.unwrap();
     let e = e.iter().find(|c| c.prefix == "E").unwrap();
     assert_eq!(
         (e.name.as_str(), e.items.clone()),

@@ -175,7 +175,7 @@ async fn ledger(
             return Ok(render(&state, &page));
         }
     };
-    let found = state.app.ledger(&user.session, &q).await;
+    let found = state.app.cases.ledger(&user.session, &q).await;
     Ok(finish(&state, page, found))
 }
 
@@ -192,6 +192,7 @@ async fn worklist(
     }
     let found = state
         .app
+        .cases
         .worklist(
             &user.session,
             p.department.as_deref(),
@@ -212,6 +213,7 @@ async fn overdue(
     let page = view(&state, &user, "overdue", &p);
     let found = state
         .app
+        .cases
         .overdue_cases(&user.session, p.department.as_deref(), p.page.unwrap_or(1))
         .await;
     Ok(finish(&state, page, found))

@@ -39,7 +39,10 @@ pub struct Notice {
 }
 
 async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
-    let (floor, categories) = match (state.app.floor_status().await, state.app.categories().await) {
+    let (floor, categories) = match (
+        state.app.queue.floor_status().await,
+        state.app.queue.categories().await,
+    ) {
         (Ok(f), Ok(c)) => (f, c),
         (Err(e), _) | (_, Err(e)) => return PageError::from_app(state, e).into_response(),
     };
@@ -99,6 +102,7 @@ async fn open_window(
     let categories = vec![f.category.clone()];
     match state
         .app
+        .queue
         .create_window(&user.actor(), &f.number, "", &categories, &staff, true)
         .await
     {

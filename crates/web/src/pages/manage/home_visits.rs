@@ -70,7 +70,7 @@ async fn list(
         Some(ALL_TAB) => None,
         Some(s) => app::home_visit::status_filter(Some(s)).map_err(refused)?,
     };
-    let visits = state.app.home_visits(filter).await.map_err(refused)?;
+    let visits = state.app.home_visits.home_visits(filter).await.map_err(refused)?;
     let mut tabs: Vec<TabLink> = HomeVisitStatus::ALL
         .into_iter()
         .map(|s| TabLink {
@@ -139,11 +139,11 @@ async fn show(
     id: Uuid,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let d = match state.app.home_visit_detail(&user.actor(), id).await {
+    let d = match state.app.home_visits.home_visit_detail(&user.actor(), id).await {
         Ok(d) => d,
         Err(e) => return PageError::from_app(state, e).into_response(),
     };
-    let staff = match state.app.users().await {
+    let staff = match state.app.accounts.users().await {
         Ok(users) => users
             .into_iter()
             .filter(|u| !u.disabled && matches!(u.role, Role::Staff | Role::Admin | Role::Supervisor))
@@ -222,16 +222,19 @@ async fn act(
     let done = match action.as_str() {
         "schedule" => state
             .app
+            .home_visits
             .schedule_home_visit(&actor, id, &f.date, &f.staff)
             .await
             .map(|v| format!("已安排申请 {}：{} 上门", v.reference, f.date.trim())),
         "done" => state
             .app
+            .home_visits
             .finish_home_visit(&actor, id, &f.note)
             .await
             .map(|v| format!("申请 {} 已办结", v.reference)),
         "cancel" => state
             .app
+            .home_visits
             .cancel_home_visit(&actor, id, &f.reason)
             .await
             .map(|v| format!("申请 {} 已取消", v.reference)),

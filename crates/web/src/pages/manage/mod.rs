@@ -368,6 +368,7 @@ async fn dashboard(State(state): State<AppState>, user: Option<CurrentUser>, uri
     let username = user.session.user.username.clone();
     let windows = state
         .app
+        .queue
         .windows()
         .await
         .unwrap_or_default()

@@ -84,10 +84,10 @@ async fn build(
 ) -> Response {
     let loaded = async {
         let now = state.app.now();
-        let pads = state.app.pads().await?;
-        let windows = state.app.windows().await?;
-        let users = state.app.users().await?;
-        let profiles = state.app.staff_profiles().await?;
+        let pads = state.app.pads.pads().await?;
+        let windows = state.app.queue.windows().await?;
+        let users = state.app.accounts.users().await?;
+        let profiles = state.app.pads.staff_profiles().await?;
         Ok::<_, app::AppError>((now, pads, windows, users, profiles))
     }
     .await;
@@ -159,7 +159,12 @@ async fn create(
     PageForm(f): PageForm<CreateForm>,
 ) -> PageResult {
     let user = guard_post(&state, user, Permission::PadManage, &uri, &headers, &f.csrf)?;
-    match state.app.create_pad(&user.actor(), &f.window, &f.layout).await {
+    match state
+        .app
+        .pads
+        .create_pad(&user.actor(), &f.window, &f.layout)
+        .await
+    {
         Ok(p) => {
             let created = NewCode {
                 window: p.pad.window.clone(),
@@ -195,7 +200,7 @@ async fn revoke(
             PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这个评价器").into_response(),
         );
     };
-    match state.app.revoke_pad(&user.actor(), id).await {
+    match state.app.pads.revoke_pad(&user.actor(), id).await {
         Ok(()) => Ok(back("/admin/pads", "评价器已停用")),
         Err(e) => Ok(build(
             &state,
@@ -269,6 +274,7 @@ async fn save_profile(
     };
     match state
         .app
+        .pads
         .save_staff_profile(&user.actor(), &username, &number, &duties, photo.as_deref())
         .await
     {

@@ -202,10 +202,10 @@ fn status_label(status: WindowStatus) -> &'static str {
 async fn show(state: &AppState, user: &CurrentUser, shown: Shown) -> Response {
     let loaded = async {
         Ok::<_, AppError>((
-            state.app.categories().await?,
-            state.app.windows().await?,
+            state.app.queue.categories().await?,
+            state.app.queue.windows().await?,
             state.app.published().await?,
-            state.app.users().await?,
+            state.app.accounts.users().await?,
         ))
     }
     .await;
@@ -334,7 +334,7 @@ async fn page(
         ..Shown::default()
     };
     if let Some(prefix) = q.category.filter(|p| !p.is_empty()) {
-        match state.app.categories().await {
+        match state.app.queue.categories().await {
             Ok(all) => match all.iter().find(|c| c.prefix == prefix) {
                 Some(c) => shown.category = Some(CategoryForm::of(c)),
                 None => {
@@ -346,7 +346,7 @@ async fn page(
         }
     }
     if let Some(number) = q.window.filter(|n| !n.is_empty()) {
-        match state.app.windows().await {
+        match state.app.queue.windows().await {
             Ok(all) => match all.iter().find(|w| w.number == number) {
                 Some(w) => shown.window = Some(WindowForm::of(w)),
                 None => {
@@ -430,6 +430,7 @@ async fn add_category(
     let prefix = f.one("prefix");
     let done = state
         .app
+        .queue
         .create_category(&user.actor(), &prefix, &f.one("name"), &f.all("items"))
         .await;
     match done {
@@ -457,7 +458,12 @@ async fn edit_category(
         name: Some(f.one("name")),
         items: Some(f.all("items")),
     };
-    match state.app.edit_category(&user.actor(), &prefix, &change).await {
+    match state
+        .app
+        .queue
+        .edit_category(&user.actor(), &prefix, &change)
+        .await
+    {
         Ok(c) => Ok(back(PAGE, &format!("已修改业务类别 {} {}", c.prefix, c.name))),
         Err(e) => {
             let shown = Shown {
@@ -480,6 +486,7 @@ async fn add_window(
     let form = f.window(false, f.one("number"));
     let done = state
         .app
+        .queue
         .create_window(
             &user.actor(),
             &form.number,
@@ -517,7 +524,12 @@ async fn edit_window(
         staff: Some(form.staff.clone()),
         temporary: Some(form.temporary),
     };
-    match state.app.edit_window(&user.actor(), &form.number, &change).await {
+    match state
+        .app
+        .queue
+        .edit_window(&user.actor(), &form.number, &change)
+        .await
+    {
         Ok(w) => Ok(back(PAGE, &format!("已修改{}", w.name))),
         Err(e) => {
             let shown = Shown {
@@ -545,6 +557,7 @@ async fn window_status(
     let reason = f.one("reason");
     match state
         .app
+        .queue
         .set_window_status(&user.session, &number, status, &reason)
         .await
     {

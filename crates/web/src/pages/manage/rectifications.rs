@@ -194,6 +194,7 @@ async fn list(
     let tab = Tab::parse(p.status.as_deref()).map_err(refused)?;
     let views = state
         .app
+        .rectifications
         .rectifications(&user.session, tab.filter())
         .await
         .map_err(refused)?;
@@ -261,7 +262,7 @@ async fn show(
     error: Option<(StatusCode, String)>,
     note: String,
 ) -> Response {
-    let d = match state.app.rectification(&user.session, id).await {
+    let d = match state.app.rectifications.rectification(&user.session, id).await {
         Ok(d) => d,
         Err(e) => return PageError::from_app(state, e).into_response(),
     };
@@ -345,12 +346,13 @@ async fn step(
     let id = parse_id(&state, &id, "整改记录")?;
     let here = format!("/admin/rectifications/{id}");
     let done = if step == "appeal" {
-        let evaluation_id = match state.app.rectification(&user.session, id).await {
+        let evaluation_id = match state.app.rectifications.rectification(&user.session, id).await {
             Ok(d) => d.view.rectification.evaluation_id,
             Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         };
         state
             .app
+            .rectifications
             .file_appeal(&user.session, evaluation_id, &f.reason, &f.evidence)
             .await
             .map(|_| "已提出申诉，请到“申诉处理”中审定".to_owned())
@@ -362,6 +364,7 @@ async fn step(
         };
         state
             .app
+            .rectifications
             .advance_rectification(&user.session, id, &step, &f.note, accepted)
             .await
             .map(|d| format!("已记录{}，当前状态：{}", step_label(&step), d.view.status_label))
@@ -420,17 +423,18 @@ async fn appeals(
         .is_none_or(|s| AppealStatus::parse(s) == Some(AppealStatus::Pending));
     let list = state
         .app
+        .rectifications
         .appeals(&user.session, None)
         .await
         .map_err(|e| PageError::from_app(&state, e).into_response())?;
-    let reviews: HashMap<Uuid, RectificationView> = match state.app.rectifications(&user.session, None).await
-    {
-        Ok(v) => v
-            .into_iter()
-            .map(|v| (v.rectification.evaluation_id, v))
-            .collect(),
-        Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
-    };
+    let reviews: HashMap<Uuid, RectificationView> =
+        match state.app.rectifications.rectifications(&user.session, None).await {
+            Ok(v) => v
+                .into_iter()
+                .map(|v| (v.rectification.evaluation_id, v))
+                .collect(),
+            Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
+        };
     let rows = list
         .into_iter()
         .filter(|a| (a.status == AppealStatus::Pending) == pending_tab)
@@ -513,6 +517,7 @@ async fn decide(
     };
     match state
         .app
+        .rectifications
         .decide_appeal(&user.session, id, upheld, &f.decision)
         .await
     {
@@ -547,6 +552,7 @@ async fn reasons(
     let user = guard(&state, user, Permission::EvaluationReasonsManage, &uri)?;
     let list = state
         .app
+        .evaluations
         .evaluation_reasons()
         .await
         .map_err(|e| PageError::from_app(&state, e).into_response())?;
@@ -583,7 +589,12 @@ async fn save_reasons(
         &f.csrf,
     )?;
     let lines: Vec<String> = f.reasons.lines().map(str::to_owned).collect();
-    match state.app.set_evaluation_reasons(&user.session, &lines).await {
+    match state
+        .app
+        .evaluations
+        .set_evaluation_reasons(&user.session, &lines)
+        .await
+    {
         Ok(list) => Ok(back(
             "/admin/evaluation-reasons",
             &format!("已保存 {} 项差评原因", list.len()),

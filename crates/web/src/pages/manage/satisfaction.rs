@@ -192,6 +192,7 @@ async fn page(
             page.group_by = code;
             state
                 .app
+                .evaluations
                 .satisfaction(&user.session, from, to, by)
                 .await
                 .map_err(ApiError::from)
@@ -222,6 +223,7 @@ async fn download(state: &AppState, user: &CurrentUser, q: &StatsQuery) -> Respo
     let answer = match parse(state.app.today(), q) {
         Ok((from, to, by, _)) => state
             .app
+            .evaluations
             .satisfaction_xlsx(&user.session, from, to, by)
             .await
             .map(|bytes| xlsx_response(bytes, from, to))
@@ -321,7 +323,7 @@ async fn monthly(
     let answer = match year {
         Ok(y) => {
             page.year = y;
-            state.app.satisfaction_monthly(&user.session, y).await
+            state.app.evaluations.satisfaction_monthly(&user.session, y).await
         }
         Err(e) => Err(e),
     };
@@ -466,7 +468,12 @@ async fn import(
             pasted,
         ));
     }
-    match state.app.import_evaluations(&user.session, &text).await {
+    match state
+        .app
+        .evaluations
+        .import_evaluations(&user.session, &text)
+        .await
+    {
         Ok((rows, total)) => Ok(import_page(
             &state,
             &user,

@@ -51,7 +51,7 @@ pub struct Notice {
 }
 
 async fn build(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
-    let users = match state.app.users().await {
+    let users = match state.app.accounts.users().await {
         Ok(u) => u,
         Err(e) => return crate::pages::PageError::from_app(state, e).into_response(),
     };
@@ -123,6 +123,7 @@ async fn add(
     };
     match state
         .app
+        .accounts
         .add_user(
             &user.actor(),
             &f.username,
@@ -161,21 +162,25 @@ async fn toggle(
     let done = match action.as_str() {
         "disable" => state
             .app
+            .accounts
             .set_user_disabled(&user.actor(), &username, true)
             .await
             .map(|_| "已停用"),
         "enable" => state
             .app
+            .accounts
             .set_user_disabled(&user.actor(), &username, false)
             .await
             .map(|_| "已启用"),
         "password" => state
             .app
+            .accounts
             .set_password(&user.actor(), &username, &f.password)
             .await
             .map(|_| "已重设密码："),
         "department" => state
             .app
+            .accounts
             .set_user_department(&user.actor(), &username, Some(f.department.as_str()))
             .await
             .map(|_| "已设置所属部门："),
