@@ -16,7 +16,7 @@ case "$backend" in
   *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
 esac
 port=18$((RANDOM % 900 + 100))
-GOVHALL_RATE_LIMIT=off GOVHALL_LOG=warn target/release/govhall serve --demo --database "$db" --listen "127.0.0.1:$port" &
+GOVHALL_RATE_LIMIT=off GOVHALL_OPENING_HOURS=off GOVHALL_LOG=warn target/release/govhall serve --demo --database "$db" --listen "127.0.0.1:$port" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

@@ -36,7 +36,7 @@ if [ -z "$base" ]; then
   bin=${CARGO_TARGET_DIR:-target}/debug/govhall
 
   # The security throttles (login, progress lookups, pairing) stay on by design.
-  GOVHALL_RATE_LIMIT=off GOVHALL_LOG=warn \
+  GOVHALL_RATE_LIMIT=off GOVHALL_OPENING_HOURS=off GOVHALL_LOG=warn \
     "$bin" serve --demo --database "sqlite://$work/fuzz.db" --listen 127.0.0.1:0 >"$work/out" 2>"$work/err" &
   server=$!
   for _ in $(seq 1 300); do

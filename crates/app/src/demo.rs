@@ -11,10 +11,10 @@ const DEMO_BUNDLES: &str = include_str!("../demo/bundles.json");
 /// The demo accounts: username, display name, role, department. All share [`DEMO_PASSWORD`].
 pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 5] = [
     ("admin", "系统管理员", Role::Admin, None),
-    ("staff", "王芳（3号窗口）", Role::Staff, None),
-    ("supervisor", "李强（督查科）", Role::Supervisor, None),
+    ("staff", "王芳", Role::Staff, None),
+    ("supervisor", "李强", Role::Supervisor, None),
     ("leader", "陈主任", Role::Leader, None),
-    ("liaison", "赵敏（市场监管局联络员）", Role::Liaison, Some("SCJG")),
+    ("liaison", "赵敏", Role::Liaison, Some("SCJG")),
 ];
 pub const DEMO_PASSWORD: &str = "govhall-demo";
 
@@ -28,11 +28,11 @@ const DEMO_CATEGORIES: [(&str, &str, &[&str]); 4] = [
 
 /// The demo hall's windows: number, categories, staff allowed.
 const DEMO_WINDOWS: [(&str, &[&str], &[&str]); 5] = [
-    ("1", &["A"], &[]),
-    ("2", &["A", "B"], &[]),
+    ("1", &["A"], &["staff"]),
+    ("2", &["A", "B"], &["staff"]),
     ("3", &["A", "B", "C", "D"], &["staff"]),
-    ("4", &["C"], &[]),
-    ("5", &["D"], &[]),
+    ("4", &["C"], &["staff"]),
+    ("5", &["D"], &["staff"]),
 ];
 
 impl App {
@@ -73,7 +73,8 @@ impl App {
         Ok(())
     }
 
-    /// The demo hall floor: service categories and windows, staff `staff` at window 3.
+    /// The demo hall floor: service categories and windows. The one demo clerk
+    /// `staff` may serve at every window, so a newcomer can open any console.
     pub async fn seed_demo_floor(&self) -> AppResult<()> {
         let actor = Actor {
             username: "演示数据".into(),
@@ -93,6 +94,16 @@ impl App {
                     .create_window(&actor, number, "", &categories, &staff, false)
                     .await?;
             }
+            // 亮身份: the clerk's card on the pads and the window screen.
+            self.pads
+                .save_staff_profile(
+                    &actor,
+                    "staff",
+                    "DH0301",
+                    "综合受理：企业开办、不动产登记、社保医保、户籍与出入境业务的咨询、受理与办结",
+                    None,
+                )
+                .await?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum AppError {
     /// Input that breaks a rule: which field and why.
-    #[error("{field}：{message}")]
+    #[error("{message}")]
     Invalid { field: String, message: String },
     /// A catalog file with problems; nothing was changed.
     #[error("目录文件有{}处问题，未做任何更改", .0.len())]
@@ -64,6 +64,8 @@ pub enum Conflict {
     Busy,
     /// The document or step does not apply to this record.
     NotApplicable,
+    /// The hall is outside its opening hours (今日不办公 / 已下班).
+    Closed,
 }
 
 impl Conflict {
@@ -85,6 +87,7 @@ impl Conflict {
             Conflict::BookingSuspended => "booking_suspended",
             Conflict::Busy => "busy",
             Conflict::NotApplicable => "not_applicable",
+            Conflict::Closed => "closed",
         }
     }
 }

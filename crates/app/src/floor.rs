@@ -107,3 +107,115 @@ impl crate::queue::QueueService {
         })
     }
 }
+
+/// A window's call as the hall display shows it (正在叫号).
+#[derive(Debug, Clone, Serialize)]
+pub struct DisplayCall {
+    /// The ticket number, e.g. A012.
+    pub ticket: String,
+    /// The window's number.
+    pub window: String,
+    pub window_name: String,
+    pub category: String,
+    /// When it was (last) called.
+    pub called_at: Option<jiff::Timestamp>,
+}
+
+/// What a display shows when it starts: the windows' current calls, newest
+/// first, and how many wait per category.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisplayState {
+    pub calls: Vec<DisplayCall>,
+    pub waiting: std::collections::BTreeMap<String, usize>,
+    /// The newest call event already reflected (the stream's `Last-Event-ID`).
+    pub last_event_id: i64,
+}
+
+impl crate::queue::QueueService {
+    /// The display's state now, from the records (a reloaded or restarted
+    /// display shows the same calls as one that never stopped).
+    #[tracing::instrument(skip_all)]
+    pub async fn display_state(&self) -> AppResult<DisplayState> {
+        // Read the newest event first: a call made meanwhile is replayed by the stream.
+        let last_event_id = self.store.newest_call_event_id().await?.unwrap_or(0);
+        let tickets = self.store.tickets_of_day(self.today()).await?;
+        let windows = self.cached_windows().await?;
+        let mut calls: Vec<DisplayCall> = tickets
+            .iter()
+            .filter(|t| matches!(t.status, TicketStatus::Called | TicketStatus::Serving))
+            .filter_map(|t| {
+                let window = t.window.clone()?;
+                let window_name = windows
+                    .iter()
+                    .find(|w| w.number == window)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_else(|| format!("{window}号窗口"));
+                Some(DisplayCall {
+                    ticket: t.number.clone(),
+                    window,
+                    window_name,
+                    category: t.category.clone(),
+                    called_at: t.called_at,
+                })
+            })
+            .collect();
+        calls.sort_by(|a, b| b.called_at.cmp(&a.called_at));
+        let mut waiting: std::collections::BTreeMap<String, usize> = self
+            .cached_categories()
+            .await?
+            .iter()
+            .map(|c| (c.prefix.clone(), 0))
+            .collect();
+        for t in tickets.iter().filter(|t| t.status == TicketStatus::Waiting) {
+            *waiting.entry(t.category.clone()).or_default() += 1;
+        }
+        Ok(DisplayState {
+            calls,
+            waiting,
+            last_event_id,
+        })
+    }
+
+    /// The ticket a window is serving now (called and not yet finished), read
+    /// from the records so a reloaded console or a restarted server finds it.
+    #[tracing::instrument(skip_all)]
+    pub async fn window_current(
+        &self,
+        session: &crate::auth::Session,
+        number: &str,
+    ) -> AppResult<Option<crate::queue::TicketView>> {
+        self.window_for(session, number).await?;
+        let current = self
+            .store
+            .tickets_of_day(self.today())
+            .await?
+            .into_iter()
+            .filter(|t| t.window.as_deref() == Some(number))
+            .filter(|t| matches!(t.status, TicketStatus::Called | TicketStatus::Serving))
+            .max_by_key(|t| t.called_at);
+        match current {
+            Some(t) => Ok(Some(self.view_of(t).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The tickets waiting for a window's categories, in the order they are
+    /// taken (green channel first within what the call order allows).
+    #[tracing::instrument(skip_all)]
+    pub async fn window_waiting(
+        &self,
+        session: &crate::auth::Session,
+        number: &str,
+    ) -> AppResult<Vec<Ticket>> {
+        let window = self.window_for(session, number).await?;
+        let mut waiting: Vec<Ticket> = self
+            .store
+            .tickets_of_day(self.today())
+            .await?
+            .into_iter()
+            .filter(|t| t.status == TicketStatus::Waiting && window.categories.contains(&t.category))
+            .collect();
+        waiting.sort_by_key(|t| (t.priority.is_none(), t.line_order));
+        Ok(waiting)
+    }
+}

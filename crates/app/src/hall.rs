@@ -4,7 +4,7 @@
 //! use case reads `self.today()`, `self.calendar()`, `self.published()` and
 //! writes `self.audit(…)` whatever its capability.
 
-use crate::{Clock, Settings, calendar, catalog};
+use crate::{AppError, AppResult, Clock, Conflict, Settings, calendar, catalog};
 use domain::search::Tokenizer;
 use std::sync::Arc;
 use store::{AuditStore, CalendarStore, CatalogStore, ThrottleStore};
@@ -42,6 +42,71 @@ impl Hall {
         self.clock.now()
     }
 
+    /// Whether the hall takes tickets now, and what the kiosk says.
+    pub async fn opening(&self) -> AppResult<Opening> {
+        use domain::opening_hours::OpenState;
+        let hours = &self.settings.hours;
+        let summary = hours.summary();
+        if !hours.enabled.0 {
+            return Ok(Opening {
+                open: true,
+                message: String::new(),
+                summary,
+            });
+        }
+        let rule = hours
+            .opening_hours()
+            .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+        let now = self.now().to_zoned(self.settings.time_zone());
+        let calendar = self.calendar().await?;
+        Ok(match rule.state_at(&calendar, now.date(), now.time())? {
+            OpenState::Open { .. } => Opening {
+                open: true,
+                message: String::new(),
+                summary,
+            },
+            OpenState::Closed { next } => {
+                let today_open = !rule.periods_of(&calendar, now.date())?.is_empty();
+                let head = if today_open {
+                    "现在不在办公时间"
+                } else {
+                    "今日不办公"
+                };
+                let message = match next {
+                    Some((date, period)) if date == now.date() => {
+                        format!("{head}，今天{}开始办理", period.start.strftime("%H:%M"))
+                    }
+                    Some((date, period)) => format!(
+                        "{head}，下次办公：{}月{}日（{}）{}",
+                        date.month(),
+                        date.day(),
+                        weekday_name(date.weekday()),
+                        period.start.strftime("%H:%M")
+                    ),
+                    None => head.to_owned(),
+                };
+                Opening {
+                    open: false,
+                    message,
+                    summary,
+                }
+            }
+        })
+    }
+
+    /// Refuses with `closed` outside the opening hours (unless they are off).
+    pub async fn check_open(&self) -> AppResult<()> {
+        let opening = self.opening().await?;
+        if opening.open {
+            Ok(())
+        } else {
+            Err(AppError::conflict(
+                Conflict::Closed,
+                format!("{}。办公时间：{}", opening.message, opening.summary),
+            ))
+        }
+    }
+
     /// Today in the hall's time zone.
     pub fn today(&self) -> jiff::civil::Date {
         self.now().to_zoned(self.settings.time_zone()).date()
@@ -70,3 +135,27 @@ service_derefs_to_hall!(
     crate::home_visit::HomeVisitService,
     crate::pad::PadService
 );
+
+/// The hall's state for the kiosk and the API: open now, or why not and when next.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Opening {
+    pub open: bool,
+    /// 今日不办公，下次办公：12月7日（周一）09:00 — empty while open.
+    pub message: String,
+    /// 周一至周五 09:00-12:00、13:30-17:30（法定节假日除外）
+    pub summary: String,
+}
+
+/// 周一 … 周日.
+pub fn weekday_name(day: jiff::civil::Weekday) -> &'static str {
+    use jiff::civil::Weekday::*;
+    match day {
+        Monday => "周一",
+        Tuesday => "周二",
+        Wednesday => "周三",
+        Thursday => "周四",
+        Friday => "周五",
+        Saturday => "周六",
+        Sunday => "周日",
+    }
+}

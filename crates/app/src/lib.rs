@@ -23,7 +23,7 @@ pub mod evaluation_monthly;
 pub mod evaluation_report;
 pub mod evaluation_xlsx;
 pub mod floor;
-mod hall;
+pub mod hall;
 pub mod home_visit;
 pub mod job_board;
 pub mod jobs;

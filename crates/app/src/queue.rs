@@ -242,6 +242,7 @@ impl QueueService {
     /// as keyed hashes, and used for the per-person limit (防黄牛).
     #[tracing::instrument(skip_all)]
     pub async fn take_ticket(&self, req: &TakeTicket) -> AppResult<TicketView> {
+        self.check_open().await?;
         let category = req.category.trim();
         let categories = self.cached_categories().await?;
         let Some(cat) = categories.iter().find(|c| c.prefix == category) else {
@@ -345,7 +346,7 @@ impl QueueService {
     }
 
     /// The window a session may call from: staff listed at it, or an administrator.
-    async fn window_for(&self, session: &Session, number: &str) -> AppResult<Window> {
+    pub(crate) async fn window_for(&self, session: &Session, number: &str) -> AppResult<Window> {
         let window = self
             .cached_windows()
             .await?

@@ -17,6 +17,7 @@ pub struct Settings {
     pub appointments: AppointmentSettings,
     pub evaluation: EvaluationSettings,
     pub cases: CaseSettings,
+    pub hours: HoursSettings,
 }
 
 /// The hall itself (大厅): its name, zone, numbering and address.
@@ -33,6 +34,143 @@ pub struct HallSettings {
     pub public_url: String,
     /// 每页条数: items per page in lists, unless a caller asks otherwise.
     pub page_size: usize,
+    /// 办理地点: the hall's address, the default 办理地点 of every guide.
+    pub address: String,
+    /// 咨询电话: the hall's enquiry line, the default of every guide.
+    pub phone: String,
+    /// 监督投诉电话: where complaints go, the default of every guide.
+    pub complaint_phone: String,
+}
+
+/// Opening hours (办公时间): periods per weekday as "09:00-12:00,13:30-17:30"
+/// (empty = closed), dates set apart, and the switch. Outside them the kiosk
+/// says 今日不办公 / the next opening, and no ticket is issued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HoursSettings {
+    /// 启用: `off` for tests and 24-hour self-service points
+    /// (`GOVHALL_OPENING_HOURS=off`).
+    pub enabled: Switch,
+    pub monday: String,
+    pub tuesday: String,
+    pub wednesday: String,
+    pub thursday: String,
+    pub friday: String,
+    /// 周末服务: Saturday's periods when it is a rest day.
+    pub saturday: String,
+    pub sunday: String,
+    /// 特殊日期: "2026-12-24 09:00-20:00" (延时服务) or "2027-01-04 closed".
+    pub special: Vec<String>,
+}
+
+/// On or off, written as a bool or as on/off (`GOVHALL_OPENING_HOURS=off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Switch(pub bool);
+
+impl<'de> Deserialize<'de> for Switch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Switch, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(b) => Ok(Switch(b)),
+            Raw::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+                "on" | "true" | "yes" | "1" => Ok(Switch(true)),
+                "off" | "false" | "no" | "0" => Ok(Switch(false)),
+                other => Err(serde::de::Error::custom(format!("“{other}”应为 on 或 off"))),
+            },
+        }
+    }
+}
+
+impl Default for HoursSettings {
+    fn default() -> Self {
+        let weekday = "09:00-12:00,13:30-17:30".to_owned();
+        HoursSettings {
+            enabled: Switch(true),
+            monday: weekday.clone(),
+            tuesday: weekday.clone(),
+            wednesday: weekday.clone(),
+            thursday: weekday.clone(),
+            friday: weekday,
+            saturday: String::new(),
+            sunday: String::new(),
+            special: Vec::new(),
+        }
+    }
+}
+
+impl HoursSettings {
+    /// The hours as the domain rule reads them (`validate` has checked them).
+    pub fn opening_hours(&self) -> Result<domain::opening_hours::OpeningHours, Invalid> {
+        use domain::opening_hours::{OpeningHours, parse_periods};
+        let day = |key: &'static str, text: &str| parse_periods(text).map_err(|e| invalid(key, e.0));
+        Ok(OpeningHours {
+            weekdays: [
+                day("hours.monday", &self.monday)?,
+                day("hours.tuesday", &self.tuesday)?,
+                day("hours.wednesday", &self.wednesday)?,
+                day("hours.thursday", &self.thursday)?,
+                day("hours.friday", &self.friday)?,
+                day("hours.saturday", &self.saturday)?,
+                day("hours.sunday", &self.sunday)?,
+            ],
+            special: self
+                .special
+                .iter()
+                .map(|s| OpeningHours::parse_special(s).map_err(|e| invalid("hours.special", e.0)))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// The hours as a guide prints them: 周一至周五 09:00-12:00、13:30-17:30.
+    pub fn summary(&self) -> String {
+        let days = [
+            ("周一", &self.monday),
+            ("周二", &self.tuesday),
+            ("周三", &self.wednesday),
+            ("周四", &self.thursday),
+            ("周五", &self.friday),
+            ("周六", &self.saturday),
+            ("周日", &self.sunday),
+        ];
+        let mut parts: Vec<(String, String)> = Vec::new();
+        for (name, text) in days {
+            let Ok(periods) = domain::opening_hours::parse_periods(text) else {
+                continue;
+            };
+            if periods.is_empty() {
+                continue;
+            }
+            let shown = periods
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("、");
+            match parts.last_mut() {
+                Some((range, last)) if *last == shown => {
+                    let first = range.split('至').next().unwrap_or(range).to_owned();
+                    *range = format!("{first}至{name}");
+                }
+                _ => parts.push((name.to_owned(), shown)),
+            }
+        }
+        let mut text = parts
+            .into_iter()
+            .map(|(d, h)| format!("{d} {h}"))
+            .collect::<Vec<_>>()
+            .join("；");
+        text.push_str("（法定节假日除外）");
+        text
+    }
+
+    pub fn validate(&self) -> Result<(), Invalid> {
+        self.opening_hours().map(|_| ())
+    }
 }
 
 /// Sign-in, throttles and the data key (安全).
@@ -158,6 +296,9 @@ impl Default for HallSettings {
             code: "DH".into(),
             public_url: "http://127.0.0.1:8080".into(),
             page_size: 20,
+            address: "东海县政务服务中心一楼大厅（东海县人民路88号）".into(),
+            phone: "0518-87221234".into(),
+            complaint_phone: "12345".into(),
         }
     }
 }
@@ -245,6 +386,13 @@ impl Settings {
         self.hall.zone()
     }
 
+    /// These settings with the opening hours off (a 24-hour self-service
+    /// point; tests that take tickets whatever the time).
+    pub fn always_open(mut self) -> Settings {
+        self.hours.enabled = Switch(false);
+        self
+    }
+
     /// Checks every section; the first setting out of range is named.
     pub fn validate(&self) -> Result<(), Invalid> {
         self.hall.validate()?;
@@ -252,7 +400,8 @@ impl Settings {
         self.queue.validate()?;
         self.appointments.validate()?;
         self.evaluation.validate()?;
-        self.cases.validate()
+        self.cases.validate()?;
+        self.hours.validate()
     }
 }
 
@@ -269,6 +418,15 @@ impl HallSettings {
             .map_err(|e| invalid("hall.time_zone", format!("“{}”无效：{e}", self.time_zone)))?;
         if self.page_size == 0 || self.page_size > 500 {
             return Err(invalid("hall.page_size", "须在1至500之间"));
+        }
+        for (key, value) in [
+            ("hall.address", &self.address),
+            ("hall.phone", &self.phone),
+            ("hall.complaint_phone", &self.complaint_phone),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(key, "不能为空（办事指南要公开）"));
+            }
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 async fn app_at_eight(dir: &tempfile::TempDir) -> (App, TestClock, Date) {
     let url = format!("sqlite://{}", dir.path().join("clock.db").display());
     let store: Arc<dyn Store> = Arc::new(store_sqlite::SqliteStore::connect(&url).await.unwrap());
-    let settings = Settings::default();
+    let settings = Settings::default().always_open();
     let day = Date::constant(2026, 3, 2);
     let eight = day
         .to_datetime(Time::constant(8, 0, 0, 0))

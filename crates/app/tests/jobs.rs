@@ -19,7 +19,7 @@ const QUICK: Duration = Duration::from_millis(20);
 async fn app_on(dir: &tempfile::TempDir, clock: TestClock) -> App {
     let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
     let store: Arc<dyn Store> = Arc::new(store_sqlite::SqliteStore::connect(&url).await.unwrap());
-    App::with_clock(store, Settings::default(), Arc::new(clock))
+    App::with_clock(store, Settings::default().always_open(), Arc::new(clock))
 }
 
 fn status<'a>(all: &'a [JobStatus], code: &str) -> &'a JobStatus {
@@ -116,7 +116,7 @@ async fn the_runner_runs_every_job_on_its_period_and_survives_failures() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::default();
+    let settings = Settings::default().always_open();
     let day = Date::constant(2026, 3, 2);
     let eight = day
         .to_datetime(Time::constant(8, 0, 0, 0))

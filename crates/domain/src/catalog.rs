@@ -46,6 +46,24 @@ pub struct Item {
     pub max_visits: u32,
     /// Everyday words citizens use for this item.
     pub keywords: Vec<String>,
+    /// 办理地点 (the hall's area or window); empty: the hall's address.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// 办理时间; empty: the hall's opening hours.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hours: String,
+    /// 咨询电话; empty: the hall's enquiry line.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    /// 监督投诉电话; empty: the hall's complaint line.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub complaint_phone: String,
+    /// 设定依据: the laws and articles the item rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal_basis: Vec<String>,
+    /// 办理流程: the steps, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
 }
 
 /// A material the applicant submits (申请材料).

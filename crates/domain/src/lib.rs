@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod evaluation;
 pub mod home_visit;
 pub mod identity;
+pub mod opening_hours;
 pub mod permission;
 pub mod queue;
 pub mod rectification;

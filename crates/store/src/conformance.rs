@@ -45,6 +45,12 @@ fn item(code: &str, dept: &str) -> Item {
         online: "全程网办".into(),
         max_visits: 0,
         keywords: vec!["开饭店".into()],
+        location: Default::default(),
+        hours: Default::default(),
+        phone: Default::default(),
+        complaint_phone: Default::default(),
+        legal_basis: Default::default(),
+        steps: Default::default(),
     }
 }
 

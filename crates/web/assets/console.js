@@ -11,13 +11,54 @@ function show(text) {
   msg.hidden = !text;
 }
 
+const PRIORITY = { elderly: "老年人", disabled: "残疾人", pregnant: "孕妇", military: "军人" };
+const STATUS = { called: "已叫号", serving: "办理中" };
+
 function setCurrent(ticket) {
   current = ticket;
   document.getElementById("current-number").textContent = ticket ? ticket.number : "—";
-  document.getElementById("current-state").textContent = ticket ? `（${ticket.status === "called" ? "已叫号" : ticket.status}）` : "";
+  document.getElementById("current-state").textContent = ticket ? `（${STATUS[ticket.status] || ticket.status}）` : "";
+  const flag = document.getElementById("current-priority");
+  flag.hidden = !(ticket && ticket.priority);
+  flag.textContent = ticket && ticket.priority ? `绿色通道·${PRIORITY[ticket.priority] || ticket.priority}` : "";
+  tickTimer();
   const accept = document.getElementById("accept-case");
   if (accept) accept.href = ticket ? `/cases/new?ticket=${encodeURIComponent(ticket.id)}` : "/cases/new";
 }
+
+// The service timer counts from the call.
+function tickTimer() {
+  const el = document.getElementById("service-timer");
+  if (!current || !current.called_at) { el.textContent = "—"; return; }
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(current.called_at)) / 1000));
+  el.textContent = `${Math.floor(seconds / 60)}分${String(seconds % 60).padStart(2, "0")}秒`;
+}
+setInterval(tickTimer, 1000);
+
+// The window's state lives on the server: a reload finds the ticket in service.
+async function refresh() {
+  try {
+    const r = await fetch(`/api/windows/${encodeURIComponent(windowNumber)}/current`, { cache: "no-store" });
+    if (!r.ok) return;
+    const data = await r.json();
+    if ((data.ticket && data.ticket.id) !== (current && current.id)) setCurrent(data.ticket);
+    document.getElementById("waiting-count").textContent = data.waiting_count;
+    const list = document.getElementById("waiting-list");
+    list.replaceChildren(...data.waiting.map((t) => {
+      const li = document.createElement("li");
+      li.textContent = `${t.number}　已等${t.waited_minutes}分钟`;
+      if (t.priority) {
+        const flag = document.createElement("span");
+        flag.className = "flag-green";
+        flag.textContent = `绿色通道·${PRIORITY[t.priority] || t.priority}`;
+        li.append(" ", flag);
+      }
+      return li;
+    }));
+  } catch { /* shown on the next action */ }
+}
+refresh();
+setInterval(refresh, 5000);
 
 async function post(url, body) {
   const resp = await fetch(url, {
@@ -38,11 +79,13 @@ root.addEventListener("click", async (event) => {
   try {
     let r;
     if (act === "call") {
+      if (current && !confirm(`${current.number} 尚未办结。叫下一位将把 ${current.number} 记为办结，确定吗？`)) return;
       r = await post(`/api/windows/${windowNumber}/call`);
       if (r.status === 204) { setCurrent(null); show("目前没有人等候"); return; }
       if (r.status === 200) { setCurrent(r.data.ticket); show(`已叫 ${r.data.ticket.number}`); return; }
     } else if (act === "pause" || act === "open") {
-      const reason = document.getElementById("pause-reason").value;
+      const reason = document.getElementById("pause-reason").value.trim();
+      if (act === "pause" && !reason) { show("请先填写暂停原因（如：午休、系统维护）"); document.getElementById("pause-reason").focus(); return; }
       r = await post(`/api/windows/${windowNumber}/status`, { status: act === "pause" ? "paused" : "open", reason });
       if (r.status === 204) { document.getElementById("window-status").textContent = act === "pause" ? `暂停服务（${reason}）` : "服务中"; show(act === "pause" ? "已暂停服务" : "已恢复服务"); return; }
     } else {
@@ -62,5 +105,6 @@ root.addEventListener("click", async (event) => {
     show("网络故障，请重试");
   } finally {
     button.disabled = false;
+    refresh();
   }
 });

@@ -5,10 +5,38 @@ const conn = document.getElementById("conn");
 const history = document.getElementById("history");
 const queue = [];
 let speaking = false;
+// Browsers refuse sound until a person taps once (autoplay policy): one tap
+// on 开启声音 enables it and is remembered; a TV started with
+// --autoplay-policy=no-user-gesture-required never needs it (docs/hall-setup.md).
+const soundButton = document.getElementById("sound");
+let soundOn = localStorage.getItem("govhall.display.sound") === "on";
+let audioCtx = null;
+
+function askForSound() {
+  if (soundButton) soundButton.hidden = false;
+}
+
+function enableSound() {
+  try {
+    audioCtx = audioCtx || new AudioContext();
+    audioCtx.resume();
+  } catch { /* no audio device */ }
+  soundOn = true;
+  localStorage.setItem("govhall.display.sound", "on");
+  if (soundButton) soundButton.hidden = true;
+}
+
+if (soundButton) soundButton.addEventListener("click", enableSound);
+try {
+  audioCtx = new AudioContext();
+  if (audioCtx.state !== "running") askForSound();
+} catch { askForSound(); }
+if (!soundOn) askForSound();
 
 function chime() {
   try {
-    const ctx = new AudioContext();
+    const ctx = audioCtx || new AudioContext();
+    if (ctx.state !== "running") { askForSound(); return; }
     [880, 660].forEach((freq, i) => {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
@@ -33,7 +61,11 @@ function next() {
   const audio = new Audio(`/display/voice/${call.id}`);
   audio.onended = () => setTimeout(next, 400);
   audio.onerror = () => { chime(); setTimeout(next, 1200); };
-  audio.play().catch(() => { chime(); setTimeout(next, 1200); });
+  audio.play().catch((e) => {
+    if (e && e.name === "NotAllowedError") askForSound();
+    chime();
+    setTimeout(next, 1200);
+  });
 }
 
 function show(call) {
@@ -50,7 +82,23 @@ function show(call) {
     while (history.children.length > 8) history.lastChild.remove();
   }
   if (!onlyWindow) announce(call);
+  refreshState();
 }
+
+// The waiting counts, from the records (also after a reload or a restart).
+async function refreshState() {
+  try {
+    const r = await fetch("/api/display/state", { cache: "no-store" });
+    if (!r.ok) return;
+    const state = await r.json();
+    for (const el of document.querySelectorAll(".waiting-item")) {
+      const n = state.waiting[el.dataset.category];
+      const b = el.querySelector("b");
+      if (b && n !== undefined) b.textContent = n;
+    }
+  } catch { /* the stream's reconnect message covers an outage */ }
+}
+setInterval(refreshState, 5000);
 
 function connect() {
   const source = new EventSource("/api/display/stream");

@@ -69,7 +69,7 @@ impl From<AppError> for ApiError {
             AppError::Invalid { field, message } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                format!("{field}：{message}"),
+                labelled(&field, &message),
             )
             .field(field),
             AppError::CatalogInvalid(problems) => {
@@ -180,4 +180,65 @@ pub const EXCERPT_CHARS: usize = 80;
 /// quotes it): never the whole input back.
 pub fn excerpt(text: &str) -> String {
     clip(text, EXCERPT_CHARS)
+}
+
+/// The Chinese name of a request field, for messages people read (the
+/// `field` member keeps the machine name).
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "accepted" => "是否认可",
+        "approved" => "是否批准",
+        "bundle" => "一件事",
+        "case_id" => "办件",
+        "categories" => "业务类别",
+        "category" => "业务类别",
+        "channel" => "评价渠道",
+        "code" => "编号",
+        "comment" => "意见",
+        "csv" => "导入文件",
+        "date" => "日期",
+        "decision" => "决定",
+        "department" => "部门",
+        "display_name" => "姓名",
+        "duties" => "岗位职责",
+        "from" => "开始日期",
+        "to" => "结束日期",
+        "id_number" => "身份证号",
+        "item" => "事项",
+        "layout" => "按键布局",
+        "materials" => "申请材料",
+        "name" => "名称",
+        "note" => "说明",
+        "number" => "编号",
+        "page" => "页码",
+        "per_page" => "每页条数",
+        "password" => "密码",
+        "phone" => "手机号",
+        "photo" => "照片",
+        "prefix" => "类别前缀",
+        "priority" => "绿色通道类型",
+        "q" => "查询内容",
+        "reason" => "原因",
+        "reasons" => "原因",
+        "staff" => "工作人员",
+        "staff_number" => "工号",
+        "status" => "状态",
+        "ticket_id" => "号票",
+        "time" => "时段",
+        "username" => "用户名",
+        "uscc" => "统一社会信用代码",
+        "window" => "窗口",
+        "year" => "年份",
+        other => other,
+    }
+}
+
+/// "原因：暂停服务须填写原因" — the field's Chinese name, then the reason.
+fn labelled(field: &str, message: &str) -> String {
+    let label = field_label(field);
+    if label.is_empty() || message.starts_with(label) {
+        message.to_owned()
+    } else {
+        format!("{label}：{message}")
+    }
 }

@@ -198,6 +198,24 @@ impl crate::Hall {
         })
     }
 
+    /// An item as its guide (办事指南) shows it: where the catalog is silent
+    /// on place, hours and phones, the hall's own apply (五公开).
+    #[tracing::instrument(skip_all)]
+    pub async fn item_guide(&self, code: &str) -> AppResult<Item> {
+        let mut item = self.item(code).await?;
+        let hall = &self.settings.hall;
+        let fill = |field: &mut String, default: &str| {
+            if field.trim().is_empty() {
+                *field = default.to_owned();
+            }
+        };
+        fill(&mut item.location, &hall.address);
+        fill(&mut item.hours, &self.settings.hours.summary());
+        fill(&mut item.phone, &hall.phone);
+        fill(&mut item.complaint_phone, &hall.complaint_phone);
+        Ok(item)
+    }
+
     pub async fn item(&self, code: &str) -> AppResult<Item> {
         self.published()
             .await?

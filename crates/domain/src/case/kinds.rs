@@ -288,6 +288,12 @@ mod tests {
             online: "全程网办".into(),
             max_visits: 0,
             keywords: vec![],
+            location: Default::default(),
+            hours: Default::default(),
+            phone: Default::default(),
+            complaint_phone: Default::default(),
+            legal_basis: Default::default(),
+            steps: Default::default(),
         };
         assert_eq!(Handling::of_item(&item), Handling::Promised);
         let check = |name: &str, status| MaterialCheck {

@@ -200,7 +200,7 @@ impl<'a> Row<'a> {
     }
 }
 
-const ITEM_FIELDS: [&str; 13] = [
+const ITEM_FIELDS: [&str; 19] = [
     "code",
     "name",
     "department",
@@ -214,6 +214,12 @@ const ITEM_FIELDS: [&str; 13] = [
     "online",
     "max_visits",
     "keywords",
+    "location",
+    "hours",
+    "phone",
+    "complaint_phone",
+    "legal_basis",
+    "steps",
 ];
 const MATERIAL_FIELDS: [&str; 5] = ["name", "form", "copies", "required", "shareable"];
 const BUNDLE_FIELDS: [&str; 5] = ["code", "name", "description", "items", "promised_days"];
@@ -346,6 +352,12 @@ fn read_item(c: &mut Collector, row: usize, value: &Value) -> Option<Item> {
         online: r.one_of(c, "online", &ONLINE_LEVELS),
         max_visits: r.required_count(c, "max_visits"),
         keywords: r.strings(c, "keywords"),
+        location: r.text(c, "location"),
+        hours: r.text(c, "hours"),
+        phone: r.text(c, "phone"),
+        complaint_phone: r.text(c, "complaint_phone"),
+        legal_basis: r.strings(c, "legal_basis"),
+        steps: r.strings(c, "steps"),
         code,
     };
     Some(item)
@@ -615,7 +627,8 @@ mod tests {
             list[row][field] = junk.clone();
             let problems = validate_catalog(&rows(list), &[], &DepartmentPolicy::Bootstrap).err().unwrap_or_default();
             // Optional fields may legitimately be null or empty lists.
-            let acceptable = matches!((field, &junk), ("statutory_days", Value::Null) | ("keywords", Value::Null) | ("materials", Value::Null));
+            let optional = ["statutory_days", "keywords", "materials", "location", "hours", "phone", "complaint_phone", "legal_basis", "steps"];
+            let acceptable = junk.is_null() && optional.contains(&field);
             if !acceptable {
                 proptest::prop_assert!(problems.iter().any(|p| p.row == row + 1), "{field} {junk} {problems:?}");
             }

@@ -41,6 +41,7 @@ struct Layout {
     appointments: app::settings::AppointmentSettings,
     evaluation: app::settings::EvaluationSettings,
     cases: app::settings::CaseSettings,
+    hours: app::settings::HoursSettings,
 }
 
 impl Default for Layout {
@@ -57,6 +58,7 @@ impl Default for Layout {
             appointments: s.appointments,
             evaluation: s.evaluation,
             cases: s.cases,
+            hours: s.hours,
         }
     }
 }
@@ -75,6 +77,7 @@ impl From<Layout> for Config {
                 appointments: l.appointments,
                 evaluation: l.evaluation,
                 cases: l.cases,
+                hours: l.hours,
             },
             origins: Vec::new(),
             warnings: Vec::new(),
@@ -96,6 +99,7 @@ impl From<&Config> for Layout {
             appointments: s.appointments,
             evaluation: s.evaluation,
             cases: s.cases,
+            hours: s.hours,
         }
     }
 }

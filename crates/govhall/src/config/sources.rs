@@ -36,6 +36,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("GOVHALL_DATA_KEY", "security.data_key"),
     ("GOVHALL_RATE_LIMIT", "security.rate_limit"),
     ("GOVHALL_FAIRNESS_BOUND", "queue.fairness_bound"),
+    ("GOVHALL_OPENING_HOURS", "hours.enabled"),
     ("GOVHALL_MAX_LIVE_TICKETS", "queue.max_live_tickets_per_person"),
     (
         "GOVHALL_TICKETS_PER_MINUTE",

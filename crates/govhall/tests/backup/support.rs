@@ -152,6 +152,7 @@ impl Server {
             .env_remove("GOVHALL_DATABASE_URL")
             .env("GOVHALL_LOG", "error")
             .env("GOVHALL_RATE_LIMIT", "off")
+            .env("GOVHALL_OPENING_HOURS", "off")
             .env("GOVHALL_DATA_KEY", DATA_KEY)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

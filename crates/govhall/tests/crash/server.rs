@@ -92,6 +92,7 @@ impl Server {
             .env("GOVHALL_DATA_KEY", super::DATA_KEY)
             .env("GOVHALL_LOG", "warn")
             .env("GOVHALL_RATE_LIMIT", "off")
+            .env("GOVHALL_OPENING_HOURS", "off")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))

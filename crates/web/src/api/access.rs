@@ -75,6 +75,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/windows", Signed(P::WindowAdd)),
     ("PUT", "/api/windows/{number}", Signed(P::QueueSetup)),
     ("POST", "/api/windows/{number}/call", Signed(P::WindowServe)),
+    ("GET", "/api/windows/{number}/current", Signed(P::WindowServe)),
     ("POST", "/api/windows/{number}/status", Signed(P::WindowControl)),
     ("POST", "/api/tickets", Public),
     ("GET", "/api/tickets/{id}", Public),
@@ -84,6 +85,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/tickets/{id}/transfer", Signed(P::WindowServe)),
     ("POST", "/api/tickets/{id}/requeue", Public),
     ("GET", "/api/display/stream", Public),
+    ("GET", "/api/display/state", Public),
     ("GET", "/api/floor", Signed(P::FloorView)),
     ("GET", "/api/reports/queue", Signed(P::ReportsRead)),
     // 预约与上门服务

@@ -92,8 +92,19 @@ pub async fn list_items(
     params(("code" = String, Path, description = "事项编码")), tag = "事项清单",
     responses((status = 200, body = super::schemas::Item, description = "事项"),
         (status = 404, description = "已发布清单中没有这个事项")))]
-pub async fn get_item(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Item>> {
-    Ok(Json(state.app.item(&code).await?))
+pub async fn get_item(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let item = state.app.item_guide(&code).await?;
+    let mut body = serde_json::to_value(&item).map_err(app::AppError::internal)?;
+    // The guide's lists are always present, empty until the catalog gives them.
+    if let Some(fields) = body.as_object_mut() {
+        for list in ["legal_basis", "steps"] {
+            fields.entry(list).or_insert_with(|| serde_json::json!([]));
+        }
+    }
+    Ok(Json(body))
 }
 
 /// Adds or replaces an item; publishes a new catalog version (admin).

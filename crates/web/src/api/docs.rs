@@ -28,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::queue::call_next, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
         super::queue::recall, super::queue::skip, super::queue::finish, super::queue::transfer,
         super::queue::update_category, super::queue::update_window,
-        super::display::stream, super::queue::floor, super::queue::requeue, super::queue::report,
+        super::display::stream, super::floor_state::display_state, super::floor_state::window_current, super::queue::floor, super::queue::requeue, super::queue::report,
         super::appointment::book, super::appointment::slots, super::appointment::cancel, super::appointment::check_in,
         super::home_visit::create, super::home_visit::list, super::home_visit::detail,
         super::home_visit::schedule, super::home_visit::done, super::home_visit::cancel,

@@ -12,6 +12,7 @@ mod catalog;
 mod display;
 mod docs;
 mod evaluation;
+mod floor_state;
 mod home_visit;
 pub mod pad;
 mod queue;
@@ -76,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/tickets/{id}/transfer", post(queue::transfer))
         .route("/api/tickets/{id}/requeue", post(queue::requeue))
         .route("/api/display/stream", get(display::stream))
+        .route("/api/display/state", get(floor_state::display_state))
+        .route("/api/windows/{number}/current", get(floor_state::window_current))
         .route("/api/floor", get(queue::floor))
         .route("/api/reports/queue", get(queue::report))
         .route("/api/appointments", post(appointment::book))

@@ -162,7 +162,7 @@ impl From<TicketView> for TicketResponse {
 #[utoipa::path(post, path = "/api/tickets", operation_id = "take_ticket", request_body = TicketRequest, tag = "排队叫号",
     responses((status = 201, body = TicketResponse, description = "号票"),
         (status = 404, description = "没有这个业务类别"),
-        (status = 409, description = "同一人超过取号限制"),
+        (status = 409, description = "同一人超过取号限制（person_limit），或不在办公时间（closed）"),
         (status = 422, description = "手机号、身份证号或优先类别无效")))]
 pub async fn take_ticket(
     State(state): State<AppState>,

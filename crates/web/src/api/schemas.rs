@@ -35,6 +35,18 @@ pub struct Item {
     max_visits: u32,
     /// Everyday words citizens use for this item.
     keywords: Vec<String>,
+    /// 办理地点; the hall's address when the catalog gives none.
+    location: String,
+    /// 办理时间; the hall's opening hours when the catalog gives none.
+    hours: String,
+    /// 咨询电话; the hall's enquiry line when the catalog gives none.
+    phone: String,
+    /// 监督投诉电话; the hall's complaint line when the catalog gives none.
+    complaint_phone: String,
+    /// 设定依据 (empty until the catalog gives them).
+    legal_basis: Vec<String>,
+    /// 办理流程 steps (empty until the catalog gives them).
+    steps: Vec<String>,
 }
 
 /// A material the applicant submits (申请材料).

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
 struct KioskPage {
     chrome: Chrome,
     categories: Vec<Category>,
+    opening: app::hall::Opening,
 }
 
 async fn kiosk(State(state): State<AppState>) -> Result<Response, PageError> {
@@ -45,11 +46,17 @@ async fn kiosk(State(state): State<AppState>) -> Result<Response, PageError> {
         .categories()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
+    let opening = state
+        .app
+        .opening()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
     Ok(render(
         &state,
         &KioskPage {
             chrome: Chrome::new(&state, None, "kiosk"),
             categories,
+            opening,
         },
     ))
 }
@@ -225,6 +232,10 @@ async fn console(
 struct DisplayPage {
     hall_name: String,
     windows: Vec<(Window, String)>,
+    /// The newest current call, shown big from the first paint.
+    latest: Option<app::floor::DisplayCall>,
+    /// (category name, waiting) for the waiting-count strip.
+    waiting: Vec<(String, String, usize)>,
 }
 
 async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
@@ -240,6 +251,25 @@ async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
         .window_currents()
         .await
         .map_err(|e| PageError::from_app(&state, e))?;
+    let now = state
+        .app
+        .queue
+        .display_state()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let categories = state
+        .app
+        .queue
+        .categories()
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
+    let waiting = categories
+        .into_iter()
+        .map(|c| {
+            let n = now.waiting.get(&c.prefix).copied().unwrap_or(0);
+            (c.prefix, c.name, n)
+        })
+        .collect();
     let windows = windows
         .into_iter()
         .map(|w| {
@@ -257,6 +287,8 @@ async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
         &DisplayPage {
             hall_name: state.app.settings.hall.name.clone(),
             windows,
+            latest: now.calls.into_iter().next(),
+            waiting,
         },
     ))
 }

@@ -294,9 +294,14 @@ async fn item(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let cat = published(&state).await?;
-    let Some(item) = cat.item(&code).cloned() else {
+    if cat.item(&code).is_none() {
         return Err(not_found(&state, format!("事项“{code}”不存在或未发布")));
-    };
+    }
+    let item = state
+        .app
+        .item_guide(&code)
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
     let department_code = cat
         .department(&item.department)
         .map(|d| d.code.clone())

@@ -48,10 +48,26 @@ async fn public_reads(s: &TestServer) {
         assert!(v["error"]["message"].is_string(), "{bad}");
     }
 
-    // One item has exactly the catalog.json fields and values.
+    // One item has exactly the catalog.json fields and values, and the
+    // guide's 五公开 fields: the hall's defaults where the catalog is silent.
     let reference: Vec<Value> = serde_json::from_str(CATALOG).unwrap();
-    let (status, item) = s.get_json("/api/items/SCJG-XK-001").await;
+    let (status, mut item) = s.get_json("/api/items/SCJG-XK-001").await;
     assert_eq!(status, 200);
+    let guide = item.as_object_mut().unwrap();
+    let hall = app::Settings::default();
+    assert_eq!(guide.remove("location").unwrap(), hall.hall.address.as_str());
+    assert_eq!(guide.remove("phone").unwrap(), hall.hall.phone.as_str());
+    assert_eq!(guide.remove("complaint_phone").unwrap(), "12345");
+    assert!(
+        guide
+            .remove("hours")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .starts_with("周一至周五 09:00-12:00")
+    );
+    assert_eq!(guide.remove("legal_basis").unwrap(), serde_json::json!([]));
+    assert_eq!(guide.remove("steps").unwrap(), serde_json::json!([]));
     assert_eq!(item, reference[0]);
     let (status, v) = s.get_json("/api/items/NOPE-1").await;
     assert_eq!(status, 404);

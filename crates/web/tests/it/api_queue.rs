@@ -389,7 +389,7 @@ async fn a_call_on_one_instance_reaches_the_display_of_another() {
     let a = TestServer::start(Backend::Postgres).await;
     let url = a.pg_url().unwrap();
     let store_b = std::sync::Arc::new(store_postgres::PostgresStore::connect(&url).await.unwrap());
-    let b = app::App::new(store_b, app::Settings::default());
+    let b = app::App::new(store_b, app::Settings::default().always_open());
     b.queue.relay_remote_calls().await.unwrap();
     let mut display_b = b.queue.subscribe_calls();
     let admin = a.login("admin").await;

@@ -229,7 +229,7 @@ async fn a_short_fuzz_finds_nothing() {
     if !python_has("schemathesis", "schemathesis") {
         return;
     }
-    let mut settings = app::Settings::default();
+    let mut settings = app::Settings::default().always_open();
     settings.security.rate_limit = false;
     let s = TestServer::start_with(Backend::Sqlite, settings).await;
     s.app.seed_demo_floor().await.unwrap();

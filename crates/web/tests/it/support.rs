@@ -27,7 +27,7 @@ pub fn postgres_server() -> String {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> TestServer {
-        TestServer::start_with(backend, app::Settings::default()).await
+        TestServer::start_with(backend, app::Settings::default().always_open()).await
     }
 
     pub async fn start_with(backend: Backend, settings: app::Settings) -> TestServer {

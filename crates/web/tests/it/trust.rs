@@ -473,7 +473,7 @@ async fn guessing_is_throttled(s: &TestServer) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_is_throttled_with_load_limits_off() {
-    let mut settings = app::Settings::default();
+    let mut settings = app::Settings::default().always_open();
     settings.security.rate_limit = false;
     let s = TestServer::start_with(Backend::Sqlite, settings).await;
     guessing_is_throttled(&s).await;
