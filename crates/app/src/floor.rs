@@ -159,7 +159,7 @@ impl crate::queue::QueueService {
                 })
             })
             .collect();
-        calls.sort_by(|a, b| b.called_at.cmp(&a.called_at));
+        calls.sort_by_key(|c| std::cmp::Reverse(c.called_at));
         let mut waiting: std::collections::BTreeMap<String, usize> = self
             .cached_categories()
             .await?
