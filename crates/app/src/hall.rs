@@ -7,6 +7,7 @@
 use crate::{AppError, AppResult, Clock, Conflict, Settings, calendar, catalog};
 use domain::search::Tokenizer;
 use std::sync::Arc;
+use store::evaluation::{OutboxMessage, SmsOutboxStore};
 use store::{AuditStore, CalendarStore, CatalogStore, ThrottleStore};
 
 #[derive(Clone)]
@@ -20,6 +21,7 @@ pub struct Hall {
     pub(crate) catalog_cache: Arc<catalog::PublishedCache>,
     pub(crate) tokenizer: Arc<Tokenizer>,
     pub(crate) throttle_store: Arc<dyn ThrottleStore>,
+    pub(crate) outbox_store: Arc<dyn SmsOutboxStore>,
 }
 
 impl Hall {
@@ -33,7 +35,8 @@ impl Hall {
             catalog_store: store.clone(),
             catalog_cache: Arc::default(),
             tokenizer: Arc::new(Tokenizer::default()),
-            throttle_store: store,
+            throttle_store: store.clone(),
+            outbox_store: store,
         }
     }
 
@@ -105,6 +108,29 @@ impl Hall {
                 format!("{}。办公时间：{}", opening.message, opening.summary),
             ))
         }
+    }
+
+    /// Queues one SMS (短信) of `kind` about `subject` (once per kind and
+    /// subject; false when it was already queued). The phone stays sealed.
+    pub async fn send_sms(
+        &self,
+        kind: domain::evaluation::SmsKind,
+        subject: &str,
+        ticket_id: Option<uuid::Uuid>,
+        phone_sealed: &str,
+        body: String,
+    ) -> AppResult<bool> {
+        let message = OutboxMessage {
+            id: uuid::Uuid::now_v7(),
+            kind,
+            dedupe_key: kind.dedupe_key(subject),
+            ticket_id,
+            phone_sealed: phone_sealed.to_owned(),
+            body: format!("【{}】{body}", self.settings.hall.name),
+            queued_at: self.now(),
+            status: domain::evaluation::SmsStatus::Queued,
+        };
+        Ok(self.outbox_store.queue_sms(&message).await?)
     }
 
     /// Today in the hall's time zone.

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+const TEN_SECONDS: Duration = Duration::from_secs(10);
 const MINUTE: Duration = Duration::from_secs(60);
 const HOUR: Duration = Duration::from_secs(3600);
 
@@ -26,6 +27,9 @@ pub fn standard_jobs() -> Vec<Job> {
     vec![
         Job::new("no_show_sweep", "预约爽约清理", MINUTE, |app| async move {
             app.appointments.sweep_no_shows().await
+        }),
+        Job::new("turn_reminders", "到号提醒短信", TEN_SECONDS, |app| async move {
+            counted(app.queue.queue_turn_reminders().await)
         }),
         Job::new("evaluation_invitations", "短信邀评", MINUTE, |app| async move {
             counted(app.evaluations.queue_evaluation_invitations().await)

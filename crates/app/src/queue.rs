@@ -276,6 +276,7 @@ impl QueueService {
             })?),
             None => None,
         };
+        let phone_sealed_given = phone_sealed.is_some();
         let taken = self
             .issue_ticket(NewTicket {
                 id: Uuid::now_v7(),
@@ -291,6 +292,13 @@ impl QueueService {
                 phone_sealed,
             })
             .await;
+        if let Ok(t) = &taken
+            && phone_sealed_given
+            && t.waiting_before > i64::from(self.settings.queue.reminder_ahead)
+            && self.settings.queue.reminder_ahead > 0
+        {
+            self.store.want_reminder(t.ticket.id).await?;
+        }
         match taken {
             Ok(t) => Ok(TicketView {
                 ticket: t.ticket,

@@ -218,6 +218,9 @@ pub struct QueueSettings {
     pub tickets_per_minute_per_client: u32,
     /// 过号重排时限: minutes after 过号 in which the citizen may put the ticket back in line.
     pub requeue_minutes: i64,
+    /// 到号提醒: an SMS goes to a ticket's phone when this many remain ahead
+    /// of it (0: no reminders). A ticket taken with this many or fewer ahead gets none.
+    pub reminder_ahead: u32,
 }
 
 /// Appointments (预约) and home visits (上门服务).
@@ -327,6 +330,7 @@ impl Default for QueueSettings {
             max_live_tickets_per_person: 1,
             tickets_per_minute_per_client: 60,
             requeue_minutes: 30,
+            reminder_ahead: 3,
         }
     }
 }

@@ -167,6 +167,57 @@ impl fmt::Display for SmsStatus {
     }
 }
 
+/// What an SMS in the outbox is for (短信类别). Each is queued once per subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsKind {
+    /// 评价邀请: after a finished service.
+    EvaluationInvitation,
+    /// 到号提醒: a few tickets remain ahead.
+    TurnReminder,
+    /// 预约确认.
+    AppointmentConfirmation,
+    /// 办件状态: 受理, 补正, 办结, 可领取.
+    CaseStatus,
+}
+
+impl SmsKind {
+    pub const ALL: [SmsKind; 4] = [
+        SmsKind::EvaluationInvitation,
+        SmsKind::TurnReminder,
+        SmsKind::AppointmentConfirmation,
+        SmsKind::CaseStatus,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SmsKind::EvaluationInvitation => "evaluation_invitation",
+            SmsKind::TurnReminder => "turn_reminder",
+            SmsKind::AppointmentConfirmation => "appointment_confirmation",
+            SmsKind::CaseStatus => "case_status",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SmsKind::EvaluationInvitation => "评价邀请",
+            SmsKind::TurnReminder => "到号提醒",
+            SmsKind::AppointmentConfirmation => "预约确认",
+            SmsKind::CaseStatus => "办件进度",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SmsKind> {
+        SmsKind::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    /// The key that makes a notice unique: its kind and its subject (a
+    /// ticket, an appointment, a case and its step).
+    pub fn dedupe_key(self, subject: &str) -> String {
+        format!("{}:{subject}", self.code())
+    }
+}
+
 /// The buttons a window pad shows (评价器按键).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

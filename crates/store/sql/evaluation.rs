@@ -188,7 +188,9 @@ impl TryFrom<CountRow> for LevelCount {
 #[derive(sqlx::FromRow)]
 struct OutboxRow {
     id: Uuid,
-    ticket_id: Uuid,
+    kind: String,
+    dedupe_key: String,
+    ticket_id: Option<Uuid>,
     phone_sealed: String,
     body: String,
     queued_at: jiff_sqlx::Timestamp,
@@ -200,6 +202,8 @@ impl TryFrom<OutboxRow> for OutboxMessage {
     fn try_from(r: OutboxRow) -> StoreResult<OutboxMessage> {
         Ok(OutboxMessage {
             id: r.id,
+            kind: decode(&r.kind)?,
+            dedupe_key: r.dedupe_key,
             ticket_id: r.ticket_id,
             phone_sealed: r.phone_sealed,
             body: r.body,
@@ -588,13 +592,18 @@ impl EvaluationStore for Backend {
         tx.commit().await.map_err(err("appeal"))?;
         Ok(appeal)
     }
+}
 
+#[async_trait::async_trait]
+impl SmsOutboxStore for Backend {
     async fn queue_sms(&self, m: &OutboxMessage) -> StoreResult<bool> {
         let done = sqlx::query(
-            "INSERT INTO sms_outbox (id, ticket_id, phone_sealed, body, queued_at, sent_at, status) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (ticket_id) DO NOTHING",
+            "INSERT INTO sms_outbox (id, kind, dedupe_key, ticket_id, phone_sealed, body, queued_at, sent_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8) ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(m.id)
+        .bind(m.kind.code())
+        .bind(&m.dedupe_key)
         .bind(m.ticket_id)
         .bind(&m.phone_sealed)
         .bind(&m.body)
@@ -608,7 +617,7 @@ impl EvaluationStore for Backend {
 
     async fn sms_outbox(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>> {
         let rows = sqlx::query_as::<_, OutboxRow>(
-            "SELECT id, ticket_id, phone_sealed, body, queued_at, status FROM sms_outbox \
+            "SELECT id, kind, dedupe_key, ticket_id, phone_sealed, body, queued_at, status FROM sms_outbox \
              ORDER BY queued_at DESC LIMIT $1",
         )
         .bind(limit)

@@ -592,4 +592,37 @@ impl QueueStore for Backend {
             .map(|r| Ok((r.ticket.try_into()?, r.phone_sealed)))
             .collect()
     }
+
+    async fn want_reminder(&self, id: Uuid) -> StoreResult<()> {
+        sqlx::query("UPDATE tickets SET reminder_wanted = TRUE WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(err("reminder"))?;
+        Ok(())
+    }
+
+    async fn reminder_candidates(&self, business_date: Date) -> StoreResult<Vec<(Ticket, String)>> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS}, phone_sealed FROM tickets WHERE business_date = $1 AND reminder_wanted \
+             AND status = 'waiting' AND phone_sealed IS NOT NULL ORDER BY line_order"
+        );
+        sqlx::query_as::<_, TicketWithPhone>(sqlx::AssertSqlSafe(sql))
+            .bind(business_date.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("reminder"))?
+            .into_iter()
+            .map(|r| Ok((r.ticket.try_into()?, r.phone_sealed)))
+            .collect()
+    }
+
+    async fn reminder_sent(&self, id: Uuid) -> StoreResult<()> {
+        sqlx::query("UPDATE tickets SET reminder_wanted = FALSE WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(err("reminder"))?;
+        Ok(())
+    }
 }

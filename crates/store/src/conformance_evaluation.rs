@@ -8,7 +8,7 @@
 use crate::conformance_case::at;
 use crate::evaluation::*;
 use crate::{Store, StoreError};
-use domain::evaluation::{Channel, Level, SmsStatus};
+use domain::evaluation::{Channel, Level, SmsKind, SmsStatus};
 use domain::rectification::{AppealStatus, RectificationStatus as R};
 use jiff::civil::{Date, date};
 use uuid::Uuid;
@@ -462,7 +462,9 @@ async fn reasons(store: &dyn Store) {
 async fn sms_outbox(store: &dyn Store) {
     let message = |ticket: Uuid, second: i64| OutboxMessage {
         id: Uuid::now_v7(),
-        ticket_id: ticket,
+        kind: SmsKind::EvaluationInvitation,
+        dedupe_key: SmsKind::EvaluationInvitation.dedupe_key(&ticket.simple().to_string()),
+        ticket_id: Some(ticket),
         phone_sealed: "v1:sealed-phone".into(),
         body: "请您对本次服务进行评价".into(),
         queued_at: at(4_000 + second),
@@ -476,5 +478,34 @@ async fn sms_outbox(store: &dyn Store) {
     let second = message(t2, 3);
     assert!(store.queue_sms(&second).await.unwrap());
     assert_eq!(store.sms_outbox(10).await.unwrap(), vec![second.clone(), first]);
-    assert_eq!(store.sms_outbox(1).await.unwrap(), vec![second]);
+    assert_eq!(store.sms_outbox(1).await.unwrap(), vec![second.clone()]);
+    // Another kind for the same ticket is its own message; one without a ticket too.
+    let reminder = OutboxMessage {
+        kind: SmsKind::TurnReminder,
+        dedupe_key: SmsKind::TurnReminder.dedupe_key(&t1.simple().to_string()),
+        queued_at: at(4_010),
+        ..message(t1, 10)
+    };
+    assert!(store.queue_sms(&reminder).await.unwrap());
+    assert!(
+        !store
+            .queue_sms(&OutboxMessage {
+                id: Uuid::now_v7(),
+                ..reminder.clone()
+            })
+            .await
+            .unwrap()
+    );
+    let case_notice = OutboxMessage {
+        kind: SmsKind::CaseStatus,
+        dedupe_key: SmsKind::CaseStatus.dedupe_key("DH20261207-0001:accepted"),
+        ticket_id: None,
+        queued_at: at(4_020),
+        ..message(t2, 20)
+    };
+    assert!(store.queue_sms(&case_notice).await.unwrap());
+    assert_eq!(
+        store.sms_outbox(3).await.unwrap(),
+        vec![case_notice, reminder, second]
+    );
 }

@@ -175,7 +175,12 @@ pub struct Appeal {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboxMessage {
     pub id: Uuid,
-    pub ticket_id: Uuid,
+    pub kind: domain::evaluation::SmsKind,
+    /// Kind and subject: a second message with the same key is not queued.
+    #[serde(skip)]
+    pub dedupe_key: String,
+    /// The ticket it concerns, if any.
+    pub ticket_id: Option<Uuid>,
     #[serde(skip)]
     pub phone_sealed: String,
     pub body: String,
@@ -234,8 +239,14 @@ pub trait EvaluationStore: Send + Sync {
         at: Timestamp,
         decision: &str,
     ) -> StoreResult<Appeal>;
+}
 
-    /// Queues an invitation once per ticket; `false` when it was already queued.
+/// 短信发件箱: every notice the hall sends by SMS; a gateway plug-in sends
+/// from it. One message per dedupe key.
+#[async_trait]
+pub trait SmsOutboxStore: Send + Sync {
+    /// Queues a message; false when one with its dedupe key is already there.
     async fn queue_sms(&self, message: &OutboxMessage) -> StoreResult<bool>;
+    /// The newest `limit` messages.
     async fn sms_outbox(&self, limit: i64) -> StoreResult<Vec<OutboxMessage>>;
 }

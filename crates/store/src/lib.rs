@@ -56,6 +56,7 @@ pub trait Store:
     + case::CaseStore
     + case_ledger::CaseLedgerStore
     + evaluation::EvaluationStore
+    + evaluation::SmsOutboxStore
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore

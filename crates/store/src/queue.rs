@@ -278,6 +278,12 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn tickets_of_day(&self, business_date: Date) -> StoreResult<Vec<Ticket>>;
     /// Tickets finished since `since` whose holder left a phone, with the sealed phone.
     async fn finished_with_phone(&self, since: Timestamp, limit: i64) -> StoreResult<Vec<(Ticket, String)>>;
+    /// 到号提醒: marks a ticket (taken with a phone, with many ahead) as wanting one reminder.
+    async fn want_reminder(&self, id: Uuid) -> StoreResult<()>;
+    /// The day's waiting tickets that still want a reminder, with their sealed phones.
+    async fn reminder_candidates(&self, business_date: Date) -> StoreResult<Vec<(Ticket, String)>>;
+    /// The reminder is queued: the ticket wants no other.
+    async fn reminder_sent(&self, id: Uuid) -> StoreResult<()>;
 }
 
 /// The one answer of a batch of one.

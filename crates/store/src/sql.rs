@@ -12,7 +12,7 @@ use crate::StoreError;
 use domain::Role;
 use domain::appointment::{AppointmentChannel, AppointmentStatus};
 use domain::case::{ApplicantKind, CaseStatus, Handling};
-use domain::evaluation::{Channel, Level, SmsStatus};
+use domain::evaluation::{Channel, Level, SmsKind, SmsStatus};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
 use domain::queue::CallKind;
 use domain::rectification::{AppealStatus, RectificationStatus};
@@ -143,6 +143,13 @@ impl StoredCode for Channel {
     const WHAT: &'static str = "evaluation channel";
     fn from_code(code: &str) -> Option<Self> {
         Channel::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+impl StoredCode for SmsKind {
+    const WHAT: &'static str = "sms kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
     }
 }
 

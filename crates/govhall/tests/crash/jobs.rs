@@ -156,7 +156,8 @@ pub async fn settled(store: &dyn Store, planted: &Planted) -> bool {
         .await
         .unwrap()
         .iter()
-        .map(|m| m.ticket_id)
+        .filter(|m| m.kind == domain::evaluation::SmsKind::EvaluationInvitation)
+        .filter_map(|m| m.ticket_id)
         .collect();
     if !planted.invitations.iter().all(|t| queued.contains(t)) {
         return false;
@@ -182,7 +183,11 @@ pub async fn check(store: &dyn Store, planted: &Planted) -> (JobFigures, Finding
     // SMS outbox: one invitation per ticket.
     let mut per_ticket: HashMap<Uuid, usize> = HashMap::new();
     for m in store.sms_outbox(i64::MAX).await.unwrap() {
-        *per_ticket.entry(m.ticket_id).or_default() += 1;
+        if m.kind == domain::evaluation::SmsKind::EvaluationInvitation
+            && let Some(ticket) = m.ticket_id
+        {
+            *per_ticket.entry(ticket).or_default() += 1;
+        }
     }
     for (ticket, n) in &per_ticket {
         if *n > 1 {

@@ -386,9 +386,9 @@ pub async fn decide(
     ))
 }
 
-/// The SMS outbox of evaluation invitations (supervisor or admin); phones are not shown.
+/// The SMS outbox (supervisor or admin): invitations, 到号提醒 and notices; phones are not shown.
 #[utoipa::path(get, path = "/api/sms-outbox", operation_id = "list_sms_outbox", tag = "好差评",
-    responses((status = 200, body = super::schemas::OutboxList, description = "待发与已发的评价邀请短信")))]
+    responses((status = 200, body = super::schemas::OutboxList, description = "待发与已发的短信（评价邀请、到号提醒、预约确认、办件进度）")))]
 pub async fn sms_outbox(
     State(state): State<AppState>,
     user: CurrentUser,

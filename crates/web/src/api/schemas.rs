@@ -236,7 +236,11 @@ pub struct Appeal {
 #[serde(deny_unknown_fields)]
 pub struct OutboxMessage {
     id: uuid::Uuid,
-    ticket_id: uuid::Uuid,
+    /// evaluation_invitation (评价邀请), turn_reminder (到号提醒),
+    /// appointment_confirmation (预约确认) or case_status (办件进度).
+    kind: String,
+    /// The ticket it concerns; null for appointment and case notices.
+    ticket_id: Option<uuid::Uuid>,
     body: String,
     queued_at: String,
     /// queued or sent.

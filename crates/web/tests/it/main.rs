@@ -19,6 +19,7 @@ mod browser;
 mod browser_cases;
 mod case_pages;
 mod crawl;
+mod daily_path;
 mod evaluation_pages;
 mod jobs_pages;
 mod manage_pages;

@@ -1,0 +1,273 @@
+//! The hall's daily path (issue 14): opening hours, the display's and the
+//! console's state from the records, the guide's 五公开 fields, 到号提醒.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestServer, page, session};
+use serde_json::{Value, json};
+
+/// Category A at window 3 (staff), category B at window 4 (nobody).
+async fn hall(s: &TestServer) -> String {
+    let admin = s.login("admin").await;
+    for (prefix, name) in [("A", "企业开办"), ("B", "不动产登记")] {
+        let (st, v) = s
+            .req("POST", "/api/categories")
+            .token(admin.as_str())
+            .json(&json!({"prefix": prefix, "name": name}))
+            .status_json()
+            .await;
+        assert_eq!(st, 201, "{v}");
+    }
+    for (number, cat, staff) in [("3", "A", vec!["staff"]), ("4", "B", vec![])] {
+        let (st, v) = s
+            .req("POST", "/api/windows")
+            .token(admin.as_str())
+            .json(&json!({"number": number, "name": format!("{number}号窗口"), "categories": [cat], "staff": staff}))
+            .status_json()
+            .await;
+        assert_eq!(st, 201, "{v}");
+    }
+    admin
+}
+
+async fn take(s: &TestServer, body: Value) -> Value {
+    let (st, v) = s.req("POST", "/api/tickets").json(&body).status_json().await;
+    assert_eq!(st, 201, "{v}");
+    v
+}
+
+async fn call(s: &TestServer, token: &str, window: &str) -> Value {
+    let (st, v) = s
+        .req("POST", &format!("/api/windows/{window}/call"))
+        .token(token)
+        .status_json()
+        .await;
+    assert_eq!(st, 200, "{v}");
+    v
+}
+
+/// Outside the opening hours no ticket is issued (409 `closed`) and the
+/// kiosk says so with the hours; a special date can open the hall.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_opening_hours_the_kiosk_issues_nothing() {
+    let mut closed = app::Settings::default();
+    for day in [
+        &mut closed.hours.monday,
+        &mut closed.hours.tuesday,
+        &mut closed.hours.wednesday,
+        &mut closed.hours.thursday,
+        &mut closed.hours.friday,
+    ] {
+        day.clear();
+    }
+    let s = TestServer::start_with(Backend::Sqlite, closed.clone()).await;
+    hall(&s).await;
+    let (st, v) = s
+        .req("POST", "/api/tickets")
+        .json(&json!({"category": "A"}))
+        .status_json()
+        .await;
+    assert_eq!((st, v["error"]["code"].as_str()), (409, Some("closed")), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("办公时间"),
+        "{v}"
+    );
+    let (st, html) = page(&s, "", "/kiosk").await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("今日不办公") || html.contains("现在不在办公时间"),
+        "{html}"
+    );
+    s.stop().await;
+
+    // 延时服务 today: a special date opens the whole day.
+    let today = jiff::Zoned::now().in_tz("Asia/Shanghai").unwrap().date();
+    closed.hours.special = vec![format!("{today} 00:00-23:59")];
+    let s = TestServer::start_with(Backend::Sqlite, closed).await;
+    hall(&s).await;
+    take(&s, json!({"category": "A"})).await;
+    let (_, html) = page(&s, "", "/kiosk").await;
+    assert!(!html.contains("今日不办公"), "{html}");
+    s.stop().await;
+}
+
+/// A display that (re)starts shows the current calls and waiting counts.
+async fn the_display_state_comes_from_the_records(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    for _ in 0..3 {
+        take(s, json!({"category": "A"})).await;
+    }
+    take(s, json!({"category": "B"})).await;
+    let (st, v) = s.get_json("/api/display/state").await;
+    assert_eq!(st, 200);
+    assert_eq!(v["calls"], json!([]));
+    assert_eq!(v["waiting"], json!({"A": 3, "B": 1}));
+    let called = call(s, &staff, "3").await;
+    let number = called["ticket"]["number"].as_str().unwrap().to_owned();
+    let (_, v) = s.get_json("/api/display/state").await;
+    assert_eq!(v["calls"][0]["ticket"], number.as_str());
+    assert_eq!(v["calls"][0]["window"], "3");
+    assert_eq!(v["waiting"], json!({"A": 2, "B": 1}));
+    // The page shows the call before any event arrives.
+    let (_, html) = page(s, "", "/display").await;
+    assert!(
+        html.contains(&format!("id=\"latest-number\" class=\"latest-number\">{number}<")),
+        "{html}"
+    );
+    assert!(html.contains("等候 <b>2</b> 人"), "{html}");
+}
+on_both_backends!(the_display_state_comes_from_the_records);
+
+/// The console's state lives on the server: the ticket in service, the waiting list.
+async fn a_window_knows_its_current_ticket(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    let path = "/api/windows/3/current";
+    let (st, v) = s.req("GET", path).token(staff.as_str()).status_json().await;
+    assert_eq!((st, &v["ticket"]), (200, &Value::Null), "{v}");
+    take(s, json!({"category": "A"})).await;
+    take(s, json!({"category": "A", "priority": "elderly"})).await;
+    take(s, json!({"category": "B"})).await;
+    let (_, v) = s.req("GET", path).token(staff.as_str()).status_json().await;
+    assert_eq!(v["waiting_count"], 2);
+    // Green channel first.
+    assert_eq!(v["waiting"][0]["priority"], "elderly");
+    let called = call(s, &staff, "3").await;
+    let (_, v) = s.req("GET", path).token(staff.as_str()).status_json().await;
+    assert_eq!(v["ticket"]["id"], called["ticket"]["id"]);
+    assert_eq!(v["ticket"]["status"], "called");
+    assert_eq!(v["waiting_count"], 1);
+    // A fresh application over the same records (a restarted server) finds it too.
+    let restarted = app::App::new(s.app.store.clone(), app::Settings::default().always_open());
+    let user = s.app.store.user_by_username("staff").await.unwrap().unwrap().user;
+    let clerk = app::auth::Session {
+        user,
+        kind: store::TokenKind::Api,
+        csrf: String::new(),
+    };
+    let current = restarted
+        .queue
+        .window_current(&clerk, "3")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        current.ticket.id.to_string(),
+        called["ticket"]["id"].as_str().unwrap()
+    );
+    // Finished: idle again.
+    let id = called["ticket"]["id"].as_str().unwrap();
+    let (st, _) = s
+        .req("POST", &format!("/api/tickets/{id}/finish"))
+        .token(staff.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 200);
+    let (_, v) = s.req("GET", path).token(staff.as_str()).status_json().await;
+    assert_eq!(v["ticket"], Value::Null);
+    // Not this clerk's window; nobody signed in.
+    let (st, _) = s
+        .req("GET", "/api/windows/4/current")
+        .token(staff.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 403);
+    let (st, _) = s.req("GET", path).status_json().await;
+    assert_eq!(st, 401);
+    // The console page carries the pieces the script fills.
+    let cookie = session(s, "staff").await;
+    let (st, html) = page(s, &cookie, "/console/3").await;
+    assert_eq!(st, 200);
+    for piece in [
+        "id=\"waiting-count\"",
+        "id=\"service-timer\"",
+        "id=\"current-priority\"",
+    ] {
+        assert!(html.contains(piece), "{piece}");
+    }
+}
+on_both_backends!(a_window_knows_its_current_ticket);
+
+/// Five tickets with phones wait; calling the first sends exactly one 到号提醒,
+/// to the fifth (three now ahead of it); the others started with three or fewer ahead.
+async fn a_turn_reminder_goes_once_when_three_remain_ahead(s: &TestServer) {
+    let admin = hall(s).await;
+    let staff = s.login("staff").await;
+    let supervisor = s.login("supervisor").await;
+    let mut fifth = Value::Null;
+    for i in 0..5 {
+        fifth = take(s, json!({"category": "A", "phone": format!("1391234567{i}")})).await;
+    }
+    let outbox = |token: String| async move {
+        let (st, v) = s
+            .req("GET", "/api/sms-outbox")
+            .token(token.as_str())
+            .status_json()
+            .await;
+        assert_eq!(st, 200, "{v}");
+        v["items"].as_array().unwrap().clone()
+    };
+    assert_eq!(s.app.queue.queue_turn_reminders().await.unwrap(), 0);
+    assert!(outbox(supervisor.clone()).await.is_empty());
+    call(s, &staff, "3").await;
+    assert_eq!(s.app.queue.queue_turn_reminders().await.unwrap(), 1);
+    assert_eq!(s.app.queue.queue_turn_reminders().await.unwrap(), 0);
+    let items = outbox(supervisor.clone()).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["ticket_id"], fifth["id"]);
+    assert_eq!(items[0]["kind"], "turn_reminder");
+    let body = items[0]["body"].as_str().unwrap();
+    assert!(body.contains("前面还有3位"), "{body}");
+    assert!(!body.contains("1391234567"), "no phone in the body: {body}");
+    // Calling on: no second reminder for anyone.
+    call(s, &staff, "3").await;
+    s.app.queue.queue_turn_reminders().await.unwrap();
+    assert_eq!(outbox(admin).await.len(), 1);
+    // The job runner owns it.
+    assert!(
+        app::jobs::standard_jobs()
+            .iter()
+            .any(|j| j.code == "turn_reminders")
+    );
+}
+on_both_backends!(a_turn_reminder_goes_once_when_three_remain_ahead);
+
+/// Every guide carries the 五公开 fields, the hall's defaults where the catalog is silent.
+async fn a_guide_says_where_when_and_whom_to_call(s: &TestServer) {
+    let (st, v) = s.get_json("/api/items/SCJG-XK-001").await;
+    assert_eq!(st, 200);
+    for field in ["location", "hours", "phone", "complaint_phone"] {
+        assert!(!v[field].as_str().unwrap().is_empty(), "{field}: {v}");
+    }
+    assert!(v["legal_basis"].is_array() && v["steps"].is_array(), "{v}");
+    let (_, html) = page(s, "", "/items/SCJG-XK-001").await;
+    for label in [
+        "办理地点",
+        "办理时间",
+        "咨询电话",
+        "监督投诉电话",
+        "设定依据",
+        "办理流程",
+        "12345",
+    ] {
+        assert!(html.contains(label), "{label}");
+    }
+}
+on_both_backends!(a_guide_says_where_when_and_whom_to_call);
+
+/// Errors name the field in Chinese, not its machine name.
+async fn a_pause_without_reason_is_explained_in_chinese(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    let (st, v) = s
+        .req("POST", "/api/windows/3/status")
+        .token(staff.as_str())
+        .json(&json!({"status": "paused", "reason": ""}))
+        .status_json()
+        .await;
+    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reason")), "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(!message.contains("reason"), "{message}");
+    assert!(message.contains("原因"), "{message}");
+}
+on_both_backends!(a_pause_without_reason_is_explained_in_chinese);
