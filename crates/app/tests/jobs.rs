@@ -130,6 +130,7 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
         codes,
         [
             "no_show_sweep",
+            "turn_reminders",
             "evaluation_invitations",
             "rectification_escalation",
             "security_failures_prune"

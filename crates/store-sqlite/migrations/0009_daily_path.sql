@@ -4,18 +4,18 @@
 -- may concern no ticket.
 CREATE TABLE sms_outbox_new (
     id BLOB PRIMARY KEY,
-    kind TEXT NOT NULL,
-    dedupe_key TEXT NOT NULL,
     ticket_id BLOB,
     phone_sealed TEXT NOT NULL,
     body TEXT NOT NULL,
     queued_at TEXT NOT NULL,
     sent_at TEXT,
-    status TEXT NOT NULL
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL
 );
-INSERT INTO sms_outbox_new (id, kind, dedupe_key, ticket_id, phone_sealed, body, queued_at, sent_at, status)
-SELECT id, 'evaluation_invitation', 'evaluation_invitation:' || lower(hex(ticket_id)), ticket_id,
-       phone_sealed, body, queued_at, sent_at, status
+INSERT INTO sms_outbox_new (id, ticket_id, phone_sealed, body, queued_at, sent_at, status, kind, dedupe_key)
+SELECT id, ticket_id, phone_sealed, body, queued_at, sent_at, status,
+       'evaluation_invitation', 'evaluation_invitation:' || lower(hex(ticket_id))
 FROM sms_outbox;
 DROP TABLE sms_outbox;
 ALTER TABLE sms_outbox_new RENAME TO sms_outbox;

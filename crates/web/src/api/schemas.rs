@@ -35,17 +35,24 @@ pub struct Item {
     max_visits: u32,
     /// Everyday words citizens use for this item.
     keywords: Vec<String>,
-    /// 办理地点; the hall's address when the catalog gives none.
+    /// 办理地点; the hall's address when the catalog gives none (`GET /api/items/{code}`
+    /// always carries it; lists and exports only when the catalog gives it).
+    #[schema(required = false)]
     location: String,
     /// 办理时间; the hall's opening hours when the catalog gives none.
+    #[schema(required = false)]
     hours: String,
     /// 咨询电话; the hall's enquiry line when the catalog gives none.
+    #[schema(required = false)]
     phone: String,
     /// 监督投诉电话; the hall's complaint line when the catalog gives none.
+    #[schema(required = false)]
     complaint_phone: String,
     /// 设定依据 (empty until the catalog gives them).
+    #[schema(required = false)]
     legal_basis: Vec<String>,
     /// 办理流程 steps (empty until the catalog gives them).
+    #[schema(required = false)]
     steps: Vec<String>,
 }
 
