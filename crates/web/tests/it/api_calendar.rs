@@ -70,15 +70,12 @@ async fn new_year_without_restart(s: &TestServer) {
     // A partial year is refused and changes nothing.
     let partial: String = tsv.lines().take(100).map(|l| format!("{l}\n")).collect();
     let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
+        .req("POST", "/api/calendar/import")
+        .token(&admin)
         .body(partial)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     assert!(body["error"]["message"].as_str().unwrap().contains("2027"));
     let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
     assert_eq!(
@@ -88,14 +85,11 @@ async fn new_year_without_restart(s: &TestServer) {
     );
 
     let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
+        .req("POST", "/api/calendar/import")
+        .token(&admin)
         .body(tsv.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+        .await;
+    assert_eq!(resp.status, 201);
     let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
     assert_eq!(status, 200);
     // 12-31 (Thu), then 2027-01-01 (Fri), 01-04, 01-05, 01-06.
@@ -115,13 +109,10 @@ async fn new_year_without_restart(s: &TestServer) {
 
     let staff = s.login("staff").await;
     let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&staff)
+        .req("POST", "/api/calendar/import")
+        .token(&staff)
         .body(tsv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .await;
+    assert_eq!(resp.status, 403);
 }
 on_both_backends!(new_year_without_restart);

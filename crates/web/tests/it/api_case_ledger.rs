@@ -23,16 +23,10 @@ async fn accept(s: &TestServer, token: &str, item: &str) -> Value {
             json!({"name": name, "status": "provided"})
         })
         .collect();
-    let resp = s
-        .client
-        .post(s.url("/api/cases"))
-        .bearer_auth(token)
-        .json(&json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let v: Value = resp.json().await.unwrap();
+    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
+    let resp = s.req("POST", "/api/cases").token(token).json(&payload).await;
+    assert_eq!(resp.status, 201);
+    let v: Value = resp.json();
     assert_eq!(v["status"], "accepted", "{v}");
     v
 }
@@ -55,14 +49,11 @@ async fn case_ledger(s: &TestServer) {
     let b = accept(s, &staff, "SCJG-XK-002").await;
     let c = accept(s, &staff, "GA-QR-007").await;
     let resp = s
-        .client
-        .post(s.url("/api/cases/import"))
-        .bearer_auth(&admin)
+        .req("POST", "/api/cases/import")
+        .token(&admin)
         .body(HISTORY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+        .await;
+    assert_eq!(resp.status, 201);
 
     // Work list of a department (its liaison): its open cases, earliest deadline first, with urgency.
     let market = urlencoding(MARKET);
@@ -263,20 +254,17 @@ async fn case_ledger(s: &TestServer) {
 
     // The XLSX export is a real workbook.
     let resp = s
-        .client
-        .get(s.url("/api/cases/export.xlsx?from=2026-01-01&to=2026-01-31"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .req("GET", "/api/cases/export.xlsx?from=2026-01-01&to=2026-01-31")
+        .token(&admin)
+        .await;
+    assert_eq!(resp.status, 200);
     assert!(
-        resp.headers()["content-type"]
+        resp.headers["content-type"]
             .to_str()
             .unwrap()
             .contains("spreadsheetml")
     );
-    let bytes = resp.bytes().await.unwrap();
+    let bytes = resp.bytes;
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
     let (st, _) = get(
         s,

@@ -11,15 +11,9 @@ async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (
 }
 
 async fn pad_state(s: &TestServer, pad: &str) -> (u16, Value) {
-    let resp = s
-        .client
-        .get(s.url("/api/pad/state"))
-        .header("X-Pad-Token", pad)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    let resp = s.req("GET", "/api/pad/state").header("X-Pad-Token", pad).await;
+    let status = resp.status;
+    (status, resp.json())
 }
 
 /// Creates a pad for `window` as admin and pairs it; answers its token.
@@ -112,20 +106,14 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
 
     // The right code, typed in lower case with dashes, pairs once.
     let typed = created["code_display"].as_str().unwrap().to_lowercase();
-    let resp = s
-        .client
-        .post(s.url("/api/pad/pair"))
-        .json(&json!({"code": typed}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let resp = s.req("POST", "/api/pad/pair").json(&json!({"code": typed})).await;
+    assert_eq!(resp.status, 200);
+    let cookie = resp.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.starts_with("govhall_pad=") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
-    let paired: Value = resp.json().await.unwrap();
+    let paired: Value = resp.json();
     assert_eq!(
         (paired["window"].as_str(), paired["layout"].as_str()),
         (Some("3"), Some("3"))
@@ -157,36 +145,28 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     // 三亮: the staff listed at window 3 until someone calls there.
     assert_eq!(state["staff"]["name"], "王芳（3号窗口）");
     let resp = s
-        .client
-        .get(s.url("/api/pad/state"))
+        .req("GET", "/api/pad/state")
         .header("cookie", format!("govhall_pad={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
 
     // The staff profile shows on the pad; a bad photo is refused by name.
+    let payload = json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": "data:image/gif;base64,R0lGODlh"});
     let resp = s
-        .client
-        .put(s.url("/api/staff-profiles/staff"))
-        .bearer_auth(&admin)
-        .json(&json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": "data:image/gif;base64,R0lGODlh"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let v: Value = resp.json().await.unwrap();
+        .req("PUT", "/api/staff-profiles/staff")
+        .token(&admin)
+        .json(&payload)
+        .await;
+    assert_eq!(resp.status, 422);
+    let v: Value = resp.json();
     assert_eq!(v["error"]["field"], "photo");
     let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
     let resp = s
-        .client
-        .put(s.url("/api/staff-profiles/staff"))
-        .bearer_auth(&admin)
+        .req("PUT", "/api/staff-profiles/staff")
+        .token(&admin)
         .json(&json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": png}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
     let (_, state) = pad_state(s, &token).await;
     assert_eq!(state["staff"]["number"], "DH0301");
     assert_eq!(state["staff"]["duties"], "企业开办综合受理");
@@ -298,26 +278,17 @@ on_both_backends!(a_pad_asks_only_about_its_own_windows_ticket);
 async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
     let admin = s.login("admin").await;
-    let resp = s
-        .client
-        .get(s.url("/admin/pads"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
+    let resp = s.req("GET", "/admin/pads").token(&admin).await;
+    assert_eq!(resp.status, 200);
+    let html = resp.text;
     assert!(html.contains("新增配对") && html.contains("亮身份"), "{html}");
     let resp = s
-        .client
-        .post(s.url("/admin/pads"))
-        .bearer_auth(&admin)
-        .form(&[("csrf", ""), ("window", "3"), ("layout", "5")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let html = resp.text().await.unwrap();
+        .req("POST", "/admin/pads")
+        .token(&admin)
+        .plain_form(&[("csrf", ""), ("window", "3"), ("layout", "5")])
+        .await;
+    assert_eq!(resp.status, 201);
+    let html = resp.text;
     let start = html.find("id=\"pairing-code\"").unwrap();
     let code: String = html[start..]
         .split('>')
@@ -362,11 +333,11 @@ async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
         (saved.staff_number.as_str(), saved.duties.as_str()),
         ("DH0301", "综合受理")
     );
-    let resp = s.client.get(s.url("/pad")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
+    let resp = s.req("GET", "/pad").await;
+    assert_eq!(resp.status, 200);
+    let html = resp.text;
     assert!(html.contains("评价器配对") && html.contains("/assets/pad.js"));
-    let resp = s.client.get(s.url("/assets/pad.js")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
+    let resp = s.req("GET", "/assets/pad.js").await;
+    assert_eq!(resp.status, 200);
 }
 on_both_backends!(admin_pads_page_shows_the_code_once);

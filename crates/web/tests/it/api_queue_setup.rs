@@ -258,13 +258,7 @@ async fn new_staff_calls_at_once_and_removed_staff_cannot(s: &TestServer) {
     assert_eq!(t["number"], "C003");
     let (st, _) = put(s, Some(&admin), "/api/windows/3", json!({"categories": ["A"]})).await;
     assert_eq!(st, 200);
-    let resp = s
-        .client
-        .post(s.url("/api/windows/3/call"))
-        .bearer_auth(&zhaolei)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
+    let resp = s.req("POST", "/api/windows/3/call").token(&zhaolei).await;
+    assert_eq!(resp.status, 204);
 }
 on_both_backends!(new_staff_calls_at_once_and_removed_staff_cannot);

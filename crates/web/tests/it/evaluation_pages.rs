@@ -10,19 +10,13 @@ use serde_json::{Value, json};
 
 async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let resp = s
-        .client
-        .post(s.url(path))
+        .req("POST", path)
         .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    let body = resp.text().await.unwrap();
+        .plain_form(form)
+        .await;
+    let status = resp.status;
+    let location = resp.location();
+    let body = resp.text;
     (status, location.unwrap_or(body))
 }
 
@@ -182,36 +176,27 @@ async fn statistics_rectification_and_appeal(s: &TestServer) {
         format!("/admin/satisfaction.xlsx?from={today}&to={today}&group_by=window"),
         format!("/admin/satisfaction?from={today}&to={today}&group_by=department&format=xlsx"),
     ] {
-        let resp = s
-            .client
-            .get(s.url(&path))
-            .header("cookie", &leader)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200, "{path}");
+        let resp = s.req("GET", &path).header("cookie", &leader).await;
+        assert_eq!(resp.status, 200, "{path}");
         assert_eq!(
-            resp.headers()["content-type"],
+            resp.headers["content-type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert!(
-            resp.headers()["content-disposition"]
+            resp.headers["content-disposition"]
                 .to_str()
                 .unwrap()
                 .contains(".xlsx")
         );
-        let bytes = resp.bytes().await.unwrap();
+        let bytes = resp.bytes;
         assert_eq!(&bytes[..2], b"PK");
         assert!(bytes.len() > 2000);
     }
     let resp = s
-        .client
-        .get(s.url("/admin/satisfaction.xlsx"))
+        .req("GET", "/admin/satisfaction.xlsx")
         .header("cookie", &staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .await;
+    assert_eq!(resp.status, 403);
 
     // Monthly figures for the assessment.
     let (status, html) = page(

@@ -7,20 +7,13 @@ use crate::support::{csrf_of, page, session};
 
 async fn submit(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
     let resp = s
-        .client
-        .post(s.url(path))
+        .req("POST", path)
         .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
+        .plain_form(form)
+        .await;
+    let status = resp.status;
+    let location = resp.location().unwrap_or_default();
+    (status, location, resp.text)
 }
 
 async fn lists_and_adds_a_window(s: &TestServer) {
@@ -255,8 +248,8 @@ on_both_backends!(edits_categories_and_windows);
 
 async fn only_admins_change(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
-    let resp = s.client.get(s.url("/admin/queue")).send().await.unwrap();
-    assert_eq!(resp.status(), 303);
+    let resp = s.req("GET", "/admin/queue").await;
+    assert_eq!(resp.status, 303);
     let staff = session(s, "staff").await;
     let (status, _) = page(s, &staff, "/admin/queue").await;
     assert_eq!(status, 403);
