@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::extract::{AppJson, AppQuery, CaseId};
 use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput, Progress};
 use app::evaluation_report::period;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -60,10 +60,6 @@ fn checks(m: Vec<MaterialBody>) -> Vec<MaterialInput> {
         .collect()
 }
 
-fn case_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "办件不存在"))
-}
-
 /// 受理: complete materials → accepted with a deadline; otherwise 补正 with every missing material.
 #[utoipa::path(post, path = "/api/cases", operation_id = "accept_case", request_body = CaseBody, tag = "办件",
     responses((status = 201, body = Object, description = "办件：id、编号、状态、期限及缺少的材料"),
@@ -102,9 +98,9 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
 ) -> ApiResult<Json<CaseView>> {
-    Ok(Json(state.app.cases.case(&user.session, case_id(&id)?).await?))
+    Ok(Json(state.app.cases.case(&user.session, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -121,14 +117,14 @@ pub struct SupplementBody {
 pub async fn supplement(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
     AppJson(body): AppJson<SupplementBody>,
 ) -> ApiResult<Json<CaseView>> {
     Ok(Json(
         state
             .app
             .cases
-            .supplement_case(&user.session, case_id(&id)?, &checks(body.materials))
+            .supplement_case(&user.session, id, &checks(body.materials))
             .await?,
     ))
 }
@@ -148,7 +144,7 @@ pub struct ActionBody {
 async fn act(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: Uuid,
     action: &str,
     raw: &[u8],
 ) -> ApiResult<Json<CaseView>> {
@@ -174,14 +170,7 @@ async fn act(
         state
             .app
             .cases
-            .act_on_case(
-                &user.session,
-                case_id(id)?,
-                action,
-                &body.reason,
-                body.approved,
-                body.days,
-            )
+            .act_on_case(&user.session, id, action, &body.reason, body.approved, body.days)
             .await?,
     ))
 }
@@ -200,10 +189,10 @@ macro_rules! case_action {
         pub async fn $name(
             State(state): State<AppState>,
             user: CurrentUser,
-            Path(id): Path<String>,
+            CaseId(id): CaseId,
             raw: axum::body::Bytes,
         ) -> ApiResult<Json<CaseView>> {
-            act(&state, &user, &id, $action, &raw).await
+            act(&state, &user, id, $action, &raw).await
         }
     };
 }
@@ -333,13 +322,7 @@ pub async fn import(
 pub async fn identity(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    CaseId(id): CaseId,
 ) -> ApiResult<Json<app::case::CaseIdentity>> {
-    Ok(Json(
-        state
-            .app
-            .cases
-            .case_identity(&user.session, case_id(&id)?)
-            .await?,
-    ))
+    Ok(Json(state.app.cases.case_identity(&user.session, id).await?))
 }

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, cookie};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::extract::{AppJson, AppQuery, AppealId, EvaluationId, RectificationId};
 use app::evaluation::{EvaluationRequest, Rater};
 use app::evaluation_report::{SatisfactionReport, period};
 use app::rectification::{RectificationDetail, RectificationView, status_filter};
@@ -15,7 +15,6 @@ use domain::rectification::AppealStatus;
 use serde::{Deserialize, Serialize};
 use store::evaluation::{Appeal, Dimension};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -253,11 +252,6 @@ pub async fn rectifications(
     }))
 }
 
-fn uuid_of(raw: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在")))
-}
-
 /// One rectification with its steps.
 #[utoipa::path(get, path = "/api/rectifications/{id}", operation_id = "get_rectification",
     params(("id" = String, Path, description = "整改记录ID")), tag = "好差评",
@@ -265,14 +259,10 @@ fn uuid_of(raw: &str, what: &str) -> ApiResult<Uuid> {
 pub async fn rectification(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    RectificationId(id): RectificationId,
 ) -> ApiResult<Json<RectificationDetail>> {
     Ok(Json(
-        state
-            .app
-            .rectifications
-            .rectification(&user.session, uuid_of(&id, "整改记录")?)
-            .await?,
+        state.app.rectifications.rectification(&user.session, id).await?,
     ))
 }
 
@@ -296,7 +286,7 @@ pub async fn advance(
     Path((id, step)): Path<(String, String)>,
     AppJson(body): AppJson<StepBody>,
 ) -> ApiResult<Json<RectificationDetail>> {
-    let id = uuid_of(&id, "整改记录")?;
+    let id = RectificationId::parse(&id)?;
     Ok(Json(
         state
             .app
@@ -321,10 +311,9 @@ pub struct AppealBody {
 pub async fn appeal(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    EvaluationId(id): EvaluationId,
     AppJson(body): AppJson<AppealBody>,
 ) -> ApiResult<(StatusCode, Json<Appeal>)> {
-    let id = uuid_of(&id, "评价")?;
     let a = state
         .app
         .rectifications
@@ -373,10 +362,9 @@ pub struct DecisionBody {
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    AppealId(id): AppealId,
     AppJson(body): AppJson<DecisionBody>,
 ) -> ApiResult<Json<Appeal>> {
-    let id = uuid_of(&id, "申诉")?;
     Ok(Json(
         state
             .app

@@ -3,11 +3,11 @@
 
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::error::ApiResult;
+use crate::extract::{AppJson, AppQuery, VisitId};
 use app::home_visit::{HomeVisitDetail, HomeVisitRequest, HomeVisitSummary};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -105,11 +105,6 @@ pub async fn list(
     }))
 }
 
-fn visit_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个上门服务申请"))
-}
-
 /// One request with the phone and address in full and its history; every
 /// call is audit-logged.
 #[utoipa::path(get, path = "/api/home-visits/{id}", operation_id = "get_home_visit", params(("id" = String, Path, description = "上门服务申请ID")), tag = "预约",
@@ -118,14 +113,10 @@ fn visit_id(raw: &str) -> ApiResult<Uuid> {
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    VisitId(id): VisitId,
 ) -> ApiResult<Json<HomeVisitDetail>> {
     Ok(Json(
-        state
-            .app
-            .home_visits
-            .home_visit_detail(&user.actor(), visit_id(&id)?)
-            .await?,
+        state.app.home_visits.home_visit_detail(&user.actor(), id).await?,
     ))
 }
 
@@ -147,14 +138,14 @@ pub struct ScheduleBody {
 pub async fn schedule(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<ScheduleBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .schedule_home_visit(&user.actor(), visit_id(&id)?, &b.date, &b.staff)
+            .schedule_home_visit(&user.actor(), id, &b.date, &b.staff)
             .await?,
     ))
 }
@@ -174,14 +165,14 @@ pub struct DoneBody {
 pub async fn done(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<DoneBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .finish_home_visit(&user.actor(), visit_id(&id)?, &b.note)
+            .finish_home_visit(&user.actor(), id, &b.note)
             .await?,
     ))
 }
@@ -201,14 +192,14 @@ pub struct VisitCancelBody {
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<VisitCancelBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .cancel_home_visit(&user.actor(), visit_id(&id)?, &b.reason)
+            .cancel_home_visit(&user.actor(), id, &b.reason)
             .await?,
     ))
 }

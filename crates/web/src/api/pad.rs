@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, cookie};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, PadId};
 use app::AppError;
 use app::pad::{PadInfo, PadState, format_code, layout_code, pad_status};
 use axum::Json;
@@ -179,10 +179,8 @@ pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResul
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PadId(id): PadId,
 ) -> ApiResult<StatusCode> {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个评价器"))?;
     state.app.pads.revoke_pad(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

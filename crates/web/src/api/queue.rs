@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, TicketId};
 use app::queue::{TakeTicket, TicketView};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,7 +14,6 @@ use domain::Role;
 use serde::{Deserialize, Serialize};
 use store::queue::{Category, TicketStatus, Window, WindowStatus};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -198,19 +197,15 @@ pub async fn take_ticket(
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
-fn ticket_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这张号票"))
-}
-
 /// A ticket's state and place in line (public: the phone tracking page).
 #[utoipa::path(get, path = "/api/tickets/{id}", operation_id = "get_ticket",
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
     responses((status = 200, body = TicketResponse, description = "号票及前面等候人数"), (status = 404, description = "没有这张号票")))]
 pub async fn get_ticket(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.queue.ticket_view(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.ticket_view(id).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -241,6 +236,17 @@ pub async fn call_next(
     }
 }
 
+/// Ends the ticket being served (skipped or finished) and answers it.
+async fn end_ticket(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    status: TicketStatus,
+) -> ApiResult<Json<CallResponse>> {
+    let t = state.app.queue.end_ticket(&user.session, id, status).await?;
+    called(state, t).await
+}
+
 /// Announces the ticket again (重呼).
 #[utoipa::path(post, path = "/api/tickets/{id}/recall", operation_id = "recall_ticket",
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
@@ -249,9 +255,9 @@ pub async fn call_next(
 pub async fn recall(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<CallResponse>> {
-    let t = state.app.queue.recall(&user.session, ticket_id(&id)?).await?;
+    let t = state.app.queue.recall(&user.session, id).await?;
     called(&state, t).await
 }
 
@@ -263,14 +269,9 @@ pub async fn recall(
 pub async fn skip(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<CallResponse>> {
-    let t = state
-        .app
-        .queue
-        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
-        .await?;
-    called(&state, t).await
+    end_ticket(&state, &user, id, TicketStatus::Skipped).await
 }
 
 /// Service finished (办结).
@@ -281,14 +282,9 @@ pub async fn skip(
 pub async fn finish(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<CallResponse>> {
-    let t = state
-        .app
-        .queue
-        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
-        .await?;
-    called(&state, t).await
+    end_ticket(&state, &user, id, TicketStatus::Finished).await
 }
 
 /// Puts a skipped ticket back in line (public: the citizen's phone), within the allowed minutes.
@@ -298,9 +294,9 @@ pub async fn finish(
         (status = 409, description = "未过号或已超时")))]
 pub async fn requeue(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.queue.requeue(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.requeue(id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -317,14 +313,10 @@ pub struct TransferRequest {
 pub async fn transfer(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
     AppJson(req): AppJson<TransferRequest>,
 ) -> ApiResult<Json<CallResponse>> {
-    let view = state
-        .app
-        .queue
-        .transfer(&user.session, ticket_id(&id)?, &req.category)
-        .await?;
+    let view = state.app.queue.transfer(&user.session, id, &req.category).await?;
     Ok(Json(CallResponse { ticket: view.into() }))
 }
 
