@@ -1,7 +1,7 @@
 //! Sign-in, roles, throttling, error shapes, operations endpoints.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, strs};
 use serde_json::{Value, json};
 
 async fn login_and_roles(s: &TestServer) {
@@ -61,12 +61,7 @@ async fn login_and_roles(s: &TestServer) {
         (r.status, r.json())
     };
     assert_eq!(status, 200);
-    let actions: Vec<&str> = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions: Vec<&str> = strs(&audit["entries"], "action");
     for a in ["login", "login_failed", "user.add", "logout"] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }

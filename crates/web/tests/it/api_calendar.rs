@@ -69,11 +69,7 @@ async fn new_year_without_restart(s: &TestServer) {
     }
     // A partial year is refused and changes nothing.
     let partial: String = tsv.lines().take(100).map(|l| format!("{l}\n")).collect();
-    let resp = s
-        .req("POST", "/api/calendar/import")
-        .token(&admin)
-        .body(partial)
-        .await;
+    let resp = s.upload("/api/calendar/import", &admin, partial).await;
     assert_eq!(resp.status, 422);
     let body: Value = resp.json();
     assert!(body["error"]["message"].as_str().unwrap().contains("2027"));
@@ -84,11 +80,7 @@ async fn new_year_without_restart(s: &TestServer) {
         "{body}"
     );
 
-    let resp = s
-        .req("POST", "/api/calendar/import")
-        .token(&admin)
-        .body(tsv.clone())
-        .await;
+    let resp = s.upload("/api/calendar/import", &admin, tsv.clone()).await;
     assert_eq!(resp.status, 201);
     let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
     assert_eq!(status, 200);
@@ -108,11 +100,7 @@ async fn new_year_without_restart(s: &TestServer) {
     assert_eq!(body["deadline"], "2027-01-07");
 
     let staff = s.login("staff").await;
-    let resp = s
-        .req("POST", "/api/calendar/import")
-        .token(&staff)
-        .body(tsv)
-        .await;
+    let resp = s.upload("/api/calendar/import", &staff, tsv).await;
     assert_eq!(resp.status, 403);
 }
 on_both_backends!(new_year_without_restart);

@@ -76,9 +76,11 @@ async fn import_rejects_bad_files_whole(s: &TestServer) {
     items[3]["department"] = json!("东海县不存在局");
     items[4]["code"] = items[0]["code"].clone();
     let resp = s
-        .req("POST", "/api/catalog/import?filename=bad.json")
-        .token(&admin)
-        .body(serde_json::to_vec(&items).unwrap())
+        .upload(
+            "/api/catalog/import?filename=bad.json",
+            &admin,
+            serde_json::to_vec(&items).unwrap(),
+        )
         .await;
     assert_eq!(resp.status, 422);
     let body: Value = resp.json();
@@ -111,20 +113,12 @@ async fn import_rejects_bad_files_whole(s: &TestServer) {
     );
 
     // Garbage, and no permission.
-    let resp = s
-        .req("POST", "/api/catalog/import")
-        .token(&admin)
-        .body("not json at all")
-        .await;
+    let resp = s.upload("/api/catalog/import", &admin, "not json at all").await;
     assert_eq!(resp.status, 422);
     let staff = s.login("staff").await;
-    let resp = s
-        .req("POST", "/api/catalog/import")
-        .token(&staff)
-        .body(CATALOG)
-        .await;
+    let resp = s.upload("/api/catalog/import", &staff, CATALOG).await;
     assert_eq!(resp.status, 403);
-    let resp = s.req("POST", "/api/catalog/import").body(CATALOG).await;
+    let resp = s.upload("/api/catalog/import", "", CATALOG).await;
     assert_eq!(resp.status, 401);
     assert_eq!(s.app.catalog_versions().await.unwrap().len(), versions_before);
 }
@@ -188,9 +182,7 @@ async fn versions_publish_and_round_trip(s: &TestServer) {
     assert_eq!(resp.status, 204);
     assert_eq!(s.get_json("/api/items/SCJG-XK-001").await.1["promised_days"], 5);
     let resp = s
-        .req("POST", "/api/catalog/import?filename=catalog.xlsx")
-        .token(&admin)
-        .body(xlsx.to_vec())
+        .upload("/api/catalog/import?filename=catalog.xlsx", &admin, xlsx.to_vec())
         .await;
     assert_eq!(resp.status, 201, "{}", resp.text);
     assert_eq!(s.get_json("/api/items/SCJG-XK-001").await.1["promised_days"], 3);

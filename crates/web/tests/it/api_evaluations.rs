@@ -2,7 +2,7 @@
 //! rules, the satisfaction report and import, rectifications and appeals.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, code, field};
 use serde_json::{Value, json};
 
 /// Records an evaluation of `ticket` (as `token`, or anonymously).
@@ -87,19 +87,19 @@ async fn evaluation_rules(s: &TestServer) {
     // Not finished yet → 409; unknown level → 4xx naming the field; a 差评 needs a reason.
     let serving = served_ticket(s, &staff, false).await;
     let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
-    assert_eq!((st, v["error"]["code"].as_str()), (409, Some("not_finished")));
+    assert_eq!((st, code(&v)), (409, Some("not_finished")));
     let (st, _) = s
         .call("POST", &staff, &format!("/api/tickets/{serving}/finish"), None)
         .await;
     assert_eq!(st, 200);
     let (st, v) = rate(s, None, &serving, "online", "great", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("level")), "{v}");
+    assert_eq!((st, field(&v)), (422, Some("level")), "{v}");
     let (st, v) = rate(s, None, &serving, "fax", "satisfied", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("channel")));
+    assert_eq!((st, field(&v)), (422, Some("channel")));
     let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
     let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &["不在列表里"]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
     let (st, _) = s
         .post(
             "/api/evaluations",
@@ -125,10 +125,7 @@ async fn evaluation_rules(s: &TestServer) {
     assert_eq!(st, 201, "{v}");
     assert!(v["id"].as_str().is_some());
     let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
-    assert_eq!(
-        (st, v["error"]["code"].as_str()),
-        (409, Some("already_evaluated"))
-    );
+    assert_eq!((st, code(&v)), (409, Some("already_evaluated")));
     let (st, _) = rate(s, Some(&admin), &serving, "phone", "satisfied", &[]).await;
     assert_eq!(st, 409);
 
@@ -160,9 +157,9 @@ async fn evaluation_rules(s: &TestServer) {
     assert_eq!((st, r["groups"][0]["key"].as_str()), (200, Some("3")));
     assert_eq!(r["groups"][0]["total"].as_u64(), Some(2));
     let (st, v) = s.get(&format!("{q}&group_by=colour"), &admin).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("group_by")));
+    assert_eq!((st, field(&v)), (422, Some("group_by")));
     let (st, v) = s.get("/api/reports/satisfaction?from=2026-13-01", &admin).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("from")));
+    assert_eq!((st, field(&v)), (422, Some("from")));
     let (st, v) = s
         .get(&format!("/api/reports/satisfaction/check?from={today}"), &admin)
         .await;
@@ -193,7 +190,7 @@ async fn evaluation_rules(s: &TestServer) {
     let (st, v) = s
         .post(&path("close"), &supervisor, json!({"note": "已回访"}))
         .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("accepted")));
+    assert_eq!((st, field(&v)), (422, Some("accepted")));
     let (st, v) = s
         .post(
             &path("close"),
@@ -262,7 +259,7 @@ async fn evaluation_rules(s: &TestServer) {
     let (st, v) = s
         .put("/api/evaluation-reasons", &admin, json!({"reasons": []}))
         .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
     let (st, v) = s
         .put(
             "/api/evaluation-reasons",
@@ -294,7 +291,7 @@ async fn import_gives_the_published_rate(s: &TestServer) {
     let r = post(&admin, bad).await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["field"].as_str(), Some("rows[2].level"), "{v}");
+    assert_eq!(field(&v), Some("rows[2].level"), "{v}");
     let r = post(&admin, "a,b\n1,2\n").await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let r = post(&admin, csv).await.unwrap();

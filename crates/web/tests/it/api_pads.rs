@@ -3,7 +3,7 @@
 //! just finished at its own window.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, field, strs};
 use serde_json::{Value, json};
 
 async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
@@ -63,7 +63,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
         json!({"window": "3", "layout": "4"}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("layout")));
+    assert_eq!((st, field(&v)), (422, Some("layout")));
     let (st, v) = post(
         s,
         Some(&admin),
@@ -71,7 +71,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
         json!({"window": "99", "layout": "3"}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("window")));
+    assert_eq!((st, field(&v)), (422, Some("window")));
 
     let (st, created) = post(
         s,
@@ -98,9 +98,9 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
 
     // A wrong code is refused, named and audit-logged.
     let (st, v) = post(s, None, "/api/pad/pair", json!({"code": "ABCDEFGHJKLM"})).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("code")), "{v}");
+    assert_eq!((st, field(&v)), (422, Some("code")), "{v}");
     let (st, v) = post(s, None, "/api/pad/pair", json!({"code": ""})).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("code")));
+    assert_eq!((st, field(&v)), (422, Some("code")));
     let audit = s.app.audit_log(1, 50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "pad.pair_failed"), "{audit:?}");
 
@@ -128,12 +128,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     assert_eq!(state["window"], "3");
     assert_eq!(state["layout"], "3");
     assert_eq!(state["pending"], Value::Null);
-    let labels: Vec<&str> = state["buttons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["label"].as_str().unwrap())
-        .collect();
+    let labels: Vec<&str> = strs(&state["buttons"], "label");
     assert_eq!(labels, ["满意", "基本满意", "不满意"]);
     assert!(
         state["reasons"]

@@ -277,6 +277,11 @@ impl TestServer {
         self.req("PUT", path).token(token).json(&body).status_json().await
     }
 
+    /// `POST path` with a raw body (a file to import) as `token` ("" for nobody).
+    pub async fn upload(&self, path: &str, token: impl Bearer, body: impl Into<reqwest::Body>) -> Answer {
+        self.req("POST", path).token(token).body(body).await
+    }
+
     /// A JSON API call (with a body, when there is one): status and JSON.
     pub async fn call(
         &self,
@@ -393,4 +398,23 @@ impl<'a> std::future::IntoFuture for Req<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// The error's field of a refusal.
+pub fn field(v: &serde_json::Value) -> Option<&str> {
+    v["error"]["field"].as_str()
+}
+
+/// The error's code of a refusal.
+pub fn code(v: &serde_json::Value) -> Option<&str> {
+    v["error"]["code"].as_str()
+}
+
+/// The string `key` of every object in the array `list`.
+pub fn strs<'v>(list: &'v serde_json::Value, key: &str) -> Vec<&'v str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_str().unwrap())
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! headers, and deadlines past the published calendar.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, code, field, strs};
 use serde_json::{Value, json};
 
 async fn call(
@@ -61,12 +61,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
 
     let (st, v) = call(s, "GET", "/api/cases", Some(&liaison), None).await;
     assert_eq!(st, 200, "{v}");
-    let departments: Vec<&str> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["department"].as_str().unwrap())
-        .collect();
+    let departments: Vec<&str> = strs(&v["rows"], "department");
     assert!(!departments.is_empty());
     assert!(
         departments.iter().all(|d| *d == "东海县市场监督管理局"),
@@ -229,11 +224,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
         Some(json!({"username": "liaison2", "role": "liaison", "password": "liaison-pass-1"})),
     )
     .await;
-    assert_eq!(
-        (st, v["error"]["field"].as_str()),
-        (422, Some("department")),
-        "{v}"
-    );
+    assert_eq!((st, field(&v)), (422, Some("department")), "{v}");
     let (st, v) = call(
         s,
         "POST",
@@ -251,7 +242,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
         Some(json!({"department": "NOPE"})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("department")));
+    assert_eq!((st, field(&v)), (422, Some("department")));
 }
 on_both_backends!(liaison_sees_only_its_department);
 
@@ -272,11 +263,7 @@ async fn provisional_deadlines(s: &TestServer) {
     // Two years past the current one is the limit.
     let far = format!("/api/calendar/deadline?from={}-12-20&days=30", today.year() + 2);
     let (st, v) = call(s, "GET", &far, None, None).await;
-    assert_eq!(
-        (st, v["error"]["code"].as_str()),
-        (422, Some("calendar_missing")),
-        "{v}"
-    );
+    assert_eq!((st, code(&v)), (422, Some("calendar_missing")), "{v}");
     assert!(
         v["error"]["message"]
             .as_str()
@@ -332,11 +319,7 @@ async fn provisional_deadlines(s: &TestServer) {
     }
     let moved_day = moved_day.expect("a working day between today and the deadline in a provisional year");
     let admin = s.login("admin").await;
-    let resp = s
-        .req("POST", "/api/calendar/import")
-        .token(&admin)
-        .body(tsv)
-        .await;
+    let resp = s.upload("/api/calendar/import", &admin, tsv).await;
     assert_eq!(resp.status, 201);
     let summary: Value = resp.json();
     assert!(summary["recomputed"].as_u64().unwrap() >= 1, "{summary}");
@@ -511,9 +494,11 @@ async fn hostile_bodies(s: &TestServer) {
     assert!(resp.status / 100 == 4);
     // Invalid UTF-8 in an import: 4xx with the error JSON, nothing stored.
     let resp = s
-        .req("POST", "/api/calendar/import")
-        .token(&admin)
-        .body(vec![0xff, 0xfe, 0x32, 0x30, 0x32, 0x37])
+        .upload(
+            "/api/calendar/import",
+            &admin,
+            vec![0xff, 0xfe, 0x32, 0x30, 0x32, 0x37],
+        )
         .await;
     assert!(resp.status / 100 == 4, "{}", resp.status);
     let v: Value = resp.json();
