@@ -9,15 +9,8 @@ use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
 async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let resp = s
-        .req("POST", path)
-        .header("cookie", cookie)
-        .plain_form(form)
-        .await;
-    let status = resp.status;
-    let location = resp.location();
-    let body = resp.text;
-    (status, location.unwrap_or(body))
+    let a = s.submit(cookie, path, form).await;
+    (a.status, a.location().unwrap_or(a.text))
 }
 
 /// The cells of the hall's total row of the statistics table.

@@ -6,14 +6,8 @@ use crate::support::{Backend, TestServer};
 use crate::support::{csrf_of, page, session};
 
 async fn submit(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let resp = s
-        .req("POST", path)
-        .header("cookie", cookie)
-        .plain_form(form)
-        .await;
-    let status = resp.status;
-    let location = resp.location().unwrap_or_default();
-    (status, location, resp.text)
+    let a = s.submit(cookie, path, form).await;
+    (a.status, a.location().unwrap_or_default(), a.text)
 }
 
 async fn lists_and_adds_a_window(s: &TestServer) {

@@ -282,6 +282,14 @@ impl TestServer {
         self.req("POST", path).token(token).body(body).await
     }
 
+    /// A form posted with a session cookie and no Origin header.
+    pub async fn submit(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> Answer {
+        self.req("POST", path)
+            .header("cookie", cookie)
+            .plain_form(form)
+            .await
+    }
+
     /// A JSON API call (with a body, when there is one): status and JSON.
     pub async fn call(
         &self,
