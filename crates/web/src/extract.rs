@@ -170,3 +170,16 @@ id_paths! {
     /// An appeal's `{id}`.
     AppealId = "申诉不存在";
 }
+
+/// The app's state and the signed-in caller, which most handlers start from:
+/// `Caller(state, user): Caller` extracts `State<AppState>`, then `CurrentUser`.
+pub struct Caller(pub crate::AppState, pub crate::auth::CurrentUser);
+
+impl FromRequestParts<crate::AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        let user = crate::auth::CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Caller(state.clone(), user))
+    }
+}

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery, CaseId};
+use crate::extract::{AppJson, AppQuery, Caller, CaseId};
 use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput, Progress};
 use app::evaluation_report::period;
 use axum::Json;
@@ -66,8 +66,7 @@ fn checks(m: Vec<MaterialBody>) -> Vec<MaterialInput> {
         (status = 404, description = "没有这个事项、一件事或号票"),
         (status = 422, description = "申请人、材料或代办信息无效，error.field 指出哪一项")))]
 pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(body): AppJson<CaseBody>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let req = CaseRequest {
@@ -95,11 +94,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/cases/{id}", operation_id = "get_case", params(("id" = String, Path, description = "办件ID")), tag = "办件",
     responses((status = 200, body = Object, description = "办件及其环节、期限和暂停天数"),
         (status = 404, description = "办件不存在（或不在本部门）")))]
-pub async fn get(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    CaseId(id): CaseId,
-) -> ApiResult<Json<CaseView>> {
+pub async fn get(Caller(state, user): Caller, CaseId(id): CaseId) -> ApiResult<Json<CaseView>> {
     Ok(Json(state.app.cases.case(&user.session, id).await?))
 }
 
@@ -115,8 +110,7 @@ pub struct SupplementBody {
     responses((status = 200, body = Object, description = "补正后的办件"), (status = 404, description = "办件不存在"),
         (status = 409, description = "办件不在待补正状态")))]
 pub async fn supplement(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     CaseId(id): CaseId,
     AppJson(body): AppJson<SupplementBody>,
 ) -> ApiResult<Json<CaseView>> {
@@ -187,8 +181,7 @@ macro_rules! case_action {
                 (status = 409, description = "当前状态不允许此操作"),
                 (status = 422, description = "请求正文不是 JSON，或理由、天数等无效")))]
         pub async fn $name(
-            State(state): State<AppState>,
-            user: CurrentUser,
+            Caller(state, user): Caller,
             CaseId(id): CaseId,
             raw: axum::body::Bytes,
         ) -> ApiResult<Json<CaseView>> {
@@ -278,8 +271,7 @@ pub struct PeriodQuery {
 #[utoipa::path(get, path = "/api/reports/cases", operation_id = "case_report", params(PeriodQuery), tag = "办件",
     responses((status = 200, body = super::schemas::CaseReport, description = "受理、办结、办结率、按时率、超期")))]
 pub async fn report(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CaseReport>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
@@ -300,11 +292,7 @@ pub struct Imported {
     request_body(content = String, content_type = "text/csv", description = "CSV：number,item,accepted_on,completed_on,deadline"),
     tag = "办件",
     responses((status = 201, body = Imported, description = "导入的办件数"), (status = 422, description = "某行格式错误，未做任何更改")))]
-pub async fn import(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    body: String,
-) -> ApiResult<(StatusCode, Json<Imported>)> {
+pub async fn import(Caller(state, user): Caller, body: String) -> ApiResult<(StatusCode, Json<Imported>)> {
     let n = state.app.cases.import_cases(&user.session, &body).await?;
     Ok((
         StatusCode::CREATED,
@@ -320,8 +308,7 @@ pub async fn import(
     responses((status = 200, body = super::schemas::CaseIdentity, description = "身份证号和手机号明文（已记入审计）"),
         (status = 404, description = "办件不存在")))]
 pub async fn identity(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     CaseId(id): CaseId,
 ) -> ApiResult<Json<app::case::CaseIdentity>> {
     Ok(Json(state.app.cases.case_identity(&user.session, id).await?))

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::ApiResult;
-use crate::extract::{AppJson, AppQuery, VisitId};
+use crate::extract::{AppJson, AppQuery, Caller, VisitId};
 use app::home_visit::{HomeVisitDetail, HomeVisitRequest, HomeVisitSummary};
 use axum::Json;
 use axum::extract::State;
@@ -92,8 +92,7 @@ pub struct HomeVisitList {
 #[utoipa::path(get, path = "/api/home-visits", operation_id = "list_home_visits", params(ListQuery), tag = "预约",
     responses((status = 200, body = HomeVisitList, description = "申请列表，最新在前，手机号已遮蔽")))]
 pub async fn list(
-    State(state): State<AppState>,
-    _user: CurrentUser,
+    Caller(state, _user): Caller,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<HomeVisitList>> {
     Ok(Json(HomeVisitList {
@@ -110,11 +109,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/home-visits/{id}", operation_id = "get_home_visit", params(("id" = String, Path, description = "上门服务申请ID")), tag = "预约",
     responses((status = 200, body = Object, description = "申请全文（手机号、地址）及处理记录"),
         (status = 404, description = "没有这个上门服务申请")))]
-pub async fn detail(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    VisitId(id): VisitId,
-) -> ApiResult<Json<HomeVisitDetail>> {
+pub async fn detail(Caller(state, user): Caller, VisitId(id): VisitId) -> ApiResult<Json<HomeVisitDetail>> {
     Ok(Json(
         state.app.home_visits.home_visit_detail(&user.actor(), id).await?,
     ))
@@ -136,8 +131,7 @@ pub struct ScheduleBody {
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
         (status = 422, description = "日期不是工作日或人员无效")))]
 pub async fn schedule(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     VisitId(id): VisitId,
     AppJson(b): AppJson<ScheduleBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
@@ -163,8 +157,7 @@ pub struct DoneBody {
     responses((status = 200, body = super::schemas::HomeVisitSummary, description = "已办结的申请"),
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请尚未安排，或已办结、已取消")))]
 pub async fn done(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     VisitId(id): VisitId,
     AppJson(b): AppJson<DoneBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
@@ -190,8 +183,7 @@ pub struct VisitCancelBody {
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
         (status = 422, description = "未写取消理由")))]
 pub async fn cancel(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     VisitId(id): VisitId,
     AppJson(b): AppJson<VisitCancelBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
