@@ -3,14 +3,15 @@
 //! deadlines, without sleeping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use app::{App, Settings, TestClock};
 use domain::appointment::AppointmentStatus;
-use jiff::civil::{Date, Time};
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::sync::Arc;
 use store::Store;
 use store::evaluation::{NewEvaluation, NewRectification};
-use store::queue::{Appointment, NewAppointment};
 use uuid::Uuid;
 
 /// An app on SQLite whose clock reads 08:00 hall time on a working Monday.
@@ -19,11 +20,7 @@ async fn app_at_eight(dir: &tempfile::TempDir) -> (App, TestClock, Date) {
     let store: Arc<dyn Store> = Arc::new(store_sqlite::SqliteStore::connect(&url).await.unwrap());
     let settings = Settings::default().always_open();
     let day = Date::constant(2026, 3, 2);
-    let eight = day
-        .to_datetime(Time::constant(8, 0, 0, 0))
-        .to_zoned(settings.time_zone())
-        .unwrap()
-        .timestamp();
+    let eight = support::eight_on(day, &settings);
     let clock = TestClock::new(eight);
     let app = App::with_clock(store, settings, Arc::new(clock.clone()));
     app.seed_demo().await.unwrap();
@@ -37,23 +34,7 @@ async fn an_appointment_becomes_a_no_show_when_the_clock_passes_its_window() {
     let (app, clock, day) = app_at_eight(&dir).await;
     assert_eq!(app.today(), day);
     app.store
-        .book_appointment(&NewAppointment {
-            appointment: Appointment {
-                id: Uuid::now_v7(),
-                code: "CLOCK1".into(),
-                category: "D".into(),
-                slot_date: day,
-                slot_time: "09:00".into(),
-                phone_tail: "8000".into(),
-                channel: domain::appointment::AppointmentChannel::Online,
-                status: AppointmentStatus::Booked,
-                ticket_id: None,
-            },
-            person_key: "clock-test".into(),
-            created_at: app.now(),
-            capacity: 10,
-            max_per_person_per_day: 1,
-        })
+        .book_appointment(&support::booking("CLOCK1", day, "clock-test", app.now()))
         .await
         .unwrap();
 

@@ -3,16 +3,16 @@
 //! the hall's own jobs do their work once the test clock passes a deadline.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use app::{App, AppError, Job, JobStatus, Outcome, Settings, TestClock, Trigger};
 use domain::appointment::AppointmentStatus;
 use jiff::SignedDuration;
-use jiff::civil::{Date, Time};
+use jiff::civil::Date;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use store::Store;
-use store::queue::{Appointment, NewAppointment};
-use uuid::Uuid;
 
 const QUICK: Duration = Duration::from_millis(20);
 
@@ -118,11 +118,7 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings::default().always_open();
     let day = Date::constant(2026, 3, 2);
-    let eight = day
-        .to_datetime(Time::constant(8, 0, 0, 0))
-        .to_zoned(settings.time_zone())
-        .unwrap()
-        .timestamp();
+    let eight = support::eight_on(day, &settings);
     let clock = TestClock::new(eight);
     let app = app_on(&dir, clock.clone()).await;
     let codes: Vec<&str> = app.job_statuses().iter().map(|s| s.code).collect();
@@ -145,23 +141,7 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
     app.seed_demo().await.unwrap();
     app.seed_demo_floor().await.unwrap();
     app.store
-        .book_appointment(&NewAppointment {
-            appointment: Appointment {
-                id: Uuid::now_v7(),
-                code: "JOBS1".into(),
-                category: "D".into(),
-                slot_date: day,
-                slot_time: "09:00".into(),
-                phone_tail: "8000".into(),
-                channel: domain::appointment::AppointmentChannel::Online,
-                status: AppointmentStatus::Booked,
-                ticket_id: None,
-            },
-            person_key: "jobs-test".into(),
-            created_at: app.now(),
-            capacity: 10,
-            max_per_person_per_day: 1,
-        })
+        .book_appointment(&support::booking("JOBS1", day, "jobs-test", app.now()))
         .await
         .unwrap();
 

@@ -16,6 +16,16 @@ use support::{Database, Kind, Server, assert_refused, govhall, text};
 
 /// Tickets keep being taken while the backup runs; every ticket acknowledged
 /// before the backup started is in the restored database, which is intact.
+/// `govhall backup --database URL --output FILE`, with `env` set.
+async fn backup_to(url: &str, file: &str, env: &[(&str, &str)]) -> std::process::Output {
+    govhall(&["backup", "--database", url, "--output", file], env).await
+}
+
+/// `govhall restore --database URL FILE`, with `env` set.
+async fn restore_from(url: &str, file: &str, env: &[(&str, &str)]) -> std::process::Output {
+    govhall(&["restore", "--database", url, file], env).await
+}
+
 async fn backup_while_writing(kind: Kind) {
     let source = Database::fresh(kind);
     let server = Arc::new(Server::start(&source.url, true).await);
@@ -41,17 +51,7 @@ async fn backup_while_writing(kind: Kind) {
     }
     let file = source.dir.path().join("backups/hall.backup");
     let started = Instant::now();
-    let out = govhall(
-        &[
-            "backup",
-            "--database",
-            &source.url,
-            "--output",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .await;
+    let out = backup_to(&source.url, file.to_str().unwrap(), &[]).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     stop.store(true, Ordering::Relaxed);
     let mut before = Vec::new();
@@ -82,25 +82,11 @@ async fn backup_while_writing(kind: Kind) {
     assert_eq!(left.len(), 1, "{left:?}");
 
     // Without --force an existing backup is kept.
-    let again = govhall(
-        &[
-            "backup",
-            "--database",
-            &source.url,
-            "--output",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .await;
+    let again = backup_to(&source.url, file.to_str().unwrap(), &[]).await;
     assert_refused(&again, "--force");
 
     let target = Database::fresh(kind);
-    let out = govhall(
-        &["restore", "--database", &target.url, file.to_str().unwrap()],
-        &[],
-    )
-    .await;
+    let out = restore_from(&target.url, file.to_str().unwrap(), &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("恢复完成"), "{}", text(&out.stdout));
     let facts = target.facts().await;
@@ -120,11 +106,7 @@ async fn backup_while_writing(kind: Kind) {
     }
 
     // A second restore into the now full database is refused and changes nothing.
-    let out = govhall(
-        &["restore", "--database", &target.url, file.to_str().unwrap()],
-        &[],
-    )
-    .await;
+    let out = restore_from(&target.url, file.to_str().unwrap(), &[]).await;
     assert_refused(&out, "不是空的");
     assert_eq!(target.facts().await, facts);
 
@@ -168,25 +150,11 @@ async fn newer_backups_are_refused(kind: Kind) {
         }
     }
     let file = source.dir.path().join("future.backup");
-    let out = govhall(
-        &[
-            "backup",
-            "--database",
-            &source.url,
-            "--output",
-            file.to_str().unwrap(),
-        ],
-        &[],
-    )
-    .await;
+    let out = backup_to(&source.url, file.to_str().unwrap(), &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("20991231000000"));
     let target = Database::fresh(kind);
-    let out = govhall(
-        &["restore", "--database", &target.url, file.to_str().unwrap()],
-        &[],
-    )
-    .await;
+    let out = restore_from(&target.url, file.to_str().unwrap(), &[]).await;
     assert_refused(&out, "更新版本");
     assert!(text(&out.stderr).contains("20991231000000"));
     match kind {
@@ -233,14 +201,9 @@ mod postgres {
         let out = govhall(&["migrate", "--database", &source.url], &[]).await;
         assert!(out.status.success(), "{}", text(&out.stderr));
         let file = source.dir.path().join("hall.backup");
-        let out = govhall(
-            &[
-                "backup",
-                "--database",
-                &source.url,
-                "--output",
-                file.to_str().unwrap(),
-            ],
+        let out = backup_to(
+            &source.url,
+            file.to_str().unwrap(),
             &[("GOVHALL_PG_DUMP", "/nonexistent/pg_dump")],
         )
         .await;
@@ -249,21 +212,12 @@ mod postgres {
         assert!(!file.exists());
         assert_eq!(std::fs::read_dir(source.dir.path()).unwrap().count(), 0);
 
-        let out = govhall(
-            &[
-                "backup",
-                "--database",
-                &source.url,
-                "--output",
-                file.to_str().unwrap(),
-            ],
-            &[],
-        )
-        .await;
+        let out = backup_to(&source.url, file.to_str().unwrap(), &[]).await;
         assert!(out.status.success(), "{}", text(&out.stderr));
         let target = Database::fresh(Kind::Postgres);
-        let out = govhall(
-            &["restore", "--database", &target.url, file.to_str().unwrap()],
+        let out = restore_from(
+            &target.url,
+            file.to_str().unwrap(),
             &[("GOVHALL_PG_RESTORE", "/nonexistent/pg_restore")],
         )
         .await;
@@ -284,11 +238,7 @@ async fn wrong_files_are_refused() {
     let dir = target.dir.path();
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     std::fs::write(dir.join("garbage.backup"), "这不是备份 not a backup at all\n").unwrap();
-    let out = govhall(
-        &["restore", "--database", &target.url, &path("garbage.backup")],
-        &[],
-    )
-    .await;
+    let out = restore_from(&target.url, &path("garbage.backup"), &[]).await;
     assert_refused(&out, "不是 govhall 备份文件");
 
     std::fs::write(
@@ -296,7 +246,7 @@ async fn wrong_files_are_refused() {
         b"PGDMP\x01\x0e\x00 rest of a custom archive",
     )
     .unwrap();
-    let out = govhall(&["restore", "--database", &target.url, &path("pg.backup")], &[]).await;
+    let out = restore_from(&target.url, &path("pg.backup"), &[]).await;
     assert_refused(&out, "PostgreSQL 备份");
 
     // A SQLite file that govhall did not make (no migrations table).
@@ -310,26 +260,22 @@ async fn wrong_files_are_refused() {
             .unwrap();
         conn.close().await.unwrap();
     }
-    let out = govhall(&["restore", "--database", &target.url, &path("other.db")], &[]).await;
+    let out = restore_from(&target.url, &path("other.db"), &[]).await;
     assert_refused(&out, "不是 govhall 备份");
 
     // A real SQLite backup, cut short.
     let source = format!("sqlite://{}", path("source.db"));
     let out = govhall(&["migrate", "--database", &source], &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = govhall(
-        &["backup", "--database", &source, "--output", &path("good.backup")],
-        &[],
-    )
-    .await;
+    let out = backup_to(&source, &path("good.backup"), &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let good = std::fs::read(dir.join("good.backup")).unwrap();
     std::fs::write(dir.join("cut.backup"), &good[..good.len() / 3]).unwrap();
-    let out = govhall(&["restore", "--database", &target.url, &path("cut.backup")], &[]).await;
+    let out = restore_from(&target.url, &path("cut.backup"), &[]).await;
     assert_refused(&out, "cut.backup");
 
     let pg = format!("{}/govhall_never_created", support::postgres_server());
-    let out = govhall(&["restore", "--database", &pg, &path("good.backup")], &[]).await;
+    let out = restore_from(&pg, &path("good.backup"), &[]).await;
     assert_refused(&out, "SQLite 备份");
     assert!(!target.file().unwrap().exists(), "nothing was written");
 

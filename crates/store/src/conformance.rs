@@ -300,6 +300,9 @@ pub async fn users_and_tokens(store: &dyn Store) {
 }
 
 pub async fn login_throttle_and_audit(store: &dyn Store) {
+    let failures = |kind: &'static str, key: &'static str, since: Timestamp, limit: i64| async move {
+        store.failures_since(kind, key, since, limit).await.unwrap()
+    };
     let t0 = now();
     let since = t0 - SignedDuration::from_mins(15);
     for _ in 0..3 {
@@ -307,64 +310,19 @@ pub async fn login_throttle_and_audit(store: &dyn Store) {
     }
     store.record_failure("login", "zhao|127.0.0.1", t0).await.unwrap();
     store.record_failure("lookup", "li|127.0.0.1", t0).await.unwrap();
+    assert_eq!(failures("login", "li|127.0.0.1", since, 100).await, 3);
+    assert_eq!(failures("login", "li|127.0.0.1", since, 2).await, 2);
     assert_eq!(
-        store
-            .failures_since("login", "li|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(
-        store
-            .failures_since("login", "li|127.0.0.1", since, 2)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .failures_since("login", "li|127.0.0.1", t0 + SignedDuration::from_secs(1), 100)
-            .await
-            .unwrap(),
+        failures("login", "li|127.0.0.1", t0 + SignedDuration::from_secs(1), 100).await,
         0
     );
     store.clear_failures("login", "li|127.0.0.1").await.unwrap();
-    assert_eq!(
-        store
-            .failures_since("login", "li|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .failures_since("login", "zhao|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .failures_since("lookup", "li|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(failures("login", "li|127.0.0.1", since, 100).await, 0);
+    assert_eq!(failures("login", "zhao|127.0.0.1", since, 100).await, 1);
+    assert_eq!(failures("lookup", "li|127.0.0.1", since, 100).await, 1);
     assert_eq!(store.prune_failures(1).await.unwrap(), 1);
-    assert_eq!(
-        store
-            .failures_since("login", "zhao|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .failures_since("lookup", "li|127.0.0.1", since, 100)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(failures("login", "zhao|127.0.0.1", since, 100).await, 0);
+    assert_eq!(failures("lookup", "li|127.0.0.1", since, 100).await, 1);
 
     for i in 0..3 {
         store

@@ -124,3 +124,62 @@ pub fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, ApiError>
         .field(field)
     })
 }
+
+/// The `{id}` of a path as a UUID; one that does not parse names nothing, so
+/// it answers 404 `not_found` with the reason a missing record gives.
+macro_rules! id_paths {
+    ($($(#[$doc:meta])* $name:ident = $missing:literal;)*) => {$(
+        $(#[$doc])*
+        pub struct $name(pub uuid::Uuid);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<uuid::Uuid, ApiError> {
+                uuid::Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", $missing))
+            }
+        }
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = axum::response::Response;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                use axum::response::IntoResponse;
+                let axum::extract::Path(params) =
+                    axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+                        .await
+                        .map_err(IntoResponse::into_response)?;
+                let raw = params.iter().find(|(k, _)| k == "id").map_or("", |(_, v)| v.as_str());
+                Self::parse(raw).map(Self).map_err(IntoResponse::into_response)
+            }
+        }
+    )*};
+}
+
+id_paths! {
+    /// A ticket's `{id}`.
+    TicketId = "没有这张号票";
+    /// A case's `{id}`.
+    CaseId = "办件不存在";
+    /// A home-visit request's `{id}`.
+    VisitId = "没有这个上门服务申请";
+    /// An evaluation pad's `{id}`.
+    PadId = "没有这个评价器";
+    /// A rectification's `{id}`.
+    RectificationId = "整改记录不存在";
+    /// An evaluation's `{id}`.
+    EvaluationId = "评价不存在";
+    /// An appeal's `{id}`.
+    AppealId = "申诉不存在";
+}
+
+/// The app's state and the signed-in caller, which most handlers start from:
+/// `Caller(state, user): Caller` extracts `State<AppState>`, then `CurrentUser`.
+pub struct Caller(pub crate::AppState, pub crate::auth::CurrentUser);
+
+impl FromRequestParts<crate::AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        let user = crate::auth::CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Caller(state.clone(), user))
+    }
+}

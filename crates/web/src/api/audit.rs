@@ -1,11 +1,8 @@
 //! The audit log (操作日志), for administrators.
 
-use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::extract::AppQuery;
+use crate::extract::{AppQuery, Caller};
 use axum::Json;
-use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -39,8 +36,7 @@ pub struct AuditRow {
 #[utoipa::path(get, path = "/api/audit", operation_id = "list_audit_log", params(AuditQuery), tag = "审计",
     responses((status = 200, body = AuditList, description = "一页操作日志，最新在前")))]
 pub async fn list(
-    State(state): State<AppState>,
-    _user: CurrentUser,
+    Caller(state, _user): Caller,
     AppQuery(q): AppQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditList>> {
     let entries = state

@@ -1,9 +1,8 @@
 //! The working-day calendar (工作日历).
 
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppQuery, parse_date};
+use crate::extract::{AppQuery, Caller, parse_date};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -120,8 +119,7 @@ pub struct ImportResponse {
     responses((status = 201, body = ImportResponse, description = "已载入的年份和重算的期限"),
         (status = 422, description = "格式错误或年份不完整")))]
 pub async fn import(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportResponse>)> {
     let done = state.app.import_calendar(&user.actor(), &body).await?;

@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::extract::{AppJson, AppQuery, Caller, CaseId};
 use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput, Progress};
 use app::evaluation_report::period;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -60,18 +60,13 @@ fn checks(m: Vec<MaterialBody>) -> Vec<MaterialInput> {
         .collect()
 }
 
-fn case_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "办件不存在"))
-}
-
 /// 受理: complete materials → accepted with a deadline; otherwise 补正 with every missing material.
 #[utoipa::path(post, path = "/api/cases", operation_id = "accept_case", request_body = CaseBody, tag = "办件",
     responses((status = 201, body = Object, description = "办件：id、编号、状态、期限及缺少的材料"),
         (status = 404, description = "没有这个事项、一件事或号票"),
         (status = 422, description = "申请人、材料或代办信息无效，error.field 指出哪一项")))]
 pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(body): AppJson<CaseBody>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let req = CaseRequest {
@@ -99,12 +94,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/cases/{id}", operation_id = "get_case", params(("id" = String, Path, description = "办件ID")), tag = "办件",
     responses((status = 200, body = Object, description = "办件及其环节、期限和暂停天数"),
         (status = 404, description = "办件不存在（或不在本部门）")))]
-pub async fn get(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CaseView>> {
-    Ok(Json(state.app.cases.case(&user.session, case_id(&id)?).await?))
+pub async fn get(Caller(state, user): Caller, CaseId(id): CaseId) -> ApiResult<Json<CaseView>> {
+    Ok(Json(state.app.cases.case(&user.session, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -119,16 +110,15 @@ pub struct SupplementBody {
     responses((status = 200, body = Object, description = "补正后的办件"), (status = 404, description = "办件不存在"),
         (status = 409, description = "办件不在待补正状态")))]
 pub async fn supplement(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    CaseId(id): CaseId,
     AppJson(body): AppJson<SupplementBody>,
 ) -> ApiResult<Json<CaseView>> {
     Ok(Json(
         state
             .app
             .cases
-            .supplement_case(&user.session, case_id(&id)?, &checks(body.materials))
+            .supplement_case(&user.session, id, &checks(body.materials))
             .await?,
     ))
 }
@@ -148,7 +138,7 @@ pub struct ActionBody {
 async fn act(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: Uuid,
     action: &str,
     raw: &[u8],
 ) -> ApiResult<Json<CaseView>> {
@@ -174,14 +164,7 @@ async fn act(
         state
             .app
             .cases
-            .act_on_case(
-                &user.session,
-                case_id(id)?,
-                action,
-                &body.reason,
-                body.approved,
-                body.days,
-            )
+            .act_on_case(&user.session, id, action, &body.reason, body.approved, body.days)
             .await?,
     ))
 }
@@ -198,12 +181,11 @@ macro_rules! case_action {
                 (status = 409, description = "当前状态不允许此操作"),
                 (status = 422, description = "请求正文不是 JSON，或理由、天数等无效")))]
         pub async fn $name(
-            State(state): State<AppState>,
-            user: CurrentUser,
-            Path(id): Path<String>,
+            Caller(state, user): Caller,
+            CaseId(id): CaseId,
             raw: axum::body::Bytes,
         ) -> ApiResult<Json<CaseView>> {
-            act(&state, &user, &id, $action, &raw).await
+            act(&state, &user, id, $action, &raw).await
         }
     };
 }
@@ -289,8 +271,7 @@ pub struct PeriodQuery {
 #[utoipa::path(get, path = "/api/reports/cases", operation_id = "case_report", params(PeriodQuery), tag = "办件",
     responses((status = 200, body = super::schemas::CaseReport, description = "受理、办结、办结率、按时率、超期")))]
 pub async fn report(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CaseReport>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
@@ -311,11 +292,7 @@ pub struct Imported {
     request_body(content = String, content_type = "text/csv", description = "CSV：number,item,accepted_on,completed_on,deadline"),
     tag = "办件",
     responses((status = 201, body = Imported, description = "导入的办件数"), (status = 422, description = "某行格式错误，未做任何更改")))]
-pub async fn import(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    body: String,
-) -> ApiResult<(StatusCode, Json<Imported>)> {
+pub async fn import(Caller(state, user): Caller, body: String) -> ApiResult<(StatusCode, Json<Imported>)> {
     let n = state.app.cases.import_cases(&user.session, &body).await?;
     Ok((
         StatusCode::CREATED,
@@ -331,15 +308,8 @@ pub async fn import(
     responses((status = 200, body = super::schemas::CaseIdentity, description = "身份证号和手机号明文（已记入审计）"),
         (status = 404, description = "办件不存在")))]
 pub async fn identity(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    CaseId(id): CaseId,
 ) -> ApiResult<Json<app::case::CaseIdentity>> {
-    Ok(Json(
-        state
-            .app
-            .cases
-            .case_identity(&user.session, case_id(&id)?)
-            .await?,
-    ))
+    Ok(Json(state.app.cases.case_identity(&user.session, id).await?))
 }

@@ -5,11 +5,10 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppQuery, parse_date};
+use crate::extract::{AppQuery, Caller, parse_date};
 use app::case_ledger::{LedgerFigures, LedgerList, LedgerQuery};
 use app::evaluation_report::period;
 use axum::Json;
-use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -66,26 +65,23 @@ pub fn ledger_query(p: &LedgerParams) -> ApiResult<LedgerQuery> {
         (status = 403, description = "只能查看本部门的办件"),
         (status = 422, description = "日期、状态或 view 无效")))]
 pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(p): AppQuery<LedgerParams>,
 ) -> ApiResult<Json<LedgerList>> {
     match p.view.as_deref().unwrap_or("ledger") {
         "ledger" | "" => Ok(Json(
             state.app.cases.ledger(&user.session, &ledger_query(&p)?).await?,
         )),
-        "worklist" => Ok(Json(
-            state
-                .app
-                .cases
-                .worklist(
-                    &user.session,
-                    p.department.as_deref(),
-                    p.window.as_deref(),
-                    p.page.unwrap_or(1),
-                )
-                .await?,
-        )),
+        "worklist" => {
+            open_cases(
+                &state,
+                &user,
+                p.department.as_deref(),
+                p.window.as_deref(),
+                p.page,
+            )
+            .await
+        }
         other => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -112,22 +108,32 @@ pub struct WorklistParams {
         (status = 403, description = "只能查看本部门或本窗口的办件"),
         (status = 422, description = "未指定部门或窗口")))]
 pub async fn worklist(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(p): AppQuery<WorklistParams>,
 ) -> ApiResult<Json<LedgerList>> {
-    Ok(Json(
-        state
-            .app
-            .cases
-            .worklist(
-                &user.session,
-                p.department.as_deref(),
-                p.window.as_deref(),
-                p.page.unwrap_or(1),
-            )
-            .await?,
-    ))
+    open_cases(
+        &state,
+        &user,
+        p.department.as_deref(),
+        p.window.as_deref(),
+        p.page,
+    )
+    .await
+}
+
+/// A department's or window's open cases by urgency, a page at a time.
+async fn open_cases(
+    state: &AppState,
+    user: &CurrentUser,
+    department: Option<&str>,
+    window: Option<&str>,
+    page: Option<i64>,
+) -> ApiResult<Json<LedgerList>> {
+    let list = state
+        .app
+        .cases
+        .worklist(&user.session, department, window, page.unwrap_or(1));
+    Ok(Json(list.await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -143,8 +149,7 @@ pub struct OverdueParams {
 #[utoipa::path(get, path = "/api/cases/overdue", operation_id = "overdue_cases", params(OverdueParams), tag = "办件",
     responses((status = 200, body = super::schemas::LedgerList, description = "超期未办结的办件")))]
 pub async fn overdue(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(p): AppQuery<OverdueParams>,
 ) -> ApiResult<Json<LedgerList>> {
     Ok(Json(
@@ -170,8 +175,7 @@ pub struct BreakdownParams {
 #[utoipa::path(get, path = "/api/reports/cases/breakdown", operation_id = "case_breakdown", params(BreakdownParams), tag = "办件",
     responses((status = 200, body = Object, description = "合计及按部门、按事项的受理、办结、办结率、按时率、平均用时、超期")))]
 pub async fn breakdown(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(p): AppQuery<BreakdownParams>,
 ) -> ApiResult<Json<LedgerFigures>> {
     let (from, to) = period(&p.from, p.to.as_deref())?;
@@ -186,11 +190,7 @@ pub async fn breakdown(
         content((super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "只能导出本部门的办件"),
         (status = 422, description = "日期或状态无效，或超过100000行")))]
-pub async fn export(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    AppQuery(p): AppQuery<LedgerParams>,
-) -> ApiResult<Response> {
+pub async fn export(Caller(state, user): Caller, AppQuery(p): AppQuery<LedgerParams>) -> ApiResult<Response> {
     let bytes = state
         .app
         .cases

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::extract::{AppJson, AppQuery, Caller};
 use app::catalog::{CatalogFile, ExportFormat, ExportPart, ItemQuery};
 use axum::Json;
 use axum::body::Bytes;
@@ -114,8 +114,7 @@ pub async fn get_item(
     responses((status = 200, body = super::schemas::CatalogVersion, description = "新发布的清单版本"),
         (status = 422, description = "事项字段有误，error.problems 列出每一处")))]
 pub async fn save_item(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(code): Path<String>,
     AppJson(mut body): AppJson<serde_json::Value>,
 ) -> ApiResult<Json<store::CatalogVersion>> {
@@ -151,8 +150,7 @@ pub async fn save_item(
         (status = 404, description = "已发布清单中没有这个事项"),
         (status = 422, description = "事项仍被一件事或业务类别引用")))]
 pub async fn remove_item(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(code): Path<String>,
 ) -> ApiResult<Json<store::CatalogVersion>> {
     Ok(Json(state.app.remove_item(&user.actor(), &code).await?))
@@ -213,8 +211,7 @@ pub struct NewDepartment {
     responses((status = 201, body = super::schemas::Department, description = "已登记的部门"),
         (status = 409, description = "编码或名称已存在")))]
 pub async fn add_department(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(req): AppJson<NewDepartment>,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
     Ok((
@@ -246,8 +243,7 @@ pub struct ImportQuery {
     responses((status = 201, body = super::schemas::ImportReport, description = "新版本及增删改的事项"),
         (status = 422, description = "文件有问题，error.problems 列出每一处，未做任何更改")))]
 pub async fn import(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<ImportQuery>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<app::catalog::ImportReport>)> {
@@ -362,11 +358,7 @@ pub async fn versions(State(state): State<AppState>, _user: CurrentUser) -> ApiR
 #[utoipa::path(post, path = "/api/catalog/versions/{id}/publish", operation_id = "publish_catalog_version",
     params(("id" = i64, Path, description = "版本号")), tag = "事项清单",
     responses((status = 204, description = "已发布"), (status = 404, description = "没有这个版本")))]
-pub async fn publish(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> ApiResult<StatusCode> {
+pub async fn publish(Caller(state, user): Caller, Path(id): Path<i64>) -> ApiResult<StatusCode> {
     state.app.publish_catalog_version(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, cookie};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::extract::{AppJson, AppQuery, AppealId, Caller, EvaluationId, RectificationId};
 use app::evaluation::{EvaluationRequest, Rater};
 use app::evaluation_report::{SatisfactionReport, period};
 use app::rectification::{RectificationDetail, RectificationView, status_filter};
@@ -15,7 +15,6 @@ use domain::rectification::AppealStatus;
 use serde::{Deserialize, Serialize};
 use store::evaluation::{Appeal, Dimension};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,8 +100,7 @@ pub async fn reasons(State(state): State<AppState>) -> ApiResult<Json<Reasons>> 
 #[utoipa::path(put, path = "/api/evaluation-reasons", operation_id = "set_evaluation_reasons", request_body = Reasons, tag = "好差评",
     responses((status = 200, body = Reasons, description = "保存后的理由列表"), (status = 422, description = "理由为空、重复或过长")))]
 pub async fn set_reasons(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(body): AppJson<Reasons>,
 ) -> ApiResult<Json<Reasons>> {
     Ok(Json(Reasons {
@@ -130,8 +128,7 @@ pub struct ReportQuery {
     responses((status = 200, body = Object, description = "总数、有效数、各等级数、满意度及公式、分组"),
         (status = 422, description = "日期或分组无效")))]
 pub async fn satisfaction(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<ReportQuery>,
 ) -> ApiResult<Json<SatisfactionReport>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
@@ -176,8 +173,7 @@ pub struct CountCheck {
 #[utoipa::path(get, path = "/api/reports/satisfaction/check", operation_id = "check_satisfaction_counts", params(PeriodQuery), tag = "好差评",
     responses((status = 200, body = CountCheck, description = "汇总与原始记录是否一致")))]
 pub async fn check(
-    State(state): State<AppState>,
-    _user: CurrentUser,
+    Caller(state, _user): Caller,
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<CountCheck>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;
@@ -205,8 +201,7 @@ pub struct ImportedCounts {
     tag = "好差评",
     responses((status = 201, body = ImportedCounts, description = "导入的行数和评价数"), (status = 422, description = "某行格式错误，未做任何更改")))]
 pub async fn import(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportedCounts>)> {
     let (rows, count) = state
@@ -240,8 +235,7 @@ pub struct Items<T> {
 #[utoipa::path(get, path = "/api/rectifications", operation_id = "list_rectifications", params(StatusQuery), tag = "好差评",
     responses((status = 200, body = super::schemas::RectificationList, description = "整改记录，最紧急在前")))]
 pub async fn rectifications(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<StatusQuery>,
 ) -> ApiResult<Json<Items<RectificationView>>> {
     Ok(Json(Items {
@@ -253,26 +247,16 @@ pub async fn rectifications(
     }))
 }
 
-fn uuid_of(raw: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在")))
-}
-
 /// One rectification with its steps.
 #[utoipa::path(get, path = "/api/rectifications/{id}", operation_id = "get_rectification",
     params(("id" = String, Path, description = "整改记录ID")), tag = "好差评",
     responses((status = 200, body = Object, description = "整改记录及各环节"), (status = 404, description = "整改记录不存在")))]
 pub async fn rectification(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    RectificationId(id): RectificationId,
 ) -> ApiResult<Json<RectificationDetail>> {
     Ok(Json(
-        state
-            .app
-            .rectifications
-            .rectification(&user.session, uuid_of(&id, "整改记录")?)
-            .await?,
+        state.app.rectifications.rectification(&user.session, id).await?,
     ))
 }
 
@@ -291,12 +275,11 @@ pub struct StepBody {
     responses((status = 200, body = Object, description = "整改记录及各环节"), (status = 404, description = "整改记录不存在"),
         (status = 409, description = "当前环节不能进行此步"), (status = 422, description = "步骤无效或说明为空")))]
 pub async fn advance(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path((id, step)): Path<(String, String)>,
     AppJson(body): AppJson<StepBody>,
 ) -> ApiResult<Json<RectificationDetail>> {
-    let id = uuid_of(&id, "整改记录")?;
+    let id = RectificationId::parse(&id)?;
     Ok(Json(
         state
             .app
@@ -319,12 +302,10 @@ pub struct AppealBody {
     responses((status = 201, body = super::schemas::Appeal, description = "申诉"), (status = 404, description = "评价不存在"),
         (status = 409, description = "不是差评或已申诉过"), (status = 422, description = "理由或证据为空")))]
 pub async fn appeal(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    EvaluationId(id): EvaluationId,
     AppJson(body): AppJson<AppealBody>,
 ) -> ApiResult<(StatusCode, Json<Appeal>)> {
-    let id = uuid_of(&id, "评价")?;
     let a = state
         .app
         .rectifications
@@ -337,8 +318,7 @@ pub async fn appeal(
 #[utoipa::path(get, path = "/api/appeals", operation_id = "list_appeals", params(StatusQuery), tag = "好差评",
     responses((status = 200, body = super::schemas::AppealList, description = "申诉列表")))]
 pub async fn appeals(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<StatusQuery>,
 ) -> ApiResult<Json<Items<Appeal>>> {
     let items = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -371,12 +351,10 @@ pub struct DecisionBody {
     responses((status = 200, body = super::schemas::Appeal, description = "已决定的申诉"), (status = 404, description = "申诉不存在"),
         (status = 409, description = "申诉已决定"), (status = 422, description = "决定说明为空")))]
 pub async fn decide(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    AppealId(id): AppealId,
     AppJson(body): AppJson<DecisionBody>,
 ) -> ApiResult<Json<Appeal>> {
-    let id = uuid_of(&id, "申诉")?;
     Ok(Json(
         state
             .app
@@ -390,8 +368,7 @@ pub async fn decide(
 #[utoipa::path(get, path = "/api/sms-outbox", operation_id = "list_sms_outbox", tag = "好差评",
     responses((status = 200, body = super::schemas::OutboxList, description = "待发与已发的短信（评价邀请、到号提醒、预约确认、办件进度）")))]
 pub async fn sms_outbox(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
 ) -> ApiResult<Json<Items<store::evaluation::OutboxMessage>>> {
     Ok(Json(Items {
         items: state.app.evaluations.sms_outbox(&user.session).await?,
@@ -402,8 +379,7 @@ pub async fn sms_outbox(
 #[utoipa::path(get, path = "/api/evaluations/flags", operation_id = "evaluation_flags", params(PeriodQuery), tag = "好差评",
     responses((status = 200, body = super::schemas::FlagList, description = "疑似刷评的情形")))]
 pub async fn flags(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppQuery(q): AppQuery<PeriodQuery>,
 ) -> ApiResult<Json<Items<domain::evaluation::Flag>>> {
     let (from, to) = period(&q.from, q.to.as_deref())?;

@@ -3,11 +3,11 @@
 
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AppJson, AppQuery};
+use crate::error::ApiResult;
+use crate::extract::{AppJson, AppQuery, Caller, VisitId};
 use app::home_visit::{HomeVisitDetail, HomeVisitRequest, HomeVisitSummary};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -92,8 +92,7 @@ pub struct HomeVisitList {
 #[utoipa::path(get, path = "/api/home-visits", operation_id = "list_home_visits", params(ListQuery), tag = "预约",
     responses((status = 200, body = HomeVisitList, description = "申请列表，最新在前，手机号已遮蔽")))]
 pub async fn list(
-    State(state): State<AppState>,
-    _user: CurrentUser,
+    Caller(state, _user): Caller,
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<HomeVisitList>> {
     Ok(Json(HomeVisitList {
@@ -105,27 +104,14 @@ pub async fn list(
     }))
 }
 
-fn visit_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个上门服务申请"))
-}
-
 /// One request with the phone and address in full and its history; every
 /// call is audit-logged.
 #[utoipa::path(get, path = "/api/home-visits/{id}", operation_id = "get_home_visit", params(("id" = String, Path, description = "上门服务申请ID")), tag = "预约",
     responses((status = 200, body = Object, description = "申请全文（手机号、地址）及处理记录"),
         (status = 404, description = "没有这个上门服务申请")))]
-pub async fn detail(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<HomeVisitDetail>> {
+pub async fn detail(Caller(state, user): Caller, VisitId(id): VisitId) -> ApiResult<Json<HomeVisitDetail>> {
     Ok(Json(
-        state
-            .app
-            .home_visits
-            .home_visit_detail(&user.actor(), visit_id(&id)?)
-            .await?,
+        state.app.home_visits.home_visit_detail(&user.actor(), id).await?,
     ))
 }
 
@@ -145,16 +131,15 @@ pub struct ScheduleBody {
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
         (status = 422, description = "日期不是工作日或人员无效")))]
 pub async fn schedule(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<ScheduleBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .schedule_home_visit(&user.actor(), visit_id(&id)?, &b.date, &b.staff)
+            .schedule_home_visit(&user.actor(), id, &b.date, &b.staff)
             .await?,
     ))
 }
@@ -172,16 +157,15 @@ pub struct DoneBody {
     responses((status = 200, body = super::schemas::HomeVisitSummary, description = "已办结的申请"),
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请尚未安排，或已办结、已取消")))]
 pub async fn done(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<DoneBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .finish_home_visit(&user.actor(), visit_id(&id)?, &b.note)
+            .finish_home_visit(&user.actor(), id, &b.note)
             .await?,
     ))
 }
@@ -199,16 +183,15 @@ pub struct VisitCancelBody {
         (status = 404, description = "没有这个上门服务申请"), (status = 409, description = "申请已办结或已取消"),
         (status = 422, description = "未写取消理由")))]
 pub async fn cancel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    VisitId(id): VisitId,
     AppJson(b): AppJson<VisitCancelBody>,
 ) -> ApiResult<Json<HomeVisitSummary>> {
     Ok(Json(
         state
             .app
             .home_visits
-            .cancel_home_visit(&user.actor(), visit_id(&id)?, &b.reason)
+            .cancel_home_visit(&user.actor(), id, &b.reason)
             .await?,
     ))
 }

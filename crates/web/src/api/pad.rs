@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, cookie};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, Caller, PadId};
 use app::AppError;
 use app::pad::{PadInfo, PadState, format_code, layout_code, pad_status};
 use axum::Json;
@@ -129,8 +129,7 @@ pub struct CreatedPad {
     responses((status = 201, body = CreatedPad, description = "评价器及一次性配对码"),
         (status = 404, description = "没有这个窗口"), (status = 422, description = "窗口或按键布局无效")))]
 pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(b): AppJson<NewPad>,
 ) -> ApiResult<(StatusCode, Json<CreatedPad>)> {
     let p = state
@@ -176,13 +175,7 @@ pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResul
 #[utoipa::path(post, path = "/api/pads/{id}/revoke", operation_id = "revoke_pad",
     params(("id" = String, Path, description = "评价器ID")), tag = "好差评",
     responses((status = 204, description = "已停用"), (status = 404, description = "没有这个评价器")))]
-pub async fn revoke(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个评价器"))?;
+pub async fn revoke(Caller(state, user): Caller, PadId(id): PadId) -> ApiResult<StatusCode> {
     state.app.pads.revoke_pad(&user.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -313,8 +306,7 @@ pub struct ProfileBody {
     responses((status = 200, body = super::schemas::StaffProfile, description = "保存后的三亮信息"),
         (status = 404, description = "没有这个账号"), (status = 422, description = "工号、职责或照片无效")))]
 pub async fn save_profile(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(username): Path<String>,
     AppJson(b): AppJson<ProfileBody>,
 ) -> ApiResult<Json<StaffProfile>> {

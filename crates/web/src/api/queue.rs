@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, Caller, TicketId};
 use app::queue::{TakeTicket, TicketView};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,7 +14,6 @@ use domain::Role;
 use serde::{Deserialize, Serialize};
 use store::queue::{Category, TicketStatus, Window, WindowStatus};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,8 +37,7 @@ pub struct CategoryList {
     responses((status = 201, body = super::schemas::Category, description = "新业务类别"),
         (status = 409, description = "前缀或名称已存在"), (status = 422, description = "前缀、名称或事项编码无效")))]
 pub async fn create_category(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(req): AppJson<NewCategory>,
 ) -> ApiResult<(StatusCode, Json<Category>)> {
     let c = state
@@ -85,8 +83,7 @@ pub struct WindowList {
     responses((status = 201, body = super::schemas::Window, description = "新窗口"),
         (status = 409, description = "窗口号已存在"), (status = 422, description = "窗口号、类别或人员无效")))]
 pub async fn create_window(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(req): AppJson<NewWindow>,
 ) -> ApiResult<(StatusCode, Json<Window>)> {
     // The floor captain (督查) may only open temporary windows.
@@ -198,19 +195,15 @@ pub async fn take_ticket(
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
-fn ticket_id(raw: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这张号票"))
-}
-
 /// A ticket's state and place in line (public: the phone tracking page).
 #[utoipa::path(get, path = "/api/tickets/{id}", operation_id = "get_ticket",
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
     responses((status = 200, body = TicketResponse, description = "号票及前面等候人数"), (status = 404, description = "没有这张号票")))]
 pub async fn get_ticket(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.queue.ticket_view(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.ticket_view(id).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -230,15 +223,22 @@ async fn called(state: &AppState, t: store::queue::Ticket) -> ApiResult<Json<Cal
     responses((status = 200, body = CallResponse, description = "叫到的号票"), (status = 204, description = "无人等候"),
         (status = 403, description = "不是本窗口的工作人员"), (status = 404, description = "没有这个窗口"),
         (status = 409, description = "窗口已暂停或关闭，或上一位尚未办结")))]
-pub async fn call_next(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(number): Path<String>,
-) -> ApiResult<Response> {
+pub async fn call_next(Caller(state, user): Caller, Path(number): Path<String>) -> ApiResult<Response> {
     match state.app.queue.call_next(&user.session, &number).await? {
         Some(t) => Ok(called(&state, t).await?.into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
+}
+
+/// Ends the ticket being served (skipped or finished) and answers it.
+async fn end_ticket(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+    status: TicketStatus,
+) -> ApiResult<Json<CallResponse>> {
+    let t = state.app.queue.end_ticket(&user.session, id, status).await?;
+    called(state, t).await
 }
 
 /// Announces the ticket again (重呼).
@@ -246,12 +246,8 @@ pub async fn call_next(
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
     responses((status = 200, body = CallResponse, description = "重呼的号票"), (status = 404, description = "没有这张号票"),
         (status = 409, description = "号票不在叫号中")))]
-pub async fn recall(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CallResponse>> {
-    let t = state.app.queue.recall(&user.session, ticket_id(&id)?).await?;
+pub async fn recall(Caller(state, user): Caller, TicketId(id): TicketId) -> ApiResult<Json<CallResponse>> {
+    let t = state.app.queue.recall(&user.session, id).await?;
     called(&state, t).await
 }
 
@@ -260,17 +256,8 @@ pub async fn recall(
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
     responses((status = 200, body = CallResponse, description = "已过号的号票"), (status = 404, description = "没有这张号票"),
         (status = 409, description = "号票不在叫号中")))]
-pub async fn skip(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CallResponse>> {
-    let t = state
-        .app
-        .queue
-        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Skipped)
-        .await?;
-    called(&state, t).await
+pub async fn skip(Caller(state, user): Caller, TicketId(id): TicketId) -> ApiResult<Json<CallResponse>> {
+    end_ticket(&state, &user, id, TicketStatus::Skipped).await
 }
 
 /// Service finished (办结).
@@ -278,17 +265,8 @@ pub async fn skip(
     params(("id" = String, Path, description = "号票ID")), tag = "排队叫号",
     responses((status = 200, body = CallResponse, description = "已办结的号票"), (status = 404, description = "没有这张号票"),
         (status = 409, description = "号票不在叫号中")))]
-pub async fn finish(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<CallResponse>> {
-    let t = state
-        .app
-        .queue
-        .end_ticket(&user.session, ticket_id(&id)?, TicketStatus::Finished)
-        .await?;
-    called(&state, t).await
+pub async fn finish(Caller(state, user): Caller, TicketId(id): TicketId) -> ApiResult<Json<CallResponse>> {
+    end_ticket(&state, &user, id, TicketStatus::Finished).await
 }
 
 /// Puts a skipped ticket back in line (public: the citizen's phone), within the allowed minutes.
@@ -298,9 +276,9 @@ pub async fn finish(
         (status = 409, description = "未过号或已超时")))]
 pub async fn requeue(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    TicketId(id): TicketId,
 ) -> ApiResult<Json<TicketResponse>> {
-    Ok(Json(state.app.queue.requeue(ticket_id(&id)?).await?.into()))
+    Ok(Json(state.app.queue.requeue(id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -315,16 +293,11 @@ pub struct TransferRequest {
     responses((status = 200, body = CallResponse, description = "转移后的新号票"), (status = 404, description = "没有这张号票或这个业务类别"),
         (status = 409, description = "号票不在叫号中")))]
 pub async fn transfer(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    Caller(state, user): Caller,
+    TicketId(id): TicketId,
     AppJson(req): AppJson<TransferRequest>,
 ) -> ApiResult<Json<CallResponse>> {
-    let view = state
-        .app
-        .queue
-        .transfer(&user.session, ticket_id(&id)?, &req.category)
-        .await?;
+    let view = state.app.queue.transfer(&user.session, id, &req.category).await?;
     Ok(Json(CallResponse { ticket: view.into() }))
 }
 
@@ -343,8 +316,7 @@ pub struct WindowStatusRequest {
     responses((status = 204, description = "已更改"), (status = 404, description = "没有这个窗口"),
         (status = 422, description = "状态无效，或暂停未写理由")))]
 pub async fn window_status(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(number): Path<String>,
     AppJson(req): AppJson<WindowStatusRequest>,
 ) -> ApiResult<StatusCode> {
@@ -368,10 +340,7 @@ pub async fn window_status(
 /// (floor captain, leadership, staff).
 #[utoipa::path(get, path = "/api/floor", operation_id = "floor_status", tag = "排队叫号",
     responses((status = 200, body = Object, description = "各类别等候人数、最长等候时间、各窗口状态")))]
-pub async fn floor(
-    State(state): State<AppState>,
-    _user: CurrentUser,
-) -> ApiResult<Json<app::floor::FloorStatus>> {
+pub async fn floor(Caller(state, _user): Caller) -> ApiResult<Json<app::floor::FloorStatus>> {
     Ok(Json(state.app.queue.floor_status().await?))
 }
 
@@ -392,8 +361,7 @@ pub struct ReportQuery {
             (super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 422, description = "日期或格式无效")))]
 pub async fn report(
-    State(state): State<AppState>,
-    _user: CurrentUser,
+    Caller(state, _user): Caller,
     crate::extract::AppQuery(q): crate::extract::AppQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let date = match q.date.as_deref() {
@@ -457,8 +425,7 @@ fn same_identity(field: &'static str, sent: Option<&str>, path: &str, message: &
         (status = 404, description = "没有这个业务类别"), (status = 409, description = "名称已被使用"),
         (status = 422, description = "名称或事项编码无效")))]
 pub async fn update_category(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(prefix): Path<String>,
     AppJson(req): AppJson<CategoryUpdate>,
 ) -> ApiResult<Json<Category>> {
@@ -498,8 +465,7 @@ pub struct WindowUpdate {
         (status = 404, description = "没有这个窗口"), (status = 409, description = "与当前状态冲突"),
         (status = 422, description = "类别或人员无效")))]
 pub async fn update_window(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     Path(number): Path<String>,
     AppJson(req): AppJson<WindowUpdate>,
 ) -> ApiResult<Json<Window>> {

@@ -4,7 +4,7 @@ use super::auth::UserView;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::AppJson;
+use crate::extract::{AppJson, Caller};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -62,8 +62,7 @@ pub struct NewUserRequest {
     responses((status = 201, body = UserView, description = "新账号"), (status = 409, description = "用户名已存在"),
         (status = 422, description = "用户名、角色、部门或密码无效")))]
 pub async fn add(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     AppJson(req): AppJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
     let role = Role::parse(&req.role).ok_or_else(|| {
@@ -104,8 +103,7 @@ pub struct EditUserRequest {
         (status = 404, description = "账号不存在"),
         (status = 422, description = "部门不存在，或部门联络员未指定部门")))]
 pub async fn edit(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    Caller(state, user): Caller,
     axum::extract::Path(username): axum::extract::Path<String>,
     AppJson(req): AppJson<EditUserRequest>,
 ) -> ApiResult<Json<UserView>> {

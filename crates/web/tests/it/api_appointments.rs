@@ -27,15 +27,9 @@ pub(crate) async fn next_working_day(s: &TestServer) -> String {
 }
 
 async fn book(s: &TestServer, body: Value) -> (u16, Value) {
-    let resp = s
-        .client
-        .post(s.url("/api/appointments"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap())
+    let resp = s.req("POST", "/api/appointments").json(&body).await;
+    let status = resp.status;
+    (status, resp.json())
 }
 
 async fn booking_rules(s: &TestServer) {
@@ -126,54 +120,31 @@ async fn booking_rules(s: &TestServer) {
     assert_eq!(status, 401);
     let staff = s.login("staff").await;
     let resp = s
-        .client
-        .post(s.url("/api/appointments"))
-        .bearer_auth(&staff)
+        .req("POST", "/api/appointments")
+        .token(&staff)
         .json(&phone)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+        .await;
+    assert_eq!(resp.status, 201);
 
     // Checking in a day early is refused; cancelling needs the phone's last four digits.
+    let resp = s.req("POST", &format!("/api/appointments/{code}/checkin")).await;
+    assert_eq!(resp.status, 409);
     let resp = s
-        .client
-        .post(s.url(&format!("/api/appointments/{code}/checkin")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 409);
-    let resp = s
-        .client
-        .post(s.url(&format!("/api/appointments/{code}/cancel")))
+        .req("POST", &format!("/api/appointments/{code}/cancel"))
         .json(&json!({"phone_last4": "9999"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        resp.status(),
-        404,
-        "a wrong phone tail looks like an unknown code"
-    );
+        .await;
+    assert_eq!(resp.status, 404, "a wrong phone tail looks like an unknown code");
     let resp = s
-        .client
-        .post(s.url(&format!("/api/appointments/{code}/cancel")))
+        .req("POST", &format!("/api/appointments/{code}/cancel"))
         .json(&json!({"phone_last4": "0001"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
     let (_, slots) = s
         .get_json(&format!("/api/appointments/slots?category=B&date={day}"))
         .await;
     assert_eq!(slots["slots"][0]["available"], 1);
-    let resp = s
-        .client
-        .post(s.url("/api/appointments/000000/checkin"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 404);
+    let resp = s.req("POST", "/api/appointments/000000/checkin").await;
+    assert_eq!(resp.status, 404);
 }
 on_both_backends!(booking_rules);
 

@@ -1,135 +1,67 @@
 //! Sign-in, roles, throttling, error shapes, operations endpoints.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, strs};
 use serde_json::{Value, json};
 
 async fn login_and_roles(s: &TestServer) {
     // Wrong password: 401 with the error shape.
     let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&json!({"username": "admin", "password": "wrong-password"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
-    let body: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 401);
+    let body: Value = resp.json();
     assert_eq!(body["error"]["code"], "unauthorized");
     assert!(body["error"]["message"].as_str().unwrap().contains("密码"));
 
     let token = s.login("admin").await;
-    let me = s
-        .client
-        .get(s.url("/api/auth/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), 200);
-    let me: Value = me.json().await.unwrap();
+    let me = s.req("GET", "/api/auth/me").token(&token).await;
+    assert_eq!(me.status, 200);
+    let me: Value = me.json();
     assert_eq!(me["role"], "admin");
 
     // No token, a bad token, the wrong role.
-    let resp = s.client.get(s.url("/api/users")).send().await.unwrap();
-    assert_eq!(resp.status(), 401);
-    let resp = s
-        .client
-        .get(s.url("/api/users"))
-        .bearer_auth("nonsense")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
+    let resp = s.req("GET", "/api/users").await;
+    assert_eq!(resp.status, 401);
+    let resp = s.req("GET", "/api/users").token("nonsense").await;
+    assert_eq!(resp.status, 401);
     let staff = s.login("staff").await;
-    let resp = s
-        .client
-        .get(s.url("/api/users"))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
-    let body: Value = resp.json().await.unwrap();
+    let resp = s.req("GET", "/api/users").token(&staff).await;
+    assert_eq!(resp.status, 403);
+    let body: Value = resp.json();
     assert!(body["error"]["message"].as_str().unwrap().contains("管理员"));
 
     // An admin adds a user, who can then sign in; a duplicate is a conflict.
     let new_user = json!({"username": "zhangwei", "display_name": "张伟", "role": "supervisor", "password": "patrol-2026"});
+    let resp = s.req("POST", "/api/users").token(&token).json(&new_user).await;
+    assert_eq!(resp.status, 201);
+    let resp = s.req("POST", "/api/users").token(&token).json(&new_user).await;
+    assert_eq!(resp.status, 409);
     let resp = s
-        .client
-        .post(s.url("/api/users"))
-        .bearer_auth(&token)
-        .json(&new_user)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let resp = s
-        .client
-        .post(s.url("/api/users"))
-        .bearer_auth(&token)
-        .json(&new_user)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 409);
-    let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&json!({"username": "zhangwei", "password": "patrol-2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
     let bad_role = json!({"username": "x1", "role": "king", "password": "abcdefgh"});
-    let resp = s
-        .client
-        .post(s.url("/api/users"))
-        .bearer_auth(&token)
-        .json(&bad_role)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+    let resp = s.req("POST", "/api/users").token(&token).json(&bad_role).await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     assert_eq!(body["error"]["field"], "role");
 
     // Logging out revokes the token.
-    let resp = s
-        .client
-        .post(s.url("/api/auth/logout"))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
-    let resp = s
-        .client
-        .get(s.url("/api/auth/me"))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
+    let resp = s.req("POST", "/api/auth/logout").token(&staff).await;
+    assert_eq!(resp.status, 204);
+    let resp = s.req("GET", "/api/auth/me").token(&staff).await;
+    assert_eq!(resp.status, 401);
 
     // Every sign-in and change is in the audit log.
     let (status, audit) = {
-        let r = s
-            .client
-            .get(s.url("/api/audit?per_page=100"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.json::<Value>().await.unwrap())
+        let r = s.req("GET", "/api/audit?per_page=100").token(&token).await;
+        (r.status, r.json())
     };
     assert_eq!(status, 200);
-    let actions: Vec<&str> = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions: Vec<&str> = strs(&audit["entries"], "action");
     for a in ["login", "login_failed", "user.add", "logout"] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
@@ -139,24 +71,18 @@ on_both_backends!(login_and_roles);
 async fn throttling(s: &TestServer) {
     for _ in 0..5 {
         let resp = s
-            .client
-            .post(s.url("/api/auth/login"))
+            .req("POST", "/api/auth/login")
             .json(&json!({"username": "leader", "password": "guess-guess"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 401);
+            .await;
+        assert_eq!(resp.status, 401);
     }
     // Refused now from this address, even with the right password…
     let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&json!({"username": "leader", "password": app::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 429);
-    let body: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 429);
+    let body: Value = resp.json();
     assert!(body["error"]["message"].as_str().unwrap().contains("分钟"));
     // …but not locked for everyone: the leader signs in from another address.
     let elsewhere = reqwest::Client::builder()
@@ -194,28 +120,22 @@ async fn bad_requests_never_500(s: &TestServer) {
     ];
     for (body, ctype, want) in cases {
         let resp = s
-            .client
-            .post(s.url("/api/auth/login"))
+            .req("POST", "/api/auth/login")
             .header("content-type", ctype)
             .body(body.to_owned())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status().as_u16(), want, "{body}");
-        let v: Value = resp.json().await.unwrap();
+            .await;
+        assert_eq!(resp.status, want, "{body}");
+        let v: Value = resp.json();
         assert!(
             v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
             "{body}: {v}"
         );
     }
     let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&json!({"username": "a", "password": "b", "extra": 1}))
-        .send()
-        .await
-        .unwrap();
-    let v: Value = resp.json().await.unwrap();
+        .await;
+    let v: Value = resp.json();
     assert_eq!(v["error"]["field"], "extra");
     let (status, v) = s.get_json("/api/no/such/route").await;
     assert_eq!(status, 404);
@@ -224,10 +144,10 @@ async fn bad_requests_never_500(s: &TestServer) {
 on_both_backends!(bad_requests_never_500);
 
 async fn operations(s: &TestServer) {
-    let resp = s.client.get(s.url("/healthz")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let resp = s.client.get(s.url("/metrics")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
+    let resp = s.req("GET", "/healthz").await;
+    assert_eq!(resp.status, 200);
+    let resp = s.req("GET", "/metrics").await;
+    assert_eq!(resp.status, 200);
     let (status, doc) = s.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

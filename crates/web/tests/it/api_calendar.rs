@@ -69,16 +69,9 @@ async fn new_year_without_restart(s: &TestServer) {
     }
     // A partial year is refused and changes nothing.
     let partial: String = tsv.lines().take(100).map(|l| format!("{l}\n")).collect();
-    let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
-        .body(partial)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+    let resp = s.upload("/api/calendar/import", &admin, partial).await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     assert!(body["error"]["message"].as_str().unwrap().contains("2027"));
     let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
     assert_eq!(
@@ -87,15 +80,8 @@ async fn new_year_without_restart(s: &TestServer) {
         "{body}"
     );
 
-    let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
-        .body(tsv.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+    let resp = s.upload("/api/calendar/import", &admin, tsv.clone()).await;
+    assert_eq!(resp.status, 201);
     let (status, body) = s.get_json("/api/calendar/deadline?from=2026-12-30&days=5").await;
     assert_eq!(status, 200);
     // 12-31 (Thu), then 2027-01-01 (Fri), 01-04, 01-05, 01-06.
@@ -114,14 +100,7 @@ async fn new_year_without_restart(s: &TestServer) {
     assert_eq!(body["deadline"], "2027-01-07");
 
     let staff = s.login("staff").await;
-    let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&staff)
-        .body(tsv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+    let resp = s.upload("/api/calendar/import", &staff, tsv).await;
+    assert_eq!(resp.status, 403);
 }
 on_both_backends!(new_year_without_restart);

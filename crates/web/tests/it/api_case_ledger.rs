@@ -3,7 +3,7 @@
 //! and who may see what.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, field, strs};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, token: &str, path: &str) -> (u16, Value) {
@@ -23,16 +23,10 @@ async fn accept(s: &TestServer, token: &str, item: &str) -> Value {
             json!({"name": name, "status": "provided"})
         })
         .collect();
-    let resp = s
-        .client
-        .post(s.url("/api/cases"))
-        .bearer_auth(token)
-        .json(&json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let v: Value = resp.json().await.unwrap();
+    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
+    let resp = s.req("POST", "/api/cases").token(token).json(&payload).await;
+    assert_eq!(resp.status, 201);
+    let v: Value = resp.json();
     assert_eq!(v["status"], "accepted", "{v}");
     v
 }
@@ -54,15 +48,8 @@ async fn case_ledger(s: &TestServer) {
     let a = accept(s, &staff, "SCJG-XK-001").await;
     let b = accept(s, &staff, "SCJG-XK-002").await;
     let c = accept(s, &staff, "GA-QR-007").await;
-    let resp = s
-        .client
-        .post(s.url("/api/cases/import"))
-        .bearer_auth(&admin)
-        .body(HISTORY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+    let resp = s.upload("/api/cases/import", &admin, HISTORY).await;
+    assert_eq!(resp.status, 201);
 
     // Work list of a department (its liaison): its open cases, earliest deadline first, with urgency.
     let market = urlencoding(MARKET);
@@ -73,12 +60,7 @@ async fn case_ledger(s: &TestServer) {
     )
     .await;
     assert_eq!(st, 200, "{v}");
-    let numbers: Vec<&str> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_str().unwrap())
-        .collect();
+    let numbers: Vec<&str> = strs(&v["rows"], "number");
     assert_eq!(
         numbers,
         [a["number"].as_str().unwrap(), b["number"].as_str().unwrap()],
@@ -116,30 +98,17 @@ async fn case_ledger(s: &TestServer) {
     // Staff assigned to no window (this hall has none set up) name one; the
     // ledger shows only what their windows handle or they accepted.
     let (st, v) = get(s, &staff, "/api/cases?view=worklist").await;
-    assert_eq!(
-        (st, v["error"]["field"].as_str()),
-        (422, Some("department")),
-        "{v}"
-    );
+    assert_eq!((st, field(&v)), (422, Some("department")), "{v}");
     let (st, v) = get(s, &staff, "/api/cases").await;
     assert_eq!((st, v["total"].as_i64()), (200, Some(3)), "{v}");
     // A supervisor names a department or a window.
     let (st, v) = get(s, &supervisor, "/api/cases?view=worklist").await;
-    assert_eq!(
-        (st, v["error"]["field"].as_str()),
-        (422, Some("department")),
-        "{v}"
-    );
+    assert_eq!((st, field(&v)), (422, Some("department")), "{v}");
 
     // Overdue: the open imported case past its deadline, nothing completed or in time.
     let (st, v) = get(s, &supervisor, "/api/cases/overdue").await;
     assert_eq!(st, 200, "{v}");
-    let numbers: Vec<&str> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_str().unwrap())
-        .collect();
+    let numbers: Vec<&str> = strs(&v["rows"], "number");
     assert_eq!(numbers, ["OLD-1"], "{v}");
     assert_eq!(v["rows"][0]["urgency"], "red");
     assert!(v["rows"][0]["days_left"].as_i64().unwrap() < 0);
@@ -157,12 +126,7 @@ async fn case_ledger(s: &TestServer) {
     // The ledger: period, item, status, paging.
     let (st, v) = get(s, &admin, "/api/cases?from=2026-01-01&to=2026-01-31").await;
     assert_eq!((st, v["total"].as_i64()), (200, Some(3)), "{v}");
-    let numbers: Vec<&str> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_str().unwrap())
-        .collect();
+    let numbers: Vec<&str> = strs(&v["rows"], "number");
     assert_eq!(numbers, ["OLD-3", "OLD-2", "OLD-1"]);
     let (_, v) = get(s, &admin, "/api/cases?from=2026-01-01&to=2026-01-31&item=HIST-B").await;
     assert_eq!(v["total"], 1);
@@ -196,9 +160,9 @@ async fn case_ledger(s: &TestServer) {
     let (_, v) = get(s, &staff, &format!("/api/cases?department={market}")).await;
     assert_eq!(v["total"], 2);
     let (st, v) = get(s, &admin, "/api/cases?status=nope").await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("status")));
+    assert_eq!((st, field(&v)), (422, Some("status")));
     let (st, v) = get(s, &admin, "/api/cases?from=2026-13-01").await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("from")));
+    assert_eq!((st, field(&v)), (422, Some("from")));
 
     // Figures per department and item.
     let year = &c["accepted_on"].as_str().unwrap()[..4];
@@ -263,20 +227,17 @@ async fn case_ledger(s: &TestServer) {
 
     // The XLSX export is a real workbook.
     let resp = s
-        .client
-        .get(s.url("/api/cases/export.xlsx?from=2026-01-01&to=2026-01-31"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .req("GET", "/api/cases/export.xlsx?from=2026-01-01&to=2026-01-31")
+        .token(&admin)
+        .await;
+    assert_eq!(resp.status, 200);
     assert!(
-        resp.headers()["content-type"]
+        resp.headers["content-type"]
             .to_str()
             .unwrap()
             .contains("spreadsheetml")
     );
-    let bytes = resp.bytes().await.unwrap();
+    let bytes = resp.bytes;
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
     let (st, _) = get(
         s,

@@ -2,7 +2,7 @@
 //! decisions, public progress with masking, and the ledger's figures.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, field};
 use serde_json::{Value, json};
 
 async fn send(s: &TestServer, token: Option<&str>, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -45,11 +45,7 @@ async fn case_lifecycle(s: &TestServer) {
         Some(json!({"item": "SCJG-XK-001", "applicant": {"name": "张三", "id_number": "110105194912310021"}, "materials": []})),
     )
     .await;
-    assert_eq!(
-        (st, v["error"]["field"].as_str()),
-        (422, Some("id_number")),
-        "{v}"
-    );
+    assert_eq!((st, field(&v)), (422, Some("id_number")), "{v}");
     let (st, v) = send(
         s,
         Some(&staff),
@@ -57,7 +53,7 @@ async fn case_lifecycle(s: &TestServer) {
         Some(json!({"item": "SCJG-XK-001", "applicant": {"name": "某公司", "uscc": "91350100M000100Y44"}, "materials": []})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("uscc")), "{v}");
+    assert_eq!((st, field(&v)), (422, Some("uscc")), "{v}");
     let (st, v) = send(
         s,
         Some(&staff),
@@ -65,7 +61,7 @@ async fn case_lifecycle(s: &TestServer) {
         Some(json!({"item": "NOPE", "applicant": person, "materials": []})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("item")));
+    assert_eq!((st, field(&v)), (422, Some("item")));
     let (st, _) = send(
         s,
         None,
@@ -125,7 +121,7 @@ async fn case_lifecycle(s: &TestServer) {
         Some(json!({"reason": ""})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reason")));
+    assert_eq!((st, field(&v)), (422, Some("reason")));
     let (st, c) = send(
         s,
         Some(&staff),
@@ -158,7 +154,7 @@ async fn case_lifecycle(s: &TestServer) {
         Some(json!({"approved": false})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reason")));
+    assert_eq!((st, field(&v)), (422, Some("reason")));
     let (st, c) = send(
         s,
         Some(&staff),
@@ -199,7 +195,7 @@ async fn case_lifecycle(s: &TestServer) {
         None,
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("phone_last4")));
+    assert_eq!((st, field(&v)), (422, Some("phone_last4")));
 
     // An organisation, complete at once: 即办件 done on the spot.
     let (st, c) = send(
@@ -352,7 +348,7 @@ async fn bundles_extension_and_identity(s: &TestServer) {
         Some(json!({"reason": "需专家评审"})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("days")));
+    assert_eq!((st, field(&v)), (422, Some("days")));
     let before = p["deadline"].as_str().unwrap().to_owned();
     let (st, v) = send(
         s,

@@ -92,15 +92,14 @@ async fn import_rejects_bad_files_whole(s: &TestServer) {
     items[3]["department"] = json!("东海县不存在局");
     items[4]["code"] = items[0]["code"].clone();
     let resp = s
-        .client
-        .post(s.url("/api/catalog/import?filename=bad.json"))
-        .bearer_auth(&admin)
-        .body(serde_json::to_vec(&items).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+        .upload(
+            "/api/catalog/import?filename=bad.json",
+            &admin,
+            serde_json::to_vec(&items).unwrap(),
+        )
+        .await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     let problems = body["error"]["problems"].as_array().unwrap();
     let rows: Vec<(u64, &str)> = problems
         .iter()
@@ -118,48 +117,25 @@ async fn import_rejects_bad_files_whole(s: &TestServer) {
     // Bundles naming a missing item.
     let bundles = json!([{"code": "YJS-X", "name": "测试", "description": "", "items": ["NOPE-9"], "promised_days": 3}]);
     let resp = s
-        .client
-        .post(s.url("/api/catalog/import"))
-        .bearer_auth(&admin)
+        .req("POST", "/api/catalog/import")
+        .token(&admin)
         .json(&bundles)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     assert!(
         body["error"]["message"].as_str().unwrap().contains("NOPE-9"),
         "{body}"
     );
 
     // Garbage, and no permission.
-    let resp = s
-        .client
-        .post(s.url("/api/catalog/import"))
-        .bearer_auth(&admin)
-        .body("not json at all")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
+    let resp = s.upload("/api/catalog/import", &admin, "not json at all").await;
+    assert_eq!(resp.status, 422);
     let staff = s.login("staff").await;
-    let resp = s
-        .client
-        .post(s.url("/api/catalog/import"))
-        .bearer_auth(&staff)
-        .body(CATALOG)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
-    let resp = s
-        .client
-        .post(s.url("/api/catalog/import"))
-        .body(CATALOG)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
+    let resp = s.upload("/api/catalog/import", &staff, CATALOG).await;
+    assert_eq!(resp.status, 403);
+    let resp = s.upload("/api/catalog/import", "", CATALOG).await;
+    assert_eq!(resp.status, 401);
     assert_eq!(s.app.catalog_versions().await.unwrap().len(), versions_before);
 }
 on_both_backends!(import_rejects_bad_files_whole);
@@ -167,77 +143,47 @@ on_both_backends!(import_rejects_bad_files_whole);
 async fn versions_publish_and_round_trip(s: &TestServer) {
     let admin = s.login("admin").await;
     // Export equals the reference files byte for byte.
-    let exported = s
-        .client
-        .get(s.url("/api/catalog/export?format=json"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let exported = s.req("GET", "/api/catalog/export?format=json").await.text;
     assert_eq!(exported, CATALOG.trim_end());
     let exported = s
-        .client
-        .get(s.url("/api/catalog/export?format=json&part=bundles"))
-        .send()
+        .req("GET", "/api/catalog/export?format=json&part=bundles")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text;
     assert_eq!(exported, BUNDLES.trim_end());
 
     // An edit is a new version; the public sees it at once.
     let mut item: Value = s.get_json("/api/items/SCJG-XK-001").await.1;
     item["promised_days"] = json!(3);
     let resp = s
-        .client
-        .put(s.url("/api/items/SCJG-XK-001"))
-        .bearer_auth(&admin)
+        .req("PUT", "/api/items/SCJG-XK-001")
+        .token(&admin)
         .json(&item)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let edited: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 200);
+    let edited: Value = resp.json();
     assert_eq!(s.get_json("/api/items/SCJG-XK-001").await.1["promised_days"], 3);
     // A bad edit is refused and names the field.
     item["promised_days"] = json!(50);
     let resp = s
-        .client
-        .put(s.url("/api/items/SCJG-XK-001"))
-        .bearer_auth(&admin)
+        .req("PUT", "/api/items/SCJG-XK-001")
+        .token(&admin)
         .json(&item)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 422);
+    let body: Value = resp.json();
     assert_eq!(body["error"]["field"], "promised_days");
 
     // XLSX export, re-imported as a draft, then published: back to the original.
-    let xlsx = s
-        .client
-        .get(s.url("/api/catalog/export?format=xlsx"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let xlsx = s.req("GET", "/api/catalog/export?format=xlsx").await.bytes;
     assert!(xlsx.starts_with(b"PK"));
     let original: Vec<Value> = serde_json::from_str(CATALOG).unwrap();
     let resp = s
-        .client
-        .post(s.url("/api/catalog/import?filename=catalog.json&publish=false"))
-        .bearer_auth(&admin)
+        .req("POST", "/api/catalog/import?filename=catalog.json&publish=false")
+        .token(&admin)
         .json(&original)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let report: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 201);
+    let report: Value = resp.json();
     assert_eq!(report["changed"], json!(["SCJG-XK-001"]));
     let draft_id = report["version"]["id"].as_i64().unwrap();
     assert_eq!(
@@ -246,36 +192,19 @@ async fn versions_publish_and_round_trip(s: &TestServer) {
         "a draft is not public"
     );
     let resp = s
-        .client
-        .post(s.url(&format!("/api/catalog/versions/{draft_id}/publish")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
+        .req("POST", &format!("/api/catalog/versions/{draft_id}/publish"))
+        .token(&admin)
+        .await;
+    assert_eq!(resp.status, 204);
     assert_eq!(s.get_json("/api/items/SCJG-XK-001").await.1["promised_days"], 5);
     let resp = s
-        .client
-        .post(s.url("/api/catalog/import?filename=catalog.xlsx"))
-        .bearer_auth(&admin)
-        .body(xlsx.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+        .upload("/api/catalog/import?filename=catalog.xlsx", &admin, xlsx.to_vec())
+        .await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
     assert_eq!(s.get_json("/api/items/SCJG-XK-001").await.1["promised_days"], 3);
 
     // History is kept.
-    let versions: Value = s
-        .client
-        .get(s.url("/api/catalog/versions"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let versions: Value = s.req("GET", "/api/catalog/versions").token(&admin).await.json();
     let ids: Vec<i64> = versions["versions"]
         .as_array()
         .unwrap()
@@ -285,12 +214,9 @@ async fn versions_publish_and_round_trip(s: &TestServer) {
     assert!(ids.contains(&edited["id"].as_i64().unwrap()));
     assert!(ids.len() >= 4);
     let resp = s
-        .client
-        .post(s.url("/api/catalog/versions/99999/publish"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 404);
+        .req("POST", "/api/catalog/versions/99999/publish")
+        .token(&admin)
+        .await;
+    assert_eq!(resp.status, 404);
 }
 on_both_backends!(versions_publish_and_round_trip);

@@ -2,7 +2,7 @@
 //! rules, the satisfaction report and import, rectifications and appeals.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, code, field};
 use serde_json::{Value, json};
 
 /// Records an evaluation of `ticket` (as `token`, or anonymously).
@@ -14,61 +14,41 @@ async fn rate(
     level: &str,
     reasons: &[&str],
 ) -> (u16, Value) {
-    send(
-        s,
-        "POST",
-        token,
-        "/api/evaluations",
-        Some(rating(ticket, channel, level, reasons)),
-    )
-    .await
-}
-
-async fn send(
-    s: &TestServer,
-    method: &str,
-    token: Option<&str>,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let req = s.req(method, path).token(token);
-    match body {
-        Some(b) => req.json(&b).status_json().await,
-        None => req.status_json().await,
-    }
+    s.post("/api/evaluations", token, rating(ticket, channel, level, reasons))
+        .await
 }
 
 /// Category A at window 3 (staff "staff"); returns a ticket finished there.
 async fn hall(s: &TestServer, admin: &str) {
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(admin),
-        "/api/categories",
-        Some(json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]})),
-    )
-    .await;
+    let (st, _) = s
+        .post(
+            "/api/categories",
+            admin,
+            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
+        )
+        .await;
     assert_eq!(st, 201);
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(admin),
-        "/api/windows",
-        Some(json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]})),
-    )
-    .await;
+    let (st, _) = s
+        .post(
+            "/api/windows",
+            admin,
+            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
+        )
+        .await;
     assert_eq!(st, 201);
 }
 
 async fn served_ticket(s: &TestServer, staff: &str, finish: bool) -> String {
-    let (st, t) = send(s, "POST", None, "/api/tickets", Some(json!({"category": "A"}))).await;
+    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
     assert_eq!(st, 201);
     let id = t["id"].as_str().unwrap().to_owned();
-    let (st, called) = send(s, "POST", Some(staff), "/api/windows/3/call", None).await;
+    let (st, called) = s.call("POST", staff, "/api/windows/3/call", None).await;
     assert_eq!(st, 200);
     assert_eq!(called["ticket"]["id"].as_str(), Some(id.as_str()));
     if finish {
-        let (st, _) = send(s, "POST", Some(staff), &format!("/api/tickets/{id}/finish"), None).await;
+        let (st, _) = s
+            .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
+            .await;
         assert_eq!(st, 200);
     }
     id
@@ -85,7 +65,7 @@ async fn evaluation_rules(s: &TestServer) {
     let supervisor = s.login("supervisor").await;
     hall(s, &admin).await;
 
-    let (st, v) = send(s, "GET", None, "/api/evaluation-reasons", None).await;
+    let (st, v) = s.get("/api/evaluation-reasons", "").await;
     assert_eq!(st, 200);
     let reasons: Vec<&str> = v["reasons"]
         .as_array()
@@ -107,37 +87,26 @@ async fn evaluation_rules(s: &TestServer) {
     // Not finished yet → 409; unknown level → 4xx naming the field; a 差评 needs a reason.
     let serving = served_ticket(s, &staff, false).await;
     let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
-    assert_eq!((st, v["error"]["code"].as_str()), (409, Some("not_finished")));
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&staff),
-        &format!("/api/tickets/{serving}/finish"),
-        None,
-    )
-    .await;
+    assert_eq!((st, code(&v)), (409, Some("not_finished")));
+    let (st, _) = s
+        .call("POST", &staff, &format!("/api/tickets/{serving}/finish"), None)
+        .await;
     assert_eq!(st, 200);
     let (st, v) = rate(s, None, &serving, "online", "great", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("level")), "{v}");
+    assert_eq!((st, field(&v)), (422, Some("level")), "{v}");
     let (st, v) = rate(s, None, &serving, "fax", "satisfied", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("channel")));
+    assert_eq!((st, field(&v)), (422, Some("channel")));
     let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &[]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
     let (st, v) = rate(s, None, &serving, "online", "dissatisfied", &["不在列表里"]).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
-    let (st, _) = send(
-        s,
-        "POST",
-        None,
-        "/api/evaluations",
-        Some(rating(
-            "00000000-0000-0000-0000-000000000000",
-            "online",
-            "satisfied",
-            &[],
-        )),
-    )
-    .await;
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
+    let (st, _) = s
+        .post(
+            "/api/evaluations",
+            "",
+            rating("00000000-0000-0000-0000-000000000000", "online", "satisfied", &[]),
+        )
+        .await;
     assert_eq!(st, 404);
 
     // Staff cannot rate their own service; the phone channel needs a token.
@@ -156,10 +125,7 @@ async fn evaluation_rules(s: &TestServer) {
     assert_eq!(st, 201, "{v}");
     assert!(v["id"].as_str().is_some());
     let (st, v) = rate(s, None, &serving, "online", "satisfied", &[]).await;
-    assert_eq!(
-        (st, v["error"]["code"].as_str()),
-        (409, Some("already_evaluated"))
-    );
+    assert_eq!((st, code(&v)), (409, Some("already_evaluated")));
     let (st, _) = rate(s, Some(&admin), &serving, "phone", "satisfied", &[]).await;
     assert_eq!(st, 409);
 
@@ -173,55 +139,36 @@ async fn evaluation_rules(s: &TestServer) {
         .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
         .date();
     let q = format!("/api/reports/satisfaction?from={today}&to={today}");
-    let (st, _) = send(s, "GET", Some(&staff), &q, None).await;
+    let (st, _) = s.get(&q, &staff).await;
     assert_eq!(st, 403);
-    let (st, r) = send(s, "GET", Some(&leader), &q, None).await;
+    let (st, r) = s.get(&q, &leader).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!((r["total"].as_u64(), r["valid"].as_u64()), (Some(2), Some(2)));
     assert_eq!(r["by_level"]["dissatisfied"].as_u64(), Some(1));
     assert_eq!(r["by_level"]["very_satisfied"].as_u64(), Some(1));
     assert_eq!(r["rate"].as_f64(), Some(0.5));
     assert!(r["formula"].as_str().unwrap().contains("有效评价"));
-    let (st, r) = send(s, "GET", Some(&admin), &format!("{q}&group_by=channel"), None).await;
+    let (st, r) = s.get(&format!("{q}&group_by=channel"), &admin).await;
     assert_eq!(st, 200);
     let groups = r["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2, "{r}");
     assert!(groups.iter().all(|g| g["total"].as_u64() == Some(1)));
-    let (st, r) = send(s, "GET", Some(&admin), &format!("{q}&group_by=window"), None).await;
+    let (st, r) = s.get(&format!("{q}&group_by=window"), &admin).await;
     assert_eq!((st, r["groups"][0]["key"].as_str()), (200, Some("3")));
     assert_eq!(r["groups"][0]["total"].as_u64(), Some(2));
-    let (st, v) = send(s, "GET", Some(&admin), &format!("{q}&group_by=colour"), None).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("group_by")));
-    let (st, v) = send(
-        s,
-        "GET",
-        Some(&admin),
-        "/api/reports/satisfaction?from=2026-13-01",
-        None,
-    )
-    .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("from")));
-    let (st, v) = send(
-        s,
-        "GET",
-        Some(&admin),
-        &format!("/api/reports/satisfaction/check?from={today}"),
-        None,
-    )
-    .await;
+    let (st, v) = s.get(&format!("{q}&group_by=colour"), &admin).await;
+    assert_eq!((st, field(&v)), (422, Some("group_by")));
+    let (st, v) = s.get("/api/reports/satisfaction?from=2026-13-01", &admin).await;
+    assert_eq!((st, field(&v)), (422, Some("from")));
+    let (st, v) = s
+        .get(&format!("/api/reports/satisfaction/check?from={today}"), &admin)
+        .await;
     assert_eq!((st, v["consistent"].as_bool()), (200, Some(true)), "{v}");
 
     // The 差评 opened a rectification due in 5 working days.
-    let (st, _) = send(s, "GET", Some(&staff), "/api/rectifications?status=open", None).await;
+    let (st, _) = s.get("/api/rectifications?status=open", &staff).await;
     assert_eq!(st, 403);
-    let (st, v) = send(
-        s,
-        "GET",
-        Some(&supervisor),
-        "/api/rectifications?status=open",
-        None,
-    )
-    .await;
+    let (st, v) = s.get("/api/rectifications?status=open", &supervisor).await;
     assert_eq!(st, 200);
     let items = v["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{v}");
@@ -232,43 +179,25 @@ async fn evaluation_rules(s: &TestServer) {
     assert!(due > today, "due {due}");
     let path = |step: &str| format!("/api/rectifications/{rect}/{step}");
     // Steps in order only; close needs the person's answer.
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&supervisor),
-        &path("answer"),
-        Some(json!({"note": "x"})),
-    )
-    .await;
+    let (st, _) = s.post(&path("answer"), &supervisor, json!({"note": "x"})).await;
     assert_eq!(st, 409);
     for step in ["verify", "rectify", "answer"] {
-        let (st, v) = send(
-            s,
-            "POST",
-            Some(&supervisor),
-            &path(step),
-            Some(json!({"note": format!("{step} 情况")})),
-        )
-        .await;
+        let (st, v) = s
+            .post(&path(step), &supervisor, json!({"note": format!("{step} 情况")}))
+            .await;
         assert_eq!(st, 200, "{step}: {v}");
     }
-    let (st, v) = send(
-        s,
-        "POST",
-        Some(&supervisor),
-        &path("close"),
-        Some(json!({"note": "已回访"})),
-    )
-    .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("accepted")));
-    let (st, v) = send(
-        s,
-        "POST",
-        Some(&supervisor),
-        &path("close"),
-        Some(json!({"note": "群众表示认可", "accepted": true})),
-    )
-    .await;
+    let (st, v) = s
+        .post(&path("close"), &supervisor, json!({"note": "已回访"}))
+        .await;
+    assert_eq!((st, field(&v)), (422, Some("accepted")));
+    let (st, v) = s
+        .post(
+            &path("close"),
+            &supervisor,
+            json!({"note": "群众表示认可", "accepted": true}),
+        )
+        .await;
     assert_eq!(
         (st, v["status"].as_str(), v["accepted"].as_bool()),
         (200, Some("closed"), Some(true)),
@@ -277,87 +206,67 @@ async fn evaluation_rules(s: &TestServer) {
     assert_eq!(v["steps"].as_array().unwrap().len(), 5, "open + four steps: {v}");
 
     // Appeal: the staff member appeals; a supervisor upholds; the review leaves the valid count.
-    let (st, v) = send(
-        s,
-        "POST",
-        Some(&staff),
-        &format!("/api/evaluations/{evaluation}/appeal"),
-        Some(json!({"reason": "恶意差评", "evidence": "监控录像 10:02 显示服务规范"})),
-    )
-    .await;
+    let (st, v) = s
+        .post(
+            &format!("/api/evaluations/{evaluation}/appeal"),
+            &staff,
+            json!({"reason": "恶意差评", "evidence": "监控录像 10:02 显示服务规范"}),
+        )
+        .await;
     assert_eq!(st, 201, "{v}");
     let appeal = v["id"].as_str().unwrap().to_owned();
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&staff),
-        &format!("/api/evaluations/{evaluation}/appeal"),
-        Some(json!({"reason": "再次", "evidence": "x"})),
-    )
-    .await;
+    let (st, _) = s
+        .post(
+            &format!("/api/evaluations/{evaluation}/appeal"),
+            &staff,
+            json!({"reason": "再次", "evidence": "x"}),
+        )
+        .await;
     assert_eq!(st, 409, "one pending appeal at a time");
-    let (st, _) = send(
-        s,
-        "POST",
-        Some(&staff),
-        &format!("/api/appeals/{appeal}/decide"),
-        Some(json!({"upheld": true, "decision": "x"})),
-    )
-    .await;
+    let (st, _) = s
+        .post(
+            &format!("/api/appeals/{appeal}/decide"),
+            &staff,
+            json!({"upheld": true, "decision": "x"}),
+        )
+        .await;
     assert_eq!(st, 403);
-    let (st, v) = send(
-        s,
-        "POST",
-        Some(&supervisor),
-        &format!("/api/appeals/{appeal}/decide"),
-        Some(json!({"upheld": true, "decision": "录像证实服务规范，差评不实"})),
-    )
-    .await;
+    let (st, v) = s
+        .post(
+            &format!("/api/appeals/{appeal}/decide"),
+            &supervisor,
+            json!({"upheld": true, "decision": "录像证实服务规范，差评不实"}),
+        )
+        .await;
     assert_eq!((st, v["status"].as_str()), (200, Some("upheld")), "{v}");
-    let (st, r) = send(s, "GET", Some(&leader), &q, None).await;
+    let (st, r) = s.get(&q, &leader).await;
     assert_eq!(st, 200);
     assert_eq!(
         (r["total"].as_u64(), r["valid"].as_u64(), r["excluded"].as_u64()),
         (Some(2), Some(1), Some(1))
     );
     assert_eq!(r["rate"].as_f64(), Some(1.0));
-    let (_, v) = send(
-        s,
-        "GET",
-        Some(&admin),
-        &format!("/api/reports/satisfaction/check?from={today}"),
-        None,
-    )
-    .await;
+    let (_, v) = s
+        .get(&format!("/api/reports/satisfaction/check?from={today}"), &admin)
+        .await;
     assert_eq!(v["consistent"].as_bool(), Some(true), "{v}");
 
     // The reasons list is the admin's to edit.
-    let (st, _) = send(
-        s,
-        "PUT",
-        Some(&staff),
-        "/api/evaluation-reasons",
-        Some(json!({"reasons": ["x"]})),
-    )
-    .await;
+    let (st, _) = s
+        .put("/api/evaluation-reasons", &staff, json!({"reasons": ["x"]}))
+        .await;
     assert_eq!(st, 403);
-    let (st, v) = send(
-        s,
-        "PUT",
-        Some(&admin),
-        "/api/evaluation-reasons",
-        Some(json!({"reasons": []})),
-    )
-    .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("reasons")));
-    let (st, v) = send(
-        s,
-        "PUT",
-        Some(&admin),
-        "/api/evaluation-reasons",
-        Some(json!({"reasons": ["等候时间长", "材料反复要求", "其他"]})),
-    )
-    .await;
+    let (st, v) = s
+        .put("/api/evaluation-reasons", &admin, json!({"reasons": []}))
+        .await;
+    assert_eq!((st, field(&v)), (422, Some("reasons")));
+    let (st, v) = s
+        .put(
+            "/api/evaluation-reasons",
+            &admin,
+            json!({"reasons": ["等候时间长", "材料反复要求", "其他"]}),
+        )
+        .await;
     assert_eq!((st, v["reasons"].as_array().map(Vec::len)), (200, Some(3)));
 }
 on_both_backends!(evaluation_rules);
@@ -382,47 +291,36 @@ async fn import_gives_the_published_rate(s: &TestServer) {
     let r = post(&admin, bad).await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["field"].as_str(), Some("rows[2].level"), "{v}");
+    assert_eq!(field(&v), Some("rows[2].level"), "{v}");
     let r = post(&admin, "a,b\n1,2\n").await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let r = post(&admin, csv).await.unwrap();
     assert_eq!(r.status().as_u16(), 201);
     let v: Value = r.json().await.unwrap();
     assert_eq!((v["count"].as_u64(), v["rows"].as_u64()), (Some(13851), Some(3)));
-    let (st, r) = send(
-        s,
-        "GET",
-        Some(&leader),
-        "/api/reports/satisfaction?from=2025-12-01&to=2025-12-31&group_by=department",
-        None,
-    )
-    .await;
+    let (st, r) = s
+        .get(
+            "/api/reports/satisfaction?from=2025-12-01&to=2025-12-31&group_by=department",
+            &leader,
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["total"].as_u64(), Some(13851));
     assert_eq!(r["rate"].as_f64(), Some(0.9897));
     assert_eq!(r["rate_text"].as_str(), Some("98.97%"));
     assert_eq!(r["groups"][0]["key"].as_str(), Some("综合窗口"));
-    let (st, r) = send(
-        s,
-        "GET",
-        Some(&leader),
-        "/api/reports/satisfaction?from=2025-12-02",
-        None,
-    )
-    .await;
+    let (st, r) = s.get("/api/reports/satisfaction?from=2025-12-02", &leader).await;
     assert_eq!(
         (st, r["total"].as_u64(), r["rate"].as_f64()),
         (200, Some(143), Some(0.0))
     );
     // Nothing was stored by the refused imports.
-    let (_, r) = send(
-        s,
-        "GET",
-        Some(&admin),
-        "/api/reports/satisfaction/check?from=2025-12-01&to=2025-12-31",
-        None,
-    )
-    .await;
+    let (_, r) = s
+        .get(
+            "/api/reports/satisfaction/check?from=2025-12-01&to=2025-12-31",
+            &admin,
+        )
+        .await;
     assert_eq!(r["consistent"].as_bool(), Some(true));
 }
 on_both_backends!(import_gives_the_published_rate);
@@ -438,80 +336,43 @@ async fn invitations_and_the_online_page(s: &TestServer) {
     let phone = "13912345678";
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let (st, t) = send(
-            s,
-            "POST",
-            None,
-            "/api/tickets",
-            Some(json!({"category": "A", "phone": phone})),
-        )
-        .await;
+        let (st, t) = s
+            .post("/api/tickets", "", json!({"category": "A", "phone": phone}))
+            .await;
         assert_eq!(st, 201, "{t}");
         let id = t["id"].as_str().unwrap().to_owned();
-        let (st, _) = send(s, "POST", Some(&staff), "/api/windows/3/call", None).await;
+        let (st, _) = s.call("POST", &staff, "/api/windows/3/call", None).await;
         assert_eq!(st, 200);
-        let (st, _) = send(
-            s,
-            "POST",
-            Some(&staff),
-            &format!("/api/tickets/{id}/finish"),
-            None,
-        )
-        .await;
+        let (st, _) = s
+            .call("POST", &staff, &format!("/api/tickets/{id}/finish"), None)
+            .await;
         assert_eq!(st, 200);
         ids.push(id);
     }
     // The first person rates on the online page at once.
-    let page = s
-        .client
-        .get(s.url(&format!("/rate/{}", ids[0])))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    assert!(page.text().await.unwrap().contains("您对本次服务满意吗"));
+    let page = s.req("GET", &format!("/rate/{}", ids[0])).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("您对本次服务满意吗"));
     let form = [("level", "very_dissatisfied"), ("comment", "等了很久")];
-    let r = s
-        .client
-        .post(s.url(&format!("/rate/{}", ids[0])))
-        .header("origin", s.base.clone())
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 422, "a 差评 needs a reason");
+    let r = s.req("POST", &format!("/rate/{}", ids[0])).form(&form).await;
+    assert_eq!(r.status, 422, "a 差评 needs a reason");
     let form = [
         ("level", "very_dissatisfied"),
         ("reasons", "等候时间长"),
         ("reasons", "办事效率低"),
         ("comment", "等了很久"),
     ];
+    let r = s.req("POST", &format!("/rate/{}", ids[0])).form(&form).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text.contains("谢谢您的评价"));
+    let r = s.req("GET", &format!("/rate/{}", ids[0])).await;
+    assert!(r.text.contains("已经评价过了"));
     let r = s
-        .client
-        .post(s.url(&format!("/rate/{}", ids[0])))
-        .header("origin", s.base.clone())
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    assert!(r.text().await.unwrap().contains("谢谢您的评价"));
-    let r = s
-        .client
-        .get(s.url(&format!("/rate/{}", ids[0])))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.text().await.unwrap().contains("已经评价过了"));
-    let r = s
-        .client
-        .post(s.url(&format!("/rate/{}", ids[1])))
+        .req("POST", &format!("/rate/{}", ids[1]))
         .header("origin", "http://evil.example")
-        .form(&[("level", "satisfied")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 403, "cross-site posts are refused");
+        .plain_form(&[("level", "satisfied")])
+        .await;
+    assert_eq!(r.status, 403, "cross-site posts are refused");
 
     // Three minutes later the invitation pass queues one SMS: for the second ticket only.
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(3);
@@ -532,9 +393,9 @@ async fn invitations_and_the_online_page(s: &TestServer) {
         0,
         "once per ticket"
     );
-    let (st, _) = send(s, "GET", Some(&staff), "/api/sms-outbox", None).await;
+    let (st, _) = s.get("/api/sms-outbox", &staff).await;
     assert_eq!(st, 403);
-    let (st, v) = send(s, "GET", Some(&supervisor), "/api/sms-outbox", None).await;
+    let (st, v) = s.get("/api/sms-outbox", &supervisor).await;
     assert_eq!(st, 200);
     let items = v["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{v}");
@@ -554,23 +415,13 @@ async fn invitations_and_the_online_page(s: &TestServer) {
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
         .date();
-    let (st, v) = send(
-        s,
-        "GET",
-        Some(&supervisor),
-        &format!("/api/evaluations/flags?from={today}"),
-        None,
-    )
-    .await;
+    let (st, v) = s
+        .get(&format!("/api/evaluations/flags?from={today}"), &supervisor)
+        .await;
     assert_eq!((st, v["items"].as_array().map(Vec::len)), (200, Some(0)), "{v}");
-    let (st, _) = send(
-        s,
-        "GET",
-        Some(&staff),
-        &format!("/api/evaluations/flags?from={today}"),
-        None,
-    )
-    .await;
+    let (st, _) = s
+        .get(&format!("/api/evaluations/flags?from={today}"), &staff)
+        .await;
     assert_eq!(st, 403);
 }
 on_both_backends!(invitations_and_the_online_page);

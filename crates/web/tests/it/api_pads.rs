@@ -3,7 +3,7 @@
 //! just finished at its own window.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, field, strs};
 use serde_json::{Value, json};
 
 async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
@@ -11,15 +11,9 @@ async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (
 }
 
 async fn pad_state(s: &TestServer, pad: &str) -> (u16, Value) {
-    let resp = s
-        .client
-        .get(s.url("/api/pad/state"))
-        .header("X-Pad-Token", pad)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    let resp = s.req("GET", "/api/pad/state").header("X-Pad-Token", pad).await;
+    let status = resp.status;
+    (status, resp.json())
 }
 
 /// Creates a pad for `window` as admin and pairs it; answers its token.
@@ -69,7 +63,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
         json!({"window": "3", "layout": "4"}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("layout")));
+    assert_eq!((st, field(&v)), (422, Some("layout")));
     let (st, v) = post(
         s,
         Some(&admin),
@@ -77,7 +71,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
         json!({"window": "99", "layout": "3"}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("window")));
+    assert_eq!((st, field(&v)), (422, Some("window")));
 
     let (st, created) = post(
         s,
@@ -104,28 +98,22 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
 
     // A wrong code is refused, named and audit-logged.
     let (st, v) = post(s, None, "/api/pad/pair", json!({"code": "ABCDEFGHJKLM"})).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("code")), "{v}");
+    assert_eq!((st, field(&v)), (422, Some("code")), "{v}");
     let (st, v) = post(s, None, "/api/pad/pair", json!({"code": ""})).await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("code")));
+    assert_eq!((st, field(&v)), (422, Some("code")));
     let audit = s.app.audit_log(1, 50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "pad.pair_failed"), "{audit:?}");
 
     // The right code, typed in lower case with dashes, pairs once.
     let typed = created["code_display"].as_str().unwrap().to_lowercase();
-    let resp = s
-        .client
-        .post(s.url("/api/pad/pair"))
-        .json(&json!({"code": typed}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let resp = s.req("POST", "/api/pad/pair").json(&json!({"code": typed})).await;
+    assert_eq!(resp.status, 200);
+    let cookie = resp.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.starts_with("govhall_pad=") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
-    let paired: Value = resp.json().await.unwrap();
+    let paired: Value = resp.json();
     assert_eq!(
         (paired["window"].as_str(), paired["layout"].as_str()),
         (Some("3"), Some("3"))
@@ -140,12 +128,7 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     assert_eq!(state["window"], "3");
     assert_eq!(state["layout"], "3");
     assert_eq!(state["pending"], Value::Null);
-    let labels: Vec<&str> = state["buttons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["label"].as_str().unwrap())
-        .collect();
+    let labels: Vec<&str> = strs(&state["buttons"], "label");
     assert_eq!(labels, ["满意", "基本满意", "不满意"]);
     assert!(
         state["reasons"]
@@ -157,36 +140,28 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     // 三亮: the staff listed at window 3 until someone calls there.
     assert_eq!(state["staff"]["name"], "王芳");
     let resp = s
-        .client
-        .get(s.url("/api/pad/state"))
+        .req("GET", "/api/pad/state")
         .header("cookie", format!("govhall_pad={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
 
     // The staff profile shows on the pad; a bad photo is refused by name.
+    let payload = json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": "data:image/gif;base64,R0lGODlh"});
     let resp = s
-        .client
-        .put(s.url("/api/staff-profiles/staff"))
-        .bearer_auth(&admin)
-        .json(&json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": "data:image/gif;base64,R0lGODlh"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let v: Value = resp.json().await.unwrap();
+        .req("PUT", "/api/staff-profiles/staff")
+        .token(&admin)
+        .json(&payload)
+        .await;
+    assert_eq!(resp.status, 422);
+    let v: Value = resp.json();
     assert_eq!(v["error"]["field"], "photo");
     let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
     let resp = s
-        .client
-        .put(s.url("/api/staff-profiles/staff"))
-        .bearer_auth(&admin)
+        .req("PUT", "/api/staff-profiles/staff")
+        .token(&admin)
         .json(&json!({"staff_number": "DH0301", "duties": "企业开办综合受理", "photo": png}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
     let (_, state) = pad_state(s, &token).await;
     assert_eq!(state["staff"]["number"], "DH0301");
     assert_eq!(state["staff"]["duties"], "企业开办综合受理");
@@ -295,26 +270,17 @@ on_both_backends!(a_pad_asks_only_about_its_own_windows_ticket);
 async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
     let admin = s.login("admin").await;
-    let resp = s
-        .client
-        .get(s.url("/admin/pads"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
+    let resp = s.req("GET", "/admin/pads").token(&admin).await;
+    assert_eq!(resp.status, 200);
+    let html = resp.text;
     assert!(html.contains("新增配对") && html.contains("亮身份"), "{html}");
     let resp = s
-        .client
-        .post(s.url("/admin/pads"))
-        .bearer_auth(&admin)
-        .form(&[("csrf", ""), ("window", "3"), ("layout", "5")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let html = resp.text().await.unwrap();
+        .req("POST", "/admin/pads")
+        .token(&admin)
+        .plain_form(&[("csrf", ""), ("window", "3"), ("layout", "5")])
+        .await;
+    assert_eq!(resp.status, 201);
+    let html = resp.text;
     let start = html.find("id=\"pairing-code\"").unwrap();
     let code: String = html[start..]
         .split('>')
@@ -359,11 +325,11 @@ async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
         (saved.staff_number.as_str(), saved.duties.as_str()),
         ("DH0301", "综合受理")
     );
-    let resp = s.client.get(s.url("/pad")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
+    let resp = s.req("GET", "/pad").await;
+    assert_eq!(resp.status, 200);
+    let html = resp.text;
     assert!(html.contains("评价器配对") && html.contains("/assets/pad.js"));
-    let resp = s.client.get(s.url("/assets/pad.js")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
+    let resp = s.req("GET", "/assets/pad.js").await;
+    assert_eq!(resp.status, 200);
 }
 on_both_backends!(admin_pads_page_shows_the_code_once);

@@ -1,7 +1,7 @@
 //! The queue over HTTP: set-up, kiosk tickets, window calls, the display stream.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, field};
 use serde_json::{Value, json};
 
 async fn post(s: &TestServer, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
@@ -32,7 +32,7 @@ async fn set_up(s: &TestServer, admin: &str) {
         json!({"prefix": "a1", "name": "x"}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("prefix")));
+    assert_eq!((st, field(&v)), (422, Some("prefix")));
     let (st, _) = post(
         s,
         Some(admin),
@@ -48,7 +48,7 @@ async fn set_up(s: &TestServer, admin: &str) {
         json!({"prefix": "C", "name": "x", "items": ["NOPE"]}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("items")));
+    assert_eq!((st, field(&v)), (422, Some("items")));
     let (st, _) = post(
         s,
         Some(admin),
@@ -80,7 +80,7 @@ async fn set_up(s: &TestServer, admin: &str) {
         json!({"number": "6", "categories": ["Z"]}),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("categories")));
+    assert_eq!((st, field(&v)), (422, Some("categories")));
 }
 
 async fn tickets_and_calls(s: &TestServer) {
@@ -135,7 +135,7 @@ async fn tickets_and_calls(s: &TestServer) {
         (json!({"category": "A", "priority": "vip"}), "priority"),
     ] {
         let (st, v) = post(s, None, "/api/tickets", body).await;
-        assert_eq!((st, v["error"]["field"].as_str()), (422, Some(field)));
+        assert_eq!((st, crate::support::field(&v)), (422, Some(field)));
     }
     let (st, _) = post(s, None, "/api/tickets", json!({"category": "A", "extra": 1})).await;
     assert_eq!(st, 422);
@@ -203,14 +203,8 @@ async fn tickets_and_calls(s: &TestServer) {
     );
     let (_, v) = post(s, Some(&admin), "/api/windows/4/call", json!({})).await;
     assert_eq!(v["ticket"]["number"], "B001");
-    let resp = s
-        .client
-        .post(s.url("/api/windows/4/call"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
+    let resp = s.req("POST", "/api/windows/4/call").token(&admin).await;
+    assert_eq!(resp.status, 204);
 
     // A paused window cannot call; pausing needs a reason.
     let (st, _) = post(
@@ -222,14 +216,11 @@ async fn tickets_and_calls(s: &TestServer) {
     .await;
     assert_eq!(st, 422);
     let resp = s
-        .client
-        .post(s.url("/api/windows/3/status"))
-        .bearer_auth(&staff)
+        .req("POST", "/api/windows/3/status")
+        .token(&staff)
         .json(&json!({"status": "paused", "reason": "系统维护"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
+        .await;
+    assert_eq!(resp.status, 204);
     let (st, _) = post(s, Some(&staff), "/api/windows/3/call", json!({})).await;
     assert_eq!(st, 409);
 }
@@ -266,7 +257,7 @@ async fn display_stream_live_and_replay(s: &TestServer) {
     for _ in 0..3 {
         post(s, None, "/api/tickets", json!({"category": "A"})).await;
     }
-    let live = s.client.get(s.url("/api/display/stream")).send().await.unwrap();
+    let live = s.req("GET", "/api/display/stream").response().await;
     assert_eq!(live.status(), 200);
     assert!(
         live.headers()["content-type"]
@@ -289,12 +280,10 @@ async fn display_stream_live_and_replay(s: &TestServer) {
     let first_id = got[0]["id"].as_i64().unwrap();
     post(s, Some(&admin), "/api/windows/4/call", json!({})).await;
     let again = s
-        .client
-        .get(s.url("/api/display/stream"))
+        .req("GET", "/api/display/stream")
         .header("last-event-id", first_id.to_string())
-        .send()
-        .await
-        .unwrap();
+        .response()
+        .await;
     let replayed = read_calls(again, 2).await;
     assert_eq!(
         replayed
@@ -361,16 +350,7 @@ async fn rate_limit_per_client(s: &TestServer) {
     }
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10);
-    let audit: Value = s
-        .client
-        .get(s.url("/api/audit?per_page=200"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audit: Value = s.req("GET", "/api/audit?per_page=200").token(&admin).await.json();
     assert!(
         audit["entries"]
             .as_array()
@@ -425,16 +405,7 @@ async fn daily_report(s: &TestServer) {
     let second = v["ticket"]["id"].as_str().unwrap().to_owned();
     post(s, Some(&admin), &format!("/api/tickets/{second}/skip"), json!({})).await;
     let leader = s.login("leader").await;
-    let report: Value = s
-        .client
-        .get(s.url("/api/reports/queue"))
-        .bearer_auth(&leader)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: Value = s.req("GET", "/api/reports/queue").token(&leader).await.json();
     assert_eq!(report["total"]["taken"], 3);
     assert_eq!(report["total"]["served"], 1);
     assert_eq!(report["total"]["skipped"], 1);
@@ -454,30 +425,18 @@ async fn daily_report(s: &TestServer) {
             .any(|r| r["group"] == "staff" && r["key"] == "admin")
     );
     let xlsx = s
-        .client
-        .get(s.url("/api/reports/queue?format=xlsx"))
-        .bearer_auth(&leader)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(xlsx.status(), 200);
-    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+        .req("GET", "/api/reports/queue?format=xlsx")
+        .token(&leader)
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.bytes.starts_with(b"PK"));
     let staff = s.login("staff").await;
+    let resp = s.req("GET", "/api/reports/queue").token(&staff).await;
+    assert_eq!(resp.status, 403);
     let resp = s
-        .client
-        .get(s.url("/api/reports/queue"))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
-    let resp = s
-        .client
-        .get(s.url("/api/reports/queue?date=2026-02-30"))
-        .bearer_auth(&leader)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
+        .req("GET", "/api/reports/queue?date=2026-02-30")
+        .token(&leader)
+        .await;
+    assert_eq!(resp.status, 422);
 }
 on_both_backends!(daily_report);

@@ -2,7 +2,7 @@
 //! `PUT /api/windows/{number}`, and that a window's new staff can call at once.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, code, field};
 use serde_json::{Value, json};
 
 async fn send(s: &TestServer, method: &str, token: Option<&str>, path: &str, body: Value) -> (u16, Value) {
@@ -33,10 +33,6 @@ async fn window(s: &TestServer, number: &str) -> Value {
         .find(|w| w["number"] == number)
         .cloned()
         .unwrap_or(Value::Null)
-}
-
-fn field(v: &Value) -> Option<&str> {
-    v["error"]["field"].as_str()
 }
 
 async fn edit_category(s: &TestServer) {
@@ -103,7 +99,7 @@ async fn edit_category(s: &TestServer) {
     assert_eq!(category(s, "A").await, before);
 
     let (st, v) = put(s, Some(&admin), "/api/categories/Z", json!({"name": "没有"})).await;
-    assert_eq!((st, v["error"]["code"].as_str()), (404, Some("not_found")));
+    assert_eq!((st, code(&v)), (404, Some("not_found")));
     let (st, _) = put(s, Some(&staff), "/api/categories/A", json!({"name": "窗口改的"})).await;
     assert_eq!(st, 403);
     let (st, _) = put(s, None, "/api/categories/A", json!({"name": "匿名改的"})).await;
@@ -193,7 +189,7 @@ async fn edit_window(s: &TestServer) {
     assert_eq!(window(s, "4").await, before);
 
     let (st, v) = put(s, Some(&admin), "/api/windows/99", json!({"categories": ["A"]})).await;
-    assert_eq!((st, v["error"]["code"].as_str()), (404, Some("not_found")));
+    assert_eq!((st, code(&v)), (404, Some("not_found")));
     let (st, _) = put(
         s,
         Some(&staff),
@@ -258,13 +254,7 @@ async fn new_staff_calls_at_once_and_removed_staff_cannot(s: &TestServer) {
     assert_eq!(t["number"], "C003");
     let (st, _) = put(s, Some(&admin), "/api/windows/3", json!({"categories": ["A"]})).await;
     assert_eq!(st, 200);
-    let resp = s
-        .client
-        .post(s.url("/api/windows/3/call"))
-        .bearer_auth(&zhaolei)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
+    let resp = s.req("POST", "/api/windows/3/call").token(&zhaolei).await;
+    assert_eq!(resp.status, 204);
 }
 on_both_backends!(new_staff_calls_at_once_and_removed_staff_cannot);

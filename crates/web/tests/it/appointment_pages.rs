@@ -61,19 +61,16 @@ async fn booking_pages(s: &TestServer) {
     };
     // Another site cannot post the form.
     let resp = s
-        .client
-        .post(s.url("/appointments"))
+        .req("POST", "/appointments")
         .header("origin", "http://evil.example")
-        .form(&[
+        .plain_form(&[
             ("category", "B"),
             ("date", day.as_str()),
             ("time", "09:00"),
             ("phone", "13700000001"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .await;
+    assert_eq!(resp.status, 403);
     let (status, html) = post(fields("09:00", "1370000")).await;
     assert_eq!(status, 422);
     assert!(
@@ -107,13 +104,10 @@ async fn booking_pages(s: &TestServer) {
     // Full slot and the per-person limit are refused on the page with a 409.
     for n in 2..=4 {
         let resp = s
-            .client
-            .post(s.url("/api/appointments"))
+            .req("POST", "/api/appointments")
             .json(&json!({"category": "B", "date": day, "time": "09:00", "phone": format!("1370000000{n}")}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 201);
+            .await;
+        assert_eq!(resp.status, 201);
     }
     let (_, html) = text(s, &format!("/appointments?category=B&date={day}"), None).await;
     assert!(html.contains("已约满"));
@@ -197,18 +191,15 @@ on_both_backends!(booking_pages);
 /// Signs in through the form; answers the session cookie.
 async fn session(s: &TestServer, username: &str) -> String {
     let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
+        .req("POST", "/login")
+        .plain_form(&[
             ("username", username),
             ("password", app::demo::DEMO_PASSWORD),
             ("next", "/admin"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+        .await;
+    assert_eq!(resp.status, 303);
+    let cookie = resp.headers["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
 }
 
@@ -227,14 +218,11 @@ async fn home_visit_pages(s: &TestServer) {
         ("note", ""),
     ];
     let resp = s
-        .client
-        .post(s.url("/appointments/home-visit"))
+        .req("POST", "/appointments/home-visit")
         .header("origin", "http://evil.example")
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .plain_form(&fields)
+        .await;
+    assert_eq!(resp.status, 403);
     let (status, html) = form(s, "/appointments/home-visit", &fields, None).await;
     assert_eq!(status, 422);
     assert!(
@@ -247,8 +235,8 @@ async fn home_visit_pages(s: &TestServer) {
     assert!(html.contains("已收到") && html.contains("135****5432"), "{html}");
 
     // Staff: the list masks the phone; the detail shows it and is audit-logged.
-    let resp = s.client.get(s.url("/admin/home-visits")).send().await.unwrap();
-    assert_eq!(resp.status(), 303);
+    let resp = s.req("GET", "/admin/home-visits").await;
+    assert_eq!(resp.status, 303);
     let leader = session(s, "leader").await;
     assert_eq!(text(s, "/admin/home-visits", Some(&leader)).await.0, 403);
     let staff = session(s, "staff").await;

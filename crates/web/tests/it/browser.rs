@@ -90,6 +90,46 @@ pub(crate) async fn chromium() -> Option<(Driver, WebDriver)> {
     Some((driver, browser))
 }
 
+/// Saves a screenshot where GOVHALL_SCREENSHOTS names a folder.
+pub(crate) async fn screenshot(browser: &WebDriver, name: &str) -> WebDriverResult<()> {
+    if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
+        browser.screenshot(&std::path::Path::new(&dir).join(name)).await?;
+    }
+    Ok(())
+}
+
+/// Signs in through the login form, then goes on to `next`.
+pub(crate) async fn sign_in(
+    browser: &WebDriver,
+    server: &TestServer,
+    username: &str,
+    next: &str,
+) -> WebDriverResult<()> {
+    browser.goto(&server.url(&format!("/login?next={next}"))).await?;
+    browser
+        .find(By::Id("username"))
+        .await?
+        .send_keys(username)
+        .await?;
+    browser
+        .find(By::Id("password"))
+        .await?
+        .send_keys(app::demo::DEMO_PASSWORD)
+        .await?;
+    browser
+        .find(By::Css("form.stack button[type=submit]"))
+        .await?
+        .click()
+        .await
+}
+
+/// Closes the browser and the server, then fails on the test's error, if any.
+pub(crate) async fn finish(browser: WebDriver, server: TestServer, result: WebDriverResult<()>) {
+    browser.quit().await.unwrap();
+    server.stop().await;
+    result.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn citizen_finds_the_food_licence_guide() {
     let Some((_driver, browser)) = chromium().await else {
@@ -117,17 +157,11 @@ async fn citizen_finds_the_food_licence_guide() {
             first_row.contains("食品经营许可申请书") && first_row.contains("原件"),
             "{first_row}"
         );
-        if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
-            browser
-                .screenshot(&std::path::Path::new(&dir).join("guide.png"))
-                .await?;
-        }
+        screenshot(&browser, "guide.png").await?;
         Ok::<(), WebDriverError>(())
     }
     .await;
-    browser.quit().await.unwrap();
-    server.stop().await;
-    result.unwrap();
+    finish(browser, server, result).await;
 }
 
 /// Kiosk → window console → hall display, in one browser with two tabs.
@@ -167,18 +201,7 @@ async fn ticket_taken_called_and_displayed() {
             "the ticket carries a QR code"
         );
 
-        browser.goto(&server.url("/login?next=/console/3")).await?;
-        browser.find(By::Id("username")).await?.send_keys("staff").await?;
-        browser
-            .find(By::Id("password"))
-            .await?
-            .send_keys(app::demo::DEMO_PASSWORD)
-            .await?;
-        browser
-            .find(By::Css("form.stack button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        sign_in(&browser, &server, "staff", "/console/3").await?;
         let call = browser.query(By::Css("button[data-act=call]")).first().await?;
         call.click().await?;
         let current = browser.find(By::Id("current-number")).await?;
@@ -190,17 +213,11 @@ async fn ticket_taken_called_and_displayed() {
         latest.wait_until().has_text("A001").await?;
         let row = browser.find(By::Css("tr[data-window='3'] .current")).await?;
         assert_eq!(row.text().await?, "A001");
-        if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
-            browser
-                .screenshot(&std::path::Path::new(&dir).join("display.png"))
-                .await?;
-        }
+        screenshot(&browser, "display.png").await?;
         Ok::<(), WebDriverError>(())
     }
     .await;
-    browser.quit().await.unwrap();
-    server.stop().await;
-    result.unwrap();
+    finish(browser, server, result).await;
 }
 
 /// 窗口评价器: the pad is paired in the browser, a ticket is finished at its
@@ -280,11 +297,7 @@ async fn pad_asks_for_the_rating_of_the_ticket_just_finished() {
             labels.push(b.text().await?);
         }
         assert_eq!(labels, ["满意", "基本满意", "不满意"]);
-        if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
-            browser
-                .screenshot(&std::path::Path::new(&dir).join("pad.png"))
-                .await?;
-        }
+        screenshot(&browser, "pad.png").await?;
         browser
             .find(By::Css("button[data-level=satisfied]"))
             .await?
@@ -324,7 +337,5 @@ async fn pad_asks_for_the_rating_of_the_ticket_just_finished() {
         Ok::<(), WebDriverError>(())
     }
     .await;
-    browser.quit().await.unwrap();
-    server.stop().await;
-    result.unwrap();
+    finish(browser, server, result).await;
 }

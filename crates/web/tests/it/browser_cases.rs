@@ -3,7 +3,7 @@
 //! opened for printing, the material is supplemented, the case decided and
 //! completed, and the citizen queries its progress with the receipt's code.
 
-use crate::browser::chromium;
+use crate::browser::{chromium, finish, screenshot, sign_in};
 use crate::support::{Backend, TestServer};
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
@@ -70,13 +70,6 @@ async fn el(browser: &WebDriver, id: &str) -> WebDriverResult<WebElement> {
     browser.query(By::Id(id)).first().await
 }
 
-async fn screenshot(browser: &WebDriver, name: &str) -> WebDriverResult<()> {
-    if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
-        browser.screenshot(&std::path::Path::new(&dir).join(name)).await?;
-    }
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_accepted_noticed_supplemented_completed_and_queried() {
     let Some((_driver, browser)) = chromium().await else {
@@ -86,18 +79,7 @@ async fn case_accepted_noticed_supplemented_completed_and_queried() {
     hall_with_a_ticket(&server).await;
     let result = async {
         // The window console: sign in, call the ticket, open the acceptance form.
-        browser.goto(&server.url("/login?next=/console/3")).await?;
-        browser.find(By::Id("username")).await?.send_keys("staff").await?;
-        browser
-            .find(By::Id("password"))
-            .await?
-            .send_keys(app::demo::DEMO_PASSWORD)
-            .await?;
-        browser
-            .find(By::Css("form.stack button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        sign_in(&browser, &server, "staff", "/console/3").await?;
         browser
             .query(By::Css("button[data-act=call]"))
             .first()
@@ -212,7 +194,5 @@ async fn case_accepted_noticed_supplemented_completed_and_queried() {
         Ok::<(), WebDriverError>(())
     }
     .await;
-    browser.quit().await.unwrap();
-    server.stop().await;
-    result.unwrap();
+    finish(browser, server, result).await;
 }

@@ -32,8 +32,8 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 async fn accept_notice_supplement_receipt_progress(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
     // Not signed in: to the login page.
-    let resp = s.client.get(s.url("/cases/new")).send().await.unwrap();
-    assert_eq!(resp.status(), 303);
+    let resp = s.req("GET", "/cases/new").await;
+    assert_eq!(resp.status, 303);
     let staff = session(s, "staff").await;
     let (status, console) = page(s, &staff, "/console/3").await;
     assert_eq!(status, 200);

@@ -53,13 +53,8 @@ async fn fill_the_hall(s: &TestServer) -> Vec<String> {
     let mut ids = Vec::new();
     // A case of 市场监管局 with a hostile name and agent.
     let (st, item) = {
-        let r = s
-            .client
-            .get(s.url("/api/items/SCJG-XK-001"))
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        let r = s.req("GET", "/api/items/SCJG-XK-001").await;
+        (r.status, r.json())
     };
     assert_eq!(st, 200);
     let materials: Vec<Value> = item["materials"]
@@ -68,107 +63,53 @@ async fn fill_the_hall(s: &TestServer) -> Vec<String> {
         .iter()
         .map(|m| json!({"name": m["name"], "status": "provided"}))
         .collect();
-    let resp = s
-        .client
-        .post(s.url("/api/cases"))
-        .bearer_auth(&staff)
-        .json(&json!({
-            "item": "SCJG-XK-001",
-            "applicant": {"name": format!("张{}", XSS[0]), "id_number": ID, "phone": PHONE},
-            "materials": materials,
-            "agent": XSS[1],
-            "agent_basis": XSS[2],
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let case: Value = resp.json().await.unwrap();
+    let payload = json!({ "item": "SCJG-XK-001", "applicant": {"name": format!("张{}", XSS[0]), "id_number": ID, "phone": PHONE}, "materials": materials, "agent": XSS[1], "agent_basis": XSS[2], });
+    let resp = s.req("POST", "/api/cases").token(&staff).json(&payload).await;
+    assert_eq!(resp.status, 201);
+    let case: Value = resp.json();
     ids.push(case["id"].as_str().unwrap().to_owned());
     let resp = s
-        .client
-        .post(s.url(&format!("/api/cases/{}/pause", case["id"].as_str().unwrap())))
-        .bearer_auth(&staff)
+        .req(
+            "POST",
+            &format!("/api/cases/{}/pause", case["id"].as_str().unwrap()),
+        )
+        .token(&staff)
         .json(&json!({"reason": XSS[1]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
     // A ticket with a phone, served and rated badly with a hostile comment.
     let resp = s
-        .client
-        .post(s.url("/api/tickets"))
+        .req("POST", "/api/tickets")
         .json(&json!({"category": "A", "phone": PHONE, "id_number": ID}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let ticket: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.status, 201);
+    let ticket: Value = resp.json();
     let tid = ticket["id"].as_str().unwrap().to_owned();
     ids.push(tid.clone());
+    let resp = s.req("POST", "/api/windows/3/call").token(&staff).await;
+    assert_eq!(resp.status, 200);
     let resp = s
-        .client
-        .post(s.url("/api/windows/3/call"))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let resp = s
-        .client
-        .post(s.url(&format!("/api/tickets/{tid}/finish")))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success());
-    let reasons: Value = s
-        .client
-        .get(s.url("/api/evaluation-reasons"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .req("POST", &format!("/api/tickets/{tid}/finish"))
+        .token(&staff)
+        .await;
+    assert!(resp.status / 100 == 2);
+    let reasons: Value = s.req("GET", "/api/evaluation-reasons").await.json();
     let reason = reasons["reasons"][0].clone();
-    let resp = s
-        .client
-        .post(s.url("/api/evaluations"))
-        .json(&json!({"ticket_id": tid, "channel": "online", "level": "dissatisfied", "reasons": [reason], "comment": XSS.join(" ")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    let payload = json!({"ticket_id": tid, "channel": "online", "level": "dissatisfied", "reasons": [reason], "comment": XSS.join(" ")});
+    let resp = s.req("POST", "/api/evaluations").json(&payload).await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
     // A home visit with a phone and a hostile address.
-    let resp = s
-        .client
-        .post(s.url("/api/home-visits"))
-        .json(&json!({
-            "name": format!("李{}", XSS[2]),
-            "phone": PHONE,
-            "address": format!("东海县牛山街道{}", XSS[1]),
-            "reason": "elderly",
-            "item": "SCJG-XK-001",
-            "note": XSS[0],
-        }))
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let body: Value = resp.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "home visit: {status} {body}");
+    let payload = json!({ "name": format!("李{}", XSS[2]), "phone": PHONE, "address": format!("东海县牛山街道{}", XSS[1]), "reason": "elderly", "item": "SCJG-XK-001", "note": XSS[0], });
+    let resp = s.req("POST", "/api/home-visits").json(&payload).await;
+    let status = resp.status;
+    let body: Value = resp.json();
+    assert!(status / 100 == 2, "home visit: {status} {body}");
     ids.push(body["id"].as_str().unwrap_or_default().to_owned());
     // An account and a category with hostile display names.
-    let resp = s
-        .client
-        .post(s.url("/api/users"))
-        .bearer_auth(&admin)
-        .json(&json!({"username": "xss-user", "display_name": XSS[1], "role": "staff", "password": "long-enough-1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+    let payload =
+        json!({"username": "xss-user", "display_name": XSS[1], "role": "staff", "password": "long-enough-1"});
+    let resp = s.req("POST", "/api/users").token(&admin).json(&payload).await;
+    assert_eq!(resp.status, 201);
     ids
 }
 

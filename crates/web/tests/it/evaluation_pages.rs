@@ -9,21 +9,8 @@ use reqwest::multipart::Form;
 use serde_json::{Value, json};
 
 async fn post_form(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let resp = s
-        .client
-        .post(s.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    let body = resp.text().await.unwrap();
-    (status, location.unwrap_or(body))
+    let a = s.submit(cookie, path, form).await;
+    (a.status, a.location().unwrap_or(a.text))
 }
 
 /// The cells of the hall's total row of the statistics table.
@@ -182,36 +169,27 @@ async fn statistics_rectification_and_appeal(s: &TestServer) {
         format!("/admin/satisfaction.xlsx?from={today}&to={today}&group_by=window"),
         format!("/admin/satisfaction?from={today}&to={today}&group_by=department&format=xlsx"),
     ] {
-        let resp = s
-            .client
-            .get(s.url(&path))
-            .header("cookie", &leader)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200, "{path}");
+        let resp = s.req("GET", &path).header("cookie", &leader).await;
+        assert_eq!(resp.status, 200, "{path}");
         assert_eq!(
-            resp.headers()["content-type"],
+            resp.headers["content-type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert!(
-            resp.headers()["content-disposition"]
+            resp.headers["content-disposition"]
                 .to_str()
                 .unwrap()
                 .contains(".xlsx")
         );
-        let bytes = resp.bytes().await.unwrap();
+        let bytes = resp.bytes;
         assert_eq!(&bytes[..2], b"PK");
         assert!(bytes.len() > 2000);
     }
     let resp = s
-        .client
-        .get(s.url("/admin/satisfaction.xlsx"))
+        .req("GET", "/admin/satisfaction.xlsx")
         .header("cookie", &staff)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .await;
+    assert_eq!(resp.status, 403);
 
     // Monthly figures for the assessment.
     let (status, html) = page(

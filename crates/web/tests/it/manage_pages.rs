@@ -6,9 +6,9 @@ use crate::support::{csrf_of, page, session};
 use reqwest::multipart::{Form, Part};
 
 async fn guard_and_roles(s: &TestServer) {
-    let resp = s.client.get(s.url("/admin/catalog")).send().await.unwrap();
-    assert_eq!(resp.status(), 303);
-    assert_eq!(resp.headers()["location"], "/login?next=/admin/catalog");
+    let resp = s.req("GET", "/admin/catalog").await;
+    assert_eq!(resp.status, 303);
+    assert_eq!(resp.headers["location"], "/login?next=/admin/catalog");
     let staff = session(s, "staff").await;
     let (status, body) = page(s, &staff, "/admin/catalog").await;
     assert_eq!(status, 403);
@@ -39,36 +39,30 @@ async fn forms_need_csrf_and_change_only_when_valid(s: &TestServer) {
     let csrf = csrf_of(&html);
     // Without the CSRF secret: refused, nothing created.
     let resp = s
-        .client
-        .post(s.url("/admin/users"))
+        .req("POST", "/admin/users")
         .header("cookie", &admin)
-        .form(&[
+        .plain_form(&[
             ("csrf", "forged"),
             ("username", "liuyang"),
             ("name", "刘洋"),
             ("role", "staff"),
             ("password", "window-2026"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .await;
+    assert_eq!(resp.status, 403);
     assert!(s.app.store.user_by_username("liuyang").await.unwrap().is_none());
     let resp = s
-        .client
-        .post(s.url("/admin/users"))
+        .req("POST", "/admin/users")
         .header("cookie", &admin)
-        .form(&[
+        .plain_form(&[
             ("csrf", csrf.as_str()),
             ("username", "liuyang"),
             ("name", "刘洋"),
             ("role", "staff"),
             ("password", "window-2026"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
+        .await;
+    assert_eq!(resp.status, 303);
     assert!(s.app.store.user_by_username("liuyang").await.unwrap().is_some());
 
     // A bad catalog upload shows every problem and creates no version.
@@ -132,42 +126,27 @@ on_both_backends!(forms_need_csrf_and_change_only_when_valid);
 async fn floor_view_and_temporary_window(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
     for _ in 0..3 {
-        s.client
-            .post(s.url("/api/tickets"))
+        s.req("POST", "/api/tickets")
             .json(&serde_json::json!({"category": "A"}))
-            .send()
-            .await
-            .unwrap();
+            .await;
     }
     let captain = session(s, "supervisor").await;
     let (status, html) = page(s, &captain, "/admin/floor").await;
     assert_eq!(status, 200);
     assert!(html.contains("企业开办") && html.contains("开设临时窗口"));
     let resp = s
-        .client
-        .post(s.url("/admin/floor"))
+        .req("POST", "/admin/floor")
         .header("cookie", &captain)
-        .form(&[
+        .plain_form(&[
             ("csrf", csrf_of(&html).as_str()),
             ("number", "T1"),
             ("category", "A"),
             ("staff", "staff"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
+        .await;
+    assert_eq!(resp.status, 303);
     let token = s.login("leader").await;
-    let floor: serde_json::Value = s
-        .client
-        .get(s.url("/api/floor"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let floor: serde_json::Value = s.req("GET", "/api/floor").token(&token).await.json();
     assert_eq!(floor["waiting"], 3);
     assert_eq!(floor["categories"][0]["waiting"], 3);
     let t1 = floor["windows"]
@@ -178,8 +157,8 @@ async fn floor_view_and_temporary_window(s: &TestServer) {
         .unwrap()
         .clone();
     assert_eq!(t1["temporary"], true);
-    let resp = s.client.get(s.url("/api/floor")).send().await.unwrap();
-    assert_eq!(resp.status(), 401);
+    let resp = s.req("GET", "/api/floor").await;
+    assert_eq!(resp.status, 401);
 }
 on_both_backends!(floor_view_and_temporary_window);
 
@@ -188,23 +167,17 @@ async fn password_reset_ends_old_sessions(s: &TestServer) {
     let old = session(s, "leader").await;
     let (_, html) = page(s, &admin, "/admin/users").await;
     let resp = s
-        .client
-        .post(s.url("/admin/users/leader/password"))
+        .req("POST", "/admin/users/leader/password")
         .header("cookie", &admin)
-        .form(&[("csrf", csrf_of(&html).as_str()), ("password", "new-leader-pass")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
+        .plain_form(&[("csrf", csrf_of(&html).as_str()), ("password", "new-leader-pass")])
+        .await;
+    assert_eq!(resp.status, 303);
     let (status, _) = page(s, &old, "/admin").await;
     assert_eq!(status, 303, "the old session is gone");
     let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&serde_json::json!({"username": "leader", "password": "new-leader-pass"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+        .await;
+    assert_eq!(resp.status, 200);
 }
 on_both_backends!(password_reset_ends_old_sessions);

@@ -53,82 +53,55 @@ async fn portal_pages(s: &TestServer) {
         assert_eq!(status, 404, "{missing}");
         assert!(page.contains("没有找到"));
     }
-    let resp = s.client.get(s.url("/assets/site.css")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    assert!(resp.text().await.unwrap().contains("@media print"));
+    let resp = s.req("GET", "/assets/site.css").await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.text.contains("@media print"));
 }
 on_both_backends!(portal_pages);
 
 async fn form_login_sets_a_strict_cookie(s: &TestServer) {
     let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
+        .req("POST", "/login")
+        .plain_form(&[
             ("username", "admin"),
             ("password", "wrong-password"),
             ("next", "/admin"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
-    assert!(resp.text().await.unwrap().contains("用户名或密码错误"));
+        .await;
+    assert_eq!(resp.status, 401);
+    assert!(resp.text.contains("用户名或密码错误"));
     let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
+        .req("POST", "/login")
+        .plain_form(&[
             ("username", "admin"),
             ("password", app::demo::DEMO_PASSWORD),
             ("next", "//evil.example"),
         ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    assert_eq!(resp.headers()["location"], "/admin", "no open redirect");
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        .await;
+    assert_eq!(resp.status, 303);
+    assert_eq!(resp.headers["location"], "/admin", "no open redirect");
+    let cookie = resp.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     let session = cookie.split(';').next().unwrap().to_owned();
     // The cookie works for reads; an API write without the CSRF header is refused.
-    let resp = s
-        .client
-        .get(s.url("/api/auth/me"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let resp = s
-        .client
-        .post(s.url("/api/auth/logout"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+    let resp = s.req("GET", "/api/auth/me").header("cookie", &session).await;
+    assert_eq!(resp.status, 200);
+    let resp = s.req("POST", "/api/auth/logout").header("cookie", &session).await;
+    assert_eq!(resp.status, 403);
     // A cross-site form post is refused.
     let resp = s
-        .client
-        .post(s.url("/login"))
+        .req("POST", "/login")
         .header("origin", "http://evil.example")
-        .form(&[("username", "admin"), ("password", app::demo::DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 403);
+        .plain_form(&[("username", "admin"), ("password", app::demo::DEMO_PASSWORD)])
+        .await;
+    assert_eq!(resp.status, 403);
 }
 on_both_backends!(form_login_sets_a_strict_cookie);
 
 async fn a_broken_form_gets_a_chinese_page(s: &TestServer) {
-    let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[("username", "admin")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let body = resp.text().await.unwrap();
+    let resp = s.req("POST", "/login").plain_form(&[("username", "admin")]).await;
+    assert_eq!(resp.status, 422);
+    let body = resp.text;
     assert!(
         body.contains("表单有误") && body.contains("lang=\"zh-CN\""),
         "{body}"

@@ -6,21 +6,8 @@ use crate::support::{Backend, TestServer};
 use crate::support::{csrf_of, page, session};
 
 async fn submit(s: &TestServer, cookie: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let resp = s
-        .client
-        .post(s.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
+    let a = s.submit(cookie, path, form).await;
+    (a.status, a.location().unwrap_or_default(), a.text)
 }
 
 async fn lists_and_adds_a_window(s: &TestServer) {
@@ -255,8 +242,8 @@ on_both_backends!(edits_categories_and_windows);
 
 async fn only_admins_change(s: &TestServer) {
     s.app.seed_demo_floor().await.unwrap();
-    let resp = s.client.get(s.url("/admin/queue")).send().await.unwrap();
-    assert_eq!(resp.status(), 303);
+    let resp = s.req("GET", "/admin/queue").await;
+    assert_eq!(resp.status, 303);
     let staff = session(s, "staff").await;
     let (status, _) = page(s, &staff, "/admin/queue").await;
     assert_eq!(status, 403);

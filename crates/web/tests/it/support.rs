@@ -217,10 +217,11 @@ pub struct Req<'a> {
     builder: reqwest::RequestBuilder,
 }
 
-/// What came back: status, headers and the body as text (`json()` parses it).
+/// What came back: status, headers and the body as bytes and as text (`json()` parses it).
 pub struct Answer {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
+    pub bytes: Vec<u8>,
     pub text: String,
 }
 
@@ -246,14 +247,104 @@ impl TestServer {
             builder: self.client.request(m, self.url(path)),
         }
     }
+
+    /// `GET path` as `token` ("" for nobody): status and JSON.
+    pub async fn get(&self, path: &str, token: impl Bearer) -> (u16, serde_json::Value) {
+        self.req("GET", path).token(token).status_json().await
+    }
+
+    /// `POST path` with a JSON body as `token` ("" for nobody): status and JSON.
+    pub async fn post(
+        &self,
+        path: &str,
+        token: impl Bearer,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.req("POST", path)
+            .token(token)
+            .json(&body)
+            .status_json()
+            .await
+    }
+
+    /// `PUT path` with a JSON body as `token` ("" for nobody): status and JSON.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: impl Bearer,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.req("PUT", path).token(token).json(&body).status_json().await
+    }
+
+    /// `POST path` with a raw body (a file to import) as `token` ("" for nobody).
+    pub async fn upload(&self, path: &str, token: impl Bearer, body: impl Into<reqwest::Body>) -> Answer {
+        self.req("POST", path).token(token).body(body).await
+    }
+
+    /// A form posted with a session cookie and no Origin header.
+    pub async fn submit(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> Answer {
+        self.req("POST", path)
+            .header("cookie", cookie)
+            .plain_form(form)
+            .await
+    }
+
+    /// A JSON API call (with a body, when there is one): status and JSON.
+    pub async fn call(
+        &self,
+        method: &str,
+        token: impl Bearer,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let req = self.req(method, path).token(token);
+        match body {
+            Some(b) => req.json(&b).status_json().await,
+            None => req.status_json().await,
+        }
+    }
+}
+
+/// Who a request is from: a bearer token, or nobody (`None`, "").
+pub trait Bearer {
+    fn bearer(&self) -> Option<&str>;
+}
+
+impl Bearer for &str {
+    fn bearer(&self) -> Option<&str> {
+        Some(*self).filter(|t| !t.is_empty())
+    }
+}
+
+impl Bearer for &String {
+    fn bearer(&self) -> Option<&str> {
+        Some(self.as_str()).filter(|t| !t.is_empty())
+    }
+}
+
+impl Bearer for Option<&str> {
+    fn bearer(&self) -> Option<&str> {
+        self.filter(|t| !t.is_empty())
+    }
 }
 
 impl Req<'_> {
     /// A bearer token, when there is one.
-    pub fn token<'t>(mut self, token: impl Into<Option<&'t str>>) -> Self {
-        if let Some(t) = token.into() {
+    pub fn token(mut self, token: impl Bearer) -> Self {
+        if let Some(t) = token.bearer() {
             self.builder = self.builder.bearer_auth(t);
         }
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: impl AsRef<str>) -> Self {
+        self.builder = self.builder.header(name, value.as_ref());
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<reqwest::Body>) -> Self {
+        self.builder = self.builder.body(body);
         self
     }
 
@@ -265,7 +356,7 @@ impl Req<'_> {
         self
     }
 
-    pub fn json(mut self, body: &serde_json::Value) -> Self {
+    pub fn json(mut self, body: &(impl serde::Serialize + ?Sized)) -> Self {
         self.builder = self.builder.json(body);
         self
     }
@@ -276,15 +367,28 @@ impl Req<'_> {
         self
     }
 
+    /// The response itself, unread (a stream).
+    pub async fn response(self) -> reqwest::Response {
+        self.builder.send().await.unwrap()
+    }
+
     pub async fn send(self) -> Answer {
         let resp = self.builder.send().await.unwrap();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
         Answer {
             status,
             headers,
-            text: resp.text().await.unwrap_or_default(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
+    }
+
+    /// A form post without this site's Origin.
+    pub fn plain_form(mut self, fields: &[(&str, &str)]) -> Self {
+        self.builder = self.builder.form(fields);
+        self
     }
 
     /// Status and JSON body, the shape most API tests compare.
@@ -292,4 +396,33 @@ impl Req<'_> {
         let a = self.send().await;
         (a.status, a.json())
     }
+}
+
+/// `s.req(..).await` sends the request, as `send()` does.
+impl<'a> std::future::IntoFuture for Req<'a> {
+    type Output = Answer;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The error's field of a refusal.
+pub fn field(v: &serde_json::Value) -> Option<&str> {
+    v["error"]["field"].as_str()
+}
+
+/// The error's code of a refusal.
+pub fn code(v: &serde_json::Value) -> Option<&str> {
+    v["error"]["code"].as_str()
+}
+
+/// The string `key` of every object in the array `list`.
+pub fn strs<'v>(list: &'v serde_json::Value, key: &str) -> Vec<&'v str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_str().unwrap())
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! headers, and deadlines past the published calendar.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, code, field, strs};
 use serde_json::{Value, json};
 
 async fn call(
@@ -61,12 +61,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
 
     let (st, v) = call(s, "GET", "/api/cases", Some(&liaison), None).await;
     assert_eq!(st, 200, "{v}");
-    let departments: Vec<&str> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["department"].as_str().unwrap())
-        .collect();
+    let departments: Vec<&str> = strs(&v["rows"], "department");
     assert!(!departments.is_empty());
     assert!(
         departments.iter().all(|d| *d == "东海县市场监督管理局"),
@@ -229,11 +224,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
         Some(json!({"username": "liaison2", "role": "liaison", "password": "liaison-pass-1"})),
     )
     .await;
-    assert_eq!(
-        (st, v["error"]["field"].as_str()),
-        (422, Some("department")),
-        "{v}"
-    );
+    assert_eq!((st, field(&v)), (422, Some("department")), "{v}");
     let (st, v) = call(
         s,
         "POST",
@@ -251,7 +242,7 @@ async fn liaison_sees_only_its_department(s: &TestServer) {
         Some(json!({"department": "NOPE"})),
     )
     .await;
-    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("department")));
+    assert_eq!((st, field(&v)), (422, Some("department")));
 }
 on_both_backends!(liaison_sees_only_its_department);
 
@@ -272,11 +263,7 @@ async fn provisional_deadlines(s: &TestServer) {
     // Two years past the current one is the limit.
     let far = format!("/api/calendar/deadline?from={}-12-20&days=30", today.year() + 2);
     let (st, v) = call(s, "GET", &far, None, None).await;
-    assert_eq!(
-        (st, v["error"]["code"].as_str()),
-        (422, Some("calendar_missing")),
-        "{v}"
-    );
+    assert_eq!((st, code(&v)), (422, Some("calendar_missing")), "{v}");
     assert!(
         v["error"]["message"]
             .as_str()
@@ -289,16 +276,7 @@ async fn provisional_deadlines(s: &TestServer) {
     let due = today.month() >= 10 || cal.is_provisional_year(today.year());
     let admin_cookie = crate::support::session(s, "admin").await;
     for path in ["/admin", "/admin/calendar"] {
-        let html = s
-            .client
-            .get(s.url(path))
-            .header("cookie", &admin_cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = s.req("GET", path).header("cookie", &admin_cookie).await.text;
         assert_eq!(html.contains("calendar-warning"), due, "{path}");
     }
 
@@ -317,16 +295,10 @@ async fn provisional_deadlines(s: &TestServer) {
             .any(|r| r["deadline_provisional"] == true)
     );
     let resp = s
-        .client
-        .get(s.url(&format!("/cases/{id}/receipt")))
+        .req("GET", &format!("/cases/{id}/receipt"))
         .header("cookie", crate::support::session(s, "staff").await)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        resp.text().await.unwrap().contains("暂定"),
-        "the receipt marks the deadline 暂定"
-    );
+        .await;
+    assert!(resp.text.contains("暂定"), "the receipt marks the deadline 暂定");
 
     // The State Council publishes: the same holidays, plus one working day off
     // before the deadline (a day after today in a provisional year).
@@ -347,16 +319,9 @@ async fn provisional_deadlines(s: &TestServer) {
     }
     let moved_day = moved_day.expect("a working day between today and the deadline in a provisional year");
     let admin = s.login("admin").await;
-    let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
-        .body(tsv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201);
-    let summary: Value = resp.json().await.unwrap();
+    let resp = s.upload("/api/calendar/import", &admin, tsv).await;
+    assert_eq!(resp.status, 201);
+    let summary: Value = resp.json();
     assert!(summary["recomputed"].as_u64().unwrap() >= 1, "{summary}");
     let (_, after) = call(s, "GET", &format!("/api/cases/{id}"), Some(&staff), None).await;
     let new: jiff::civil::Date = after["deadline"].as_str().unwrap().parse().unwrap();
@@ -521,26 +486,22 @@ async fn hostile_bodies(s: &TestServer) {
         assert!(v["error"]["code"].is_string());
     }
     let resp = s
-        .client
-        .put(s.url("/api/users/staff"))
-        .bearer_auth(&admin)
+        .req("PUT", "/api/users/staff")
+        .token(&admin)
         .header("content-type", "application/json")
         .body(format!("{{\"department\": {}}}", "9".repeat(400)))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_client_error());
+        .await;
+    assert!(resp.status / 100 == 4);
     // Invalid UTF-8 in an import: 4xx with the error JSON, nothing stored.
     let resp = s
-        .client
-        .post(s.url("/api/calendar/import"))
-        .bearer_auth(&admin)
-        .body(vec![0xff, 0xfe, 0x32, 0x30, 0x32, 0x37])
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_client_error(), "{}", resp.status());
-    let v: Value = resp.json().await.unwrap();
+        .upload(
+            "/api/calendar/import",
+            &admin,
+            vec![0xff, 0xfe, 0x32, 0x30, 0x32, 0x37],
+        )
+        .await;
+    assert!(resp.status / 100 == 4, "{}", resp.status);
+    let v: Value = resp.json();
     assert!(v["error"]["message"].is_string(), "{v}");
     // A method a route does not have.
     let (st, v) = call(s, "DELETE", "/api/calendar/days", Some(&admin), None).await;
@@ -551,8 +512,8 @@ on_both_backends!(hostile_bodies);
 
 /// Pages and answers carry the security headers; personal pages are not cached.
 async fn security_headers(s: &TestServer) {
-    let resp = s.client.get(s.url("/")).send().await.unwrap();
-    let h = resp.headers();
+    let resp = s.req("GET", "/").await;
+    let h = resp.headers;
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(
@@ -563,65 +524,42 @@ async fn security_headers(s: &TestServer) {
     assert_eq!(h["x-frame-options"], "DENY");
     assert!(h.contains_key("referrer-policy"));
     let cookie = crate::support::session(s, "admin").await;
-    let resp = s
-        .client
-        .get(s.url("/admin/cases"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let resp = s.req("GET", "/admin/cases").header("cookie", &cookie).await;
+    assert_eq!(resp.headers["cache-control"], "no-store");
     // The form login's cookie is HttpOnly and SameSite; the API login sets none.
     let resp = s
-        .client
-        .post(s.url("/login"))
-        .form(&[
+        .req("POST", "/login")
+        .plain_form(&[
             ("username", "leader"),
             ("password", app::demo::DEMO_PASSWORD),
             ("next", "/admin"),
         ])
-        .send()
-        .await
-        .unwrap();
-    let set = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        .await;
+    let set = resp.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Strict"),
         "{set}"
     );
     let resp = s
-        .client
-        .post(s.url("/api/auth/login"))
+        .req("POST", "/api/auth/login")
         .json(&json!({"username": "leader", "password": app::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert!(!resp.headers().contains_key("set-cookie"));
+        .await;
+    assert!(!resp.headers.contains_key("set-cookie"));
     // Every answer names its request; an error answer carries the same id.
-    let resp = s.client.get(s.url("/api/cases/not-a-case")).send().await.unwrap();
-    let id = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
-    let v: Value = resp.json().await.unwrap();
+    let resp = s.req("GET", "/api/cases/not-a-case").await;
+    let id = resp.headers["x-request-id"].to_str().unwrap().to_owned();
+    let v: Value = resp.json();
     assert_eq!(v["error"]["request_id"].as_str(), Some(id.as_str()), "{v}");
     let resp = s
-        .client
-        .get(s.url("/api/items/NOPE-404"))
+        .req("GET", "/api/items/NOPE-404")
         .header("x-request-id", "kiosk-7-000123")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.headers()["x-request-id"], "kiosk-7-000123");
-    let v: Value = resp.json().await.unwrap();
+        .await;
+    assert_eq!(resp.headers["x-request-id"], "kiosk-7-000123");
+    let v: Value = resp.json();
     assert_eq!(v["error"]["request_id"], "kiosk-7-000123");
     // No page carries an inline script.
     for path in ["/", "/kiosk", "/progress", "/appointments", "/login"] {
-        let html = s
-            .client
-            .get(s.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = s.req("GET", path).await.text;
         for (i, _) in html.match_indices("<script") {
             let tag = &html[i..i + html[i..].find('>').unwrap()];
             assert!(tag.contains("src="), "{path}: inline script {tag}");
