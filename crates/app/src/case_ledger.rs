@@ -181,6 +181,10 @@ impl crate::case::CaseService {
                 CaseScope::Staff { windows, .. } if windows.len() == 1 => {
                     WorkListOf::Window(windows[0].clone())
                 }
+                // A clerk who serves at several windows: the cases they accepted.
+                CaseScope::Staff {
+                    username, windows, ..
+                } if !windows.is_empty() => WorkListOf::Staff(username.clone()),
                 _ => return Err(AppError::invalid("department", "请指定部门或窗口")),
             },
         };
@@ -238,6 +242,29 @@ impl crate::case::CaseService {
         ))
     }
 
+    /// The department as cases carry it (its full name), from its code
+    /// (SCJG), its full name or a part of it (公安); unknown text stays as typed.
+    async fn with_department_name(&self, q: &LedgerQuery) -> AppResult<LedgerQuery> {
+        let mut q = q.clone();
+        if let Some(typed) = clean(q.department.as_deref()) {
+            let departments = self.departments().await?;
+            let found = departments
+                .iter()
+                .find(|d| d.code.eq_ignore_ascii_case(&typed) || d.name == typed)
+                .or_else(|| {
+                    let mut partial = departments.iter().filter(|d| d.name.contains(typed.as_str()));
+                    match (partial.next(), partial.next()) {
+                        (Some(only), None) => Some(only),
+                        _ => None,
+                    }
+                });
+            if let Some(d) = found {
+                q.department = Some(d.name.clone());
+            }
+        }
+        Ok(q)
+    }
+
     fn filter(q: &LedgerQuery, scope: &CaseScope, limit: i64, offset: i64) -> AppResult<LedgerFilter> {
         let status = match clean(q.status.as_deref()) {
             None => None,
@@ -271,6 +298,7 @@ impl crate::case::CaseService {
     /// item and status, newest first, a page at a time.
     #[tracing::instrument(skip_all)]
     pub async fn ledger(&self, session: &Session, q: &LedgerQuery) -> AppResult<LedgerList> {
+        let q = &self.with_department_name(q).await?;
         let department = clean(q.department.as_deref());
         let scope = self.ledger_scope(session, &department).await?;
         let size = q.page_size.unwrap_or(PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
@@ -285,6 +313,7 @@ impl crate::case::CaseService {
     /// The whole ledger for an export (at most [`EXPORT_LIMIT`] rows) and how many matched.
     #[tracing::instrument(skip_all)]
     pub async fn ledger_all(&self, session: &Session, q: &LedgerQuery) -> AppResult<(Vec<LedgerLine>, i64)> {
+        let q = &self.with_department_name(q).await?;
         let department = clean(q.department.as_deref());
         let scope = self.ledger_scope(session, &department).await?;
         let found = self

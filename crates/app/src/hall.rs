@@ -8,7 +8,7 @@ use crate::{AppError, AppResult, Clock, Conflict, Settings, calendar, catalog};
 use domain::search::Tokenizer;
 use std::sync::Arc;
 use store::evaluation::{OutboxMessage, SmsOutboxStore};
-use store::{AuditStore, CalendarStore, CatalogStore, ThrottleStore};
+use store::{AccountStore, AuditStore, CalendarStore, CatalogStore, ThrottleStore};
 
 #[derive(Clone)]
 pub struct Hall {
@@ -22,6 +22,8 @@ pub struct Hall {
     pub(crate) tokenizer: Arc<Tokenizer>,
     pub(crate) throttle_store: Arc<dyn ThrottleStore>,
     pub(crate) outbox_store: Arc<dyn SmsOutboxStore>,
+    /// Read only, for the names of the staff on what people read.
+    pub(crate) people: Arc<dyn AccountStore>,
 }
 
 impl Hall {
@@ -36,7 +38,8 @@ impl Hall {
             catalog_cache: Arc::default(),
             tokenizer: Arc::new(Tokenizer::default()),
             throttle_store: store.clone(),
-            outbox_store: store,
+            outbox_store: store.clone(),
+            people: store,
         }
     }
 
@@ -131,6 +134,18 @@ impl Hall {
             status: domain::evaluation::SmsStatus::Queued,
         };
         Ok(self.outbox_store.queue_sms(&message).await?)
+    }
+
+    /// A staff member's name (姓名) as citizens and the director read it; the
+    /// username when the account is gone (a historical import), empty for none.
+    pub async fn staff_name(&self, username: &str) -> AppResult<String> {
+        if username.trim().is_empty() {
+            return Ok(String::new());
+        }
+        Ok(match self.people.user_by_username(username).await? {
+            Some(c) if !c.user.display_name.trim().is_empty() => c.user.display_name,
+            _ => username.to_owned(),
+        })
     }
 
     /// Today in the hall's time zone.

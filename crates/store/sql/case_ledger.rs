@@ -195,6 +195,7 @@ impl CaseLedgerStore for Backend {
         match of {
             WorkListOf::Department(d) => filter.add("department = ?", Arg::Text(d.clone())),
             WorkListOf::Window(w) => filter.add("window_number = ?", Arg::Text(w.clone())),
+            WorkListOf::Staff(u) => filter.add("staff = ?", Arg::Text(u.clone())),
         }
         filter.add_fixed(format!("status IN {OPEN_STATUSES}"));
         self.page(filter, "deadline, number", limit, offset).await

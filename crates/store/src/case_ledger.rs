@@ -91,6 +91,8 @@ pub struct LedgerPage {
 pub enum WorkListOf {
     Department(String),
     Window(String),
+    /// The cases a clerk accepted (a clerk who serves at several windows).
+    Staff(String),
 }
 
 /// How ledger figures are grouped.

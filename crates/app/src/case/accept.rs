@@ -152,6 +152,25 @@ impl crate::case::CaseService {
             Some(id) => Some(self.queue.store.ticket(id).await?),
             None => None,
         };
+        // Without a ticket (an appointment, a walk-in at the desk): the clerk's
+        // own window when they serve at exactly one.
+        let window = match ticket.as_ref().and_then(|t| t.window.clone()) {
+            Some(w) => w,
+            None => {
+                let mine: Vec<String> = self
+                    .queue
+                    .cached_windows()
+                    .await?
+                    .iter()
+                    .filter(|w| w.staff.contains(&session.user.username))
+                    .map(|w| w.number.clone())
+                    .collect();
+                match mine.as_slice() {
+                    [only] => only.clone(),
+                    _ => String::new(),
+                }
+            }
+        };
         let template = CaseRecord {
             id: Uuid::now_v7(),
             number: String::new(),
@@ -178,7 +197,7 @@ impl crate::case::CaseService {
             agent: req.agent.clone().unwrap_or_default().trim().to_owned(),
             agent_basis: req.agent_basis.clone().unwrap_or_default().trim().to_owned(),
             ticket_id,
-            window: ticket.as_ref().and_then(|t| t.window.clone()).unwrap_or_default(),
+            window,
             staff: session.user.username.clone(),
             status,
             status_before_pause: None,

@@ -68,6 +68,8 @@ pub struct CaseView {
     pub days_left: Option<i64>,
     /// normal, amber or red.
     pub urgency: &'static str,
+    /// 经办人: the clerk's name (not the username).
+    pub staff_name: String,
     pub steps: Vec<CaseEvent>,
     /// 一件事: the sub-cases routed to each department.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -87,6 +89,12 @@ pub struct Progress {
     /// 暂定: the deadline counts a day of a provisional calendar year.
     pub deadline_provisional: bool,
     pub paused_days: i64,
+    /// 待补正: the materials still to bring (the one-time notice's list).
+    pub missing_materials: Vec<String>,
+    /// After the decision: 准予许可 / 不予许可 with the reason given.
+    pub outcome: Option<String>,
+    /// Where and how to collect the result (可领取), once completed.
+    pub collect: Option<String>,
     pub steps: Vec<ProgressStep>,
 }
 
@@ -198,7 +206,9 @@ impl CaseService {
         } else {
             Vec::new()
         };
+        let staff_name = self.staff_name(&case.staff).await?;
         Ok(CaseView {
+            staff_name,
             sub_cases,
             status_label: status.label(),
             days_left,

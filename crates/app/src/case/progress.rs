@@ -82,7 +82,37 @@ impl crate::case::CaseService {
                 },
             })
             .collect();
+        let missing_materials = if c.status == CaseStatus::Supplement {
+            c.missing.clone()
+        } else {
+            Vec::new()
+        };
+        let outcome = c.approved.map(|approved| {
+            let head = if approved { "准予许可" } else { "不予许可" };
+            match c.decision_reason.trim() {
+                "" => head.to_owned(),
+                reason => format!("{head}：{reason}"),
+            }
+        });
+        let collect = match c.status {
+            CaseStatus::Completed => Some(format!(
+                "办理结果已可领取：请在办公时间（{}）携带本人身份证件和受理回执到{}{}领取，也可联系窗口办理邮寄送达。咨询电话 {}。",
+                self.settings.hours.summary(),
+                self.settings.hall.address,
+                if c.window.is_empty() {
+                    "综合受理窗口".to_owned()
+                } else {
+                    format!("{}号窗口", c.window)
+                },
+                self.settings.hall.phone
+            )),
+            CaseStatus::Delivered => Some("办理结果已送达。".to_owned()),
+            _ => None,
+        };
         Ok(Progress {
+            missing_materials,
+            outcome,
+            collect,
             number: c.number,
             item: c.item_name,
             applicant: mask_name(&c.applicant_name),

@@ -271,3 +271,109 @@ async fn a_pause_without_reason_is_explained_in_chinese(s: &TestServer) {
     assert!(message.contains("原因"), "{message}");
 }
 on_both_backends!(a_pause_without_reason_is_explained_in_chinese);
+
+/// What a citizen and a clerk read about a case: the clerk's name, the
+/// window, the missing materials, the outcome and how to collect it; the
+/// ledger finds a department by its short name; a clerk's pages open clean.
+async fn a_case_reads_as_people_expect(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    let person = json!({"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"});
+    let materials = json!([
+        {"name": "食品经营许可申请书", "status": "provided"},
+        {"name": "与食品经营相适应的主要设备设施布局、操作流程文件", "status": "provided"},
+        {"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": "missing"}
+    ]);
+    let (st, c) = s
+        .req("POST", "/api/cases")
+        .token(staff.as_str())
+        .json(&json!({"item": "SCJG-XK-001", "applicant": person, "materials": materials}))
+        .status_json()
+        .await;
+    assert_eq!(st, 201, "{c}");
+    // No ticket: the clerk serves at window 3 only, so the case is window 3's.
+    assert_eq!(c["window"], "3");
+    assert_eq!(c["staff_name"], "王芳");
+    let (id, number) = (
+        c["id"].as_str().unwrap().to_owned(),
+        c["number"].as_str().unwrap().to_owned(),
+    );
+    let progress = format!("/api/progress?number={number}&phone_last4=5678");
+    let (_, p) = s.get_json(&progress).await;
+    assert_eq!(
+        p["missing_materials"],
+        json!(["食品安全自查、从业人员健康管理等保证食品安全的规章制度"]),
+        "{p}"
+    );
+    let cookie = session(s, "staff").await;
+    let (_, receipt) = page(s, &cookie, &format!("/cases/{id}/notice")).await;
+    assert!(receipt.contains("经办人 王芳"), "{receipt}");
+    assert!(!receipt.contains("经办人 staff"));
+    for (action, body) in [
+        (
+            "supplement",
+            json!({"materials": [{"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": "provided"}]}),
+        ),
+        ("decide", json!({"approved": true, "reason": "符合条件"})),
+        ("complete", json!({})),
+    ] {
+        let (st, v) = s
+            .req("POST", &format!("/api/cases/{id}/{action}"))
+            .token(staff.as_str())
+            .json(&body)
+            .status_json()
+            .await;
+        assert_eq!(st, 200, "{action}: {v}");
+    }
+    let (_, p) = s.get_json(&progress).await;
+    assert_eq!(p["outcome"], "准予许可：符合条件", "{p}");
+    assert!(p["collect"].as_str().unwrap().contains("3号窗口"), "{p}");
+    let (_, html) = page(s, "", &format!("/progress?number={number}&phone_last4=5678")).await;
+    assert!(html.contains("领取方式") && html.contains("准予许可"), "{html}");
+
+    // The ledger by the department's short name or code.
+    let admin = s.login("admin").await;
+    for dept in ["市场监督", "SCJG", "东海县市场监督管理局"] {
+        let (st, v) = s
+            .req("GET", &format!("/api/cases?department={}", urlencoding(dept)))
+            .token(admin.as_str())
+            .status_json()
+            .await;
+        assert_eq!(st, 200, "{dept}: {v}");
+        assert_eq!(v["total"], 1, "{dept}: {v}");
+    }
+    // A clerk's case pages: no error box, no link they cannot open.
+    for path in ["/admin/cases", "/admin/cases/worklist"] {
+        let (st, html) = page(s, &cookie, path).await;
+        assert_eq!(st, 200, "{path}");
+        assert!(!html.contains("role=\"alert\""), "{path}: {html}");
+        assert!(!html.contains("href=\"/admin/cases/overdue\""), "{path}");
+    }
+    let (_, html) = page(s, &cookie, "/admin/cases/worklist").await;
+    // The clerk's own list (their case is completed, so nothing is open).
+    assert!(html.contains("共 0 件"), "the clerk's own cases: {html}");
+    let resp = s
+        .client
+        .get(s.url("/api/cases/export.xlsx"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+}
+on_both_backends!(a_case_reads_as_people_expect);
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -110,6 +110,8 @@ struct LedgerPageView {
     list: Option<LedgerList>,
     query: String,
     today: String,
+    /// Whether the 超期督办 tab is this person's to open.
+    can_oversee: bool,
 }
 
 fn view(state: &AppState, user: &CurrentUser, mode: &'static str, p: &Params) -> LedgerPageView {
@@ -138,6 +140,7 @@ fn view(state: &AppState, user: &CurrentUser, mode: &'static str, p: &Params) ->
         list: None,
         query: p.query(),
         today: state.app.today().to_string(),
+        can_oversee: user.session.user.role.can(Permission::CaseOversight),
     }
 }
 
@@ -187,7 +190,14 @@ async fn worklist(
 ) -> PageResult {
     let user = guard(&state, user, Permission::CaseRead, &uri)?;
     let page = view(&state, &user, "worklist", &p);
-    if p.department.as_deref().unwrap_or("").is_empty() && p.window.as_deref().unwrap_or("").is_empty() {
+    let unfiltered =
+        p.department.as_deref().unwrap_or("").is_empty() && p.window.as_deref().unwrap_or("").is_empty();
+    // A clerk or a liaison has a list of their own; others choose a department or window.
+    let own_list = matches!(
+        user.session.user.role,
+        domain::Role::Staff | domain::Role::Liaison
+    );
+    if unfiltered && !own_list {
         return Ok(render(&state, &page));
     }
     let found = state
@@ -200,6 +210,10 @@ async fn worklist(
             p.page.unwrap_or(1),
         )
         .await;
+    // Nothing chosen and no list of one's own: the page asks for a choice.
+    if unfiltered && matches!(found, Err(app::AppError::Invalid { .. })) {
+        return Ok(render(&state, &page));
+    }
     Ok(finish(&state, page, found))
 }
 
