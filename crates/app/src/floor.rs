@@ -37,8 +37,10 @@ pub struct FloorStatus {
     pub windows: Vec<WindowLoad>,
 }
 
+/// 已办: finished here. A transferred ticket is served under its new number,
+/// so it is not counted twice (the queue report counts the same way).
 fn served(t: &Ticket) -> bool {
-    matches!(t.status, TicketStatus::Finished | TicketStatus::Transferred)
+    t.status == TicketStatus::Finished
 }
 
 impl crate::queue::QueueService {

@@ -27,6 +27,7 @@ pub mod hall;
 pub mod home_visit;
 pub mod job_board;
 pub mod jobs;
+pub mod monthly;
 pub mod pad;
 pub mod queue;
 mod queue_cache;

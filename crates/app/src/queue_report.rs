@@ -26,10 +26,16 @@ pub struct ReportRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueReport {
+    /// The first day (the day, for a daily report).
     pub date: Date,
+    pub from: Date,
+    pub to: Date,
     pub total: ReportRow,
     pub rows: Vec<ReportRow>,
 }
+
+/// The longest period one report reads (a year and a day).
+pub const MAX_REPORT_DAYS: i32 = 366;
 
 fn row(group: &str, key: &str, label: &str, tickets: &[&Ticket]) -> ReportRow {
     let wait = tickets
@@ -60,8 +66,32 @@ fn row(group: &str, key: &str, label: &str, tickets: &[&Ticket]) -> ReportRow {
 }
 
 impl crate::queue::QueueService {
+    /// One day's report (排队日报).
     pub async fn queue_report(&self, date: Date) -> AppResult<QueueReport> {
-        let tickets = self.store.tickets_of_day(date).await?;
+        self.queue_report_range(date, date).await
+    }
+
+    /// The tickets of the business days `from..=to`.
+    pub(crate) async fn tickets_between(&self, from: Date, to: Date) -> AppResult<Vec<Ticket>> {
+        if to < from {
+            return Err(AppError::invalid("to", "结束日期不能早于开始日期"));
+        }
+        if from.until(to).map(|s| s.get_days()).unwrap_or(i32::MAX) > MAX_REPORT_DAYS {
+            return Err(AppError::invalid("to", "一次最多统计一年"));
+        }
+        let mut tickets = Vec::new();
+        let mut day = from;
+        while day <= to {
+            tickets.extend(self.store.tickets_of_day(day).await?);
+            day = day.tomorrow().map_err(AppError::internal)?;
+        }
+        Ok(tickets)
+    }
+
+    /// The report of a period (a month, a quarter…): the same rows, summed over its days.
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_report_range(&self, from: Date, to: Date) -> AppResult<QueueReport> {
+        let tickets = self.tickets_between(from, to).await?;
         let all: Vec<&Ticket> = tickets.iter().collect();
         let mut rows = Vec::new();
         for c in self.store.categories().await? {
@@ -87,21 +117,34 @@ impl crate::queue::QueueService {
             }
         }
         for (who, mine) in by_staff {
-            rows.push(row("staff", who, who, &mine));
+            let name = self.staff_name(who).await?;
+            rows.push(row("staff", who, &name, &mine));
         }
         Ok(QueueReport {
-            date,
-            total: row("total", "", "全天合计", &all),
+            date: from,
+            from,
+            to,
+            total: row("total", "", if from == to { "全天合计" } else { "合计" }, &all),
             rows,
         })
     }
 
-    /// The report as an XLSX workbook (one sheet, one row per group).
+    /// A day's report as an XLSX workbook (one sheet, one row per group).
     pub async fn queue_report_xlsx(&self, date: Date) -> AppResult<Vec<u8>> {
-        let report = self.queue_report(date).await?;
+        self.queue_report_range_xlsx(date, date).await
+    }
+
+    /// A period's report as an XLSX workbook.
+    pub async fn queue_report_range_xlsx(&self, from: Date, to: Date) -> AppResult<Vec<u8>> {
+        let report = self.queue_report_range(from, to).await?;
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
-        sheet.set_name("排队日报").map_err(AppError::internal)?;
+        let title = if from == to {
+            "排队日报"
+        } else {
+            "排队统计"
+        };
+        sheet.set_name(title).map_err(AppError::internal)?;
         let bold = Format::new().set_bold();
         let headers = [
             "分组",
@@ -117,7 +160,15 @@ impl crate::queue::QueueService {
             "最长办理(分)",
         ];
         sheet
-            .write_string(0, 0, format!("{} 排队日报", report.date))
+            .write_string(
+                0,
+                0,
+                if from == to {
+                    format!("{from} {title}")
+                } else {
+                    format!("{from} 至 {to} {title}")
+                },
+            )
             .map_err(AppError::internal)?;
         for (c, h) in headers.iter().enumerate() {
             sheet

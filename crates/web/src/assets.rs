@@ -14,10 +14,16 @@ const DISPLAY_JS: &str = include_str!("../assets/display.js");
 const DISPLAY_CSS: &str = include_str!("../assets/display.css");
 const PAD_JS: &str = include_str!("../assets/pad.js");
 const PAD_CSS: &str = include_str!("../assets/pad.css");
+/// The hall's icon: a 政 seal on the brand blue, drawn as SVG (no binary file).
+const FAVICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
+<rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#0b3d91\"/>\
+<text x=\"32\" y=\"46\" font-size=\"40\" text-anchor=\"middle\" fill=\"#fff\" \
+font-family=\"Noto Sans CJK SC, sans-serif\" font-weight=\"700\">政</text></svg>";
 
 pub fn routes() -> Router<AppState> {
     const JS: &str = "text/javascript; charset=utf-8";
     const CSS: &str = "text/css; charset=utf-8";
+    const SVG: &str = "image/svg+xml";
     Router::new()
         .route("/assets/site.css", get(|| async { asset(CSS, SITE_CSS) }))
         .route("/assets/site.js", get(|| async { asset(JS, SITE_JS) }))
@@ -27,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/display.css", get(|| async { asset(CSS, DISPLAY_CSS) }))
         .route("/assets/pad.js", get(|| async { asset(JS, PAD_JS) }))
         .route("/assets/pad.css", get(|| async { asset(CSS, PAD_CSS) }))
+        .route("/favicon.ico", get(|| async { asset(SVG, FAVICON_SVG) }))
+        .route("/favicon.svg", get(|| async { asset(SVG, FAVICON_SVG) }))
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {

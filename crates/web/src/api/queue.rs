@@ -350,11 +350,15 @@ pub async fn floor(Caller(state, _user): Caller) -> ApiResult<Json<app::floor::F
 pub struct ReportQuery {
     /// Business date, YYYY-MM-DD (default today).
     date: Option<String>,
+    /// Start of a period, YYYY-MM-DD (with `to`: the period's sums instead of one day).
+    from: Option<String>,
+    /// End of the period, YYYY-MM-DD (at most a year after `from`).
+    to: Option<String>,
     /// json (default) or xlsx.
     format: Option<String>,
 }
 
-/// Daily waiting and service times per category, window and staff (average, p90, max).
+/// Waiting and service times per category, window and staff (average, p90, max), of a day or a period.
 #[utoipa::path(get, path = "/api/reports/queue", operation_id = "queue_report", params(ReportQuery), tag = "排队叫号",
     responses((status = 200, description = "当日等候与办理时长（平均、p90、最长），按类别、窗口、人员",
         content((Object = "application/json"),
@@ -364,15 +368,36 @@ pub async fn report(
     Caller(state, _user): Caller,
     crate::extract::AppQuery(q): crate::extract::AppQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    let date = match q.date.as_deref() {
-        Some(d) => crate::extract::parse_date("date", d)?,
-        None => state.app.today(),
+    let (from, to) = match (q.from.as_deref(), q.to.as_deref(), q.date.as_deref()) {
+        (Some(f), t, _) => {
+            let from = crate::extract::parse_date("from", f)?;
+            let to = match t {
+                Some(t) => crate::extract::parse_date("to", t)?,
+                None => from,
+            };
+            (from, to)
+        }
+        (None, Some(_), _) => {
+            return Err(crate::error::ApiError::from(app::AppError::invalid(
+                "from",
+                "请同时填写开始日期",
+            )));
+        }
+        (None, None, Some(d)) => {
+            let d = crate::extract::parse_date("date", d)?;
+            (d, d)
+        }
+        (None, None, None) => (state.app.today(), state.app.today()),
     };
     match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(state.app.queue.queue_report(date).await?).into_response()),
+        "json" => Ok(Json(state.app.queue.queue_report_range(from, to).await?).into_response()),
         "xlsx" => {
-            let bytes = state.app.queue.queue_report_xlsx(date).await?;
-            let name = format!("attachment; filename=\"queue-{date}.xlsx\"");
+            let bytes = state.app.queue.queue_report_range_xlsx(from, to).await?;
+            let name = if from == to {
+                format!("attachment; filename=\"queue-{from}.xlsx\"")
+            } else {
+                format!("attachment; filename=\"queue-{from}-{to}.xlsx\"")
+            };
             Ok((
                 [
                     (

@@ -377,3 +377,129 @@ fn urlencoding(s: &str) -> String {
         })
         .collect()
 }
+
+/// The director's figures: a queue report for any period, staff by name,
+/// the floor and the report counting 已办 alike, and the monthly page.
+async fn the_directors_figures_agree_and_span_months(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    let leader = s.login("leader").await;
+    let first = take(s, json!({"category": "A"})).await;
+    take(s, json!({"category": "A"})).await;
+    call(s, &staff, "3").await;
+    let id = first["id"].as_str().unwrap();
+    // A transfer: the old ticket is not counted as done; its new number is, once finished.
+    let (st, moved) = s
+        .req("POST", &format!("/api/tickets/{id}/transfer"))
+        .token(staff.as_str())
+        .json(&json!({"category": "A"}))
+        .status_json()
+        .await;
+    assert_eq!(st, 200, "{moved}");
+    let called = call(s, &staff, "3").await;
+    let next = called["ticket"]["id"].as_str().unwrap();
+    let (st, _) = s
+        .req("POST", &format!("/api/tickets/{next}/finish"))
+        .token(staff.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 200);
+    let (_, floor) = s
+        .req("GET", "/api/floor")
+        .token(leader.as_str())
+        .status_json()
+        .await;
+    let today = s.app.today();
+    let (st, day) = s
+        .req("GET", &format!("/api/reports/queue?date={today}"))
+        .token(leader.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 200, "{day}");
+    assert_eq!(floor["served_today"], day["total"]["served"], "{floor} {day}");
+    let staff_row = day["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "staff")
+        .unwrap();
+    assert_eq!(staff_row["label"], "王芳");
+    // A month range: the same sums.
+    let month_start = today.first_of_month();
+    let (st, month) = s
+        .req(
+            "GET",
+            &format!("/api/reports/queue?from={month_start}&to={today}"),
+        )
+        .token(leader.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 200, "{month}");
+    assert_eq!(month["total"]["taken"], day["total"]["taken"]);
+    let (st, v) = s
+        .req(
+            "GET",
+            &format!("/api/reports/queue?from={today}&to={month_start}x"),
+        )
+        .token(leader.as_str())
+        .status_json()
+        .await;
+    assert_eq!(st, 422, "{v}");
+
+    // The monthly page, its print and its workbook.
+    let cookie = session(s, "leader").await;
+    let this_month = today.strftime("%Y-%m").to_string();
+    let (st, html) = page(
+        s,
+        &cookie,
+        &format!("/admin/reports/monthly?from={this_month}&to={this_month}"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    for piece in [
+        "id=\"monthly-months\"",
+        "id=\"monthly-departments\"",
+        "id=\"monthly-windows\"",
+        "按期办结率",
+        "3号窗口",
+        "data-print",
+    ] {
+        assert!(html.contains(piece), "{piece}");
+    }
+    let (_, html) = page(s, &cookie, "/admin/reports/monthly?from=2026-13&to=2026-01").await;
+    assert!(html.contains("role=\"alert\""), "{html}");
+    let resp = s
+        .client
+        .get(s.url(&format!(
+            "/admin/reports/monthly.xlsx?from={this_month}&to={this_month}"
+        )))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(resp.bytes().await.unwrap().starts_with(b"PK"));
+    let clerk = session(s, "staff").await;
+    let (st, _) = page(s, &clerk, "/admin/reports/monthly").await;
+    assert_eq!(st, 403);
+}
+on_both_backends!(the_directors_figures_agree_and_span_months);
+
+/// Every page may ask for the icon.
+async fn the_favicon_is_there(s: &TestServer) {
+    let resp = s.client.get(s.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("image/")
+    );
+}
+on_both_backends!(the_favicon_is_there);

@@ -8,6 +8,7 @@ mod catalog;
 mod floor;
 mod home_visits;
 mod jobs;
+mod monthly;
 mod pads;
 mod queue_setup;
 mod rectifications;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(satisfaction::routes())
         .merge(rectifications::routes())
         .merge(jobs::routes())
+        .merge(monthly::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -257,6 +259,14 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/cases/worklist",
             label: "办件工作清单",
             note: "按部门或窗口，超期红色、临期黄色",
+        },
+    ),
+    (
+        Permission::ReportsRead,
+        Link {
+            href: "/admin/reports/monthly",
+            label: "月度统计",
+            note: "取号、等候、按期办结率，按月、部门、窗口",
         },
     ),
     (
