@@ -18,7 +18,15 @@ pub enum CaseDocumentKind {
     Notice,
     Receipt,
     Refusal,
+    /// 准予行政许可决定书.
+    Approval,
 }
+
+/// The remedies a refusal names (救济途径), with their time limits.
+pub const REMEDIES: [&str; 2] = [
+    "依照《中华人民共和国行政复议法》第二十条，自知道该行政行为之日起六十日内，向本机关的上一级主管部门或者本级人民政府申请行政复议",
+    "依照《中华人民共和国行政诉讼法》第四十六条，自知道或者应当知道作出行政行为之日起六个月内，直接向有管辖权的人民法院提起行政诉讼",
+];
 
 /// A missing material as the notice prints it.
 #[derive(Debug, Clone)]
@@ -44,6 +52,8 @@ pub struct CaseDocument {
     /// The refusal: 不予受理 or 不予许可, and the written reason.
     pub refusal_title: &'static str,
     pub reason: String,
+    /// 设定依据 of the item, from the catalog (empty when it gives none).
+    pub legal_basis: Vec<String>,
 }
 
 impl crate::case::CaseService {
@@ -72,6 +82,12 @@ impl crate::case::CaseService {
             return_by_provisional: false,
             refusal_title: "",
             reason: String::new(),
+            legal_basis: self
+                .published()
+                .await?
+                .item(&c.item_code)
+                .map(|i| i.legal_basis.clone())
+                .unwrap_or_default(),
             view: view.clone(),
         };
         match kind {
@@ -132,6 +148,16 @@ impl crate::case::CaseService {
                         "该办件没有不予受理或不予许可的决定".into(),
                     ));
                 }
+            }
+            CaseDocumentKind::Approval => {
+                if c.approved != Some(true) {
+                    return Err(AppError::Conflict(
+                        crate::Conflict::NotApplicable,
+                        "该办件尚未作出准予许可的决定".into(),
+                    ));
+                }
+                doc.reason = c.decision_reason.clone();
+                doc.issued_on = day_of(&["decide"]).unwrap_or(c.received_on);
             }
         }
         Ok(doc)

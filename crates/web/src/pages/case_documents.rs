@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/notice", get(notice))
         .route("/cases/{id}/receipt", get(receipt))
         .route("/cases/{id}/refusal", get(refusal))
+        .route("/cases/{id}/approval", get(approval))
 }
 
 /// What every printed document shows besides its own content.
@@ -50,6 +51,14 @@ struct ReceiptPage {
 #[derive(Template)]
 #[template(path = "case/refusal.html")]
 struct RefusalPage {
+    chrome: Chrome,
+    f: Frame,
+    remedies: [&'static str; 2],
+}
+
+#[derive(Template)]
+#[template(path = "case/approval.html")]
+struct ApprovalPage {
     chrome: Chrome,
     f: Frame,
 }
@@ -125,7 +134,27 @@ async fn refusal(
     Path(id): Path<String>,
 ) -> Response {
     match load(&state, user, &uri, &id, CaseDocumentKind::Refusal).await {
-        Ok((chrome, f)) => render(&state, &RefusalPage { chrome, f }),
+        Ok((chrome, f)) => render(
+            &state,
+            &RefusalPage {
+                chrome,
+                f,
+                remedies: app::case_documents::REMEDIES,
+            },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// 准予行政许可决定书 (A4).
+async fn approval(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Response {
+    match load(&state, user, &uri, &id, CaseDocumentKind::Approval).await {
+        Ok((chrome, f)) => render(&state, &ApprovalPage { chrome, f }),
         Err(r) => r,
     }
 }

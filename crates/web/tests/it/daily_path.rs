@@ -325,6 +325,14 @@ async fn a_case_reads_as_people_expect(s: &TestServer) {
             .await;
         assert_eq!(st, 200, "{action}: {v}");
     }
+    let (st, approval) = page(s, &cookie, &format!("/cases/{id}/approval")).await;
+    assert_eq!(st, 200);
+    assert!(
+        approval.contains("准予行政许可决定书") && approval.contains("经办人 王芳"),
+        "{approval}"
+    );
+    let (st, _) = page(s, &cookie, &format!("/cases/{id}/refusal")).await;
+    assert_eq!(st, 409, "no refusal for an approved case");
     let (_, p) = s.get_json(&progress).await;
     assert_eq!(p["outcome"], "准予许可：符合条件", "{p}");
     assert!(p["collect"].as_str().unwrap().contains("3号窗口"), "{p}");
@@ -368,6 +376,48 @@ async fn a_case_reads_as_people_expect(s: &TestServer) {
     );
 }
 on_both_backends!(a_case_reads_as_people_expect);
+
+/// 不予许可决定书 names the remedies with their time limits.
+async fn a_refusal_names_the_remedies(s: &TestServer) {
+    hall(s).await;
+    let staff = s.login("staff").await;
+    let person = json!({"name": "李四", "id_number": "11010519491231002X", "phone": "13912345678"});
+    let materials = json!([
+        {"name": "食品经营许可申请书", "status": "provided"},
+        {"name": "与食品经营相适应的主要设备设施布局、操作流程文件", "status": "provided"},
+        {"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": "provided"}
+    ]);
+    let (_, c) = s
+        .req("POST", "/api/cases")
+        .token(staff.as_str())
+        .json(&json!({"item": "SCJG-XK-001", "applicant": person, "materials": materials}))
+        .status_json()
+        .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    let (st, v) = s
+        .req("POST", &format!("/api/cases/{id}/decide"))
+        .token(staff.as_str())
+        .json(&json!({"approved": false, "reason": "经营场所与住宅未有效隔离"}))
+        .status_json()
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let cookie = session(s, "staff").await;
+    let (st, html) = page(s, &cookie, &format!("/cases/{id}/refusal")).await;
+    assert_eq!(st, 200);
+    for piece in [
+        "不予行政许可决定书",
+        "经营场所与住宅未有效隔离",
+        "行政复议法",
+        "六十日",
+        "行政诉讼法",
+        "六个月",
+    ] {
+        assert!(html.contains(piece), "{piece}");
+    }
+    let (st, _) = page(s, &cookie, &format!("/cases/{id}/approval")).await;
+    assert_eq!(st, 409);
+}
+on_both_backends!(a_refusal_names_the_remedies);
 
 fn urlencoding(s: &str) -> String {
     s.bytes()
