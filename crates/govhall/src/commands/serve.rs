@@ -27,6 +27,16 @@ pub async fn run(config: &Config, url: &str, listen: Option<String>, demo: bool)
             "data_key 仍为开发默认值：正式使用前请在配置文件或 GOVHALL_DATA_KEY 中设置本大厅自己的密钥"
         );
     }
+    let public = app.settings.hall.public_url.to_ascii_lowercase();
+    if public.contains("://127.") || public.contains("://localhost") || public.contains("://[::1]") {
+        tracing::warn!(
+            public_url = %app.settings.hall.public_url,
+            "hall.public_url 仍指向本机：回执、告知书、短信和二维码里的网址群众打不开。请设置为大厅对外的网址（GOVHALL_HALL__PUBLIC_URL）"
+        );
+    }
+    if !app.settings.hours.enabled.0 {
+        tracing::warn!("办公时间限制已关闭（hours.enabled = off）：任何时间都可以取号");
+    }
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("无法监听 {addr}"))?;
