@@ -17,6 +17,7 @@ mod api_queue_setup;
 mod appointment_pages;
 mod browser;
 mod browser_cases;
+mod browser_floor;
 mod case_pages;
 mod crawl;
 mod daily_path;
