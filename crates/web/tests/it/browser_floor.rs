@@ -528,3 +528,42 @@ async fn tracking_follows_a_transfer_and_a_rating(s: &TestServer) {
     }
 }
 on_both_backends!(tracking_follows_a_transfer_and_a_rating);
+
+/// The tracking page on a phone after a transfer: the new number and the
+/// place in line are the first thing on the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_sees_the_new_number_after_a_transfer() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
+    server.app.seed_demo_floor().await.unwrap();
+    let staff = server.login("staff").await;
+    let (_, t) = server.post("/api/tickets", "", json!({"category": "A"})).await;
+    let old = t["id"].as_str().unwrap().to_owned();
+    let (st, _) = server.call("POST", &staff, "/api/windows/3/call", None).await;
+    assert_eq!(st, 200);
+    let (st, moved) = server
+        .post(
+            &format!("/api/tickets/{old}/transfer"),
+            &staff,
+            json!({"category": "C"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{moved}");
+    let new_number = moved["ticket"]["number"].as_str().unwrap().to_owned();
+    let result = async {
+        viewport(&browser, 390, 844).await?;
+        browser.goto(&server.url(&format!("/t/{old}"))).await?;
+        let shown = browser.find(By::Id("ticket-number")).await?.text().await?;
+        assert_eq!(shown, new_number);
+        for part in ["#moved", "#ticket-number", "#place"] {
+            let b = box_of(&browser, part).await?;
+            assert!(b.inside((390, 844)), "{part} at {b:?}");
+        }
+        screenshot(&browser, "track-transferred-390x844.png").await?;
+        Ok::<(), WebDriverError>(())
+    }
+    .await;
+    finish(browser, server, result).await;
+}
