@@ -50,6 +50,8 @@ function askRating(state) {
   $("rate-number").textContent = current.number;
   const box = $("rate-buttons");
   box.replaceChildren();
+  // The CSS sizes the keys by their count: all equal, in one row.
+  box.dataset.count = String(state.buttons.length);
   for (const b of state.buttons) {
     const button = document.createElement("button");
     button.type = "button";
@@ -66,6 +68,7 @@ function askReasons(level) {
   chosen = level;
   const box = $("reason-buttons");
   box.replaceChildren();
+  box.classList.toggle("many", reasons.length > 6);
   for (const r of reasons) {
     const button = document.createElement("button");
     button.type = "button";

@@ -9,6 +9,7 @@ use axum::routing::get;
 const SITE_CSS: &str = include_str!("../assets/site.css");
 const SITE_JS: &str = include_str!("../assets/site.js");
 const KIOSK_JS: &str = include_str!("../assets/kiosk.js");
+const KIOSK_CSS: &str = include_str!("../assets/kiosk.css");
 const CONSOLE_JS: &str = include_str!("../assets/console.js");
 const DISPLAY_JS: &str = include_str!("../assets/display.js");
 const DISPLAY_CSS: &str = include_str!("../assets/display.css");
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/site.css", get(|| async { asset(CSS, SITE_CSS) }))
         .route("/assets/site.js", get(|| async { asset(JS, SITE_JS) }))
         .route("/assets/kiosk.js", get(|| async { asset(JS, KIOSK_JS) }))
+        .route("/assets/kiosk.css", get(|| async { asset(CSS, KIOSK_CSS) }))
         .route("/assets/console.js", get(|| async { asset(JS, CONSOLE_JS) }))
         .route("/assets/display.js", get(|| async { asset(JS, DISPLAY_JS) }))
         .route("/assets/display.css", get(|| async { asset(CSS, DISPLAY_CSS) }))

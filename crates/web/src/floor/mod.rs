@@ -79,6 +79,8 @@ struct TicketFacts {
     estimated_minutes: i64,
     /// The green-channel basis, shown on the ticket.
     priority: Option<&'static str>,
+    ticket_id: Uuid,
+    business_date: jiff::civil::Date,
 }
 
 async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
@@ -89,8 +91,12 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
         .ticket_view(id)
         .await
         .map_err(|e| PageError::from_app(state, e))?;
+    Ok(facts_of(state, v))
+}
+
+fn facts_of(state: &AppState, v: app::queue::TicketView) -> TicketFacts {
     let tz = state.app.settings.time_zone();
-    Ok(TicketFacts {
+    TicketFacts {
         id: v.ticket.id.to_string(),
         number: v.ticket.number.clone(),
         category_name: v.category_name,
@@ -107,7 +113,9 @@ async fn facts(state: &AppState, raw: &str) -> Result<TicketFacts, PageError> {
         // A rough guide until measured service times exist: five minutes a person.
         estimated_minutes: v.waiting_before * 5,
         priority: v.ticket.priority.map(|p| p.label()),
-    })
+        ticket_id: v.ticket.id,
+        business_date: v.ticket.business_date,
+    }
 }
 
 #[derive(Template)]
@@ -116,21 +124,37 @@ struct PrintedTicket {
     hall_name: String,
     t: TicketFacts,
     requeue_minutes: i64,
+    /// The QR code of the tracking page; the paper shows no raw address.
     qr_svg: String,
-    track_url: String,
+    /// Printed at the kiosk (`?print`): the screen goes back to it by itself.
+    back_to_kiosk: bool,
+}
+
+/// Where a citizen's phone reaches the hall: the configured public address,
+/// unless it is still a loopback one, then the address the kiosk used.
+fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let configured = state.app.settings.hall.public_url.trim_end_matches('/');
+    let loopback = ["://127.", "://localhost", "://[::1]"]
+        .iter()
+        .any(|l| configured.contains(l));
+    if !configured.is_empty() && !loopback {
+        return configured.to_owned();
+    }
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
 }
 
 async fn printed_ticket(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let t = facts(&state, &id).await?;
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let track_url = format!("http://{host}/t/{}", t.id);
+    let track_url = format!("{}/t/{}", public_base(&state, &headers), t.id);
     let qr_svg = QrCode::new(track_url.as_bytes())
         .map(|code| {
             code.render::<svg::Color>()
@@ -139,13 +163,16 @@ async fn printed_ticket(
                 .build()
         })
         .unwrap_or_default();
+    let back_to_kiosk = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "print" || p.starts_with("print=")));
     Ok(render(
         &state,
         &PrintedTicket {
             hall_name: state.app.settings.hall.name.clone(),
             t,
             qr_svg,
-            track_url,
+            back_to_kiosk,
             requeue_minutes: state.app.settings.queue.requeue_minutes,
         },
     ))
@@ -155,20 +182,80 @@ async fn printed_ticket(
 #[template(path = "floor/track.html")]
 struct TrackPage {
     chrome: Chrome,
+    /// The ticket the person holds now: after a transfer (转移), the new one.
     t: TicketFacts,
+    /// The number printed on the person's paper, when it was transferred to `t`.
+    moved_from: Option<String>,
+    /// The person has rated this service already: no second invitation.
+    rated: bool,
     requeue_minutes: i64,
 }
 
 async fn track(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
-    let t = facts(&state, &id).await?;
+    let printed = facts(&state, &id).await?;
+    let (t, moved_from) = match transferred_to(&state, &printed).await? {
+        Some(now) => (now, Some(printed.number)),
+        None => (printed, None),
+    };
+    let rated = t.state == TicketStatus::Finished
+        && state
+            .app
+            .store
+            .evaluation_of_event(&format!("ticket:{}", t.id))
+            .await
+            .map_err(|e| PageError::from_app(&state, app::AppError::from(e)))?
+            .is_some();
     Ok(render(
         &state,
         &TrackPage {
             chrome: Chrome::new(&state, None, ""),
             t,
+            moved_from,
+            rated,
             requeue_minutes: state.app.settings.queue.requeue_minutes,
         },
     ))
+}
+
+/// A transferred ticket lives on as a new number (its `transferred_from` is
+/// the old id), the same business day; transfers may chain. `None` when the
+/// ticket was not transferred or its successor is not found.
+async fn transferred_to(state: &AppState, t: &TicketFacts) -> Result<Option<TicketFacts>, PageError> {
+    if t.state != TicketStatus::Transferred {
+        return Ok(None);
+    }
+    let day = state
+        .app
+        .store
+        .tickets_of_day(t.business_date)
+        .await
+        .map_err(|e| PageError::from_app(state, app::AppError::from(e)))?;
+    let mut at = t.ticket_id;
+    let mut last = None;
+    // A chain is short; the bound only guards against a cycle in bad data.
+    for _ in 0..day.len().min(16) {
+        let Some(next) = day.iter().find(|n| n.transferred_from == Some(at)) else {
+            break;
+        };
+        at = next.id;
+        let moved_on = next.status == TicketStatus::Transferred;
+        last = Some(next.clone());
+        if !moved_on {
+            break;
+        }
+    }
+    match last {
+        Some(ticket) => {
+            let v = state
+                .app
+                .queue
+                .view_of(ticket)
+                .await
+                .map_err(|e| PageError::from_app(state, e))?;
+            Ok(Some(facts_of(state, v)))
+        }
+        None => Ok(None),
+    }
 }
 
 #[derive(Template)]

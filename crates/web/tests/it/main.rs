@@ -18,6 +18,7 @@ mod appointment_pages;
 mod browser;
 mod browser_cases;
 mod browser_daily;
+mod browser_floor;
 mod case_pages;
 mod crawl;
 mod daily_path;
