@@ -55,7 +55,17 @@ async fn elder_mode_on_a_phone() {
                 .json()
                 .as_f64()
                 .unwrap_or(0.0);
-            assert!(wide <= 380.0, "{path} is {wide}px wide on a 375px phone");
+            let culprits = browser
+                .execute(
+                    "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 380).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');",
+                    vec![],
+                )
+                .await?;
+            assert!(
+                wide <= 380.0,
+                "{path} is {wide}px wide on a 375px phone: {:?}",
+                culprits.json()
+            );
         }
         Ok::<(), WebDriverError>(())
     }
