@@ -135,6 +135,43 @@ pub fn call_phrase(number: &str, window: &str) -> String {
     )
 }
 
+/// The recorded prompts (提示音) that say a call, in order:
+/// 请 A 零 零 一 号 到 三 号窗口 办理. `None` when a ticket or window holds
+/// something no prompt says (the display then falls back to a speech engine
+/// or its chime).
+pub fn call_prompts(number: &str, window: &str) -> Option<Vec<&'static str>> {
+    const DIGITS: [&str; 10] = ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu"];
+    const LETTERS: [&str; 26] = [
+        "letter_a", "letter_b", "letter_c", "letter_d", "letter_e", "letter_f", "letter_g", "letter_h",
+        "letter_i", "letter_j", "letter_k", "letter_l", "letter_m", "letter_n", "letter_o", "letter_p",
+        "letter_q", "letter_r", "letter_s", "letter_t", "letter_u", "letter_v", "letter_w", "letter_x",
+        "letter_y", "letter_z",
+    ];
+    let mut out = vec!["qing"];
+    for c in number.chars() {
+        out.push(match c {
+            '0'..='9' => DIGITS[c as usize - '0' as usize],
+            'A'..='Z' => LETTERS[c as usize - 'A' as usize],
+            _ => return None,
+        });
+    }
+    out.extend(["hao", "dao"]);
+    // Window numbers read as numbers: 三, 十二, 二十.
+    let n: u32 = window.parse().ok().filter(|n| (1..100).contains(n))?;
+    let (tens, ones) = (n / 10, n % 10);
+    if tens > 1 {
+        out.push(DIGITS[tens as usize]);
+    }
+    if tens > 0 {
+        out.push("shi");
+    }
+    if ones > 0 || tens == 0 {
+        out.push(DIGITS[ones as usize]);
+    }
+    out.extend(["hao_chuangkou", "banli"]);
+    Some(out)
+}
+
 /// Average, 90th percentile and maximum of a set of durations in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct DurationSummary {
@@ -212,6 +249,30 @@ pub fn passed_by_call(waiting: &[Waiting], called: usize) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_is_said_with_recorded_prompts() {
+        assert_eq!(
+            call_prompts("A012", "3").unwrap(),
+            [
+                "qing",
+                "letter_a",
+                "ling",
+                "yi",
+                "er",
+                "hao",
+                "dao",
+                "san",
+                "hao_chuangkou",
+                "banli"
+            ]
+        );
+        assert_eq!(call_prompts("B1", "12").unwrap()[5..7], ["shi", "er"]);
+        assert_eq!(call_prompts("B1", "20").unwrap()[5..7], ["er", "shi"]);
+        assert_eq!(call_prompts("B1", "10").unwrap()[5..6], ["shi"]);
+        assert!(call_prompts("B1", "VIP").is_none());
+        assert!(call_prompts("号1", "1").is_none());
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -419,8 +419,7 @@ async fn voice(State(state): State<AppState>, Path(event): Path<String>) -> Resp
     let Some(e) = events.into_iter().find(|e| e.id == id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let phrase = domain::queue::call_phrase(&e.number, &e.window);
-    match state.voice.speak(&phrase).await {
+    match state.voice.announce(&e.number, &e.window).await {
         Some(wav) => (
             [
                 (CONTENT_TYPE, "audio/wav"),

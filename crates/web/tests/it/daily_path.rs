@@ -108,6 +108,16 @@ async fn the_display_state_comes_from_the_records(s: &TestServer) {
     assert_eq!(v["calls"][0]["ticket"], number.as_str());
     assert_eq!(v["calls"][0]["window"], "3");
     assert_eq!(v["waiting"], json!({"A": 2, "B": 1}));
+    // The call is announced with the shipped prompts (no speech engine needed).
+    let resp = s
+        .client
+        .get(s.url(&format!("/display/voice/{}", v["last_event_id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "audio/wav");
+    assert!(resp.bytes().await.unwrap().starts_with(b"RIFF"));
     // The page shows the call before any event arrives.
     let (_, html) = page(s, "", "/display").await;
     assert!(
