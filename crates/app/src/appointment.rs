@@ -128,6 +128,33 @@ impl AppointmentService {
     }
 
     #[tracing::instrument(skip_all)]
+    /// 预约确认短信, once per appointment.
+    async fn confirm_booking(&self, a: &Appointment, phone: &str) -> AppResult<()> {
+        let cipher = crate::crypto::DataCipher::new(&self.settings.security.data_key)?;
+        let sealed = cipher.seal(crate::queue::TICKET_PHONE, phone)?;
+        let category = self
+            .queue
+            .cached_categories()
+            .await?
+            .iter()
+            .find(|c| c.prefix == a.category)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let body = format!(
+            "您已预约{} {} {}，预约号{}。请在预约时段前到{}，在取号机输入预约号签到，优先叫号。",
+            a.slot_date, a.slot_time, category, a.code, self.settings.hall.address
+        );
+        self.send_sms(
+            domain::evaluation::SmsKind::AppointmentConfirmation,
+            &a.id.simple().to_string(),
+            None,
+            &sealed,
+            body,
+        )
+        .await?;
+        Ok(())
+    }
+
     pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
         let rules = &self.settings.appointments.booking;
         if !self
@@ -207,7 +234,10 @@ impl AppointmentService {
                 })
                 .await;
             match booked {
-                Ok(a) => return Ok(a),
+                Ok(a) => {
+                    self.confirm_booking(&a, phone).await?;
+                    return Ok(a);
+                }
                 Err(StoreError::Conflict { what }) if what == "slot_full" => {
                     return Err(AppError::Conflict(
                         crate::Conflict::SlotFull,

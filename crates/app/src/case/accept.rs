@@ -279,6 +279,7 @@ impl crate::case::CaseService {
         };
         self.audit(&Actor::user(&session.user), "case.accept", &stored.number, &note)
             .await?;
+        self.notify_status(&stored).await?;
         self.case_view_of(stored).await
     }
 }

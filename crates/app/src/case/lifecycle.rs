@@ -88,6 +88,7 @@ impl crate::case::CaseService {
         }
         self.audit(&Actor::user(&session.user), "case.supplement", &c.number, &note)
             .await?;
+        self.notify_status(&c).await?;
         self.case_view_of(c).await
     }
 
@@ -188,6 +189,7 @@ impl crate::case::CaseService {
         {
             self.complete_bundle_if_done(session, parent).await?;
         }
+        self.notify_status(&c).await?;
         self.case_view_of(c).await
     }
 

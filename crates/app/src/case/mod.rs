@@ -120,6 +120,66 @@ pub struct CaseReport {
 pub(super) const ID_PURPOSE: &str = "case.id_number";
 pub(super) const PHONE_PURPOSE: &str = "case.phone";
 
+impl CaseService {
+    /// 办件进度短信: tells the applicant (who left a phone) that the case is
+    /// waiting for materials (补正), accepted (受理), completed and ready to
+    /// collect (办结，可领取) or delivered; each once per case, whatever
+    /// calls it again.
+    pub(super) async fn notify_status(&self, c: &CaseRecord) -> AppResult<()> {
+        if c.phone_sealed.is_empty() || c.parent_id.is_some() || c.imported {
+            return Ok(());
+        }
+        let hall = &self.settings.hall;
+        let progress = format!("{}/progress", hall.public_url.trim_end_matches('/'));
+        let (step, body) = match c.status {
+            CaseStatus::Supplement => (
+                "supplement",
+                format!(
+                    "您申请的{}（办件编号{}）材料不齐，需补正：{}。请带齐后到大厅补正。进度查询：{progress}",
+                    c.item_name,
+                    c.number,
+                    c.missing.join("、")
+                ),
+            ),
+            CaseStatus::Accepted => (
+                "accepted",
+                format!(
+                    "您申请的{}已受理，办件编号{}，查询码{}{}。进度查询：{progress}",
+                    c.item_name,
+                    c.number,
+                    c.query_code,
+                    c.deadline.map(|d| format!("，承诺{d}前办结")).unwrap_or_default()
+                ),
+            ),
+            CaseStatus::Completed => (
+                "completed",
+                format!(
+                    "您申请的{}（办件编号{}）已办结，结果可领取：请在办公时间携带身份证件和受理回执到{}领取。",
+                    c.item_name, c.number, hall.address
+                ),
+            ),
+            CaseStatus::Delivered => (
+                "delivered",
+                format!("您申请的{}（办件编号{}）办理结果已送达。", c.item_name, c.number),
+            ),
+            _ => return Ok(()),
+        };
+        let cipher = crate::crypto::DataCipher::new(&self.settings.security.data_key)?;
+        let phone = cipher.open(PHONE_PURPOSE, &c.phone_sealed)?;
+        // Every phone in the outbox is sealed for one purpose, the gateway's.
+        let sealed = cipher.seal(crate::queue::TICKET_PHONE, &phone)?;
+        self.send_sms(
+            domain::evaluation::SmsKind::CaseStatus,
+            &format!("{}:{step}", c.number),
+            None,
+            &sealed,
+            body,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 pub(super) fn rule(e: domain::case::CaseRuleError) -> AppError {
     AppError::Conflict(crate::Conflict::WrongStatus, e.to_string())
 }

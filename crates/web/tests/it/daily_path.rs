@@ -348,6 +348,31 @@ async fn a_case_reads_as_people_expect(s: &TestServer) {
     assert!(p["collect"].as_str().unwrap().contains("3号窗口"), "{p}");
     let (_, html) = page(s, "", &format!("/progress?number={number}&phone_last4=5678")).await;
     assert!(html.contains("领取方式") && html.contains("准予许可"), "{html}");
+    // The applicant heard of each step once: 补正, 受理, 办结（可领取）.
+    let supervisor = s.login("supervisor").await;
+    let (_, outbox) = s
+        .req("GET", "/api/sms-outbox")
+        .token(supervisor.as_str())
+        .status_json()
+        .await;
+    let mut notices: Vec<&str> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "case_status")
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    notices.reverse();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(
+        notices[0].contains("需补正") && notices[1].contains("已受理") && notices[2].contains("可领取"),
+        "{notices:?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .all(|n| !n.contains("13912345678") && !n.contains("11010519491231002X"))
+    );
 
     // The ledger by the department's short name or code.
     let admin = s.login("admin").await;
@@ -386,6 +411,43 @@ async fn a_case_reads_as_people_expect(s: &TestServer) {
     );
 }
 on_both_backends!(a_case_reads_as_people_expect);
+
+/// A booking is confirmed by SMS, once.
+async fn a_booking_is_confirmed_by_sms(s: &TestServer) {
+    hall(s).await;
+    let cal = s.app.calendar().await.unwrap();
+    let mut day = s.app.today().tomorrow().unwrap();
+    while !cal.is_workday(day).unwrap() {
+        day = day.tomorrow().unwrap();
+    }
+    let slot = json!({"date": day.to_string(), "time": "09:00"});
+    let (st, booked) = s
+        .req("POST", "/api/appointments")
+        .json(&json!({"category": "A", "date": slot["date"], "time": slot["time"], "phone": "13912345678"}))
+        .status_json()
+        .await;
+    assert_eq!(st, 201, "{booked}");
+    let supervisor = s.login("supervisor").await;
+    let (_, outbox) = s
+        .req("GET", "/api/sms-outbox")
+        .token(supervisor.as_str())
+        .status_json()
+        .await;
+    let confirmations: Vec<&Value> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "appointment_confirmation")
+        .collect();
+    assert_eq!(confirmations.len(), 1, "{outbox}");
+    assert!(
+        confirmations[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains(booked["code"].as_str().unwrap())
+    );
+}
+on_both_backends!(a_booking_is_confirmed_by_sms);
 
 /// 不予许可决定书 names the remedies with their time limits.
 async fn a_refusal_names_the_remedies(s: &TestServer) {
