@@ -26,6 +26,16 @@ impl crate::Hall {
     }
 }
 
+/// An audit entry's detail as people read it: the machine words older
+/// entries were written with, in Chinese.
+pub fn detail_label(detail: &str) -> &str {
+    match detail {
+        "session" => "网页登录",
+        "api" => "API 令牌",
+        other => other,
+    }
+}
+
 /// Chinese names of audit actions for the admin page.
 pub fn action_label(action: &str) -> &str {
     match action {

@@ -324,7 +324,7 @@ impl AccountService {
                 expires_at,
             })
             .await?;
-        self.audit(&Actor::user(&creds.user), "login", client, kind.code())
+        self.audit(&Actor::user(&creds.user), "login", client, kind.label())
             .await?;
         Ok(Login {
             token,

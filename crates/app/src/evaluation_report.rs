@@ -190,9 +190,15 @@ impl crate::evaluation::EvaluationService {
             .headers()
             .map_err(|e| AppError::invalid("csv", format!("无法读取表头：{e}")))?
             .clone();
+        // The header in Chinese (日期,窗口,评价等级,件数) or as the older systems export it.
         let expected = ["date", "window", "level", "count"];
-        if header.iter().map(|h| h.to_ascii_lowercase()).collect::<Vec<_>>() != expected {
-            return Err(AppError::invalid("csv", "表头应为 date,window,level,count"));
+        let chinese = ["日期", "窗口", "评价等级", "件数"];
+        let given: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+        if given != expected && given != chinese {
+            return Err(AppError::invalid(
+                "csv",
+                "表头应为 日期,窗口,评价等级,件数（或 date,window,level,count）",
+            ));
         }
         let windows = self.queue.cached_windows().await?;
         let now = self.now();

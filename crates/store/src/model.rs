@@ -86,6 +86,14 @@ impl TokenKind {
             TokenKind::Api => "api",
         }
     }
+
+    /// 网页登录 or API 令牌, as the audit log shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenKind::Session => "网页登录",
+            TokenKind::Api => "API 令牌",
+        }
+    }
     pub fn parse(s: &str) -> Option<TokenKind> {
         match s {
             "session" => Some(TokenKind::Session),

@@ -224,6 +224,8 @@ struct ConfirmPage {
     arrive_until: String,
     status_label: &'static str,
     rules: BookingRules,
+    /// 办理地点: the hall's address.
+    address: String,
 }
 
 /// "HH:MM" moved by `minutes`.
@@ -263,6 +265,7 @@ async fn confirmation(
         arrive_until: shift(&a.slot_time, rules.late_minutes),
         status_label: a.status.label(),
         rules: rules.clone(),
+        address: state.app.settings.hall.address.clone(),
         just_booked,
         a,
     };

@@ -177,6 +177,19 @@ async fn booking_pages(s: &TestServer) {
         s.app.store.appointment(&code).await.unwrap().status,
         AppointmentStatus::Cancelled
     );
+    // A cancelled appointment offers neither arrival instructions nor a voucher to print.
+    let (_, html) = form(
+        s,
+        "/appointments/mine",
+        &[("code", &code), ("phone_last4", "0001")],
+        None,
+    )
+    .await;
+    assert!(html.contains("id=\"appointment-inactive\""), "{html}");
+    assert!(
+        !html.contains("到达须知") && !html.contains("打印预约凭证"),
+        "{html}"
+    );
     let (status, _) = form(
         s,
         "/appointments/cancel",

@@ -236,7 +236,7 @@ async fn audit(
             action: app::audit::action_label(&e.action).to_owned(),
             actor: e.actor,
             target: e.target,
-            detail: e.detail,
+            detail: app::audit::detail_label(&e.detail).to_owned(),
         })
         .collect();
     Ok(render(
