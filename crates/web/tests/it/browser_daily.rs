@@ -125,6 +125,49 @@ async fn a_reloaded_display_shows_the_current_call() {
     finish(browser, server, result).await;
 }
 
+/// Booking on a phone: the slots of a day sit several to a row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appointment_slots_fit_a_phone() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
+    let result = async {
+        server.app.seed_demo_floor().await.unwrap();
+        let cal = server.app.calendar().await.unwrap();
+        let mut day = server.app.today().tomorrow().unwrap();
+        while !cal.is_workday(day).unwrap() {
+            day = day.tomorrow().unwrap();
+        }
+        browser.set_window_rect(0, 0, 375, 800).await?;
+        browser
+            .goto(&server.url(&format!("/appointments?category=B&date={day}#slot")))
+            .await?;
+        let height = browser
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await?
+            .json()
+            .as_f64()
+            .unwrap_or(0.0);
+        let slots = browser.find_all(By::Css(".slot-set .kiosk-cat")).await?;
+        assert!(slots.len() >= 6, "{}", slots.len());
+        let first = slots[0].rect().await?;
+        let second = slots[1].rect().await?;
+        assert!((first.y - second.y).abs() < 2.0, "two slots side by side");
+        screenshot(&browser, "appointments-375.png").await?;
+        let parts = browser
+            .execute(
+                "return [...document.querySelectorAll('main > *')].map(e => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().height)).join(', ');",
+                vec![],
+            )
+            .await?;
+        assert!(height < 4000.0, "the booking page is {height}px tall on a phone (was 4,585): {:?}", parts.json());
+        Ok::<(), WebDriverError>(())
+    }
+    .await;
+    finish(browser, server, result).await;
+}
+
 /// The director's monthly page fits a phone (its tables scroll inside their box).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_monthly_page_on_a_phone() {
