@@ -17,6 +17,25 @@ async fn root_font(browser: &WebDriver) -> WebDriverResult<f64> {
     Ok(v.json().as_f64().unwrap_or(0.0))
 }
 
+/// How far the page reaches past the screen's width (0 when it fits), and the
+/// first elements that do.
+async fn overflow(browser: &WebDriver) -> WebDriverResult<(f64, String)> {
+    let v = browser
+        .execute(
+            "const w = document.documentElement.clientWidth; \
+             return [document.documentElement.scrollWidth - w, \
+             [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1) \
+             .slice(0, 4).map(e => e.tagName + '.' + e.className).join(', ')];",
+            vec![],
+        )
+        .await?;
+    let v = v.json();
+    Ok((
+        v[0].as_f64().unwrap_or(9999.0),
+        v[1].as_str().unwrap_or("").to_owned(),
+    ))
+}
+
 /// On a 375 px phone: one tap on 长辈模式 makes the type larger, survives a
 /// reload, and the guide's key points are there to be read aloud; no page
 /// is wider than the screen.
@@ -49,22 +68,10 @@ async fn elder_mode_on_a_phone() {
         screenshot(&browser, "elder-guide-375.png").await?;
         for path in ["/items/SCJG-XK-001", "/", "/progress", "/appointments"] {
             browser.goto(&server.url(path)).await?;
-            let wide = browser
-                .execute("return document.documentElement.scrollWidth;", vec![])
-                .await?
-                .json()
-                .as_f64()
-                .unwrap_or(0.0);
-            let culprits = browser
-                .execute(
-                    "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 380).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');",
-                    vec![],
-                )
-                .await?;
+            let (over, culprits) = overflow(&browser).await?;
             assert!(
-                wide <= 380.0,
-                "{path} is {wide}px wide on a 375px phone: {:?}",
-                culprits.json()
+                over <= 0.0,
+                "{path} is {over}px wider than a 375px phone: {culprits}"
             );
         }
         Ok::<(), WebDriverError>(())
@@ -155,6 +162,8 @@ async fn appointment_slots_fit_a_phone() {
         let second = slots[1].rect().await?;
         assert!((first.y - second.y).abs() < 2.0, "two slots side by side");
         screenshot(&browser, "appointments-375.png").await?;
+        let (over, culprits) = overflow(&browser).await?;
+        assert!(over <= 0.0, "the booking page is {over}px too wide: {culprits}");
         let parts = browser
             .execute(
                 "return [...document.querySelectorAll('main > *')].map(e => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().height)).join(', ');",
@@ -179,13 +188,8 @@ async fn the_monthly_page_on_a_phone() {
         browser.set_window_rect(0, 0, 375, 800).await?;
         sign_in(&browser, &server, "leader", "/admin/reports/monthly").await?;
         browser.find(By::Id("monthly-months")).await?;
-        let wide = browser
-            .execute("return document.documentElement.scrollWidth;", vec![])
-            .await?
-            .json()
-            .as_f64()
-            .unwrap_or(0.0);
-        assert!(wide <= 380.0, "the monthly page is {wide}px wide");
+        let (over, culprits) = overflow(&browser).await?;
+        assert!(over <= 0.0, "the monthly page is {over}px too wide: {culprits}");
         screenshot(&browser, "monthly-375.png").await?;
         Ok::<(), WebDriverError>(())
     }
