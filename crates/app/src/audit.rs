@@ -50,6 +50,8 @@ pub fn action_label(action: &str) -> &str {
         "catalog.publish" => "发布目录版本",
         "catalog.item.save" => "编辑事项",
         "catalog.item.remove" => "删除事项",
+        "catalog.attachment.add" => "上传办事指南附件",
+        "catalog.attachment.remove" => "删除办事指南附件",
         "department.add" => "新增部门",
         "calendar.import" => "导入工作日历",
         "queue.category.add" => "新增业务类别",

@@ -8,7 +8,7 @@ use crate::{AppError, AppResult, Clock, Conflict, Settings, calendar, catalog};
 use domain::search::Tokenizer;
 use std::sync::Arc;
 use store::evaluation::{OutboxMessage, SmsOutboxStore};
-use store::{AccountStore, AuditStore, CalendarStore, CatalogStore, ThrottleStore};
+use store::{AccountStore, AttachmentStore, AuditStore, CalendarStore, CatalogStore, ThrottleStore};
 
 #[derive(Clone)]
 pub struct Hall {
@@ -19,6 +19,7 @@ pub struct Hall {
     pub(crate) calendar_cache: Arc<calendar::CalendarCache>,
     pub(crate) catalog_store: Arc<dyn CatalogStore>,
     pub(crate) catalog_cache: Arc<catalog::PublishedCache>,
+    pub(crate) attachment_store: Arc<dyn AttachmentStore>,
     pub(crate) tokenizer: Arc<Tokenizer>,
     pub(crate) throttle_store: Arc<dyn ThrottleStore>,
     pub(crate) outbox_store: Arc<dyn SmsOutboxStore>,
@@ -36,6 +37,7 @@ impl Hall {
             calendar_cache: Arc::default(),
             catalog_store: store.clone(),
             catalog_cache: Arc::default(),
+            attachment_store: store.clone(),
             tokenizer: Arc::new(Tokenizer::default()),
             throttle_store: store.clone(),
             outbox_store: store.clone(),

@@ -123,3 +123,71 @@ pub fn to_reference_json<T: Serialize>(value: &T) -> Result<String, serde_json::
     value.serialize(&mut ser)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
+
+/// What a guide's downloadable file is (办事指南附件).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    /// 空白表格: the form to fill in.
+    BlankForm,
+    /// 示范文本: a filled-in sample.
+    Sample,
+}
+
+impl AttachmentKind {
+    pub const ALL: [AttachmentKind; 2] = [AttachmentKind::BlankForm, AttachmentKind::Sample];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AttachmentKind::BlankForm => "blank_form",
+            AttachmentKind::Sample => "sample",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AttachmentKind::BlankForm => "空白表格",
+            AttachmentKind::Sample => "示范文本",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AttachmentKind> {
+        AttachmentKind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
+/// The largest attachment a guide takes (5 MiB).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The file type by its content, not its name: PDF or DOCX (a ZIP holding
+/// `word/`); anything else is refused.
+pub fn attachment_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        return Some(("application/pdf", "pdf"));
+    }
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    let word = bytes.windows(5).take(64 * 1024).any(|w| w == b"word/");
+    if zip && word {
+        return Some((
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::*;
+
+    #[test]
+    fn attachments_are_known_by_content() {
+        assert_eq!(attachment_type(b"%PDF-1.7 ...").unwrap().1, "pdf");
+        let mut docx = b"PK\x03\x04".to_vec();
+        docx.extend_from_slice(b"....[Content_Types].xml....word/document.xml");
+        assert_eq!(attachment_type(&docx).unwrap().1, "docx");
+        assert!(attachment_type(b"PK\x03\x04 just a zip").is_none());
+        assert!(attachment_type(b"MZ\x90 an exe named form.pdf").is_none());
+        assert_eq!(AttachmentKind::parse("sample"), Some(AttachmentKind::Sample));
+    }
+}

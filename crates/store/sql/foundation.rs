@@ -603,3 +603,98 @@ impl AuditStore for Backend {
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: Uuid,
+    item_code: String,
+    kind: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    uploaded_by: String,
+    uploaded_at: jiff_sqlx::Timestamp,
+}
+
+impl TryFrom<AttachmentRow> for ItemAttachment {
+    type Error = StoreError;
+    fn try_from(r: AttachmentRow) -> StoreResult<ItemAttachment> {
+        Ok(ItemAttachment {
+            id: r.id,
+            item_code: r.item_code,
+            kind: decode(&r.kind)?,
+            name: r.name,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: r.uploaded_at.to_jiff(),
+        })
+    }
+}
+
+const ATTACHMENT_COLUMNS: &str =
+    "id, item_code, kind, name, content_type, size, sha256, uploaded_by, uploaded_at";
+
+#[async_trait::async_trait]
+impl AttachmentStore for Backend {
+    async fn add_attachment(&self, a: &ItemAttachment, body: &[u8]) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO item_attachments (id, item_code, kind, name, content_type, size, sha256, body, \
+             uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.id)
+        .bind(&a.item_code)
+        .bind(a.kind.code())
+        .bind(&a.name)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(body)
+        .bind(&a.uploaded_by)
+        .bind(a.uploaded_at.to_sqlx())
+        .execute(&self.pool)
+        .await
+        .map_err(err("attachment"))?;
+        Ok(())
+    }
+
+    async fn attachments(&self, item_code: &str) -> StoreResult<Vec<ItemAttachment>> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM item_attachments WHERE item_code = $1 ORDER BY uploaded_at, id"
+        );
+        sqlx::query_as::<_, AttachmentRow>(sqlx::AssertSqlSafe(sql))
+            .bind(item_code)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("attachments"))?
+            .into_iter()
+            .map(ItemAttachment::try_from)
+            .collect()
+    }
+
+    async fn attachment(&self, id: Uuid) -> StoreResult<(ItemAttachment, Vec<u8>)> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM item_attachments WHERE id = $1");
+        let row = sqlx::query_as::<_, AttachmentRow>(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err("attachment"))?;
+        let body: Vec<u8> = sqlx::query_scalar("SELECT body FROM item_attachments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(err("attachment"))?;
+        Ok((row.try_into()?, body))
+    }
+
+    async fn remove_attachment(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM item_attachments WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(err("attachment"))?;
+        touched(done.rows_affected(), "attachment")
+    }
+}

@@ -13,6 +13,7 @@ use std::sync::Arc;
 /// Runs every check in order on an empty, migrated store.
 pub async fn run_all(store: Arc<dyn Store>) {
     catalog_versions(&*store).await;
+    attachments(&*store).await;
     calendar(&*store).await;
     users_and_tokens(&*store).await;
     login_throttle_and_audit(&*store).await;
@@ -340,4 +341,47 @@ pub async fn login_throttle_and_audit(store: &dyn Store) {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].target, "v2");
     assert_eq!(store.audit_entries(10, 2).await.unwrap().len(), 1);
+}
+
+/// A guide's files: stored with their bodies, listed per item without them, removed once.
+async fn attachments(store: &dyn Store) {
+    use domain::catalog::AttachmentKind;
+    let at = Timestamp::from_second(1_780_000_000).unwrap();
+    let form = ItemAttachment {
+        id: uuid::Uuid::now_v7(),
+        item_code: "SCJG-XK-001".into(),
+        kind: AttachmentKind::BlankForm,
+        name: "食品经营许可申请书.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 9,
+        sha256: "abc".into(),
+        uploaded_by: "admin".into(),
+        uploaded_at: at,
+    };
+    let sample = ItemAttachment {
+        id: uuid::Uuid::now_v7(),
+        kind: AttachmentKind::Sample,
+        name: "示范文本.docx".into(),
+        uploaded_at: at + SignedDuration::from_secs(1),
+        ..form.clone()
+    };
+    store.add_attachment(&form, b"%PDF-1.7\n").await.unwrap();
+    store.add_attachment(&sample, b"PK\x03\x04word/").await.unwrap();
+    assert_eq!(
+        store.attachments("SCJG-XK-001").await.unwrap(),
+        vec![form.clone(), sample.clone()]
+    );
+    assert!(store.attachments("OTHER").await.unwrap().is_empty());
+    let (got, body) = store.attachment(form.id).await.unwrap();
+    assert_eq!((got, body.as_slice()), (form.clone(), &b"%PDF-1.7\n"[..]));
+    store.remove_attachment(form.id).await.unwrap();
+    assert!(matches!(
+        store.remove_attachment(form.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.attachment(form.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.attachments("SCJG-XK-001").await.unwrap(), vec![sample]);
 }

@@ -48,6 +48,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     CatalogStore
+    + AttachmentStore
     + CalendarStore
     + AccountStore
     + ThrottleStore
@@ -82,6 +83,31 @@ pub trait CatalogStore: Send + Sync {
     async fn published_version_id(&self) -> StoreResult<Option<i64>>;
     async fn catalog_versions(&self) -> StoreResult<Vec<CatalogVersion>>;
     async fn catalog_snapshot(&self, version_id: i64) -> StoreResult<CatalogSnapshot>;
+}
+
+/// A guide's downloadable file (空白表格 / 示范文本).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ItemAttachment {
+    pub id: Uuid,
+    pub item_code: String,
+    pub kind: domain::catalog::AttachmentKind,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: Timestamp,
+}
+
+/// 办事指南附件: blank forms and samples per item.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    async fn add_attachment(&self, attachment: &ItemAttachment, body: &[u8]) -> StoreResult<()>;
+    /// An item's files, oldest first (without their bodies).
+    async fn attachments(&self, item_code: &str) -> StoreResult<Vec<ItemAttachment>>;
+    /// One file and its body.
+    async fn attachment(&self, id: Uuid) -> StoreResult<(ItemAttachment, Vec<u8>)>;
+    async fn remove_attachment(&self, id: Uuid) -> StoreResult<()>;
 }
 
 /// 工作日历: the years the administrator imported.

@@ -146,6 +146,13 @@ impl StoredCode for Channel {
     }
 }
 
+impl StoredCode for domain::catalog::AttachmentKind {
+    const WHAT: &'static str = "attachment kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 impl StoredCode for SmsKind {
     const WHAT: &'static str = "sms kind";
     fn from_code(code: &str) -> Option<Self> {

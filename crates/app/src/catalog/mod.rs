@@ -1,6 +1,7 @@
 //! The service catalog (事项清单) as the hall uses it: import and export,
 //! versions and publishing, and what the public reads and searches.
 
+mod attachments;
 mod files;
 mod import;
 mod published;

@@ -97,7 +97,26 @@ pub async fn get_item(
     Path(code): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let item = state.app.item_guide(&code).await?;
+    let files = state.app.item_attachments(&code).await?;
     let mut body = serde_json::to_value(&item).map_err(app::AppError::internal)?;
+    if let Some(fields) = body.as_object_mut() {
+        let list: Vec<serde_json::Value> = files
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "id": f.id,
+                    "kind": f.kind.code(),
+                    "kind_label": f.kind.label(),
+                    "name": f.name,
+                    "content_type": f.content_type,
+                    "size": f.size,
+                    "sha256": f.sha256,
+                    "url": format!("/items/{}/files/{}", code, f.id),
+                })
+            })
+            .collect();
+        fields.insert("attachments".into(), serde_json::Value::Array(list));
+    }
     // The guide's lists are always present, empty until the catalog gives them.
     if let Some(fields) = body.as_object_mut() {
         for list in ["legal_basis", "steps"] {

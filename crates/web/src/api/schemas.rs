@@ -54,6 +54,25 @@ pub struct Item {
     /// 办理流程 steps (empty until the catalog gives them).
     #[schema(required = false)]
     steps: Vec<String>,
+    /// 空白表格与示范文本 to download (`GET /api/items/{code}` only).
+    #[schema(required = false)]
+    attachments: Vec<ItemFile>,
+}
+
+/// A guide's downloadable file.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the JSON the handler writes.
+pub struct ItemFile {
+    id: uuid::Uuid,
+    /// blank_form (空白表格) or sample (示范文本).
+    kind: String,
+    kind_label: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    /// Where to download it.
+    url: String,
 }
 
 /// A material the applicant submits (申请材料).

@@ -286,6 +286,10 @@ struct ItemPage {
     department_code: String,
     shareable_count: usize,
     bundles: Vec<Bundle>,
+    /// 空白表格与示范文本 to download.
+    files: Vec<store::ItemAttachment>,
+    /// A catalog manager reading the guide gets a link to its files.
+    can_manage: bool,
 }
 
 async fn item(
@@ -312,7 +316,19 @@ async fn item(
         .filter(|b| b.items.contains(&item.code))
         .cloned()
         .collect();
+    let files = state
+        .app
+        .item_attachments(&code)
+        .await
+        .map_err(|e| PageError::from_app(&state, e))?;
     let page = ItemPage {
+        files,
+        can_manage: user.as_ref().is_some_and(|u| {
+            u.session
+                .user
+                .role
+                .can(domain::permission::Permission::CatalogManage)
+        }),
         chrome: Chrome::new(&state, user.as_ref(), ""),
         subject: item.subject.replace(',', "、"),
         shareable_count: item.materials.iter().filter(|m| m.shareable).count(),

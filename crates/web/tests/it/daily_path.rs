@@ -625,3 +625,93 @@ async fn the_favicon_is_there(s: &TestServer) {
     );
 }
 on_both_backends!(the_favicon_is_there);
+
+/// A guide offers its blank forms and samples: uploaded by the catalog
+/// manager (PDF or DOCX by content, at most 5 MB), listed on the guide and
+/// in the API, downloaded as uploaded, removed with a trace in the audit log.
+async fn a_guide_offers_its_forms(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let upload = |name: &'static str, bytes: Vec<u8>, kind: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", "")
+                .text("kind", kind)
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            s.client
+                .post(s.url("/admin/catalog/items/SCJG-XK-001/files"))
+                .bearer_auth(&admin)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    let resp = upload("食品经营许可申请书.pdf", pdf.clone(), "blank_form").await;
+    assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
+    // A program renamed to .pdf is refused by its content; nothing is stored.
+    let resp = upload("申请书.pdf", b"MZ\x90\x00 not a pdf".to_vec(), "sample").await;
+    assert_eq!(resp.status(), 422);
+    assert!(resp.text().await.unwrap().contains("只接受 PDF 或 Word"));
+    let resp = upload(
+        "big.pdf",
+        [b"%PDF-".to_vec(), vec![b' '; 5 * 1024 * 1024]].concat(),
+        "sample",
+    )
+    .await;
+    assert!(
+        resp.status() == 422 || resp.status() == 413 || resp.status() == 400,
+        "{}",
+        resp.status()
+    );
+
+    let (st, item) = s.get_json("/api/items/SCJG-XK-001").await;
+    assert_eq!(st, 200);
+    let files = item["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{item}");
+    assert_eq!(files[0]["kind"], "blank_form");
+    assert_eq!(files[0]["name"], "食品经营许可申请书.pdf");
+    let url = files[0]["url"].as_str().unwrap().to_owned();
+    let resp = s.client.get(s.url(&url)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), pdf);
+    let (_, html) = page(s, "", "/items/SCJG-XK-001").await;
+    assert!(html.contains("表格下载") && html.contains(&url), "{html}");
+    // Another item's path does not reach it.
+    let other = url.replace("SCJG-XK-001", "SCJG-XK-002");
+    assert_eq!(s.client.get(s.url(&other)).send().await.unwrap().status(), 404);
+    // Only the catalog manager uploads.
+    let staff = s.login("staff").await;
+    let resp = s
+        .client
+        .post(s.url("/admin/catalog/items/SCJG-XK-001/files"))
+        .bearer_auth(&staff)
+        .multipart(reqwest::multipart::Form::new().text("csrf", ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let id = files[0]["id"].as_str().unwrap();
+    let (st, _) = s
+        .req(
+            "POST",
+            &format!("/admin/catalog/items/SCJG-XK-001/files/{id}/remove"),
+        )
+        .token(admin.as_str())
+        .form(&[("csrf", "")])
+        .status_json()
+        .await;
+    assert_eq!(st, 303);
+    let (_, item) = s.get_json("/api/items/SCJG-XK-001").await;
+    assert_eq!(item["attachments"], json!([]));
+    assert_eq!(s.client.get(s.url(&url)).send().await.unwrap().status(), 404);
+}
+on_both_backends!(a_guide_offers_its_forms);

@@ -7,6 +7,7 @@ mod case_ledger;
 mod catalog;
 mod floor;
 mod home_visits;
+mod item_files;
 mod jobs;
 mod monthly;
 mod pads;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rectifications::routes())
         .merge(jobs::routes())
         .merge(monthly::routes())
+        .merge(item_files::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
