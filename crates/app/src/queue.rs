@@ -407,6 +407,52 @@ impl QueueService {
         Ok(ticket)
     }
 
+    /// 叫指定号: calls a waiting ticket of today by its number (A005) to this
+    /// window, out of turn (a citizen who stepped away, a colleague's
+    /// transfer). Two windows calling the same number: one gets it, the other
+    /// a conflict.
+    #[tracing::instrument(skip_all)]
+    pub async fn call_number(&self, session: &Session, window: &str, number: &str) -> AppResult<Ticket> {
+        let w = self.window_for(session, window).await?;
+        if w.status != WindowStatus::Open {
+            return Err(AppError::Conflict(
+                crate::Conflict::WindowClosed,
+                format!("{}处于暂停或关闭状态，请先恢复服务", w.name),
+            ));
+        }
+        let number = number.trim().to_ascii_uppercase();
+        if number.is_empty() {
+            return Err(AppError::invalid("number", "请填写要叫的号码，如 A005"));
+        }
+        let ticket = self
+            .store
+            .tickets_of_day(self.today())
+            .await?
+            .into_iter()
+            .find(|t| t.number == number)
+            .ok_or_else(|| AppError::NotFound(format!("今天没有{number}号")))?;
+        if ticket.status != TicketStatus::Waiting {
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                format!("{number}号当前不在等候中（可能已被叫号、办结或过号）"),
+            ));
+        }
+        if !w.categories.contains(&ticket.category) {
+            return Err(AppError::Conflict(
+                crate::Conflict::WrongWindow,
+                format!("{number}号的业务不在{}办理，请先转移", w.name),
+            ));
+        }
+        let _turn = self.writers.call_order.lock().await;
+        let (ticket, event) = self
+            .store
+            .call_ticket(ticket.id, window, &session.user.username, self.now())
+            .await
+            .map_err(map_ticket_error)?;
+        self.publish_call(event);
+        Ok(ticket)
+    }
+
     /// 重呼: announces the current ticket again.
     #[tracing::instrument(skip_all)]
     pub async fn recall(&self, session: &Session, id: Uuid) -> AppResult<Ticket> {

@@ -427,6 +427,50 @@ impl QueueStore for Backend {
         Ok((ticket, event))
     }
 
+    async fn call_ticket(
+        &self,
+        id: Uuid,
+        window: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<(Ticket, CallEvent)> {
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "UPDATE tickets SET status = 'called', called_at = $1, window_number = $2, called_by = $3 \
+             WHERE id = $4 AND status = 'waiting' RETURNING {TICKET_COLUMNS}"
+        );
+        let row = sqlx::query_as::<_, TicketRow>(sqlx::AssertSqlSafe(sql))
+            .bind(at.to_sqlx())
+            .bind(window)
+            .bind(by)
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await
+            .map_err(err("ticket"))?;
+        let Some(row) = row else {
+            drop(tx);
+            self.ticket(id).await?;
+            return Err(StoreError::Conflict {
+                what: "ticket_status".into(),
+            });
+        };
+        // Calling someone ends the window's current service, as 叫下一位 does.
+        sqlx::query(
+            "UPDATE tickets SET status = 'finished', finished_at = $1 \
+             WHERE window_number = $2 AND status IN ('called', 'serving') AND id <> $3",
+        )
+        .bind(at.to_sqlx())
+        .bind(window)
+        .bind(id)
+        .execute(tx.conn())
+        .await
+        .map_err(err("tickets"))?;
+        let ticket = Ticket::try_from(row)?;
+        let event = insert_event(tx.conn(), &ticket, window, CallKind::Call, at).await?;
+        tx.commit().await.map_err(err("ticket"))?;
+        Ok((ticket, event))
+    }
+
     async fn newest_call_event_id(&self) -> StoreResult<Option<i64>> {
         sqlx::query_scalar("SELECT MAX(id) AS id FROM call_events")
             .fetch_one(&self.pool)

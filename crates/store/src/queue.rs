@@ -255,6 +255,16 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     ) -> StoreResult<Ticket>;
     /// Announces a called ticket again.
     async fn recall_ticket(&self, id: Uuid, at: Timestamp) -> StoreResult<(Ticket, CallEvent)>;
+    /// 叫指定号: calls one waiting ticket to `window` (out of turn), ending the
+    /// window's current service first. `Conflict { what: "ticket_status" }`
+    /// when the ticket is no longer waiting (another window called it).
+    async fn call_ticket(
+        &self,
+        id: Uuid,
+        window: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<(Ticket, CallEvent)>;
     /// The id of the latest call event, if any.
     async fn newest_call_event_id(&self) -> StoreResult<Option<i64>>;
     /// Call events after `after_id`, oldest first.

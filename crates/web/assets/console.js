@@ -83,6 +83,12 @@ root.addEventListener("click", async (event) => {
       r = await post(`/api/windows/${windowNumber}/call`);
       if (r.status === 204) { setCurrent(null); show("目前没有人等候"); return; }
       if (r.status === 200) { setCurrent(r.data.ticket); show(`已叫 ${r.data.ticket.number}`); return; }
+    } else if (act === "call-number") {
+      const number = document.getElementById("call-number").value.trim().toUpperCase();
+      if (!number) { show("请填写要叫的号码，如 A005"); return; }
+      if (current && !confirm(`${current.number} 尚未办结。叫 ${number} 将把 ${current.number} 记为办结，确定吗？`)) return;
+      r = await post(`/api/windows/${windowNumber}/call-number`, { number });
+      if (r.status === 200) { setCurrent(r.data.ticket); show(`已叫 ${r.data.ticket.number}`); document.getElementById("call-number").value = ""; return; }
     } else if (act === "pause" || act === "open") {
       const reason = document.getElementById("pause-reason").value.trim();
       if (act === "pause" && !reason) { show("请先填写暂停原因（如：午休、系统维护）"); document.getElementById("pause-reason").focus(); return; }

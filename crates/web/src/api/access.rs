@@ -75,6 +75,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/windows", Signed(P::WindowAdd)),
     ("PUT", "/api/windows/{number}", Signed(P::QueueSetup)),
     ("POST", "/api/windows/{number}/call", Signed(P::WindowServe)),
+    (
+        "POST",
+        "/api/windows/{number}/call-number",
+        Signed(P::WindowServe),
+    ),
     ("GET", "/api/windows/{number}/current", Signed(P::WindowServe)),
     ("POST", "/api/windows/{number}/status", Signed(P::WindowControl)),
     ("POST", "/api/tickets", Public),

@@ -25,7 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::users::list, super::users::add, super::users::edit,
         super::audit::list,
         super::queue::create_category, super::queue::list_categories, super::queue::create_window, super::queue::list_windows,
-        super::queue::call_next, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
+        super::queue::call_next, super::queue::call_number, super::queue::window_status, super::queue::take_ticket, super::queue::get_ticket,
         super::queue::recall, super::queue::skip, super::queue::finish, super::queue::transfer,
         super::queue::update_category, super::queue::update_window,
         super::display::stream, super::floor_state::display_state, super::floor_state::window_current, super::queue::floor, super::queue::requeue, super::queue::report,

@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/categories/{prefix}", put(queue::update_category))
         .route("/api/windows/{number}", put(queue::update_window))
         .route("/api/windows/{number}/call", post(queue::call_next))
+        .route("/api/windows/{number}/call-number", post(queue::call_number))
         .route("/api/windows/{number}/status", post(queue::window_status))
         .route("/api/tickets", post(queue::take_ticket))
         .route("/api/tickets/{id}", get(queue::get_ticket))

@@ -230,6 +230,34 @@ pub async fn call_next(Caller(state, user): Caller, Path(number): Path<String>) 
     }
 }
 
+/// Which waiting ticket to call (叫指定号).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallNumberRequest {
+    /// The ticket number of today, e.g. A005.
+    number: String,
+}
+
+/// Calls a waiting ticket by its number to this window, out of turn (staff of the window, or admin).
+#[utoipa::path(post, path = "/api/windows/{number}/call-number", operation_id = "call_ticket_number",
+    params(("number" = String, Path, description = "窗口号")), request_body = CallNumberRequest, tag = "排队叫号",
+    responses((status = 200, body = CallResponse, description = "叫到的号票"),
+        (status = 403, description = "不是本窗口的工作人员"), (status = 404, description = "没有这个窗口或今天没有这个号"),
+        (status = 409, description = "窗口已暂停或关闭，该号不在等候中，或不在本窗口办理"),
+        (status = 422, description = "号码为空")))]
+pub async fn call_number(
+    Caller(state, user): Caller,
+    Path(number): Path<String>,
+    crate::extract::AppJson(body): crate::extract::AppJson<CallNumberRequest>,
+) -> ApiResult<Json<CallResponse>> {
+    let t = state
+        .app
+        .queue
+        .call_number(&user.session, &number, &body.number)
+        .await?;
+    called(&state, t).await
+}
+
 /// Ends the ticket being served (skipped or finished) and answers it.
 async fn end_ticket(
     state: &AppState,

@@ -715,3 +715,62 @@ async fn a_guide_offers_its_forms(s: &TestServer) {
     assert_eq!(s.client.get(s.url(&url)).send().await.unwrap().status(), 404);
 }
 on_both_backends!(a_guide_offers_its_forms);
+
+/// 叫指定号: a clerk calls a number out of turn; two windows calling the same
+/// number at once never both get it.
+async fn a_number_is_called_out_of_turn_once(s: &TestServer) {
+    let admin = hall(s).await;
+    // A second window for category A, served by the admin.
+    let (st, _) = s
+        .req("POST", "/api/windows")
+        .token(admin.as_str())
+        .json(&json!({"number": "5", "name": "5号窗口", "categories": ["A"], "staff": []}))
+        .status_json()
+        .await;
+    assert_eq!(st, 201);
+    let staff = s.login("staff").await;
+    for _ in 0..3 {
+        take(s, json!({"category": "A"})).await;
+    }
+    take(s, json!({"category": "B"})).await;
+    let third = "A003";
+    let call_number = |token: String, window: &'static str, number: &'static str| async move {
+        s.req("POST", &format!("/api/windows/{window}/call-number"))
+            .token(token.as_str())
+            .json(&json!({"number": number}))
+            .status_json()
+            .await
+    };
+    let ((a, va), (b, vb)) = tokio::join!(
+        call_number(staff.clone(), "3", third),
+        call_number(admin.clone(), "5", third)
+    );
+    let mut statuses = [a, b];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{va} {vb}");
+    let winner = if a == 200 { &va } else { &vb };
+    assert_eq!(winner["ticket"]["number"], third);
+    // Not waiting any more, another category's number, an unknown one, an empty one.
+    assert_eq!(call_number(staff.clone(), "3", "A003").await.0, 409);
+    let (st, v) = call_number(staff.clone(), "3", "B001").await;
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (409, Some("wrong_window")),
+        "{v}"
+    );
+    assert_eq!(call_number(staff.clone(), "3", "A999").await.0, 404);
+    assert_eq!(call_number(staff.clone(), "3", " ").await.0, 422);
+    // Nobody else's window.
+    assert_eq!(call_number(staff.clone(), "4", "B001").await.0, 403);
+    // The display saw the call.
+    let (_, state) = s.get_json("/api/display/state").await;
+    assert!(
+        state["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["ticket"] == third),
+        "{state}"
+    );
+}
+on_both_backends!(a_number_is_called_out_of_turn_once);
