@@ -137,6 +137,23 @@ pub async fn save_item(
     Path(code): Path<String>,
     AppJson(mut body): AppJson<serde_json::Value>,
 ) -> ApiResult<Json<store::CatalogVersion>> {
+    // What `GET /api/items/{code}` adds is not the item's own: its files, and
+    // the hall's defaults standing in for what the catalog leaves empty.
+    if let Some(obj) = body.as_object_mut() {
+        obj.remove("attachments");
+        let hall = &state.app.settings.hall;
+        let hours = state.app.settings.hours.summary();
+        for (field, default) in [
+            ("location", hall.address.as_str()),
+            ("hours", hours.as_str()),
+            ("phone", hall.phone.as_str()),
+            ("complaint_phone", hall.complaint_phone.as_str()),
+        ] {
+            if obj.get(field).and_then(|v| v.as_str()) == Some(default) {
+                obj.remove(field);
+            }
+        }
+    }
     match body.as_object_mut() {
         Some(obj) => match obj.get("code").and_then(|c| c.as_str()) {
             Some(c) if c != code => {

@@ -68,6 +68,7 @@ async fn public_reads(s: &TestServer) {
     );
     assert_eq!(guide.remove("legal_basis").unwrap(), serde_json::json!([]));
     assert_eq!(guide.remove("steps").unwrap(), serde_json::json!([]));
+    assert_eq!(guide.remove("attachments").unwrap(), serde_json::json!([]));
     assert_eq!(item, reference[0]);
     let (status, v) = s.get_json("/api/items/NOPE-1").await;
     assert_eq!(status, 404);
