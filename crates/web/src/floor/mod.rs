@@ -326,30 +326,16 @@ struct DisplayPage {
 }
 
 async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
-    let windows = state
-        .app
-        .queue
-        .windows()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
-    let currents = state
-        .app
-        .queue
-        .window_currents()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
-    let now = state
-        .app
-        .queue
-        .display_state()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
-    let categories = state
-        .app
-        .queue
-        .categories()
-        .await
-        .map_err(|e| PageError::from_app(&state, e))?;
+    let queue = &state.app.queue;
+    let read = async {
+        Ok::<_, app::AppError>((
+            queue.windows().await?,
+            queue.window_currents().await?,
+            queue.display_state().await?,
+            queue.categories().await?,
+        ))
+    };
+    let (windows, currents, now, categories) = read.await.map_err(|e| PageError::from_app(&state, e))?;
     let waiting = categories
         .into_iter()
         .map(|c| {

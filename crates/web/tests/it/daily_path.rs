@@ -282,25 +282,32 @@ async fn a_pause_without_reason_is_explained_in_chinese(s: &TestServer) {
 }
 on_both_backends!(a_pause_without_reason_is_explained_in_chinese);
 
+/// Files a food-licence case as the clerk; `missing` leaves the third material out.
+async fn file_case(s: &TestServer, staff: &str, name: &str, missing: bool) -> Value {
+    let person = json!({"name": name, "id_number": "11010519491231002X", "phone": "13912345678"});
+    let third = if missing { "missing" } else { "provided" };
+    let materials = json!([
+        {"name": "食品经营许可申请书", "status": "provided"},
+        {"name": "与食品经营相适应的主要设备设施布局、操作流程文件", "status": "provided"},
+        {"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": third}
+    ]);
+    let (st, c) = s
+        .req("POST", "/api/cases")
+        .token(staff)
+        .json(&json!({"item": "SCJG-XK-001", "applicant": person, "materials": materials}))
+        .status_json()
+        .await;
+    assert_eq!(st, 201, "{c}");
+    c
+}
+
 /// What a citizen and a clerk read about a case: the clerk's name, the
 /// window, the missing materials, the outcome and how to collect it; the
 /// ledger finds a department by its short name; a clerk's pages open clean.
 async fn a_case_reads_as_people_expect(s: &TestServer) {
     hall(s).await;
     let staff = s.login("staff").await;
-    let person = json!({"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"});
-    let materials = json!([
-        {"name": "食品经营许可申请书", "status": "provided"},
-        {"name": "与食品经营相适应的主要设备设施布局、操作流程文件", "status": "provided"},
-        {"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": "missing"}
-    ]);
-    let (st, c) = s
-        .req("POST", "/api/cases")
-        .token(staff.as_str())
-        .json(&json!({"item": "SCJG-XK-001", "applicant": person, "materials": materials}))
-        .status_json()
-        .await;
-    assert_eq!(st, 201, "{c}");
+    let c = file_case(s, &staff, "张三", true).await;
     // No ticket: the clerk serves at window 3 only, so the case is window 3's.
     assert_eq!(c["window"], "3");
     assert_eq!(c["staff_name"], "王芳");
@@ -453,18 +460,7 @@ on_both_backends!(a_booking_is_confirmed_by_sms);
 async fn a_refusal_names_the_remedies(s: &TestServer) {
     hall(s).await;
     let staff = s.login("staff").await;
-    let person = json!({"name": "李四", "id_number": "11010519491231002X", "phone": "13912345678"});
-    let materials = json!([
-        {"name": "食品经营许可申请书", "status": "provided"},
-        {"name": "与食品经营相适应的主要设备设施布局、操作流程文件", "status": "provided"},
-        {"name": "食品安全自查、从业人员健康管理等保证食品安全的规章制度", "status": "provided"}
-    ]);
-    let (_, c) = s
-        .req("POST", "/api/cases")
-        .token(staff.as_str())
-        .json(&json!({"item": "SCJG-XK-001", "applicant": person, "materials": materials}))
-        .status_json()
-        .await;
+    let c = file_case(s, &staff, "李四", false).await;
     let id = c["id"].as_str().unwrap().to_owned();
     let (st, v) = s
         .req("POST", &format!("/api/cases/{id}/decide"))
