@@ -19,7 +19,10 @@ use uuid::Uuid;
 /// What a citizen or a hotline operator enters.
 #[derive(Debug, Clone, Default)]
 pub struct BookRequest {
+    /// The queue category; may be left empty when `item` is given.
     pub category: String,
+    /// The service (事项编码) booked; its category follows from the hall's set-up.
+    pub item: Option<String>,
     pub date: String,
     pub time: String,
     pub phone: String,
@@ -141,8 +144,8 @@ impl AppointmentService {
             .map(|c| c.name.clone())
             .unwrap_or_default();
         let body = format!(
-            "您已预约{} {} {}，预约号{}。请在预约时段前到{}，在取号机输入预约号签到，优先叫号。",
-            a.slot_date, a.slot_time, category, a.code, self.settings.hall.address
+            "您已预约{} {} {}，预约号{}。办理地点：{}。请在预约时段前到大厅取号机输入预约号签到，优先叫号。",
+            a.slot_date, a.slot_time, category, a.code, a.place
         );
         self.send_sms(
             domain::evaluation::SmsKind::AppointmentConfirmation,
@@ -155,20 +158,65 @@ impl AppointmentService {
         Ok(())
     }
 
-    pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
-        let rules = &self.settings.appointments.booking;
-        if !self
-            .store
-            .categories()
+    /// The category an appointment goes to: the one given, or the one whose
+    /// windows serve the chosen service (事项); and the item's code.
+    async fn category_of(&self, req: &BookRequest) -> AppResult<(store::queue::Category, Option<String>)> {
+        let categories = self.queue.cached_categories().await?;
+        let item = req.item.as_deref().map(str::trim).filter(|i| !i.is_empty());
+        let by_item = match item {
+            None => None,
+            Some(code) => {
+                let item = self
+                    .item(code)
+                    .await
+                    .map_err(|_| AppError::invalid("item", format!("事项“{code}”不存在或未发布")))?;
+                let found = categories.iter().find(|c| c.items.contains(&item.code)).cloned();
+                Some((item.code, found))
+            }
+        };
+        let given = req.category.trim();
+        match (by_item, given) {
+            (Some((code, Some(c))), g) if g.is_empty() || g == c.prefix => Ok((c, Some(code))),
+            (Some((code, Some(c))), g) => Err(AppError::invalid(
+                "category",
+                format!("事项{code}在“{} {}”办理，不是“{g}”", c.prefix, c.name),
+            )),
+            (Some((code, None)), "") => Err(AppError::invalid(
+                "item",
+                format!("事项{code}暂不能网上预约到具体窗口，请选择业务类别"),
+            )),
+            (by_item, g) => {
+                let c = categories
+                    .iter()
+                    .find(|c| c.prefix == g)
+                    .cloned()
+                    .ok_or_else(|| AppError::invalid("category", format!("业务类别“{g}”不存在")))?;
+                Ok((c, by_item.map(|(code, _)| code)))
+            }
+        }
+    }
+
+    /// 办理地点 of a category: its open windows and the hall's address.
+    async fn place_of(&self, category: &str) -> AppResult<String> {
+        let windows: Vec<String> = self
+            .queue
+            .cached_windows()
             .await?
             .iter()
-            .any(|c| c.prefix == req.category)
-        {
-            return Err(AppError::invalid(
-                "category",
-                format!("业务类别“{}”不存在", req.category),
-            ));
-        }
+            .filter(|w| w.categories.iter().any(|c| c == category))
+            .map(|w| w.name.clone())
+            .collect();
+        Ok(if windows.is_empty() {
+            self.settings.hall.address.clone()
+        } else {
+            format!("{}（{}）", windows.join("、"), self.settings.hall.address)
+        })
+    }
+
+    pub async fn book(&self, req: &BookRequest) -> AppResult<Appointment> {
+        let rules = &self.settings.appointments.booking;
+        let (category, item_code) = self.category_of(req).await?;
+        let place = self.place_of(&category.prefix).await?;
         let date = parse_date(&req.date)?;
         let time: Time = req
             .time
@@ -219,13 +267,15 @@ impl AppointmentService {
                     appointment: Appointment {
                         id: Uuid::now_v7(),
                         code,
-                        category: req.category.clone(),
+                        category: category.prefix.clone(),
                         slot_date: date,
                         slot_time: time.strftime("%H:%M").to_string(),
                         phone_tail: phone[phone.len().saturating_sub(4)..].to_owned(),
                         channel,
                         status: AppointmentStatus::Booked,
                         ticket_id: None,
+                        item_code: item_code.clone(),
+                        place: place.clone(),
                     },
                     person_key: key.clone(),
                     created_at: self.now(),

@@ -24,7 +24,7 @@ pub(super) const TICKET_COLUMNS: &str = "id, business_date, category, sequence, 
 pub(super) const EVENT_COLUMNS: &str = "id, at, ticket_id, number, window_number, kind";
 const WINDOW_COLUMNS: &str = "number, name, categories, status, pause_reason, temporary, staff";
 const APPOINTMENT_COLUMNS: &str =
-    "id, code, category, slot_date, slot_time, phone_tail, channel, status, ticket_id";
+    "id, code, category, slot_date, slot_time, phone_tail, channel, status, ticket_id, item_code, place";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TicketRow {
@@ -158,6 +158,8 @@ struct AppointmentRow {
     channel: String,
     status: String,
     ticket_id: Option<Uuid>,
+    item_code: Option<String>,
+    place: String,
 }
 
 impl TryFrom<AppointmentRow> for Appointment {
@@ -173,6 +175,8 @@ impl TryFrom<AppointmentRow> for Appointment {
             channel: decode(&r.channel)?,
             status: decode(&r.status)?,
             ticket_id: r.ticket_id,
+            item_code: r.item_code,
+            place: r.place,
         })
     }
 }
@@ -523,7 +527,7 @@ impl QueueStore for Backend {
         }
         let sql = format!(
             "INSERT INTO appointments (id, code, category, slot_date, slot_time, person_key, phone_tail, \
-             channel, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             channel, status, created_at, item_code, place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              RETURNING {APPOINTMENT_COLUMNS}"
         );
         let row = sqlx::query_as::<_, AppointmentRow>(sqlx::AssertSqlSafe(sql))
@@ -537,6 +541,8 @@ impl QueueStore for Backend {
             .bind(a.channel.code())
             .bind(AppointmentStatus::Booked.code())
             .bind(n.created_at.to_sqlx())
+            .bind(&a.item_code)
+            .bind(&a.place)
             .fetch_one(tx.conn())
             .await
             .map_err(err("code"))?;

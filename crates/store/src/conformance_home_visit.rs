@@ -30,6 +30,8 @@ async fn no_show_sweep(store: &dyn Store) {
             channel: domain::appointment::AppointmentChannel::Online,
             status: AppointmentStatus::Booked,
             ticket_id: None,
+            item_code: None,
+            place: String::new(),
         },
         person_key: person.into(),
         created_at: Timestamp::now(),

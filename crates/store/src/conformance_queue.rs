@@ -190,6 +190,8 @@ fn booking(code: &str, person: &str, time: &str) -> NewAppointment {
             channel: domain::appointment::AppointmentChannel::Online,
             status: AppointmentStatus::Booked,
             ticket_id: None,
+            item_code: None,
+            place: String::new(),
         },
         person_key: person.into(),
         created_at: Timestamp::now(),

@@ -191,6 +191,10 @@ pub struct Appointment {
     pub channel: AppointmentChannel,
     pub status: AppointmentStatus,
     pub ticket_id: Option<Uuid>,
+    /// The service (事项) booked, when the citizen chose one.
+    pub item_code: Option<String>,
+    /// 办理地点: the windows serving it and the hall's address, as booked.
+    pub place: String,
 }
 
 #[derive(Debug, Clone)]

@@ -24,6 +24,8 @@ pub fn booking(code: &str, day: Date, person: &str, now: jiff::Timestamp) -> sto
             channel: domain::appointment::AppointmentChannel::Online,
             status: domain::appointment::AppointmentStatus::Booked,
             ticket_id: None,
+            item_code: None,
+            place: String::new(),
         },
         person_key: person.into(),
         created_at: now,

@@ -137,6 +137,8 @@ pub async fn plant(store: &dyn Store, planted: &mut Planted, data_key: &str) {
                     channel: domain::appointment::AppointmentChannel::Online,
                     status: AppointmentStatus::Booked,
                     ticket_id: None,
+                    item_code: None,
+                    place: String::new(),
                 },
                 person_key: person_key.clone(),
                 created_at: now - SignedDuration::from_hours(48),

@@ -46,7 +46,11 @@ pub async fn slots(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookBody {
+    /// The queue category (may be omitted when `item` is given).
+    #[serde(default)]
     category: String,
+    /// The service (事项编码) to book; its category follows from the hall's set-up.
+    item: Option<String>,
     date: String,
     /// HH:MM, a slot start.
     time: String,
@@ -84,6 +88,7 @@ pub async fn book(
         .appointments
         .book(&BookRequest {
             category: b.category,
+            item: b.item,
             date: b.date,
             time: b.time,
             phone: b.phone,

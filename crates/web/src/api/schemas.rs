@@ -186,6 +186,10 @@ pub struct Appointment {
     status: String,
     /// The ticket taken at check-in.
     ticket_id: Option<uuid::Uuid>,
+    /// The service (事项编码) booked, or null.
+    item_code: Option<String>,
+    /// 办理地点: the windows serving it and the hall's address.
+    place: String,
 }
 
 /// An appointment slot and its free places.

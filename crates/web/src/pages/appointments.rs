@@ -94,12 +94,17 @@ struct BookPage {
     error: Option<String>,
     field: String,
     rules: BookingRules,
+    /// The service booked, when chosen from a guide.
+    item_name: String,
 }
 
 #[derive(Deserialize, Default)]
 struct BookForm {
     #[serde(default)]
     category: String,
+    /// 事项编码, when the citizen came from a guide's 预约办理.
+    #[serde(default)]
+    item: String,
     #[serde(default)]
     date: String,
     #[serde(default)]
@@ -118,6 +123,21 @@ async fn book_view(
 ) -> Result<Response, PageError> {
     let page_err = |e| PageError::from_app(state, e);
     let categories = state.app.queue.categories().await.map_err(page_err)?;
+    let mut form = form;
+    // From a guide: the service's category, and its name on the page.
+    let mut item_name = String::new();
+    if !form.item.trim().is_empty() {
+        if let Ok(item) = state.app.item(form.item.trim()).await {
+            if form.category.is_empty()
+                && let Some(c) = categories.iter().find(|c| c.items.contains(&item.code))
+            {
+                form.category = c.prefix.clone();
+            }
+            item_name = item.name;
+        } else {
+            form.item.clear();
+        }
+    }
     let category = categories.iter().find(|c| c.prefix == form.category).cloned();
     let mut days = Vec::new();
     let mut slots = Vec::new();
@@ -162,6 +182,7 @@ async fn book_view(
         error,
         field,
         rules: state.app.settings.appointments.booking.clone(),
+        item_name,
     };
     Ok((status, render(state, &page)).into_response())
 }
@@ -196,6 +217,7 @@ async fn book(
         .appointments
         .book(&BookRequest {
             category: form.category.clone(),
+            item: Some(form.item.clone()).filter(|i| !i.trim().is_empty()),
             date: form.date.clone(),
             time: form.time.clone(),
             phone: form.phone.clone(),

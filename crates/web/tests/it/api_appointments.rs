@@ -167,6 +167,8 @@ async fn no_show_sweep(s: &TestServer) {
             channel: domain::appointment::AppointmentChannel::Online,
             status: AppointmentStatus::Booked,
             ticket_id: None,
+            item_code: None,
+            place: String::new(),
         },
         person_key: key.clone(),
         created_at: jiff::Timestamp::now(),

@@ -770,3 +770,53 @@ async fn a_number_is_called_out_of_turn_once(s: &TestServer) {
     );
 }
 on_both_backends!(a_number_is_called_out_of_turn_once);
+
+/// A citizen books the service itself (from its guide); the appointment
+/// knows its category and where to go.
+async fn an_appointment_is_for_a_service_and_a_place(s: &TestServer) {
+    s.app.seed_demo_floor().await.unwrap();
+    let cal = s.app.calendar().await.unwrap();
+    let mut day = s.app.today().tomorrow().unwrap();
+    while !cal.is_workday(day).unwrap() {
+        day = day.tomorrow().unwrap();
+    }
+    let book =
+        |body: Value| async move { s.req("POST", "/api/appointments").json(&body).status_json().await };
+    let (st, a) = book(
+        json!({"item": "SCJG-XK-001", "date": day.to_string(), "time": "09:00", "phone": "13912345670"}),
+    )
+    .await;
+    assert_eq!(st, 201, "{a}");
+    assert_eq!(
+        (a["category"].as_str(), a["item_code"].as_str()),
+        (Some("A"), Some("SCJG-XK-001"))
+    );
+    let place = a["place"].as_str().unwrap();
+    assert!(place.contains("号窗口") && place.contains("东海县"), "{place}");
+    let (st, v) = book(json!({"item": "SCJG-XK-001", "category": "B", "date": day.to_string(), "time": "09:00", "phone": "13912345671"})).await;
+    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("category")), "{v}");
+    let (st, v) =
+        book(json!({"item": "NOPE-1", "date": day.to_string(), "time": "09:00", "phone": "13912345672"}))
+            .await;
+    assert_eq!((st, v["error"]["field"].as_str()), (422, Some("item")), "{v}");
+    // The booking page from the guide: the service named, its category chosen.
+    let (_, html) = page(s, "", "/items/SCJG-XK-001").await;
+    assert!(
+        html.contains("/appointments?item=SCJG-XK-001"),
+        "the guide links to booking"
+    );
+    let (_, html) = page(s, "", &format!("/appointments?item=SCJG-XK-001&date={day}")).await;
+    assert!(
+        html.contains("id=\"booking-item\"") && html.contains("name=\"item\" value=\"SCJG-XK-001\""),
+        "{html}"
+    );
+    let (st, html) = page(
+        s,
+        "",
+        &format!("/appointments/mine?code={}", a["code"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let _ = html;
+}
+on_both_backends!(an_appointment_is_for_a_service_and_a_place);
