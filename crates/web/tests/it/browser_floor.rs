@@ -10,16 +10,23 @@ use crate::support::{Backend, TestServer, page};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-/// Sizes the browser so that the page's viewport is `width`×`height`.
+/// Sizes the browser so that the page's viewport is `width`×`height`. A busy
+/// machine applies a resize late, so it is checked and applied again a few times.
 async fn viewport(browser: &WebDriver, width: u32, height: u32) -> WebDriverResult<()> {
-    browser.set_window_rect(0, 0, width, height).await?;
-    let inner = inner_size(browser).await?;
     let (w, h) = (i64::from(width), i64::from(height));
-    if inner != (w, h) {
-        let (ow, oh) = (2 * w - inner.0, 2 * h - inner.1);
+    let (mut ow, mut oh) = (w, h);
+    for _ in 0..20 {
         browser
             .set_window_rect(0, 0, u32::try_from(ow).unwrap(), u32::try_from(oh).unwrap())
             .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let inner = inner_size(browser).await?;
+        if inner == (w, h) {
+            return Ok(());
+        }
+        // The window's frame: grow the outer size by what the viewport lacks.
+        ow += w - inner.0;
+        oh += h - inner.1;
     }
     assert_eq!(
         inner_size(browser).await?,
