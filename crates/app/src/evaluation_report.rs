@@ -126,15 +126,19 @@ impl crate::evaluation::EvaluationService {
         let groups = match by {
             None => None,
             Some(by) => {
-                let mut groups: Vec<GroupFigures> =
-                    tallies(&self.store.level_counts(from, to, Some(by)).await?)
-                        .into_iter()
-                        .map(|(key, t)| GroupFigures {
-                            name: group_name(by, &key),
-                            key,
-                            figures: Figures::of(&t),
-                        })
-                        .collect();
+                let mut groups: Vec<GroupFigures> = Vec::new();
+                for (key, t) in tallies(&self.store.level_counts(from, to, Some(by)).await?) {
+                    // Staff by name (王芳), as the director reads the table.
+                    let name = match by {
+                        Dimension::Staff if !key.is_empty() => self.staff_name(&key).await?,
+                        _ => group_name(by, &key),
+                    };
+                    groups.push(GroupFigures {
+                        name,
+                        key,
+                        figures: Figures::of(&t),
+                    });
+                }
                 groups.sort_by(|a, b| b.figures.total.cmp(&a.figures.total).then(a.key.cmp(&b.key)));
                 Some(groups)
             }

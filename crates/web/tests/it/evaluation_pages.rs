@@ -144,6 +144,9 @@ async fn statistics_rectification_and_appeal(s: &TestServer) {
         .await;
         assert_eq!(status, 200, "{by}");
         assert!(html.contains("66.67%"), "{by}");
+        if by == "staff" {
+            assert!(html.contains("王芳"), "staff by name: {html}");
+        }
     }
     let (_, html) = page(
         s,
