@@ -23,6 +23,7 @@ pub async fn run_all(store: Arc<dyn Store>) {
     batches_decide_as_if_one_after_another(&*store).await;
     exactly_once_under_concurrency(store.clone(), 8, 2000).await;
     remote_calls(&*store).await;
+    out_of_turn_calls_and_reminders(&*store).await;
 }
 
 /// A call reaches whoever listens for the calls of other instances sharing
@@ -575,4 +576,58 @@ pub async fn appointments_are_called_at_their_time(store: &dyn Store) {
         order.push(called.id);
     }
     assert_eq!(order, vec![due.ticket.id, plain.ticket.id, later.ticket.id]);
+}
+
+/// 叫指定号 takes a waiting ticket once (the second caller meets a conflict)
+/// and ends the window's current service; 到号提醒 candidates are the waiting
+/// tickets that want one, until it is sent.
+async fn out_of_turn_calls_and_reminders(store: &dyn Store) {
+    let day = jiff::civil::date(2033, 5, 5);
+    let mut taken = Vec::new();
+    for phone in [None, None, Some("v1:sealed-phone".to_owned())] {
+        let t = store
+            .take_ticket(&NewTicket {
+                phone_sealed: phone,
+                ..new_ticket("C", day, vec![], None)
+            })
+            .await
+            .unwrap();
+        taken.push(t.ticket);
+    }
+    let (first, second, third) = (&taken[0], &taken[1], &taken[2]);
+    assert!(store.reminder_candidates(day).await.unwrap().is_empty());
+    store.want_reminder(third.id).await.unwrap();
+    let wanted = store.reminder_candidates(day).await.unwrap();
+    assert_eq!(wanted.len(), 1);
+    assert_eq!(
+        (wanted[0].0.id, wanted[0].1.as_str()),
+        (third.id, "v1:sealed-phone")
+    );
+    store.reminder_sent(third.id).await.unwrap();
+    assert!(store.reminder_candidates(day).await.unwrap().is_empty());
+
+    let at = Timestamp::from_second(2_000_000_000).unwrap();
+    let (called, event) = store.call_ticket(second.id, "8", "staff", at).await.unwrap();
+    assert_eq!(
+        (called.status, called.window.as_deref()),
+        (TicketStatus::Called, Some("8"))
+    );
+    assert_eq!(
+        (event.number.as_str(), event.window.as_str()),
+        (second.number.as_str(), "8")
+    );
+    assert!(matches!(
+        store.call_ticket(second.id, "7", "staff", at).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Calling the next one out of turn ends the window's current service.
+    store.call_ticket(first.id, "8", "staff", at).await.unwrap();
+    assert_eq!(
+        store.ticket(second.id).await.unwrap().status,
+        TicketStatus::Finished
+    );
+    assert!(matches!(
+        store.call_ticket(Uuid::now_v7(), "8", "staff", at).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
