@@ -72,6 +72,44 @@ pub enum Permission {
     JobsRead,
     /// 后台任务: run a job now.
     JobsRun,
+
+    // ---- 督查 (supervision) ----
+    /// 投诉登记: record a complaint from the hall desk, the 12345 hotline or a letter.
+    ComplaintFile,
+    /// 投诉: read the complaints (a liaison only its department's, without the complainant).
+    ComplaintRead,
+    /// 投诉处理: accept, investigate, handle, answer, archive (督查科).
+    ComplaintHandle,
+    /// The complainant's name and phone in the clear (audit-logged).
+    ComplaintIdentity,
+    /// 督查记录: read inspections (staff: their own; a liaison: its department's).
+    InspectionRead,
+    /// 督查: record an inspection, plan unannounced visits, read the plan.
+    InspectionRecord,
+    /// 督查清单: edit the checklist and its deductions.
+    InspectionChecklistManage,
+    /// 确认或申辩: the inspected staff member acknowledges or contests.
+    InspectionRespond,
+    /// 申辩裁定: the 督查科 leader decides a contest.
+    InspectionDecide,
+    /// 晨会: record a meeting (staff: for their own window).
+    MorningMeetingRecord,
+    /// 晨会: read meetings and the weekly compliance list.
+    MorningMeetingRead,
+    /// 楼层值班: write the floor's duty log (值班长).
+    DutyLogWrite,
+    /// 楼层值班: read the duty logs.
+    DutyLogRead,
+    /// 黄牛登记与嫌疑: read the register and the suspects.
+    ScalperRead,
+    /// 黄牛登记与嫌疑: register, record actions, clear a suspect.
+    ScalperManage,
+    /// 效能监察: read the yellow and red cards (a liaison: its department's).
+    CardRead,
+    /// 效能监察: a department explains a card.
+    CardExplain,
+    /// 效能监察: the 督查科 rules on a card (lawful pause, approved extension, fault).
+    CardRule,
 }
 
 impl Permission {
@@ -106,6 +144,23 @@ impl Permission {
             Permission::RectificationHandle => &[Admin, Supervisor, Liaison],
             Permission::AppealFile => &[Admin, Staff, Supervisor, Liaison],
             Permission::AppealDecide => &[Admin, Supervisor],
+            Permission::ComplaintFile => &[Admin, Staff, Supervisor],
+            Permission::ComplaintRead => &[Admin, Supervisor, Leader, Liaison],
+            Permission::ComplaintHandle
+            | Permission::ComplaintIdentity
+            | Permission::InspectionRecord
+            | Permission::InspectionDecide
+            | Permission::DutyLogWrite
+            | Permission::ScalperManage
+            | Permission::CardRule => &[Admin, Supervisor],
+            Permission::InspectionRead => &[Admin, Supervisor, Leader, Liaison, Staff],
+            Permission::InspectionChecklistManage => &[Admin],
+            Permission::InspectionRespond => &[Admin, Staff],
+            Permission::MorningMeetingRecord => &[Admin, Supervisor, Staff],
+            Permission::MorningMeetingRead => &[Admin, Supervisor, Leader, Liaison, Staff],
+            Permission::DutyLogRead | Permission::ScalperRead => &[Admin, Supervisor, Leader],
+            Permission::CardRead => &[Admin, Supervisor, Leader, Liaison],
+            Permission::CardExplain => &[Admin, Liaison],
         }
     }
 
@@ -168,6 +223,24 @@ mod tests {
             Permission::AppealDecide,
             Permission::JobsRead,
             Permission::JobsRun,
+            Permission::ComplaintFile,
+            Permission::ComplaintRead,
+            Permission::ComplaintHandle,
+            Permission::ComplaintIdentity,
+            Permission::InspectionRead,
+            Permission::InspectionRecord,
+            Permission::InspectionChecklistManage,
+            Permission::InspectionRespond,
+            Permission::InspectionDecide,
+            Permission::MorningMeetingRecord,
+            Permission::MorningMeetingRead,
+            Permission::DutyLogWrite,
+            Permission::DutyLogRead,
+            Permission::ScalperRead,
+            Permission::ScalperManage,
+            Permission::CardRead,
+            Permission::CardExplain,
+            Permission::CardRule,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");
@@ -187,5 +260,11 @@ mod tests {
         assert_eq!(Permission::AppealDecide.role_labels(), "管理员、督查");
         // Staff never see the background jobs; only the administrator runs one by hand.
         assert!(!Role::Staff.can(Permission::JobsRead) && !Role::Supervisor.can(Permission::JobsRun));
+        // Complaints: staff never read them (they may be about them), and only
+        // the 督查科 sees who complained.
+        assert!(!Role::Staff.can(Permission::ComplaintRead));
+        assert!(!Role::Liaison.can(Permission::ComplaintIdentity) && !Role::Leader.can(Permission::ComplaintIdentity));
+        // The inspected do not plan (or see the plan of) unannounced visits.
+        assert!(!Role::Staff.can(Permission::InspectionRecord) && !Role::Liaison.can(Permission::InspectionRecord));
     }
 }
