@@ -169,6 +169,7 @@ macro_rules! service_derefs_to_hall {
 }
 
 service_derefs_to_hall!(
+    crate::complaint::ComplaintService,
     crate::queue::QueueService,
     crate::appointment::AppointmentService,
     crate::case::CaseService,

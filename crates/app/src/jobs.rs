@@ -40,6 +40,13 @@ pub fn standard_jobs() -> Vec<Job> {
             MINUTE,
             |app| async move { counted(app.rectifications.escalate_overdue_rectifications().await) },
         ),
+        // 督查: complaints
+        Job::new(
+            "complaint_escalation",
+            "投诉逾期提请领导督办",
+            MINUTE,
+            |app| async move { counted(app.complaints.escalate_overdue_complaints().await) },
+        ),
         Job::new(
             "security_failures_prune",
             "清理安全限流记录",

@@ -15,6 +15,7 @@ pub mod case_recompute;
 pub mod case_scope;
 pub mod catalog;
 pub mod clock;
+pub mod complaint;
 pub mod crypto;
 pub mod demo;
 mod error;
@@ -102,6 +103,8 @@ pub struct App {
     pub home_visits: home_visit::HomeVisitService,
     /// 评价器: the window pads and the staff cards they show.
     pub pads: pad::PadService,
+    /// 投诉: intake to archive (督查科).
+    pub complaints: complaint::ComplaintService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -135,8 +138,10 @@ impl App {
             rectifications: rectification::RectificationService::new(
                 hall.clone(),
                 store.clone(),
+                store.clone(),
                 cases.clone(),
             ),
+            complaints: complaint::ComplaintService::new(hall.clone(), store.clone(), cases.clone()),
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
             pads,

@@ -8,7 +8,7 @@ use crate::case_scope::CaseScope;
 use crate::{Actor, AppError, AppResult};
 use domain::evaluation::Level;
 use domain::permission::Permission;
-use domain::rectification::{AppealStatus, RectificationAction, RectificationStatus};
+use domain::rectification::{AppealStatus, RectificationAction, RectificationSource, RectificationStatus};
 use serde::Serialize;
 use std::sync::Arc;
 use store::StoreError;
@@ -32,10 +32,17 @@ pub struct RectificationView {
     #[serde(flatten)]
     pub rectification: Rectification,
     pub status_label: &'static str,
+    /// 差评, 投诉查实 or 督查不合格.
+    pub source_label: &'static str,
     pub overdue: bool,
-    pub level: Level,
+    /// The 差评's level (none for a complaint or an inspection).
+    pub level: Option<Level>,
+    /// The 差评's reasons, the complaint's category or the failed item.
     pub reasons: Vec<String>,
+    /// The 差评's comment, or what the complaint says.
     pub comment: String,
+    /// The complaint's number, when a complaint opened it.
+    pub complaint_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +64,8 @@ fn not_found(e: StoreError) -> AppError {
 pub struct RectificationService {
     pub(crate) hall: Hall,
     pub(crate) store: Arc<dyn store::evaluation::EvaluationStore>,
+    /// The complaints that open rectifications (投诉查实).
+    pub(crate) complaints: Arc<dyn store::complaint::ComplaintStore>,
     /// Who may see which rectification follows who may see which cases.
     pub(crate) cases: crate::case::CaseService,
 }
@@ -65,9 +74,15 @@ impl RectificationService {
     pub(crate) fn new(
         hall: Hall,
         store: Arc<dyn store::evaluation::EvaluationStore>,
+        complaints: Arc<dyn store::complaint::ComplaintStore>,
         cases: crate::case::CaseService,
     ) -> RectificationService {
-        RectificationService { hall, store, cases }
+        RectificationService {
+            hall,
+            store,
+            complaints,
+            cases,
+        }
     }
 }
 
@@ -88,13 +103,30 @@ impl RectificationService {
     }
 
     async fn view_of_rectification(&self, r: Rectification) -> AppResult<RectificationView> {
-        let e = self.store.evaluation(r.evaluation_id).await?;
+        let (level, reasons, comment, complaint_number) = match &r.source {
+            RectificationSource::Evaluation(id) => {
+                let e = self.store.evaluation(*id).await?;
+                (Some(e.level), e.reasons, e.comment, None)
+            }
+            RectificationSource::Complaint(id) => {
+                let (c, _) = self.complaints.complaint(*id).await?;
+                (
+                    None,
+                    vec![c.category.label().to_owned()],
+                    c.content,
+                    Some(c.number),
+                )
+            }
+            RectificationSource::Inspection(_, item) => (None, vec![item.clone()], String::new(), None),
+        };
         Ok(RectificationView {
             status_label: r.status.label(),
+            source_label: r.source.label(),
             overdue: r.status.is_overdue(r.due_date, self.today()),
-            level: e.level,
-            reasons: e.reasons,
-            comment: e.comment,
+            level,
+            reasons,
+            comment,
+            complaint_number,
             rectification: r,
         })
     }

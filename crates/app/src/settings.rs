@@ -40,6 +40,8 @@ pub struct HallSettings {
     pub phone: String,
     /// 监督投诉电话: where complaints go, the default of every guide.
     pub complaint_phone: String,
+    /// 投诉答复期限: working days from receipt to the answer to the complainant.
+    pub complaint_days: u32,
 }
 
 /// Opening hours (办公时间): periods per weekday as "09:00-12:00,13:30-17:30"
@@ -302,6 +304,7 @@ impl Default for HallSettings {
             address: "东海县政务服务中心一楼大厅（东海县人民路88号）".into(),
             phone: "0518-87221234".into(),
             complaint_phone: "12345".into(),
+            complaint_days: 5,
         }
     }
 }
@@ -422,6 +425,9 @@ impl HallSettings {
             .map_err(|e| invalid("hall.time_zone", format!("“{}”无效：{e}", self.time_zone)))?;
         if self.page_size == 0 || self.page_size > 500 {
             return Err(invalid("hall.page_size", "须在1至500之间"));
+        }
+        if self.complaint_days == 0 || self.complaint_days > 60 {
+            return Err(invalid("hall.complaint_days", "须在1至60之间"));
         }
         for (key, value) in [
             ("hall.address", &self.address),

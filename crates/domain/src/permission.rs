@@ -263,8 +263,14 @@ mod tests {
         // Complaints: staff never read them (they may be about them), and only
         // the 督查科 sees who complained.
         assert!(!Role::Staff.can(Permission::ComplaintRead));
-        assert!(!Role::Liaison.can(Permission::ComplaintIdentity) && !Role::Leader.can(Permission::ComplaintIdentity));
+        assert!(
+            !Role::Liaison.can(Permission::ComplaintIdentity)
+                && !Role::Leader.can(Permission::ComplaintIdentity)
+        );
         // The inspected do not plan (or see the plan of) unannounced visits.
-        assert!(!Role::Staff.can(Permission::InspectionRecord) && !Role::Liaison.can(Permission::InspectionRecord));
+        assert!(
+            !Role::Staff.can(Permission::InspectionRecord)
+                && !Role::Liaison.can(Permission::InspectionRecord)
+        );
     }
 }

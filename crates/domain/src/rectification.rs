@@ -1,10 +1,93 @@
 //! 收集—整改—反馈: every 差评 opens a rectification that goes through four
 //! steps in order (核实 → 整改 → 回访 → 办结), and staff may appeal (申诉)
 //! against a review as malicious; a supervisor upholds or rejects the appeal.
+//! A substantiated complaint (投诉查实) and a failed inspection item (督查不合格)
+//! open the same rectification: one model, whatever its source.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// What opened a rectification (整改来源): exactly one record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RectificationSource {
+    /// 差评.
+    Evaluation(uuid::Uuid),
+    /// 投诉查实.
+    Complaint(uuid::Uuid),
+    /// 督查不合格项: the inspection and the checklist item's code.
+    Inspection(uuid::Uuid, String),
+}
+
+impl RectificationSource {
+    /// `evaluation`, `complaint` or `inspection`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RectificationSource::Evaluation(_) => "evaluation",
+            RectificationSource::Complaint(_) => "complaint",
+            RectificationSource::Inspection(..) => "inspection",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            RectificationSource::Evaluation(_) => "差评",
+            RectificationSource::Complaint(_) => "投诉查实",
+            RectificationSource::Inspection(..) => "督查不合格",
+        }
+    }
+
+    pub fn evaluation_id(&self) -> Option<uuid::Uuid> {
+        match self {
+            RectificationSource::Evaluation(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn complaint_id(&self) -> Option<uuid::Uuid> {
+        match self {
+            RectificationSource::Complaint(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn inspection(&self) -> Option<(uuid::Uuid, &str)> {
+        match self {
+            RectificationSource::Inspection(id, item) => Some((*id, item.as_str())),
+            _ => None,
+        }
+    }
+
+    /// From the three stored columns: exactly one must be set.
+    pub fn from_columns(
+        evaluation: Option<uuid::Uuid>,
+        complaint: Option<uuid::Uuid>,
+        inspection: Option<(uuid::Uuid, String)>,
+    ) -> Option<RectificationSource> {
+        match (evaluation, complaint, inspection) {
+            (Some(e), None, None) => Some(RectificationSource::Evaluation(e)),
+            (None, Some(c), None) => Some(RectificationSource::Complaint(c)),
+            (None, None, Some((i, item))) => Some(RectificationSource::Inspection(i, item)),
+            _ => None,
+        }
+    }
+}
+
+/// Written as `"source"` and the id of its record (`"evaluation_id"`,
+/// `"complaint_id"` or `"inspection_id"` with `"inspection_item"`), the
+/// others `null`, so a list reader finds each field in every row.
+impl Serialize for RectificationSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(Some(5))?;
+        m.serialize_entry("source", self.code())?;
+        m.serialize_entry("evaluation_id", &self.evaluation_id())?;
+        m.serialize_entry("complaint_id", &self.complaint_id())?;
+        m.serialize_entry("inspection_id", &self.inspection().map(|(id, _)| id))?;
+        m.serialize_entry("inspection_item", &self.inspection().map(|(_, item)| item))?;
+        m.end()
+    }
+}
 
 /// Where a rectification stands (整改状态).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

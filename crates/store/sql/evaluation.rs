@@ -6,7 +6,7 @@
 
 use super::evaluation_record::{COUNT_KEY_COLUMNS, CountKey, add_counts, record_batch};
 use crate::dialect::{Backend, Conn};
-use domain::rectification::{AppealStatus, RectificationStatus};
+use domain::rectification::{AppealStatus, RectificationSource, RectificationStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
@@ -20,8 +20,8 @@ use uuid::Uuid;
 pub(super) const EVALUATION_COLUMNS: &str = "id, event_key, ticket_id, case_id, channel, level, reasons, \
     comment, business_date, window_number, department, staff, item, weight, imported, excluded, device, \
     rater_key, seconds_after_service, rated_at, recorded_by";
-const RECTIFICATION_COLUMNS: &str = "id, evaluation_id, opened_on, due_date, status, department, \
-    window_number, assignee, escalated, accepted, updated_at";
+pub(super) const RECTIFICATION_COLUMNS: &str = "id, evaluation_id, opened_on, due_date, status, department, \
+    window_number, assignee, escalated, accepted, updated_at, complaint_id, inspection_id, inspection_item";
 const APPEAL_COLUMNS: &str =
     "id, evaluation_id, reason, evidence, filed_by, filed_at, status, decided_by, decided_at, decision";
 
@@ -80,9 +80,9 @@ impl TryFrom<EvaluationRow> for Evaluation {
 }
 
 #[derive(sqlx::FromRow)]
-struct RectificationRow {
+pub(super) struct RectificationRow {
     id: Uuid,
-    evaluation_id: Uuid,
+    evaluation_id: Option<Uuid>,
     opened_on: jiff_sqlx::Date,
     due_date: jiff_sqlx::Date,
     status: String,
@@ -92,14 +92,24 @@ struct RectificationRow {
     escalated: bool,
     accepted: Option<bool>,
     updated_at: jiff_sqlx::Timestamp,
+    complaint_id: Option<Uuid>,
+    inspection_id: Option<Uuid>,
+    inspection_item: Option<String>,
 }
 
 impl TryFrom<RectificationRow> for Rectification {
     type Error = StoreError;
     fn try_from(r: RectificationRow) -> StoreResult<Rectification> {
+        let source = RectificationSource::from_columns(
+            r.evaluation_id,
+            r.complaint_id,
+            r.inspection_id
+                .map(|i| (i, r.inspection_item.unwrap_or_default())),
+        )
+        .ok_or_else(|| StoreError::Corrupt(format!("rectification {} names no single source", r.id)))?;
         Ok(Rectification {
             id: r.id,
-            evaluation_id: r.evaluation_id,
+            source,
             opened_on: r.opened_on.to_jiff(),
             due_date: r.due_date.to_jiff(),
             status: decode(&r.status)?,
@@ -211,6 +221,47 @@ impl TryFrom<OutboxRow> for OutboxMessage {
             status: decode(&r.status)?,
         })
     }
+}
+
+/// What a new rectification is about, besides its dates and assignee.
+pub(super) struct OpenedRectification<'a> {
+    pub source: RectificationSource,
+    pub department: &'a str,
+    pub window: &'a str,
+    /// The first step of its history ("open", by whoever recorded the source).
+    pub step: RectificationStep,
+}
+
+/// Opens a rectification in the caller's transaction: the one insert every
+/// source (差评, 投诉查实, 督查不合格) goes through.
+pub(super) async fn open_rectification(
+    conn: &mut Conn,
+    r: &NewRectification,
+    opened: &OpenedRectification<'_>,
+) -> StoreResult<()> {
+    let inspection = opened.source.inspection();
+    sqlx::query(
+        "INSERT INTO rectifications (id, evaluation_id, opened_on, due_date, status, department, \
+         window_number, assignee, escalated, accepted, updated_at, complaint_id, inspection_id, inspection_item) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13)",
+    )
+    .bind(r.id)
+    .bind(opened.source.evaluation_id())
+    .bind(r.opened_on.to_sqlx())
+    .bind(r.due_date.to_sqlx())
+    .bind(RectificationStatus::Open.code())
+    .bind(opened.department)
+    .bind(opened.window)
+    .bind(&r.assignee)
+    .bind(false)
+    .bind(opened.step.at.to_sqlx())
+    .bind(opened.source.complaint_id())
+    .bind(inspection.map(|(id, _)| id))
+    .bind(inspection.map(|(_, item)| item.to_owned()))
+    .execute(&mut *conn)
+    .await
+    .map_err(err("rectification"))?;
+    add_step(conn, r.id, &opened.step).await
 }
 
 pub(super) async fn add_step(conn: &mut Conn, id: Uuid, step: &RectificationStep) -> StoreResult<()> {

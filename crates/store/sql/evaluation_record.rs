@@ -2,9 +2,9 @@
 //! rollup count (`evaluation_counts`) and, for a 差评, its rectification, so
 //! the counts a report reads always agree with the records.
 
-use super::evaluation::{EVALUATION_COLUMNS, add_step};
+use super::evaluation::{EVALUATION_COLUMNS, OpenedRectification, open_rectification};
 use crate::dialect::Conn;
-use domain::rectification::RectificationStatus;
+use domain::rectification::{RectificationSource, RectificationStatus};
 use jiff_sqlx::ToSqlx;
 use std::collections::{HashMap, HashSet};
 use store::evaluation::{NewEvaluation, RectificationStep};
@@ -145,29 +145,16 @@ async fn insert(conn: &mut Conn, e: &NewEvaluation) -> StoreResult<()> {
     let Some(r) = &e.rectification else {
         return Ok(());
     };
-    sqlx::query(
-        "INSERT INTO rectifications (id, evaluation_id, opened_on, due_date, status, department, \
-         window_number, assignee, escalated, accepted, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)",
-    )
-    .bind(r.id)
-    .bind(e.id)
-    .bind(r.opened_on.to_sqlx())
-    .bind(r.due_date.to_sqlx())
-    .bind(RectificationStatus::Open.code())
-    .bind(&e.department)
-    .bind(&e.window)
-    .bind(&r.assignee)
-    .bind(false)
-    .bind(e.rated_at.to_sqlx())
-    .execute(&mut *conn)
-    .await
-    .map_err(err("rectification"))?;
-    let step = RectificationStep {
-        at: e.rated_at,
-        actor: e.recorded_by.clone(),
-        step: RectificationStatus::Open.code().into(),
-        note: format!("差评：{}", e.reasons.join("、")),
+    let opened = OpenedRectification {
+        source: RectificationSource::Evaluation(e.id),
+        department: &e.department,
+        window: &e.window,
+        step: RectificationStep {
+            at: e.rated_at,
+            actor: e.recorded_by.clone(),
+            step: RectificationStatus::Open.code().into(),
+            note: format!("差评：{}", e.reasons.join("、")),
+        },
     };
-    add_step(conn, r.id, &step).await
+    open_rectification(conn, r, &opened).await
 }

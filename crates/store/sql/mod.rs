@@ -16,6 +16,7 @@ pub(crate) mod backup;
 mod bench;
 mod case;
 mod case_ledger;
+mod complaint;
 mod evaluation;
 mod evaluation_record;
 mod foundation;

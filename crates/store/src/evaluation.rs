@@ -131,11 +131,14 @@ pub struct LevelCount {
     pub excluded: i64,
 }
 
-/// A rectification (整改) of a 差评.
+/// A rectification (整改): of a 差评, a substantiated complaint or a failed
+/// inspection item — one model whatever opened it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rectification {
     pub id: Uuid,
-    pub evaluation_id: Uuid,
+    /// What opened it (serialised as `source` and the record's id).
+    #[serde(flatten)]
+    pub source: domain::rectification::RectificationSource,
     pub opened_on: Date,
     pub due_date: Date,
     pub status: RectificationStatus,

@@ -15,9 +15,11 @@ pub mod backup;
 pub mod bench;
 pub mod case;
 pub mod case_ledger;
+pub mod complaint;
 pub mod conformance;
 pub mod conformance_bench;
 pub mod conformance_case;
+pub mod conformance_complaint;
 pub mod conformance_evaluation;
 pub mod conformance_home_visit;
 pub mod conformance_ledger;
@@ -61,6 +63,7 @@ pub trait Store:
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore
+    + complaint::ComplaintStore
     + Send
     + Sync
     + 'static

@@ -12,6 +12,7 @@ use crate::StoreError;
 use domain::Role;
 use domain::appointment::{AppointmentChannel, AppointmentStatus};
 use domain::case::{ApplicantKind, CaseStatus, Handling};
+use domain::complaint::{ComplaintCategory, ComplaintChannel, ComplaintStatus};
 use domain::evaluation::{Channel, Level, SmsKind, SmsStatus};
 use domain::home_visit::{HomeVisitReason, HomeVisitStatus};
 use domain::queue::CallKind;
@@ -223,5 +224,27 @@ mod tests {
             decode::<ApplicantKind>("company"),
             Err(StoreError::Corrupt(_))
         ));
+    }
+}
+
+impl StoredCode for ComplaintChannel {
+    const WHAT: &'static str = "complaint channel";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for ComplaintCategory {
+    const WHAT: &'static str = "complaint category";
+    fn from_code(code: &str) -> Option<Self> {
+        // Only the code: parse() also reads the Chinese words people write.
+        ComplaintCategory::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl StoredCode for ComplaintStatus {
+    const WHAT: &'static str = "complaint status";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
     }
 }

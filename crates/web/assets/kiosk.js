@@ -121,6 +121,10 @@ function showCheckin(on) {
   if (on) checkinPad?.reset();
 }
 document.getElementById("to-checkin")?.addEventListener("click", () => showCheckin(true));
+// 投诉: the complaint form in the kiosk's frame (a button: the kiosk shows no links).
+document.getElementById("to-complaint")?.addEventListener("click", () => {
+  location.href = "/complaint?kiosk=1";
+});
 document.getElementById("to-take")?.addEventListener("click", () => showCheckin(false));
 
 checkin?.addEventListener("submit", async (event) => {

@@ -70,6 +70,12 @@ document.addEventListener("click", async (event) => {
     event.preventDefault();
     history.back();
   }
+  // A button that opens a page (kiosk screens show no links).
+  const go = event.target.closest("button[data-go]");
+  if (go) {
+    event.preventDefault();
+    location.href = go.dataset.go;
+  }
   const confirmer = event.target.closest("[data-confirm]");
   if (confirmer && !window.confirm(confirmer.dataset.confirm)) {
     event.preventDefault();
@@ -80,3 +86,13 @@ document.addEventListener("click", async (event) => {
 if (document.body && document.body.hasAttribute("data-autoprint") && new URLSearchParams(location.search).has("print")) {
   window.addEventListener("load", () => window.print());
 }
+
+// A checkbox that hides a block while ticked (匿名投诉 hides the name and phone).
+document.querySelectorAll("[data-hides]").forEach((box) => {
+  const target = document.getElementById(box.dataset.hides);
+  const sync = () => {
+    if (target) target.hidden = box.checked;
+  };
+  box.addEventListener("change", sync);
+  sync();
+});

@@ -169,6 +169,8 @@ id_paths! {
     EvaluationId = "评价不存在";
     /// An appeal's `{id}`.
     AppealId = "申诉不存在";
+    /// A complaint's `{id}`.
+    ComplaintId = "投诉不存在";
 }
 
 /// The app's state and the signed-in caller, which most handlers start from:

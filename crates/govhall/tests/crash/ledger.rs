@@ -239,7 +239,9 @@ pub async fn verify_store(store: &dyn Store, acks: &[Ack]) -> Findings {
             .unwrap()
             .iter()
             .fold(HashMap::new(), |mut m, r| {
-                *m.entry(r.evaluation_id).or_default() += 1;
+                if let Some(e) = r.source.evaluation_id() {
+                    *m.entry(e).or_default() += 1;
+                }
                 m
             });
     for (a, id, ticket_id, level, reasons) in evaluations {
@@ -304,7 +306,9 @@ pub async fn invariants(store: &dyn Store, days: &[jiff::civil::Date]) -> Findin
     }
     let mut per_evaluation: HashMap<Uuid, usize> = HashMap::new();
     for r in store.rectifications(None).await.unwrap() {
-        *per_evaluation.entry(r.evaluation_id).or_default() += 1;
+        if let Some(e) = r.source.evaluation_id() {
+            *per_evaluation.entry(e).or_default() += 1;
+        }
     }
     for (e, n) in per_evaluation.into_iter().filter(|(_, n)| *n > 1) {
         f.duplicates

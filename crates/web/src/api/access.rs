@@ -160,6 +160,13 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/appeals", Signed(P::AppealDecide)),
     ("POST", "/api/appeals/{id}/decide", Signed(P::AppealDecide)),
     ("GET", "/api/sms-outbox", Signed(P::EvaluationIntegrity)),
+    // 督查: complaints
+    ("POST", "/api/complaints", Public),
+    ("GET", "/api/complaints", Signed(P::ComplaintRead)),
+    ("GET", "/api/complaints/progress", Public),
+    ("POST", "/api/complaints/feedback", Public),
+    ("GET", "/api/complaints/{id}", Signed(P::ComplaintRead)),
+    ("POST", "/api/complaints/{id}/{step}", Signed(P::ComplaintHandle)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

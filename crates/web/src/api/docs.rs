@@ -43,6 +43,8 @@ use utoipa::{Modify, OpenApi};
         super::case::report, super::case::import, super::case::identity,
         super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
         super::case_ledger::breakdown, super::case_ledger::export,
+        super::complaint::create, super::complaint::list, super::complaint::detail, super::complaint::step,
+        super::complaint::progress, super::complaint::feedback,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

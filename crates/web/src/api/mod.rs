@@ -9,6 +9,7 @@ mod calendar;
 mod case;
 mod case_ledger;
 mod catalog;
+mod complaint;
 mod display;
 mod docs;
 mod evaluation;
@@ -135,6 +136,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/appeals", get(evaluation::appeals))
         .route("/api/sms-outbox", get(evaluation::sms_outbox))
         .route("/api/appeals/{id}/decide", post(evaluation::decide))
+        // 督查: complaints
+        .route("/api/complaints", get(complaint::list).post(complaint::create))
+        .route("/api/complaints/progress", get(complaint::progress))
+        .route("/api/complaints/feedback", post(complaint::feedback))
+        .route("/api/complaints/{id}", get(complaint::detail))
+        .route("/api/complaints/{id}/{step}", post(complaint::step))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

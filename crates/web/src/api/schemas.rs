@@ -372,3 +372,21 @@ impl utoipa::PartialSchema for Binary {
 }
 
 impl ToSchema for Binary {}
+
+/// What the complainant keeps (投诉回执).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintReceipt {
+    id: uuid::Uuid,
+    /// 投诉编号, e.g. DHTS20261207-0001.
+    number: String,
+    /// received.
+    status: String,
+    status_label: String,
+    /// 答复期限: receipt date + complaint_days working days (YYYY-MM-DD).
+    due: String,
+    /// 受理期限: the next working day.
+    accept_due: String,
+    /// 查询码 for public progress.
+    query_code: String,
+}

@@ -4,6 +4,7 @@ mod appointments;
 mod case;
 mod case_accept;
 mod case_documents;
+mod complaint;
 mod home_visit;
 mod login;
 mod manage;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(case_documents::routes())
         .merge(progress::routes())
         .merge(home_visit::routes())
+        .merge(complaint::routes())
         .merge(login::routes())
         .merge(manage::routes())
         .merge(pad::routes())

@@ -24,6 +24,17 @@ const THROTTLED: &[(&str, &str, &str)] = &[
     ("POST", "/api/pad/pair", "配对码错误次数过多，请稍后再试"),
     ("POST", "/api/tickets", "同一地址取号过于频繁"),
     ("POST", "/api/home-visits", "同一地址提交过于频繁"),
+    ("POST", "/api/complaints", "同一地址提交过于频繁"),
+    (
+        "GET",
+        "/api/complaints/progress",
+        "查询失败次数过多，请稍后再试（按地址计）",
+    ),
+    (
+        "POST",
+        "/api/complaints/feedback",
+        "查询失败次数过多，请稍后再试（按地址计）",
+    ),
 ];
 
 /// Operations that read their body themselves (any content type, or none):

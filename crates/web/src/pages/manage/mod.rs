@@ -5,6 +5,7 @@
 mod calendar;
 mod case_ledger;
 mod catalog;
+mod complaints;
 mod floor;
 mod home_visits;
 mod item_files;
@@ -46,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(monthly::routes())
         .merge(item_files::routes())
+        // 督查: complaints
+        .merge(complaints::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -143,6 +146,23 @@ struct Link {
 
 /// The dashboard's tiles, each shown to the roles the permission table allows.
 const MENU: &[(Permission, Link)] = &[
+    // 督查: complaints
+    (
+        Permission::ComplaintRead,
+        Link {
+            href: "/supervise/complaints",
+            label: "投诉处理",
+            note: "受理、调查、处置、反馈、归档",
+        },
+    ),
+    (
+        Permission::ComplaintFile,
+        Link {
+            href: "/supervise/complaints/new",
+            label: "登记投诉",
+            note: "现场、12345热线、信件和意见箱",
+        },
+    ),
     (
         Permission::CatalogManage,
         Link {

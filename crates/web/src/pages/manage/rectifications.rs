@@ -130,7 +130,12 @@ fn step_label(step: &str) -> &'static str {
 /// A rectification as a list row shows it.
 pub struct Row {
     id: Uuid,
-    evaluation_id: Uuid,
+    /// The 差评 behind it (only those may be appealed).
+    evaluation_id: Option<Uuid>,
+    /// 差评, 投诉查实 or 督查不合格.
+    source: &'static str,
+    /// The complaint's number, when a complaint opened it.
+    complaint_number: String,
     opened_on: Date,
     due_date: Date,
     status: &'static str,
@@ -150,7 +155,9 @@ impl Row {
         let r = &v.rectification;
         Row {
             id: r.id,
-            evaluation_id: r.evaluation_id,
+            evaluation_id: r.source.evaluation_id(),
+            source: v.source_label,
+            complaint_number: v.complaint_number.clone().unwrap_or_default(),
             opened_on: r.opened_on,
             due_date: r.due_date,
             status: v.status_label,
@@ -159,7 +166,7 @@ impl Row {
             window: r.window.clone(),
             department: r.department.clone(),
             assignee: r.assignee.clone(),
-            level: v.level.label(),
+            level: v.level.map_or("—", |l| l.label()),
             reasons: v.reasons.join("、"),
             comment: v.comment.clone(),
             accepted: r.accepted,
@@ -347,7 +354,19 @@ async fn step(
     let here = format!("/admin/rectifications/{id}");
     let done = if step == "appeal" {
         let evaluation_id = match state.app.rectifications.rectification(&user.session, id).await {
-            Ok(d) => d.view.rectification.evaluation_id,
+            Ok(d) => match d.view.rectification.source.evaluation_id() {
+                Some(e) => e,
+                None => {
+                    return Ok(PageError::from_app(
+                        &state,
+                        app::AppError::Conflict(
+                            app::Conflict::NotApplicable,
+                            "只有差评引起的整改可以申诉".into(),
+                        ),
+                    )
+                    .into_response());
+                }
+            },
             Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         };
         state
@@ -431,7 +450,7 @@ async fn appeals(
         match state.app.rectifications.rectifications(&user.session, None).await {
             Ok(v) => v
                 .into_iter()
-                .map(|v| (v.rectification.evaluation_id, v))
+                .filter_map(|v| Some((v.rectification.source.evaluation_id()?, v)))
                 .collect(),
             Err(e) => return Ok(PageError::from_app(&state, e).into_response()),
         };
@@ -460,7 +479,7 @@ async fn appeals(
                         let mut s = format!(
                             "{}号窗口 {} {}",
                             v.rectification.window,
-                            v.level.label(),
+                            v.level.map_or("—", |l| l.label()),
                             v.reasons.join("、")
                         );
                         if !v.comment.is_empty() {
