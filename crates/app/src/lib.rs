@@ -37,6 +37,8 @@ pub mod rectification;
 pub mod settings;
 pub mod sms;
 pub mod throttle;
+// Issue 15 part 2: inspections (督查).
+pub mod inspection;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -102,6 +104,9 @@ pub struct App {
     pub home_visits: home_visit::HomeVisitService,
     /// 评价器: the window pads and the staff cards they show.
     pub pads: pad::PadService,
+    // Issue 15 part 2: inspections (督查).
+    /// 督查: inspections, the checklist, staff answers and 暗访 plans.
+    pub inspections: inspection::InspectionService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -139,6 +144,8 @@ impl App {
             ),
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
+            // Issue 15 part 2: inspections (督查).
+            inspections: inspection::InspectionService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
             pads,
             cases,
             queue,

@@ -31,6 +31,9 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod write_tx;
+// Issue 15 part 2: inspections (督查).
+pub mod conformance_inspection;
+pub mod inspection;
 
 pub use error::StoreError;
 pub use model::*;
@@ -61,6 +64,8 @@ pub trait Store:
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore
+    // Issue 15 part 2: inspections (督查).
+    + inspection::InspectionStore
     + Send
     + Sync
     + 'static

@@ -43,6 +43,11 @@ use utoipa::{Modify, OpenApi};
         super::case::report, super::case::import, super::case::identity,
         super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
         super::case_ledger::breakdown, super::case_ledger::export,
+        // Issue 15 part 2: inspections (督查).
+        super::inspection::checklist, super::inspection::full_checklist, super::inspection::add_item,
+        super::inspection::edit_item, super::inspection::record, super::inspection::list, super::inspection::detail,
+        super::inspection::photo, super::inspection::acknowledge, super::inspection::contest, super::inspection::decide,
+        super::inspection::draw_plan, super::inspection::plans,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
