@@ -7,7 +7,7 @@ CREATE TABLE inspection_checklist (
     name TEXT NOT NULL,
     standard TEXT NOT NULL,
     deduction DOUBLE PRECISION NOT NULL,
-    position INTEGER NOT NULL,
+    position BIGINT NOT NULL,
     retired BOOLEAN NOT NULL,
     updated_by TEXT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
@@ -34,7 +34,7 @@ CREATE TABLE inspections (
     decided_by TEXT,
     decided_at TIMESTAMPTZ,
     plan_visit_id UUID,
-    photo_count INTEGER NOT NULL
+    photo_count BIGINT NOT NULL
 );
 CREATE INDEX inspections_window ON inspections (window_number, at);
 CREATE INDEX inspections_at ON inspections (at);
@@ -54,7 +54,7 @@ CREATE INDEX inspection_staff_user ON inspection_staff (username, at);
 -- Each checked item, with the name and deduction it had that day.
 CREATE TABLE inspection_results (
     inspection_id UUID NOT NULL REFERENCES inspections(id),
-    position INTEGER NOT NULL,
+    position BIGINT NOT NULL,
     code TEXT NOT NULL,
     name TEXT NOT NULL,
     deduction DOUBLE PRECISION NOT NULL,
@@ -66,9 +66,9 @@ CREATE TABLE inspection_results (
 -- The photos taken on the tablet, checked by content.
 CREATE TABLE inspection_photos (
     inspection_id UUID NOT NULL REFERENCES inspections(id),
-    n INTEGER NOT NULL,
+    n BIGINT NOT NULL,
     content_type TEXT NOT NULL,
-    size INTEGER NOT NULL,
+    size BIGINT NOT NULL,
     sha256 TEXT NOT NULL,
     body BYTEA NOT NULL,
     PRIMARY KEY (inspection_id, n)

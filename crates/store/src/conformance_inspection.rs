@@ -289,9 +289,9 @@ async fn inspections(store: &dyn Store) {
 }
 
 async fn plans(store: &dyn Store) {
-    let visit = |d: u8, h: i8, w: &str| PlanVisit {
+    let visit = |d: i8, h: i8, w: &str| PlanVisit {
         id: Uuid::now_v7(),
-        date: date(2026, 3, d.into()),
+        date: date(2026, 3, d),
         time: time(h, 30, 0, 0),
         window: w.into(),
         inspection_id: None,
