@@ -901,12 +901,16 @@ impl InspectionService {
             }
             d = d.tomorrow().map_err(|_| AppError::invalid("to", "日期超出范围"))?;
         }
-        let mut rng = rand::rng();
-        let mut random = |n: u64| {
-            use rand::Rng;
-            rng.random_range(0..n.max(1))
-        };
-        let drawn = draw_visits(&days, &chosen, visits as usize, &mut random).map_err(|e| match e {
+        // The generator is not Send: drawn and dropped before the next await.
+        let drawn = {
+            let mut rng = rand::rng();
+            let mut random = |n: u64| {
+                use rand::Rng;
+                rng.random_range(0..n.max(1))
+            };
+            draw_visits(&days, &chosen, visits as usize, &mut random)
+        }
+        .map_err(|e| match e {
             InspectionError::NoWindows => AppError::invalid("windows", e.to_string()),
             _ => AppError::invalid("to", e.to_string()),
         })?;

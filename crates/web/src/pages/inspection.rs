@@ -46,8 +46,8 @@ pub struct Row {
     failed: String,
     /// Whether the signed-in person may answer it now.
     can_answer: bool,
-    pending: bool,
-    contested: bool,
+    /// The photos' numbers (1, 2, …).
+    photos: Vec<i64>,
 }
 
 fn row(state: &AppState, me: &str, v: InspectionView) -> Row {
@@ -61,8 +61,7 @@ fn row(state: &AppState, me: &str, v: InspectionView) -> Row {
             .collect::<Vec<_>>()
             .join("、"),
         can_answer: v.status == InspectionStatus::Pending && v.staff.iter().any(|s| s == me),
-        pending: v.status == InspectionStatus::Pending,
-        contested: v.status == InspectionStatus::Contested,
+        photos: (1..=v.photo_count).collect(),
         v,
     }
 }
@@ -332,7 +331,8 @@ struct RulingsPage {
     ok: Option<String>,
     error: Option<String>,
     contested: Vec<Row>,
-    recent: Vec<Row>,
+    /// The latest inspections.
+    rows: Vec<Row>,
 }
 
 async fn rulings_view(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<(StatusCode, String)>) -> PageResult {
@@ -363,7 +363,7 @@ async fn rulings_view(state: &AppState, user: &CurrentUser, ok: Option<String>, 
         ok,
         error,
         contested: contested.into_iter().map(|v| row(state, &me, v)).collect(),
-        recent: recent.into_iter().map(|v| row(state, &me, v)).collect(),
+        rows: recent.into_iter().map(|v| row(state, &me, v)).collect(),
     };
     Ok((status, render(state, &page)).into_response())
 }
