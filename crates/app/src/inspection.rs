@@ -315,7 +315,12 @@ impl InspectionService {
         self.stored_checklist().await
     }
 
-    fn checked_entry(&self, actor: &Actor, input: &ChecklistInput, position: i64) -> AppResult<ChecklistEntry> {
+    fn checked_entry(
+        &self,
+        actor: &Actor,
+        input: &ChecklistInput,
+        position: i64,
+    ) -> AppResult<ChecklistEntry> {
         let item = ChecklistItem {
             code: input.code.trim().to_owned(),
             name: input.name.trim().to_owned(),
@@ -345,7 +350,11 @@ impl InspectionService {
 
     /// Adds a line to the checklist.
     #[tracing::instrument(skip_all)]
-    pub async fn add_checklist_item(&self, session: &Session, input: &ChecklistInput) -> AppResult<ChecklistEntry> {
+    pub async fn add_checklist_item(
+        &self,
+        session: &Session,
+        input: &ChecklistInput,
+    ) -> AppResult<ChecklistEntry> {
         require(session, Permission::InspectionChecklistManage)?;
         let list = self.stored_checklist().await?;
         let position = input
@@ -394,10 +403,13 @@ impl InspectionService {
             ..input.clone()
         };
         let entry = self.checked_entry(&actor, &input, input.position.unwrap_or(old.position))?;
-        self.store.update_checklist_item(&entry).await.map_err(|e| match e {
-            StoreError::NotFound(_) => AppError::NotFound(format!("没有督查项目“{}”", entry.code)),
-            other => other.into(),
-        })?;
+        self.store
+            .update_checklist_item(&entry)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::NotFound(format!("没有督查项目“{}”", entry.code)),
+                other => other.into(),
+            })?;
         let detail = format!(
             "{}：{}，扣{}分{}",
             entry.code,
@@ -594,7 +606,10 @@ impl InspectionService {
             });
         }
         if input.photos.len() > PHOTOS_MAX {
-            return Err(AppError::invalid("photos", format!("每次督查最多{PHOTOS_MAX}张照片")));
+            return Err(AppError::invalid(
+                "photos",
+                format!("每次督查最多{PHOTOS_MAX}张照片"),
+            ));
         }
         let photos = input
             .photos
@@ -603,14 +618,19 @@ impl InspectionService {
             .map(|(n, url)| photo_from_data_url(n, url))
             .collect::<AppResult<Vec<_>>>()?;
         let note = text("note", "备注", &input.note, 500, false)?;
-        let plan_visit_id = match input.plan_visit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let plan_visit_id = match input
+            .plan_visit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(_) if kind != InspectionKind::Unannounced => {
                 return Err(AppError::invalid("plan_visit", "只有明查暗访可以对应暗访安排"));
             }
-            Some(raw) => Some(
-                Uuid::parse_str(raw).map_err(|_| AppError::invalid("plan_visit", "暗访安排编号无效"))?,
-            ),
+            Some(raw) => {
+                Some(Uuid::parse_str(raw).map_err(|_| AppError::invalid("plan_visit", "暗访安排编号无效"))?)
+            }
         };
         let at = self.now();
         let status = InspectionStatus::initial(&input.results);
@@ -693,7 +713,10 @@ impl InspectionService {
         }
         let from = from_day.map(start).transpose()?;
         let to = match to_day {
-            Some(t) => Some(start(t.tomorrow().map_err(|_| AppError::invalid("to", "日期超出范围"))?)?),
+            Some(t) => Some(start(
+                t.tomorrow()
+                    .map_err(|_| AppError::invalid("to", "日期超出范围"))?,
+            )?),
             None => None,
         };
         let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -705,7 +728,12 @@ impl InspectionService {
                 )
             })?),
         };
-        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let mut filter = InspectionFilter {
             window: clean(&q.window),
             staff: clean(&q.staff),
@@ -765,12 +793,19 @@ impl InspectionService {
     /// The staff member named acknowledges (`contest: None`) or contests
     /// with a reason.
     #[tracing::instrument(skip_all)]
-    pub async fn respond(&self, session: &Session, id: Uuid, contest: Option<&str>) -> AppResult<InspectionView> {
+    pub async fn respond(
+        &self,
+        session: &Session,
+        id: Uuid,
+        contest: Option<&str>,
+    ) -> AppResult<InspectionView> {
         require(session, Permission::InspectionRespond)?;
         let i = self.store.inspection(id).await.map_err(not_found)?;
         let me = &session.user.username;
         if !i.staff.contains(me) {
-            return Err(AppError::Forbidden("只有被督查的工作人员本人可以确认或申辩".into()));
+            return Err(AppError::Forbidden(
+                "只有被督查的工作人员本人可以确认或申辩".into(),
+            ));
         }
         let reason = match contest {
             Some(r) => text("reason", "申辩理由", r, 500, true)?,
@@ -785,13 +820,17 @@ impl InspectionService {
             by: me.clone(),
             at: self.now(),
         };
-        let changed = self.store.change_inspection_status(&change).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Conflict(
-                Conflict::ChangedMeanwhile,
-                "该督查记录刚刚已被处理，请刷新后查看".into(),
-            ),
-            other => not_found(other),
-        })?;
+        let changed = self
+            .store
+            .change_inspection_status(&change)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    Conflict::ChangedMeanwhile,
+                    "该督查记录刚刚已被处理，请刷新后查看".into(),
+                ),
+                other => not_found(other),
+            })?;
         let (action, detail) = if contest.is_some() {
             ("inspection.contest", format!("申辩：{reason}"))
         } else {
@@ -804,7 +843,13 @@ impl InspectionService {
 
     /// The 督查科 leader rules on a contest; upheld cancels the deduction.
     #[tracing::instrument(skip_all)]
-    pub async fn decide(&self, session: &Session, id: Uuid, upheld: bool, note: &str) -> AppResult<InspectionView> {
+    pub async fn decide(
+        &self,
+        session: &Session,
+        id: Uuid,
+        upheld: bool,
+        note: &str,
+    ) -> AppResult<InspectionView> {
         require(session, Permission::InspectionDecide)?;
         let note = text("note", "裁定意见", note, 500, true)?;
         let i = self.store.inspection(id).await.map_err(not_found)?;
@@ -817,13 +862,17 @@ impl InspectionService {
             by: session.user.username.clone(),
             at: self.now(),
         };
-        let changed = self.store.change_inspection_status(&change).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => AppError::Conflict(
-                Conflict::ChangedMeanwhile,
-                "该申辩刚刚已被裁定，请刷新后查看".into(),
-            ),
-            other => not_found(other),
-        })?;
+        let changed = self
+            .store
+            .change_inspection_status(&change)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    Conflict::ChangedMeanwhile,
+                    "该申辩刚刚已被裁定，请刷新后查看".into(),
+                ),
+                other => not_found(other),
+            })?;
         self.audit(
             &Actor::user(&session.user),
             "inspection.decide",
@@ -864,7 +913,10 @@ impl InspectionService {
             return Err(AppError::invalid("to", format!("一次最多安排{PLAN_DAYS_MAX}天")));
         }
         if !(1..=PLAN_VISITS_MAX).contains(&visits) {
-            return Err(AppError::invalid("visits", format!("暗访次数应为1至{PLAN_VISITS_MAX}次")));
+            return Err(AppError::invalid(
+                "visits",
+                format!("暗访次数应为1至{PLAN_VISITS_MAX}次"),
+            ));
         }
         let all = self.queue.cached_windows().await?;
         let chosen: Vec<String> = match windows {
@@ -881,7 +933,11 @@ impl InspectionService {
                 }
                 out
             }
-            _ => all.iter().filter(|w| !w.temporary).map(|w| w.number.clone()).collect(),
+            _ => all
+                .iter()
+                .filter(|w| !w.temporary)
+                .map(|w| w.number.clone())
+                .collect(),
         };
         let rule = self
             .settings
@@ -899,7 +955,9 @@ impl InspectionService {
                 let periods = rule.periods_of(&calendar, d)?;
                 days.push((d, periods.into_iter().map(|p| (p.start, p.end)).collect()));
             }
-            d = d.tomorrow().map_err(|_| AppError::invalid("to", "日期超出范围"))?;
+            d = d
+                .tomorrow()
+                .map_err(|_| AppError::invalid("to", "日期超出范围"))?;
         }
         // The generator is not Send: drawn and dropped before the next await.
         let drawn = {
@@ -980,7 +1038,16 @@ mod tests {
 
     #[test]
     fn base64_decodes_what_was_encoded() {
-        for data in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0xFF, 0x00, 0x80]] {
+        for data in [
+            &b""[..],
+            b"f",
+            b"fo",
+            b"foo",
+            b"foob",
+            b"fooba",
+            b"foobar",
+            &[0xFF, 0x00, 0x80],
+        ] {
             assert_eq!(decode_base64(&b64(data)).as_deref(), Some(data));
         }
         assert_eq!(decode_base64("ab c"), None);

@@ -145,7 +145,12 @@ impl App {
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
             // Issue 15 part 2: inspections (督查).
-            inspections: inspection::InspectionService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+            inspections: inspection::InspectionService::new(
+                hall.clone(),
+                store.clone(),
+                store.clone(),
+                queue.clone(),
+            ),
             pads,
             cases,
             queue,

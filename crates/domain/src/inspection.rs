@@ -197,7 +197,9 @@ impl InspectionStatus {
     }
 
     pub fn parse(code: &str) -> Option<InspectionStatus> {
-        InspectionStatus::ALL.into_iter().find(|s| s.code() == code.trim())
+        InspectionStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code.trim())
     }
 
     /// The status a newly recorded inspection starts in: nothing to answer
@@ -231,7 +233,11 @@ impl InspectionStatus {
 
     /// The deduction that counts: none once a contest is upheld.
     pub fn counted(self, deduction: f64) -> f64 {
-        if self == InspectionStatus::Upheld { 0.0 } else { deduction }
+        if self == InspectionStatus::Upheld {
+            0.0
+        } else {
+            deduction
+        }
     }
 }
 
@@ -402,7 +408,10 @@ mod tests {
     fn staff_answer_once_and_the_leader_decides_a_contest() {
         use InspectionStatus as S;
         assert_eq!(S::initial(&[result("badge", true)]), S::Clean);
-        assert_eq!(S::initial(&[result("badge", true), result("uniform", false)]), S::Pending);
+        assert_eq!(
+            S::initial(&[result("badge", true), result("uniform", false)]),
+            S::Pending
+        );
         assert_eq!(S::Pending.respond(false), Ok(S::Acknowledged));
         assert_eq!(S::Pending.respond(true), Ok(S::Contested));
         for s in [S::Clean, S::Acknowledged, S::Contested, S::Upheld, S::Rejected] {
@@ -438,15 +447,24 @@ mod tests {
             f(&mut i);
             validate_item(&i)
         };
-        assert!(matches!(with(&|i| i.code = "Smoking".into()), Err(InspectionError::BadCode(_))));
-        assert!(matches!(with(&|i| i.code = String::new()), Err(InspectionError::BadCode(_))));
+        assert!(matches!(
+            with(&|i| i.code = "Smoking".into()),
+            Err(InspectionError::BadCode(_))
+        ));
+        assert!(matches!(
+            with(&|i| i.code = String::new()),
+            Err(InspectionError::BadCode(_))
+        ));
         assert_eq!(with(&|i| i.name = "  ".into()), Err(InspectionError::BadName));
         assert_eq!(with(&|i| i.name = "长".repeat(31)), Err(InspectionError::BadName));
         assert_eq!(with(&|i| i.deduction = 0.0), Err(InspectionError::BadDeduction));
         assert_eq!(with(&|i| i.deduction = -1.0), Err(InspectionError::BadDeduction));
         assert_eq!(with(&|i| i.deduction = 20.5), Err(InspectionError::BadDeduction));
         assert_eq!(with(&|i| i.deduction = 1.25), Err(InspectionError::BadDeduction));
-        assert_eq!(with(&|i| i.deduction = f64::NAN), Err(InspectionError::BadDeduction));
+        assert_eq!(
+            with(&|i| i.deduction = f64::NAN),
+            Err(InspectionError::BadDeduction)
+        );
         assert_eq!(with(&|i| i.deduction = 20.0), Ok(()));
     }
 
@@ -480,9 +498,18 @@ mod tests {
     #[test]
     fn a_plan_needs_open_days_and_windows() {
         let mut random = |n: u64| n / 2;
-        assert_eq!(draw_visits(&[], &["1".into()], 2, &mut random), Err(InspectionError::NoOpenDays));
+        assert_eq!(
+            draw_visits(&[], &["1".into()], 2, &mut random),
+            Err(InspectionError::NoOpenDays)
+        );
         let day: OpenDay = (jiff::civil::date(2026, 12, 7), vec![]);
-        assert_eq!(draw_visits(&[day.clone()], &["1".into()], 2, &mut random), Err(InspectionError::NoOpenDays));
-        assert_eq!(draw_visits(&[day], &[], 2, &mut random), Err(InspectionError::NoWindows));
+        assert_eq!(
+            draw_visits(&[day.clone()], &["1".into()], 2, &mut random),
+            Err(InspectionError::NoOpenDays)
+        );
+        assert_eq!(
+            draw_visits(&[day], &[], 2, &mut random),
+            Err(InspectionError::NoWindows)
+        );
     }
 }

@@ -156,7 +156,11 @@ async fn results_of(backend: &Backend, ids: &[Uuid]) -> StoreResult<HashMap<Uuid
         for id in chunk {
             q = q.bind(*id);
         }
-        for r in q.fetch_all(&backend.pool).await.map_err(err("inspection results"))? {
+        for r in q
+            .fetch_all(&backend.pool)
+            .await
+            .map_err(err("inspection results"))?
+        {
             out.entry(r.inspection_id).or_default().push(ResultEntry {
                 position: r.position,
                 code: r.code,
@@ -358,7 +362,10 @@ impl InspectionStore for Backend {
         // The staff member's list walks inspection_staff (username, at);
         // the others inspections' own indexes.
         let (from, time) = match &f.staff {
-            Some(_) => ("inspection_staff s JOIN inspections i ON i.id = s.inspection_id", "s.at"),
+            Some(_) => (
+                "inspection_staff s JOIN inspections i ON i.id = s.inspection_id",
+                "s.at",
+            ),
             None => ("inspections i", "i.at"),
         };
         let mut terms: Vec<String> = Vec::new();
@@ -391,7 +398,8 @@ impl InspectionStore for Backend {
         } else {
             format!("WHERE {}", terms.join(" AND "))
         };
-        let sql = format!("SELECT {COLUMNS} FROM {from} {filter} ORDER BY {time} DESC, i.id DESC LIMIT {limit}");
+        let sql =
+            format!("SELECT {COLUMNS} FROM {from} {filter} ORDER BY {time} DESC, i.id DESC LIMIT {limit}");
         let mut q = sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql));
         if let Some(s) = &f.staff {
             q = q.bind(s);
@@ -549,7 +557,11 @@ impl InspectionStore for Backend {
             for id in chunk {
                 q = q.bind(*id);
             }
-            for v in q.fetch_all(&self.pool).await.map_err(err("inspection plan visits"))? {
+            for v in q
+                .fetch_all(&self.pool)
+                .await
+                .map_err(err("inspection plan visits"))?
+            {
                 let time: jiff::civil::Time = v
                     .slot_time
                     .parse()

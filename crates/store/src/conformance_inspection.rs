@@ -51,7 +51,10 @@ async fn checklist(store: Arc<dyn Store>) {
     );
     assert_eq!(list[2].deduction, 0.5);
 
-    store.add_checklist_item(&entry("smoking", "禁止吸烟", 1.5, 3)).await.unwrap();
+    store
+        .add_checklist_item(&entry("smoking", "禁止吸烟", 1.5, 3))
+        .await
+        .unwrap();
     assert!(matches!(
         store.add_checklist_item(&entry("smoking", "吸烟", 1.0, 4)).await,
         Err(StoreError::Conflict { what }) if what == "checklist_code"
@@ -65,7 +68,10 @@ async fn checklist(store: Arc<dyn Store>) {
     ));
     let list = store.checklist().await.unwrap();
     let uniform = list.iter().find(|i| i.code == "uniform").unwrap();
-    assert_eq!((uniform.name.as_str(), uniform.deduction, uniform.retired), ("着装规范", 1.5, true));
+    assert_eq!(
+        (uniform.name.as_str(), uniform.deduction, uniform.retired),
+        ("着装规范", 1.5, true)
+    );
     assert_eq!(list.len(), 4);
     // Seeding never comes back once there is a line, retired or not.
     assert!(!store.seed_checklist(&defaults).await.unwrap());
@@ -78,7 +84,11 @@ fn result(position: i64, code: &str, deduction: f64, pass: bool) -> ResultEntry 
         name: format!("项目{code}"),
         deduction,
         pass,
-        note: if pass { String::new() } else { "现场发现".into() },
+        note: if pass {
+            String::new()
+        } else {
+            "现场发现".into()
+        },
     }
 }
 
@@ -154,19 +164,31 @@ async fn inspections(store: &dyn Store) {
     assert!(!back.results[0].pass && back.results[1].pass);
     assert_eq!(back.photo_count, 2);
     assert_eq!((back.deduction, back.day, back.at), (2.5, date(2026, 3, 2), t0));
-    assert!(matches!(store.inspection(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.inspection(Uuid::now_v7()).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     let photos = store.inspection_photos(first.id).await.unwrap();
     assert_eq!(photos.len(), 2);
-    assert_eq!((photos[0].n, photos[0].size, photos[0].content_type.as_str()), (1, 8, "image/jpeg"));
+    assert_eq!(
+        (photos[0].n, photos[0].size, photos[0].content_type.as_str()),
+        (1, 8, "image/jpeg")
+    );
     let (info, body) = store.inspection_photo(first.id, 1).await.unwrap();
     assert_eq!((info.sha256.as_str(), body), ("aa", jpeg));
-    assert!(matches!(store.inspection_photo(first.id, 3).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.inspection_photo(first.id, 3).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     let ids = |list: Vec<Inspection>| list.into_iter().map(|i| i.id).collect::<Vec<_>>();
     let all = |f: InspectionFilter| InspectionFilter { limit: 50, ..f };
     assert_eq!(
-        ids(store.inspections(&all(InspectionFilter::default())).await.unwrap()),
+        ids(store
+            .inspections(&all(InspectionFilter::default()))
+            .await
+            .unwrap()),
         [third.id, second.id, first.id]
     );
     let by_window = store
@@ -246,7 +268,11 @@ async fn inspections(store: &dyn Store) {
     let changed = store.change_inspection_status(&contest).await.unwrap();
     assert_eq!(changed.status, InspectionStatus::Contested);
     assert_eq!(
-        (changed.response.as_str(), changed.responded_by.as_deref(), changed.responded_at),
+        (
+            changed.response.as_str(),
+            changed.responded_by.as_deref(),
+            changed.responded_at
+        ),
         ("当时在为群众取材料", Some("zhang"), Some(hours(3)))
     );
     assert!(matches!(
@@ -330,9 +356,15 @@ async fn plans(store: &dyn Store) {
         Err(StoreError::Conflict { what }) if what == "plan_visit"
     ));
     // The refused inspection left nothing behind.
-    assert!(matches!(store.inspection(again.inspection.id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.inspection(again.inspection.id).await,
+        Err(StoreError::NotFound(_))
+    ));
     let stored = store.inspection_plans(10).await.unwrap();
     assert_eq!(stored[0].visits[0].inspection_id, Some(done.id));
     assert_eq!(stored[0].visits[1].inspection_id, None);
-    assert_eq!(store.inspection(done.id).await.unwrap().plan_visit_id, Some(plan.visits[0].id));
+    assert_eq!(
+        store.inspection(done.id).await.unwrap().plan_visit_id,
+        Some(plan.visits[0].id)
+    );
 }

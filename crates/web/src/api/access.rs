@@ -162,16 +162,44 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/sms-outbox", Signed(P::EvaluationIntegrity)),
     // Issue 15 part 2: inspections (督查).
     ("GET", "/api/inspection-checklist", Signed(P::InspectionRead)),
-    ("POST", "/api/inspection-checklist", Signed(P::InspectionChecklistManage)),
-    ("GET", "/api/inspection-checklist/all", Signed(P::InspectionChecklistManage)),
-    ("PUT", "/api/inspection-checklist/{code}", Signed(P::InspectionChecklistManage)),
+    (
+        "POST",
+        "/api/inspection-checklist",
+        Signed(P::InspectionChecklistManage),
+    ),
+    (
+        "GET",
+        "/api/inspection-checklist/all",
+        Signed(P::InspectionChecklistManage),
+    ),
+    (
+        "PUT",
+        "/api/inspection-checklist/{code}",
+        Signed(P::InspectionChecklistManage),
+    ),
     ("POST", "/api/inspections", Signed(P::InspectionRecord)),
     ("GET", "/api/inspections", Signed(P::InspectionRead)),
     ("GET", "/api/inspections/{id}", Signed(P::InspectionRead)),
-    ("GET", "/api/inspections/{id}/photos/{n}", Signed(P::InspectionRead)),
-    ("POST", "/api/inspections/{id}/acknowledge", Signed(P::InspectionRespond)),
-    ("POST", "/api/inspections/{id}/contest", Signed(P::InspectionRespond)),
-    ("POST", "/api/inspections/{id}/decide", Signed(P::InspectionDecide)),
+    (
+        "GET",
+        "/api/inspections/{id}/photos/{n}",
+        Signed(P::InspectionRead),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/acknowledge",
+        Signed(P::InspectionRespond),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/contest",
+        Signed(P::InspectionRespond),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/decide",
+        Signed(P::InspectionDecide),
+    ),
     ("POST", "/api/inspection-plans", Signed(P::InspectionRecord)),
     ("GET", "/api/inspection-plans", Signed(P::InspectionRecord)),
 ];

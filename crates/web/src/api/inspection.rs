@@ -244,7 +244,10 @@ pub async fn list(
     params(("id" = String, Path, description = "督查记录ID")), tag = "督查",
     responses((status = 200, body = Object, description = "督查记录全文"),
         (status = 404, description = "没有这条督查记录")))]
-pub async fn detail(Caller(state, user): Caller, Path(id): Path<String>) -> ApiResult<Json<InspectionDetail>> {
+pub async fn detail(
+    Caller(state, user): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InspectionDetail>> {
     let id = inspection_id(&id)?;
     Ok(Json(state.app.inspections.detail(&user.session, id).await?))
 }
@@ -256,7 +259,10 @@ pub async fn detail(Caller(state, user): Caller, Path(id): Path<String>) -> ApiR
             content((super::schemas::Binary = "image/jpeg"), (super::schemas::Binary = "image/png"),
                 (super::schemas::Binary = "image/webp"))),
         (status = 404, description = "没有这条督查记录或这张照片")))]
-pub async fn photo(Caller(state, user): Caller, Path((id, n)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn photo(
+    Caller(state, user): Caller,
+    Path((id, n)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let id = inspection_id(&id)?;
     let n: i64 = n
         .trim()
@@ -279,9 +285,14 @@ pub async fn photo(Caller(state, user): Caller, Path((id, n)): Path<(String, Str
     responses((status = 200, body = Object, description = "已确认的督查记录"),
         (status = 404, description = "没有这条督查记录"),
         (status = 409, description = "已确认、已申辩或无需确认")))]
-pub async fn acknowledge(Caller(state, user): Caller, Path(id): Path<String>) -> ApiResult<Json<InspectionView>> {
+pub async fn acknowledge(
+    Caller(state, user): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InspectionView>> {
     let id = inspection_id(&id)?;
-    Ok(Json(state.app.inspections.respond(&user.session, id, None).await?))
+    Ok(Json(
+        state.app.inspections.respond(&user.session, id, None).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

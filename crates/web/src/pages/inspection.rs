@@ -133,7 +133,10 @@ async fn supervise_view(
             selected,
         });
     }
-    let items = service.active_checklist(session).await.map_err(|e| refused(state, e))?;
+    let items = service
+        .active_checklist(session)
+        .await
+        .map_err(|e| refused(state, e))?;
     let today = state.app.today().to_string();
     let me = session.user.username.clone();
     let rows = service
@@ -198,7 +201,14 @@ async fn supervise_post(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let user = guard_post(&state, user, Permission::InspectionRecord, &uri, &headers, &get("csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::InspectionRecord,
+        &uri,
+        &headers,
+        &get("csrf"),
+    )?;
     let mut results = Vec::new();
     for (name, value) in &fields {
         if let Some(code) = name.strip_prefix("r_") {
@@ -254,7 +264,12 @@ struct MinePage {
     total: String,
 }
 
-async fn mine_view(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<(StatusCode, String)>) -> PageResult {
+async fn mine_view(
+    state: &AppState,
+    user: &CurrentUser,
+    ok: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> PageResult {
     let me = user.session.user.username.clone();
     let list = state
         .app
@@ -278,7 +293,12 @@ async fn mine_view(state: &AppState, user: &CurrentUser, ok: Option<String>, err
     Ok((status, render(state, &page)).into_response())
 }
 
-async fn mine(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Query(n): Query<Notice>) -> PageResult {
+async fn mine(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> PageResult {
     let user = guard(&state, user, Permission::InspectionRead, &uri)?;
     mine_view(&state, &user, n.ok, None).await
 }
@@ -292,8 +312,9 @@ struct AnswerForm {
 
 #[allow(clippy::result_large_err)]
 fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(raw)
-        .map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "没有这条督查记录").into_response())
+    Uuid::parse_str(raw).map_err(|_| {
+        PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "没有这条督查记录").into_response()
+    })
 }
 
 async fn respond(
@@ -304,17 +325,41 @@ async fn respond(
     Path((id, action)): Path<(String, String)>,
     PageForm(f): PageForm<AnswerForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::InspectionRespond, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::InspectionRespond,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     let id = parse_id(&state, &id)?;
     let done = match action.as_str() {
         "acknowledge" => state.app.inspections.respond(&user.session, id, None).await,
-        "contest" => state.app.inspections.respond(&user.session, id, Some(&f.reason)).await,
-        _ => return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "未知操作").into_response()),
+        "contest" => {
+            state
+                .app
+                .inspections
+                .respond(&user.session, id, Some(&f.reason))
+                .await
+        }
+        _ => {
+            return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "未知操作").into_response());
+        }
     };
     match done {
-        Ok(v) => Ok(back("/my/inspections", &format!("{}号窗口督查记录：{}", v.window, v.status_label))),
+        Ok(v) => Ok(back(
+            "/my/inspections",
+            &format!("{}号窗口督查记录：{}", v.window, v.status_label),
+        )),
         Err(app::AppError::Invalid { message, .. }) => {
-            mine_view(&state, &user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, message))).await
+            mine_view(
+                &state,
+                &user,
+                None,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+            )
+            .await
         }
         Err(app::AppError::Conflict(_, message)) => {
             mine_view(&state, &user, None, Some((StatusCode::CONFLICT, message))).await
@@ -335,7 +380,12 @@ struct RulingsPage {
     rows: Vec<Row>,
 }
 
-async fn rulings_view(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<(StatusCode, String)>) -> PageResult {
+async fn rulings_view(
+    state: &AppState,
+    user: &CurrentUser,
+    ok: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> PageResult {
     let me = user.session.user.username.clone();
     let service = &state.app.inspections;
     let contested = service
@@ -368,7 +418,12 @@ async fn rulings_view(state: &AppState, user: &CurrentUser, ok: Option<String>, 
     Ok((status, render(state, &page)).into_response())
 }
 
-async fn rulings(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Query(n): Query<Notice>) -> PageResult {
+async fn rulings(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> PageResult {
     let user = guard(&state, user, Permission::InspectionDecide, &uri)?;
     rulings_view(&state, &user, n.ok, None).await
 }
@@ -390,16 +445,34 @@ async fn decide(
     Path(id): Path<String>,
     PageForm(f): PageForm<RulingForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::InspectionDecide, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::InspectionDecide,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     let id = parse_id(&state, &id)?;
     let upheld = f.upheld == "yes";
-    match state.app.inspections.decide(&user.session, id, upheld, &f.note).await {
+    match state
+        .app
+        .inspections
+        .decide(&user.session, id, upheld, &f.note)
+        .await
+    {
         Ok(v) => Ok(back(
             "/admin/inspections",
             &format!("已裁定{}号窗口的申辩：{}", v.window, v.status_label),
         )),
         Err(app::AppError::Invalid { message, .. }) => {
-            rulings_view(&state, &user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, message))).await
+            rulings_view(
+                &state,
+                &user,
+                None,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+            )
+            .await
         }
         Err(app::AppError::Conflict(_, message)) => {
             rulings_view(&state, &user, None, Some((StatusCode::CONFLICT, message))).await
@@ -493,10 +566,17 @@ impl ChecklistForm {
     }
 }
 
-async fn checklist_save(state: &AppState, user: &CurrentUser, code: Option<&str>, f: &ChecklistForm) -> PageResult {
+async fn checklist_save(
+    state: &AppState,
+    user: &CurrentUser,
+    code: Option<&str>,
+    f: &ChecklistForm,
+) -> PageResult {
     let input = match f.input() {
         Ok(i) => i,
-        Err(m) => return checklist_view(state, user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await,
+        Err(m) => {
+            return checklist_view(state, user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await;
+        }
     };
     let service = &state.app.inspections;
     let done = match code {
@@ -509,7 +589,13 @@ async fn checklist_save(state: &AppState, user: &CurrentUser, code: Option<&str>
             &format!("已保存督查项目“{}”", item.name),
         )),
         Err(app::AppError::Invalid { message, .. }) => {
-            checklist_view(state, user, None, Some((StatusCode::UNPROCESSABLE_ENTITY, message))).await
+            checklist_view(
+                state,
+                user,
+                None,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+            )
+            .await
         }
         Err(app::AppError::Conflict(_, message)) => {
             checklist_view(state, user, None, Some((StatusCode::CONFLICT, message))).await
@@ -525,7 +611,14 @@ async fn checklist_add(
     headers: HeaderMap,
     PageForm(f): PageForm<ChecklistForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::InspectionChecklistManage, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::InspectionChecklistManage,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     checklist_save(&state, &user, None, &f).await
 }
 
@@ -537,6 +630,13 @@ async fn checklist_edit(
     Path(code): Path<String>,
     PageForm(f): PageForm<ChecklistForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::InspectionChecklistManage, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::InspectionChecklistManage,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     checklist_save(&state, &user, Some(&code), &f).await
 }

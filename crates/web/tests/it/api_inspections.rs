@@ -102,17 +102,27 @@ async fn inspections_contract(s: &TestServer) {
     assert_eq!(status, 200, "{checklist}");
     let items = checklist["items"].as_array().unwrap();
     assert!(items.len() >= 10, "{checklist}");
-    for name in ["在岗在位", "工装上岗", "窗口6S", "首问负责", "一次性告知", "文明用语", "工作纪律", "设备完好"] {
+    for name in [
+        "在岗在位",
+        "工装上岗",
+        "窗口6S",
+        "首问负责",
+        "一次性告知",
+        "文明用语",
+        "工作纪律",
+        "设备完好",
+    ] {
         assert!(items.iter().any(|i| i["name"] == name), "{name}");
     }
-    assert!(items.iter().all(|i| i["deduction"].as_f64().unwrap() > 0.0 && i["code"].is_string()));
+    assert!(
+        items
+            .iter()
+            .all(|i| i["deduction"].as_f64().unwrap() > 0.0 && i["code"].is_string())
+    );
     let (status, _) = s.get("/api/inspection-checklist", "").await;
     assert_eq!(status, 401);
     let deduction_of = |code: &str| {
-        items
-            .iter()
-            .find(|i| i["code"] == code)
-            .unwrap()["deduction"]
+        items.iter().find(|i| i["code"] == code).unwrap()["deduction"]
             .as_f64()
             .unwrap()
     };
@@ -142,7 +152,10 @@ async fn inspections_contract(s: &TestServer) {
     unknown["results"][2]["code"] = json!("smoking_area");
     let (status, v) = s.post("/api/inspections", &sup, unknown).await;
     assert_eq!((status, field(&v)), (422, Some("results[2].code")), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("smoking_area"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("smoking_area"),
+        "{v}"
+    );
     for (key, value, name) in [
         ("window", json!("99"), "window"),
         ("window", json!(""), "window"),
@@ -150,7 +163,11 @@ async fn inspections_contract(s: &TestServer) {
         ("staff", json!([]), "staff"),
         ("kind", json!("daily"), "kind"),
         ("results", json!([]), "results"),
-        ("photos", json!([data_url("image/jpeg", b"<svg onload=alert(1)>")]), "photos"),
+        (
+            "photos",
+            json!([data_url("image/jpeg", b"<svg onload=alert(1)>")]),
+            "photos",
+        ),
         ("photos", json!(["data:image/jpeg;base64,@@@"]), "photos"),
         ("photos", json!(["http://example.com/a.jpg"]), "photos"),
     ] {
@@ -173,7 +190,10 @@ async fn inspections_contract(s: &TestServer) {
         )
         .await;
     assert_eq!(status, 201, "{clean}");
-    assert_eq!((clean["deduction"].as_f64(), clean["status"].as_str()), (Some(0.0), Some("clean")));
+    assert_eq!(
+        (clean["deduction"].as_f64(), clean["status"].as_str()),
+        (Some(0.0), Some("clean"))
+    );
     let (status, other) = s
         .post(
             "/api/inspections",
@@ -192,7 +212,10 @@ async fn inspections_contract(s: &TestServer) {
     assert_eq!(rows.len(), 1, "{list}");
     let row = &rows[0];
     assert_eq!(row["id"], first.as_str());
-    assert_eq!((row["kind"].as_str(), row["window"].as_str()), (Some("routine"), Some("1")));
+    assert_eq!(
+        (row["kind"].as_str(), row["window"].as_str()),
+        (Some("routine"), Some("1"))
+    );
     assert_eq!(row["inspector"], "supervisor");
     assert_eq!(row["staff"], json!(["staff"]));
     assert_eq!(row["deduction"].as_f64().unwrap(), expected);
@@ -204,7 +227,10 @@ async fn inspections_contract(s: &TestServer) {
     assert_eq!(all["items"][0]["id"], other["id"], "newest first");
     let today = s.app.today().to_string();
     let (_, by_day) = s
-        .get(&format!("/api/inspections?from={today}&to={today}&staff=staff2"), &sup)
+        .get(
+            &format!("/api/inspections?from={today}&to={today}&staff=staff2"),
+            &sup,
+        )
         .await;
     assert_eq!(by_day["items"].as_array().unwrap().len(), 2, "{by_day}");
     let (status, v) = s.get("/api/inspections?from=2026-13-01", &sup).await;
@@ -238,13 +264,19 @@ async fn inspections_contract(s: &TestServer) {
     assert_eq!(detail["results"].as_array().unwrap().len(), items.len());
     assert_eq!(detail["photos"][0]["content_type"], "image/jpeg");
     assert_eq!(detail["photos"][0]["size"], 2048);
-    let photo = s.req("GET", &format!("/api/inspections/{first}/photos/1")).token(&staff).send().await;
+    let photo = s
+        .req("GET", &format!("/api/inspections/{first}/photos/1"))
+        .token(&staff)
+        .send()
+        .await;
     assert_eq!(photo.status, 200);
     let (status, _) = s.get(&format!("/api/inspections/{first}/photos/2"), &staff).await;
     assert_eq!(status, 404);
     let (status, _) = s.get("/api/inspections/not-an-id", &sup).await;
     assert_eq!(status, 404);
-    let (status, _) = s.get(&format!("/api/inspections/{}", uuid::Uuid::now_v7()), &sup).await;
+    let (status, _) = s
+        .get(&format!("/api/inspections/{}", uuid::Uuid::now_v7()), &sup)
+        .await;
     assert_eq!(status, 404);
 
     // The staff answer: only those named, once.
@@ -253,16 +285,28 @@ async fn inspections_contract(s: &TestServer) {
     assert_eq!(status, 403);
     let (status, _) = s.post(&path(&first, "acknowledge"), &sup, json!({})).await;
     assert_eq!(status, 403, "the 督查科 does not answer for the staff");
-    let (status, v) = s.post(&path(&first, "contest"), &staff, json!({"reason": " "})).await;
+    let (status, v) = s
+        .post(&path(&first, "contest"), &staff, json!({"reason": " "}))
+        .await;
     assert_eq!((status, field(&v)), (422, Some("reason")), "{v}");
     let (status, v) = s
-        .post(&path(&first, "contest"), &staff, json!({"reason": "当时在后台为群众复印材料，并非脱岗"}))
+        .post(
+            &path(&first, "contest"),
+            &staff,
+            json!({"reason": "当时在后台为群众复印材料，并非脱岗"}),
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["status"], "contested");
     let (status, v) = s.post(&path(&first, "acknowledge"), &staff, json!({})).await;
     assert_eq!(status, 409, "{v}");
-    let (status, _) = s.post(&path(clean["id"].as_str().unwrap(), "acknowledge"), &staff2, json!({})).await;
+    let (status, _) = s
+        .post(
+            &path(clean["id"].as_str().unwrap(), "acknowledge"),
+            &staff2,
+            json!({}),
+        )
+        .await;
     assert_eq!(status, 409, "nothing to answer on a clean inspection");
     let other_id = other["id"].as_str().unwrap();
     let (status, v) = s.post(&path(other_id, "acknowledge"), &staff2, json!({})).await;
@@ -272,7 +316,9 @@ async fn inspections_contract(s: &TestServer) {
     let ruling = json!({"upheld": true, "note": "经调取监控核实，申辩成立"});
     let (status, _) = s.post(&path(&first, "decide"), &staff, ruling.clone()).await;
     assert_eq!(status, 403);
-    let (status, v) = s.post(&path(&first, "decide"), &sup, json!({"upheld": true, "note": ""})).await;
+    let (status, v) = s
+        .post(&path(&first, "decide"), &sup, json!({"upheld": true, "note": ""}))
+        .await;
     assert_eq!((status, field(&v)), (422, Some("note")), "{v}");
     let (status, v) = s.post(&path(other_id, "decide"), &sup, ruling.clone()).await;
     assert_eq!(status, 409, "{v}");
@@ -286,14 +332,25 @@ async fn inspections_contract(s: &TestServer) {
     let row = &list["items"][0];
     assert_eq!(row["deduction"].as_f64(), Some(0.0));
     assert_eq!(row["recorded_deduction"].as_f64(), Some(expected));
-    assert!(row["deduction_note"].as_str().unwrap().contains("申辩成立"), "{row}");
-    for action in ["inspection.contest", "inspection.acknowledge", "inspection.decide"] {
+    assert!(
+        row["deduction_note"].as_str().unwrap().contains("申辩成立"),
+        "{row}"
+    );
+    for action in [
+        "inspection.contest",
+        "inspection.acknowledge",
+        "inspection.decide",
+    ] {
         assert_eq!(audit_count(s, action).await, 1, "{action}");
     }
 
     // The checklist, edited by the administrator; retired items stay readable on old inspections.
     let (status, _) = s
-        .post("/api/inspection-checklist", &sup, json!({"code": "smoking", "name": "禁止吸烟", "deduction": 1}))
+        .post(
+            "/api/inspection-checklist",
+            &sup,
+            json!({"code": "smoking", "name": "禁止吸烟", "deduction": 1}),
+        )
         .await;
     assert_eq!(status, 403);
     let (status, v) = s
@@ -305,7 +362,11 @@ async fn inspections_contract(s: &TestServer) {
         .await;
     assert_eq!(status, 201, "{v}");
     let (status, v) = s
-        .post("/api/inspection-checklist", &admin, json!({"code": "smoking", "name": "吸烟", "deduction": 1}))
+        .post(
+            "/api/inspection-checklist",
+            &admin,
+            json!({"code": "smoking", "name": "吸烟", "deduction": 1}),
+        )
         .await;
     assert_eq!(status, 409, "{v}");
     for (b, name) in [
@@ -326,7 +387,11 @@ async fn inspections_contract(s: &TestServer) {
         .await;
     assert_eq!(status, 200, "{v}");
     let (status, _) = s
-        .put("/api/inspection-checklist/nothing", &admin, json!({"name": "x", "deduction": 1}))
+        .put(
+            "/api/inspection-checklist/nothing",
+            &admin,
+            json!({"name": "x", "deduction": 1}),
+        )
         .await;
     assert_eq!(status, 404);
     let (_, now) = s.get("/api/inspection-checklist", &sup).await;
@@ -336,9 +401,18 @@ async fn inspections_contract(s: &TestServer) {
         .iter()
         .map(|i| i["code"].as_str().unwrap())
         .collect();
-    assert!(codes.contains(&"smoking") && !codes.contains(&"uniform"), "{codes:?}");
+    assert!(
+        codes.contains(&"smoking") && !codes.contains(&"uniform"),
+        "{codes:?}"
+    );
     let (_, full) = s.get("/api/inspection-checklist/all", &admin).await;
-    assert!(full["items"].as_array().unwrap().iter().any(|i| i["code"] == "uniform" && i["retired"] == true));
+    assert!(
+        full["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "uniform" && i["retired"] == true)
+    );
     // A retired item can no longer be recorded, but the old inspection still shows it as it was.
     let (status, v) = s
         .post(
@@ -371,11 +445,19 @@ async fn inspection_photos_and_body_limits(s: &TestServer) {
     let (status, created) = s.post("/api/inspections", &sup, body).await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap();
-    let photo = s.req("GET", &format!("/api/inspections/{id}/photos/1")).token(&sup).response().await;
+    let photo = s
+        .req("GET", &format!("/api/inspections/{id}/photos/1"))
+        .token(&sup)
+        .response()
+        .await;
     assert_eq!(photo.status(), 200);
     assert_eq!(photo.headers()["content-type"], "image/jpeg");
     assert_eq!(photo.bytes().await.unwrap().len(), big.len());
-    let png = s.req("GET", &format!("/api/inspections/{id}/photos/2")).token(&sup).response().await;
+    let png = s
+        .req("GET", &format!("/api/inspections/{id}/photos/2"))
+        .token(&sup)
+        .response()
+        .await;
     assert_eq!(png.headers()["content-type"], "image/png");
 
     // Other routes keep the 1 MB limit.
@@ -441,13 +523,20 @@ async fn unannounced_plans(s: &TestServer) {
         assert!(date >= from && date <= to, "{v}");
         assert!(calendar.is_workday(date).unwrap(), "{v}");
         let time = v["time"].as_str().unwrap();
-        assert!(("09:00" <= time && time < "12:00") || ("13:30" <= time && time < "17:30"), "{v}");
+        assert!(
+            ("09:00" <= time && time < "12:00") || ("13:30" <= time && time < "17:30"),
+            "{v}"
+        );
     }
     for token in [&staff, &liaison] {
         let (status, _) = s.get("/api/inspection-plans", token).await;
         assert_eq!(status, 403);
         let (status, _) = s
-            .post("/api/inspection-plans", token, json!({"from": from.to_string(), "to": to.to_string(), "visits": 1}))
+            .post(
+                "/api/inspection-plans",
+                token,
+                json!({"from": from.to_string(), "to": to.to_string(), "visits": 1}),
+            )
             .await;
         assert_eq!(status, 403);
     }
@@ -455,10 +544,22 @@ async fn unannounced_plans(s: &TestServer) {
     assert_eq!(status, 200);
     assert_eq!(list["plans"][0]["id"], plan["id"]);
     for (b, name) in [
-        (json!({"from": "2020-01-01", "to": to.to_string(), "visits": 1}), "from"),
-        (json!({"from": to.to_string(), "to": from.to_string(), "visits": 1}), "to"),
-        (json!({"from": from.to_string(), "to": to.to_string(), "visits": 0}), "visits"),
-        (json!({"from": from.to_string(), "to": to.to_string(), "visits": 1, "windows": ["99"]}), "windows"),
+        (
+            json!({"from": "2020-01-01", "to": to.to_string(), "visits": 1}),
+            "from",
+        ),
+        (
+            json!({"from": to.to_string(), "to": from.to_string(), "visits": 1}),
+            "to",
+        ),
+        (
+            json!({"from": from.to_string(), "to": to.to_string(), "visits": 0}),
+            "visits",
+        ),
+        (
+            json!({"from": from.to_string(), "to": to.to_string(), "visits": 1, "windows": ["99"]}),
+            "windows",
+        ),
     ] {
         let (status, v) = s.post("/api/inspection-plans", &sup, b).await;
         assert_eq!((status, field(&v)), (422, Some(name)), "{v}");
@@ -477,7 +578,10 @@ async fn unannounced_plans(s: &TestServer) {
     let (status, v) = s.post("/api/inspections", &sup, routine).await;
     assert_eq!((status, field(&v)), (422, Some("plan_visit")), "{v}");
     let (_, list) = s.get("/api/inspection-plans", &sup).await;
-    assert!(list["plans"][0]["visits"][0]["inspection_id"].is_string(), "{list}");
+    assert!(
+        list["plans"][0]["visits"][0]["inspection_id"].is_string(),
+        "{list}"
+    );
     assert_eq!(audit_count(s, "inspection.plan").await, 1);
 }
 

@@ -33,3 +33,4 @@ mod support;
 mod trust;
 // Issue 15 part 2: inspections (督查).
 mod api_inspections;
+mod browser_inspection;
