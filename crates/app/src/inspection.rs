@@ -20,6 +20,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::Arc;
 use store::StoreError;
 use store::inspection::{
@@ -458,10 +459,28 @@ impl InspectionService {
         })
     }
 
+    /// A person's name, looked up once per list.
+    async fn name(&self, names: &mut HashMap<String, String>, username: &str) -> AppResult<String> {
+        if let Some(n) = names.get(username) {
+            return Ok(n.clone());
+        }
+        let n = self.staff_name(username).await?;
+        names.insert(username.to_owned(), n.clone());
+        Ok(n)
+    }
+
     async fn view(&self, i: Inspection) -> AppResult<InspectionView> {
+        self.view_named(i, &mut HashMap::new()).await
+    }
+
+    async fn view_named(
+        &self,
+        i: Inspection,
+        names: &mut HashMap<String, String>,
+    ) -> AppResult<InspectionView> {
         let mut staff_names = Vec::with_capacity(i.staff.len());
         for s in &i.staff {
-            staff_names.push(self.staff_name(s).await?);
+            staff_names.push(self.name(names, s).await?);
         }
         let counted = i.status.counted(i.deduction);
         let deduction_note = if counted == i.deduction {
@@ -475,7 +494,7 @@ impl InspectionService {
             kind_label: i.kind.label(),
             at: i.at,
             day: i.day,
-            inspector_name: self.staff_name(&i.inspector).await?,
+            inspector_name: self.name(names, &i.inspector).await?,
             inspector: i.inspector,
             window: i.window,
             department: i.department,
@@ -754,8 +773,9 @@ impl InspectionService {
             }
         }
         let mut out = Vec::new();
+        let mut names = HashMap::new();
         for i in self.store.inspections(&filter).await? {
-            out.push(self.view(i).await?);
+            out.push(self.view_named(i, &mut names).await?);
         }
         Ok(out)
     }

@@ -504,7 +504,7 @@ mod tests {
         );
         let day: OpenDay = (jiff::civil::date(2026, 12, 7), vec![]);
         assert_eq!(
-            draw_visits(&[day.clone()], &["1".into()], 2, &mut random),
+            draw_visits(std::slice::from_ref(&day), &["1".into()], 2, &mut random),
             Err(InspectionError::NoOpenDays)
         );
         assert_eq!(

@@ -344,7 +344,9 @@ async fn respond(
                 .await
         }
         _ => {
-            return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "未知操作").into_response());
+            return Err(
+                PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "未知操作").into_response(),
+            );
         }
     };
     match done {

@@ -524,7 +524,7 @@ async fn unannounced_plans(s: &TestServer) {
         assert!(calendar.is_workday(date).unwrap(), "{v}");
         let time = v["time"].as_str().unwrap();
         assert!(
-            ("09:00" <= time && time < "12:00") || ("13:30" <= time && time < "17:30"),
+            ("09:00".."12:00").contains(&time) || ("13:30".."17:30").contains(&time),
             "{v}"
         );
     }

@@ -151,7 +151,7 @@ async fn an_inspection_on_a_portrait_tablet_with_a_photo() {
             ("on_post", "10:20 窗口无人，离岗约8分钟"),
             ("gestures", "递接材料未用双手"),
         ] {
-            let item = browser.find(By::Css(&format!(".item[data-code={code}]"))).await?;
+            let item = browser.find(By::Css(format!(".item[data-code={code}]"))).await?;
             item.find(By::Css("label.fail")).await?.click().await?;
             item.find(By::Css("input.note")).await?.send_keys(note).await?;
         }
