@@ -123,10 +123,18 @@ async fn supervise_view(
             staff = csv.clone();
         }
         choices.push(WindowChoice {
-            label: if w.name.trim().is_empty() {
-                format!("{}号窗口", w.number)
-            } else {
-                format!("{}号窗口 {}", w.number, w.name)
+            label: {
+                let plain = format!("{}号窗口", w.number);
+                let name = w.name.trim();
+                let mut label = if name.is_empty() || name == plain {
+                    plain
+                } else {
+                    format!("{plain} {name}")
+                };
+                if !w.staff.is_empty() {
+                    label.push_str(&format!("（{}）", w.staff.join("、")));
+                }
+                label
             },
             number: w.number.clone(),
             staff: csv,

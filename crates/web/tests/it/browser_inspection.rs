@@ -104,6 +104,17 @@ async fn wait_for(browser: &WebDriver, css: &str) -> WebDriverResult<WebElement>
     browser.find(By::Css(css)).await
 }
 
+/// Brings `e` to the middle of the screen (clear of the sticky total bar) and taps it.
+async fn tap(browser: &WebDriver, e: &WebElement) -> WebDriverResult<()> {
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![e.to_json()?],
+        )
+        .await?;
+    e.click().await
+}
+
 /// How far the page reaches past the viewport's width (0 when it fits).
 async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
     let v = browser
@@ -152,21 +163,25 @@ async fn an_inspection_on_a_portrait_tablet_with_a_photo() {
             ("gestures", "递接材料未用双手"),
         ] {
             let item = browser.find(By::Css(format!(".item[data-code={code}]"))).await?;
-            item.find(By::Css("label.fail")).await?.click().await?;
+            tap(&browser, &item.find(By::Css("label.fail")).await?).await?;
             item.find(By::Css("input.note")).await?.send_keys(note).await?;
         }
         assert_eq!(browser.find(By::Id("total")).await?.text().await?, "2.5");
-        browser
-            .find(By::Css(".item[data-code=gestures] label.pass"))
-            .await?
-            .click()
-            .await?;
+        tap(
+            &browser,
+            &browser
+                .find(By::Css(".item[data-code=gestures] label.pass"))
+                .await?,
+        )
+        .await?;
         assert_eq!(browser.find(By::Id("total")).await?.text().await?, "2");
-        browser
-            .find(By::Css(".item[data-code=gestures] label.fail"))
-            .await?
-            .click()
-            .await?;
+        tap(
+            &browser,
+            &browser
+                .find(By::Css(".item[data-code=gestures] label.fail"))
+                .await?,
+        )
+        .await?;
         assert_eq!(browser.find(By::Id("total")).await?.text().await?, "2.5");
 
         // A photo through the camera input, previewed before sending.
@@ -192,7 +207,7 @@ async fn an_inspection_on_a_portrait_tablet_with_a_photo() {
             .await?;
         screenshot(&browser, "supervise-tablet-800.png").await?;
 
-        browser.find(By::Id("submit")).await?.click().await?;
+        tap(&browser, &browser.find(By::Id("submit")).await?).await?;
         let ok = wait_for(&browser, ".ok-box").await?;
         let text = ok.text().await?;
         assert!(text.contains("3号窗口") && text.contains("扣2.5分"), "{text}");
