@@ -586,3 +586,180 @@ async fn unannounced_plans(s: &TestServer) {
 }
 
 on_both_backends!(unannounced_plans);
+
+/// The pages without the script: the inspector's form posts and redirects;
+/// the staff member contests on their page; the 督查科 rules on its page;
+/// the administrator adds and retires checklist items; each page refuses
+/// those without the right.
+async fn inspection_pages(s: &TestServer) {
+    use crate::support::{csrf_of, page, session};
+    s.app.seed_demo_floor().await.unwrap();
+    let sup = s.login("supervisor").await;
+    let sup_page = session(s, "supervisor").await;
+    let staff_page = session(s, "staff").await;
+    let admin_page = session(s, "admin").await;
+
+    for (cookie, path) in [
+        (&staff_page, "/supervise"),
+        (&staff_page, "/admin/inspections"),
+        (&staff_page, "/admin/inspection-checklist"),
+        (&sup_page, "/admin/inspection-checklist"),
+    ] {
+        assert_eq!(page(s, cookie, path).await.0, 403, "{path}");
+    }
+
+    // The form as posted without the script (no photos).
+    let (status, html) = page(s, &sup_page, "/supervise?window=2").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("在岗在位") && html.contains("capture=\"environment\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"2\" data-staff=\"staff\" selected"),
+        "window 2 chosen, its staff pre-filled"
+    );
+    let csrf = csrf_of(&html);
+    let answer = s
+        .submit(
+            &sup_page,
+            "/supervise",
+            &[
+                ("csrf", &csrf),
+                ("window", "2"),
+                ("staff", "staff"),
+                ("kind", "routine"),
+                ("r_uniform", "fail"),
+                ("n_uniform", "未穿工装"),
+                ("r_badge", "pass"),
+                ("n_badge", ""),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.text);
+    assert!(answer.location().unwrap().starts_with("/supervise?ok="));
+    let (_, list) = s.get("/api/inspections?window=2", &sup).await;
+    let row = &list["items"][0];
+    assert_eq!(row["failed"][0]["code"], "uniform", "{list}");
+    assert_eq!(row["failed"][0]["note"], "未穿工装");
+    let id = row["id"].as_str().unwrap().to_owned();
+    let (_, html) = page(s, &sup_page, "/supervise").await;
+    assert!(html.contains("工装上岗（-"), "today's list shows it");
+    let refused = s
+        .submit(
+            &sup_page,
+            "/supervise",
+            &[
+                ("csrf", &csrf),
+                ("window", "99"),
+                ("staff", "staff"),
+                ("kind", "routine"),
+                ("r_badge", "pass"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("没有99号窗口"), "{}", refused.text);
+
+    // The staff member contests on their page.
+    let (status, html) = page(s, &staff_page, "/my/inspections").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("未穿工装") && html.contains("申辩"), "{html}");
+    let csrf = csrf_of(&html);
+    let empty = s
+        .submit(
+            &staff_page,
+            &format!("/my/inspections/{id}/contest"),
+            &[("csrf", &csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    let answer = s
+        .submit(
+            &staff_page,
+            &format!("/my/inspections/{id}/contest"),
+            &[("csrf", &csrf), ("reason", "当天工装送洗，已报备")],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.text);
+
+    // The 督查科 rules on its page.
+    let (status, html) = page(s, &sup_page, "/admin/inspections").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("当天工装送洗，已报备"), "{html}");
+    let csrf = csrf_of(&html);
+    let answer = s
+        .submit(
+            &sup_page,
+            &format!("/admin/inspections/{id}/decide"),
+            &[
+                ("csrf", &csrf),
+                ("upheld", "no"),
+                ("note", "未见报备记录，维持扣分"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.text);
+    let (_, v) = s.get(&format!("/api/inspections/{id}"), &sup).await;
+    assert_eq!(v["status"], "rejected");
+    assert!(v["deduction"].as_f64().unwrap() > 0.0);
+
+    // The administrator adds an item, then retires it.
+    let (status, html) = page(s, &admin_page, "/admin/inspection-checklist").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("一次性告知"));
+    let csrf = csrf_of(&html);
+    let added = s
+        .submit(
+            &admin_page,
+            "/admin/inspection-checklist",
+            &[
+                ("csrf", &csrf),
+                ("code", "smoking"),
+                ("name", "禁止吸烟"),
+                ("standard", ""),
+                ("deduction", "1.5"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.text);
+    let bad = s
+        .submit(
+            &admin_page,
+            "/admin/inspection-checklist",
+            &[
+                ("csrf", &csrf),
+                ("code", "x"),
+                ("name", "某项"),
+                ("deduction", "很多"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let retired = s
+        .submit(
+            &admin_page,
+            "/admin/inspection-checklist/smoking",
+            &[
+                ("csrf", &csrf),
+                ("name", "禁止吸烟"),
+                ("deduction", "1.5"),
+                ("retired", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(retired.status, 303, "{}", retired.text);
+    let (_, full) = s
+        .get("/api/inspection-checklist/all", &s.login("admin").await)
+        .await;
+    assert!(
+        full["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "smoking" && i["retired"] == true)
+    );
+    assert_eq!(audit_count(s, "inspection.checklist_edit").await, 1);
+}
+
+on_both_backends!(inspection_pages);
