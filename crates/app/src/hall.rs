@@ -177,7 +177,9 @@ service_derefs_to_hall!(
     crate::rectification::RectificationService,
     crate::auth::AccountService,
     crate::home_visit::HomeVisitService,
-    crate::pad::PadService
+    crate::pad::PadService,
+    // Issue 15 part 2: inspections (督查).
+    crate::inspection::InspectionService
 );
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.

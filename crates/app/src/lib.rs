@@ -38,6 +38,8 @@ pub mod rectification;
 pub mod settings;
 pub mod sms;
 pub mod throttle;
+// Issue 15 part 2: inspections (督查).
+pub mod inspection;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -105,6 +107,9 @@ pub struct App {
     pub pads: pad::PadService,
     /// 投诉: intake to archive (督查科).
     pub complaints: complaint::ComplaintService,
+    // Issue 15 part 2: inspections (督查).
+    /// 督查: inspections, the checklist, staff answers and 暗访 plans.
+    pub inspections: inspection::InspectionService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -144,6 +149,13 @@ impl App {
             complaints: complaint::ComplaintService::new(hall.clone(), store.clone(), cases.clone()),
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
+            // Issue 15 part 2: inspections (督查).
+            inspections: inspection::InspectionService::new(
+                hall.clone(),
+                store.clone(),
+                store.clone(),
+                queue.clone(),
+            ),
             pads,
             cases,
             queue,

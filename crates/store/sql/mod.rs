@@ -25,3 +25,5 @@ mod pad;
 mod queue;
 mod queue_call;
 mod queue_take;
+// Issue 15 part 2: inspections (督查).
+mod inspection;

@@ -24,6 +24,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_evaluation::run_all(&*store).await;
     crate::conformance_pad::run_all(&*store).await;
     crate::conformance_complaint::run_all(&*store).await;
+    // Issue 15 part 2: inspections (督查).
+    crate::conformance_inspection::run_all(store.clone()).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

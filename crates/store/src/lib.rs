@@ -33,6 +33,9 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod write_tx;
+// Issue 15 part 2: inspections (督查).
+pub mod conformance_inspection;
+pub mod inspection;
 
 pub use error::StoreError;
 pub use model::*;
@@ -64,6 +67,8 @@ pub trait Store:
     + home_visit::HomeVisitStore
     + pad::PadStore
     + complaint::ComplaintStore
+    // Issue 15 part 2: inspections (督查).
+    + inspection::InspectionStore
     + Send
     + Sync
     + 'static

@@ -203,6 +203,21 @@ impl StoredCode for CallKind {
     }
 }
 
+// Issue 15 part 2: inspections (督查).
+impl StoredCode for domain::inspection::InspectionKind {
+    const WHAT: &'static str = "inspection kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::inspection::InspectionStatus {
+    const WHAT: &'static str = "inspection status";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,8 @@ const DISPLAY_JS: &str = include_str!("../assets/display.js");
 const DISPLAY_CSS: &str = include_str!("../assets/display.css");
 const PAD_JS: &str = include_str!("../assets/pad.js");
 const PAD_CSS: &str = include_str!("../assets/pad.css");
+// Issue 15 part 2: inspections (督查).
+const SUPERVISE_JS: &str = include_str!("../assets/supervise.js");
 /// The hall's icon: a 政 seal on the brand blue, drawn as SVG (no binary file).
 const FAVICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
 <rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#0b3d91\"/>\
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/display.css", get(|| async { asset(CSS, DISPLAY_CSS) }))
         .route("/assets/pad.js", get(|| async { asset(JS, PAD_JS) }))
         .route("/assets/pad.css", get(|| async { asset(CSS, PAD_CSS) }))
+        // Issue 15 part 2: inspections (督查).
+        .route("/assets/supervise.js", get(|| async { asset(JS, SUPERVISE_JS) }))
         .route("/favicon.ico", get(|| async { asset(SVG, FAVICON_SVG) }))
         .route("/favicon.svg", get(|| async { asset(SVG, FAVICON_SVG) }))
 }

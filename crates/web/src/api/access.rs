@@ -167,6 +167,48 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/complaints/feedback", Public),
     ("GET", "/api/complaints/{id}", Signed(P::ComplaintRead)),
     ("POST", "/api/complaints/{id}/{step}", Signed(P::ComplaintHandle)),
+    // Issue 15 part 2: inspections (督查).
+    ("GET", "/api/inspection-checklist", Signed(P::InspectionRead)),
+    (
+        "POST",
+        "/api/inspection-checklist",
+        Signed(P::InspectionChecklistManage),
+    ),
+    (
+        "GET",
+        "/api/inspection-checklist/all",
+        Signed(P::InspectionChecklistManage),
+    ),
+    (
+        "PUT",
+        "/api/inspection-checklist/{code}",
+        Signed(P::InspectionChecklistManage),
+    ),
+    ("POST", "/api/inspections", Signed(P::InspectionRecord)),
+    ("GET", "/api/inspections", Signed(P::InspectionRead)),
+    ("GET", "/api/inspections/{id}", Signed(P::InspectionRead)),
+    (
+        "GET",
+        "/api/inspections/{id}/photos/{n}",
+        Signed(P::InspectionRead),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/acknowledge",
+        Signed(P::InspectionRespond),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/contest",
+        Signed(P::InspectionRespond),
+    ),
+    (
+        "POST",
+        "/api/inspections/{id}/decide",
+        Signed(P::InspectionDecide),
+    ),
+    ("POST", "/api/inspection-plans", Signed(P::InspectionRecord)),
+    ("GET", "/api/inspection-plans", Signed(P::InspectionRecord)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -45,6 +45,11 @@ use utoipa::{Modify, OpenApi};
         super::case_ledger::breakdown, super::case_ledger::export,
         super::complaint::create, super::complaint::list, super::complaint::detail, super::complaint::step,
         super::complaint::progress, super::complaint::feedback,
+        // Issue 15 part 2: inspections (督查).
+        super::inspection::checklist, super::inspection::full_checklist, super::inspection::add_item,
+        super::inspection::edit_item, super::inspection::record, super::inspection::list, super::inspection::detail,
+        super::inspection::photo, super::inspection::acknowledge, super::inspection::contest, super::inspection::decide,
+        super::inspection::draw_plan, super::inspection::plans,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -19,6 +19,8 @@ pub mod pad;
 mod queue;
 mod schemas;
 mod users;
+// Issue 15 part 2: inspections (督查).
+mod inspection;
 
 use crate::AppState;
 use axum::Router;
@@ -142,6 +144,30 @@ pub fn routes() -> Router<AppState> {
         .route("/api/complaints/feedback", post(complaint::feedback))
         .route("/api/complaints/{id}", get(complaint::detail))
         .route("/api/complaints/{id}/{step}", post(complaint::step))
+        // Issue 15 part 2: inspections (督查).
+        .route(
+            "/api/inspection-checklist",
+            get(inspection::checklist).post(inspection::add_item),
+        )
+        .route("/api/inspection-checklist/all", get(inspection::full_checklist))
+        .route("/api/inspection-checklist/{code}", put(inspection::edit_item))
+        .route(
+            "/api/inspections",
+            post(inspection::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    inspection::INSPECTION_BODY_LIMIT,
+                ))
+                .get(inspection::list),
+        )
+        .route("/api/inspections/{id}", get(inspection::detail))
+        .route("/api/inspections/{id}/photos/{n}", get(inspection::photo))
+        .route("/api/inspections/{id}/acknowledge", post(inspection::acknowledge))
+        .route("/api/inspections/{id}/contest", post(inspection::contest))
+        .route("/api/inspections/{id}/decide", post(inspection::decide))
+        .route(
+            "/api/inspection-plans",
+            get(inspection::plans).post(inspection::draw_plan),
+        )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -12,6 +12,8 @@ mod pad;
 mod portal;
 mod progress;
 mod rate;
+// Issue 15 part 2: inspections (督查).
+mod inspection;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(manage::routes())
         .merge(pad::routes())
         .merge(rate::routes())
+        // Issue 15 part 2: inspections (督查).
+        .merge(inspection::routes())
         .fallback(not_found)
 }
 

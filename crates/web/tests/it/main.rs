@@ -33,3 +33,6 @@ mod queue_setup_pages;
 mod rbac;
 mod support;
 mod trust;
+// Issue 15 part 2: inspections (督查).
+mod api_inspections;
+mod browser_inspection;

@@ -331,6 +331,39 @@ const MENU: &[(Permission, Link)] = &[
             note: "取号机页面",
         },
     ),
+    // Issue 15 part 2: inspections (督查).
+    (
+        Permission::InspectionRecord,
+        Link {
+            href: "/supervise",
+            label: "现场督查",
+            note: "日常督查、巡查、暗访：平板逐项检查、拍照、扣分",
+        },
+    ),
+    (
+        Permission::InspectionRead,
+        Link {
+            href: "/my/inspections",
+            label: "督查记录",
+            note: "被督查情况：确认或申辩",
+        },
+    ),
+    (
+        Permission::InspectionDecide,
+        Link {
+            href: "/admin/inspections",
+            label: "申辩裁定",
+            note: "督查申辩的裁定、近期督查记录",
+        },
+    ),
+    (
+        Permission::InspectionChecklistManage,
+        Link {
+            href: "/admin/inspection-checklist",
+            label: "督查清单",
+            note: "督查项目与扣分标准",
+        },
+    ),
 ];
 
 #[derive(Template)]
