@@ -131,6 +131,21 @@ pub enum BenchCommand {
         #[arg(long, default_value = "2026-10")]
         month: String,
     },
+    /// Fills a database with synthetic complaints (and, with them, what the
+    /// other supervision benchmarks need) and times the 督查科's lists.
+    Supervision {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Complaints to generate first (0: use what is there).
+        #[arg(long, default_value_t = 1_000_000)]
+        complaints: i64,
+        /// Spread over this many days up to today.
+        #[arg(long, default_value_t = 1096)]
+        days: i64,
+        /// The month to list, YYYY-MM.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+    },
     /// Sends requests at a fixed rate (open loop) and reports latency percentiles,
     /// counted from when each request was due so a stalled server cannot hide.
     Rate {

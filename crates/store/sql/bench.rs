@@ -77,6 +77,34 @@ fn cases_sql() -> String {
     )
 }
 
+const COMPLAINT_COLUMNS: &str = "id, number, query_code, channel, category, content, about_window, about_staff, \
+    about_department, about_item, department, anonymous, name_sealed, phone_sealed, status, received_at, \
+    received_on, accept_due, answer_due, recorded_by, substantiated, finding, answer, complainant_accepted, \
+    reopened, escalated, escalation, updated_at";
+
+/// Row `i` is received on day `a = i % $4`; open (`o = 1`) when of the last
+/// 10 days, or one in 400 older ones (late).
+fn complaints_sql() -> String {
+    let received = first_day_plus("a");
+    let accept_due = first_day_plus("a + 1");
+    let answer_due = first_day_plus("a + 7");
+    format!(
+        "INSERT INTO complaints ({COMPLAINT_COLUMNS}) \
+         SELECT {RANDOM_ID}, 'BENCH-TS-' || CAST(i AS TEXT), 'BT' || CAST(i AS TEXT), \
+         CASE i % 4 WHEN 0 THEN 'online' WHEN 1 THEN 'hall' WHEN 2 THEN 'hotline' ELSE 'letter' END, \
+         CASE i % 6 WHEN 0 THEN 'attitude' WHEN 1 THEN 'efficiency' WHEN 2 THEN 'shirking' WHEN 3 THEN 'fees' \
+              WHEN 4 THEN 'discipline' ELSE 'other' END, '窗口服务问题（基准数据）', \
+         CAST(1 + i % 40 AS TEXT), 'staff' || CAST(i % 120 AS TEXT), '', '', '部门' || CAST(i % 12 AS TEXT), \
+         i % 3 = 0, NULL, NULL, \
+         CASE WHEN o = 1 THEN (CASE i % 4 WHEN 0 THEN 'received' WHEN 1 THEN 'accepted' WHEN 2 THEN 'investigating' \
+              ELSE 'handled' END) ELSE 'archived' END, \
+         $5, {received}, {accept_due}, {answer_due}, 'bench', \
+         CASE WHEN o = 1 THEN NULL ELSE i % 5 = 0 END, '', '', NULL, FALSE, FALSE, '', $5 \
+         FROM (SELECT i, i % $4 AS a, CASE WHEN i % $4 >= $4 - 10 OR i % 400 = 7 THEN 1 ELSE 0 END AS o \
+               FROM {SERIES} AS n) AS g"
+    )
+}
+
 /// Runs generator `sql` for `b` (see the module's binds).
 async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -107,6 +135,12 @@ impl BenchStore for Backend {
     async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         generate(tx.conn(), cases_sql(), batch).await?;
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn generate_complaints(&self, batch: &BenchBatch) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        generate(tx.conn(), complaints_sql(), batch).await?;
         tx.commit().await.map_err(StoreError::other)
     }
 

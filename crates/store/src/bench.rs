@@ -32,6 +32,11 @@ pub trait BenchStore: Store {
     /// overdue).
     async fn generate_cases(&self, batch: &BenchBatch) -> StoreResult<()>;
 
+    /// Inserts a batch of complaints received over the batch's days (12
+    /// departments, 40 windows, 120 staff; those of the last 10 days open,
+    /// older ones archived but for one in 400 still open and so late).
+    async fn generate_complaints(&self, batch: &BenchBatch) -> StoreResult<()>;
+
     /// Refreshes the planner's statistics after a bulk load.
     async fn analyze_cases(&self) -> StoreResult<()>;
 }

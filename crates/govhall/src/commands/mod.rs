@@ -3,6 +3,7 @@
 mod backup;
 mod bench;
 mod bench_cases;
+mod bench_supervision;
 mod calendar;
 mod catalog;
 mod pg_tools;
@@ -59,6 +60,12 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             days,
             month,
         }) => bench_cases::cases(&config.database(&db), count, days, &month).await,
+        Command::Bench(crate::cli::BenchCommand::Supervision {
+            db,
+            complaints,
+            days,
+            month,
+        }) => bench_supervision::supervision(&config.database(&db), complaints, days, &month).await,
         Command::Bench(crate::cli::BenchCommand::Rate {
             url,
             token,
