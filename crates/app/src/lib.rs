@@ -37,6 +37,8 @@ pub mod rectification;
 pub mod settings;
 pub mod sms;
 pub mod throttle;
+// issue 15 part 5: scalpers
+pub mod scalper;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -102,6 +104,8 @@ pub struct App {
     pub home_visits: home_visit::HomeVisitService,
     /// 评价器: the window pads and the staff cards they show.
     pub pads: pad::PadService,
+    /// 黄牛、非法中介: detection, the register and the floor's alerts (issue 15 part 5).
+    pub scalpers: scalper::ScalperService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -139,6 +143,8 @@ impl App {
             ),
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
+            // issue 15 part 5: scalpers
+            scalpers: scalper::ScalperService::new(hall.clone(), store.clone()),
             pads,
             cases,
             queue,

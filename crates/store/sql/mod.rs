@@ -24,3 +24,5 @@ mod pad;
 mod queue;
 mod queue_call;
 mod queue_take;
+// issue 15 part 5: scalpers
+mod scalper;

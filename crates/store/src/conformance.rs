@@ -23,6 +23,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_ledger::run_all(&*store).await;
     crate::conformance_evaluation::run_all(&*store).await;
     crate::conformance_pad::run_all(&*store).await;
+    // issue 15 part 5: scalpers
+    crate::conformance_scalper::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

@@ -31,6 +31,9 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod write_tx;
+// issue 15 part 5: scalpers
+pub mod conformance_scalper;
+pub mod scalper;
 
 pub use error::StoreError;
 pub use model::*;
@@ -61,6 +64,8 @@ pub trait Store:
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore
+    // issue 15 part 5: scalpers
+    + scalper::ScalperStore
     + Send
     + Sync
     + 'static

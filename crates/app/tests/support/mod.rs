@@ -32,4 +32,5 @@ pub fn booking(code: &str, day: Date, person: &str, now: jiff::Timestamp) -> sto
         capacity: 10,
         max_per_person_per_day: 1,
     }
+    marks: Default::default(),
 }
