@@ -43,6 +43,10 @@ use utoipa::{Modify, OpenApi};
         super::case::report, super::case::import, super::case::identity,
         super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
         super::case_ledger::breakdown, super::case_ledger::export,
+        // issue 15 part 5: scalpers
+        super::scalper::suspects, super::scalper::review, super::scalper::list, super::scalper::register,
+        super::scalper::detail, super::scalper::photo, super::scalper::add_action, super::scalper::rules,
+        super::scalper::set_rules, super::scalper::alerts, super::scalper::acknowledge,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

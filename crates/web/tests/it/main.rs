@@ -31,3 +31,5 @@ mod queue_setup_pages;
 mod rbac;
 mod support;
 mod trust;
+// issue 15 part 5: scalpers
+mod api_scalpers;
