@@ -481,3 +481,87 @@ async fn register_and_alert(s: &TestServer) {
     assert_eq!(send(s, "GET", "/api/scalpers/alerts", Some(&staff), None).await.0, 403);
 }
 on_both_backends_unthrottled!(register_and_alert);
+
+async fn scalper_pages(s: &TestServer) {
+    use crate::support::{csrf_of, page, session};
+    s.app.seed_demo_floor().await.unwrap();
+    let today = s.app.today().to_string();
+    for _ in 0..5 {
+        ticket(s, "13812345678").await;
+    }
+    let cookie = session(s, "supervisor").await;
+    let (st, dash) = page(s, &cookie, "/admin").await;
+    assert_eq!(st, 200);
+    assert!(dash.contains("/admin/scalpers"), "the menu tile");
+    let (st, html) = page(s, &cookie, &format!("/admin/scalpers?from={today}&to={today}")).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("138****5678") && html.contains("频繁取号预约"), "{html}");
+    assert!(!html.contains("13812345678"));
+    let (st, bad) = page(s, &cookie, "/admin/scalpers?from=2026-12-02&to=2026-01-01").await;
+    assert_eq!(st, 422);
+    assert!(bad.contains("结束日期不能早于开始日期"));
+
+    // Clearing the suspect from the page.
+    let csrf = csrf_of(&html);
+    let supervisor = s.login("supervisor").await;
+    let (_, list) = send(
+        s,
+        "GET",
+        &format!("/api/scalpers/suspects?from={today}&to={today}"),
+        Some(&supervisor),
+        None,
+    )
+    .await;
+    let reference = list["items"][0]["ref"].as_str().unwrap().to_owned();
+    let a = s
+        .req("POST", "/admin/scalpers/review")
+        .cookie(cookie.as_str())
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("ref", reference.as_str()),
+            ("kind", "phone"),
+            ("rule", "many_tickets"),
+            ("from", today.as_str()),
+            ("to", today.as_str()),
+            ("decision", "clear"),
+            ("note", "排队时反复取号，已当面说明"),
+        ])
+        .send()
+        .await;
+    assert_eq!(a.status, 303, "{}", a.text);
+    let (_, html) = page(s, &cookie, &format!("/admin/scalpers?from={today}&to={today}")).await;
+    assert!(html.contains("已复核") && html.contains("已当面说明"));
+
+    // A registered phone takes a ticket: the floor view shows the alert until handled.
+    let (st, _) = send(
+        s,
+        "POST",
+        "/api/scalpers",
+        Some(&supervisor),
+        Some(json!({"description": "戴灰色帽子的男子", "phone": "13600007777"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    assert_eq!(ticket(s, "13600007777").await, 201);
+    let (st, floor) = page(s, &cookie, "/admin/floor").await;
+    assert_eq!(st, 200);
+    assert!(floor.contains("黄牛预警") && floor.contains("戴灰色帽子的男子"), "{floor}");
+    let staff = session(s, "staff").await;
+    let (st, staff_floor) = page(s, &staff, "/admin/floor").await;
+    assert_eq!(st, 200);
+    assert!(!staff_floor.contains("黄牛预警"));
+    assert_eq!(page(s, &staff, "/admin/scalpers").await.0, 403);
+    let at = floor.find("/admin/scalpers/alerts/").unwrap();
+    let action = floor[at..].split('"').next().unwrap().to_owned();
+    let a = s
+        .req("POST", &action)
+        .cookie(cookie.as_str())
+        .form(&[("csrf", csrf_of(&floor).as_str()), ("back", "/admin/floor")])
+        .send()
+        .await;
+    assert_eq!(a.status, 303);
+    assert!(a.location().unwrap().starts_with("/admin/floor"));
+    let (_, floor) = page(s, &cookie, "/admin/floor").await;
+    assert!(!floor.contains("黄牛预警"));
+}
+on_both_backends_unthrottled!(scalper_pages);

@@ -15,6 +15,8 @@ mod queue_setup;
 mod rectifications;
 mod satisfaction;
 mod users;
+// issue 15 part 5: scalpers
+mod scalpers;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(monthly::routes())
         .merge(item_files::routes())
+        // issue 15 part 5: scalpers
+        .merge(scalpers::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -309,6 +313,15 @@ const MENU: &[(Permission, Link)] = &[
             href: "/kiosk",
             label: "自助取号",
             note: "取号机页面",
+        },
+    ),
+    // issue 15 part 5: scalpers
+    (
+        Permission::ScalperRead,
+        Link {
+            href: "/admin/scalpers",
+            label: "黄牛、非法中介",
+            note: "可疑对象、登记名单、处置与现场预警",
         },
     ),
 ];
