@@ -3,12 +3,12 @@
 
 use crate::Hall;
 use crate::queue::{TakeTicket, TicketView, person_key};
-use domain::scalper::FactSource;
 use crate::{Actor, AppError, AppResult};
 use domain::appointment::{
     AppointmentChannel, AppointmentStatus, CheckIn, check_bookable, check_in, slots_of_day, suspended_until,
 };
 use domain::identity::{IdNumber, validate_mobile};
+use domain::scalper::FactSource;
 use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
 use serde::Serialize;

@@ -310,7 +310,8 @@ impl QueueService {
         match &taken {
             Ok(t) => {
                 let (id, number, day) = (t.ticket.id, t.ticket.number.clone(), t.ticket.business_date);
-                self.scalper_seen(FactSource::Ticket, id, &number, day, &marks).await;
+                self.scalper_seen(FactSource::Ticket, id, &number, day, &marks)
+                    .await;
             }
             Err(StoreError::Conflict { what }) if what == "person_limit" => {
                 self.scalper_refused(FactSource::Ticket, &cat.prefix, self.today(), &marks)

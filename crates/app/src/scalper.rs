@@ -225,10 +225,9 @@ fn text(field: &str, label: &str, raw: &str, required: bool, max: usize) -> AppR
 fn map_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这个登记对象".into()),
-        StoreError::Conflict { what } if what == "scalper_key" => AppError::Conflict(
-            crate::Conflict::AlreadyExists,
-            "该手机号或身份证号已登记".into(),
-        ),
+        StoreError::Conflict { what } if what == "scalper_key" => {
+            AppError::Conflict(crate::Conflict::AlreadyExists, "该手机号或身份证号已登记".into())
+        }
         other => other.into(),
     }
 }
@@ -425,7 +424,10 @@ impl ScalperService {
             registered_by: session.user.username.clone(),
             registered_at: self.now(),
         };
-        self.store.add_scalper(&s, photo.as_ref()).await.map_err(map_error)?;
+        self.store
+            .add_scalper(&s, photo.as_ref())
+            .await
+            .map_err(map_error)?;
         self.audit(
             &actor(session),
             "scalper.register",
@@ -621,8 +623,13 @@ impl ScalperService {
                 }
                 other => other.into(),
             })?;
-        self.audit(&actor(session), "scalper.alert.ack", &id.to_string(), &alert.reference)
-            .await?;
+        self.audit(
+            &actor(session),
+            "scalper.alert.ack",
+            &id.to_string(),
+            &alert.reference,
+        )
+        .await?;
         Ok(alert)
     }
 }

@@ -315,7 +315,13 @@ fn busiest_window(group: &[&Fact], days: u32) -> (u32, Option<Date>) {
     let mut best = (0u32, None);
     let mut start = 0usize;
     for end in 0..group.len() {
-        while group[end].date.since(group[start].date).map(|s| s.get_days()).unwrap_or(0) >= days as i32 {
+        while group[end]
+            .date
+            .since(group[start].date)
+            .map(|s| s.get_days())
+            .unwrap_or(0)
+            >= days as i32
+        {
             start += 1;
         }
         let n = (end - start + 1) as u32;
@@ -405,7 +411,13 @@ fn busiest_applicants<'a>(group: &[&'a Fact], days: u32) -> (u32, Vec<&'a Fact>)
     let mut best: (u32, Vec<&Fact>) = (0, Vec::new());
     let mut start = 0usize;
     for end in 0..group.len() {
-        while group[end].date.since(group[start].date).map(|s| s.get_days()).unwrap_or(0) >= days as i32 {
+        while group[end]
+            .date
+            .since(group[start].date)
+            .map(|s| s.get_days())
+            .unwrap_or(0)
+            >= days as i32
+        {
             start += 1;
         }
         let window = &group[start..=end];
@@ -478,7 +490,10 @@ pub fn agent_without_basis(rules: &ScalperRules, facts: &[Fact]) -> Vec<Suspect>
     let relevant = facts
         .iter()
         .filter(|f| {
-            f.kind == KeyKind::Agent && f.source == FactSource::Case && !f.agency_basis && f.applicant.is_some()
+            f.kind == KeyKind::Agent
+                && f.source == FactSource::Case
+                && !f.agency_basis
+                && f.applicant.is_some()
         })
         .cloned();
     case_rule(
@@ -512,7 +527,10 @@ pub fn release_burst(rules: &ScalperRules, facts: &[Fact]) -> Vec<Suspect> {
         let released = at.date().to_datetime(release);
         let after = at.duration_since(released).as_secs();
         if (0..window).contains(&after) {
-            groups.entry((f.kind, f.key.as_str(), at.date())).or_default().push(f);
+            groups
+                .entry((f.kind, f.key.as_str(), at.date()))
+                .or_default()
+                .push(f);
         }
     }
     let mut best: BTreeMap<(KeyKind, &str), (Date, Vec<&Fact>)> = BTreeMap::new();
@@ -684,7 +702,15 @@ mod tests {
 
     fn tickets(key: &str, day: Date, n: usize) -> Vec<Fact> {
         (0..n)
-            .map(|i| fact(KeyKind::Phone, key, FactSource::Ticket, &format!("{key}-{day}-{i}"), day))
+            .map(|i| {
+                fact(
+                    KeyKind::Phone,
+                    key,
+                    FactSource::Ticket,
+                    &format!("{key}-{day}-{i}"),
+                    day,
+                )
+            })
             .collect()
     }
 
@@ -692,7 +718,10 @@ mod tests {
     fn defaults_are_the_briefs() {
         let r = ScalperRules::default();
         assert_eq!((r.per_day, r.per_window, r.window_days), (4, 10, 30));
-        assert_eq!((r.phone_applicants, r.agent_applicants, r.case_window_days), (3, 3, 30));
+        assert_eq!(
+            (r.phone_applicants, r.agent_applicants, r.case_window_days),
+            (3, 3, 30)
+        );
         assert_eq!((r.burst_bookings, r.burst_minutes), (3, 10));
         assert!(r.check().is_ok());
         assert_eq!(r.fewest_facts(), 3);
@@ -709,7 +738,11 @@ mod tests {
         assert_eq!(s[0].rule, Rule::ManyTickets);
         assert_eq!(s[0].evidence.tickets.len(), 4);
         assert_eq!(s[0].figures["max_per_day"], 4);
-        assert!(s[0].explanation.contains("一天内取号或预约4次"), "{}", s[0].explanation);
+        assert!(
+            s[0].explanation.contains("一天内取号或预约4次"),
+            "{}",
+            s[0].explanation
+        );
     }
 
     #[test]
@@ -734,7 +767,9 @@ mod tests {
         let r = ScalperRules::default();
         let start = date(2026, 11, 1);
         // Three a day on three days, nine in all: no day reaches 4, the window not 10.
-        let mut facts: Vec<Fact> = (0..3).flat_map(|i| tickets("k", start + jiff::Span::new().days(i * 10), 3)).collect();
+        let mut facts: Vec<Fact> = (0..3)
+            .flat_map(|i| tickets("k", start + jiff::Span::new().days(i * 10), 3))
+            .collect();
         assert!(many_tickets(&r, &facts).is_empty());
         facts.extend(tickets("k", start + jiff::Span::new().days(29), 1));
         let s = many_tickets(&r, &facts);
@@ -742,7 +777,9 @@ mod tests {
         assert_eq!(s[0].figures["max_in_window"], 10);
         assert!(s[0].explanation.contains("30天内"));
         // The tenth on day 30 (31 days after the first) falls outside the window.
-        let mut spread: Vec<Fact> = (0..3).flat_map(|i| tickets("k", start + jiff::Span::new().days(i * 10), 3)).collect();
+        let mut spread: Vec<Fact> = (0..3)
+            .flat_map(|i| tickets("k", start + jiff::Span::new().days(i * 10), 3))
+            .collect();
         spread.extend(tickets("k", start + jiff::Span::new().days(30), 1));
         assert!(many_tickets(&r, &spread).is_empty());
     }
@@ -786,10 +823,24 @@ mod tests {
             case(KeyKind::Phone, "p", "c1", "A", d, false),
             case(KeyKind::Phone, "p", "c2", "B", d, false),
             // The same applicant again does not count twice.
-            case(KeyKind::Phone, "p", "c3", "A", d + jiff::Span::new().days(3), false),
+            case(
+                KeyKind::Phone,
+                "p",
+                "c3",
+                "A",
+                d + jiff::Span::new().days(3),
+                false,
+            ),
         ];
         assert!(shared_phone(&r, &facts).is_empty());
-        facts.push(case(KeyKind::Phone, "p", "c4", "C", d + jiff::Span::new().days(5), false));
+        facts.push(case(
+            KeyKind::Phone,
+            "p",
+            "c4",
+            "C",
+            d + jiff::Span::new().days(5),
+            false,
+        ));
         let s = shared_phone(&r, &facts);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].count, 3);
@@ -799,7 +850,14 @@ mod tests {
         let far = vec![
             case(KeyKind::Phone, "p", "c1", "A", d, false),
             case(KeyKind::Phone, "p", "c2", "B", d, false),
-            case(KeyKind::Phone, "p", "c4", "C", d + jiff::Span::new().days(30), false),
+            case(
+                KeyKind::Phone,
+                "p",
+                "c4",
+                "C",
+                d + jiff::Span::new().days(30),
+                false,
+            ),
         ];
         assert!(shared_phone(&r, &far).is_empty());
     }

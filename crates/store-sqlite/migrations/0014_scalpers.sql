@@ -13,10 +13,10 @@ ALTER TABLE appointments ADD COLUMN id_key TEXT;
 ALTER TABLE appointments ADD COLUMN id_masked TEXT;
 -- Detection groups by key over a range of days; rows written before this
 -- migration (no masked form) are left out.
-CREATE INDEX tickets_scalper_phone ON tickets (business_date, phone_key) WHERE phone_masked IS NOT NULL;
-CREATE INDEX tickets_scalper_id ON tickets (business_date, id_key) WHERE id_masked IS NOT NULL;
-CREATE INDEX appointments_scalper_phone ON appointments (slot_date, phone_key) WHERE phone_masked IS NOT NULL;
-CREATE INDEX appointments_scalper_id ON appointments (slot_date, id_key) WHERE id_masked IS NOT NULL;
+CREATE INDEX tickets_scalper_phone ON tickets (business_date, phone_key, phone_masked) WHERE phone_masked IS NOT NULL;
+CREATE INDEX tickets_scalper_id ON tickets (business_date, id_key, id_masked) WHERE id_masked IS NOT NULL;
+CREATE INDEX appointments_scalper_phone ON appointments (slot_date, phone_key, phone_masked) WHERE phone_masked IS NOT NULL;
+CREATE INDEX appointments_scalper_id ON appointments (slot_date, id_key, id_masked) WHERE id_masked IS NOT NULL;
 -- Cases: the applicant's phone as a keyed hash and masked.
 ALTER TABLE cases ADD COLUMN phone_key TEXT;
 ALTER TABLE cases ADD COLUMN phone_masked TEXT;
@@ -35,8 +35,8 @@ CREATE TABLE scalper_refusals (
     id_key TEXT,
     id_masked TEXT
 );
-CREATE INDEX scalper_refusals_phone ON scalper_refusals (business_date, phone_key) WHERE phone_masked IS NOT NULL;
-CREATE INDEX scalper_refusals_id ON scalper_refusals (business_date, id_key) WHERE id_masked IS NOT NULL;
+CREATE INDEX scalper_refusals_phone ON scalper_refusals (business_date, phone_key, phone_masked) WHERE phone_masked IS NOT NULL;
+CREATE INDEX scalper_refusals_id ON scalper_refusals (business_date, id_key, id_masked) WHERE id_masked IS NOT NULL;
 
 -- Photos of registered persons, kept apart from the register.
 CREATE TABLE scalper_photos (

@@ -222,7 +222,9 @@ impl TryFrom<ReviewRow> for SuspectReview {
 
 impl Backend {
     async fn alert(&self, id: Uuid) -> StoreResult<ScalperAlert> {
-        let sql = format!("SELECT {ALERT_COLUMNS} FROM scalper_alerts a JOIN scalpers s ON s.id = a.scalper_id WHERE a.id = $1");
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM scalper_alerts a JOIN scalpers s ON s.id = a.scalper_id WHERE a.id = $1"
+        );
         sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_one(&self.pool)
@@ -314,9 +316,8 @@ impl ScalperStore for Backend {
             .await
             .map_err(err("scalper photo"))?;
         }
-        let sql = format!(
-            "INSERT INTO scalpers ({SCALPER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        );
+        let sql =
+            format!("INSERT INTO scalpers ({SCALPER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(s.id)
             .bind(&s.description)
@@ -355,7 +356,8 @@ impl ScalperStore for Backend {
     }
 
     async fn scalpers(&self, limit: i64) -> StoreResult<Vec<Scalper>> {
-        let sql = format!("SELECT {SCALPER_COLUMNS} FROM scalpers ORDER BY registered_at DESC, id DESC LIMIT $1");
+        let sql =
+            format!("SELECT {SCALPER_COLUMNS} FROM scalpers ORDER BY registered_at DESC, id DESC LIMIT $1");
         let rows = sqlx::query_as::<_, ScalperRow>(sqlx::AssertSqlSafe(sql))
             .bind(limit)
             .fetch_all(&self.pool)
@@ -450,7 +452,11 @@ impl ScalperStore for Backend {
     }
 
     async fn scalper_alerts(&self, open_only: bool, limit: i64) -> StoreResult<Vec<ScalperAlert>> {
-        let filter = if open_only { "WHERE a.acknowledged_at IS NULL" } else { "" };
+        let filter = if open_only {
+            "WHERE a.acknowledged_at IS NULL"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {ALERT_COLUMNS} FROM scalper_alerts a JOIN scalpers s ON s.id = a.scalper_id {filter} \
              ORDER BY a.at DESC, a.id DESC LIMIT $1"
@@ -524,7 +530,7 @@ impl ScalperStore for Backend {
                 out.push(SuspectReview::try_from(r)?);
             }
         }
-        out.sort_by(|a, b| b.reviewed_at.cmp(&a.reviewed_at));
+        out.sort_by_key(|r| std::cmp::Reverse(r.reviewed_at));
         Ok(out)
     }
 

@@ -79,7 +79,14 @@ async fn facts_group_by_key(store: &dyn Store) {
     // Phone 5678: two tickets, a booking and a refusal (4); phone 1111: one ticket.
     let mut tickets = Vec::new();
     for _ in 0..2 {
-        tickets.push(store.take_ticket(&ticket(day, phone("5678"))).await.unwrap().ticket.id);
+        tickets.push(
+            store
+                .take_ticket(&ticket(day, phone("5678")))
+                .await
+                .unwrap()
+                .ticket
+                .id,
+        );
     }
     store.take_ticket(&ticket(day, phone("1111"))).await.unwrap();
     let booked = store
@@ -120,7 +127,11 @@ async fn facts_group_by_key(store: &dyn Store) {
     let of = |key: &str| facts.iter().filter(|f| f.key == key).collect::<Vec<_>>();
     let phone_facts = of("phone-5678");
     assert_eq!(phone_facts.len(), 4, "{facts:?}");
-    assert!(phone_facts.iter().all(|f| f.kind == KeyKind::Phone && f.masked == "138****5678"));
+    assert!(
+        phone_facts
+            .iter()
+            .all(|f| f.kind == KeyKind::Phone && f.masked == "138****5678")
+    );
     let sources: Vec<FactSource> = {
         let mut s: Vec<_> = phone_facts.iter().map(|f| f.source).collect();
         s.sort();
@@ -138,17 +149,30 @@ async fn facts_group_by_key(store: &dyn Store) {
     for t in &tickets {
         assert!(phone_facts.iter().any(|f| f.id == *t));
     }
-    let b = phone_facts.iter().find(|f| f.source == FactSource::Appointment).unwrap();
+    let b = phone_facts
+        .iter()
+        .find(|f| f.source == FactSource::Appointment)
+        .unwrap();
     assert_eq!(b.id, booked.id);
     assert_eq!(b.date, day);
     assert_eq!(b.at, Some(at(60)));
     assert!(of("phone-1111").is_empty(), "one ticket is below the cut");
     let id_facts = of("id-9999");
     assert_eq!(id_facts.len(), 3);
-    assert!(id_facts.iter().all(|f| f.kind == KeyKind::IdNumber && f.masked == "1101**********9999"));
+    assert!(
+        id_facts
+            .iter()
+            .all(|f| f.kind == KeyKind::IdNumber && f.masked == "1101**********9999")
+    );
     // The cut is the count in the period, and days outside it are left out.
     assert_eq!(store.ticket_facts(day, day, 5).await.unwrap().len(), 0);
-    assert!(store.ticket_facts(date(2024, 5, 7), date(2024, 5, 9), 1).await.unwrap().is_empty());
+    assert!(
+        store
+            .ticket_facts(date(2024, 5, 7), date(2024, 5, 9), 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 fn case_of(day: Date, applicant: &str, phone_key: Option<&str>, agent: &str, basis: &str) -> CaseRecord {
@@ -188,7 +212,11 @@ async fn case_facts(store: &dyn Store) {
     let facts = store.case_facts(day, day, 3, 2).await.unwrap();
     let phones: Vec<_> = facts.iter().filter(|f| f.kind == KeyKind::Phone).collect();
     assert_eq!(phones.len(), 4, "three applicants on p-4321: {facts:?}");
-    assert!(phones.iter().all(|f| f.key == "p-4321" && f.masked == "139****4321" && f.source == FactSource::Case));
+    assert!(
+        phones
+            .iter()
+            .all(|f| f.key == "p-4321" && f.masked == "139****4321" && f.source == FactSource::Case)
+    );
     assert_eq!(
         phones.iter().filter(|f| f.agency_basis).count(),
         1,
@@ -196,7 +224,11 @@ async fn case_facts(store: &dyn Store) {
     );
     let agents: Vec<_> = facts.iter().filter(|f| f.kind == KeyKind::Agent).collect();
     assert_eq!(agents.len(), 3, "without the case that had a 委托书");
-    assert!(agents.iter().all(|f| f.key == "张三" && f.applicant.is_some() && !f.agency_basis));
+    assert!(
+        agents
+            .iter()
+            .all(|f| f.key == "张三" && f.applicant.is_some() && !f.agency_basis)
+    );
     // Thresholds above the distinct applicants leave nothing.
     assert!(store.case_facts(day, day, 4, 3).await.unwrap().is_empty());
 }
@@ -238,7 +270,10 @@ async fn register_alerts_and_reviews(store: &dyn Store) {
         store.add_scalper(&twice, None).await,
         Err(StoreError::Conflict { what }) if what == "scalper_key"
     ));
-    assert!(matches!(store.scalper(twice.id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.scalper(twice.id).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     let action = ScalperActionRecord {
         id: Uuid::now_v7(),
@@ -296,7 +331,10 @@ async fn register_alerts_and_reviews(store: &dyn Store) {
             .is_empty()
     );
     assert_eq!(store.scalper_alerts(true, 10).await.unwrap(), alerts);
-    let done = store.acknowledge_alert(alerts[0].id, "captain", at(40)).await.unwrap();
+    let done = store
+        .acknowledge_alert(alerts[0].id, "captain", at(40))
+        .await
+        .unwrap();
     assert_eq!(done.acknowledged_by.as_deref(), Some("captain"));
     assert_eq!(done.acknowledged_at, Some(at(40)));
     assert!(store.scalper_alerts(true, 10).await.unwrap().is_empty());

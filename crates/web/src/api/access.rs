@@ -171,7 +171,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/scalpers/rules", Signed(P::ScalperRead)),
     ("PUT", "/api/scalpers/rules", Signed(P::ScalperManage)),
     ("GET", "/api/scalpers/alerts", Signed(P::ScalperRead)),
-    ("POST", "/api/scalpers/alerts/{id}/acknowledge", Signed(P::ScalperManage)),
+    (
+        "POST",
+        "/api/scalpers/alerts/{id}/acknowledge",
+        Signed(P::ScalperManage),
+    ),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -14,10 +14,10 @@ mod docs;
 mod evaluation;
 mod floor_state;
 mod home_visit;
-// issue 15 part 5: scalpers
-mod scalper;
 pub mod pad;
 mod queue;
+// issue 15 part 5: scalpers
+mod scalper;
 mod schemas;
 mod users;
 
@@ -142,16 +142,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/scalpers/suspects/review", post(scalper::review))
         .route(
             "/api/scalpers",
-            get(scalper::list).post(scalper::register).layer(
-                axum::extract::DefaultBodyLimit::max(scalper::PHOTO_BODY_LIMIT),
-            ),
+            get(scalper::list)
+                .post(scalper::register)
+                .layer(axum::extract::DefaultBodyLimit::max(scalper::PHOTO_BODY_LIMIT)),
         )
         .route("/api/scalpers/{id}", get(scalper::detail))
         .route("/api/scalpers/photos/{id}", get(scalper::photo))
         .route("/api/scalpers/{id}/actions", post(scalper::add_action))
         .route("/api/scalpers/rules", get(scalper::rules).put(scalper::set_rules))
         .route("/api/scalpers/alerts", get(scalper::alerts))
-        .route("/api/scalpers/alerts/{id}/acknowledge", post(scalper::acknowledge))
+        .route(
+            "/api/scalpers/alerts/{id}/acknowledge",
+            post(scalper::acknowledge),
+        )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -30,7 +30,10 @@ impl<S: Send + Sync> FromRequestParts<S> for AnyId {
         let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let raw = params.iter().find(|(k, _)| k == "id").map_or("", |(_, v)| v.as_str());
+        let raw = params
+            .iter()
+            .find(|(k, _)| k == "id")
+            .map_or("", |(_, v)| v.as_str());
         Uuid::parse_str(raw)
             .map(AnyId)
             .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条记录").into_response())
@@ -39,7 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AnyId {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PeriodQuery {
+pub struct ScalperPeriodQuery {
     /// First day, YYYY-MM-DD.
     from: Option<String>,
     /// Last day, YYYY-MM-DD (at most 366 days in all).
@@ -48,10 +51,13 @@ pub struct PeriodQuery {
 
 /// The suspects of a period (supervisors): each with its rule, figures and
 /// evidence (ticket, appointment and case ids, refused attempts); keys masked.
-#[utoipa::path(get, path = "/api/scalpers/suspects", operation_id = "scalper_suspects", params(PeriodQuery), tag = "督查",
+#[utoipa::path(get, path = "/api/scalpers/suspects", operation_id = "scalper_suspects", params(ScalperPeriodQuery), tag = "督查",
     responses((status = 200, body = Object, description = "可疑对象：{\"items\":[{\"kind\",\"key\"(遮蔽),\"ref\",\"rule\",\"rule_label\",\"count\",\"explanation\",\"figures\",\"evidence\":{\"tickets\",\"appointments\",\"cases\",\"refused\"},\"review\"}]}"),
         (status = 422, description = "日期缺失或无效，或期间超过366天（error.field 为 from 或 to）")))]
-pub async fn suspects(Caller(state, user): Caller, AppQuery(q): AppQuery<PeriodQuery>) -> ApiResult<Json<SuspectList>> {
+pub async fn suspects(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<ScalperPeriodQuery>,
+) -> ApiResult<Json<SuspectList>> {
     Ok(Json(
         state
             .app
@@ -67,7 +73,7 @@ pub async fn suspects(Caller(state, user): Caller, AppQuery(q): AppQuery<PeriodQ
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReviewBody {
+pub struct ScalperReviewBody {
     /// The suspect's `ref`.
     #[serde(rename = "ref")]
     reference: String,
@@ -87,14 +93,14 @@ pub struct ReviewBody {
 }
 
 /// A supervisor clears a suspect or registers the person (never automatic).
-#[utoipa::path(post, path = "/api/scalpers/suspects/review", operation_id = "review_scalper_suspect", request_body = ReviewBody, tag = "督查",
+#[utoipa::path(post, path = "/api/scalpers/suspects/review", operation_id = "review_scalper_suspect", request_body = ScalperReviewBody, tag = "督查",
     responses((status = 201, body = Object, description = "复核记录（登记时带 scalper_id）"),
         (status = 404, description = "该期间没有这个可疑对象"),
         (status = 409, description = "该手机号或身份证号已登记"),
         (status = 422, description = "期间、类型、规则、结果或意见无效")))]
 pub async fn review(
     Caller(state, user): Caller,
-    AppJson(b): AppJson<ReviewBody>,
+    AppJson(b): AppJson<ScalperReviewBody>,
 ) -> ApiResult<(StatusCode, Json<SuspectReview>)> {
     let r = state
         .app
@@ -133,7 +139,7 @@ pub async fn list(Caller(state, user): Caller) -> ApiResult<Json<ScalperList>> {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterBody {
+pub struct ScalperRegisterBody {
     /// 体貌特征、常出没位置等.
     description: String,
     phone: Option<String>,
@@ -173,25 +179,35 @@ pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
 fn photo_bytes(raw: &str) -> Result<Vec<u8>, ApiError> {
     let body = match raw.trim().strip_prefix("data:") {
         Some(rest) => rest.split_once(";base64,").map(|(_, b)| b).ok_or_else(|| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "照片应为 base64 编码的 data URL").field("photo")
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "照片应为 base64 编码的 data URL",
+            )
+            .field("photo")
         })?,
         None => raw.trim(),
     };
     decode_base64(body).ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "照片的 base64 编码有误").field("photo")
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "照片的 base64 编码有误",
+        )
+        .field("photo")
     })
 }
 
 /// Registers a person (supervisor): the phone and ID number are kept only as
 /// keyed hashes and masked forms; the photo's type is read from its bytes.
-#[utoipa::path(post, path = "/api/scalpers", operation_id = "register_scalper", request_body = RegisterBody, tag = "督查",
+#[utoipa::path(post, path = "/api/scalpers", operation_id = "register_scalper", request_body = ScalperRegisterBody, tag = "督查",
     responses((status = 201, body = Object, description = "登记对象（号码已遮蔽）"),
         (status = 409, description = "该手机号或身份证号已登记"),
         (status = 413, description = "请求正文过大（含照片不超过8MB）"),
         (status = 422, description = "说明、手机号、身份证号或照片无效")))]
 pub async fn register(
     Caller(state, user): Caller,
-    AppJson(b): AppJson<RegisterBody>,
+    AppJson(b): AppJson<ScalperRegisterBody>,
 ) -> ApiResult<(StatusCode, Json<ScalperView>)> {
     let photo = match b.photo.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(raw) => Some(photo_bytes(raw)?),
@@ -239,7 +255,7 @@ pub async fn photo(Caller(state, user): Caller, AnyId(id): AnyId) -> ApiResult<R
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ActionBody {
+pub struct ScalperActionBody {
     /// dissuade (劝离), warn (警告), expel (驱逐) or police (移交公安).
     action: String,
     /// YYYY-MM-DD, not after today.
@@ -252,14 +268,14 @@ pub struct ActionBody {
 
 /// Records an action taken against a registered person.
 #[utoipa::path(post, path = "/api/scalpers/{id}/actions", operation_id = "add_scalper_action", params(("id" = String, Path, description = "登记对象ID")),
-    request_body = ActionBody, tag = "督查",
+    request_body = ScalperActionBody, tag = "督查",
     responses((status = 201, body = Object, description = "登记对象及全部处置记录"),
         (status = 404, description = "没有这个登记对象"),
         (status = 422, description = "措施、日期或说明无效")))]
 pub async fn add_action(
     Caller(state, user): Caller,
     AnyId(id): AnyId,
-    AppJson(b): AppJson<ActionBody>,
+    AppJson(b): AppJson<ScalperActionBody>,
 ) -> ApiResult<(StatusCode, Json<ScalperView>)> {
     let v = state
         .app
@@ -291,22 +307,25 @@ pub async fn set_rules(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct AlertQuery {
+pub struct ScalperAlertQuery {
     /// true (default): only those not yet acknowledged.
     open: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct AlertList {
+pub struct ScalperAlertList {
     #[schema(value_type = Vec<Object>)]
     items: Vec<ScalperAlert>,
 }
 
 /// Alerts raised when a registered phone or ID took a ticket or booked.
-#[utoipa::path(get, path = "/api/scalpers/alerts", operation_id = "scalper_alerts", params(AlertQuery), tag = "督查",
-    responses((status = 200, body = AlertList, description = "黄牛预警，最新在前")))]
-pub async fn alerts(Caller(state, user): Caller, AppQuery(q): AppQuery<AlertQuery>) -> ApiResult<Json<AlertList>> {
-    Ok(Json(AlertList {
+#[utoipa::path(get, path = "/api/scalpers/alerts", operation_id = "scalper_alerts", params(ScalperAlertQuery), tag = "督查",
+    responses((status = 200, body = ScalperAlertList, description = "黄牛预警，最新在前")))]
+pub async fn alerts(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<ScalperAlertQuery>,
+) -> ApiResult<Json<ScalperAlertList>> {
+    Ok(Json(ScalperAlertList {
         items: state
             .app
             .scalpers
@@ -334,7 +353,10 @@ mod tests {
         assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
         assert_eq!(decode_base64("/9j/").unwrap(), vec![0xFF, 0xD8, 0xFF]);
         assert!(decode_base64("a*b").is_none());
-        assert_eq!(photo_bytes("data:image/png;base64,iVBORw0KGgo=").unwrap()[..4], *b"\x89PNG");
+        assert_eq!(
+            photo_bytes("data:image/png;base64,iVBORw0KGgo=").unwrap()[..4],
+            *b"\x89PNG"
+        );
         assert!(photo_bytes("data:image/png,plain").is_err());
     }
 }

@@ -35,7 +35,13 @@ fn settings() -> app::Settings {
     s
 }
 
-async fn send(s: &TestServer, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+async fn send(
+    s: &TestServer,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     let req = s.req(method, path).token(token);
     match body {
         Some(b) => req.json(&b).status_json().await,
@@ -92,7 +98,10 @@ async fn tickets_and_refusals(s: &TestServer) {
         statuses.push(ticket(s, "13812345678").await);
     }
     assert_eq!(statuses[0], 201);
-    assert!(statuses[1..].iter().all(|st| *st == 201 || *st == 409), "{statuses:?}");
+    assert!(
+        statuses[1..].iter().all(|st| *st == 201 || *st == 409),
+        "{statuses:?}"
+    );
     // Three from another phone are a near miss.
     for _ in 0..3 {
         let st = ticket(s, "13900001111").await;
@@ -133,7 +142,10 @@ async fn tickets_and_refusals(s: &TestServer) {
         assert!(st == 201 || st == 409, "{st} {v}");
     }
     let items = suspects(s, &supervisor, &day, &day).await;
-    let booked = items.iter().find(|i| i["key"].as_str().unwrap().ends_with("9999")).unwrap();
+    let booked = items
+        .iter()
+        .find(|i| i["key"].as_str().unwrap().ends_with("9999"))
+        .unwrap();
     assert_eq!(booked["count"], 4, "{booked}");
     let shown = booked["evidence"]["appointments"].as_array().unwrap().len() as u64
         + booked["evidence"]["refused"].as_u64().unwrap();
@@ -160,7 +172,10 @@ async fn tickets_and_refusals(s: &TestServer) {
     )
     .await;
     assert_eq!(st, 200, "{v}");
-    assert_eq!((v["per_day"].as_u64(), v["per_window"].as_u64()), (Some(6), Some(10)));
+    assert_eq!(
+        (v["per_day"].as_u64(), v["per_window"].as_u64()),
+        (Some(6), Some(10))
+    );
     assert!(
         suspects(s, &supervisor, &today, &today)
             .await
@@ -176,7 +191,14 @@ async fn tickets_and_refusals(s: &TestServer) {
         ("from=2026-12-02&to=2026-12-01", "to"),
         ("from=2025-01-01&to=2026-01-02", "to"),
     ] {
-        let (st, v) = send(s, "GET", &format!("/api/scalpers/suspects?{query}"), Some(&supervisor), None).await;
+        let (st, v) = send(
+            s,
+            "GET",
+            &format!("/api/scalpers/suspects?{query}"),
+            Some(&supervisor),
+            None,
+        )
+        .await;
         assert_eq!((st, field(&v)), (422, Some(name)), "{query}: {v}");
     }
 
@@ -231,7 +253,14 @@ async fn case_rules_and_reviews(s: &TestServer) {
         agent_cases.push(case(s, &staff, seq, &format!("1350000{seq:04}"), Some(("周某某", ""))).await);
     }
     for seq in 9..=11 {
-        case(s, &staff, seq, &format!("1350000{seq:04}"), Some(("吴某某", "授权委托书"))).await;
+        case(
+            s,
+            &staff,
+            seq,
+            &format!("1350000{seq:04}"),
+            Some(("吴某某", "授权委托书")),
+        )
+        .await;
     }
 
     let items = suspects(s, &supervisor, &today, &today).await;
@@ -249,7 +278,10 @@ async fn case_rules_and_reviews(s: &TestServer) {
     shared.sort();
     assert_eq!(cases, shared);
     assert!(!items.iter().any(|i| i["key"].as_str().unwrap().ends_with("3333")));
-    let agents: Vec<&Value> = items.iter().filter(|i| i["rule"] == "agent_without_basis").collect();
+    let agents: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["rule"] == "agent_without_basis")
+        .collect();
     assert_eq!(agents.len(), 1, "{items:?}");
     assert_eq!(agents[0]["key"], "周某某");
     assert_eq!(agents[0]["kind"], "agent");
@@ -281,7 +313,14 @@ async fn case_rules_and_reviews(s: &TestServer) {
     assert_eq!(v["decision"], "clear");
     let mut unknown = review("clear", phone, "x");
     unknown["ref"] = json!("no-such-key");
-    let (st, _) = send(s, "POST", "/api/scalpers/suspects/review", Some(&supervisor), Some(unknown)).await;
+    let (st, _) = send(
+        s,
+        "POST",
+        "/api/scalpers/suspects/review",
+        Some(&supervisor),
+        Some(unknown),
+    )
+    .await;
     assert_eq!(st, 404);
     // Registering the agent from the suspect puts them on the register.
     let (st, v) = send(
@@ -299,7 +338,14 @@ async fn case_rules_and_reviews(s: &TestServer) {
     assert_eq!(phone["review"]["decision"], "clear");
     let agent = items.iter().find(|i| i["rule"] == "agent_without_basis").unwrap();
     assert_eq!(agent["review"]["scalper_id"], scalper_id.as_str());
-    let (st, v) = send(s, "GET", &format!("/api/scalpers/{scalper_id}"), Some(&supervisor), None).await;
+    let (st, v) = send(
+        s,
+        "GET",
+        &format!("/api/scalpers/{scalper_id}"),
+        Some(&supervisor),
+        None,
+    )
+    .await;
     assert_eq!(st, 200);
     assert!(v["description"].as_str().unwrap().contains("周某某"), "{v}");
     // Staff may not review.
@@ -316,7 +362,8 @@ async fn case_rules_and_reviews(s: &TestServer) {
 on_both_backends_unthrottled!(case_rules_and_reviews);
 
 /// A 1×1 PNG.
-const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+const PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /// Every text the register keeps, read with SQL.
 async fn register_text(s: &TestServer) -> String {
@@ -370,10 +417,17 @@ async fn register_and_alert(s: &TestServer) {
     assert_eq!(v["phone_masked"], "136****4444");
     assert!(!v.to_string().contains("13600004444") && !v.to_string().contains(&id));
     let stored = register_text(s).await;
-    assert!(!stored.contains("13600004444") && !stored.contains(&id), "{stored}");
+    assert!(
+        !stored.contains("13600004444") && !stored.contains(&id),
+        "{stored}"
+    );
     // The photo comes back with its type read from its bytes.
     let photo = v["photo_id"].as_str().unwrap();
-    let resp = s.req("GET", &format!("/api/scalpers/photos/{photo}")).token(&supervisor).send().await;
+    let resp = s
+        .req("GET", &format!("/api/scalpers/photos/{photo}"))
+        .token(&supervisor)
+        .send()
+        .await;
     assert_eq!(resp.status, 200);
     // The same phone twice is refused.
     let mut again = body.clone();
@@ -476,9 +530,19 @@ async fn register_and_alert(s: &TestServer) {
     assert_eq!(send(s, "POST", &ack, Some(&supervisor), None).await.0, 409);
     let (_, open) = send(s, "GET", "/api/scalpers/alerts", Some(&supervisor), None).await;
     assert_eq!(open["items"].as_array().unwrap().len(), 1);
-    let (_, all) = send(s, "GET", "/api/scalpers/alerts?open=false", Some(&supervisor), None).await;
+    let (_, all) = send(
+        s,
+        "GET",
+        "/api/scalpers/alerts?open=false",
+        Some(&supervisor),
+        None,
+    )
+    .await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
-    assert_eq!(send(s, "GET", "/api/scalpers/alerts", Some(&staff), None).await.0, 403);
+    assert_eq!(
+        send(s, "GET", "/api/scalpers/alerts", Some(&staff), None).await.0,
+        403
+    );
 }
 on_both_backends_unthrottled!(register_and_alert);
 
@@ -495,7 +559,10 @@ async fn scalper_pages(s: &TestServer) {
     assert!(dash.contains("/admin/scalpers"), "the menu tile");
     let (st, html) = page(s, &cookie, &format!("/admin/scalpers?from={today}&to={today}")).await;
     assert_eq!(st, 200);
-    assert!(html.contains("138****5678") && html.contains("频繁取号预约"), "{html}");
+    assert!(
+        html.contains("138****5678") && html.contains("频繁取号预约"),
+        "{html}"
+    );
     assert!(!html.contains("13812345678"));
     let (st, bad) = page(s, &cookie, "/admin/scalpers?from=2026-12-02&to=2026-01-01").await;
     assert_eq!(st, 422);
@@ -545,7 +612,10 @@ async fn scalper_pages(s: &TestServer) {
     assert_eq!(ticket(s, "13600007777").await, 201);
     let (st, floor) = page(s, &cookie, "/admin/floor").await;
     assert_eq!(st, 200);
-    assert!(floor.contains("黄牛预警") && floor.contains("戴灰色帽子的男子"), "{floor}");
+    assert!(
+        floor.contains("黄牛预警") && floor.contains("戴灰色帽子的男子"),
+        "{floor}"
+    );
     let staff = session(s, "staff").await;
     let (st, staff_floor) = page(s, &staff, "/admin/floor").await;
     assert_eq!(st, 200);

@@ -24,9 +24,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/admin/scalpers",
-            get(page).post(register).layer(axum::extract::DefaultBodyLimit::max(
-                crate::security::UPLOAD_LIMIT,
-            )),
+            get(page)
+                .post(register)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::security::UPLOAD_LIMIT,
+                )),
         )
         .route("/admin/scalpers/review", post(review))
         .route("/admin/scalpers/rules", post(set_rules))
@@ -129,7 +131,9 @@ async fn show(
     let from = from
         .filter(|f| !f.trim().is_empty())
         .unwrap_or_else(|| today.saturating_sub(jiff::Span::new().days(29)).to_string());
-    let to = to.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| today.to_string());
+    let to = to
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| today.to_string());
     let session = &user.session;
     let scalpers = &state.app.scalpers;
     let mut error = error;
@@ -178,7 +182,10 @@ async fn show(
             actions,
         });
     }
-    let (alerts, rules) = match (scalpers.alerts(session, true).await, scalpers.rules(session).await) {
+    let (alerts, rules) = match (
+        scalpers.alerts(session, true).await,
+        scalpers.rules(session).await,
+    ) {
         (Ok(a), Ok(r)) => (a, r),
         (Err(e), _) | (_, Err(e)) => return PageError::from_app(state, e).into_response(),
     };
@@ -256,10 +263,12 @@ async fn register(
             "/admin/scalpers",
             &format!(
                 "已登记：{}",
-                v.scalper
-                    .phone_masked
-                    .or(v.scalper.id_masked)
-                    .unwrap_or_else(|| v.scalper.description.chars().take(20).collect())
+                v.scalper.phone_masked.or(v.scalper.id_masked).unwrap_or_else(|| v
+                    .scalper
+                    .description
+                    .chars()
+                    .take(20)
+                    .collect())
             ),
         )),
         Err(e) => Ok(show(&state, &user, None, None, None, Some(e.to_string())).await),
@@ -286,7 +295,9 @@ async fn add_action(
 ) -> PageResult {
     let user = guard_post(&state, user, Permission::ScalperManage, &uri, &headers, &f.csrf)?;
     let Ok(id) = Uuid::parse_str(&id) else {
-        return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有这个登记对象", "链接有误").into_response());
+        return Err(
+            PageError::new(&state, StatusCode::NOT_FOUND, "没有这个登记对象", "链接有误").into_response(),
+        );
     };
     match state
         .app
@@ -419,7 +430,9 @@ async fn acknowledge(
         "/admin/scalpers"
     };
     let Ok(id) = Uuid::parse_str(&id) else {
-        return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有这条预警", "链接有误").into_response());
+        return Err(
+            PageError::new(&state, StatusCode::NOT_FOUND, "没有这条预警", "链接有误").into_response(),
+        );
     };
     match state.app.scalpers.acknowledge(&user.session, id).await {
         Ok(a) => Ok(back(to, &format!("已处理预警：{}", a.reference))),
