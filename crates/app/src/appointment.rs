@@ -8,6 +8,7 @@ use domain::appointment::{
     AppointmentChannel, AppointmentStatus, CheckIn, check_bookable, check_in, slots_of_day, suspended_until,
 };
 use domain::identity::{IdNumber, validate_mobile};
+use domain::scalper::FactSource;
 use jiff::civil::{Date, DateTime, Time};
 use rand::Rng;
 use serde::Serialize;
@@ -231,14 +232,19 @@ impl AppointmentService {
         let phone = req.phone.trim();
         validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
         // One person is one phone, or one ID number when given.
-        let key = match req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => {
-                let id = IdNumber::parse(id, self.today())
-                    .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
-                person_key(&self.settings.security.data_key, "id", id.as_str())?
-            }
+        let id_checked = match req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => Some(
+                IdNumber::parse(id, self.today())
+                    .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?,
+            ),
+            None => None,
+        };
+        let key = match &id_checked {
+            Some(id) => person_key(&self.settings.security.data_key, "id", id.as_str())?,
             None => person_key(&self.settings.security.data_key, "phone", phone)?,
         };
+        // 黄牛 (issue 15 part 5): the marks detection groups by.
+        let marks = crate::scalper::marks_of(&self.hall, Some(phone), id_checked.as_ref())?;
         let no_shows = self.store.no_show_dates(&key).await?;
         if let Some(until) = suspended_until(rules, &no_shows, self.today()) {
             return Err(AppError::Conflict(
@@ -281,10 +287,15 @@ impl AppointmentService {
                     created_at: self.now(),
                     capacity: i64::from(rules.capacity),
                     max_per_person_per_day: i64::from(rules.max_per_person_per_day),
+                    marks: marks.clone(),
                 })
                 .await;
             match booked {
                 Ok(a) => {
+                    // 黄牛 (issue 15 part 5): a registered person alerts the floor.
+                    let slot = format!("{} {}", a.slot_date, a.slot_time);
+                    self.scalper_seen(FactSource::Appointment, a.id, &slot, a.slot_date, &marks)
+                        .await;
                     self.confirm_booking(&a, phone).await?;
                     return Ok(a);
                 }
@@ -295,6 +306,9 @@ impl AppointmentService {
                     ));
                 }
                 Err(StoreError::Conflict { what }) if what == "person_limit" => {
+                    // 黄牛 (issue 15 part 5): a refused attempt counts.
+                    self.scalper_refused(FactSource::Appointment, &category.prefix, date, &marks)
+                        .await;
                     return Err(AppError::Conflict(
                         crate::Conflict::PersonLimit,
                         format!("同一人每天最多预约{}次", rules.max_per_person_per_day),

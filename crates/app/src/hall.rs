@@ -25,6 +25,9 @@ pub struct Hall {
     pub(crate) outbox_store: Arc<dyn SmsOutboxStore>,
     /// Read only, for the names of the staff on what people read.
     pub(crate) people: Arc<dyn AccountStore>,
+    /// issue 15 part 5: the register's lookup and the refused attempts, for
+    /// the hooks where tickets are taken and slots booked (`crate::scalper`).
+    pub(crate) scalper_store: Arc<dyn store::scalper::ScalperStore>,
 }
 
 impl Hall {
@@ -41,6 +44,7 @@ impl Hall {
             tokenizer: Arc::new(Tokenizer::default()),
             throttle_store: store.clone(),
             outbox_store: store.clone(),
+            scalper_store: store.clone(),
             people: store,
         }
     }
@@ -179,7 +183,9 @@ service_derefs_to_hall!(
     crate::home_visit::HomeVisitService,
     crate::pad::PadService,
     // Issue 15 part 2: inspections (督查).
-    crate::inspection::InspectionService
+    crate::inspection::InspectionService,
+    // issue 15 part 5: scalpers
+    crate::scalper::ScalperService
 );
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.

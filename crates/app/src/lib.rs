@@ -40,6 +40,8 @@ pub mod sms;
 pub mod throttle;
 // Issue 15 part 2: inspections (督查).
 pub mod inspection;
+// issue 15 part 5: scalpers
+pub mod scalper;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -110,6 +112,8 @@ pub struct App {
     // Issue 15 part 2: inspections (督查).
     /// 督查: inspections, the checklist, staff answers and 暗访 plans.
     pub inspections: inspection::InspectionService,
+    /// 黄牛、非法中介: detection, the register and the floor's alerts (issue 15 part 5).
+    pub scalpers: scalper::ScalperService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -156,6 +160,8 @@ impl App {
                 store.clone(),
                 queue.clone(),
             ),
+            // issue 15 part 5: scalpers
+            scalpers: scalper::ScalperService::new(hall.clone(), store.clone()),
             pads,
             cases,
             queue,

@@ -9,6 +9,7 @@ use crate::{Actor, AppError, AppResult};
 use domain::Role;
 use domain::identity::{IdNumber, validate_mobile};
 use domain::queue::{Priority, valid_prefix};
+use domain::scalper::FactSource;
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
@@ -252,13 +253,16 @@ impl QueueService {
             ));
         };
         let mut keys = Vec::new();
+        let mut id_checked = None;
         if let Some(id) = req.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let id = IdNumber::parse(id, self.today())
                 .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
             keys.push(person_key(&self.settings.security.data_key, "id", id.as_str())?);
+            id_checked = Some(id);
         }
         let mut phone_sealed = None;
-        if let Some(phone) = req.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let phone_checked = req.phone.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        if let Some(phone) = phone_checked {
             validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
             keys.push(person_key(&self.settings.security.data_key, "phone", phone)?);
             // Kept sealed only to send the evaluation invitation after service.
@@ -277,6 +281,8 @@ impl QueueService {
             None => None,
         };
         let phone_sealed_given = phone_sealed.is_some();
+        // 黄牛 (issue 15 part 5): the marks detection groups by.
+        let marks = crate::scalper::marks_of(&self.hall, phone_checked, id_checked.as_ref())?;
         let taken = self
             .issue_ticket(NewTicket {
                 id: Uuid::now_v7(),
@@ -290,6 +296,7 @@ impl QueueService {
                 transferred_from: None,
                 appointment_at: req.appointment_at,
                 phone_sealed,
+                marks: marks.clone(),
             })
             .await;
         if let Ok(t) = &taken
@@ -298,6 +305,19 @@ impl QueueService {
             && self.settings.queue.reminder_ahead > 0
         {
             self.store.want_reminder(t.ticket.id).await?;
+        }
+        // 黄牛 (issue 15 part 5): a registered person alerts the floor; a refused attempt counts.
+        match &taken {
+            Ok(t) => {
+                let (id, number, day) = (t.ticket.id, t.ticket.number.clone(), t.ticket.business_date);
+                self.scalper_seen(FactSource::Ticket, id, &number, day, &marks)
+                    .await;
+            }
+            Err(StoreError::Conflict { what }) if what == "person_limit" => {
+                self.scalper_refused(FactSource::Ticket, &cat.prefix, self.today(), &marks)
+                    .await;
+            }
+            Err(_) => {}
         }
         match taken {
             Ok(t) => Ok(TicketView {
@@ -538,6 +558,7 @@ impl QueueService {
                 transferred_from: Some(old.id),
                 appointment_at: None,
                 phone_sealed: None,
+                marks: Default::default(),
             })
             .await?;
         Ok(TicketView {

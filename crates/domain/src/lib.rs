@@ -18,6 +18,8 @@ pub mod permission;
 pub mod queue;
 pub mod rectification;
 pub mod role;
+// issue 15 part 5: scalpers
+pub mod scalper;
 pub mod search;
 pub mod statutory;
 

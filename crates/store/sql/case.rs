@@ -17,10 +17,11 @@ const COLUMNS: &str = "id, number, query_code, parent_id, item_code, item_name, 
     promised_days, applicant_kind, applicant_name, id_sealed, id_key, id_masked, phone_sealed, phone_tail, \
     legal_rep, agent, agent_basis, ticket_id, window_number, staff, status, status_before_pause, materials, \
     missing, received_on, accepted_on, deadline, paused_days, pause_started_on, extension_days, approved, \
-    decision_reason, completed_on, imported, created_at, updated_at, deadline_provisional, deadline_before";
+    decision_reason, completed_on, imported, created_at, updated_at, deadline_provisional, deadline_before, \
+    phone_key, phone_masked";
 const PLACEHOLDERS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
     $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, \
-    $39, $40";
+    $39, $40, $41, $42";
 
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 
@@ -66,6 +67,8 @@ struct CaseRow {
     updated_at: jiff_sqlx::Timestamp,
     deadline_provisional: bool,
     deadline_before: Option<jiff_sqlx::Date>,
+    phone_key: Option<String>,
+    phone_masked: Option<String>,
 }
 
 fn day(d: Option<jiff_sqlx::Date>) -> Option<Date> {
@@ -116,6 +119,8 @@ impl TryFrom<CaseRow> for CaseRecord {
             updated_at: r.updated_at.to_jiff(),
             deadline_provisional: r.deadline_provisional,
             deadline_before: day(r.deadline_before),
+            phone_key: r.phone_key,
+            phone_masked: r.phone_masked,
         })
     }
 }
@@ -203,7 +208,9 @@ fn bind_case<'q>(q: Query<'q>, c: &'q CaseRecord) -> StoreResult<Query<'q>> {
         .bind(c.created_at.to_sqlx())
         .bind(c.updated_at.to_sqlx())
         .bind(c.deadline_provisional)
-        .bind(c.deadline_before.map(|d| d.to_sqlx())))
+        .bind(c.deadline_before.map(|d| d.to_sqlx()))
+        .bind(&c.phone_key)
+        .bind(&c.phone_masked))
 }
 
 async fn add_event(conn: &mut Conn, id: Uuid, e: &CaseEvent) -> StoreResult<()> {

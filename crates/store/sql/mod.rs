@@ -27,3 +27,5 @@ mod queue_call;
 mod queue_take;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 15 part 5: scalpers
+mod scalper;

@@ -527,7 +527,8 @@ impl QueueStore for Backend {
         }
         let sql = format!(
             "INSERT INTO appointments (id, code, category, slot_date, slot_time, person_key, phone_tail, \
-             channel, status, created_at, item_code, place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             channel, status, created_at, item_code, place, phone_key, phone_masked, id_key, id_masked) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
              RETURNING {APPOINTMENT_COLUMNS}"
         );
         let row = sqlx::query_as::<_, AppointmentRow>(sqlx::AssertSqlSafe(sql))
@@ -543,6 +544,10 @@ impl QueueStore for Backend {
             .bind(n.created_at.to_sqlx())
             .bind(&a.item_code)
             .bind(&a.place)
+            .bind(&n.marks.phone_key)
+            .bind(&n.marks.phone_masked)
+            .bind(&n.marks.id_key)
+            .bind(&n.marks.id_masked)
             .fetch_one(tx.conn())
             .await
             .map_err(err("code"))?;

@@ -171,7 +171,7 @@ async fn insert(
     admitted: &[usize],
     sequence: &[i64],
 ) -> StoreResult<HashMap<Uuid, Ticket>> {
-    const COLUMNS: usize = 13;
+    const COLUMNS: usize = 15;
     let values = (0..admitted.len())
         .map(|r| {
             let p = |c: usize| format!("${}", r * COLUMNS + c);
@@ -183,11 +183,18 @@ async fn insert(
         .join(", ");
     let sql = format!(
         "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
-         taken_at, passed_by, transferred_from, appointment_at, phone_sealed) VALUES {values} RETURNING {TICKET_COLUMNS}"
+         taken_at, passed_by, transferred_from, appointment_at, phone_sealed, phone_masked, id_masked) \
+         VALUES {values} RETURNING {TICKET_COLUMNS}"
     );
     let mut q = sqlx::query_as::<_, TicketRow>(sqlx::AssertSqlSafe(sql));
     for &i in admitted {
         let t = &batch[i];
+        // The marks name each key's column; without them, the keys in order.
+        let (id_key, phone_key) = if t.marks.is_empty() {
+            (t.person_keys.first().cloned(), t.person_keys.get(1).cloned())
+        } else {
+            (t.marks.id_key.clone(), t.marks.phone_key.clone())
+        };
         q = q
             .bind(t.id)
             .bind(t.business_date.to_sqlx())
@@ -195,13 +202,15 @@ async fn insert(
             .bind(sequence[i])
             .bind(ticket_number(&t.category, sequence[i] as u32))
             .bind(t.priority.map(|p| p.code()))
-            .bind(t.person_keys.first().cloned())
-            .bind(t.person_keys.get(1).cloned())
+            .bind(id_key)
+            .bind(phone_key)
             .bind(t.taken_at.to_sqlx())
             .bind(t.passed_by)
             .bind(t.transferred_from)
             .bind(t.appointment_at.map(|a| a.to_sqlx()))
-            .bind(t.phone_sealed.clone());
+            .bind(t.phone_sealed.clone())
+            .bind(t.marks.phone_masked.clone())
+            .bind(t.marks.id_masked.clone());
     }
     let rows = q.fetch_all(&mut *tx).await.map_err(err("ticket"))?;
     rows.into_iter()

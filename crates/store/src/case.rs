@@ -64,6 +64,12 @@ pub struct CaseRecord {
     pub deadline_provisional: bool,
     /// The deadline before the last recomputation (shown when it moved earlier).
     pub deadline_before: Option<Date>,
+    /// The applicant's phone as a keyed hash and masked (138****5678), for
+    /// detecting scalpers (issue 15 part 5); none when no phone was given.
+    #[serde(skip)]
+    pub phone_key: Option<String>,
+    #[serde(skip)]
+    pub phone_masked: Option<String>,
 }
 
 impl CaseRecord {

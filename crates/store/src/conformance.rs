@@ -26,6 +26,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_complaint::run_all(&*store).await;
     // Issue 15 part 2: inspections (督查).
     crate::conformance_inspection::run_all(store.clone()).await;
+    // issue 15 part 5: scalpers
+    crate::conformance_scalper::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

@@ -75,6 +75,8 @@ pub(crate) fn case(department: &str, day: Date) -> CaseRecord {
         updated_at: at(0),
         deadline_provisional: false,
         deadline_before: None,
+        phone_key: None,
+        phone_masked: None,
     }
 }
 

@@ -37,6 +37,7 @@ async fn no_show_sweep(store: &dyn Store) {
         created_at: Timestamp::now(),
         capacity: 10,
         max_per_person_per_day: 10,
+        marks: Default::default(),
     };
     let day = date(2025, 3, 3);
     for (code, d, time) in [

@@ -153,6 +153,7 @@ fn ticket(phone: Option<&str>) -> NewTicket {
         transferred_from: None,
         appointment_at: None,
         phone_sealed: phone.map(String::from),
+        marks: Default::default(),
     }
 }
 

@@ -198,6 +198,7 @@ fn booking(code: &str, person: &str, time: &str) -> NewAppointment {
         created_at: Timestamp::now(),
         capacity: 2,
         max_per_person_per_day: 2,
+        marks: Default::default(),
     }
 }
 
@@ -299,6 +300,7 @@ fn new_ticket(category: &str, day: Date, keys: Vec<String>, priority: Option<Pri
         transferred_from: None,
         appointment_at: None,
         phone_sealed: None,
+        marks: Default::default(),
     }
 }
 

@@ -36,6 +36,9 @@ pub mod write_tx;
 // Issue 15 part 2: inspections (督查).
 pub mod conformance_inspection;
 pub mod inspection;
+// issue 15 part 5: scalpers
+pub mod conformance_scalper;
+pub mod scalper;
 
 pub use error::StoreError;
 pub use model::*;
@@ -69,6 +72,8 @@ pub trait Store:
     + complaint::ComplaintStore
     // Issue 15 part 2: inspections (督查).
     + inspection::InspectionStore
+    // issue 15 part 5: scalpers
+    + scalper::ScalperStore
     + Send
     + Sync
     + 'static

@@ -147,6 +147,10 @@ pub struct NewTicket {
     pub appointment_at: Option<Timestamp>,
     /// The phone, sealed by the app, for the evaluation SMS after service.
     pub phone_sealed: Option<String>,
+    /// The person's keys and masked numbers, for detecting scalpers (黄牛)
+    /// (issue 15 part 5). When set, they decide the id_key and phone_key
+    /// columns; when empty, `person_keys` fill them as before.
+    pub marks: crate::scalper::PersonMarks,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -204,6 +208,9 @@ pub struct NewAppointment {
     pub created_at: Timestamp,
     pub capacity: i64,
     pub max_per_person_per_day: i64,
+    /// The phone's and the ID number's keys and masked forms, for detecting
+    /// scalpers (黄牛) (issue 15 part 5).
+    pub marks: crate::scalper::PersonMarks,
 }
 
 /// Calls made by other instances sharing the database (PostgreSQL only).

@@ -217,6 +217,11 @@ impl crate::case::CaseService {
             updated_at: now,
             deadline_provisional: false,
             deadline_before: None,
+            // For detecting one phone on many applicants' cases (黄牛, issue 15 part 5).
+            phone_key: phone
+                .map(|p| person_key(&self.settings.security.data_key, "phone", p))
+                .transpose()?,
+            phone_masked: phone.map(|p| mask(p, 3, 4)),
         };
         let mut subs = Vec::with_capacity(items.len());
         for item in &items {

@@ -98,6 +98,8 @@ impl crate::case::CaseService {
                 updated_at: now,
                 deadline_provisional: false,
                 deadline_before: None,
+                phone_key: None,
+                phone_masked: None,
             });
         }
         if cases.is_empty() {

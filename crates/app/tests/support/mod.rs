@@ -31,5 +31,6 @@ pub fn booking(code: &str, day: Date, person: &str, now: jiff::Timestamp) -> sto
         created_at: now,
         capacity: 10,
         max_per_person_per_day: 1,
+        marks: Default::default(),
     }
 }

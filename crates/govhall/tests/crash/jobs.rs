@@ -58,6 +58,7 @@ async fn finished_ticket(store: &dyn Store, phone_sealed: Option<String>) -> Uui
             transferred_from: None,
             appointment_at: None,
             phone_sealed,
+            marks: Default::default(),
         })
         .await
         .unwrap();
@@ -144,6 +145,7 @@ pub async fn plant(store: &dyn Store, planted: &mut Planted, data_key: &str) {
                 created_at: now - SignedDuration::from_hours(48),
                 capacity: 1_000_000,
                 max_per_person_per_day: 1,
+                marks: Default::default(),
             })
             .await
             .unwrap();

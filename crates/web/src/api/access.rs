@@ -209,6 +209,22 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ),
     ("POST", "/api/inspection-plans", Signed(P::InspectionRecord)),
     ("GET", "/api/inspection-plans", Signed(P::InspectionRecord)),
+    // issue 15 part 5: 黄牛、非法中介
+    ("GET", "/api/scalpers/suspects", Signed(P::ScalperRead)),
+    ("POST", "/api/scalpers/suspects/review", Signed(P::ScalperManage)),
+    ("GET", "/api/scalpers", Signed(P::ScalperRead)),
+    ("POST", "/api/scalpers", Signed(P::ScalperManage)),
+    ("GET", "/api/scalpers/{id}", Signed(P::ScalperRead)),
+    ("GET", "/api/scalpers/photos/{id}", Signed(P::ScalperRead)),
+    ("POST", "/api/scalpers/{id}/actions", Signed(P::ScalperManage)),
+    ("GET", "/api/scalpers/rules", Signed(P::ScalperRead)),
+    ("PUT", "/api/scalpers/rules", Signed(P::ScalperManage)),
+    ("GET", "/api/scalpers/alerts", Signed(P::ScalperRead)),
+    (
+        "POST",
+        "/api/scalpers/alerts/{id}/acknowledge",
+        Signed(P::ScalperManage),
+    ),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

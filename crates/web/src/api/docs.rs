@@ -50,6 +50,10 @@ use utoipa::{Modify, OpenApi};
         super::inspection::edit_item, super::inspection::record, super::inspection::list, super::inspection::detail,
         super::inspection::photo, super::inspection::acknowledge, super::inspection::contest, super::inspection::decide,
         super::inspection::draw_plan, super::inspection::plans,
+        // issue 15 part 5: scalpers
+        super::scalper::suspects, super::scalper::review, super::scalper::list, super::scalper::register,
+        super::scalper::detail, super::scalper::photo, super::scalper::add_action, super::scalper::rules,
+        super::scalper::set_rules, super::scalper::alerts, super::scalper::acknowledge,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -17,6 +17,8 @@ mod floor_state;
 mod home_visit;
 pub mod pad;
 mod queue;
+// issue 15 part 5: scalpers
+mod scalper;
 mod schemas;
 mod users;
 // Issue 15 part 2: inspections (督查).
@@ -167,6 +169,24 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/inspection-plans",
             get(inspection::plans).post(inspection::draw_plan),
+        )
+        // issue 15 part 5: scalpers
+        .route("/api/scalpers/suspects", get(scalper::suspects))
+        .route("/api/scalpers/suspects/review", post(scalper::review))
+        .route(
+            "/api/scalpers",
+            get(scalper::list)
+                .post(scalper::register)
+                .layer(axum::extract::DefaultBodyLimit::max(scalper::PHOTO_BODY_LIMIT)),
+        )
+        .route("/api/scalpers/{id}", get(scalper::detail))
+        .route("/api/scalpers/photos/{id}", get(scalper::photo))
+        .route("/api/scalpers/{id}/actions", post(scalper::add_action))
+        .route("/api/scalpers/rules", get(scalper::rules).put(scalper::set_rules))
+        .route("/api/scalpers/alerts", get(scalper::alerts))
+        .route(
+            "/api/scalpers/alerts/{id}/acknowledge",
+            post(scalper::acknowledge),
         )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }

@@ -174,6 +174,7 @@ async fn no_show_sweep(s: &TestServer) {
         created_at: jiff::Timestamp::now(),
         capacity: 4,
         max_per_person_per_day: 2,
+        marks: Default::default(),
     };
     let days_ago = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap();
     for (code, n) in [("700001", 1), ("700002", 2), ("700003", 3), ("700004", 4)] {

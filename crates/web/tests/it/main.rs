@@ -36,3 +36,5 @@ mod trust;
 // Issue 15 part 2: inspections (督查).
 mod api_inspections;
 mod browser_inspection;
+// issue 15 part 5: scalpers
+mod api_scalpers;

@@ -31,6 +31,9 @@ struct FloorPage {
     floor: FloorStatus,
     categories: Vec<Category>,
     can_open: bool,
+    /// issue 15 part 5: open alerts of registered scalpers (黄牛预警), for those who may read them.
+    scalper_alerts: Vec<super::scalpers::AlertRow>,
+    can_ack: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -46,6 +49,15 @@ async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: O
         (Ok(f), Ok(c)) => (f, c),
         (Err(e), _) | (_, Err(e)) => return PageError::from_app(state, e).into_response(),
     };
+    // issue 15 part 5: the floor captain sees the open scalper alerts.
+    let scalper_alerts = if user.session.user.role.can(Permission::ScalperRead) {
+        match state.app.scalpers.alerts(&user.session, true).await {
+            Ok(a) => super::scalpers::alert_rows(state, a),
+            Err(e) => return PageError::from_app(state, e).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -59,6 +71,8 @@ async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: O
         error,
         floor,
         categories,
+        scalper_alerts,
+        can_ack: user.session.user.role.can(Permission::ScalperManage),
     };
     (status, render(state, &page)).into_response()
 }

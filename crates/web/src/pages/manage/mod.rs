@@ -16,6 +16,8 @@ mod queue_setup;
 mod rectifications;
 mod satisfaction;
 mod users;
+// issue 15 part 5: scalpers
+mod scalpers;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .merge(item_files::routes())
         // 督查: complaints
         .merge(complaints::routes())
+        // issue 15 part 5: scalpers
+        .merge(scalpers::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -362,6 +366,15 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/inspection-checklist",
             label: "督查清单",
             note: "督查项目与扣分标准",
+        },
+    ),
+    // issue 15 part 5: scalpers
+    (
+        Permission::ScalperRead,
+        Link {
+            href: "/admin/scalpers",
+            label: "黄牛、非法中介",
+            note: "可疑对象、登记名单、处置与现场预警",
         },
     ),
 ];
