@@ -24,3 +24,5 @@ mod pad;
 mod queue;
 mod queue_call;
 mod queue_take;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod conduct;

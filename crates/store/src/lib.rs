@@ -31,6 +31,9 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod write_tx;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+pub mod conduct;
+pub mod conformance_conduct;
 
 pub use error::StoreError;
 pub use model::*;
@@ -61,6 +64,10 @@ pub trait Store:
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    + conduct::MorningMeetingStore
+    + conduct::CardStore
+    + conduct::DutyLogStore
     + Send
     + Sync
     + 'static

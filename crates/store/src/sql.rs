@@ -225,3 +225,25 @@ mod tests {
         ));
     }
 }
+
+// issue 15 parts 3, 4, 6: yellow/red cards, floor duty log
+impl StoredCode for domain::card::CardColor {
+    const WHAT: &'static str = "card color";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::card::CardRuling {
+    const WHAT: &'static str = "card ruling";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::duty_log::DutyEventKind {
+    const WHAT: &'static str = "duty event kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}

@@ -31,3 +31,5 @@ mod queue_setup_pages;
 mod rbac;
 mod support;
 mod trust;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod api_conduct;

@@ -15,6 +15,8 @@ mod queue_setup;
 mod rectifications;
 mod satisfaction;
 mod users;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod conduct;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(monthly::routes())
         .merge(item_files::routes())
+        // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+        .merge(conduct::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -309,6 +313,31 @@ const MENU: &[(Permission, Link)] = &[
             href: "/kiosk",
             label: "自助取号",
             note: "取号机页面",
+        },
+    ),
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    (
+        Permission::MorningMeetingRead,
+        Link {
+            href: "/supervise/meetings",
+            label: "晨会",
+            note: "晨会登记、每窗口每周晨会检查",
+        },
+    ),
+    (
+        Permission::CardRead,
+        Link {
+            href: "/supervise/cards",
+            label: "效能监察",
+            note: "办件临期黄牌、超期红牌，部门说明与督查认定",
+        },
+    ),
+    (
+        Permission::DutyLogRead,
+        Link {
+            href: "/supervise/duty",
+            label: "楼层值班",
+            note: "值班长开厅检查、值班事件、交接班",
         },
     ),
 ];
