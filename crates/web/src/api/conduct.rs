@@ -295,6 +295,7 @@ pub async fn open_duty_log(
 pub struct LogQuery {
     /// YYYY-MM-DD (default today).
     date: Option<String>,
+    /// One floor's log only (一楼, 2F…).
     floor: Option<String>,
 }
 
