@@ -89,10 +89,9 @@ impl CardService {
 fn map_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这张黄牌/红牌".into()),
-        StoreError::Conflict { what } if what == "card_ruled" => AppError::Conflict(
-            Conflict::WrongStatus,
-            "督查科已作出认定，不能再修改".into(),
-        ),
+        StoreError::Conflict { what } if what == "card_ruled" => {
+            AppError::Conflict(Conflict::WrongStatus, "督查科已作出认定，不能再修改".into())
+        }
         other => other.into(),
     }
 }
@@ -209,7 +208,10 @@ impl CardService {
         let color = match color.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(c) => Some(CardColor::parse(c).ok_or_else(|| {
-                AppError::invalid("color", format!("颜色“{c}”无效，应为 yellow（黄牌）或 red（红牌）"))
+                AppError::invalid(
+                    "color",
+                    format!("颜色“{c}”无效，应为 yellow（黄牌）或 red（红牌）"),
+                )
             })?),
         };
         let asked = match department.map(str::trim).filter(|s| !s.is_empty()) {
@@ -284,15 +286,26 @@ impl CardService {
             .explain_card(id, &explanation, &user.username, self.now())
             .await
             .map_err(map_error)?;
-        self.audit(&Actor::user(user), "card.explain", &id.to_string(), &card.case_number)
-            .await?;
+        self.audit(
+            &Actor::user(user),
+            "card.explain",
+            &id.to_string(),
+            &card.case_number,
+        )
+        .await?;
         self.view(card).await
     }
 
     /// The 督查科 rules on a card, once: `lawful_pause`, `approved_extension`
     /// or `fault`.
     #[tracing::instrument(skip_all)]
-    pub async fn rule_card(&self, session: &Session, id: Uuid, ruling: &str, note: &str) -> AppResult<CardView> {
+    pub async fn rule_card(
+        &self,
+        session: &Session,
+        id: Uuid,
+        ruling: &str,
+        note: &str,
+    ) -> AppResult<CardView> {
         require(session, Permission::CardRule)?;
         let r = ruling.trim();
         let ruling = CardRuling::parse(r).ok_or_else(|| {
@@ -326,7 +339,10 @@ mod tests {
     #[test]
     fn months_parse_to_their_first_and_last_day() {
         let (a, b) = parse_month("2026-02").unwrap();
-        assert_eq!((a.to_string(), b.to_string()), ("2026-02-01".into(), "2026-02-28".into()));
+        assert_eq!(
+            (a.to_string(), b.to_string()),
+            ("2026-02-01".into(), "2026-02-28".into())
+        );
         for bad in ["", "2026", "2026-13", "2026-2", "26-02", "2026/02", "2026-00"] {
             assert!(parse_month(bad).is_err(), "{bad}");
         }

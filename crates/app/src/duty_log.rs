@@ -85,14 +85,12 @@ impl DutyLogService {
 fn map_error(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("没有这份值班日志".into()),
-        StoreError::Conflict { what } if what == "duty_log_exists" => AppError::Conflict(
-            Conflict::AlreadyExists,
-            "该楼层今天的值班日志已经开启".into(),
-        ),
-        StoreError::Conflict { what } if what == "duty_log_closed" => AppError::Conflict(
-            Conflict::WrongStatus,
-            "该值班日志已交接班，不能再修改".into(),
-        ),
+        StoreError::Conflict { what } if what == "duty_log_exists" => {
+            AppError::Conflict(Conflict::AlreadyExists, "该楼层今天的值班日志已经开启".into())
+        }
+        StoreError::Conflict { what } if what == "duty_log_closed" => {
+            AppError::Conflict(Conflict::WrongStatus, "该值班日志已交接班，不能再修改".into())
+        }
         other => other.into(),
     }
 }
@@ -167,7 +165,12 @@ impl DutyLogService {
             None => user.username.clone(),
             Some(c) => match self.people.user_by_username(c).await? {
                 Some(u) if !u.user.disabled => u.user.username,
-                _ => return Err(AppError::invalid("captain", format!("值班长“{c}”不是本厅在用账号"))),
+                _ => {
+                    return Err(AppError::invalid(
+                        "captain",
+                        format!("值班长“{c}”不是本厅在用账号"),
+                    ));
+                }
             },
         };
         let checks = check_opening(checks).map_err(|e| AppError::invalid(&e.field, e.reason))?;
@@ -270,8 +273,13 @@ impl DutyLogService {
             .add_duty_event(id, kind, at, &description, &action, &user.username)
             .await
             .map_err(map_error)?;
-        self.audit(&Actor::user(user), "duty_log.event", &id.to_string(), kind.label())
-            .await?;
+        self.audit(
+            &Actor::user(user),
+            "duty_log.event",
+            &id.to_string(),
+            kind.label(),
+        )
+        .await?;
         self.view(log).await
     }
 
@@ -286,8 +294,13 @@ impl DutyLogService {
             .hand_over_duty_log(id, &note, &user.username, self.now())
             .await
             .map_err(map_error)?;
-        self.audit(&Actor::user(user), "duty_log.handover", &id.to_string(), &log.floor)
-            .await?;
+        self.audit(
+            &Actor::user(user),
+            "duty_log.handover",
+            &id.to_string(),
+            &log.floor,
+        )
+        .await?;
         self.view(log).await
     }
 

@@ -157,7 +157,11 @@ impl MorningMeetingService {
         self.view_with(m, &departments).await
     }
 
-    async fn view_with(&self, m: MorningMeeting, departments: &[domain::catalog::Department]) -> AppResult<MeetingView> {
+    async fn view_with(
+        &self,
+        m: MorningMeeting,
+        departments: &[domain::catalog::Department],
+    ) -> AppResult<MeetingView> {
         let name_of = |u: String| async move {
             let name = self.staff_name(&u).await?;
             AppResult::Ok(Person { username: u, name })
@@ -254,7 +258,10 @@ impl MorningMeetingService {
             return Err(AppError::invalid("topics", "请填写晨会内容"));
         }
         if topics.chars().count() > MAX_TOPICS {
-            return Err(AppError::invalid("topics", format!("晨会内容最多{MAX_TOPICS}个字")));
+            return Err(AppError::invalid(
+                "topics",
+                format!("晨会内容最多{MAX_TOPICS}个字"),
+            ));
         }
         let (window, department) = match held_for {
             MeetingFor::Window(w) => (Some(w), None),
@@ -370,7 +377,11 @@ impl MorningMeetingService {
 
     /// The weekly compliance list of an ISO week (`None`: this week).
     #[tracing::instrument(skip_all)]
-    pub async fn weekly_compliance(&self, session: &Session, week: Option<&str>) -> AppResult<WeekCompliance> {
+    pub async fn weekly_compliance(
+        &self,
+        session: &Session,
+        week: Option<&str>,
+    ) -> AppResult<WeekCompliance> {
         require(session, Permission::MorningMeetingRead)?;
         let week = parse_week(week, self.today())?;
         let watched = self.watched_windows().await?;

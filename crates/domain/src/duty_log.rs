@@ -231,7 +231,14 @@ mod tests {
         let codes: Vec<&str> = checked.iter().map(|c| c.item.as_str()).collect();
         assert_eq!(
             codes,
-            ["call_system", "evaluator", "display", "ticket_machine", "self_service", "hygiene"]
+            [
+                "call_system",
+                "evaluator",
+                "display",
+                "ticket_machine",
+                "self_service",
+                "hygiene"
+            ]
         );
     }
 

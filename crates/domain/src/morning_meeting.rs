@@ -175,7 +175,18 @@ mod tests {
         // 2026 has 53 weeks (it starts on a Thursday); 2025 does not.
         assert_eq!(IsoWeek::parse("2026-W53").unwrap().monday(), date(2026, 12, 28));
         assert!(IsoWeek::parse("2025-W53").is_err());
-        for bad in ["", "2026", "2026-49", "2026W49", "2026-W", "2026-W00", "2026-W54", "26-W10", "2026-W1x", "2026-W100"] {
+        for bad in [
+            "",
+            "2026",
+            "2026-49",
+            "2026W49",
+            "2026-W",
+            "2026-W00",
+            "2026-W54",
+            "26-W10",
+            "2026-W1x",
+            "2026-W100",
+        ] {
             assert!(IsoWeek::parse(bad).is_err(), "{bad}");
         }
     }
@@ -189,7 +200,10 @@ mod tests {
         assert!(!w.contains(date(2027, 1, 4)));
         assert_eq!(w.next().label(), "2027-W01");
         assert_eq!(w.previous().label(), "2026-W52");
-        assert_eq!(IsoWeek::of(date(2026, 12, 2)), IsoWeek::parse("2026-W49").unwrap());
+        assert_eq!(
+            IsoWeek::of(date(2026, 12, 2)),
+            IsoWeek::parse("2026-W49").unwrap()
+        );
     }
 
     #[test]

@@ -54,7 +54,9 @@ impl TryFrom<MeetingRow> for MorningMeeting {
 #[async_trait::async_trait]
 impl MorningMeetingStore for Backend {
     async fn add_morning_meeting(&self, m: &MorningMeeting) -> StoreResult<()> {
-        let sql = format!("INSERT INTO morning_meetings ({MEETING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        let sql = format!(
+            "INSERT INTO morning_meetings ({MEETING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(m.id)
             .bind(m.date.to_sqlx())
@@ -208,7 +210,12 @@ impl Backend {
 
 #[async_trait::async_trait]
 impl CardStore for Backend {
-    async fn cases_to_card(&self, amber_before: Date, red_before: Date, limit: i64) -> StoreResult<Vec<WatchedCase>> {
+    async fn cases_to_card(
+        &self,
+        amber_before: Date,
+        red_before: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<WatchedCase>> {
         // OPEN_STATUSES is the partial index's own predicate: the planner reads
         // cases_open_deadline and never touches closed cases.
         let sql = format!(
@@ -334,7 +341,13 @@ impl CardStore for Backend {
             .collect())
     }
 
-    async fn explain_card(&self, id: Uuid, explanation: &str, by: &str, at: Timestamp) -> StoreResult<DeadlineCard> {
+    async fn explain_card(
+        &self,
+        id: Uuid,
+        explanation: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<DeadlineCard> {
         let sql = format!(
             "UPDATE deadline_cards SET explanation = $1, explained_by = $2, explained_at = $3 \
              WHERE id = $4 AND ruling IS NULL RETURNING {CARD_COLUMNS}"
@@ -445,7 +458,8 @@ impl TryFrom<DutyEventRow> for DutyEvent {
 #[async_trait::async_trait]
 impl DutyLogStore for Backend {
     async fn open_duty_log(&self, l: &DutyLog) -> StoreResult<()> {
-        let sql = format!("INSERT INTO duty_logs ({LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        let sql =
+            format!("INSERT INTO duty_logs ({LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(l.id)
             .bind(&l.floor)
@@ -484,7 +498,8 @@ impl DutyLogStore for Backend {
                     .await
             }
             None => {
-                let sql = format!("SELECT {LOG_COLUMNS} FROM duty_logs WHERE log_date = $1 ORDER BY opened_at, id");
+                let sql =
+                    format!("SELECT {LOG_COLUMNS} FROM duty_logs WHERE log_date = $1 ORDER BY opened_at, id");
                 sqlx::query_as::<_, LogRow>(sqlx::AssertSqlSafe(sql))
                     .bind(date.to_sqlx())
                     .fetch_all(&self.pool)
@@ -548,7 +563,13 @@ impl DutyLogStore for Backend {
         rows.into_iter().map(DutyEvent::try_from).collect()
     }
 
-    async fn hand_over_duty_log(&self, log: Uuid, note: &str, by: &str, at: Timestamp) -> StoreResult<DutyLog> {
+    async fn hand_over_duty_log(
+        &self,
+        log: Uuid,
+        note: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<DutyLog> {
         let sql = format!(
             "UPDATE duty_logs SET handover = $1, handed_over_by = $2, handed_over_at = $3 \
              WHERE id = $4 AND handover IS NULL RETURNING {LOG_COLUMNS}"

@@ -120,7 +120,12 @@ pub trait CardStore: Send + Sync {
     /// card: a deadline before `amber_before` and no yellow card yet, or (not
     /// paused) a deadline before `red_before` and no red card yet. Oldest
     /// deadline first, at most `limit`; reads only the open cases' deadline index.
-    async fn cases_to_card(&self, amber_before: Date, red_before: Date, limit: i64) -> StoreResult<Vec<WatchedCase>>;
+    async fn cases_to_card(
+        &self,
+        amber_before: Date,
+        red_before: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<WatchedCase>>;
     /// Records a card unless the case already has one of that colour; answers
     /// whether it was recorded.
     async fn issue_card(&self, card: &DeadlineCard) -> StoreResult<bool>;
@@ -130,7 +135,13 @@ pub trait CardStore: Send + Sync {
     /// Per department (ignoring `limit` and `color`), by department name.
     async fn card_counts(&self, query: &CardQuery) -> StoreResult<Vec<CardCounts>>;
     /// Sets the explanation unless the card is ruled (`Conflict { what: "card_ruled" }`).
-    async fn explain_card(&self, id: Uuid, explanation: &str, by: &str, at: Timestamp) -> StoreResult<DeadlineCard>;
+    async fn explain_card(
+        &self,
+        id: Uuid,
+        explanation: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<DeadlineCard>;
     /// Sets the ruling once (`Conflict { what: "card_ruled" }` the second time).
     async fn rule_card(
         &self,
@@ -191,5 +202,11 @@ pub trait DutyLogStore: Send + Sync {
     /// The events of a log, oldest first.
     async fn duty_events(&self, log: Uuid) -> StoreResult<Vec<DutyEvent>>;
     /// Closes the log with the handover note, once (`Conflict { what: "duty_log_closed" }`).
-    async fn hand_over_duty_log(&self, log: Uuid, note: &str, by: &str, at: Timestamp) -> StoreResult<DutyLog>;
+    async fn hand_over_duty_log(
+        &self,
+        log: Uuid,
+        note: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> StoreResult<DutyLog>;
 }

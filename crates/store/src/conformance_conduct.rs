@@ -54,7 +54,11 @@ async fn morning_meetings(store: &dyn Store) {
         limit: 100,
     };
     let found = store.morning_meetings(&week).await.unwrap();
-    assert_eq!(found, vec![b.clone(), a.clone()], "newest first, both ends inclusive");
+    assert_eq!(
+        found,
+        vec![b.clone(), a.clone()],
+        "newest first, both ends inclusive"
+    );
     let window_one = store
         .morning_meetings(&MeetingQuery {
             to: date(2019, 6, 30),
@@ -94,7 +98,12 @@ fn card_of(c: &crate::case::CaseRecord, color: CardColor, day: Date, second: i64
     }
 }
 
-async fn open_case(store: &dyn Store, department: &str, deadline: Date, status: CaseStatus) -> crate::case::CaseRecord {
+async fn open_case(
+    store: &dyn Store,
+    department: &str,
+    deadline: Date,
+    status: CaseStatus,
+) -> crate::case::CaseRecord {
     let mut c = case(department, date(2019, 5, 27));
     c.deadline = Some(deadline);
     c.status = status;
@@ -121,31 +130,65 @@ async fn cards(store: &dyn Store) {
     let today = date(2019, 6, 10);
     let ids = |w: &[WatchedCase]| w.iter().map(|c| c.id).collect::<Vec<_>>();
     let watched = store.cases_to_card(date(2019, 6, 13), today, 100).await.unwrap();
-    assert_eq!(ids(&watched), [paused.id, late.id, soon.id], "oldest deadline first; closed and far cases left out");
+    assert_eq!(
+        ids(&watched),
+        [paused.id, late.id, soon.id],
+        "oldest deadline first; closed and far cases left out"
+    );
     assert!(watched[0].paused && !watched[1].paused);
     assert_eq!(watched[1].department, market);
     assert_eq!(watched[1].number, late.number);
     assert!(!ids(&watched).contains(&far.id) && !ids(&watched).contains(&done.id));
-    assert_eq!(store.cases_to_card(date(2019, 6, 13), today, 1).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .cases_to_card(date(2019, 6, 13), today, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Once per case and colour.
     let yellow = card_of(&late, CardColor::Yellow, today, 10);
     assert!(store.issue_card(&yellow).await.unwrap());
-    assert!(!store.issue_card(&card_of(&late, CardColor::Yellow, today, 11)).await.unwrap());
+    assert!(
+        !store
+            .issue_card(&card_of(&late, CardColor::Yellow, today, 11))
+            .await
+            .unwrap()
+    );
     // The late case still wants its red card; the paused one never does.
     let watched = store.cases_to_card(date(2019, 6, 13), today, 100).await.unwrap();
     assert_eq!(ids(&watched), [paused.id, late.id, soon.id]);
     let red = card_of(&late, CardColor::Red, today, 12);
     assert!(store.issue_card(&red).await.unwrap());
-    assert!(store.issue_card(&card_of(&paused, CardColor::Yellow, today, 13)).await.unwrap());
+    assert!(
+        store
+            .issue_card(&card_of(&paused, CardColor::Yellow, today, 13))
+            .await
+            .unwrap()
+    );
     let watched = store.cases_to_card(date(2019, 6, 13), today, 100).await.unwrap();
-    assert_eq!(ids(&watched), [soon.id], "a paused case with its yellow card is left alone");
+    assert_eq!(
+        ids(&watched),
+        [soon.id],
+        "a paused case with its yellow card is left alone"
+    );
     let soon_yellow = card_of(&soon, CardColor::Yellow, date(2019, 7, 1), 14);
     assert!(store.issue_card(&soon_yellow).await.unwrap());
-    assert!(store.cases_to_card(date(2019, 6, 13), today, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .cases_to_card(date(2019, 6, 13), today, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     assert_eq!(store.card(red.id).await.unwrap(), red);
-    assert!(matches!(store.card(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.card(Uuid::now_v7()).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     let june = CardQuery {
         from: date(2019, 6, 1),
@@ -184,7 +227,10 @@ async fn cards(store: &dyn Store) {
         .explain_card(red.id, "材料需补正，申请人未及时提交", "liaison", at(20))
         .await
         .unwrap();
-    assert_eq!(explained.explanation.as_deref(), Some("材料需补正，申请人未及时提交"));
+    assert_eq!(
+        explained.explanation.as_deref(),
+        Some("材料需补正，申请人未及时提交")
+    );
     assert_eq!(explained.explained_by.as_deref(), Some("liaison"));
     let ruled = store
         .rule_card(red.id, CardRuling::Fault, "未依法中止", "supervisor", at(21))
@@ -194,13 +240,20 @@ async fn cards(store: &dyn Store) {
     assert_eq!(ruled.ruled_at, Some(at(21)));
     assert_eq!(ruled.explanation, explained.explanation);
     for again in [
-        store.rule_card(red.id, CardRuling::LawfulPause, "", "supervisor", at(22)).await,
+        store
+            .rule_card(red.id, CardRuling::LawfulPause, "", "supervisor", at(22))
+            .await,
         store.explain_card(red.id, "补充说明", "liaison", at(22)).await,
     ] {
-        assert!(matches!(again, Err(StoreError::Conflict { ref what }) if what == "card_ruled"), "{again:?}");
+        assert!(
+            matches!(again, Err(StoreError::Conflict { ref what }) if what == "card_ruled"),
+            "{again:?}"
+        );
     }
     assert!(matches!(
-        store.rule_card(Uuid::now_v7(), CardRuling::Fault, "", "supervisor", at(22)).await,
+        store
+            .rule_card(Uuid::now_v7(), CardRuling::Fault, "", "supervisor", at(22))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -289,16 +342,33 @@ async fn duty_logs(store: &dyn Store) {
     };
     store.open_duty_log(&upstairs).await.unwrap();
     assert_eq!(store.duty_log(log.id).await.unwrap(), log);
-    assert_eq!(store.duty_logs(day, None).await.unwrap(), vec![log.clone(), upstairs.clone()]);
+    assert_eq!(
+        store.duty_logs(day, None).await.unwrap(),
+        vec![log.clone(), upstairs.clone()]
+    );
     assert_eq!(store.duty_logs(day, Some("二楼")).await.unwrap(), vec![upstairs]);
     assert!(store.duty_logs(date(2019, 6, 11), None).await.unwrap().is_empty());
 
     let crowd = store
-        .add_duty_event(log.id, DutyEventKind::Crowding, at(200), "社保窗口排队超过30人", "开临时窗口7号", "supervisor")
+        .add_duty_event(
+            log.id,
+            DutyEventKind::Crowding,
+            at(200),
+            "社保窗口排队超过30人",
+            "开临时窗口7号",
+            "supervisor",
+        )
         .await
         .unwrap();
     let scalper = store
-        .add_duty_event(log.id, DutyEventKind::ScalperSeen, at(150), "门口有人兜售号票", "劝离并登记", "supervisor")
+        .add_duty_event(
+            log.id,
+            DutyEventKind::ScalperSeen,
+            at(150),
+            "门口有人兜售号票",
+            "劝离并登记",
+            "supervisor",
+        )
         .await
         .unwrap();
     assert_eq!(crowd.kind, DutyEventKind::Crowding);
@@ -329,7 +399,10 @@ async fn duty_logs(store: &dyn Store) {
             .await
             .map(|_| ()),
     ] {
-        assert!(matches!(refused, Err(StoreError::Conflict { ref what }) if what == "duty_log_closed"), "{refused:?}");
+        assert!(
+            matches!(refused, Err(StoreError::Conflict { ref what }) if what == "duty_log_closed"),
+            "{refused:?}"
+        );
     }
     assert!(matches!(
         store.hand_over_duty_log(Uuid::now_v7(), "x", "s", at(1)).await,

@@ -383,10 +383,6 @@ pub async fn hand_over_duty_log(
     AppJson(b): AppJson<HandoverBody>,
 ) -> ApiResult<Json<DutyLogView>> {
     Ok(Json(
-        state
-            .app
-            .duty_logs
-            .hand_over(&user.session, id, &b.note)
-            .await?,
+        state.app.duty_logs.hand_over(&user.session, id, &b.note).await?,
     ))
 }

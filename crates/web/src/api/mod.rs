@@ -155,10 +155,7 @@ pub fn routes() -> Router<AppState> {
             get(conduct::list_duty_logs).post(conduct::open_duty_log),
         )
         .route("/api/duty-logs/{id}/events", post(conduct::add_duty_event))
-        .route(
-            "/api/duty-logs/{id}/handover",
-            post(conduct::hand_over_duty_log),
-        )
+        .route("/api/duty-logs/{id}/handover", post(conduct::hand_over_duty_log))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -92,7 +92,10 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
     let (st, v) = s.post("/api/morning-meetings", &staff, meeting("6")).await;
     assert_eq!((st, code(&v)), (403, Some("forbidden")), "{v}");
     // Leaders read but do not record.
-    assert_eq!(s.post("/api/morning-meetings", &leader, meeting("4")).await.0, 403);
+    assert_eq!(
+        s.post("/api/morning-meetings", &leader, meeting("4")).await.0,
+        403
+    );
     assert_eq!(s.post("/api/morning-meetings", "", meeting("4")).await.0, 401);
 
     // A department's meeting: 不动产登记 (category B) counts for windows 2 and 3.
@@ -110,16 +113,46 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
 
     // Each mistake names its field.
     for (body, named) in [
-        (json!({"date": "2026-03-03", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "date"),
-        (json!({"date": "2026-3-2x", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "date"),
-        (json!({"date": "2026-03-02", "window": "99", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "window"),
-        (json!({"date": "2026-03-02", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "window"),
-        (json!({"date": "2026-03-02", "department": "NOPE", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "department"),
-        (json!({"date": "2026-03-02", "window": "1", "department": "BDC", "host": "supervisor", "attendees": ["staff"], "topics": "x"}), "department"),
-        (json!({"date": "2026-03-02", "window": "1", "host": "nobody", "attendees": ["staff"], "topics": "x"}), "host"),
-        (json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": ["staff", "nobody"], "topics": "x"}), "attendees"),
-        (json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": [], "topics": "x"}), "attendees"),
-        (json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "  "}), "topics"),
+        (
+            json!({"date": "2026-03-03", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "date",
+        ),
+        (
+            json!({"date": "2026-3-2x", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "date",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "99", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "window",
+        ),
+        (
+            json!({"date": "2026-03-02", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "window",
+        ),
+        (
+            json!({"date": "2026-03-02", "department": "NOPE", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "department",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "1", "department": "BDC", "host": "supervisor", "attendees": ["staff"], "topics": "x"}),
+            "department",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "1", "host": "nobody", "attendees": ["staff"], "topics": "x"}),
+            "host",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": ["staff", "nobody"], "topics": "x"}),
+            "attendees",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": [], "topics": "x"}),
+            "attendees",
+        ),
+        (
+            json!({"date": "2026-03-02", "window": "1", "host": "supervisor", "attendees": ["staff"], "topics": "  "}),
+            "topics",
+        ),
     ] {
         let (st, v) = s.post("/api/morning-meetings", &supervisor, body.clone()).await;
         assert_eq!((st, field(&v)), (422, Some(named)), "{body} → {v}");
@@ -127,7 +160,9 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
 
     // The week's list: window 1 (its own), 2 (its own and BDC's), 3 (BDC's)
     // met; 4, 5 and 6 did not.
-    let (st, c) = s.get("/api/morning-meetings/compliance?week=2026-W10", &leader).await;
+    let (st, c) = s
+        .get("/api/morning-meetings/compliance?week=2026-W10", &leader)
+        .await;
     assert_eq!(st, 200, "{c}");
     assert_eq!(missing(&c), ["4", "5", "6"]);
     assert_eq!(c["week"], "2026-W10");
@@ -148,29 +183,41 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
     // This week by default; the week before had none.
     let (_, now) = s.get("/api/morning-meetings/compliance", &staff).await;
     assert_eq!(missing(&now), ["4", "5", "6"]);
-    let (_, before) = s.get("/api/morning-meetings/compliance?week=2026-W09", &supervisor).await;
+    let (_, before) = s
+        .get("/api/morning-meetings/compliance?week=2026-W09", &supervisor)
+        .await;
     assert_eq!(missing(&before), ["1", "2", "3", "4", "5", "6"]);
     for bad in ["2026-W54", "2026-10", "week", "2025-W53"] {
         let (st, v) = s
-            .get(&format!("/api/morning-meetings/compliance?week={bad}"), &supervisor)
+            .get(
+                &format!("/api/morning-meetings/compliance?week={bad}"),
+                &supervisor,
+            )
             .await;
         assert_eq!((st, field(&v)), (422, Some("week")), "{bad}: {v}");
     }
 
     // The list, newest first; one window's own.
-    let (st, list) = s.get("/api/morning-meetings?from=2026-03-01&to=2026-03-02", &leader).await;
+    let (st, list) = s
+        .get("/api/morning-meetings?from=2026-03-01&to=2026-03-02", &leader)
+        .await;
     assert_eq!(st, 200, "{list}");
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
     let (_, one) = s.get("/api/morning-meetings?window=1", &supervisor).await;
     assert_eq!(one["items"].as_array().unwrap().len(), 1);
-    let (st, v) = s.get("/api/morning-meetings?from=2026-03-05&to=2026-03-01", &supervisor).await;
+    let (st, v) = s
+        .get("/api/morning-meetings?from=2026-03-05&to=2026-03-01", &supervisor)
+        .await;
     assert_eq!((st, field(&v)), (422, Some("to")));
 
     // The page: the week's list and the form.
     let cookie = session(s, "supervisor").await;
     let (st, html) = page(s, &cookie, "/supervise/meetings?week=2026-W10").await;
     assert_eq!(st, 200);
-    assert!(html.contains("本周未开晨会的窗口") && html.contains("4号、5号、6号"), "{html}");
+    assert!(
+        html.contains("本周未开晨会的窗口") && html.contains("4号、5号、6号"),
+        "{html}"
+    );
     assert!(html.contains("登记晨会"));
     let csrf = crate::support::csrf_of(&html);
     let a = s
@@ -188,7 +235,9 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
         .send()
         .await;
     assert_eq!(a.status, 303, "{}", a.text);
-    let (_, c) = s.get("/api/morning-meetings/compliance?week=2026-W10", &leader).await;
+    let (_, c) = s
+        .get("/api/morning-meetings/compliance?week=2026-W10", &leader)
+        .await;
     assert_eq!(missing(&c), ["5", "6"]);
     let (st, _) = page(s, &session(s, "liaison").await, "/supervise/meetings").await;
     assert_eq!(st, 200, "liaisons read the list");
@@ -277,7 +326,11 @@ async fn deadline_cards(s: &TestServer, clock: &TestClock) {
     assert!(yellows.iter().all(|c| c["issued_on"] == "2026-03-05"));
     let counts = &list["departments"][0];
     assert_eq!(
-        (counts["department"].as_str(), counts["yellow"].as_i64(), counts["red"].as_i64()),
+        (
+            counts["department"].as_str(),
+            counts["yellow"].as_i64(),
+            counts["red"].as_i64()
+        ),
         (Some("东海县市场监督管理局"), Some(2), Some(1))
     );
     assert_eq!(list["month"], "2026-03");
@@ -305,18 +358,32 @@ async fn deadline_cards(s: &TestServer, clock: &TestClock) {
     assert_eq!(own["items"].as_array().unwrap().len(), 3);
     s.app
         .accounts
-        .add_user(&admin(), "liaison_ga", "公安联络员", Role::Liaison, Some("GA"), app::demo::DEMO_PASSWORD)
+        .add_user(
+            &admin(),
+            "liaison_ga",
+            "公安联络员",
+            Role::Liaison,
+            Some("GA"),
+            app::demo::DEMO_PASSWORD,
+        )
         .await
         .unwrap();
     let other = s.login("liaison_ga").await;
     let (st, theirs) = s.get("/api/cards?month=2026-03", &other).await;
     assert_eq!(st, 200);
     assert!(theirs["items"].as_array().unwrap().is_empty());
-    assert_eq!(s.get("/api/cards?month=2026-03&department=SCJG", &other).await.0, 403);
+    assert_eq!(
+        s.get("/api/cards?month=2026-03&department=SCJG", &other).await.0,
+        403
+    );
     let explain = |why: &str| json!({"explanation": why});
     let path = format!("/api/cards/{red_id}/explain");
     assert_eq!(s.post(&path, &other, explain("不是我们的")).await.0, 403);
-    assert_eq!(s.post(&path, &supervisor, explain("x")).await.0, 403, "the 督查科 rules, the department explains");
+    assert_eq!(
+        s.post(&path, &supervisor, explain("x")).await.0,
+        403,
+        "the 督查科 rules, the department explains"
+    );
     let (st, v) = s.post(&path, &liaison, explain("  ")).await;
     assert_eq!((st, field(&v)), (422, Some("explanation")));
     let (st, v) = s.post(&path, &liaison, explain("申请人补充材料延误")).await;
@@ -327,22 +394,54 @@ async fn deadline_cards(s: &TestServer, clock: &TestClock) {
 
     // The 督查科 rules once; a faulted red card is 无正当理由超时办结.
     let rule = format!("/api/cards/{red_id}/rule");
-    let (st, v) = s.post(&rule, &supervisor, json!({"ruling": "excuse", "note": ""})).await;
-    assert_eq!((st, field(&v)), (422, Some("ruling")));
-    assert_eq!(s.post(&rule, &liaison, json!({"ruling": "fault", "note": ""})).await.0, 403);
     let (st, v) = s
-        .post(&rule, &supervisor, json!({"ruling": "fault", "note": "补正不停止计时，未依法中止"}))
+        .post(&rule, &supervisor, json!({"ruling": "excuse", "note": ""}))
+        .await;
+    assert_eq!((st, field(&v)), (422, Some("ruling")));
+    assert_eq!(
+        s.post(&rule, &liaison, json!({"ruling": "fault", "note": ""}))
+            .await
+            .0,
+        403
+    );
+    let (st, v) = s
+        .post(
+            &rule,
+            &supervisor,
+            json!({"ruling": "fault", "note": "补正不停止计时，未依法中止"}),
+        )
         .await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["ruling"], "fault");
-    assert!(v["outcome_label"].as_str().unwrap().contains("无正当理由超时办结"));
-    let (st, v) = s.post(&rule, &supervisor, json!({"ruling": "lawful_pause", "note": ""})).await;
+    assert!(
+        v["outcome_label"]
+            .as_str()
+            .unwrap()
+            .contains("无正当理由超时办结")
+    );
+    let (st, v) = s
+        .post(&rule, &supervisor, json!({"ruling": "lawful_pause", "note": ""}))
+        .await;
     assert_eq!((st, code(&v)), (409, Some("wrong_status")));
     let (st, v) = s.post(&path, &liaison, explain("补充")).await;
     assert_eq!((st, code(&v)), (409, Some("wrong_status")));
     let nobody = "/api/cards/00000000-0000-0000-0000-000000000000/rule";
-    assert_eq!(s.post(nobody, &supervisor, json!({"ruling": "fault", "note": ""})).await.0, 404);
-    assert_eq!(s.post("/api/cards/nope/rule", &supervisor, json!({"ruling": "fault", "note": ""})).await.0, 404);
+    assert_eq!(
+        s.post(nobody, &supervisor, json!({"ruling": "fault", "note": ""}))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        s.post(
+            "/api/cards/nope/rule",
+            &supervisor,
+            json!({"ruling": "fault", "note": ""})
+        )
+        .await
+        .0,
+        404
+    );
     let (_, after) = s.get("/api/cards?month=2026-03", &supervisor).await;
     assert_eq!(after["departments"][0]["red_faulted"], 1);
     let (st, one) = s.get(&format!("/api/cards/{red_id}"), &liaison).await;
@@ -351,7 +450,10 @@ async fn deadline_cards(s: &TestServer, clock: &TestClock) {
 
     // The audit log has both steps.
     let log = s.app.audit_log(1, 500).await.unwrap();
-    assert!(log.iter().any(|e| e.action == "card.explain" && e.target == red_id));
+    assert!(
+        log.iter()
+            .any(|e| e.action == "card.explain" && e.target == red_id)
+    );
     assert!(log.iter().any(|e| e.action == "card.rule" && e.target == red_id));
 
     // The page per department and month.
@@ -399,9 +501,15 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
     assert_eq!(s.post("/api/duty-logs", &staff, open.clone()).await.0, 403);
     for (body, named) in [
         (json!({"floor": "", "checks": checks(None)}), "floor"),
-        (json!({"floor": "一楼", "checks": checks(Some(("display", "")))}), "checks[2]"),
+        (
+            json!({"floor": "一楼", "checks": checks(Some(("display", "")))}),
+            "checks[2]",
+        ),
         (json!({"floor": "一楼", "checks": []}), "checks"),
-        (json!({"floor": "一楼", "captain": "nobody", "checks": checks(None)}), "captain"),
+        (
+            json!({"floor": "一楼", "captain": "nobody", "checks": checks(None)}),
+            "captain",
+        ),
     ] {
         let (st, v) = s.post("/api/duty-logs", &supervisor, body.clone()).await;
         assert_eq!((st, field(&v)), (422, Some(named)), "{body} → {v}");
@@ -425,7 +533,10 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
     let cookie = session(s, "staff").await;
     let (st, html) = page(s, &cookie, "/admin/floor").await;
     assert_eq!(st, 200);
-    assert!(html.contains("今日值班长") && html.contains("一楼 李强"), "{html}");
+    assert!(
+        html.contains("今日值班长") && html.contains("一楼 李强"),
+        "{html}"
+    );
 
     // Events during the day.
     let events = format!("/api/duty-logs/{id}/events");
@@ -458,14 +569,25 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
     for (body, named) in [
         (json!({"kind": "fire", "description": "x"}), "kind"),
         (json!({"kind": "dispute", "description": " "}), "description"),
-        (json!({"kind": "dispute", "time": "25:00", "description": "x"}), "time"),
-        (json!({"kind": "dispute", "time": "11:00", "description": "x"}), "time"),
+        (
+            json!({"kind": "dispute", "time": "25:00", "description": "x"}),
+            "time",
+        ),
+        (
+            json!({"kind": "dispute", "time": "11:00", "description": "x"}),
+            "time",
+        ),
     ] {
         let (st, v) = s.post(&events, &supervisor, body.clone()).await;
         assert_eq!((st, field(&v)), (422, Some(named)), "{body} → {v}");
     }
     let nobody = "/api/duty-logs/00000000-0000-0000-0000-000000000000/events";
-    assert_eq!(s.post(nobody, &supervisor, json!({"kind": "other", "description": "x"})).await.0, 404);
+    assert_eq!(
+        s.post(nobody, &supervisor, json!({"kind": "other", "description": "x"}))
+            .await
+            .0,
+        404
+    );
 
     // Leadership reads the day; staff do not.
     let (st, day) = s.get("/api/duty-logs?date=2026-03-02&floor=一楼", &leader).await;
@@ -487,8 +609,13 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
         .await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["closed"], true);
-    assert_eq!(s.post(&handover, &supervisor, json!({"note": "again"})).await.0, 409);
-    let (st, v) = s.post(&events, &supervisor, json!({"kind": "other", "description": "x"})).await;
+    assert_eq!(
+        s.post(&handover, &supervisor, json!({"note": "again"})).await.0,
+        409
+    );
+    let (st, v) = s
+        .post(&events, &supervisor, json!({"kind": "other", "description": "x"}))
+        .await;
     assert_eq!((st, code(&v)), (409, Some("wrong_status")));
     let (_, floor) = s.get("/api/floor", &leader).await;
     assert_eq!(floor["captains"][0]["on_duty"], false);
@@ -497,7 +624,10 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
     let cookie = session(s, "supervisor").await;
     let (st, html) = page(s, &cookie, "/supervise/duty").await;
     assert_eq!(st, 200);
-    assert!(html.contains("门口有人兜售号票") && html.contains("显示屏已报修"), "{html}");
+    assert!(
+        html.contains("门口有人兜售号票") && html.contains("显示屏已报修"),
+        "{html}"
+    );
     let (st, _) = page(s, &session(s, "staff").await, "/supervise/duty").await;
     assert_eq!(st, 403);
 }

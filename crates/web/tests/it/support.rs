@@ -35,7 +35,11 @@ impl TestServer {
     }
 
     /// A server whose app reads the time from `clock` (a [`app::TestClock`] the test moves on).
-    pub async fn start_with_clock(backend: Backend, settings: app::Settings, clock: Arc<dyn app::Clock>) -> TestServer {
+    pub async fn start_with_clock(
+        backend: Backend,
+        settings: app::Settings,
+        clock: Arc<dyn app::Clock>,
+    ) -> TestServer {
         let (store, dir, pg_url): (Arc<dyn Store>, _, _) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();

@@ -35,7 +35,10 @@ pub fn routes() -> Router<AppState> {
 
 /// The value of `key` in a submitted form (the last one given).
 fn field<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter().rev().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+    form.iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// A refusal the page shows above its form (422, 409, 403), or the error page.
@@ -104,12 +107,19 @@ async fn show_meetings(
         state.app.accounts.users().await,
     ) {
         (Ok(w), Ok(d), Ok(u)) => (w, d, u),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return PageError::from_app(state, e).into_response(),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return PageError::from_app(state, e).into_response();
+        }
     };
     let mut targets: Vec<(String, String)> = windows
         .iter()
         .filter(|w| !w.temporary)
-        .map(|w| (format!("window:{}", w.number), format!("{}号窗口 {}", w.number, w.name)))
+        .map(|w| {
+            (
+                format!("window:{}", w.number),
+                format!("{}号窗口 {}", w.number, w.name),
+            )
+        })
         .collect();
     targets.extend(
         departments
@@ -376,7 +386,8 @@ async fn card_action(
         Permission::CardExplain
     };
     let user = guard_post(&state, user, permission, &uri, &headers, &f.csrf)?;
-    let missing = || PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这张黄牌/红牌").into_response();
+    let missing =
+        || PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这张黄牌/红牌").into_response();
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(missing());
     };
@@ -463,7 +474,11 @@ async fn show_duty(
         Err(e) => return PageError::from_app(state, e).into_response(),
     };
     let today = state.app.today().to_string();
-    let date = date.map(str::trim).filter(|d| !d.is_empty()).unwrap_or(&today).to_owned();
+    let date = date
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&today)
+        .to_owned();
     let (code, error) = match error {
         Some((c, m)) => (c, Some(m)),
         None => (StatusCode::OK, None),
@@ -503,7 +518,10 @@ async fn duty_page(
     let (date, error) = match date.map(|d| d.trim().parse::<jiff::civil::Date>()) {
         Some(Err(_)) => (
             None,
-            Some((StatusCode::UNPROCESSABLE_ENTITY, "日期无效，应为YYYY-MM-DD".to_owned())),
+            Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "日期无效，应为YYYY-MM-DD".to_owned(),
+            )),
         ),
         _ => (date, None),
     };
@@ -517,7 +535,14 @@ async fn open_duty(
     headers: HeaderMap,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::DutyLogWrite, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::DutyLogWrite,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let checks: Vec<CheckResult> = OpeningCheck::ALL
         .iter()
         .map(|c| CheckResult {
@@ -533,7 +558,10 @@ async fn open_duty(
         .open_duty_log(&user.session, field(&f, "floor"), captain, &checks)
         .await
     {
-        Ok(l) => Ok(back("/supervise/duty", &format!("{}今天的值班日志已开启", l.floor))),
+        Ok(l) => Ok(back(
+            "/supervise/duty",
+            &format!("{}今天的值班日志已开启", l.floor),
+        )),
         Err(e) => match refusal(e) {
             Ok(err) => Ok(show_duty(&state, &user, None, None, Some(err)).await),
             Err(e) => Ok(PageError::from_app(&state, e).into_response()),
@@ -565,7 +593,8 @@ async fn duty_action(
     PageForm(f): PageForm<DutyForm>,
 ) -> PageResult {
     let user = guard_post(&state, user, Permission::DutyLogWrite, &uri, &headers, &f.csrf)?;
-    let missing = || PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这份值班日志").into_response();
+    let missing =
+        || PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "没有这份值班日志").into_response();
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(missing());
     };
