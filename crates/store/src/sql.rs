@@ -202,6 +202,28 @@ impl StoredCode for CallKind {
     }
 }
 
+// issue 15 parts 3, 4, 6: yellow/red cards, floor duty log
+impl StoredCode for domain::card::CardColor {
+    const WHAT: &'static str = "card color";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::card::CardRuling {
+    const WHAT: &'static str = "card ruling";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::duty_log::DutyEventKind {
+    const WHAT: &'static str = "duty event kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,27 +245,5 @@ mod tests {
             decode::<ApplicantKind>("company"),
             Err(StoreError::Corrupt(_))
         ));
-    }
-}
-
-// issue 15 parts 3, 4, 6: yellow/red cards, floor duty log
-impl StoredCode for domain::card::CardColor {
-    const WHAT: &'static str = "card color";
-    fn from_code(code: &str) -> Option<Self> {
-        Self::parse(code)
-    }
-}
-
-impl StoredCode for domain::card::CardRuling {
-    const WHAT: &'static str = "card ruling";
-    fn from_code(code: &str) -> Option<Self> {
-        Self::parse(code)
-    }
-}
-
-impl StoredCode for domain::duty_log::DutyEventKind {
-    const WHAT: &'static str = "duty event kind";
-    fn from_code(code: &str) -> Option<Self> {
-        Self::parse(code)
     }
 }
