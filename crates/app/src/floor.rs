@@ -35,6 +35,8 @@ pub struct FloorStatus {
     pub windows_open: usize,
     pub categories: Vec<CategoryLoad>,
     pub windows: Vec<WindowLoad>,
+    /// 今日值班长, floor by floor (filled by `DutyLogService::with_captains`).
+    pub captains: Vec<crate::duty_log::CaptainOnDuty>,
 }
 
 /// 已办: finished here. A transferred ticket is served under its new number,
@@ -106,6 +108,7 @@ impl crate::queue::QueueService {
             windows_open: windows.iter().filter(|w| w.status == WindowStatus::Open).count(),
             categories,
             windows,
+            captains: Vec::new(),
         })
     }
 }

@@ -188,6 +188,13 @@ service_derefs_to_hall!(
     crate::scalper::ScalperService
 );
 
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+service_derefs_to_hall!(
+    crate::morning_meeting::MorningMeetingService,
+    crate::card::CardService,
+    crate::duty_log::DutyLogService
+);
+
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Opening {

@@ -53,6 +53,10 @@ pub fn standard_jobs() -> Vec<Job> {
             HOUR,
             |app| async move { app.prune_security_failures().await },
         ),
+        // issue 15 part 6: yellow/red cards on case deadlines
+        Job::new("deadline_cards", "效能监察黄牌红牌", MINUTE, |app| async move {
+            counted(app.cards.issue_deadline_cards().await)
+        }),
     ]
 }
 

@@ -38,6 +38,10 @@ pub mod rectification;
 pub mod settings;
 pub mod sms;
 pub mod throttle;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+pub mod card;
+pub mod duty_log;
+pub mod morning_meeting;
 // Issue 15 part 2: inspections (督查).
 pub mod inspection;
 // issue 15 part 5: scalpers
@@ -107,6 +111,13 @@ pub struct App {
     pub home_visits: home_visit::HomeVisitService,
     /// 评价器: the window pads and the staff cards they show.
     pub pads: pad::PadService,
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    /// 晨会: morning meetings and the weekly compliance list.
+    pub meetings: morning_meeting::MorningMeetingService,
+    /// 效能监察: yellow and red cards on case deadlines.
+    pub cards: card::CardService,
+    /// 楼层值班长: the floor duty log.
+    pub duty_logs: duty_log::DutyLogService,
     /// 投诉: intake to archive (督查科).
     pub complaints: complaint::ComplaintService,
     // Issue 15 part 2: inspections (督查).
@@ -151,6 +162,10 @@ impl App {
                 cases.clone(),
             ),
             complaints: complaint::ComplaintService::new(hall.clone(), store.clone(), cases.clone()),
+            // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+            meetings: morning_meeting::MorningMeetingService::new(hall.clone(), store.clone(), queue.clone()),
+            cards: card::CardService::new(hall.clone(), store.clone(), cases.clone()),
+            duty_logs: duty_log::DutyLogService::new(hall.clone(), store.clone()),
             accounts: auth::AccountService::new(hall.clone(), store.clone()),
             home_visits: home_visit::HomeVisitService::new(hall.clone(), store.clone(), store.clone()),
             // Issue 15 part 2: inspections (督查).

@@ -22,6 +22,10 @@ pub mod role;
 pub mod scalper;
 pub mod search;
 pub mod statutory;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+pub mod card;
+pub mod duty_log;
+pub mod morning_meeting;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -25,6 +25,8 @@ mod pad;
 mod queue;
 mod queue_call;
 mod queue_take;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod conduct;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
 // issue 15 part 5: scalpers

@@ -23,6 +23,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_ledger::run_all(&*store).await;
     crate::conformance_evaluation::run_all(&*store).await;
     crate::conformance_pad::run_all(&*store).await;
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    crate::conformance_conduct::run_all(&*store).await;
     crate::conformance_complaint::run_all(&*store).await;
     // Issue 15 part 2: inspections (督查).
     crate::conformance_inspection::run_all(store.clone()).await;

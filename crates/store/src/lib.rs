@@ -33,6 +33,9 @@ pub mod pad;
 pub mod queue;
 pub mod sql;
 pub mod write_tx;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+pub mod conduct;
+pub mod conformance_conduct;
 // Issue 15 part 2: inspections (督查).
 pub mod conformance_inspection;
 pub mod inspection;
@@ -69,6 +72,10 @@ pub trait Store:
     + home_visit::AppointmentSweep
     + home_visit::HomeVisitStore
     + pad::PadStore
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    + conduct::MorningMeetingStore
+    + conduct::CardStore
+    + conduct::DutyLogStore
     + complaint::ComplaintStore
     // Issue 15 part 2: inspections (督查).
     + inspection::InspectionStore

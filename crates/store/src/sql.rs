@@ -32,6 +32,28 @@ pub fn refusal(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     }
 }
 
+// issue 15 parts 3, 4, 6: yellow/red cards, floor duty log
+impl StoredCode for domain::card::CardColor {
+    const WHAT: &'static str = "card color";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::card::CardRuling {
+    const WHAT: &'static str = "card ruling";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for domain::duty_log::DutyEventKind {
+    const WHAT: &'static str = "duty event kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 /// `NotFound(what)` when a write touched no row: what it names is not there.
 pub fn touched(rows_affected: u64, what: impl Into<String>) -> Result<(), StoreError> {
     if rows_affected == 0 {

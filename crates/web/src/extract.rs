@@ -185,3 +185,11 @@ impl FromRequestParts<crate::AppState> for Caller {
         Ok(Caller(state.clone(), user))
     }
 }
+
+// issue 15 parts 4, 6: yellow/red cards, floor duty log
+id_paths! {
+    /// A yellow or red card's `{id}`.
+    CardId = "没有这张黄牌/红牌";
+    /// A floor duty log's `{id}`.
+    DutyLogId = "没有这份值班日志";
+}

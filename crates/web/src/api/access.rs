@@ -160,6 +160,22 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/appeals", Signed(P::AppealDecide)),
     ("POST", "/api/appeals/{id}/decide", Signed(P::AppealDecide)),
     ("GET", "/api/sms-outbox", Signed(P::EvaluationIntegrity)),
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    ("POST", "/api/morning-meetings", Signed(P::MorningMeetingRecord)),
+    ("GET", "/api/morning-meetings", Signed(P::MorningMeetingRead)),
+    (
+        "GET",
+        "/api/morning-meetings/compliance",
+        Signed(P::MorningMeetingRead),
+    ),
+    ("GET", "/api/cards", Signed(P::CardRead)),
+    ("GET", "/api/cards/{id}", Signed(P::CardRead)),
+    ("POST", "/api/cards/{id}/explain", Signed(P::CardExplain)),
+    ("POST", "/api/cards/{id}/rule", Signed(P::CardRule)),
+    ("POST", "/api/duty-logs", Signed(P::DutyLogWrite)),
+    ("GET", "/api/duty-logs", Signed(P::DutyLogRead)),
+    ("POST", "/api/duty-logs/{id}/events", Signed(P::DutyLogWrite)),
+    ("POST", "/api/duty-logs/{id}/handover", Signed(P::DutyLogWrite)),
     // 督查: complaints
     ("POST", "/api/complaints", Public),
     ("GET", "/api/complaints", Signed(P::ComplaintRead)),

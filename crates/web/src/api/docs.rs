@@ -43,6 +43,11 @@ use utoipa::{Modify, OpenApi};
         super::case::report, super::case::import, super::case::identity,
         super::case_ledger::list, super::case_ledger::worklist, super::case_ledger::overdue,
         super::case_ledger::breakdown, super::case_ledger::export,
+        // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+        super::conduct::record_meeting, super::conduct::list_meetings, super::conduct::meeting_compliance,
+        super::conduct::list_cards, super::conduct::get_card, super::conduct::explain_card, super::conduct::rule_card,
+        super::conduct::open_duty_log, super::conduct::list_duty_logs, super::conduct::add_duty_event,
+        super::conduct::hand_over_duty_log,
         super::complaint::create, super::complaint::list, super::complaint::detail, super::complaint::step,
         super::complaint::progress, super::complaint::feedback,
         // Issue 15 part 2: inspections (督查).

@@ -21,6 +21,8 @@ mod queue;
 mod scalper;
 mod schemas;
 mod users;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod conduct;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
 
@@ -140,6 +142,25 @@ pub fn routes() -> Router<AppState> {
         .route("/api/appeals", get(evaluation::appeals))
         .route("/api/sms-outbox", get(evaluation::sms_outbox))
         .route("/api/appeals/{id}/decide", post(evaluation::decide))
+        // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+        .route(
+            "/api/morning-meetings",
+            get(conduct::list_meetings).post(conduct::record_meeting),
+        )
+        .route(
+            "/api/morning-meetings/compliance",
+            get(conduct::meeting_compliance),
+        )
+        .route("/api/cards", get(conduct::list_cards))
+        .route("/api/cards/{id}", get(conduct::get_card))
+        .route("/api/cards/{id}/explain", post(conduct::explain_card))
+        .route("/api/cards/{id}/rule", post(conduct::rule_card))
+        .route(
+            "/api/duty-logs",
+            get(conduct::list_duty_logs).post(conduct::open_duty_log),
+        )
+        .route("/api/duty-logs/{id}/events", post(conduct::add_duty_event))
+        .route("/api/duty-logs/{id}/handover", post(conduct::hand_over_duty_log))
         // 督查: complaints
         .route("/api/complaints", get(complaint::list).post(complaint::create))
         .route("/api/complaints/progress", get(complaint::progress))

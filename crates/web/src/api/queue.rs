@@ -369,7 +369,9 @@ pub async fn window_status(
 #[utoipa::path(get, path = "/api/floor", operation_id = "floor_status", tag = "排队叫号",
     responses((status = 200, body = Object, description = "各类别等候人数、最长等候时间、各窗口状态")))]
 pub async fn floor(Caller(state, _user): Caller) -> ApiResult<Json<app::floor::FloorStatus>> {
-    Ok(Json(state.app.queue.floor_status().await?))
+    let floor = state.app.queue.floor_status().await?;
+    // issue 15 part 3: today's duty captains
+    Ok(Json(state.app.duty_logs.with_captains(floor).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -33,6 +33,8 @@ mod queue_setup_pages;
 mod rbac;
 mod support;
 mod trust;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod api_conduct;
 // Issue 15 part 2: inspections (督查).
 mod api_inspections;
 mod browser_inspection;

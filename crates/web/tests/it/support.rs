@@ -31,6 +31,15 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, settings: app::Settings) -> TestServer {
+        TestServer::start_with_clock(backend, settings, Arc::new(app::SystemClock)).await
+    }
+
+    /// A server whose app reads the time from `clock` (a [`app::TestClock`] the test moves on).
+    pub async fn start_with_clock(
+        backend: Backend,
+        settings: app::Settings,
+        clock: Arc<dyn app::Clock>,
+    ) -> TestServer {
         let (store, dir, pg_url): (Arc<dyn Store>, _, _) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -54,7 +63,7 @@ impl TestServer {
                 )
             }
         };
-        let app = app::App::new(store, settings);
+        let app = app::App::with_clock(store, settings, clock);
         app.seed_demo().await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

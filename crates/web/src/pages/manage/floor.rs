@@ -43,7 +43,12 @@ pub struct Notice {
 
 async fn show(state: &AppState, user: &CurrentUser, ok: Option<String>, error: Option<String>) -> Response {
     let (floor, categories) = match (
-        state.app.queue.floor_status().await,
+        // issue 15 part 3: today's duty captains
+        async {
+            let f = state.app.queue.floor_status().await?;
+            state.app.duty_logs.with_captains(f).await
+        }
+        .await,
         state.app.queue.categories().await,
     ) {
         (Ok(f), Ok(c)) => (f, c),

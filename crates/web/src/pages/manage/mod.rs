@@ -16,6 +16,8 @@ mod queue_setup;
 mod rectifications;
 mod satisfaction;
 mod users;
+// issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+mod conduct;
 // issue 15 part 5: scalpers
 mod scalpers;
 
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(monthly::routes())
         .merge(item_files::routes())
+        // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+        .merge(conduct::routes())
         // 督查: complaints
         .merge(complaints::routes())
         // issue 15 part 5: scalpers
@@ -333,6 +337,31 @@ const MENU: &[(Permission, Link)] = &[
             href: "/kiosk",
             label: "自助取号",
             note: "取号机页面",
+        },
+    ),
+    // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
+    (
+        Permission::MorningMeetingRead,
+        Link {
+            href: "/supervise/meetings",
+            label: "晨会",
+            note: "晨会登记、每窗口每周晨会检查",
+        },
+    ),
+    (
+        Permission::CardRead,
+        Link {
+            href: "/supervise/cards",
+            label: "效能监察",
+            note: "办件临期黄牌、超期红牌，部门说明与督查认定",
+        },
+    ),
+    (
+        Permission::DutyLogRead,
+        Link {
+            href: "/supervise/duty",
+            label: "楼层值班",
+            note: "值班长开厅检查、值班事件、交接班",
         },
     ),
     // Issue 15 part 2: inspections (督查).
