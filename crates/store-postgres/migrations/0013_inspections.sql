@@ -36,11 +36,11 @@ CREATE TABLE inspections (
     plan_visit_id UUID,
     photo_count BIGINT NOT NULL
 );
-CREATE INDEX inspections_window ON inspections (window_number, at);
-CREATE INDEX inspections_at ON inspections (at);
+CREATE INDEX inspections_window ON inspections (window_number, at, id);
+CREATE INDEX inspections_at ON inspections (at, id);
 CREATE INDEX inspections_day ON inspections (day, at);
-CREATE INDEX inspections_department ON inspections (department, at);
-CREATE INDEX inspections_status ON inspections (status, at);
+CREATE INDEX inspections_department ON inspections (department, at, id);
+CREATE INDEX inspections_status ON inspections (status, at, id);
 
 -- Who an inspection names, for the staff member's own list.
 CREATE TABLE inspection_staff (
@@ -49,7 +49,7 @@ CREATE TABLE inspection_staff (
     at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (inspection_id, username)
 );
-CREATE INDEX inspection_staff_user ON inspection_staff (username, at);
+CREATE INDEX inspection_staff_user ON inspection_staff (username, at, inspection_id);
 
 -- Each checked item, with the name and deduction it had that day.
 CREATE TABLE inspection_results (

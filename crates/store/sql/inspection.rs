@@ -361,12 +361,13 @@ impl InspectionStore for Backend {
     async fn inspections(&self, f: &InspectionFilter) -> StoreResult<Vec<Inspection>> {
         // The staff member's list walks inspection_staff (username, at);
         // the others inspections' own indexes.
-        let (from, time) = match &f.staff {
+        let (from, time, id) = match &f.staff {
             Some(_) => (
                 "inspection_staff s JOIN inspections i ON i.id = s.inspection_id",
                 "s.at",
+                "s.inspection_id",
             ),
-            None => ("inspections i", "i.at"),
+            None => ("inspections i", "i.at", "i.id"),
         };
         let mut terms: Vec<String> = Vec::new();
         let mut n = 0;
@@ -399,7 +400,7 @@ impl InspectionStore for Backend {
             format!("WHERE {}", terms.join(" AND "))
         };
         let sql =
-            format!("SELECT {COLUMNS} FROM {from} {filter} ORDER BY {time} DESC, i.id DESC LIMIT {limit}");
+            format!("SELECT {COLUMNS} FROM {from} {filter} ORDER BY {time} DESC, {id} DESC LIMIT {limit}");
         let mut q = sqlx::query_as::<_, InspectionRow>(sqlx::AssertSqlSafe(sql));
         if let Some(s) = &f.staff {
             q = q.bind(s);
