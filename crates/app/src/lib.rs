@@ -159,6 +159,7 @@ impl App {
                 hall.clone(),
                 store.clone(),
                 store.clone(),
+                store.clone(),
                 cases.clone(),
             ),
             complaints: complaint::ComplaintService::new(hall.clone(), store.clone(), cases.clone()),

@@ -66,6 +66,8 @@ pub struct RectificationService {
     pub(crate) store: Arc<dyn store::evaluation::EvaluationStore>,
     /// The complaints that open rectifications (投诉查实).
     pub(crate) complaints: Arc<dyn store::complaint::ComplaintStore>,
+    /// The inspections whose failed items open rectifications (督查不合格).
+    pub(crate) inspections: Arc<dyn store::inspection::InspectionStore>,
     /// Who may see which rectification follows who may see which cases.
     pub(crate) cases: crate::case::CaseService,
 }
@@ -75,12 +77,14 @@ impl RectificationService {
         hall: Hall,
         store: Arc<dyn store::evaluation::EvaluationStore>,
         complaints: Arc<dyn store::complaint::ComplaintStore>,
+        inspections: Arc<dyn store::inspection::InspectionStore>,
         cases: crate::case::CaseService,
     ) -> RectificationService {
         RectificationService {
             hall,
             store,
             complaints,
+            inspections,
             cases,
         }
     }
@@ -117,7 +121,16 @@ impl RectificationService {
                     Some(c.number),
                 )
             }
-            RectificationSource::Inspection(_, item) => (None, vec![item.clone()], String::new(), None),
+            RectificationSource::Inspection(id, code) => {
+                let i = self.inspections.inspection(*id).await?;
+                let failed = i.results.iter().find(|x| x.code == *code);
+                (
+                    None,
+                    vec![failed.map_or_else(|| code.clone(), |x| x.name.clone())],
+                    failed.map(|x| x.note.clone()).unwrap_or_default(),
+                    None,
+                )
+            }
         };
         Ok(RectificationView {
             status_label: r.status.label(),
@@ -211,6 +224,95 @@ impl RectificationService {
             "rectification.step",
             &id.to_string(),
             &format!("{} {note}", action.code()),
+        )
+        .await?;
+        self.rectification(session, id).await
+    }
+
+    /// 督查不合格项: the 督查科 opens a rectification of one failed item of an
+    /// inspection (once per item), in the same loop as a 差评's.
+    #[tracing::instrument(skip_all)]
+    pub async fn rectify_inspection_item(
+        &self,
+        session: &Session,
+        inspection_id: Uuid,
+        code: &str,
+        note: &str,
+    ) -> AppResult<RectificationDetail> {
+        require(session, Permission::InspectionRecord)?;
+        let i = self
+            .inspections
+            .inspection(inspection_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::NotFound("督查记录不存在".into()),
+                other => other.into(),
+            })?;
+        let code = code.trim();
+        let Some(item) = i.results.iter().find(|x| x.code == code) else {
+            return Err(AppError::invalid("code", format!("该次督查没有检查“{code}”")));
+        };
+        if item.pass {
+            return Err(AppError::invalid(
+                "code",
+                format!("“{}”检查合格，无需整改", item.name),
+            ));
+        }
+        if i.status == domain::inspection::InspectionStatus::Upheld {
+            return Err(AppError::Conflict(
+                crate::Conflict::NotApplicable,
+                "申辩已成立，该次督查不计扣分，无需整改".into(),
+            ));
+        }
+        let note = note.trim();
+        if note.chars().count() > 1000 {
+            return Err(AppError::invalid("note", "说明最多1000字"));
+        }
+        let today = self.today();
+        let id = Uuid::now_v7();
+        let new = store::evaluation::NewRectification {
+            id,
+            opened_on: today,
+            due_date: self
+                .deadline(today, self.settings.evaluation.rectification_days)
+                .await?
+                .date,
+            assignee: if !i.department.is_empty() {
+                format!("{}首席代表", i.department)
+            } else {
+                format!("{}号窗口负责人", i.window)
+            },
+        };
+        let opening = store::evaluation::RectificationOpening {
+            source: RectificationSource::Inspection(inspection_id, code.to_owned()),
+            department: i.department.clone(),
+            window: i.window.clone(),
+            step: RectificationStep {
+                at: self.now(),
+                actor: session.user.username.clone(),
+                step: RectificationStatus::Open.code().into(),
+                note: if note.is_empty() {
+                    format!("督查不合格：{}（{}）", item.name, item.note)
+                } else {
+                    format!("督查不合格：{}。{note}", item.name)
+                },
+            },
+        };
+        self.store
+            .open_rectification(&new, &opening)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => AppError::Conflict(
+                    crate::Conflict::AlreadyExists,
+                    format!("“{}”已在整改中", item.name),
+                ),
+                other => other.into(),
+            })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "rectification.open",
+            &id.to_string(),
+            &format!("督查 {inspection_id} {code}"),
         )
         .await?;
         self.rectification(session, id).await

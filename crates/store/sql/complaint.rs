@@ -3,7 +3,7 @@
 //! (a substantiated 处置 opens its rectification in the same one), the
 //! 督查科's lists and the escalation of late steps.
 
-use super::evaluation::{OpenedRectification, open_rectification};
+use super::evaluation::open_rectification;
 use crate::dialect::{Backend, Conn};
 use domain::complaint::ComplaintStatus;
 use domain::rectification::{RectificationSource, RectificationStatus};
@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::complaint::*;
-use store::evaluation::RectificationStep;
+use store::evaluation::{RectificationOpening, RectificationStep};
 use store::sql::{decode, refusal as err};
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
@@ -311,10 +311,10 @@ impl ComplaintStore for Backend {
         add_step(tx.conn(), c.id, &c.step).await?;
         let complaint = fetch_one(tx.conn(), c.id).await?;
         if let Some(r) = &c.rectification {
-            let opened = OpenedRectification {
+            let opened = RectificationOpening {
                 source: RectificationSource::Complaint(c.id),
-                department: &complaint.department,
-                window: &complaint.about_window,
+                department: complaint.department.clone(),
+                window: complaint.about_window.clone(),
                 step: RectificationStep {
                     at: c.step.at,
                     actor: c.step.actor.clone(),

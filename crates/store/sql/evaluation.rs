@@ -223,21 +223,12 @@ impl TryFrom<OutboxRow> for OutboxMessage {
     }
 }
 
-/// What a new rectification is about, besides its dates and assignee.
-pub(super) struct OpenedRectification<'a> {
-    pub source: RectificationSource,
-    pub department: &'a str,
-    pub window: &'a str,
-    /// The first step of its history ("open", by whoever recorded the source).
-    pub step: RectificationStep,
-}
-
 /// Opens a rectification in the caller's transaction: the one insert every
 /// source (差评, 投诉查实, 督查不合格) goes through.
 pub(super) async fn open_rectification(
     conn: &mut Conn,
     r: &NewRectification,
-    opened: &OpenedRectification<'_>,
+    opened: &RectificationOpening,
 ) -> StoreResult<()> {
     let inspection = opened.source.inspection();
     sqlx::query(
@@ -250,8 +241,8 @@ pub(super) async fn open_rectification(
     .bind(r.opened_on.to_sqlx())
     .bind(r.due_date.to_sqlx())
     .bind(RectificationStatus::Open.code())
-    .bind(opened.department)
-    .bind(opened.window)
+    .bind(&opened.department)
+    .bind(&opened.window)
     .bind(&r.assignee)
     .bind(false)
     .bind(opened.step.at.to_sqlx())
@@ -543,6 +534,16 @@ impl EvaluationStore for Backend {
         add_step(tx.conn(), id, step).await?;
         tx.commit().await.map_err(err("rectification"))?;
         row.try_into()
+    }
+
+    async fn open_rectification(
+        &self,
+        r: &NewRectification,
+        opening: &RectificationOpening,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        open_rectification(tx.conn(), r, opening).await?;
+        tx.commit().await.map_err(err("rectification"))
     }
 
     async fn escalate_overdue(&self, today: Date, at: Timestamp) -> StoreResult<Vec<Rectification>> {

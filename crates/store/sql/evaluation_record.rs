@@ -2,12 +2,12 @@
 //! rollup count (`evaluation_counts`) and, for a 差评, its rectification, so
 //! the counts a report reads always agree with the records.
 
-use super::evaluation::{EVALUATION_COLUMNS, OpenedRectification, open_rectification};
+use super::evaluation::{EVALUATION_COLUMNS, open_rectification};
 use crate::dialect::Conn;
 use domain::rectification::{RectificationSource, RectificationStatus};
 use jiff_sqlx::ToSqlx;
 use std::collections::{HashMap, HashSet};
-use store::evaluation::{NewEvaluation, RectificationStep};
+use store::evaluation::{NewEvaluation, RectificationOpening, RectificationStep};
 use store::sql::{placeholders, refusal as err, to_json};
 use store::{StoreError, StoreResult};
 
@@ -145,10 +145,10 @@ async fn insert(conn: &mut Conn, e: &NewEvaluation) -> StoreResult<()> {
     let Some(r) = &e.rectification else {
         return Ok(());
     };
-    let opened = OpenedRectification {
+    let opened = RectificationOpening {
         source: RectificationSource::Evaluation(e.id),
-        department: &e.department,
-        window: &e.window,
+        department: e.department.clone(),
+        window: e.window.clone(),
         step: RectificationStep {
             at: e.rated_at,
             actor: e.recorded_by.clone(),

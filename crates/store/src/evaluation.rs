@@ -151,6 +151,16 @@ pub struct Rectification {
     pub updated_at: Timestamp,
 }
 
+/// What a new rectification is about, besides its dates and assignee: its
+/// source (差评, 投诉查实, 督查不合格项), where, and the first line of its history.
+#[derive(Debug, Clone)]
+pub struct RectificationOpening {
+    pub source: domain::rectification::RectificationSource,
+    pub department: String,
+    pub window: String,
+    pub step: RectificationStep,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RectificationStep {
     pub at: Timestamp,
@@ -226,6 +236,14 @@ pub trait EvaluationStore: Send + Sync {
         step: &RectificationStep,
         accepted: Option<bool>,
     ) -> StoreResult<Rectification>;
+    /// Opens a rectification of a source recorded elsewhere (a failed
+    /// inspection item); `Conflict { what: "rectification" }` when that source
+    /// already has one.
+    async fn open_rectification(
+        &self,
+        r: &NewRectification,
+        opening: &RectificationOpening,
+    ) -> StoreResult<()>;
     /// Marks open rectifications due before `today` as escalated; returns those newly marked.
     async fn escalate_overdue(&self, today: Date, at: Timestamp) -> StoreResult<Vec<Rectification>>;
 

@@ -42,7 +42,10 @@ pub async fn supervision(url: &str, count: i64, days: i64, month: &str) -> Resul
         limit: 100,
         ..ComplaintFilter::default()
     };
-    time("未归档投诉（最紧急的前 100 件）", || store.complaints(&open)).await?;
+    time("未归档投诉（最紧急的前 100 件）", || {
+        store.complaints(&open)
+    })
+    .await?;
     let of_department = ComplaintFilter {
         department: Some("部门3".into()),
         from: Some(first),
@@ -61,7 +64,10 @@ pub async fn supervision(url: &str, count: i64, days: i64, month: &str) -> Resul
         limit: 100,
         ..ComplaintFilter::default()
     };
-    time(&format!("{month} staff7 被投诉（前 100 件）"), || store.complaints(&of_staff)).await?;
+    time(&format!("{month} staff7 被投诉（前 100 件）"), || {
+        store.complaints(&of_staff)
+    })
+    .await?;
     Ok(())
 }
 
@@ -81,9 +87,7 @@ where
     took.sort_by(f64::total_cmp);
     println!(
         "{what}（{rows} 行）：最快 {:.1} ms，中位 {:.1} ms，最慢 {:.1} ms",
-        took[0],
-        took[2],
-        took[4]
+        took[0], took[2], took[4]
     );
     Ok(())
 }

@@ -223,6 +223,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         "/api/inspections/{id}/decide",
         Signed(P::InspectionDecide),
     ),
+    (
+        "POST",
+        "/api/inspections/{id}/rectify",
+        Signed(P::InspectionRecord),
+    ),
     ("POST", "/api/inspection-plans", Signed(P::InspectionRecord)),
     ("GET", "/api/inspection-plans", Signed(P::InspectionRecord)),
     // issue 15 part 5: 黄牛、非法中介

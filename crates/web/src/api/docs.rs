@@ -53,7 +53,7 @@ use utoipa::{Modify, OpenApi};
         // Issue 15 part 2: inspections (督查).
         super::inspection::checklist, super::inspection::full_checklist, super::inspection::add_item,
         super::inspection::edit_item, super::inspection::record, super::inspection::list, super::inspection::detail,
-        super::inspection::photo, super::inspection::acknowledge, super::inspection::contest, super::inspection::decide,
+        super::inspection::photo, super::inspection::acknowledge, super::inspection::contest, super::inspection::decide, super::inspection::rectify,
         super::inspection::draw_plan, super::inspection::plans,
         // issue 15 part 5: scalpers
         super::scalper::suspects, super::scalper::review, super::scalper::list, super::scalper::register,

@@ -398,3 +398,35 @@ pub async fn plans(Caller(state, user): Caller) -> ApiResult<Json<InspectionPlan
         plans: state.app.inspections.plans(&user.session).await?,
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRectifyBody {
+    /// The failed item's code.
+    code: String,
+    /// What is to be put right (optional).
+    #[serde(default)]
+    note: String,
+}
+
+/// 督查不合格项整改: opens a rectification of one failed item (once per item),
+/// in the same list and loop as a 差评's.
+#[utoipa::path(post, path = "/api/inspections/{id}/rectify", operation_id = "rectify_inspection_item",
+    params(("id" = String, Path, description = "督查记录ID")), request_body = InspectionRectifyBody, tag = "督查",
+    responses((status = 201, body = Object, description = "新开的整改记录（source = inspection）"),
+        (status = 404, description = "没有这条督查记录"),
+        (status = 409, description = "该项已在整改中，或申辩已成立"),
+        (status = 422, description = "该次督查没有这一项，或该项合格")))]
+pub async fn rectify(
+    Caller(state, user): Caller,
+    Path(id): Path<String>,
+    AppJson(b): AppJson<InspectionRectifyBody>,
+) -> ApiResult<(StatusCode, Json<app::rectification::RectificationDetail>)> {
+    let id = inspection_id(&id)?;
+    let detail = state
+        .app
+        .rectifications
+        .rectify_inspection_item(&user.session, id, &b.code, &b.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(detail)))
+}

@@ -187,6 +187,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/inspections/{id}/acknowledge", post(inspection::acknowledge))
         .route("/api/inspections/{id}/contest", post(inspection::contest))
         .route("/api/inspections/{id}/decide", post(inspection::decide))
+        .route("/api/inspections/{id}/rectify", post(inspection::rectify))
         .route(
             "/api/inspection-plans",
             get(inspection::plans).post(inspection::draw_plan),

@@ -31,6 +31,7 @@ mod openapi;
 mod pages;
 mod queue_setup_pages;
 mod rbac;
+mod rectification_sources;
 mod support;
 mod trust;
 // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
