@@ -139,6 +139,9 @@ pub enum BenchCommand {
         /// Complaints to generate first (0: use what is there).
         #[arg(long, default_value_t = 1_000_000)]
         complaints: i64,
+        /// Inspections to generate first, each with 11 checklist results (0: use what is there).
+        #[arg(long, default_value_t = 1_000_000)]
+        inspections: i64,
         /// Spread over this many days up to today.
         #[arg(long, default_value_t = 1096)]
         days: i64,

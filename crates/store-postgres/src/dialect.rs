@@ -32,3 +32,10 @@ pub(crate) const ADD_DAYS: &str = "($3::date + CAST({N} AS INTEGER))";
 pub(crate) const RANDOM_ID: &str = "gen_random_uuid()";
 /// Benchmarks: run after a bulk load so the planner knows the new rows.
 pub(crate) const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
+
+/// Benchmarks: the first day `$3` plus `{N}` days at 01:00 UTC (09:00 in
+/// the hall) plus `{M}` minutes, as an instant.
+pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timestamp + make_interval(mins => 60 + CAST({M} AS INTEGER))) AT TIME ZONE 'UTC')";
+/// Benchmarks: after loading the supervision tables.
+pub(crate) const ANALYZE_SUPERVISION: &str =
+    "ANALYZE complaints, inspections, inspection_staff, inspection_results";

@@ -34,3 +34,10 @@ pub(crate) const ADD_DAYS: &str = "date($3, '+' || CAST({N} AS TEXT) || ' days')
 pub(crate) const RANDOM_ID: &str = "randomblob(16)";
 /// Benchmarks: run after a bulk load so the planner knows the new rows.
 pub(crate) const ANALYZE_CASES: &str = "ANALYZE";
+
+/// Benchmarks: the first day `$3` plus `{N}` days at 01:00 UTC (09:00 in
+/// the hall) plus `{M}` minutes, as an instant written as jiff writes one.
+pub(crate) const AT_OF_DAY: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', $3, '+' || CAST({N} AS TEXT) || ' days', \
+    '+' || CAST(60 + {M} AS TEXT) || ' minutes')";
+/// Benchmarks: after loading the supervision tables.
+pub(crate) const ANALYZE_SUPERVISION: &str = "ANALYZE";

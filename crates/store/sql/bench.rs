@@ -6,7 +6,9 @@
 //! Every generator binds `$1` the first row number, `$2` the count, `$3` the
 //! first day, `$4` the number of days and `$5` the time stamp.
 
-use crate::dialect::{ADD_DAYS, ANALYZE_CASES, Backend, Conn, RANDOM_ID, SERIES};
+use crate::dialect::{
+    ADD_DAYS, ANALYZE_CASES, ANALYZE_SUPERVISION, AT_OF_DAY, Backend, Conn, RANDOM_ID, SERIES,
+};
 use jiff_sqlx::ToSqlx;
 use store::bench::{BenchBatch, BenchStore};
 use store::{StoreError, StoreResult};
@@ -105,6 +107,36 @@ fn complaints_sql() -> String {
     )
 }
 
+const INSPECTION_COLUMNS: &str = "id, kind, at, day, inspector, window_number, department, staff, note, \
+    deduction, status, response, responded_by, responded_at, decision, decided_by, decided_at, plan_visit_id, \
+    photo_count";
+
+/// Row `i` is on day `i % $4` at some minute of the working day; recorded by
+/// `bench-{first}` so its staff and result rows can follow.
+fn inspections_sql() -> String {
+    let day = first_day_plus("i % $4");
+    let at = AT_OF_DAY.replace("{N}", "i % $4").replace("{M}", "(i / 7) % 480");
+    format!(
+        "INSERT INTO inspections ({INSPECTION_COLUMNS}) \
+         SELECT {RANDOM_ID}, CASE i % 3 WHEN 0 THEN 'routine' WHEN 1 THEN 'patrol' ELSE 'unannounced' END, \
+         {at}, {day}, 'bench-' || $1, CAST(1 + i % 40 AS TEXT), '部门' || CAST((i % 40) % 12 AS TEXT), \
+         '[\"staff' || CAST((i % 40) * 3 + (i / 40) % 3 AS TEXT) || '\"]', '', \
+         CASE WHEN i % 4 = 0 THEN 1.0 ELSE 0.0 END, CASE WHEN i % 4 = 0 THEN 'acknowledged' ELSE 'clean' END, \
+         '', NULL, NULL, '', NULL, NULL, NULL, 0 FROM {SERIES} AS n"
+    )
+}
+
+/// The staff row of each inspection of the batch (`$1`: its inspector).
+const INSPECTION_STAFF_OF_GENERATED: &str = "INSERT INTO inspection_staff (inspection_id, username, at) \
+    SELECT id, substr(staff, 3, length(staff) - 4), at FROM inspections WHERE inspector = $1";
+
+/// The 11 checklist results of each inspection of the batch (`$1`: its
+/// inspector); in one of four the uniform item failed.
+const INSPECTION_RESULTS_OF_GENERATED: &str = "INSERT INTO inspection_results (inspection_id, position, code, \
+    name, deduction, pass, note) SELECT i.id, c.position, c.code, c.name, c.deduction, \
+    NOT (c.code = 'uniform' AND i.deduction > 0), '' FROM inspections i CROSS JOIN inspection_checklist c \
+    WHERE i.inspector = $1";
+
 /// Runs generator `sql` for `b` (see the module's binds).
 async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -142,6 +174,28 @@ impl BenchStore for Backend {
         let mut tx = self.begin_write().await?;
         generate(tx.conn(), complaints_sql(), batch).await?;
         tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn generate_inspections(&self, batch: &BenchBatch) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        generate(tx.conn(), inspections_sql(), batch).await?;
+        let inspector = format!("bench-{}", batch.first);
+        for sql in [INSPECTION_STAFF_OF_GENERATED, INSPECTION_RESULTS_OF_GENERATED] {
+            sqlx::query(sql)
+                .bind(&inspector)
+                .execute(tx.conn())
+                .await
+                .map_err(StoreError::other)?;
+        }
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn analyze_supervision(&self) -> StoreResult<()> {
+        sqlx::query(ANALYZE_SUPERVISION)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(())
     }
 
     async fn analyze_cases(&self) -> StoreResult<()> {

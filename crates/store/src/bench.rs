@@ -37,6 +37,14 @@ pub trait BenchStore: Store {
     /// older ones archived but for one in 400 still open and so late).
     async fn generate_complaints(&self, batch: &BenchBatch) -> StoreResult<()>;
 
+    /// Inserts a batch of inspections over the batch's days (40 windows,
+    /// 120 staff, 12 departments), each with the 11 default checklist items
+    /// (one in four with a failed item) and its staff row.
+    async fn generate_inspections(&self, batch: &BenchBatch) -> StoreResult<()>;
+
+    /// Refreshes the planner's statistics of the supervision tables.
+    async fn analyze_supervision(&self) -> StoreResult<()>;
+
     /// Refreshes the planner's statistics after a bulk load.
     async fn analyze_cases(&self) -> StoreResult<()>;
 }

@@ -240,6 +240,28 @@ impl StoredCode for domain::inspection::InspectionStatus {
     }
 }
 
+impl StoredCode for ComplaintChannel {
+    const WHAT: &'static str = "complaint channel";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
+impl StoredCode for ComplaintCategory {
+    const WHAT: &'static str = "complaint category";
+    fn from_code(code: &str) -> Option<Self> {
+        // Only the code: parse() also reads the Chinese words people write.
+        ComplaintCategory::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl StoredCode for ComplaintStatus {
+    const WHAT: &'static str = "complaint status";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,27 +283,5 @@ mod tests {
             decode::<ApplicantKind>("company"),
             Err(StoreError::Corrupt(_))
         ));
-    }
-}
-
-impl StoredCode for ComplaintChannel {
-    const WHAT: &'static str = "complaint channel";
-    fn from_code(code: &str) -> Option<Self> {
-        Self::parse(code)
-    }
-}
-
-impl StoredCode for ComplaintCategory {
-    const WHAT: &'static str = "complaint category";
-    fn from_code(code: &str) -> Option<Self> {
-        // Only the code: parse() also reads the Chinese words people write.
-        ComplaintCategory::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
-impl StoredCode for ComplaintStatus {
-    const WHAT: &'static str = "complaint status";
-    fn from_code(code: &str) -> Option<Self> {
-        Self::parse(code)
     }
 }

@@ -1,38 +1,86 @@
 //! `govhall bench supervision`: fills a database with synthetic complaints
-//! (generated inside the database) and times what the 督查科 opens every
-//! morning: the open complaints, most urgent first, and a department's
-//! complaints of a month.
+//! and inspections (generated inside the database) and times what the 督查科
+//! opens every morning: the open complaints, most urgent first, a
+//! department's complaints of a month, and the inspections of a window, a
+//! staff member and a department.
 
 use anyhow::{Context, Result};
 use std::time::Instant;
+use store::bench::BenchBatch;
 use store::complaint::ComplaintFilter;
+use store::inspection::{ChecklistEntry, InspectionFilter};
 
-/// Generates `count` complaints (if > 0) received over `days` days up to
-/// today, then times the lists, five runs each.
-pub async fn supervision(url: &str, count: i64, days: i64, month: &str) -> Result<()> {
-    let store = crate::backend::open_bench(url).await?;
+/// How many of each to generate first (0: use what is there).
+pub struct Counts {
+    pub complaints: i64,
+    pub inspections: i64,
+}
+
+/// Generates `count` rows in batches of at most `per_batch` with `generate`.
+async fn fill<'s, F, Fut>(what: &str, count: i64, per_batch: i64, days: i64, generate: F) -> Result<()>
+where
+    F: Fn(BenchBatch) -> Fut,
+    Fut: std::future::Future<Output = store::StoreResult<()>> + 's,
+{
+    let start = Instant::now();
     let today = jiff::Zoned::now().date();
-    if count > 0 {
-        let start = Instant::now();
-        let first_day = today
-            .checked_sub(jiff::Span::new().days(days - 1))
-            .context("--days 太大")?;
-        let mut done = 0;
-        while done < count {
-            let n = (count - done).min(500_000);
-            let batch = store::bench::BenchBatch {
-                count: n,
-                first: done,
-                first_day,
-                days,
-                at: jiff::Timestamp::now(),
-            };
-            store.generate_complaints(&batch).await?;
-            done += n;
-            println!("已生成 {done} 件投诉（{:.0} 秒）", start.elapsed().as_secs_f64());
-        }
-        store.analyze_cases().await?;
-        println!("统计信息已更新（共 {:.0} 秒）", start.elapsed().as_secs_f64());
+    let first_day = today
+        .checked_sub(jiff::Span::new().days(days - 1))
+        .context("--days 太大")?;
+    let mut done = 0;
+    while done < count {
+        let n = (count - done).min(per_batch);
+        generate(BenchBatch {
+            count: n,
+            first: done,
+            first_day,
+            days,
+            at: jiff::Timestamp::now(),
+        })
+        .await?;
+        done += n;
+        println!("已生成 {done} {what}（{:.0} 秒）", start.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// Generates what `counts` asks for over `days` days up to today, then
+/// times the lists, five runs each.
+pub async fn supervision(url: &str, counts: Counts, days: i64, month: &str) -> Result<()> {
+    let store = crate::backend::open_bench(url).await?;
+    if counts.complaints > 0 {
+        fill("件投诉", counts.complaints, 500_000, days, |b| {
+            let store = store.clone();
+            async move { store.generate_complaints(&b).await }
+        })
+        .await?;
+    }
+    if counts.inspections > 0 {
+        let now = jiff::Timestamp::now();
+        let checklist: Vec<ChecklistEntry> = domain::inspection::default_checklist()
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| ChecklistEntry {
+                code: item.code,
+                name: item.name,
+                standard: item.standard,
+                deduction: item.deduction,
+                position: i as i64,
+                retired: false,
+                updated_by: "bench".into(),
+                updated_at: now,
+            })
+            .collect();
+        store.seed_checklist(&checklist).await?;
+        fill("次督查", counts.inspections, 100_000, days, |b| {
+            let store = store.clone();
+            async move { store.generate_inspections(&b).await }
+        })
+        .await?;
+    }
+    if counts.complaints > 0 || counts.inspections > 0 {
+        store.analyze_supervision().await?;
+        println!("统计信息已更新");
     }
     let first: jiff::civil::Date = format!("{month}-01").parse().context("--month 应为 YYYY-MM")?;
     let last = first.last_of_month();
@@ -67,6 +115,52 @@ pub async fn supervision(url: &str, count: i64, days: i64, month: &str) -> Resul
     time(&format!("{month} staff7 被投诉（前 100 件）"), || {
         store.complaints(&of_staff)
     })
+    .await?;
+
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai")?;
+    let from = first.to_zoned(tz.clone())?.timestamp();
+    let to = last.tomorrow()?.to_zoned(tz)?.timestamp();
+    let of_window = InspectionFilter {
+        window: Some("7".into()),
+        limit: 100,
+        ..InspectionFilter::default()
+    };
+    time("7号窗口的督查记录（最新 100 条）", || {
+        store.inspections(&of_window)
+    })
+    .await?;
+    let of_window_month = InspectionFilter {
+        window: Some("7".into()),
+        from: Some(from),
+        to: Some(to),
+        limit: 100,
+        ..InspectionFilter::default()
+    };
+    time(
+        &format!("{month} 7号窗口的督查记录（前 100 条）"),
+        || store.inspections(&of_window_month),
+    )
+    .await?;
+    let inspected = InspectionFilter {
+        staff: Some("staff20".into()),
+        limit: 100,
+        ..InspectionFilter::default()
+    };
+    time("staff20 的督查记录（最新 100 条）", || {
+        store.inspections(&inspected)
+    })
+    .await?;
+    let of_department = InspectionFilter {
+        department: Some("部门3".into()),
+        from: Some(from),
+        to: Some(to),
+        limit: 100,
+        ..InspectionFilter::default()
+    };
+    time(
+        &format!("{month} 部门3 的督查记录（前 100 条）"),
+        || store.inspections(&of_department),
+    )
     .await?;
     Ok(())
 }

@@ -63,9 +63,16 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Bench(crate::cli::BenchCommand::Supervision {
             db,
             complaints,
+            inspections,
             days,
             month,
-        }) => bench_supervision::supervision(&config.database(&db), complaints, days, &month).await,
+        }) => {
+            let counts = bench_supervision::Counts {
+                complaints,
+                inspections,
+            };
+            bench_supervision::supervision(&config.database(&db), counts, days, &month).await
+        }
         Command::Bench(crate::cli::BenchCommand::Rate {
             url,
             token,
