@@ -129,6 +129,7 @@ async fn the_halls_jobs_mark_a_no_show_once_the_clock_passes_the_window() {
             "turn_reminders",
             "evaluation_invitations",
             "rectification_escalation",
+            "complaint_escalation",
             "security_failures_prune",
             // issue 15 part 6
             "deadline_cards"
