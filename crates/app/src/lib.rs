@@ -30,6 +30,7 @@ pub mod job_board;
 pub mod jobs;
 pub mod monthly;
 pub mod pad;
+pub mod photo;
 pub mod queue;
 mod queue_cache;
 pub mod queue_report;

@@ -395,7 +395,7 @@ impl ScalperService {
         if bytes.len() > MAX_PHOTO_BYTES {
             return Err(AppError::invalid("photo", "照片不能超过5MB"));
         }
-        let content_type = domain::scalper::photo_type(bytes)
+        let content_type = domain::photo::photo_type(bytes)
             .ok_or_else(|| AppError::invalid("photo", "照片应为JPEG、PNG或WebP图片"))?;
         Ok(ScalperPhoto {
             id: Uuid::now_v7(),

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod inspection;
 pub mod opening_hours;
 pub mod permission;
+pub mod photo;
 pub mod queue;
 pub mod rectification;
 pub mod role;

@@ -149,52 +149,14 @@ pub struct ScalperRegisterBody {
     photo: Option<String>,
 }
 
-/// Decodes standard base64 (padding optional, whitespace ignored).
-pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0u32;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 /// A photo sent as a data URL or plain base64.
 fn photo_bytes(raw: &str) -> Result<Vec<u8>, ApiError> {
-    let body = match raw.trim().strip_prefix("data:") {
-        Some(rest) => rest.split_once(";base64,").map(|(_, b)| b).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "照片应为 base64 编码的 data URL",
-            )
-            .field("photo")
-        })?,
-        None => raw.trim(),
-    };
-    decode_base64(body).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "照片的 base64 编码有误",
-        )
-        .field("photo")
+    app::photo::photo_bytes(raw, true).map_err(|e| {
+        let why = match e {
+            app::photo::PhotoTextError::NotDataUrl => "照片应为 base64 编码的 data URL",
+            app::photo::PhotoTextError::BadBase64 => "照片的 base64 编码有误",
+        };
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", why).field("photo")
     })
 }
 
@@ -349,10 +311,6 @@ mod tests {
 
     #[test]
     fn base64_decodes() {
-        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
-        assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
-        assert_eq!(decode_base64("/9j/").unwrap(), vec![0xFF, 0xD8, 0xFF]);
-        assert!(decode_base64("a*b").is_none());
         assert_eq!(
             photo_bytes("data:image/png;base64,iVBORw0KGgo=").unwrap()[..4],
             *b"\x89PNG"
