@@ -142,6 +142,9 @@ pub enum BenchCommand {
         /// Inspections to generate first, each with 11 checklist results (0: use what is there).
         #[arg(long, default_value_t = 1_000_000)]
         inspections: i64,
+        /// Tickets with phone marks to generate first, for the scalper detection (0: none).
+        #[arg(long, default_value_t = 0)]
+        tickets: i64,
         /// Spread over this many days up to today.
         #[arg(long, default_value_t = 1096)]
         days: i64,

@@ -38,4 +38,4 @@ pub(crate) const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
 pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timestamp + make_interval(mins => 60 + CAST({M} AS INTEGER))) AT TIME ZONE 'UTC')";
 /// Benchmarks: after loading the supervision tables.
 pub(crate) const ANALYZE_SUPERVISION: &str =
-    "ANALYZE complaints, inspections, inspection_staff, inspection_results";
+    "ANALYZE complaints, inspections, inspection_staff, inspection_results, tickets";

@@ -137,6 +137,25 @@ const INSPECTION_RESULTS_OF_GENERATED: &str = "INSERT INTO inspection_results (i
     NOT (c.code = 'uniform' AND i.deduction > 0), '' FROM inspections i CROSS JOIN inspection_checklist c \
     WHERE i.inspector = $1";
 
+/// Row `i` is taken on day `i % $4`; one in 500 comes from one of 40 busy
+/// phones, the others from a phone of their own.
+fn tickets_sql() -> String {
+    let day = first_day_plus("i % $4");
+    format!(
+        "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
+         taken_at, called_at, finished_at, window_number, called_by, transferred_from, appointment_at, \
+         phone_masked, id_masked) \
+         SELECT {RANDOM_ID}, {day}, 'BENCH', i, 'B' || CAST(i AS TEXT), 'finished', NULL, NULL, \
+         CASE WHEN i % 500 = 0 THEN 'busy' || CAST((i / 500) % 40 AS TEXT) ELSE 'phone' || CAST(i AS TEXT) END, \
+         $5, $5, $5, CAST(1 + i % 40 AS TEXT), 'staff', NULL, NULL, \
+         '138****' || substr('000' || CAST(CASE WHEN i % 500 = 0 THEN (i / 500) % 40 ELSE i % 10000 END AS TEXT), -4), \
+         NULL FROM {SERIES} AS n"
+    )
+}
+
+const BENCH_CATEGORY: &str = "INSERT INTO queue_categories (prefix, name, items) VALUES ('BENCH', '基准测试', '[]') \
+    ON CONFLICT (prefix) DO NOTHING";
+
 /// Runs generator `sql` for `b` (see the module's binds).
 async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -187,6 +206,16 @@ impl BenchStore for Backend {
                 .await
                 .map_err(StoreError::other)?;
         }
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn generate_tickets(&self, batch: &BenchBatch) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(BENCH_CATEGORY)
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::other)?;
+        generate(tx.conn(), tickets_sql(), batch).await?;
         tx.commit().await.map_err(StoreError::other)
     }
 

@@ -42,6 +42,11 @@ pub trait BenchStore: Store {
     /// (one in four with a failed item) and its staff row.
     async fn generate_inspections(&self, batch: &BenchBatch) -> StoreResult<()>;
 
+    /// Inserts a batch of finished tickets of category `BENCH` over the
+    /// batch's days, each with a phone mark: most phones once, one ticket in
+    /// 500 from one of 40 busy phones (the scalper rules' positives).
+    async fn generate_tickets(&self, batch: &BenchBatch) -> StoreResult<()>;
+
     /// Refreshes the planner's statistics of the supervision tables.
     async fn analyze_supervision(&self) -> StoreResult<()>;
 

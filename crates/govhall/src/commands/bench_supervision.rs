@@ -14,6 +14,7 @@ use store::inspection::{ChecklistEntry, InspectionFilter};
 pub struct Counts {
     pub complaints: i64,
     pub inspections: i64,
+    pub tickets: i64,
 }
 
 /// Generates `count` rows in batches of at most `per_batch` with `generate`.
@@ -78,7 +79,14 @@ pub async fn supervision(url: &str, counts: Counts, days: i64, month: &str) -> R
         })
         .await?;
     }
-    if counts.complaints > 0 || counts.inspections > 0 {
+    if counts.tickets > 0 {
+        fill("张号票", counts.tickets, 500_000, days, |b| {
+            let store = store.clone();
+            async move { store.generate_tickets(&b).await }
+        })
+        .await?;
+    }
+    if counts.complaints > 0 || counts.inspections > 0 || counts.tickets > 0 {
         store.analyze_supervision().await?;
         println!("统计信息已更新");
     }

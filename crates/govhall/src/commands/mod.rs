@@ -64,12 +64,14 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             db,
             complaints,
             inspections,
+            tickets,
             days,
             month,
         }) => {
             let counts = bench_supervision::Counts {
                 complaints,
                 inspections,
+                tickets,
             };
             bench_supervision::supervision(&config.database(&db), counts, days, &month).await
         }
