@@ -170,6 +170,25 @@ pub async fn supervision(url: &str, counts: Counts, days: i64, month: &str) -> R
         || store.inspections(&of_department),
     )
     .await?;
+
+    // The suspects of a month: the facts of the keys over the threshold
+    // (the rules then run in Rust over those few facts).
+    let rules = domain::scalper::ScalperRules::default();
+    let fewest = i64::from(rules.fewest_facts());
+    time(
+        &format!("{month} 黄牛嫌疑：号票、预约、被拒取号的热点号码"),
+        || store.ticket_facts(first, last, fewest),
+    )
+    .await?;
+    let (phones, agents) = (
+        i64::from(rules.phone_applicants),
+        i64::from(rules.agent_applicants),
+    );
+    time(
+        &format!("{month} 黄牛嫌疑：办件中的共用电话和代办人"),
+        || store.case_facts(first, last, phones, agents),
+    )
+    .await?;
     Ok(())
 }
 
