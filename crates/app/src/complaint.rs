@@ -133,15 +133,6 @@ fn not_found(e: StoreError) -> AppError {
     }
 }
 
-fn step_label(code: &str) -> &'static str {
-    match code {
-        "received" => "登记",
-        "escalated" => "逾期提请领导督办",
-        "leadership" => "提请领导处理",
-        other => ComplaintStep::parse(other).map_or("处理", ComplaintStep::label),
-    }
-}
-
 /// 投诉 service.
 #[derive(Clone)]
 pub struct ComplaintService {
@@ -301,7 +292,7 @@ impl ComplaintService {
             (None, None)
         } else {
             let phone = req.phone.trim();
-            validate_mobile(phone).map_err(|e| AppError::invalid("phone", format!("联系电话：{e}")))?;
+            validate_mobile(phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
             let name = req.name.trim();
             if name.chars().count() > 40 {
                 return Err(AppError::invalid("name", "姓名最多40个字"));
@@ -399,14 +390,7 @@ impl ComplaintService {
     }
 
     fn is_overdue(&self, c: &Complaint) -> bool {
-        let today = self.today();
-        match c.status {
-            ComplaintStatus::Received => today > c.accept_due,
-            ComplaintStatus::Accepted | ComplaintStatus::Investigating | ComplaintStatus::Handled => {
-                today > c.answer_due
-            }
-            ComplaintStatus::Answered | ComplaintStatus::Archived => false,
-        }
+        rules::step_overdue(c.status, c.accept_due, c.answer_due, self.today())
     }
 
     /// The 督查科's list (a liaison: its department's), without complainants.
@@ -636,7 +620,7 @@ impl ComplaintService {
                 .iter()
                 .map(|s| ProgressStep {
                     at: s.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
-                    step: step_label(&s.step),
+                    step: rules::history_label(&s.step),
                 })
                 .collect(),
         })

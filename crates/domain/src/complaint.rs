@@ -324,12 +324,30 @@ pub fn deadlines(
 
 /// Whether the step due now is late (and should be escalated to the leader).
 pub fn is_overdue(status: ComplaintStatus, deadlines: &ComplaintDeadlines, today: Date) -> bool {
+    step_overdue(status, deadlines.accept_by.date, deadlines.answer_by.date, today)
+}
+
+/// The same rule on the two stored due dates: received ones are late after
+/// `accept_due`, the others (until answered) after `answer_due`.
+pub fn step_overdue(status: ComplaintStatus, accept_due: Date, answer_due: Date, today: Date) -> bool {
     match status {
-        ComplaintStatus::Received => today > deadlines.accept_by.date,
+        ComplaintStatus::Received => today > accept_due,
         ComplaintStatus::Accepted | ComplaintStatus::Investigating | ComplaintStatus::Handled => {
-            today > deadlines.answer_by.date
+            today > answer_due
         }
         ComplaintStatus::Answered | ComplaintStatus::Archived => false,
+    }
+}
+
+/// A line of a complaint's history as people say it: the steps, and the
+/// lines the hall writes itself (登记, escalation, the complainant's answer).
+pub fn history_label(code: &str) -> &'static str {
+    match code {
+        "received" => "登记",
+        "escalated" => "逾期提请领导督办",
+        "leadership" => "再次不认可，提请领导处理",
+        "feedback" => "投诉人评价答复",
+        other => ComplaintStep::parse(other).map_or("其他", ComplaintStep::label),
     }
 }
 

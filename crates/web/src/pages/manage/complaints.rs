@@ -258,16 +258,6 @@ struct DetailPage {
     can_handle: bool,
 }
 
-fn step_label(code: &str) -> &'static str {
-    match code {
-        "received" => "登记",
-        "escalated" => "逾期提请领导督办",
-        "leadership" => "再次不认可，提请领导处理",
-        "feedback" => "投诉人评价答复",
-        other => ComplaintStep::parse(other).map_or("其他", ComplaintStep::label),
-    }
-}
-
 // A refusal is the page the handler returns as it is (as in `guard`).
 #[allow(clippy::result_large_err)]
 fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, Response> {
@@ -302,7 +292,7 @@ async fn show(
             .map(|s| StepRow {
                 at: local(state, s.at),
                 actor: s.actor.clone(),
-                label: step_label(&s.step),
+                label: domain::complaint::history_label(&s.step),
                 note: s.note.clone(),
             })
             .collect(),
