@@ -28,6 +28,8 @@ pub(crate) const DAYS_TO_COMPLETE: &str = "(completed_on - accepted_on)";
 pub(crate) const SERIES: &str = "(SELECT i FROM generate_series($1::bigint, $1 + $2 - 1) AS s(i))";
 /// Benchmarks: the first day `$3` plus `{N}` days.
 pub(crate) const ADD_DAYS: &str = "($3::date + CAST({N} AS INTEGER))";
+/// Benchmarks: the first day of the month of date `{D}`.
+pub(crate) const START_OF_MONTH: &str = "CAST(date_trunc('month', {D}) AS DATE)";
 /// Benchmarks: a random id.
 pub(crate) const RANDOM_ID: &str = "gen_random_uuid()";
 /// Benchmarks: run after a bulk load so the planner knows the new rows.

@@ -30,6 +30,8 @@ pub(crate) const SERIES: &str = "(WITH RECURSIVE seq(i) AS \
     (SELECT $1 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $1 + $2) SELECT i FROM seq)";
 /// Benchmarks: the first day `$3` plus `{N}` days.
 pub(crate) const ADD_DAYS: &str = "date($3, '+' || CAST({N} AS TEXT) || ' days')";
+/// Benchmarks: the first day of the month of date `{D}`.
+pub(crate) const START_OF_MONTH: &str = "date({D}, 'start of month')";
 /// Benchmarks: a random id.
 pub(crate) const RANDOM_ID: &str = "randomblob(16)";
 /// Benchmarks: run after a bulk load so the planner knows the new rows.

@@ -7,7 +7,7 @@
 //! first day, `$4` the number of days and `$5` the time stamp.
 
 use crate::dialect::{
-    ADD_DAYS, ANALYZE_CASES, ANALYZE_SUPERVISION, AT_OF_DAY, Backend, Conn, RANDOM_ID, SERIES,
+    ADD_DAYS, ANALYZE_CASES, ANALYZE_SUPERVISION, AT_OF_DAY, Backend, Conn, RANDOM_ID, SERIES, START_OF_MONTH,
 };
 use jiff_sqlx::ToSqlx;
 use store::bench::{BenchBatch, BenchStore};
@@ -153,6 +153,20 @@ fn tickets_sql() -> String {
     )
 }
 
+/// The scalper rollup of the tickets of [`tickets_sql`]: the same keys and
+/// days, counted per key and month (`$5` is bound for every generator; here
+/// it only makes the upsert's SELECT carry the WHERE SQLite asks for).
+fn ticket_counts_sql() -> String {
+    let month = START_OF_MONTH.replace("{D}", &first_day_plus("i % $4"));
+    format!(
+        "INSERT INTO scalper_key_months (kind, key, month, facts) \
+         SELECT 'phone', key, month, COUNT(*) FROM (SELECT \
+         CASE WHEN i % 500 = 0 THEN 'busy' || CAST((i / 500) % 40 AS TEXT) ELSE 'phone' || CAST(i AS TEXT) END AS key, \
+         {month} AS month FROM {SERIES} AS n) AS t WHERE $5 IS NOT NULL GROUP BY key, month \
+         ON CONFLICT (kind, key, month) DO UPDATE SET facts = scalper_key_months.facts + excluded.facts"
+    )
+}
+
 const BENCH_CATEGORY: &str = "INSERT INTO queue_categories (prefix, name, items) VALUES ('BENCH', '基准测试', '[]') \
     ON CONFLICT (prefix) DO NOTHING";
 
@@ -216,6 +230,7 @@ impl BenchStore for Backend {
             .await
             .map_err(StoreError::other)?;
         generate(tx.conn(), tickets_sql(), batch).await?;
+        generate(tx.conn(), ticket_counts_sql(), batch).await?;
         tx.commit().await.map_err(StoreError::other)
     }
 

@@ -551,6 +551,7 @@ impl QueueStore for Backend {
             .fetch_one(tx.conn())
             .await
             .map_err(err("code"))?;
+        super::scalper::count_marks(tx.conn(), [(a.slot_date, &n.marks)]).await?;
         tx.commit().await.map_err(err("appointment"))?;
         row.try_into()
     }

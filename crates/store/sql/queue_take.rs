@@ -213,6 +213,13 @@ async fn insert(
             .bind(t.marks.id_masked.clone());
     }
     let rows = q.fetch_all(&mut *tx).await.map_err(err("ticket"))?;
+    super::scalper::count_marks(
+        tx,
+        admitted
+            .iter()
+            .map(|&i| (batch[i].business_date, &batch[i].marks)),
+    )
+    .await?;
     rows.into_iter()
         .map(|r| {
             let t = Ticket::try_from(r)?;

@@ -2,11 +2,12 @@
 //! (date, key) indexes of tickets, appointments, refused attempts and cases;
 //! the register, its keys, actions, alerts and reviews; the thresholds.
 
-use crate::dialect::Backend;
+use crate::dialect::{Backend, Conn};
 use domain::scalper::{FactSource, KeyKind, ScalperRules};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
+use std::collections::BTreeMap;
 use store::scalper::*;
 use store::sql::{from_json, placeholders, refusal as err, to_json, touched};
 use store::{StoreError, StoreResult};
@@ -44,16 +45,61 @@ impl FactRow {
     }
 }
 
-/// The facts of one kind of key, `phone` or `id` (the column prefix, a
-/// constant): the keys with at least `$3` facts in the period, then their facts.
-fn ticket_facts_sql(p: &str) -> String {
-    let hot = format!(
-        "SELECT {p}_key AS key FROM tickets WHERE business_date BETWEEN $1 AND $2 AND {p}_masked IS NOT NULL \
-         UNION ALL SELECT {p}_key FROM appointments WHERE slot_date BETWEEN $1 AND $2 AND {p}_masked IS NOT NULL \
-         UNION ALL SELECT {p}_key FROM scalper_refusals WHERE business_date BETWEEN $1 AND $2 AND {p}_masked IS NOT NULL"
+/// The first day of `date`'s month: the rollup's month.
+fn month_of(date: Date) -> Date {
+    date.first_of_month()
+}
+
+/// 黄牛筛查的月计数: one more fact (a ticket, a booking or a refused attempt)
+/// for each key of each `(date, marks)` that carries its masked form — the
+/// rows the facts below read. Kept in the transaction that writes the facts.
+pub(super) async fn count_marks<'a>(
+    conn: &mut Conn,
+    facts: impl IntoIterator<Item = (Date, &'a PersonMarks)>,
+) -> StoreResult<()> {
+    let mut counts: BTreeMap<(&'static str, &'a str, Date), i64> = BTreeMap::new();
+    for (date, marks) in facts {
+        for (kind, key, masked) in [
+            (KeyKind::Phone, &marks.phone_key, &marks.phone_masked),
+            (KeyKind::IdNumber, &marks.id_key, &marks.id_masked),
+        ] {
+            if let (Some(key), Some(_)) = (key, masked) {
+                *counts
+                    .entry((kind.code(), key.as_str(), month_of(date)))
+                    .or_default() += 1;
+            }
+        }
+    }
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let values = (0..counts.len())
+        .map(|r| format!("({})", placeholders(r * 4 + 1, 4)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO scalper_key_months (kind, key, month, facts) VALUES {values} \
+         ON CONFLICT (kind, key, month) DO UPDATE SET facts = scalper_key_months.facts + excluded.facts"
     );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for ((kind, key, month), n) in counts {
+        q = q.bind(kind).bind(key).bind(month.to_sqlx()).bind(n);
+    }
+    q.execute(&mut *conn).await.map_err(err("scalper counts"))?;
+    Ok(())
+}
+
+/// The facts of one kind of key, `phone` or `id` (the column prefix, a
+/// constant): the keys with at least `$3` facts in the months `$5..=$6` of
+/// the period (the rollup `scalper_key_months` of kind `$4`; such a key has
+/// at least `$7` = ⌈`$3` / months⌉ in one of them, which its index finds),
+/// then their facts in the period. Keys busy only outside the period's days
+/// come back too; the rules count the facts themselves.
+fn ticket_facts_sql(p: &str) -> String {
     format!(
-        "WITH hot AS (SELECT key FROM ({hot}) AS k GROUP BY key HAVING COUNT(*) >= $3) \
+        "WITH hot AS (SELECT key FROM scalper_key_months WHERE kind = $4 AND month BETWEEN $5 AND $6 \
+           AND key IN (SELECT key FROM scalper_key_months WHERE kind = $4 AND month BETWEEN $5 AND $6 AND facts >= $7) \
+           GROUP BY key HAVING SUM(facts) >= $3) \
          SELECT 'ticket' AS source, id, business_date AS day, taken_at AS at, {p}_key AS key, {p}_masked AS masked, \
                 NULL AS applicant, NULL AS basis \
          FROM tickets WHERE business_date BETWEEN $1 AND $2 AND {p}_masked IS NOT NULL AND {p}_key IN (SELECT key FROM hot) \
@@ -237,6 +283,7 @@ impl Backend {
 #[async_trait::async_trait]
 impl ScalperStore for Backend {
     async fn record_refusal(&self, r: &NewRefusal) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO scalper_refusals (id, source, category, business_date, at, phone_key, phone_masked, id_key, id_masked) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -250,19 +297,28 @@ impl ScalperStore for Backend {
         .bind(&r.marks.phone_masked)
         .bind(&r.marks.id_key)
         .bind(&r.marks.id_masked)
-        .execute(&self.pool)
+        .execute(tx.conn())
         .await
         .map_err(err("scalper refusal"))?;
-        Ok(())
+        count_marks(tx.conn(), [(r.business_date, &r.marks)]).await?;
+        tx.commit().await.map_err(err("scalper refusal"))
     }
 
     async fn ticket_facts(&self, from: Date, to: Date, fewest: i64) -> StoreResult<Vec<ScalperFact>> {
+        let (first, last) = (month_of(from), month_of(to));
+        let months =
+            i64::from((last.year() - first.year()) * 12 + i16::from(last.month() - first.month()) + 1);
+        let least_in_a_month = (fewest + months - 1) / months.max(1);
         let mut out = Vec::new();
         for (prefix, kind) in [("phone", KeyKind::Phone), ("id", KeyKind::IdNumber)] {
             let rows = sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(ticket_facts_sql(prefix)))
                 .bind(from.to_sqlx())
                 .bind(to.to_sqlx())
                 .bind(fewest)
+                .bind(kind.code())
+                .bind(first.to_sqlx())
+                .bind(last.to_sqlx())
+                .bind(least_in_a_month.max(1))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(err("scalper facts"))?;
@@ -271,6 +327,18 @@ impl ScalperStore for Backend {
             }
         }
         Ok(out)
+    }
+
+    async fn key_month_facts(&self, kind: KeyKind, key: &str) -> StoreResult<Vec<(Date, i64)>> {
+        let rows: Vec<(jiff_sqlx::Date, i64)> = sqlx::query_as(
+            "SELECT month, facts FROM scalper_key_months WHERE kind = $1 AND key = $2 ORDER BY month",
+        )
+        .bind(kind.code())
+        .bind(key)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err("scalper counts"))?;
+        Ok(rows.into_iter().map(|(m, n)| (m.to_jiff(), n)).collect())
     }
 
     async fn case_facts(

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 pub async fn run_all(store: &dyn Store) {
     facts_group_by_key(store).await;
+    facts_across_months(store).await;
     case_facts(store).await;
     register_alerts_and_reviews(store).await;
     rules(store).await;
@@ -164,6 +165,29 @@ async fn facts_group_by_key(store: &dyn Store) {
             .iter()
             .all(|f| f.kind == KeyKind::IdNumber && f.masked == "1101**********9999")
     );
+    // The monthly counts equal the records: what the month's facts are
+    // found by is what was written (tickets, the booking, the refusal; the
+    // ticket without marks is not counted).
+    let may = date(2024, 5, 1);
+    assert_eq!(
+        store.key_month_facts(KeyKind::Phone, "phone-5678").await.unwrap(),
+        vec![(may, 4)]
+    );
+    assert_eq!(
+        store.key_month_facts(KeyKind::Phone, "phone-1111").await.unwrap(),
+        vec![(may, 1)]
+    );
+    assert_eq!(
+        store.key_month_facts(KeyKind::IdNumber, "id-9999").await.unwrap(),
+        vec![(may, 3)]
+    );
+    assert!(
+        store
+            .key_month_facts(KeyKind::Phone, "id-9999")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // The cut is the count in the period, and days outside it are left out.
     assert_eq!(store.ticket_facts(day, day, 5).await.unwrap().len(), 0);
     assert!(
@@ -173,6 +197,42 @@ async fn facts_group_by_key(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// A key busy across a month's end is found for a period over both months
+/// (2 + 2 facts, neither month reaching 3 alone); counts stay per month.
+/// On days of 2023, which no other part touches.
+async fn facts_across_months(store: &dyn Store) {
+    let (last, first) = (date(2023, 7, 31), date(2023, 8, 1));
+    for day in [last, last, first, first] {
+        store.take_ticket(&ticket(day, phone("7777"))).await.unwrap();
+    }
+    assert_eq!(
+        store.key_month_facts(KeyKind::Phone, "phone-7777").await.unwrap(),
+        vec![(date(2023, 7, 1), 2), (date(2023, 8, 1), 2)]
+    );
+    let found = |facts: Vec<ScalperFact>| facts.iter().filter(|f| f.key == "phone-7777").count();
+    assert_eq!(found(store.ticket_facts(last, first, 3).await.unwrap()), 4);
+    assert_eq!(found(store.ticket_facts(last, first, 5).await.unwrap()), 0);
+    assert_eq!(
+        found(
+            store
+                .ticket_facts(date(2023, 7, 1), date(2023, 7, 31), 3)
+                .await
+                .unwrap()
+        ),
+        0,
+        "July alone has two"
+    );
+    // Three months: a key with 1 + 1 + 1 is found at 3 (⌈3/3⌉ = 1 a month).
+    for day in [date(2023, 9, 4), date(2023, 10, 9), date(2023, 11, 6)] {
+        store.take_ticket(&ticket(day, phone("8888"))).await.unwrap();
+    }
+    let spread = store
+        .ticket_facts(date(2023, 9, 1), date(2023, 11, 30), 3)
+        .await
+        .unwrap();
+    assert_eq!(spread.iter().filter(|f| f.key == "phone-8888").count(), 3);
 }
 
 fn case_of(day: Date, applicant: &str, phone_key: Option<&str>, agent: &str, basis: &str) -> CaseRecord {

@@ -162,9 +162,14 @@ pub trait ScalperStore: Send + Sync {
     /// Records an attempt refused by a per-person limit.
     async fn record_refusal(&self, refusal: &NewRefusal) -> StoreResult<()>;
     /// The ticket, booking and refusal facts of `from..=to` of every phone or
-    /// ID key with at least `fewest` of them in the period (grouped in SQL over
-    /// the (date, key) indexes; rows without a masked form are left out).
+    /// ID key with at least `fewest` of them in the period's months (found in
+    /// the monthly counts, then read by the (key, date) indexes; rows without a
+    /// masked form are left out). Every key with `fewest` facts in the period
+    /// is there; a key busy only on the months' other days may be too.
     async fn ticket_facts(&self, from: Date, to: Date, fewest: i64) -> StoreResult<Vec<ScalperFact>>;
+    /// The monthly counts (黄牛筛查的月计数) of one key: (first day of the
+    /// month, facts), oldest first. For checks that they equal the records.
+    async fn key_month_facts(&self, kind: KeyKind, key: &str) -> StoreResult<Vec<(Date, i64)>>;
     /// The case facts of `from..=to`: phones on the cases of at least
     /// `phone_applicants` distinct applicants, and agents without an agency
     /// basis acting for at least `agent_applicants`.
