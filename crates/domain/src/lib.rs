@@ -25,6 +25,8 @@ pub mod search;
 pub mod statutory;
 // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
 pub mod card;
+// issue 16: monthly assessment, vetoes, red flag and stars, 三评
+pub mod assessment;
 pub mod duty_log;
 pub mod morning_meeting;
 
