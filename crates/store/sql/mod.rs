@@ -12,6 +12,7 @@
 //! Not part of the `store` crate's module tree: `store` only holds the
 //! traits, the records and what these modules need from it (`store::sql`).
 
+mod assessment;
 pub(crate) mod backup;
 mod bench;
 mod case;

@@ -11,12 +11,14 @@
 //! connection set-up live in the backend crates; the benchmark generators
 //! sit apart, behind [`bench::BenchStore`].
 
+pub mod assessment;
 pub mod backup;
 pub mod bench;
 pub mod case;
 pub mod case_ledger;
 pub mod complaint;
 pub mod conformance;
+pub mod conformance_assessment;
 pub mod conformance_bench;
 pub mod conformance_case;
 pub mod conformance_complaint;
@@ -81,6 +83,8 @@ pub trait Store:
     + inspection::InspectionStore
     // issue 15 part 5: scalpers
     + scalper::ScalperStore
+    // issue 16: the monthly assessment
+    + assessment::AssessmentStore
     + Send
     + Sync
     + 'static
