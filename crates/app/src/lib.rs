@@ -3,6 +3,8 @@
 //! did it in the audit log. Depends on `domain` and `store` only.
 
 pub mod appointment;
+// issue 16: the monthly assessment
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod batch;
@@ -126,6 +128,8 @@ pub struct App {
     pub inspections: inspection::InspectionService,
     /// 黄牛、非法中介: detection, the register and the floor's alerts (issue 15 part 5).
     pub scalpers: scalper::ScalperService,
+    /// 月度考核: scores, 定档, 一票否决, the red flag and stars, 三评 (issue 16).
+    pub assessment: assessment::AssessmentService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -179,6 +183,8 @@ impl App {
             ),
             // issue 15 part 5: scalpers
             scalpers: scalper::ScalperService::new(hall.clone(), store.clone()),
+            // issue 16: the monthly assessment
+            assessment: assessment::AssessmentService::new(hall.clone(), store.clone(), queue.clone()),
             pads,
             cases,
             queue,

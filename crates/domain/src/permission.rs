@@ -110,6 +110,16 @@ pub enum Permission {
     CardExplain,
     /// 效能监察: the 督查科 rules on a card (lawful pause, approved extension, fault).
     CardRule,
+
+    // ---- 月度考核 (issue 16)
+    /// The month's scores of every staff member, window and department.
+    AssessmentRead,
+    /// 定档, 重新评分, 领导点评, 创新加分, serious incidents (the leader).
+    AssessmentManage,
+    /// 考核方案: save a new version of the scheme.
+    AssessmentScheme,
+    /// 党员互评: rate a peer of one's department.
+    ReviewPeer,
 }
 
 impl Permission {
@@ -161,6 +171,10 @@ impl Permission {
             Permission::DutyLogRead | Permission::ScalperRead => &[Admin, Supervisor, Leader],
             Permission::CardRead => &[Admin, Supervisor, Leader, Liaison],
             Permission::CardExplain => &[Admin, Liaison],
+            Permission::AssessmentRead => &[Admin, Leader, Supervisor],
+            Permission::AssessmentManage => &[Admin, Leader],
+            Permission::AssessmentScheme => &[Admin],
+            Permission::ReviewPeer => &[Admin, Staff, Liaison],
         }
     }
 
@@ -241,6 +255,10 @@ mod tests {
             Permission::CardRead,
             Permission::CardExplain,
             Permission::CardRule,
+            Permission::AssessmentRead,
+            Permission::AssessmentManage,
+            Permission::AssessmentScheme,
+            Permission::ReviewPeer,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -234,27 +234,26 @@ impl AssessmentStore for Backend {
 
     async fn reviews(&self, month: &str, staff: Option<&str>) -> StoreResult<Vec<Review>> {
         const COLUMNS: &str = "id, month, staff, reviewer, kind, score, comment, created_at";
-        let rows = match staff {
-            Some(s) => {
-                sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
-                    "SELECT {COLUMNS} FROM assessment_reviews WHERE staff = $1 AND month = $2 \
+        let rows =
+            match staff {
+                Some(s) => {
+                    sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {COLUMNS} FROM assessment_reviews WHERE staff = $1 AND month = $2 \
                      ORDER BY created_at, id"
-                )))
-                .bind(s)
-                .bind(month)
-                .fetch_all(&self.pool)
-                .await
-            }
-            None => {
-                sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
+                    )))
+                    .bind(s)
+                    .bind(month)
+                    .fetch_all(&self.pool)
+                    .await
+                }
+                None => sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {COLUMNS} FROM assessment_reviews WHERE month = $1 ORDER BY staff, created_at, id"
                 )))
                 .bind(month)
                 .fetch_all(&self.pool)
-                .await
+                .await,
             }
-        }
-        .map_err(err("reviews"))?;
+            .map_err(err("reviews"))?;
         rows.into_iter().map(Review::try_from).collect()
     }
 
@@ -354,11 +353,12 @@ impl AssessmentStore for Backend {
             rows.push((a, *pos, to_json(&summary)?, to_json(&evidence)?));
         }
         let mut tx = self.begin_write().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT rescores FROM assessment_months WHERE month = $1")
-            .bind(&m.month)
-            .fetch_optional(tx.conn())
-            .await
-            .map_err(err("assessment month"))?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT rescores FROM assessment_months WHERE month = $1")
+                .bind(&m.month)
+                .fetch_optional(tx.conn())
+                .await
+                .map_err(err("assessment month"))?;
         match (exists, rescore) {
             (Some(_), false) => {
                 return Err(StoreError::Conflict {
@@ -439,22 +439,28 @@ impl AssessmentStore for Backend {
             }
             q.execute(tx.conn()).await.map_err(err("assessment results"))?;
         }
-        sqlx::query("INSERT INTO assessment_log (month, action, actor, at, reason) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&log.month)
-            .bind(&log.action)
-            .bind(&log.actor)
-            .bind(log.at.to_sqlx())
-            .bind(&log.reason)
-            .execute(tx.conn())
-            .await
-            .map_err(err("assessment log"))?;
+        sqlx::query(
+            "INSERT INTO assessment_log (month, action, actor, at, reason) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&log.month)
+        .bind(&log.action)
+        .bind(&log.actor)
+        .bind(log.at.to_sqlx())
+        .bind(&log.reason)
+        .execute(tx.conn())
+        .await
+        .map_err(err("assessment log"))?;
         tx.commit().await.map_err(err("assessment month"))?;
         Ok(())
     }
 
     async fn frozen_results(&self, q: &ResultQuery) -> StoreResult<Vec<Assessment>> {
         let evidence_column = if q.evidence { "evidence" } else { "''" };
-        let subject_filter = if q.subject.is_some() { "AND subject = $3" } else { "" };
+        let subject_filter = if q.subject.is_some() {
+            "AND subject = $3"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT summary, {evidence_column} FROM assessment_results WHERE month = $1 AND level = $2 \
              {subject_filter} ORDER BY position"
@@ -465,7 +471,10 @@ impl AssessmentStore for Backend {
         if let Some(s) = &q.subject {
             query = query.bind(s);
         }
-        let rows = query.fetch_all(&self.pool).await.map_err(err("assessment results"))?;
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("assessment results"))?;
         rows.into_iter()
             .map(|(summary, evidence)| {
                 let mut a: Assessment = from_json(&summary)?;

@@ -5,8 +5,8 @@
 use crate::StoreError;
 use crate::assessment::*;
 use domain::assessment::{
-    Assessment, Evidence, EvidenceKind, Facts, IncidentKind, ReviewKind, Roster, Scheme, SubjectLevel, WindowInfo,
-    score_month,
+    Assessment, Evidence, EvidenceKind, Facts, IncidentKind, ReviewKind, Roster, Scheme, SubjectLevel,
+    WindowInfo, score_month,
 };
 use jiff::Timestamp;
 use jiff::civil::date;
@@ -26,8 +26,14 @@ fn at() -> Timestamp {
 async fn schemes(store: &dyn AssessmentStore) {
     assert!(store.scheme_versions().await.unwrap().is_empty());
     let body = serde_json::to_string(&Scheme::default()).unwrap();
-    let v1 = store.add_scheme_version("2026-01", &body, "默认", "admin", at()).await.unwrap();
-    let v2 = store.add_scheme_version("2026-07", &body, "下半年", "admin", at()).await.unwrap();
+    let v1 = store
+        .add_scheme_version("2026-01", &body, "默认", "admin", at())
+        .await
+        .unwrap();
+    let v2 = store
+        .add_scheme_version("2026-07", &body, "下半年", "admin", at())
+        .await
+        .unwrap();
     assert_eq!((v1.version, v2.version), (1, 2));
     let all = store.scheme_versions().await.unwrap();
     assert_eq!(all.len(), 2);
@@ -149,7 +155,10 @@ async fn frozen_months(store: &dyn AssessmentStore) {
         store.save_frozen_month(&month, &results, true, &log).await,
         Err(StoreError::NotFound(_))
     ));
-    store.save_frozen_month(&month, &results, false, &log).await.unwrap();
+    store
+        .save_frozen_month(&month, &results, false, &log)
+        .await
+        .unwrap();
     assert_eq!(store.frozen_month("2026-10").await.unwrap(), Some(month.clone()));
     assert!(matches!(
         store.save_frozen_month(&month, &results, false, &log).await,
@@ -164,7 +173,10 @@ async fn frozen_months(store: &dyn AssessmentStore) {
     let read = store.frozen_results(&query).await.unwrap();
     assert_eq!(read, results);
     let bonus = read[0].parts.iter().find(|p| !p.evidence.is_empty()).unwrap();
-    assert_eq!(bonus.evidence, vec![Evidence::new(EvidenceKind::Bonus, Uuid::from_u128(9))]);
+    assert_eq!(
+        bonus.evidence,
+        vec![Evidence::new(EvidenceKind::Bonus, Uuid::from_u128(9))]
+    );
     let light = store
         .frozen_results(&ResultQuery {
             evidence: false,
@@ -208,7 +220,10 @@ async fn frozen_months(store: &dyn AssessmentStore) {
     let again = store.frozen_month("2026-10").await.unwrap().unwrap();
     assert_eq!((again.rescores, again.scheme_version), (1, 1));
     assert_eq!(store.frozen_results(&query).await.unwrap(), fewer);
-    let grades = store.frozen_grades("2026-10", SubjectLevel::Window).await.unwrap();
+    let grades = store
+        .frozen_grades("2026-10", SubjectLevel::Window)
+        .await
+        .unwrap();
     assert_eq!(grades.len(), 3);
     let entries = store.assessment_log("2026-10").await.unwrap();
     assert_eq!(entries, vec![log, relog]);
