@@ -48,6 +48,12 @@ use utoipa::{Modify, OpenApi};
         super::conduct::list_cards, super::conduct::get_card, super::conduct::explain_card, super::conduct::rule_card,
         super::conduct::open_duty_log, super::conduct::list_duty_logs, super::conduct::add_duty_event,
         super::conduct::hand_over_duty_log,
+        // issue 16: the monthly assessment
+        super::assessment::scores, super::assessment::person, super::assessment::red_flag,
+        super::assessment::service_stars, super::assessment::freeze, super::assessment::rescore,
+        super::assessment::add_review, super::assessment::list_reviews, super::assessment::add_bonus,
+        super::assessment::add_incident, super::assessment::entries, super::assessment::scheme,
+        super::assessment::save_scheme,
         super::complaint::create, super::complaint::list, super::complaint::detail, super::complaint::step,
         super::complaint::progress, super::complaint::feedback,
         // Issue 15 part 2: inspections (督查).

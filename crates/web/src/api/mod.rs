@@ -23,6 +23,8 @@ mod schemas;
 mod users;
 // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
 mod conduct;
+// issue 16: the monthly assessment
+mod assessment;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
 
@@ -161,6 +163,24 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/duty-logs/{id}/events", post(conduct::add_duty_event))
         .route("/api/duty-logs/{id}/handover", post(conduct::hand_over_duty_log))
+        // issue 16: the monthly assessment
+        .route("/api/assessment", get(assessment::scores))
+        .route("/api/assessment/person", get(assessment::person))
+        .route("/api/assessment/freeze", post(assessment::freeze))
+        .route("/api/assessment/rescore", post(assessment::rescore))
+        .route("/api/assessment/bonuses", post(assessment::add_bonus))
+        .route("/api/assessment/incidents", post(assessment::add_incident))
+        .route("/api/assessment/entries", get(assessment::entries))
+        .route(
+            "/api/assessment/scheme",
+            get(assessment::scheme).put(assessment::save_scheme),
+        )
+        .route(
+            "/api/reviews",
+            get(assessment::list_reviews).post(assessment::add_review),
+        )
+        .route("/api/red-flag", get(assessment::red_flag))
+        .route("/api/service-stars", get(assessment::service_stars))
         // 督查: complaints
         .route("/api/complaints", get(complaint::list).post(complaint::create))
         .route("/api/complaints/progress", get(complaint::progress))
