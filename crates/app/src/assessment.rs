@@ -305,12 +305,29 @@ pub struct EntryInput {
     pub text: String,
 }
 
+/// The red flag and stars of a month, as the display, the portal and the
+/// certificates show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Honours {
+    pub month: String,
+    /// 2026年2月
+    pub month_label: String,
+    pub red_flag: RedFlag,
+    pub stars: ServiceStars,
+}
+
+/// How long the display and the portal reuse a month's honours.
+const HONOURS_SECONDS: u64 = 60;
+
 /// 月度考核 service.
 #[derive(Clone)]
 pub struct AssessmentService {
     pub(crate) hall: Hall,
     pub(crate) store: Arc<dyn AssessmentStore>,
     pub(crate) queue: crate::queue::QueueService,
+    /// The honours shown on the displays and the portal, per month, for a
+    /// minute (a thousand displays do not score the month a thousand times).
+    honours_cache: Arc<std::sync::Mutex<HashMap<String, (std::time::Instant, Honours)>>>,
 }
 
 fn map_error(e: StoreError) -> AppError {
@@ -355,7 +372,70 @@ impl AssessmentService {
         store: Arc<dyn AssessmentStore>,
         queue: crate::queue::QueueService,
     ) -> AssessmentService {
-        AssessmentService { hall, store, queue }
+        AssessmentService {
+            hall,
+            store,
+            queue,
+            honours_cache: Arc::default(),
+        }
+    }
+
+    fn forget_honours(&self) {
+        if let Ok(mut c) = self.honours_cache.lock() {
+            c.clear();
+        }
+    }
+
+    /// The red flag and stars of a month (default: the month before this
+    /// one, the last complete month), reused for a minute.
+    #[tracing::instrument(skip_all)]
+    pub async fn honours(&self, month: Option<&str>) -> AppResult<Honours> {
+        let month = match month.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(m) => Month::parse(m)?,
+            None => Month::of(self.today()).previous(),
+        };
+        if let Ok(c) = self.honours_cache.lock()
+            && let Some((at, h)) = c.get(&month.text)
+            && at.elapsed().as_secs() < HONOURS_SECONDS
+        {
+            return Ok(h.clone());
+        }
+        let (frozen, scheme, flag, stars) = self.red_flag_and_stars(&month).await?;
+        let w = flag.winners.first();
+        let honours = Honours {
+            month_label: format!("{}年{}月", month.first.year(), month.first.month()),
+            red_flag: RedFlag {
+                month: month.text.clone(),
+                window: w.map(|c| c.subject.clone()),
+                name: w.map(|c| c.name.clone()),
+                score: w.map(|c| points(c.score)),
+                satisfaction: w.and_then(|c| c.satisfaction),
+                volume: w.map(|c| c.volume),
+                runner_up: flag.runner_up.as_ref().map(ContenderView::of),
+                reasons: flag.reasons,
+                frozen,
+                min_volume: scheme.awards.min_volume,
+            },
+            stars: ServiceStars {
+                month: month.text.clone(),
+                stars: stars.winners.iter().map(ContenderView::of).collect(),
+                runner_up: stars.runner_up.as_ref().map(ContenderView::of),
+                reasons: stars.reasons,
+                frozen,
+                min_volume: scheme.awards.min_volume,
+            },
+            month: month.text,
+        };
+        if let Ok(mut c) = self.honours_cache.lock() {
+            if c.len() > 24 {
+                c.clear();
+            }
+            c.insert(
+                honours.month.clone(),
+                (std::time::Instant::now(), honours.clone()),
+            );
+        }
+        Ok(honours)
     }
 
     /// A month given by the caller, or this month.
@@ -965,6 +1045,7 @@ impl AssessmentService {
             .save_frozen_month(&frozen, &all, rescore, &log)
             .await
             .map_err(map_error)?;
+        self.forget_honours();
         let winner = flag
             .winners
             .first()

@@ -323,6 +323,8 @@ struct DisplayPage {
     latest: Option<app::floor::DisplayCall>,
     /// (category name, waiting) for the waiting-count strip.
     waiting: Vec<(String, String, usize)>,
+    /// Last month's red flag and stars (光荣榜), when they could be read.
+    honours: Option<app::assessment::Honours>,
 }
 
 async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
@@ -336,6 +338,14 @@ async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
         ))
     };
     let (windows, currents, now, categories) = read.await.map_err(|e| PageError::from_app(&state, e))?;
+    // The honours never keep the calls off the screen.
+    let honours = match state.app.assessment.honours(None).await {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!(error = %e, "display: honours unavailable");
+            None
+        }
+    };
     let waiting = categories
         .into_iter()
         .map(|c| {
@@ -362,6 +372,7 @@ async fn display(State(state): State<AppState>) -> Result<Response, PageError> {
             windows,
             latest: now.calls.into_iter().next(),
             waiting,
+            honours,
         },
     ))
 }

@@ -14,6 +14,8 @@ mod progress;
 mod rate;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16: 光荣榜
+mod honours;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(rate::routes())
         // Issue 15 part 2: inspections (督查).
         .merge(inspection::routes())
+        // issue 16: 光荣榜 (the red flag and stars) and their certificates
+        .merge(honours::routes())
         .fallback(not_found)
 }
 

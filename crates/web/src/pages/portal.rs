@@ -64,6 +64,8 @@ async fn department_tiles(state: &AppState) -> Result<Vec<DepartmentTile>, PageE
 #[template(path = "portal/home.html")]
 struct HomePage {
     chrome: Chrome,
+    /// Last month's red flag and stars (光荣榜), when they could be read.
+    honours: Option<app::assessment::Honours>,
     hints: Vec<&'static str>,
     bundles: Vec<Bundle>,
     departments: Vec<DepartmentTile>,
@@ -78,7 +80,9 @@ async fn home(State(state): State<AppState>, user: Option<CurrentUser>) -> Resul
         .map_err(|e| PageError::from_app(&state, e))?
         .bundles
         .clone();
+    let honours = state.app.assessment.honours(None).await.ok();
     let page = HomePage {
+        honours,
         chrome: Chrome::new(&state, user.as_ref(), "home"),
         hints: vec![
             "开饭店",

@@ -43,3 +43,4 @@ mod browser_inspection;
 mod api_scalpers;
 // issue 16: the monthly assessment
 mod api_assessment;
+mod browser_assessment;
