@@ -152,6 +152,30 @@ pub enum BenchCommand {
         #[arg(long, default_value = "2026-10")]
         month: String,
     },
+    /// Fills a database with a province-sized roster (windows, staff,
+    /// departments) and its evaluations, then times scoring a month from the
+    /// records, freezing it, and reading the frozen month (issue 16).
+    Assessment {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Evaluations to generate first (0: use what is there).
+        #[arg(long, default_value_t = 10_000_000)]
+        evaluations: i64,
+        /// Windows to create first (0: use what is there).
+        #[arg(long, default_value_t = 2000)]
+        windows: i64,
+        /// Staff per window.
+        #[arg(long, default_value_t = 5)]
+        per_window: i64,
+        #[arg(long, default_value_t = 100)]
+        departments: i64,
+        /// Spread over this many days from 2024-01-01.
+        #[arg(long, default_value_t = 1096)]
+        days: i64,
+        /// The month to score, YYYY-MM.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+    },
     /// Sends requests at a fixed rate (open loop) and reports latency percentiles,
     /// counted from when each request was due so a stalled server cannot hide.
     Rate {

@@ -242,6 +242,73 @@ impl BenchStore for Backend {
         Ok(())
     }
 
+    async fn generate_roster(
+        &self,
+        windows: i64,
+        per_window: i64,
+        departments: i64,
+        at: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let departments_sql = format!(
+            "INSERT INTO departments (code, name) SELECT 'PD' || CAST(i AS TEXT), '省部门' || CAST(i AS TEXT) \
+             FROM {SERIES} AS n WHERE TRUE ON CONFLICT DO NOTHING"
+        );
+        let staff_list = (0..per_window)
+            .map(|k| format!("'\"pstaff' || CAST(i * {per_window} + {k} AS TEXT) || '\"'"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let windows_sql = format!(
+            "INSERT INTO service_windows (number, name, categories, status, pause_reason, temporary, staff) \
+             SELECT CAST(i + 1 AS TEXT), CAST(i + 1 AS TEXT) || '号窗口', '[]', 'closed', '', FALSE, \
+             '[' || {staff_list} || ']' FROM {SERIES} AS n WHERE TRUE ON CONFLICT DO NOTHING"
+        );
+        let users_sql = format!(
+            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at, department) \
+             SELECT {RANDOM_ID}, 'pstaff' || CAST(i AS TEXT), '职员' || CAST(i AS TEXT), 'staff', '!', FALSE, $3, \
+             'PD' || CAST((i / {per_window}) % {departments} AS TEXT) FROM {SERIES} AS n WHERE TRUE ON CONFLICT DO NOTHING"
+        );
+        for (sql, n) in [
+            (departments_sql, departments),
+            (windows_sql, windows),
+            (users_sql, windows * per_window),
+        ] {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(0_i64).bind(n);
+            if n == windows * per_window {
+                q = q.bind(at.to_sqlx());
+            }
+            q.execute(tx.conn()).await.map_err(StoreError::other)?;
+        }
+        tx.commit().await.map_err(StoreError::other)
+    }
+
+    async fn generate_roster_evaluations(
+        &self,
+        batch: &BenchBatch,
+        windows: i64,
+        per_window: i64,
+        departments: i64,
+    ) -> StoreResult<()> {
+        let day = first_day_plus("i % $4");
+        let who = format!(
+            "CAST(1 + i % {windows} AS TEXT), '省部门' || CAST((i % {windows}) % {departments} AS TEXT), \
+             'pstaff' || CAST((i % {windows}) * {per_window} + (i / {windows}) % {per_window} AS TEXT), \
+             'ITEM-' || CAST((i / 7) % 400 AS TEXT)"
+        );
+        let sql = format!(
+            "INSERT INTO evaluations ({EVALUATION_COLUMNS}) SELECT {RANDOM_ID}, {GENERATED_EVENT}, {day}, \
+             {who}, 1, FALSE, FALSE, '', '', 30, $5, 'bench-' || $1 FROM {SERIES} AS n"
+        );
+        let mut tx = self.begin_write().await?;
+        generate(tx.conn(), sql, batch).await?;
+        sqlx::query(ROLLUP_OF_GENERATED)
+            .bind(format!("bench-{}", batch.first))
+            .execute(tx.conn())
+            .await
+            .map_err(StoreError::other)?;
+        tx.commit().await.map_err(StoreError::other)
+    }
+
     async fn analyze_cases(&self) -> StoreResult<()> {
         sqlx::query(ANALYZE_CASES)
             .execute(&self.pool)

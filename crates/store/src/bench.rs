@@ -52,4 +52,26 @@ pub trait BenchStore: Store {
 
     /// Refreshes the planner's statistics after a bulk load.
     async fn analyze_cases(&self) -> StoreResult<()>;
+
+    /// A province-sized roster (issue 16): `departments` departments
+    /// (`PD{d}`, 省部门{d}), `windows` windows numbered from 1 and
+    /// `per_window` staff accounts each (`pstaff{k}`, in the window's
+    /// department: window `w` belongs to 省部门{w % departments}).
+    async fn generate_roster(
+        &self,
+        windows: i64,
+        per_window: i64,
+        departments: i64,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Evaluations spread over that roster (window `1 + i % windows`, its
+    /// staff in turn, its department), added to the rollup.
+    async fn generate_roster_evaluations(
+        &self,
+        batch: &BenchBatch,
+        windows: i64,
+        per_window: i64,
+        departments: i64,
+    ) -> StoreResult<()>;
 }

@@ -2,6 +2,7 @@
 
 mod backup;
 mod bench;
+mod bench_assessment;
 mod bench_cases;
 mod bench_supervision;
 mod calendar;
@@ -74,6 +75,24 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
                 tickets,
             };
             bench_supervision::supervision(&config.database(&db), counts, days, &month).await
+        }
+        Command::Bench(crate::cli::BenchCommand::Assessment {
+            db,
+            evaluations,
+            windows,
+            per_window,
+            departments,
+            days,
+            month,
+        }) => {
+            let shape = bench_assessment::Shape {
+                evaluations,
+                windows,
+                per_window,
+                departments,
+                days,
+            };
+            bench_assessment::assessment(&config.database(&db), shape, &month).await
         }
         Command::Bench(crate::cli::BenchCommand::Rate {
             url,
