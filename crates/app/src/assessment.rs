@@ -682,7 +682,7 @@ impl AssessmentService {
             evaluations: evaluations
                 .into_iter()
                 .map(|e| EvaluationFact {
-                    id: e.id,
+                    ids: e.ids,
                     names: Names {
                         staff: e.staff,
                         window: e.window,

@@ -556,10 +556,12 @@ impl Names {
     }
 }
 
-/// A valid or excluded evaluation of the month (an imported row counts its weight).
+/// Evaluations of the month alike in who they name, level and flags (one
+/// evaluation, or a group of them): `weight` counts them all (an imported
+/// row counts its weight).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvaluationFact {
-    pub id: Uuid,
+    pub ids: Vec<Uuid>,
     pub names: Names,
     pub level: EvalLevel,
     pub weight: u64,
@@ -1018,7 +1020,8 @@ pub fn score_month(scheme: &Scheme, roster: &Roster, facts: &Facts) -> MonthScor
             if let Some(a) = lv.get(e.names.at(lv.level)) {
                 a.tally.add(e.level, e.weight, e.excluded);
                 if !e.excluded {
-                    a.eval_evidence.push(Evidence::new(kind, e.id));
+                    a.eval_evidence
+                        .extend(e.ids.iter().map(|id| Evidence::new(kind, *id)));
                 }
             }
         }
@@ -1873,7 +1876,7 @@ mod tests {
 
     fn eval(n: u128, staff: &str, window: &str, level: EvalLevel) -> EvaluationFact {
         EvaluationFact {
-            id: id(n),
+            ids: vec![id(n)],
             names: names(staff, window, "市场监管局"),
             level,
             weight: 1,
@@ -1976,7 +1979,7 @@ mod tests {
         let facts = Facts {
             weeks: 4,
             evaluations: vec![EvaluationFact {
-                id: id(7),
+                ids: vec![id(7)],
                 names: names("zhang", "1", "市场监管局"),
                 level: EvalLevel::VeryDissatisfied,
                 weight: 10,
@@ -2407,7 +2410,7 @@ mod tests {
             Facts {
                 weeks: 4,
                 evaluations: evals.into_iter().map(|(names, level, weight, imported, excluded)| EvaluationFact {
-                    id: next(), names, level, weight, imported, excluded }).collect(),
+                    ids: vec![next()], names, level, weight, imported, excluded }).collect(),
                 services: services.into_iter().map(|names| ServiceFact { kind: EvidenceKind::Ticket, id: next(), names }).collect(),
                 cases: cases.into_iter().map(|(names, o)| CaseFact { id: next(), names, outcome: match o {
                     0 => CaseOutcome::OnTime, 1 => CaseOutcome::Late, _ => CaseOutcome::OpenOverdue } }).collect(),
@@ -2430,14 +2433,12 @@ mod tests {
     fn ids_of(f: &Facts) -> HashSet<Evidence> {
         let mut s = HashSet::new();
         for e in &f.evaluations {
-            s.insert(Evidence::new(
-                if e.imported {
-                    EvidenceKind::Import
-                } else {
-                    EvidenceKind::Evaluation
-                },
-                e.id,
-            ));
+            let kind = if e.imported {
+                EvidenceKind::Import
+            } else {
+                EvidenceKind::Evaluation
+            };
+            s.extend(e.ids.iter().map(|id| Evidence::new(kind, *id)));
         }
         s.extend(f.services.iter().map(|x| Evidence::new(x.kind, x.id)));
         s.extend(f.cases.iter().map(|x| Evidence::new(EvidenceKind::Case, x.id)));

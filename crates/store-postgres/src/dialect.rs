@@ -41,3 +41,6 @@ pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timesta
 /// Benchmarks: after loading the supervision tables.
 pub(crate) const ANALYZE_SUPERVISION: &str =
     "ANALYZE complaints, inspections, inspection_staff, inspection_results, tickets";
+
+/// The assessment (issue 16): a group's evaluation ids as one text, comma-separated.
+pub(crate) const ID_LIST: &str = "string_agg(id::text, ',')";

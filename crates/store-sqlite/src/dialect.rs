@@ -43,3 +43,6 @@ pub(crate) const AT_OF_DAY: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', $3, '+' || CA
     '+' || CAST(60 + {M} AS TEXT) || ' minutes')";
 /// Benchmarks: after loading the supervision tables.
 pub(crate) const ANALYZE_SUPERVISION: &str = "ANALYZE";
+
+/// The assessment (issue 16): a group's evaluation ids as one text, comma-separated.
+pub(crate) const ID_LIST: &str = "group_concat(hex(id), ',')";

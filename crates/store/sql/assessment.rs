@@ -5,7 +5,7 @@
 //! `cases_open_deadline`, `inspections_day`, `complaints_received`,
 //! `morning_meetings_date`, `rectifications_due`, `deadline_cards_month`).
 
-use crate::dialect::Backend;
+use crate::dialect::{Backend, ID_LIST};
 use domain::assessment::{Assessment, Evidence, IncidentKind, ReviewKind, SubjectLevel};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -525,30 +525,38 @@ impl AssessmentStore for Backend {
     async fn month_evaluations(&self, from: Date, to: Date) -> StoreResult<Vec<EvaluationRow>> {
         #[derive(sqlx::FromRow)]
         struct Row {
-            id: Uuid,
             window_number: String,
             department: String,
             staff: String,
             level: String,
-            weight: i64,
             imported: bool,
             excluded: bool,
+            weight: i64,
+            ids: String,
         }
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT id, window_number, department, staff, level, weight, imported, excluded FROM evaluations \
-             WHERE business_date >= $1 AND business_date <= $2",
-        )
-        .bind(from.to_sqlx())
-        .bind(to.to_sqlx())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err("evaluations"))?;
+        let sql = format!(
+            "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight, \
+             {ID_LIST} AS ids FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
+             GROUP BY window_number, department, staff, level, imported, excluded"
+        );
+        let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_sqlx())
+            .bind(to.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("evaluations"))?;
         rows.into_iter()
             .map(|r| {
+                let ids = r
+                    .ids
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Uuid::try_parse(s).map_err(|_| corrupt("evaluation id", s)))
+                    .collect::<StoreResult<Vec<Uuid>>>()?;
                 Ok(EvaluationRow {
                     level: domain::evaluation::Level::parse(&r.level)
                         .ok_or_else(|| corrupt("evaluation level", &r.level))?,
-                    id: r.id,
+                    ids,
                     window: r.window_number,
                     department: r.department,
                     staff: r.staff,

@@ -78,6 +78,16 @@ pub async fn assessment(url: &str, shape: Shape, month: &str) -> Result<()> {
     let app = app::App::new(store.clone(), app::Settings::default());
     let month = Month::parse(month).map_err(|e| anyhow::anyhow!("{e}"))?;
 
+    // Where the time goes: the month's evaluations alone.
+    let start = Instant::now();
+    let rows = store.month_evaluations(month.first, month.last).await?;
+    println!(
+        "读取本月评价 {} 条：{:.0} ms",
+        rows.len(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    drop(rows);
+
     // Scoring from the records, five times.
     let mut took = Vec::new();
     let mut last = None;

@@ -231,6 +231,17 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
         "date,window,level,count\n2026-03-02,3,非常满意,40\n2026-03-02,3,不满意,10\n",
     )
     .await;
+    // One online evaluation of a ticket served at window 1.
+    let rated = tickets.iter().next().unwrap().clone();
+    let (st, evaluation) = s
+        .post(
+            "/api/evaluations",
+            "",
+            json!({"ticket_id": rated, "channel": "online", "level": "very_satisfied", "reasons": [], "comment": ""}),
+        )
+        .await;
+    assert_eq!(st, 201, "{evaluation}");
+    let evaluation_id = evaluation["id"].as_str().unwrap().to_owned();
 
     let (st, windows) = s.get("/api/assessment?month=2026-03&level=window", &leader).await;
     assert_eq!(st, 200, "{windows}");
@@ -242,6 +253,17 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
     let public = part(w3, "群众评议");
     let kinds: BTreeSet<String> = evidence(public).into_iter().map(|(k, _)| k).collect();
     assert_eq!(kinds, BTreeSet::from(["import".to_owned()]));
+    // The two imported rows, each once.
+    let imported: BTreeSet<String> = evidence(public).into_iter().map(|(_, id)| id).collect();
+    assert_eq!(imported.len(), 2);
+    let rated_window = ["1", "3"].into_iter().find(|w| {
+        evidence(part(item(&windows, w), "群众评议"))
+            .contains(&("evaluation".to_owned(), evaluation_id.clone()))
+    });
+    assert!(
+        rated_window.is_some(),
+        "the online evaluation is evidence: {windows}"
+    );
     // 40 × 80% − 10 差评 × 1 = 22.
     assert_eq!(public["points"].as_f64(), Some(22.0));
     assert_eq!(w3["evaluations"], 50);
@@ -263,7 +285,8 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
         .await;
     assert_eq!(st, 200);
     check_contract(&people);
-    assert_eq!(item(&people, "staff")["evaluations"], 0);
+    // (the online one counts for the staff member who served it)
+    assert_eq!(item(&people, "staff")["evaluations"], 1);
     assert_eq!(item(&people, "staff")["volume"], 5);
     let wu_reviews = evidence(part(item(&people, "wu"), "三评"));
     assert_eq!(wu_reviews.len(), 2);
@@ -486,7 +509,10 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
     let (_, after) = s
         .get("/api/assessment?month=2026-03&level=window&subject=1", &leader)
         .await;
-    assert_eq!(item(&after, "1")["evaluations"], 20);
+    assert_eq!(
+        item(&after, "1")["evaluations"].as_u64().unwrap(),
+        item(&before, "1")["evaluations"].as_u64().unwrap() + 20
+    );
     let (st, entries) = s.get("/api/assessment/entries?month=2026-03", &leader).await;
     assert_eq!(st, 200);
     let actions: Vec<&str> = entries["log"]

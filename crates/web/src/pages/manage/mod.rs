@@ -20,6 +20,8 @@ mod users;
 mod conduct;
 // issue 15 part 5: scalpers
 mod scalpers;
+// issue 16: the monthly assessment
+mod assessment;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -57,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .merge(complaints::routes())
         // issue 15 part 5: scalpers
         .merge(scalpers::routes())
+        // issue 16: the monthly assessment
+        .merge(assessment::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -154,6 +158,23 @@ struct Link {
 
 /// The dashboard's tiles, each shown to the roles the permission table allows.
 const MENU: &[(Permission, Link)] = &[
+    // issue 16: the monthly assessment
+    (
+        Permission::AssessmentRead,
+        Link {
+            href: "/admin/assessment",
+            label: "月度考核",
+            note: "得分与证据、一票否决、定档、流动红旗",
+        },
+    ),
+    (
+        Permission::ReviewPeer,
+        Link {
+            href: "/my/assessment",
+            label: "我的考核",
+            note: "本人得分、三评与党员互评",
+        },
+    ),
     // 督查: complaints
     (
         Permission::ComplaintRead,
