@@ -67,7 +67,8 @@ CREATE TABLE assessment_months (
 );
 
 -- A frozen month's results, in list order per level: the summary (JSON,
--- without evidence) apart from the evidence (JSON, one list per part), so
+-- without evidence) apart from the evidence (a kind letter and the id per
+-- entry, one list per part: store::assessment::encode_evidence), so
 -- lists and awards read little.
 CREATE TABLE assessment_results (
     month TEXT NOT NULL,

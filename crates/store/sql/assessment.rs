@@ -350,7 +350,7 @@ impl AssessmentStore for Backend {
             }
             let pos = position.entry(a.level).or_insert(0);
             *pos += 1;
-            rows.push((a, *pos, to_json(&summary)?, to_json(&evidence)?));
+            rows.push((a, *pos, to_json(&summary)?, encode_evidence(&evidence)));
         }
         let mut tx = self.begin_write().await?;
         let exists: Option<i64> =
@@ -479,7 +479,7 @@ impl AssessmentStore for Backend {
             .map(|(summary, evidence)| {
                 let mut a: Assessment = from_json(&summary)?;
                 if q.evidence {
-                    let lists: Vec<Vec<Evidence>> = from_json(&evidence)?;
+                    let lists = decode_evidence(&evidence)?;
                     for (p, e) in a.parts.iter_mut().zip(lists) {
                         p.evidence = e;
                     }

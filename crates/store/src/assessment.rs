@@ -104,6 +104,104 @@ pub struct ResultQuery {
     pub evidence: bool,
 }
 
+/// A frozen result's evidence as stored: one list per part, parts apart by
+/// `;`, entries by `,`, each entry the kind's letter and the id's 32 hex
+/// digits (`e0190a0b0…`). About 34 bytes an entry, read back without a
+/// JSON parser: a province's staff list carries some 280,000 of them.
+pub fn encode_evidence(parts: &[&Vec<domain::assessment::Evidence>]) -> String {
+    use std::fmt::Write;
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = String::with_capacity(n * 34 + parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        for (j, e) in part.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push(kind_letter(e.kind));
+            let _ = write!(out, "{}", e.id.simple());
+        }
+    }
+    out
+}
+
+/// Reads [`encode_evidence`] back; anything else is a corrupt record.
+pub fn decode_evidence(text: &str) -> StoreResult<Vec<Vec<domain::assessment::Evidence>>> {
+    let bad = || {
+        crate::StoreError::Corrupt(format!(
+            "assessment evidence {}",
+            text.chars().take(40).collect::<String>()
+        ))
+    };
+    text.split(';')
+        .map(|part| {
+            part.split(',')
+                .filter(|e| !e.is_empty())
+                .map(|e| {
+                    let mut chars = e.chars();
+                    let kind = chars.next().and_then(letter_kind).ok_or_else(bad)?;
+                    let id = Uuid::try_parse(chars.as_str()).map_err(|_| bad())?;
+                    Ok(domain::assessment::Evidence { kind, id })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+const KIND_LETTERS: [(domain::assessment::EvidenceKind, char); 12] = {
+    use domain::assessment::EvidenceKind as K;
+    [
+        (K::Evaluation, 'e'),
+        (K::Ticket, 't'),
+        (K::Case, 'c'),
+        (K::Inspection, 'i'),
+        (K::Complaint, 'p'),
+        (K::Review, 'r'),
+        (K::Meeting, 'm'),
+        (K::Exam, 'x'),
+        (K::Bonus, 'b'),
+        (K::Import, 'g'),
+        (K::Rectification, 'f'),
+        (K::Incident, 'n'),
+    ]
+};
+
+fn kind_letter(kind: domain::assessment::EvidenceKind) -> char {
+    KIND_LETTERS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or('?', |(_, c)| *c)
+}
+
+fn letter_kind(c: char) -> Option<domain::assessment::EvidenceKind> {
+    KIND_LETTERS.iter().find(|(_, l)| *l == c).map(|(k, _)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::assessment::{Evidence, EvidenceKind};
+
+    #[test]
+    fn evidence_round_trips_through_its_stored_text() {
+        let a = vec![
+            Evidence::new(EvidenceKind::Evaluation, Uuid::from_u128(1)),
+            Evidence::new(EvidenceKind::Import, Uuid::from_u128(u128::MAX)),
+        ];
+        let none: Vec<Evidence> = Vec::new();
+        let b = vec![Evidence::new(EvidenceKind::Incident, Uuid::now_v7())];
+        let text = encode_evidence(&[&a, &none, &b]);
+        assert_eq!(decode_evidence(&text).ok(), Some(vec![a, none, b]));
+        assert_eq!(decode_evidence("").ok(), Some(vec![vec![]]));
+        assert!(decode_evidence("z0190").is_err());
+        for (k, _) in KIND_LETTERS {
+            assert_eq!(letter_kind(kind_letter(k)), Some(k));
+        }
+    }
+}
+
 // ---------------------------------------------------------------- facts
 
 /// The month's evaluations alike in window, department, staff member,
