@@ -600,9 +600,12 @@ impl AssessmentStore for Backend {
             deadline: Option<jiff_sqlx::Date>,
             completed_on: Option<jiff_sqlx::Date>,
             paused: bool,
+            open: bool,
         }
-        let columns = "id, window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, accepted_on, \
-                       deadline, completed_on, status = 'paused' AS paused";
+        let columns = format!(
+            "id, window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, accepted_on, \
+             deadline, completed_on, status = 'paused' AS paused, status IN {OPEN_STATUSES} AS open"
+        );
         // Three index range reads; a case in more than one is read once.
         let sql = format!(
             "SELECT {columns} FROM cases WHERE accepted_on >= $1 AND accepted_on <= $2 AND NOT imported \
@@ -629,6 +632,7 @@ impl AssessmentStore for Backend {
                 deadline: r.deadline.map(|d| d.to_jiff()),
                 completed_on: r.completed_on.map(|d| d.to_jiff()),
                 paused: r.paused,
+                open: r.open,
             })
             .collect())
     }

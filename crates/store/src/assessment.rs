@@ -240,6 +240,8 @@ pub struct CaseRow {
     pub deadline: Option<Date>,
     pub completed_on: Option<Date>,
     pub paused: bool,
+    /// Still open (accepted, under review, paused or decided).
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

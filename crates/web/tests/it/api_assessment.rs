@@ -242,6 +242,19 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
         .await;
     assert_eq!(st, 201, "{evaluation}");
     let evaluation_id = evaluation["id"].as_str().unwrap().to_owned();
+    // A 即办件 accepted without a ticket: a service and a case of its department.
+    let (st, case) = s
+        .post(
+            "/api/cases",
+            &staff,
+            json!({"item": "SCJG-QR-001",
+                   "applicant": {"name": "测试申请人", "id_number": "11010519491231002X", "phone": "13912345678"},
+                   "materials": [{"name": "个体工商户注册登记申请书", "status": "provided"},
+                                 {"name": "经营场所使用证明", "status": "provided"}]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{case}");
+    let case_id = case["id"].as_str().unwrap().to_owned();
 
     let (st, windows) = s.get("/api/assessment?month=2026-03&level=window", &leader).await;
     assert_eq!(st, 200, "{windows}");
@@ -287,7 +300,8 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
     check_contract(&people);
     // (the online one counts for the staff member who served it)
     assert_eq!(item(&people, "staff")["evaluations"], 1);
-    assert_eq!(item(&people, "staff")["volume"], 5);
+    // five tickets and the case accepted without one
+    assert_eq!(item(&people, "staff")["volume"], 6);
     let wu_reviews = evidence(part(item(&people, "wu"), "三评"));
     assert_eq!(wu_reviews.len(), 2);
     assert!(wu_reviews.iter().all(|(k, _)| k == "review"));
@@ -298,6 +312,10 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
         .await;
     assert_eq!(st, 200);
     check_contract(&depts);
+    let scjg = evidence(part(item(&depts, "东海县市场监督管理局"), "办件效能"));
+    assert!(scjg.contains(&("case".to_owned(), case_id.clone())), "{scjg:?}");
+    let (st, _) = s.get(&format!("/api/cases/{case_id}"), &leader).await;
+    assert_eq!(st, 200, "the case named resolves");
     let (st, _) = s.get("/api/assessment?month=2026-03", &staff).await;
     assert_eq!(st, 403);
     let (st, v) = s.get("/api/assessment?month=2026-3", &leader).await;
