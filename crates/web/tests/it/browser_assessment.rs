@@ -1,25 +1,31 @@
 //! The honours as people see them (issue 16): last month's rotating red
 //! flag and service stars on the hall display (`/display`) and the portal,
-//! and the red flag's certificate printed on one A4 sheet.
+//! the red flag's certificate printed on one A4 sheet, and the month's
+//! scores for the leader and for the clerk.
 
-use crate::browser::{chromium, finish, screenshot};
+use crate::browser::{chromium, finish, screenshot, sign_in};
 use crate::support::{Backend, TestServer};
 use app::TestClock;
-use jiff::SignedDuration;
 use serde_json::json;
 use std::sync::Arc;
 use thirtyfour::common::print::{PrintMargins, PrintOrientation, PrintPage, PrintParameters};
 use thirtyfour::prelude::*;
-
-/// Tuesday 3 March 2026, 09:00 in Shanghai.
-const START: &str = "2026-03-03T01:00:00Z";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
     let Some((_driver, browser)) = chromium().await else {
         return;
     };
-    let clock = TestClock::new(START.parse().unwrap());
+    // The real time: the browser keeps the session cookie only while it has
+    // not expired by its own clock.
+    let now = jiff::Timestamp::now();
+    let clock = TestClock::new(now);
+    let month_first = now
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date()
+        .first_of_month();
+    let month = month_first.strftime("%Y-%m").to_string();
+    let label = format!("{}年{}月", month_first.year(), month_first.month());
     let server = TestServer::start_with_clock(
         Backend::Sqlite,
         app::Settings::default().always_open(),
@@ -47,15 +53,22 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
         .call("POST", &staff, &format!("/api/tickets/{id}/finish"), None)
         .await;
     assert_eq!(st, 200);
-    // In April the display shows March's honours.
-    clock.advance(SignedDuration::from_hours(24 * 31));
+    // On the 1st of next month the display shows this month's honours.
+    let next = month_first
+        .checked_add(jiff::Span::new().months(1))
+        .unwrap()
+        .at(9, 0, 0, 0)
+        .in_tz("Asia/Shanghai")
+        .unwrap()
+        .timestamp();
+    clock.advance(next.duration_since(now));
     let result = async {
         browser.goto(&server.url("/display")).await?;
         let flag = browser.find(By::Id("display-red-flag")).await?;
         assert_eq!(flag.text().await?, "2号窗口");
         assert!(flag.is_displayed().await?);
         let strip = browser.find(By::Id("honours")).await?.text().await?;
-        assert!(strip.contains("2026年3月光荣榜"), "{strip}");
+        assert!(strip.contains(&format!("{label}光荣榜")), "{strip}");
         assert!(strip.contains("服务标兵"), "{strip}");
         screenshot(&browser, "display-red-flag.png").await?;
 
@@ -69,7 +82,7 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
         );
 
         browser
-            .goto(&server.url("/honours/certificate?kind=red-flag&month=2026-03"))
+            .goto(&server.url(&format!("/honours/certificate?kind=red-flag&month={month}")))
             .await?;
         assert_eq!(
             browser.find(By::Id("certificate-title")).await?.text().await?,
@@ -108,6 +121,30 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
         let text = String::from_utf8_lossy(&pdf);
         let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
         assert_eq!(pages, 1, "the certificate fills one A4 sheet");
+
+        // The leader's month and the clerk's own.
+        sign_in(&browser, &server, "leader", "/admin").await?;
+        browser.find(By::Css("a[href='/admin/assessment']")).await?;
+        browser
+            .goto(&server.url(&format!("/admin/assessment?month={month}&level=window")))
+            .await?;
+
+        let row = browser
+            .find(By::Css("#scores tr[data-subject='2']"))
+            .await?
+            .text()
+            .await?;
+        assert!(row.contains("2号窗口"), "{row}");
+        screenshot(&browser, "assessment-month.png").await?;
+        browser.delete_all_cookies().await?;
+        sign_in(&browser, &server, "staff", "/my/assessment").await?;
+        browser.find(By::Id("my-score")).await?;
+        browser
+            .goto(&server.url(&format!("/my/assessment?month={month}")))
+            .await?;
+        let score = browser.find(By::Id("my-score")).await?.text().await?;
+        assert!(score.parse::<f64>().is_ok(), "{score}");
+        screenshot(&browser, "my-assessment.png").await?;
         Ok(())
     }
     .await;
