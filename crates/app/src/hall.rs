@@ -218,3 +218,9 @@ pub fn weekday_name(day: jiff::civil::Weekday) -> &'static str {
         Sunday => "周日",
     }
 }
+
+// issue 16 part 6: training
+service_derefs_to_hall!(
+    crate::training::TrainingService,
+    crate::staff_profile::StaffProfileService
+);

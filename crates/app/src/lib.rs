@@ -47,6 +47,9 @@ pub mod morning_meeting;
 pub mod inspection;
 // issue 15 part 5: scalpers
 pub mod scalper;
+// issue 16 part 6: training
+pub mod staff_profile;
+pub mod training;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -126,6 +129,9 @@ pub struct App {
     pub inspections: inspection::InspectionService,
     /// 黄牛、非法中介: detection, the register and the floor's alerts (issue 15 part 5).
     pub scalpers: scalper::ScalperService,
+    // issue 16 part 6: training
+    pub training: training::TrainingService,
+    pub profiles: staff_profile::StaffProfileService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -179,6 +185,9 @@ impl App {
             ),
             // issue 15 part 5: scalpers
             scalpers: scalper::ScalperService::new(hall.clone(), store.clone()),
+            // issue 16 part 6: training
+            training: training::TrainingService::new(hall.clone(), store.clone()),
+            profiles: staff_profile::StaffProfileService::new(hall.clone(), store.clone(), queue.clone()),
             pads,
             cases,
             queue,

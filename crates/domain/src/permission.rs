@@ -110,6 +110,17 @@ pub enum Permission {
     CardExplain,
     /// 效能监察: the 督查科 rules on a card (lawful pause, approved extension, fault).
     CardRule,
+    // issue 16 part 6: training
+    /// 三亮: edit staff profiles (岗位、职责、服务承诺、照片) and print desk cards.
+    StaffProfileManage,
+    /// 三亮: see one's own profile and desk card (the admin sees everyone's).
+    StaffProfileOwn,
+    /// 培训考试: create courses, record attendance, build exams, record retraining.
+    TrainingManage,
+    /// 培训考试: read courses, exams, results and the retraining list.
+    TrainingRead,
+    /// 在线考试: see one's open exams and sit them.
+    ExamTake,
 }
 
 impl Permission {
@@ -161,6 +172,11 @@ impl Permission {
             Permission::DutyLogRead | Permission::ScalperRead => &[Admin, Supervisor, Leader],
             Permission::CardRead => &[Admin, Supervisor, Leader, Liaison],
             Permission::CardExplain => &[Admin, Liaison],
+            // issue 16 part 6: training
+            Permission::StaffProfileManage | Permission::TrainingManage => &[Admin],
+            Permission::StaffProfileOwn => &[Admin, Staff, Supervisor, Leader, Liaison],
+            Permission::TrainingRead => &[Admin, Leader, Supervisor],
+            Permission::ExamTake => &[Admin, Staff, Supervisor, Liaison],
         }
     }
 
@@ -241,6 +257,12 @@ mod tests {
             Permission::CardRead,
             Permission::CardExplain,
             Permission::CardRule,
+            // issue 16 part 6: training
+            Permission::StaffProfileManage,
+            Permission::StaffProfileOwn,
+            Permission::TrainingManage,
+            Permission::TrainingRead,
+            Permission::ExamTake,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

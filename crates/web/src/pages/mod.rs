@@ -14,6 +14,8 @@ mod progress;
 mod rate;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16 part 6: training (and the 三亮 window pages of part 5)
+mod windows;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(rate::routes())
         // Issue 15 part 2: inspections (督查).
         .merge(inspection::routes())
+        // issue 16 part 6: training (and the 三亮 window pages of part 5)
+        .merge(windows::routes())
         .fallback(not_found)
 }
 

@@ -20,6 +20,9 @@ mod users;
 mod conduct;
 // issue 15 part 5: scalpers
 mod scalpers;
+// issue 16 part 6: training (and the 三亮 of part 5)
+mod staff;
+mod training;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -57,6 +60,9 @@ pub fn routes() -> Router<AppState> {
         .merge(complaints::routes())
         // issue 15 part 5: scalpers
         .merge(scalpers::routes())
+        // issue 16 part 6: training (and the 三亮 of part 5)
+        .merge(staff::routes())
+        .merge(training::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -404,6 +410,39 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/scalpers",
             label: "黄牛、非法中介",
             note: "可疑对象、登记名单、处置与现场预警",
+        },
+    ),
+    // issue 16 part 6: training (and the 三亮 of part 5)
+    (
+        Permission::StaffProfileManage,
+        Link {
+            href: "/admin/staff",
+            label: "三亮管理",
+            note: "照片、工号、岗位、职责、服务承诺，打印台签",
+        },
+    ),
+    (
+        Permission::StaffProfileOwn,
+        Link {
+            href: "/my/profile",
+            label: "我的三亮",
+            note: "本人的亮身份信息和台签",
+        },
+    ),
+    (
+        Permission::TrainingRead,
+        Link {
+            href: "/admin/training",
+            label: "培训考试",
+            note: "培训课程与签到、考试与题目、补训名单",
+        },
+    ),
+    (
+        Permission::ExamTake,
+        Link {
+            href: "/my/exams",
+            label: "在线考试",
+            note: "参加本人的考试，交卷自动评分",
         },
     ),
 ];
