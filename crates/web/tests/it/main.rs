@@ -41,3 +41,6 @@ mod api_inspections;
 mod browser_inspection;
 // issue 15 part 5: scalpers
 mod api_scalpers;
+// issue 16 part 6: training (and the 三亮 of part 5)
+mod api_training;
+mod browser_training;
