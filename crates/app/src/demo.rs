@@ -104,7 +104,8 @@ impl App {
                         // issue 16 part 5: 三亮 post and commitment
                         post: Some("综合受理岗".into()),
                         duties: Some(
-                            "综合受理：企业开办、不动产登记、社保医保、户籍与出入境业务的咨询、受理与办结".into(),
+                            "综合受理：企业开办、不动产登记、社保医保、户籍与出入境业务的咨询、受理与办结"
+                                .into(),
                         ),
                         commitment: Some("首问负责、一次告知、限时办结，微笑服务，不让群众多跑一次".into()),
                     },

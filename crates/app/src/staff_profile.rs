@@ -181,7 +181,8 @@ impl StaffProfileService {
     #[tracing::instrument(skip_all)]
     pub async fn profile(&self, session: &Session, username: &str) -> AppResult<ProfileView> {
         require(session, Permission::StaffProfileOwn)?;
-        if !session.user.role.can(Permission::StaffProfileManage) && session.user.username != username.trim() {
+        if !session.user.role.can(Permission::StaffProfileManage) && session.user.username != username.trim()
+        {
             return Err(AppError::Forbidden("只能查看本人的三亮信息".into()));
         }
         let user = self.account(username).await?;
@@ -213,12 +214,13 @@ impl StaffProfileService {
     ) -> AppResult<ProfileView> {
         let user = self.account(username).await?;
         let old = self.store.staff_profile(&user.username).await?;
-        let field = |name: &'static str, given: &Option<String>, saved: Option<&String>| -> AppResult<String> {
-            match given {
-                Some(v) => check_profile_text(name, v).map_err(|e| AppError::invalid(e.field, e.message)),
-                None => Ok(saved.cloned().unwrap_or_default()),
-            }
-        };
+        let field =
+            |name: &'static str, given: &Option<String>, saved: Option<&String>| -> AppResult<String> {
+                match given {
+                    Some(v) => check_profile_text(name, v).map_err(|e| AppError::invalid(e.field, e.message)),
+                    None => Ok(saved.cloned().unwrap_or_default()),
+                }
+            };
         let o = old.as_ref();
         let profile = StaffProfile {
             username: user.username.clone(),

@@ -374,8 +374,13 @@ impl TrainingService {
             created_at: self.now(),
         };
         self.store.add_course(&course).await?;
-        self.audit(&actor(session), "training.course", &course.id.to_string(), &course.title)
-            .await?;
+        self.audit(
+            &actor(session),
+            "training.course",
+            &course.id.to_string(),
+            &course.title,
+        )
+        .await?;
         self.course_view(course).await
     }
 
@@ -516,8 +521,13 @@ impl TrainingService {
             created_at: self.now(),
         };
         self.store.add_exam(&exam).await?;
-        self.audit(&actor(session), "training.exam", &exam.id.to_string(), &exam.title)
-            .await?;
+        self.audit(
+            &actor(session),
+            "training.exam",
+            &exam.id.to_string(),
+            &exam.title,
+        )
+        .await?;
         self.exam_view(&exam, &[]).await
     }
 
@@ -570,7 +580,12 @@ impl TrainingService {
 
     /// Adds a question at the end (administrator); refused once anyone has sat the exam.
     #[tracing::instrument(skip_all)]
-    pub async fn add_question(&self, session: &Session, exam: Uuid, input: &QuestionInput) -> AppResult<ExamDetail> {
+    pub async fn add_question(
+        &self,
+        session: &Session,
+        exam: Uuid,
+        input: &QuestionInput,
+    ) -> AppResult<ExamDetail> {
         require(session, Permission::TrainingManage)?;
         self.exam_of(exam).await?;
         let kind = QuestionKind::parse(input.kind.trim())
@@ -640,7 +655,10 @@ impl TrainingService {
         let passed = attempts.iter().any(|a| a.passed);
         let view = self.exam_view(exam, questions).await?;
         let refusal = if view.status != ExamStatus::Open {
-            Some(format!("考试{}（{}至{}）", view.status_label, exam.opens_on, exam.closes_on))
+            Some(format!(
+                "考试{}（{}至{}）",
+                view.status_label, exam.opens_on, exam.closes_on
+            ))
         } else if questions.is_empty() {
             Some("试卷还没有题目".to_owned())
         } else {
@@ -718,7 +736,12 @@ impl TrainingService {
         if status != ExamStatus::Open {
             return Err(AppError::conflict(
                 Conflict::WrongStatus,
-                format!("考试{}（{}至{}），不能交卷", status.label(), e.opens_on, e.closes_on),
+                format!(
+                    "考试{}（{}至{}），不能交卷",
+                    status.label(),
+                    e.opens_on,
+                    e.closes_on
+                ),
             ));
         }
         let attempts = self.store.attempts(id, Some(&username)).await?;
@@ -771,7 +794,11 @@ impl TrainingService {
             pass_mark: e.pass_mark,
             passed: attempt.passed,
             right: scored.right,
-            attempts_left: if attempt.passed { 0 } else { allowed.saturating_sub(used + 1) },
+            attempts_left: if attempt.passed {
+                0
+            } else {
+                allowed.saturating_sub(used + 1)
+            },
             at: attempt.at,
         })
     }
@@ -782,7 +809,11 @@ impl TrainingService {
     /// exam, or all): `failed` when they sat it, `absent` when they never
     /// sat an exam now closed.
     #[tracing::instrument(skip_all)]
-    pub async fn retraining_list(&self, session: &Session, exam: Option<Uuid>) -> AppResult<Vec<RetrainingLine>> {
+    pub async fn retraining_list(
+        &self,
+        session: &Session,
+        exam: Option<Uuid>,
+    ) -> AppResult<Vec<RetrainingLine>> {
         require(session, Permission::TrainingRead)?;
         let today = self.today();
         let exams = match exam {
@@ -801,7 +832,10 @@ impl TrainingService {
             for r in self.store.retrainings(e.id, None).await? {
                 retrainings.entry(r.username.clone()).or_default().push(r);
             }
-            for u in users.iter().filter(|u| Self::is_for(&e, u) || attempts.contains_key(&u.username)) {
+            for u in users
+                .iter()
+                .filter(|u| Self::is_for(&e, u) || attempts.contains_key(&u.username))
+            {
                 let mine = attempts.get(&u.username).map(Vec::as_slice).unwrap_or_default();
                 if mine.iter().any(|a| a.passed) {
                     continue;
@@ -880,8 +914,13 @@ impl TrainingService {
             recorded_at: self.now(),
         };
         self.store.add_retraining(&r).await?;
-        self.audit(&actor(session), "training.retraining", &exam.to_string(), &user.username)
-            .await?;
+        self.audit(
+            &actor(session),
+            "training.retraining",
+            &exam.to_string(),
+            &user.username,
+        )
+        .await?;
         Ok(r)
     }
 }

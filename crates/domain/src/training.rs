@@ -111,7 +111,10 @@ impl Question {
                 return Err(refuse("options", format!("选项{}为空", option_letter(i as u32))));
             }
             if o.chars().count() > 200 {
-                return Err(refuse("options", format!("选项{}最多200个字", option_letter(i as u32))));
+                return Err(refuse(
+                    "options",
+                    format!("选项{}最多200个字", option_letter(i as u32)),
+                ));
             }
             if options[..i].contains(o) {
                 return Err(refuse("options", format!("选项“{o}”重复")));
@@ -124,7 +127,10 @@ impl Question {
             return Err(refuse("answers", "请选定正确答案"));
         }
         if let Some(bad) = answers.iter().find(|a| **a as usize >= options.len()) {
-            return Err(refuse("answers", format!("正确答案{}不在选项之中", option_letter(*bad))));
+            return Err(refuse(
+                "answers",
+                format!("正确答案{}不在选项之中", option_letter(*bad)),
+            ));
         }
         if kind == QuestionKind::Single && answers.len() != 1 {
             return Err(refuse("answers", "单选题只能有一个正确答案"));
@@ -220,7 +226,10 @@ pub fn score(questions: &[Question], sheet: &[Vec<u32>], pass_mark: u32) -> Resu
         distinct.sort_unstable();
         distinct.dedup();
         if q.kind == QuestionKind::Single && distinct.len() > 1 {
-            return Err(refuse("answers", format!("第{}题是单选题，只能选一个选项", n + 1)));
+            return Err(refuse(
+                "answers",
+                format!("第{}题是单选题，只能选一个选项", n + 1),
+            ));
         }
         total += q.points;
         let ok = q.is_right(chosen);
@@ -354,24 +363,36 @@ mod tests {
     fn a_bad_sheet_is_refused_with_its_field() {
         let qs = [single(0, 1)];
         assert!(score(&qs, &[], 60).unwrap_err().message.contains("1题"));
-        assert!(score(&qs, &[vec![7]], 60).unwrap_err().message.contains("没有选项H"));
+        assert!(
+            score(&qs, &[vec![7]], 60)
+                .unwrap_err()
+                .message
+                .contains("没有选项H")
+        );
         assert_eq!(score(&[], &[], 60).unwrap_err().field, "answers");
     }
 
     #[test]
     fn questions_are_checked() {
         let bad = |kind, options: Vec<String>, answers: &[u32], points| {
-            Question::new(kind, "题", &options, answers, points).unwrap_err().field
+            Question::new(kind, "题", &options, answers, points)
+                .unwrap_err()
+                .field
         };
         assert_eq!(bad(QuestionKind::Single, opts(1), &[0], 1), "options");
         assert_eq!(bad(QuestionKind::Single, opts(9), &[0], 1), "options");
-        assert_eq!(bad(QuestionKind::Single, vec!["a".into(), "a".into()], &[0], 1), "options");
+        assert_eq!(
+            bad(QuestionKind::Single, vec!["a".into(), "a".into()], &[0], 1),
+            "options"
+        );
         assert_eq!(bad(QuestionKind::Single, opts(3), &[0, 1], 1), "answers");
         assert_eq!(bad(QuestionKind::Multiple, opts(3), &[], 1), "answers");
         assert_eq!(bad(QuestionKind::Multiple, opts(3), &[3], 1), "answers");
         assert_eq!(bad(QuestionKind::Multiple, opts(3), &[0], 0), "points");
         assert_eq!(
-            Question::new(QuestionKind::Single, "  ", &opts(2), &[0], 1).unwrap_err().field,
+            Question::new(QuestionKind::Single, "  ", &opts(2), &[0], 1)
+                .unwrap_err()
+                .field,
             "text"
         );
         let q = Question::new(QuestionKind::Multiple, " 题 ", &opts(3), &[2, 0, 2], 5).unwrap();
@@ -386,7 +407,11 @@ mod tests {
         assert_eq!(may_attempt(false, 1, 2), Ok(()));
         let refused = may_attempt(false, 2, 2).unwrap_err();
         assert_eq!(refused, AttemptRefusal::Exhausted { allowed: 2 });
-        assert!(refused.message().contains("考试次数已用完"), "{}", refused.message());
+        assert!(
+            refused.message().contains("考试次数已用完"),
+            "{}",
+            refused.message()
+        );
         assert_eq!(may_attempt(false, 2, attempts_allowed(2, 1)), Ok(()));
         assert_eq!(may_attempt(true, 0, 3), Err(AttemptRefusal::Passed));
         assert!(AttemptRefusal::Passed.message().contains("已通过"));

@@ -120,7 +120,8 @@ impl TryFrom<QuestionRow> for ExamQuestion {
                 text: r.text,
                 options: from_json(&r.options)?,
                 answers: from_json(&r.answers)?,
-                points: u32::try_from(r.points).map_err(|_| StoreError::Corrupt(format!("points {}", r.points)))?,
+                points: u32::try_from(r.points)
+                    .map_err(|_| StoreError::Corrupt(format!("points {}", r.points)))?,
             },
         })
     }
@@ -198,7 +199,9 @@ impl From<RetrainingRow> for Retraining {
 #[async_trait::async_trait]
 impl TrainingStore for Backend {
     async fn add_course(&self, c: &Course) -> StoreResult<()> {
-        let sql = format!("INSERT INTO training_courses ({COURSE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+        let sql = format!(
+            "INSERT INTO training_courses ({COURSE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(c.id)
             .bind(&c.title)
@@ -434,7 +437,9 @@ impl TrainingStore for Backend {
     }
 
     async fn add_retraining(&self, r: &Retraining) -> StoreResult<()> {
-        let sql = format!("INSERT INTO exam_retrainings ({RETRAINING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        let sql = format!(
+            "INSERT INTO exam_retrainings ({RETRAINING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(r.id)
             .bind(r.exam_id)

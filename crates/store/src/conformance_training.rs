@@ -30,7 +30,10 @@ async fn staff_photos(store: &dyn Store) {
         updated_at: at(100),
     };
     store.save_staff_profile(&profile).await.unwrap();
-    assert_eq!(store.staff_profile("train-zhou").await.unwrap(), Some(profile.clone()));
+    assert_eq!(
+        store.staff_profile("train-zhou").await.unwrap(),
+        Some(profile.clone())
+    );
     assert_eq!(store.staff_photo("train-zhou").await.unwrap(), None);
     let photo = StaffPhoto {
         username: "train-zhou".into(),
@@ -40,11 +43,17 @@ async fn staff_photos(store: &dyn Store) {
         uploaded_at: at(101),
     };
     store.set_staff_photo("train-zhou", Some(&photo)).await.unwrap();
-    assert_eq!(store.staff_photo("train-zhou").await.unwrap(), Some(photo.clone()));
+    assert_eq!(
+        store.staff_photo("train-zhou").await.unwrap(),
+        Some(photo.clone())
+    );
     // The old data URL is cleared and the profile knows it has a photo.
     profile.photo = String::new();
     profile.has_photo = true;
-    assert_eq!(store.staff_profile("train-zhou").await.unwrap(), Some(profile.clone()));
+    assert_eq!(
+        store.staff_profile("train-zhou").await.unwrap(),
+        Some(profile.clone())
+    );
     // Replacing, then removing.
     let jpeg = StaffPhoto {
         content_type: "image/jpeg".into(),
@@ -80,7 +89,10 @@ async fn courses(store: &dyn Store) {
         store.add_course(x).await.unwrap();
     }
     assert_eq!(store.course(b.id).await.unwrap(), b);
-    assert!(matches!(store.course(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.course(Uuid::now_v7()).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert_eq!(
         store.courses(date(2018, 3, 1), date(2018, 3, 31)).await.unwrap(),
         vec![b.clone(), a.clone()]
@@ -187,7 +199,10 @@ async fn exams(store: &dyn Store) {
     };
     store.add_exam(&exam).await.unwrap();
     assert_eq!(store.exam(exam.id).await.unwrap(), exam);
-    assert!(matches!(store.exam(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.exam(Uuid::now_v7()).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert!(store.exams().await.unwrap().contains(&exam));
     assert!(store.open_exams(date(2018, 5, 1)).await.unwrap().contains(&exam));
     assert!(store.open_exams(date(2018, 5, 31)).await.unwrap().contains(&exam));
@@ -201,7 +216,9 @@ async fn exams(store: &dyn Store) {
     assert_eq!(store.exam_questions(exam.id).await.unwrap(), vec![q0.clone(), q1]);
     // A position is taken once.
     assert!(matches!(
-        store.add_question(&question(exam.id, 0, QuestionKind::Single, &[1])).await,
+        store
+            .add_question(&question(exam.id, 0, QuestionKind::Single, &[1]))
+            .await,
         Err(StoreError::Conflict { .. })
     ));
 
@@ -213,7 +230,9 @@ async fn exams(store: &dyn Store) {
     }
     // Two submissions with the same number: the second is refused.
     assert!(matches!(
-        store.add_attempt(&attempt(exam.id, "wang", 2, 100, date(2018, 6, 1))).await,
+        store
+            .add_attempt(&attempt(exam.id, "wang", 2, 100, date(2018, 6, 1)))
+            .await,
         Err(StoreError::Conflict { .. })
     ));
     assert_eq!(
@@ -225,7 +244,10 @@ async fn exams(store: &dyn Store) {
         vec![first.clone(), second.clone()]
     );
     // The assessment's view: May's attempts, oldest first.
-    let may = store.exam_results(date(2018, 5, 1), date(2018, 5, 31)).await.unwrap();
+    let may = store
+        .exam_results(date(2018, 5, 1), date(2018, 5, 31))
+        .await
+        .unwrap();
     assert_eq!(
         may,
         vec![
@@ -247,7 +269,10 @@ async fn exams(store: &dyn Store) {
             },
         ]
     );
-    let june = store.exam_results(date(2018, 6, 1), date(2018, 6, 30)).await.unwrap();
+    let june = store
+        .exam_results(date(2018, 6, 1), date(2018, 6, 30))
+        .await
+        .unwrap();
     assert_eq!(june.len(), 1);
     assert!(june[0].passed && june[0].id == second.id);
 

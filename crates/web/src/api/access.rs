@@ -246,7 +246,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ),
     // issue 16 part 6: training (and the 三亮 of part 5)
     ("GET", "/api/staff-profiles", Signed(P::StaffProfileManage)),
-    ("GET", "/api/staff-profiles/{username}", Signed(P::StaffProfileOwn)),
+    (
+        "GET",
+        "/api/staff-profiles/{username}",
+        Signed(P::StaffProfileOwn),
+    ),
     (
         "PUT",
         "/api/staff-profiles/{username}",

@@ -2,9 +2,9 @@
 //! photo typed by its bytes —, each staff member's photo (public, as the desk
 //! card and the window's page show it) and a window's public page.
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery, Caller};
-use crate::AppState;
 use app::staff_profile::{PhotoChange, ProfileInput, ProfileView, PublicWindow};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -51,13 +51,21 @@ async fn the_desk_card_prints_on_one_a4_page() {
         assert_eq!(name.text().await?, "王芳");
         let number = browser.find(By::Id("card-number")).await?.text().await?;
         assert!(number.contains("DH0301"), "{number}");
-        let qr = browser.find(By::Css("#desk-card .face:not(.upper) .qr svg")).await?;
+        let qr = browser
+            .find(By::Css("#desk-card .face:not(.upper) .qr svg"))
+            .await?;
         assert!(qr.is_displayed().await?);
         let size = qr.rect().await?;
         assert!(size.width > 50.0 && size.height > 50.0, "{size:?}");
         // Both faces of the tent, the upper one turned over.
         assert_eq!(browser.find_all(By::Css("#desk-card .face")).await?.len(), 2);
-        assert!(browser.find(By::Css(".noprint button[data-print]")).await?.is_displayed().await?);
+        assert!(
+            browser
+                .find(By::Css(".noprint button[data-print]"))
+                .await?
+                .is_displayed()
+                .await?
+        );
         screenshot(&browser, "desk-card.png").await?;
 
         // Printed on A4 with the page's own margins (none): one page.

@@ -50,7 +50,13 @@ struct Notice {
     ok: Option<String>,
 }
 
-async fn show(state: &AppState, user: &CurrentUser, status: StatusCode, ok: Option<String>, error: Option<String>) -> Response {
+async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    ok: Option<String>,
+    error: Option<String>,
+) -> Response {
     let profiles = match state.app.profiles.profiles(&user.session).await {
         Ok(p) => p,
         Err(e) => return PageError::from_app(state, e).into_response(),
@@ -130,7 +136,14 @@ async fn save(
     {
         Ok(p) => Ok(back("/admin/staff", &format!("已保存{}的三亮信息", p.name))),
         Err(e @ app::AppError::NotFound(_)) => Err(PageError::from_app(&state, e).into_response()),
-        Err(e) => Ok(show(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(e.to_string())).await),
+        Err(e) => Ok(show(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(e.to_string()),
+        )
+        .await),
     }
 }
 

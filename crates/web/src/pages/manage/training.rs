@@ -29,7 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/training/courses/{id}", get(course).post(attendance))
         .route("/admin/training/exams", post(add_exam))
         .route("/admin/training/exams/{id}", get(exam).post(add_question))
-        .route("/admin/training/retraining", get(retraining).post(record_retraining))
+        .route(
+            "/admin/training/retraining",
+            get(retraining).post(record_retraining),
+        )
         .route("/my/exams", get(my_exams))
         .route("/my/exams/{id}", get(paper).post(submit))
 }
@@ -132,7 +135,14 @@ async fn add_course(
     headers: HeaderMap,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::TrainingManage, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::TrainingManage,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let hours = match field(&f, "hours").trim().parse::<f64>() {
         Ok(h) => h,
         Err(_) => {
@@ -166,14 +176,22 @@ async fn add_exam(
     headers: HeaderMap,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::TrainingManage, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::TrainingManage,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let number = |key: &str, label: &str| -> Result<u32, (StatusCode, String)> {
         field(&f, key)
             .trim()
             .parse()
             .map_err(|_| (StatusCode::UNPROCESSABLE_ENTITY, format!("{label}应为整数")))
     };
-    let (pass_mark, max_attempts) = match (number("pass_mark", "及格分"), number("max_attempts", "考试次数")) {
+    let (pass_mark, max_attempts) = match (number("pass_mark", "及格分"), number("max_attempts", "考试次数"))
+    {
         (Ok(p), Ok(m)) => (p, m),
         (Err(e), _) | (_, Err(e)) => return Ok(show_overview(&state, &user, None, Some(e)).await),
     };
@@ -276,14 +294,26 @@ async fn attendance(
     Path(id): Path<String>,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::TrainingManage, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::TrainingManage,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let id = id_of(&state, &id, "没有这个培训课程")?;
     let names: Vec<String> = f
         .iter()
         .filter(|(k, _)| k == "usernames")
         .map(|(_, v)| v.clone())
         .collect();
-    match state.app.training.record_attendance(&user.session, id, &names).await {
+    match state
+        .app
+        .training
+        .record_attendance(&user.session, id, &names)
+        .await
+    {
         Ok(c) => Ok(back(
             &format!("/admin/training/courses/{id}"),
             &format!("已登记签到，共{}人", c.attendees.len()),
@@ -347,7 +377,10 @@ async fn exam(
 /// "AC" or "A、C" or "a c" → [0, 2]; anything else is refused.
 fn letters(raw: &str) -> Result<Vec<u32>, String> {
     let mut out = Vec::new();
-    for c in raw.chars().filter(|c| !c.is_whitespace() && !"、,，".contains(*c)) {
+    for c in raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"、,，".contains(*c))
+    {
         let up = c.to_ascii_uppercase();
         if !up.is_ascii_uppercase() {
             return Err(format!("正确答案“{raw}”应为选项字母，如A或ACD"));
@@ -365,11 +398,27 @@ async fn add_question(
     Path(id): Path<String>,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::TrainingManage, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::TrainingManage,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let id = id_of(&state, &id, "没有这场考试")?;
     let answers = match letters(field(&f, "answers")) {
         Ok(a) => a,
-        Err(m) => return Ok(show_exam(&state, &user, id, None, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await),
+        Err(m) => {
+            return Ok(show_exam(
+                &state,
+                &user,
+                id,
+                None,
+                Some((StatusCode::UNPROCESSABLE_ENTITY, m)),
+            )
+            .await);
+        }
     };
     let points = match field(&f, "points").trim() {
         "" => None,
@@ -377,7 +426,14 @@ async fn add_question(
             Ok(p) => Some(p),
             Err(_) => {
                 let m = "分值应为整数".to_owned();
-                return Ok(show_exam(&state, &user, id, None, Some((StatusCode::UNPROCESSABLE_ENTITY, m))).await);
+                return Ok(show_exam(
+                    &state,
+                    &user,
+                    id,
+                    None,
+                    Some((StatusCode::UNPROCESSABLE_ENTITY, m)),
+                )
+                .await);
             }
         },
     };
@@ -462,7 +518,14 @@ async fn record_retraining(
     headers: HeaderMap,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::TrainingManage, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::TrainingManage,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let exam = id_of(&state, field(&f, "exam_id"), "没有这场考试")?;
     match state
         .app
@@ -556,7 +619,12 @@ async fn show_paper(
     (status, render(state, &page)).into_response()
 }
 
-async fn paper(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Path(id): Path<String>) -> PageResult {
+async fn paper(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
     let user = guard(&state, user, Permission::ExamTake, &uri)?;
     let id = id_of(&state, &id, "没有这场考试")?;
     Ok(show_paper(&state, &user, id, None, None).await)
@@ -571,7 +639,14 @@ async fn submit(
     Path(id): Path<String>,
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::ExamTake, &uri, &headers, field(&f, "csrf"))?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::ExamTake,
+        &uri,
+        &headers,
+        field(&f, "csrf"),
+    )?;
     let id = id_of(&state, &id, "没有这场考试")?;
     let count: usize = field(&f, "questions").parse().unwrap_or(0);
     let mut sheet = vec![Vec::new(); count.min(domain::training::MAX_QUESTIONS)];
@@ -579,7 +654,8 @@ async fn submit(
         let Some(n) = k.strip_prefix('q').and_then(|n| n.parse::<usize>().ok()) else {
             continue;
         };
-        if let (Some(slot), Ok(choice)) = (n.checked_sub(1).and_then(|i| sheet.get_mut(i)), v.parse::<u32>()) {
+        if let (Some(slot), Ok(choice)) = (n.checked_sub(1).and_then(|i| sheet.get_mut(i)), v.parse::<u32>())
+        {
             slot.push(choice);
         }
     }
