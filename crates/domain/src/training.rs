@@ -323,7 +323,7 @@ mod tests {
         assert!(q.is_right(&[2]));
         assert!(!q.is_right(&[1]));
         assert!(!q.is_right(&[]));
-        let s = score(&[q.clone()], &[vec![2, 3]], 60).unwrap_err();
+        let s = score(std::slice::from_ref(&q), &[vec![2, 3]], 60).unwrap_err();
         assert_eq!(s.field, "answers");
         assert!(s.message.contains("单选题"), "{s}");
         // The same option twice is still one option.

@@ -57,6 +57,8 @@ fn not_found(state: &AppState, what: &str) -> Response {
     PageError::new(state, StatusCode::NOT_FOUND, "没有找到", what.to_owned()).into_response()
 }
 
+// A refusal is the page the handler returns as it is (as in `guard`).
+#[allow(clippy::result_large_err)]
 fn id_of(state: &AppState, raw: &str, what: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(raw).map_err(|_| not_found(state, what))
 }
