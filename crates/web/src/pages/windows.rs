@@ -34,7 +34,10 @@ async fn list(State(state): State<AppState>, user: Option<CurrentUser>) -> Resul
         .await
         .map_err(|e| PageError::from_app(&state, e))?
         .into_iter()
-        .map(|w| (w.number, w.name, w.temporary))
+        .map(|w| {
+            let name = own_name(&w.number, &w.name);
+            (w.number, name, w.temporary)
+        })
         .collect();
     Ok(render(
         &state,
@@ -50,6 +53,8 @@ async fn list(State(state): State<AppState>, user: Option<CurrentUser>) -> Resul
 struct WindowPage {
     chrome: Chrome,
     w: PublicWindow,
+    /// The window's own name, when it has one beyond "N号窗口".
+    name: String,
     complaint_phone: String,
 }
 
@@ -68,9 +73,19 @@ async fn window(
         &state,
         &WindowPage {
             chrome: Chrome::new(&state, user.as_ref(), "windows"),
+            name: own_name(&w.number, &w.name),
             w,
             complaint_phone: state.app.settings.hall.complaint_phone.clone(),
         },
     )
     .into_response())
+}
+
+/// A window's name unless it only repeats its number ("3号窗口").
+fn own_name(number: &str, name: &str) -> String {
+    if name.trim() == format!("{number}号窗口") {
+        String::new()
+    } else {
+        name.trim().to_owned()
+    }
 }
