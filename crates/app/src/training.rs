@@ -198,6 +198,20 @@ pub struct ExamDetail {
     pub questions: Vec<QuestionView>,
     /// Whether anyone has sat it (its questions are then fixed).
     pub started: bool,
+    /// Every attempt, by person then number (成绩).
+    pub attempts: Vec<AttemptLine>,
+}
+
+/// One attempt as the administrator's list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptLine {
+    pub id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub attempt_no: i64,
+    pub score: i64,
+    pub passed: bool,
+    pub at: Timestamp,
 }
 
 /// A question as the person sitting the exam sees it: no answers.
@@ -549,8 +563,21 @@ impl TrainingService {
         require(session, Permission::TrainingManage)?;
         let e = self.exam_of(id).await?;
         let qs = self.store.exam_questions(id).await?;
-        let started = !self.store.attempts(id, None).await?.is_empty();
+        let mut attempts = Vec::new();
+        for a in self.store.attempts(id, None).await? {
+            attempts.push(AttemptLine {
+                id: a.id,
+                name: self.staff_name(&a.username).await?,
+                username: a.username,
+                attempt_no: a.attempt_no,
+                score: a.score,
+                passed: a.passed,
+                at: a.at,
+            });
+        }
         Ok(ExamDetail {
+            started: !attempts.is_empty(),
+            attempts,
             exam: self.exam_view(&e, &qs).await?,
             questions: qs
                 .into_iter()
@@ -574,7 +601,6 @@ impl TrainingService {
                     }
                 })
                 .collect(),
-            started,
         })
     }
 

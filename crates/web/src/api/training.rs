@@ -201,7 +201,7 @@ pub async fn list_exams(Caller(state, user): Caller) -> ApiResult<Json<ExamList>
 /// An exam with its questions and right answers (administrator only).
 #[utoipa::path(get, path = "/api/training/exams/{id}", operation_id = "get_exam",
     params(("id" = String, Path, description = "考试ID")), tag = "培训考试",
-    responses((status = 200, body = Object, description = "{exam, questions: [{number, kind, text, options, answers, points}], started}"),
+    responses((status = 200, body = Object, description = "{exam, questions: [{number, kind, text, options, answers, answer_letters, points}], started, attempts: [{id, username, name, attempt_no, score, passed, at}]}"),
         (status = 404, description = "没有这场考试")))]
 pub async fn get_exam(Caller(state, user): Caller, Path(id): Path<String>) -> ApiResult<Json<ExamDetail>> {
     let id = exam_id(&id)?;

@@ -722,6 +722,17 @@ async fn training_pages(s: &TestServer) {
         .await;
     assert_eq!(a.status, 409);
     assert!(a.text.contains("已通过"));
+    // The administrator sees every attempt with its score.
+    let detail = s
+        .req("GET", &format!("/admin/training/exams/{id}"))
+        .cookie(admin.as_str())
+        .await
+        .text;
+    assert!(
+        detail.contains("考试成绩") && detail.contains("王芳（staff）"),
+        "{detail}"
+    );
+    assert!(detail.contains("已有人参加考试"));
 
     // A course through the form, then its attendance.
     let a = s

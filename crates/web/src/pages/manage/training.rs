@@ -337,6 +337,16 @@ struct ExamPage {
     ok: Option<String>,
     error: Option<String>,
     d: ExamDetail,
+    zone: jiff::tz::TimeZone,
+}
+
+impl ExamPage {
+    /// Local time for the table.
+    fn local(&self, t: &jiff::Timestamp) -> String {
+        t.to_zoned(self.zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    }
 }
 
 async fn show_exam(
@@ -360,6 +370,7 @@ async fn show_exam(
         ok,
         error,
         d,
+        zone: state.app.settings.time_zone(),
     };
     (status, render(state, &page)).into_response()
 }
