@@ -131,6 +131,8 @@ pub struct KpiView {
     pub unit: &'static str,
     /// higher or lower (越高越好 / 越低越好).
     pub direction: domain::campaign::Direction,
+    /// 越高越好 or 越低越好.
+    pub better: &'static str,
     /// Over the period of equal length just before the start; `null` with nothing to measure.
     pub baseline: Option<f64>,
     /// Over the campaign's dates up to today; `null` before the start or with nothing to measure.
@@ -394,6 +396,10 @@ impl CampaignService {
                     label: m.label(),
                     unit: m.unit(),
                     direction: m.direction(),
+                    better: match m.direction() {
+                        domain::campaign::Direction::Higher => "越高越好",
+                        domain::campaign::Direction::Lower => "越低越好",
+                    },
                     baseline: k.baseline,
                     current: now,
                     target: k.target,

@@ -109,11 +109,7 @@ pub fn workbook(hall_name: &str, c: &CampaignView, printed_on: Date) -> Result<V
     for k in &c.kpis {
         sheet.write_string_with_format(row, 0, k.label, &f.cell)?;
         sheet.write_string_with_format(row, 1, k.metric, &f.cell)?;
-        let direction = match k.direction {
-            domain::campaign::Direction::Higher => "越高越好",
-            domain::campaign::Direction::Lower => "越低越好",
-        };
-        sheet.write_string_with_format(row, 2, direction, &f.cell)?;
+        sheet.write_string_with_format(row, 2, k.better, &f.cell)?;
         for (col, v) in [(3u16, k.baseline), (4, k.current), (5, Some(k.target))] {
             match v {
                 Some(v) => sheet.write_number_with_format(row, col, v, &f.cell)?,
