@@ -187,7 +187,11 @@ impl CampaignService {
         metrics: &[Metric],
         (from, to): (Date, Date),
     ) -> AppResult<Vec<(Metric, Option<f64>)>> {
-        let counted = [Metric::Complaints, Metric::InspectionDeductions, Metric::ScalperActions];
+        let counted = [
+            Metric::Complaints,
+            Metric::InspectionDeductions,
+            Metric::ScalperActions,
+        ];
         let counts = if metrics.iter().any(|m| counted.contains(m)) {
             self.store.period_counts(from, to).await?
         } else {
@@ -504,6 +508,7 @@ impl CampaignService {
     pub async fn report_xlsx(&self, session: &Session, id: Uuid) -> AppResult<Vec<u8>> {
         require(session, Permission::ReportsRead)?;
         let view = self.campaign(session, id).await?;
-        crate::campaign_xlsx::workbook(&self.settings.hall.name, &view, self.today()).map_err(AppError::internal)
+        crate::campaign_xlsx::workbook(&self.settings.hall.name, &view, self.today())
+            .map_err(AppError::internal)
     }
 }

@@ -13,9 +13,16 @@ struct Formats {
     title: Format,
     head: Format,
     cell: Format,
+    pct: Format,
 }
 
-fn heading(sheet: &mut Worksheet, f: &Formats, title: &str, note: &str, columns: &[(&str, f64)]) -> Result<u32, XlsxError> {
+fn heading(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    title: &str,
+    note: &str,
+    columns: &[(&str, f64)],
+) -> Result<u32, XlsxError> {
     sheet.write_string_with_format(0, 0, title, &f.title)?;
     sheet.write_string(1, 0, note)?;
     for (c, (name, width)) in columns.iter().enumerate() {
@@ -39,6 +46,9 @@ pub fn workbook(hall_name: &str, c: &CampaignView, printed_on: Date) -> Result<V
         title: Format::new().set_bold().set_font_size(14),
         head: Format::new().set_bold().set_border(FormatBorder::Thin),
         cell: Format::new().set_border(FormatBorder::Thin),
+        pct: Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_num_format("0.00%"),
     };
     let title = format!("{hall_name} {}", c.name);
     let note = format!(
@@ -49,48 +59,63 @@ pub fn workbook(hall_name: &str, c: &CampaignView, printed_on: Date) -> Result<V
         c.state_label,
         c.baseline_from,
         c.baseline_to,
-        c.current_to.map_or_else(|| "未开始".to_owned(), |d| d.to_string()),
+        c.current_to
+            .map_or_else(|| "未开始".to_owned(), |d| d.to_string()),
     );
     let mut book = Workbook::new();
 
     let sheet = book.add_worksheet().set_name(SHEETS[0])?;
-    let mut row = heading(
+    let first = heading(
         sheet,
         &f,
         &title,
         &note,
-        &[("序号", 6.0), ("阶段", 24.0), ("开始日期", 12.0), ("结束日期", 12.0), ("天数", 8.0), ("状态", 10.0)],
+        &[
+            ("序号", 6.0),
+            ("阶段", 24.0),
+            ("开始日期", 12.0),
+            ("结束日期", 12.0),
+            ("天数", 8.0),
+            ("状态", 10.0),
+        ],
     )?;
     for (i, p) in c.phases.iter().enumerate() {
+        let row = first + i as u32;
         sheet.write_number_with_format(row, 0, (i + 1) as f64, &f.cell)?;
         sheet.write_string_with_format(row, 1, &p.name, &f.cell)?;
         sheet.write_string_with_format(row, 2, p.from.to_string(), &f.cell)?;
         sheet.write_string_with_format(row, 3, p.to.to_string(), &f.cell)?;
         sheet.write_number_with_format(row, 4, f64::from(p.days), &f.cell)?;
         sheet.write_string_with_format(row, 5, p.state_label, &f.cell)?;
-        row += 1;
     }
 
     let sheet = book.add_worksheet().set_name(SHEETS[1])?;
-    let mut row = heading(
+    let first = heading(
         sheet,
         &f,
         &title,
         &note,
-        &[("序号", 6.0), ("任务", 40.0), ("负责人", 14.0), ("账号", 12.0), ("完成期限", 12.0), ("状态", 10.0)],
+        &[
+            ("序号", 6.0),
+            ("任务", 40.0),
+            ("负责人", 14.0),
+            ("账号", 12.0),
+            ("完成期限", 12.0),
+            ("状态", 10.0),
+        ],
     )?;
     for (i, t) in c.tasks.iter().enumerate() {
+        let row = first + i as u32;
         sheet.write_number_with_format(row, 0, (i + 1) as f64, &f.cell)?;
         sheet.write_string_with_format(row, 1, &t.title, &f.cell)?;
         sheet.write_string_with_format(row, 2, &t.owner_name, &f.cell)?;
         sheet.write_string_with_format(row, 3, &t.owner, &f.cell)?;
         sheet.write_string_with_format(row, 4, t.due.to_string(), &f.cell)?;
         sheet.write_string_with_format(row, 5, t.status_label, &f.cell)?;
-        row += 1;
     }
 
     let sheet = book.add_worksheet().set_name(SHEETS[2])?;
-    let mut row = heading(
+    let first = heading(
         sheet,
         &f,
         &title,
@@ -106,20 +131,21 @@ pub fn workbook(hall_name: &str, c: &CampaignView, printed_on: Date) -> Result<V
             ("较基线", 10.0),
         ],
     )?;
-    for k in &c.kpis {
+    for (i, k) in c.kpis.iter().enumerate() {
+        let row = first + i as u32;
         sheet.write_string_with_format(row, 0, k.label, &f.cell)?;
         sheet.write_string_with_format(row, 1, k.metric, &f.cell)?;
         sheet.write_string_with_format(row, 2, k.better, &f.cell)?;
         for (col, v) in [(3u16, k.baseline), (4, k.current), (5, Some(k.target))] {
             match v {
+                // The rates as fractions (as the API gives them), shown as percentages.
+                Some(v) if k.unit == "%" => sheet.write_number_with_format(row, col, v, &f.pct)?,
                 Some(v) => sheet.write_number_with_format(row, col, v, &f.cell)?,
                 None => sheet.write_string_with_format(row, col, "—", &f.cell)?,
             };
         }
         sheet.write_string_with_format(row, 6, yes_no(k.met, "达标", "未达标"), &f.cell)?;
         sheet.write_string_with_format(row, 7, yes_no(k.improved, "改善", "未改善"), &f.cell)?;
-        row += 1;
     }
-    let _ = row;
     book.save_to_buffer()
 }

@@ -433,7 +433,11 @@ pub fn check(input: &CampaignText) -> Result<CampaignPlan, FieldError> {
         if pt < pf {
             return Err(bad(f("to"), format!("第{n}阶段的结束日期不能早于开始日期")));
         }
-        phases.push(PhasePlan { name, from: pf, to: pt });
+        phases.push(PhasePlan {
+            name,
+            from: pf,
+            to: pt,
+        });
     }
     // No two phases share a day: named on the later-starting one.
     let mut order: Vec<usize> = (0..phases.len()).collect();
@@ -463,7 +467,12 @@ pub fn check(input: &CampaignText) -> Result<CampaignPlan, FieldError> {
     for (i, t) in input.tasks.iter().enumerate() {
         let f = |part: &str| format!("tasks[{i}].{part}");
         let n = i + 1;
-        let title = text(&f("title"), &format!("第{n}项任务的内容"), &t.title, MAX_TASK_TITLE)?;
+        let title = text(
+            &f("title"),
+            &format!("第{n}项任务的内容"),
+            &t.title,
+            MAX_TASK_TITLE,
+        )?;
         let owner = t.owner.trim();
         if owner.is_empty() {
             return Err(bad(f("owner"), format!("请填写第{n}项任务的负责人")));
@@ -556,9 +565,7 @@ impl KpiMovement {
     pub fn of(metric: Metric, baseline: Option<f64>, current: Option<f64>, target: f64) -> KpiMovement {
         KpiMovement {
             met: current.map(|c| metric.met(c, target)),
-            improved: baseline
-                .zip(current)
-                .map(|(b, c)| metric.improved(b, c)),
+            improved: baseline.zip(current).map(|(b, c)| metric.improved(b, c)),
             change: baseline.zip(current).map(|(b, c)| round(c - b, 4)),
         }
     }
@@ -722,7 +729,10 @@ mod tests {
         c.kpis[0].target = 98.0;
         let e = check(&c).unwrap_err();
         assert_eq!(e.field, "kpis[0].target");
-        assert!(e.message.contains("0到1"), "a rate is a fraction, as the report's");
+        assert!(
+            e.message.contains("0到1"),
+            "a rate is a fraction, as the report's"
+        );
 
         let mut c = campaign();
         c.kpis[1].target = -1.0;
@@ -773,9 +783,19 @@ mod tests {
     #[test]
     fn a_task_is_overdue_when_not_done_after_its_due_date() {
         let due = d(2026, 10, 1);
-        assert_eq!(TaskStatus::NotStarted.shown(due, due), TaskState::NotStarted, "due today");
-        assert_eq!(TaskStatus::InProgress.shown(due, d(2026, 10, 2)), TaskState::Overdue);
-        assert_eq!(TaskStatus::NotStarted.shown(due, d(2026, 10, 2)), TaskState::Overdue);
+        assert_eq!(
+            TaskStatus::NotStarted.shown(due, due),
+            TaskState::NotStarted,
+            "due today"
+        );
+        assert_eq!(
+            TaskStatus::InProgress.shown(due, d(2026, 10, 2)),
+            TaskState::Overdue
+        );
+        assert_eq!(
+            TaskStatus::NotStarted.shown(due, d(2026, 10, 2)),
+            TaskState::Overdue
+        );
         assert_eq!(TaskStatus::Done.shown(due, d(2027, 1, 1)), TaskState::Done);
         assert_eq!(TaskState::Overdue.label(), "逾期");
         assert_eq!(TaskStatus::parse("进行中"), Some(TaskStatus::InProgress));

@@ -191,7 +191,8 @@ impl CampaignStore for Backend {
         .fetch_all(&self.pool)
         .await
         .map_err(err("campaign phases"))?;
-        let sql = format!("SELECT {TASK_COLUMNS} FROM campaign_tasks WHERE campaign_id = $1 ORDER BY position");
+        let sql =
+            format!("SELECT {TASK_COLUMNS} FROM campaign_tasks WHERE campaign_id = $1 ORDER BY position");
         let tasks = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_all(&self.pool)
@@ -237,7 +238,12 @@ impl CampaignStore for Backend {
         })
     }
 
-    async fn campaigns(&self, owner: Option<&str>, today: Date, limit: i64) -> StoreResult<Vec<CampaignSummary>> {
+    async fn campaigns(
+        &self,
+        owner: Option<&str>,
+        today: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<CampaignSummary>> {
         let sql = summary_sql(owner.is_some());
         let q = sqlx::query_as::<_, SummaryRow>(sqlx::AssertSqlSafe(sql)).bind(today.to_sqlx());
         let q = match owner {
@@ -304,13 +310,14 @@ impl CampaignStore for Backend {
             Some(false) => {}
         }
         for (metric, value) in baselines {
-            let done = sqlx::query("UPDATE campaign_kpis SET baseline = $1 WHERE campaign_id = $2 AND metric = $3")
-                .bind(*value)
-                .bind(campaign)
-                .bind(metric.code())
-                .execute(tx.conn())
-                .await
-                .map_err(err("campaign kpi"))?;
+            let done =
+                sqlx::query("UPDATE campaign_kpis SET baseline = $1 WHERE campaign_id = $2 AND metric = $3")
+                    .bind(*value)
+                    .bind(campaign)
+                    .bind(metric.code())
+                    .execute(tx.conn())
+                    .await
+                    .map_err(err("campaign kpi"))?;
             touched(done.rows_affected(), "campaign kpi")?;
         }
         if fixed {
@@ -326,13 +333,14 @@ impl CampaignStore for Backend {
     }
 
     async fn period_counts(&self, from: Date, to: Date) -> StoreResult<PeriodCounts> {
-        let complaints: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE received_on >= $1 AND received_on <= $2")
-                .bind(from.to_sqlx())
-                .bind(to.to_sqlx())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(err("complaints"))?;
+        let complaints: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM complaints WHERE received_on >= $1 AND received_on <= $2",
+        )
+        .bind(from.to_sqlx())
+        .bind(to.to_sqlx())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(err("complaints"))?;
         let rows = sqlx::query_as::<_, DeductionRow>(
             "SELECT status, SUM(deduction) AS deduction FROM inspections WHERE day >= $1 AND day <= $2 \
              GROUP BY status ORDER BY status",

@@ -97,7 +97,12 @@ pub trait CampaignStore: Send + Sync {
     /// Newest start first; with `owner`, only campaigns where that username
     /// owns a task, counting only their tasks. `late` counts tasks not done
     /// and due before `today`.
-    async fn campaigns(&self, owner: Option<&str>, today: Date, limit: i64) -> StoreResult<Vec<CampaignSummary>>;
+    async fn campaigns(
+        &self,
+        owner: Option<&str>,
+        today: Date,
+        limit: i64,
+    ) -> StoreResult<Vec<CampaignSummary>>;
     /// Sets a task's status; `NotFound` when the campaign has no such task.
     async fn set_campaign_task_status(
         &self,

@@ -90,7 +90,11 @@ async fn campaigns(store: &dyn Store) {
         1,
     );
     store.create_campaign(&a).await.unwrap();
-    assert_eq!(store.campaign(a.id).await.unwrap(), a, "read back whole, in order");
+    assert_eq!(
+        store.campaign(a.id).await.unwrap(),
+        a,
+        "read back whole, in order"
+    );
     let b = campaign("窗口规范月", date(2016, 7, 1), date(2016, 7, 31), vec![], 5);
     store.create_campaign(&b).await.unwrap();
     assert!(matches!(
@@ -106,7 +110,11 @@ async fn campaigns(store: &dyn Store) {
     assert_eq!(ours[0].id, b.id);
     assert_eq!((ours[0].tasks, ours[0].done, ours[0].late), (0, 0, 0));
     assert_eq!(ours[1].name, "百日大提升");
-    assert_eq!((ours[1].tasks, ours[1].done, ours[1].late), (3, 0, 1), "the March task is late");
+    assert_eq!(
+        (ours[1].tasks, ours[1].done, ours[1].late),
+        (3, 0, 1),
+        "the March task is late"
+    );
 
     // A task's status, by its campaign.
     let t = store
@@ -128,10 +136,22 @@ async fn campaigns(store: &dyn Store) {
     // One owner's list: only the campaigns where they own a task, their tasks counted.
     let mine = store.campaigns(Some("staff"), today, 100).await.unwrap();
     assert_eq!(mine.len(), 1);
-    assert_eq!((mine[0].id, mine[0].tasks, mine[0].done, mine[0].late), (a.id, 2, 1, 0));
-    let theirs = store.campaigns(Some("liaison"), date(2016, 5, 1), 100).await.unwrap();
+    assert_eq!(
+        (mine[0].id, mine[0].tasks, mine[0].done, mine[0].late),
+        (a.id, 2, 1, 0)
+    );
+    let theirs = store
+        .campaigns(Some("liaison"), date(2016, 5, 1), 100)
+        .await
+        .unwrap();
     assert_eq!((theirs[0].tasks, theirs[0].done, theirs[0].late), (1, 0, 1));
-    assert!(store.campaigns(Some("nobody"), today, 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .campaigns(Some("nobody"), today, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Baselines are written until they are fixed, then never again.
     let wrote = store
@@ -240,7 +260,10 @@ fn inspection(day: Date, deduction: f64, status: InspectionStatus) -> NewInspect
 
 async fn period_counts(store: &dyn Store) {
     let (from, to) = (date(2016, 9, 1), date(2016, 9, 30));
-    assert_eq!(store.period_counts(from, to).await.unwrap(), PeriodCounts::default());
+    assert_eq!(
+        store.period_counts(from, to).await.unwrap(),
+        PeriodCounts::default()
+    );
     for (code, day) in [
         ("CAMP0001", date(2016, 8, 31)),
         ("CAMP0002", date(2016, 9, 1)),
@@ -294,10 +317,7 @@ async fn period_counts(store: &dyn Store) {
     d.sort_by_key(|(s, _)| s.code());
     assert_eq!(
         d,
-        vec![
-            (InspectionStatus::Pending, 3.5),
-            (InspectionStatus::Upheld, 3.0)
-        ],
+        vec![(InspectionStatus::Pending, 3.5), (InspectionStatus::Upheld, 3.0)],
         "per status, by the business date"
     );
 }

@@ -255,11 +255,7 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         "/api/campaigns/{id}/tasks/{task}",
         Signed(P::CampaignTaskUpdate),
     ),
-    (
-        "GET",
-        "/api/campaigns/{id}/report.xlsx",
-        Signed(P::ReportsRead),
-    ),
+    ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -44,9 +44,12 @@ fn page_error(state: &AppState, e: AppError) -> Response {
     PageError::from_app(state, e).into_response()
 }
 
+// A refusal is the page the handler returns as it is.
+#[allow(clippy::result_large_err)]
 fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(raw)
-        .map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "专项活动不存在").into_response())
+    Uuid::parse_str(raw).map_err(|_| {
+        PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "专项活动不存在").into_response()
+    })
 }
 
 // ---------------------------------------------------------------- list
@@ -230,12 +233,9 @@ fn campaign_of(form: &[(String, String)]) -> Result<CampaignText, (String, Strin
         if raw.is_empty() {
             continue;
         }
-        let target: f64 = raw.parse().map_err(|_| {
-            (
-                key.clone(),
-                format!("{}的目标值“{raw}”不是数字", m.label()),
-            )
-        })?;
+        let target: f64 = raw
+            .parse()
+            .map_err(|_| (key.clone(), format!("{}的目标值“{raw}”不是数字", m.label())))?;
         kpis.push(KpiText {
             metric: m.code().to_owned(),
             target,
@@ -276,14 +276,28 @@ async fn create(
     let input = match campaign_of(&f) {
         Ok(i) => i,
         Err((_, message)) => {
-            return Ok(show_new(&state, &user, Some(&f), Some((StatusCode::UNPROCESSABLE_ENTITY, message))).await);
+            return Ok(show_new(
+                &state,
+                &user,
+                Some(&f),
+                Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+            )
+            .await);
         }
     };
     match state.app.campaigns.create(&user.session, &input).await {
-        Ok(id) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/campaigns/{id}?ok=已创建专项活动"))]).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            Ok(show_new(&state, &user, Some(&f), Some((StatusCode::UNPROCESSABLE_ENTITY, message))).await)
-        }
+        Ok(id) => Ok((
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("/campaigns/{id}?ok=已创建专项活动"))],
+        )
+            .into_response()),
+        Err(AppError::Invalid { message, .. }) => Ok(show_new(
+            &state,
+            &user,
+            Some(&f),
+            Some((StatusCode::UNPROCESSABLE_ENTITY, message)),
+        )
+        .await),
         Err(e) => Err(page_error(&state, e)),
     }
 }

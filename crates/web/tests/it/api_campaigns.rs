@@ -124,7 +124,11 @@ async fn campaign_contract(s: &TestServer) {
     });
 
     // Only the administrator and leaders create; anonymous callers sign in first.
-    for (who, token) in [("staff", &staff), ("supervisor", &supervisor), ("liaison", &liaison)] {
+    for (who, token) in [
+        ("staff", &staff),
+        ("supervisor", &supervisor),
+        ("liaison", &liaison),
+    ] {
         let (st, v) = s.post("/api/campaigns", token, body.clone()).await;
         assert_eq!((st, code(&v)), (403, Some("forbidden")), "{who}: {v}");
     }
@@ -184,7 +188,11 @@ async fn campaign_contract(s: &TestServer) {
     }
     // Phases in order, tasks with their computed status.
     assert_eq!(c["phases"][1]["state"].as_str(), Some("running"));
-    assert_eq!(c["tasks"][0]["status"].as_str(), Some("overdue"), "past due, not done");
+    assert_eq!(
+        c["tasks"][0]["status"].as_str(),
+        Some("overdue"),
+        "past due, not done"
+    );
     assert_eq!(c["tasks"][0]["status_label"].as_str(), Some("逾期"));
     assert_eq!(c["tasks"][0]["owner_name"].as_str(), Some("王芳"));
     assert_eq!(c["tasks"][1]["status"].as_str(), Some("not_started"));
@@ -256,13 +264,26 @@ async fn campaign_contract(s: &TestServer) {
         .token(&leader)
         .await;
     assert_eq!(a.status, 200, "{}", a.text);
-    assert!(a.headers["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(
+        a.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap();
     assert_eq!(book.sheet_names(), vec!["阶段", "任务", "指标"]);
     let phases = book.worksheet_range("阶段").unwrap();
-    assert!(phases.rows().any(|r| r.iter().any(|c| c == &Data::String("集中整改".into()))));
+    assert!(
+        phases
+            .rows()
+            .any(|r| r.iter().any(|c| c == &Data::String("集中整改".into())))
+    );
     let tasks = book.worksheet_range("任务").unwrap();
-    assert!(tasks.rows().any(|r| r.iter().any(|c| c == &Data::String("已完成".into()))));
+    assert!(
+        tasks
+            .rows()
+            .any(|r| r.iter().any(|c| c == &Data::String("已完成".into())))
+    );
     let kpis = book.worksheet_range("指标").unwrap();
     let row = kpis
         .rows()
@@ -283,7 +304,14 @@ async fn campaign_contract(s: &TestServer) {
     assert!(html.contains("百日大提升") && html.contains("/campaigns/new"));
     let (st, html) = page(s, &cookie, &format!("/campaigns/{id}")).await;
     assert_eq!(st, 200);
-    for text in ["动员部署", "每窗口每周一次晨会", "66.67%", "90.00%", "未达标", "report.xlsx"] {
+    for text in [
+        "动员部署",
+        "每窗口每周一次晨会",
+        "66.67%",
+        "90.00%",
+        "未达标",
+        "report.xlsx",
+    ] {
         assert!(html.contains(text), "{text}");
     }
     let (st, html) = page(s, &cookie, &format!("/campaigns/{id}/report")).await;
@@ -330,9 +358,15 @@ async fn refusals_name_the_field(s: &TestServer) {
     };
     for (body, want) in [
         (with(&["phases", "1", "to"], json!("2026-04-02")), "phases[1].to"),
-        (with(&["phases", "1", "from"], json!("2026-03-10")), "phases[1].from"),
+        (
+            with(&["phases", "1", "from"], json!("2026-03-10")),
+            "phases[1].from",
+        ),
         (with(&["phases", "0", "name"], json!(" ")), "phases[0].name"),
-        (with(&["kpis", "0", "metric"], json!("happiness")), "kpis[0].metric"),
+        (
+            with(&["kpis", "0", "metric"], json!("happiness")),
+            "kpis[0].metric",
+        ),
         (with(&["kpis", "0", "target"], json!(-1)), "kpis[0].target"),
         (with(&["tasks", "0", "owner"], json!("nobody")), "tasks[0].owner"),
         (with(&["tasks", "0", "due"], json!("2026-04-01")), "tasks[0].due"),
@@ -345,15 +379,16 @@ async fn refusals_name_the_field(s: &TestServer) {
         assert!(has_chinese(&v), "{v}");
     }
     // A satisfaction target on the report's scale (a fraction), not percent.
-    let b = with(
-        &["kpis"],
-        json!([{"metric": "satisfaction_rate", "target": 98}]),
-    );
+    let b = with(&["kpis"], json!([{"metric": "satisfaction_rate", "target": 98}]));
     let (st, v) = s.post("/api/campaigns", &leader, b).await;
     assert_eq!((st, field(&v)), (422, Some("kpis[0].target")), "{v}");
     // A wrong type or unknown field: 422 naming it, never 500.
     let (st, v) = s
-        .post("/api/campaigns", &leader, with(&["kpis", "0", "target"], json!("高")))
+        .post(
+            "/api/campaigns",
+            &leader,
+            with(&["kpis", "0", "target"], json!("高")),
+        )
         .await;
     assert_eq!(st, 422, "{v}");
     let (st, _) = s
