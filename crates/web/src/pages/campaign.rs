@@ -13,7 +13,6 @@ use app::campaign::{CampaignListItem, CampaignView};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -286,11 +285,7 @@ async fn create(
         }
     };
     match state.app.campaigns.create(&user.session, &input).await {
-        Ok(id) => Ok((
-            StatusCode::SEE_OTHER,
-            [(LOCATION, format!("/campaigns/{id}?ok=已创建专项活动"))],
-        )
-            .into_response()),
+        Ok(id) => Ok(back(&format!("/campaigns/{id}"), "已创建专项活动")),
         Err(AppError::Invalid { message, .. }) => Ok(show_new(
             &state,
             &user,

@@ -408,3 +408,206 @@ async fn refusals_name_the_field(s: &TestServer) {
     assert_eq!(st, 201, "{v}");
 }
 on_both_backends!(refusals_name_the_field);
+
+/// Imports earlier counts (CSV `date,window,level,count`) as the administrator.
+async fn import(s: &TestServer, admin: &str, lines: &str) {
+    let a = s
+        .req("POST", "/api/evaluations/import")
+        .token(admin)
+        .header("content-type", "text/csv")
+        .body(format!("date,window,level,count\n{lines}"))
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+}
+
+/// A campaign set before its start: the baseline is read as far as its period
+/// has passed, then fixed on the first read once the campaign has started
+/// (later records of the baseline period no longer move it); the current
+/// value appears with the start.
+async fn baseline_fixed_at_the_start(backend: Backend) {
+    use std::sync::Arc;
+    // 10:00 in the hall on Monday 2026-12-07.
+    let clock = app::TestClock::new("2026-12-07T02:00:00Z".parse().unwrap());
+    let s = TestServer::start_with_clock(
+        backend,
+        app::Settings::default().always_open(),
+        Arc::new(clock.clone()),
+    )
+    .await;
+    let admin = s.login("admin").await;
+    let leader = s.login("leader").await;
+    import(&s, &admin, "2026-12-05,3,非常满意,3\n2026-12-05,3,不满意,1\n").await;
+    let (st, v) = s
+        .post(
+            "/api/campaigns",
+            &leader,
+            json!({"name": "窗口提速十日", "from": "2026-12-10", "to": "2026-12-19",
+                   "kpis": [{"metric": "satisfaction_rate", "target": 0.8},
+                            {"metric": "inspection_deductions", "target": 0}]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (_, c) = s.get(&format!("/api/campaigns/{id}"), &leader).await;
+    assert_eq!(c["state"].as_str(), Some("upcoming"));
+    assert_eq!(
+        (c["baseline_from"].as_str(), c["baseline_to"].as_str()),
+        (Some("2026-11-30"), Some("2026-12-09"))
+    );
+    assert_eq!(c["baseline_fixed"], json!(false));
+    let sat = kpi(&c, "satisfaction_rate");
+    assert_eq!(sat["baseline"].as_f64(), Some(0.75), "so far: {sat}");
+    assert_eq!(
+        (sat["current"].clone(), sat["met"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(kpi(&c, "inspection_deductions")["current"], Value::Null);
+
+    // Three days on, the campaign has started: the whole baseline period is read and fixed.
+    clock.advance(jiff::SignedDuration::from_hours(72));
+    import(&s, &admin, "2026-12-08,3,不满意,1\n2026-12-10,3,满意,2\n").await;
+    let (_, c) = s.get(&format!("/api/campaigns/{id}"), &leader).await;
+    assert_eq!(c["state"].as_str(), Some("running"));
+    assert_eq!(c["baseline_fixed"], json!(true));
+    let sat = kpi(&c, "satisfaction_rate");
+    let (_, before) = s
+        .get("/api/reports/satisfaction?from=2026-11-30&to=2026-12-09", &leader)
+        .await;
+    assert_eq!(before["rate"].as_f64(), Some(0.6));
+    assert_eq!(sat["baseline"], before["rate"]);
+    let (_, now) = s
+        .get("/api/reports/satisfaction?from=2026-12-10&to=2026-12-10", &leader)
+        .await;
+    assert_eq!(sat["current"], now["rate"]);
+    assert_eq!(sat["current"].as_f64(), Some(1.0));
+    assert_eq!(
+        (sat["met"].clone(), sat["improved"].clone()),
+        (json!(true), json!(true))
+    );
+    assert_eq!(kpi(&c, "inspection_deductions")["current"].as_f64(), Some(0.0));
+    assert_eq!(kpi(&c, "inspection_deductions")["met"], json!(true));
+
+    // A late record of the baseline period does not move a fixed baseline.
+    import(&s, &admin, "2026-12-09,3,非常不满意,5\n").await;
+    let (_, c) = s.get(&format!("/api/campaigns/{id}"), &leader).await;
+    assert_eq!(kpi(&c, "satisfaction_rate")["baseline"].as_f64(), Some(0.6));
+    s.stop().await;
+}
+
+mod baseline_fixed_at_the_start {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::baseline_fixed_at_the_start(Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::baseline_fixed_at_the_start(Backend::Postgres).await;
+    }
+}
+
+/// The pages' forms: a campaign made from the form (blank rows left out), a
+/// refusal shown on the form with what was typed, a task moved on by its
+/// owner, and what people typed never live markup.
+async fn the_forms(s: &TestServer) {
+    let cookie = session(s, "leader").await;
+    let (_, html) = page(s, &cookie, "/campaigns/new").await;
+    let csrf = crate::support::csrf_of(&html);
+    let today = today();
+    let (from, to) = (days(today, -2), days(today, 20));
+    let name = "<script>alert(1)</script>规范月";
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("name", name), ("from", &from), ("to", &to)];
+    let (p1, p2) = (days(today, 5), days(today, 6));
+    form.extend([
+        ("phase_name", "第一阶段"),
+        ("phase_from", from.as_str()),
+        ("phase_to", p1.as_str()),
+        ("phase_name", ""),
+        ("phase_from", ""),
+        ("phase_to", ""),
+        ("phase_name", "第二阶段"),
+        ("phase_from", p2.as_str()),
+        ("phase_to", to.as_str()),
+        ("task_title", "<img src=x onerror=alert(2)>"),
+        ("task_owner", "staff"),
+        ("task_due", p1.as_str()),
+        ("task_title", ""),
+        ("task_owner", ""),
+        ("task_due", ""),
+        ("kpi_satisfaction_rate", "0.95"),
+        ("kpi_complaints", ""),
+    ]);
+    // Overlapping phases: the form comes back with the reason and what was typed.
+    let mut overlapping = form.clone();
+    overlapping.retain(|(k, v)| !(*k == "phase_from" && *v == p2));
+    overlapping.push(("phase_from", p1.as_str()));
+    let a = s
+        .req("POST", "/campaigns/new")
+        .cookie(cookie.as_str())
+        .form(&overlapping)
+        .await;
+    assert_eq!(a.status, 422, "{}", a.text);
+    assert!(
+        a.text.contains("重叠") && a.text.contains("第二阶段"),
+        "{}",
+        a.text
+    );
+    // Without the CSRF secret: refused.
+    let a = s
+        .req("POST", "/campaigns/new")
+        .cookie(cookie.as_str())
+        .form(&form[1..])
+        .await;
+    assert_eq!(a.status, 403);
+    let a = s
+        .req("POST", "/campaigns/new")
+        .cookie(cookie.as_str())
+        .form(&form)
+        .await;
+    assert_eq!(a.status, 303, "{}", a.text);
+    let to_page = a.location().unwrap();
+    let id = to_page
+        .trim_start_matches("/campaigns/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let leader = s.login("leader").await;
+    let (_, c) = s.get(&format!("/api/campaigns/{id}"), &leader).await;
+    assert_eq!(c["phases"].as_array().unwrap().len(), 2, "blank rows left out");
+    assert_eq!(c["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(c["kpis"].as_array().unwrap().len(), 1);
+    assert_eq!(kpi(&c, "satisfaction_rate")["target"].as_f64(), Some(0.95));
+    let (st, html) = page(s, &cookie, &to_page).await;
+    assert_eq!(st, 200);
+    assert!(!html.contains("<script>alert") && !html.contains("<img src=x"));
+    assert!(
+        html.contains("alert(1)") && html.contains("规范月"),
+        "shown as text"
+    );
+
+    // The owner moves their task on from the page.
+    let staff_cookie = session(s, "staff").await;
+    let (st, html) = page(s, &staff_cookie, &format!("/campaigns/{id}")).await;
+    assert_eq!(st, 200);
+    let task = c["tasks"][0]["id"].as_str().unwrap();
+    let action = format!("/campaigns/{id}/tasks/{task}");
+    assert!(html.contains(&action));
+    let csrf = crate::support::csrf_of(&html);
+    let a = s
+        .req("POST", &action)
+        .cookie(staff_cookie.as_str())
+        .form(&[("csrf", csrf.as_str()), ("status", "in_progress")])
+        .await;
+    assert_eq!(a.status, 303, "{}", a.text);
+    let (_, c) = s.get(&format!("/api/campaigns/{id}"), &leader).await;
+    assert_eq!(c["tasks"][0]["status"].as_str(), Some("in_progress"));
+    assert_eq!(c["tasks"][0]["updated_by"].as_str(), Some("staff"));
+    let (st, html) = page(s, &staff_cookie, "/campaigns").await;
+    assert_eq!(st, 200);
+    assert!(html.contains(&format!("/campaigns/{id}")) && !html.contains("/campaigns/new"));
+    // The dashboard shows the tile to staff (their tasks) as to leaders.
+    let (_, html) = page(s, &staff_cookie, "/admin").await;
+    assert!(html.contains("href=\"/campaigns\""));
+}
+on_both_backends!(the_forms);
