@@ -377,7 +377,7 @@ pub struct CampaignPlan {
 fn date(field: &str, label: &str, raw: &str) -> Result<Date, FieldError> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(bad(field, format!("请填写{label}")));
+        return Err(bad(field, format!("{label}未填写")));
     }
     t.parse()
         .map_err(|_| bad(field, format!("{label}“{t}”无效，应为YYYY-MM-DD")))
@@ -386,7 +386,7 @@ fn date(field: &str, label: &str, raw: &str) -> Result<Date, FieldError> {
 fn text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(bad(field, format!("请填写{label}")));
+        return Err(bad(field, format!("{label}未填写")));
     }
     if t.chars().count() > max {
         return Err(bad(field, format!("{label}最多{max}个字")));
@@ -397,7 +397,7 @@ fn text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, Field
 /// Checks a campaign as entered: every message names the field
 /// (`name`, `to`, `phases[1].to`, `tasks[0].due`, `kpis[0].metric`…).
 pub fn check(input: &CampaignText) -> Result<CampaignPlan, FieldError> {
-    let name = text("name", "活动名称", &input.name, MAX_NAME)?;
+    let name = text("name", "名称", &input.name, MAX_NAME)?;
     let from = date("from", "开始日期", &input.from)?;
     let to = date("to", "结束日期", &input.to)?;
     if to < from {
@@ -475,7 +475,7 @@ pub fn check(input: &CampaignText) -> Result<CampaignPlan, FieldError> {
         )?;
         let owner = t.owner.trim();
         if owner.is_empty() {
-            return Err(bad(f("owner"), format!("请填写第{n}项任务的负责人")));
+            return Err(bad(f("owner"), format!("第{n}项任务的负责人未填写")));
         }
         let due = date(&f("due"), &format!("第{n}项任务的完成期限"), &t.due)?;
         if !inside(due) {

@@ -395,6 +395,15 @@ async fn refusals_name_the_field(s: &TestServer) {
         .post("/api/campaigns", &leader, with(&["colour"], json!("red")))
         .await;
     assert_eq!(st, 422);
+    // The body is one JSON object: the fields as an array are refused.
+    let (st, v) = s
+        .post(
+            "/api/campaigns",
+            &leader,
+            json!(["简单活动", "2026-05-01", "2026-05-02", [], [], []]),
+        )
+        .await;
+    assert_eq!((st, code(&v)), (422, Some("invalid_json")), "{v}");
     // The good one is taken; a campaign without KPIs or phases too.
     let (st, v) = s.post("/api/campaigns", &leader, base.clone()).await;
     assert_eq!(st, 201, "{v}");
