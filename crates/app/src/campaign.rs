@@ -158,6 +158,8 @@ pub struct CampaignView {
     pub state: &'static str,
     pub state_label: &'static str,
     pub created_by: String,
+    /// The creator's name (陈主任).
+    pub created_by_name: String,
     pub created_at: Timestamp,
     /// The baseline's period.
     pub baseline_from: Date,
@@ -423,6 +425,7 @@ impl CampaignService {
         }
         let state = CampaignState::of(c.from, c.to, today);
         let (baseline_from, baseline_to) = baseline_period(c.from, c.to);
+        let created_by_name = self.staff_name(&c.created_by).await?;
         Ok(CampaignView {
             id: c.id,
             name: c.name,
@@ -430,6 +433,7 @@ impl CampaignService {
             state: state.code(),
             state_label: state.label(),
             created_by: c.created_by,
+            created_by_name,
             created_at: c.created_at,
             baseline_from,
             baseline_to,

@@ -43,3 +43,4 @@ mod browser_inspection;
 mod api_scalpers;
 // issue 16 part 7: campaigns
 mod api_campaigns;
+mod browser_campaigns;
