@@ -27,6 +27,8 @@ pub mod statutory;
 pub mod card;
 pub mod duty_log;
 pub mod morning_meeting;
+// issue 16 part 7: campaigns
+pub mod campaign;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

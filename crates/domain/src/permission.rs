@@ -110,6 +110,15 @@ pub enum Permission {
     CardExplain,
     /// 效能监察: the 督查科 rules on a card (lawful pause, approved extension, fault).
     CardRule,
+
+    // issue 16 part 7: campaigns
+    /// 专项活动: create a campaign (phases, tasks, KPIs) and set any task's status.
+    CampaignManage,
+    /// 专项活动: read campaigns (leadership and the 督查科 all of them; others
+    /// only the tasks they own).
+    CampaignRead,
+    /// 专项活动: set a task's status (its owner; admin and leader any task).
+    CampaignTaskUpdate,
 }
 
 impl Permission {
@@ -161,6 +170,11 @@ impl Permission {
             Permission::DutyLogRead | Permission::ScalperRead => &[Admin, Supervisor, Leader],
             Permission::CardRead => &[Admin, Supervisor, Leader, Liaison],
             Permission::CardExplain => &[Admin, Liaison],
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage => &[Admin, Leader],
+            Permission::CampaignRead | Permission::CampaignTaskUpdate => {
+                &[Admin, Leader, Supervisor, Staff, Liaison]
+            }
         }
     }
 
@@ -241,6 +255,10 @@ mod tests {
             Permission::CardRead,
             Permission::CardExplain,
             Permission::CardRule,
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage,
+            Permission::CampaignRead,
+            Permission::CampaignTaskUpdate,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

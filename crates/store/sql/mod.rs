@@ -31,3 +31,5 @@ mod conduct;
 mod inspection;
 // issue 15 part 5: scalpers
 mod scalper;
+// issue 16 part 7: campaigns
+mod campaign;

@@ -42,6 +42,9 @@ pub mod inspection;
 // issue 15 part 5: scalpers
 pub mod conformance_scalper;
 pub mod scalper;
+// issue 16 part 7: campaigns
+pub mod campaign;
+pub mod conformance_campaign;
 
 pub use error::StoreError;
 pub use model::*;
@@ -81,6 +84,8 @@ pub trait Store:
     + inspection::InspectionStore
     // issue 15 part 5: scalpers
     + scalper::ScalperStore
+    // issue 16 part 7: campaigns
+    + campaign::CampaignStore
     + Send
     + Sync
     + 'static

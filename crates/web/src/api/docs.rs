@@ -59,6 +59,9 @@ use utoipa::{Modify, OpenApi};
         super::scalper::suspects, super::scalper::review, super::scalper::list, super::scalper::register,
         super::scalper::detail, super::scalper::photo, super::scalper::add_action, super::scalper::rules,
         super::scalper::set_rules, super::scalper::alerts, super::scalper::acknowledge,
+        // issue 16 part 7: campaigns
+        super::campaign::create, super::campaign::list, super::campaign::detail,
+        super::campaign::set_task_status, super::campaign::report_xlsx,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

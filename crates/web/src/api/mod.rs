@@ -25,6 +25,8 @@ mod users;
 mod conduct;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16 part 7: campaigns
+mod campaign;
 
 use crate::AppState;
 use axum::Router;
@@ -210,6 +212,11 @@ pub fn routes() -> Router<AppState> {
             "/api/scalpers/alerts/{id}/acknowledge",
             post(scalper::acknowledge),
         )
+        // issue 16 part 7: campaigns
+        .route("/api/campaigns", get(campaign::list).post(campaign::create))
+        .route("/api/campaigns/{id}", get(campaign::detail))
+        .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
+        .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

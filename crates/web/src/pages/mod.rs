@@ -14,6 +14,8 @@ mod progress;
 mod rate;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16 part 7: campaigns
+mod campaign;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(rate::routes())
         // Issue 15 part 2: inspections (督查).
         .merge(inspection::routes())
+        // issue 16 part 7: campaigns
+        .merge(campaign::routes())
         .fallback(not_found)
 }
 

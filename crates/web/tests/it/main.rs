@@ -41,3 +41,6 @@ mod api_inspections;
 mod browser_inspection;
 // issue 15 part 5: scalpers
 mod api_scalpers;
+// issue 16 part 7: campaigns
+mod api_campaigns;
+mod browser_campaigns;

@@ -406,6 +406,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "可疑对象、登记名单、处置与现场预警",
         },
     ),
+    // issue 16 part 7: campaigns
+    (
+        Permission::CampaignRead,
+        Link {
+            href: "/campaigns",
+            label: "专项活动",
+            note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
+        },
+    ),
 ];
 
 #[derive(Template)]
