@@ -195,6 +195,9 @@ service_derefs_to_hall!(
     crate::duty_log::DutyLogService
 );
 
+// issue 16 part 7: campaigns
+service_derefs_to_hall!(crate::campaign::CampaignService);
+
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Opening {

@@ -50,6 +50,9 @@ pub mod scalper;
 // issue 16 part 6: training
 pub mod staff_profile;
 pub mod training;
+// issue 16 part 7: campaigns
+pub mod campaign;
+pub mod campaign_xlsx;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -132,6 +135,9 @@ pub struct App {
     // issue 16 part 6: training
     pub training: training::TrainingService,
     pub profiles: staff_profile::StaffProfileService,
+    // issue 16 part 7: campaigns
+    /// 专项活动: phases, tasks and KPIs read from the hall's own figures.
+    pub campaigns: campaign::CampaignService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -154,14 +160,19 @@ impl App {
         let queue = queue::QueueService::new(hall.clone(), store.clone(), store.clone());
         let pads = pad::PadService::new(hall.clone(), store.clone(), store.clone(), store.clone());
         let cases = case::CaseService::new(hall.clone(), store.clone(), queue.clone());
+        let evaluations =
+            evaluation::EvaluationService::new(hall.clone(), store.clone(), queue.clone(), pads.clone());
         App {
-            appointments: appointment::AppointmentService::new(hall.clone(), store.clone(), queue.clone()),
-            evaluations: evaluation::EvaluationService::new(
+            // issue 16 part 7: campaigns
+            campaigns: campaign::CampaignService::new(
                 hall.clone(),
                 store.clone(),
+                evaluations.clone(),
+                cases.clone(),
                 queue.clone(),
-                pads.clone(),
             ),
+            evaluations,
+            appointments: appointment::AppointmentService::new(hall.clone(), store.clone(), queue.clone()),
             rectifications: rectification::RectificationService::new(
                 hall.clone(),
                 store.clone(),

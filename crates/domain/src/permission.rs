@@ -121,6 +121,15 @@ pub enum Permission {
     TrainingRead,
     /// 在线考试: see one's open exams and sit them.
     ExamTake,
+
+    // issue 16 part 7: campaigns
+    /// 专项活动: create a campaign (phases, tasks, KPIs) and set any task's status.
+    CampaignManage,
+    /// 专项活动: read campaigns (leadership and the 督查科 all of them; others
+    /// only the tasks they own).
+    CampaignRead,
+    /// 专项活动: set a task's status (its owner; admin and leader any task).
+    CampaignTaskUpdate,
 }
 
 impl Permission {
@@ -177,6 +186,11 @@ impl Permission {
             Permission::StaffProfileOwn => &[Admin, Staff, Supervisor, Leader, Liaison],
             Permission::TrainingRead => &[Admin, Leader, Supervisor],
             Permission::ExamTake => &[Admin, Staff, Supervisor, Liaison],
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage => &[Admin, Leader],
+            Permission::CampaignRead | Permission::CampaignTaskUpdate => {
+                &[Admin, Leader, Supervisor, Staff, Liaison]
+            }
         }
     }
 
@@ -263,6 +277,10 @@ mod tests {
             Permission::TrainingManage,
             Permission::TrainingRead,
             Permission::ExamTake,
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage,
+            Permission::CampaignRead,
+            Permission::CampaignTaskUpdate,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -33,3 +33,5 @@ mod inspection;
 mod scalper;
 // issue 16 part 6: training
 mod training;
+// issue 16 part 7: campaigns
+mod campaign;

@@ -32,6 +32,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_scalper::run_all(&*store).await;
     // issue 16 part 6: training
     crate::conformance_training::run_all(&*store).await;
+    // issue 16 part 7: campaigns
+    crate::conformance_campaign::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

@@ -45,6 +45,9 @@ pub mod scalper;
 // issue 16 part 6: training
 pub mod conformance_training;
 pub mod training;
+// issue 16 part 7: campaigns
+pub mod campaign;
+pub mod conformance_campaign;
 
 pub use error::StoreError;
 pub use model::*;
@@ -86,6 +89,8 @@ pub trait Store:
     + scalper::ScalperStore
     // issue 16 part 6: training
     + training::TrainingStore
+    // issue 16 part 7: campaigns
+    + campaign::CampaignStore
     + Send
     + Sync
     + 'static

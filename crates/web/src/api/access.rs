@@ -280,6 +280,16 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/training/retraining", Signed(P::TrainingRead)),
     ("POST", "/api/training/retraining", Signed(P::TrainingManage)),
     ("GET", "/api/training/results", Signed(P::TrainingRead)),
+    // issue 16 part 7: campaigns
+    ("GET", "/api/campaigns", Signed(P::CampaignRead)),
+    ("POST", "/api/campaigns", Signed(P::CampaignManage)),
+    ("GET", "/api/campaigns/{id}", Signed(P::CampaignRead)),
+    (
+        "PUT",
+        "/api/campaigns/{id}/tasks/{task}",
+        Signed(P::CampaignTaskUpdate),
+    ),
+    ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

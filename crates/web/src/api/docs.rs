@@ -66,6 +66,9 @@ use utoipa::{Modify, OpenApi};
         super::training::get_exam, super::training::add_question, super::training::my_exams,
         super::training::paper, super::training::submit, super::training::retraining_list,
         super::training::record_retraining, super::training::results,
+        // issue 16 part 7: campaigns
+        super::campaign::create, super::campaign::list, super::campaign::detail,
+        super::campaign::set_task_status, super::campaign::report_xlsx,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -28,6 +28,8 @@ mod inspection;
 // issue 16 part 6: training
 mod staff_profile;
 mod training;
+// issue 16 part 7: campaigns
+mod campaign;
 
 use crate::AppState;
 use axum::Router;
@@ -246,6 +248,11 @@ pub fn routes() -> Router<AppState> {
             get(training::retraining_list).post(training::record_retraining),
         )
         .route("/api/training/results", get(training::results))
+        // issue 16 part 7: campaigns
+        .route("/api/campaigns", get(campaign::list).post(campaign::create))
+        .route("/api/campaigns/{id}", get(campaign::detail))
+        .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
+        .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -16,6 +16,8 @@ mod rate;
 mod inspection;
 // issue 16 part 6: training (and the 三亮 window pages of part 5)
 mod windows;
+// issue 16 part 7: campaigns
+mod campaign;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -43,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .merge(inspection::routes())
         // issue 16 part 6: training (and the 三亮 window pages of part 5)
         .merge(windows::routes())
+        // issue 16 part 7: campaigns
+        .merge(campaign::routes())
         .fallback(not_found)
 }
 

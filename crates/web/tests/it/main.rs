@@ -44,3 +44,6 @@ mod api_scalpers;
 // issue 16 part 6: training (and the 三亮 of part 5)
 mod api_training;
 mod browser_training;
+// issue 16 part 7: campaigns
+mod api_campaigns;
+mod browser_campaigns;

@@ -445,6 +445,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "参加本人的考试，交卷自动评分",
         },
     ),
+    // issue 16 part 7: campaigns
+    (
+        Permission::CampaignRead,
+        Link {
+            href: "/campaigns",
+            label: "专项活动",
+            note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
+        },
+    ),
 ];
 
 #[derive(Template)]
