@@ -130,7 +130,8 @@ async fn a_campaign_on_every_screen() {
         browser.delete_all_cookies().await?;
         viewport(&browser, 375, 812).await?;
         sign_in(&browser, &server, "staff", &format!("/campaigns/{id}")).await?;
-        let row = browser.find(By::Css("form.inline")).await?;
+        // Signing in lands on the page once the login form's redirect is followed.
+        let row = wait_for(&browser, "form.inline").await?;
         row.find(By::Css("select[name=status]"))
             .await?
             .find(By::Css("option[value=done]"))
