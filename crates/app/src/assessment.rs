@@ -325,6 +325,8 @@ pub struct AssessmentService {
     pub(crate) hall: Hall,
     pub(crate) store: Arc<dyn AssessmentStore>,
     pub(crate) queue: crate::queue::QueueService,
+    /// The month's exam attempts (培训考试, issue 16 part 6).
+    pub(crate) training: Arc<dyn store::training::TrainingStore>,
     /// The honours shown on the displays and the portal, per month, for a
     /// minute (a thousand displays do not score the month a thousand times).
     honours_cache: Arc<std::sync::Mutex<HashMap<String, (std::time::Instant, Honours)>>>,
@@ -370,11 +372,13 @@ impl AssessmentService {
     pub(crate) fn new(
         hall: Hall,
         store: Arc<dyn AssessmentStore>,
+        training: Arc<dyn store::training::TrainingStore>,
         queue: crate::queue::QueueService,
     ) -> AssessmentService {
         AssessmentService {
             hall,
             store,
+            training,
             queue,
             honours_cache: Arc::default(),
         }
@@ -603,7 +607,7 @@ impl AssessmentService {
                 s.month_meetings(from, to),
                 s.month_rectifications(from, to),
                 s.month_fault_cards(from, to),
-                s.month_exams(from, to),
+                self.training.exam_results(from, to),
             )?;
         let (reviews, bonuses, incidents) = tokio::try_join!(
             s.reviews(&month.text, None),
@@ -736,14 +740,7 @@ impl AssessmentService {
                     people: std::iter::once(m.host).chain(m.attendees).collect(),
                 })
                 .collect(),
-            exams: exams
-                .into_iter()
-                .map(|x| ExamFact {
-                    id: x.id,
-                    staff: x.staff,
-                    passed: x.passed,
-                })
-                .collect(),
+            exams: exams_taken(exams),
             reviews: reviews
                 .into_iter()
                 .map(|r| ReviewFact {
@@ -1305,6 +1302,29 @@ impl AssessmentService {
             log,
         })
     }
+}
+
+/// One fact per exam and person from the month's attempts: passed when any
+/// attempt passed; its evidence is the passing attempt (else the last one).
+fn exams_taken(attempts: Vec<store::training::ExamResult>) -> Vec<ExamFact> {
+    let mut by: std::collections::BTreeMap<(Uuid, String), store::training::ExamResult> = Default::default();
+    for a in attempts {
+        let key = (a.exam_id, a.username.clone());
+        let keep = match by.get(&key) {
+            None => true,
+            Some(b) => (a.passed && !b.passed) || (a.passed == b.passed && a.at > b.at),
+        };
+        if keep {
+            by.insert(key, a);
+        }
+    }
+    by.into_values()
+        .map(|a| ExamFact {
+            id: a.id,
+            staff: a.username,
+            passed: a.passed,
+        })
+        .collect()
 }
 
 fn version_view(v: SchemeVersion) -> SchemeVersionView {

@@ -95,13 +95,21 @@ impl App {
                     .await?;
             }
             // 亮身份: the clerk's card on the pads and the window screen.
-            self.pads
-                .save_staff_profile(
+            self.profiles
+                .save_as(
                     &actor,
                     "staff",
-                    "DH0301",
-                    "综合受理：企业开办、不动产登记、社保医保、户籍与出入境业务的咨询、受理与办结",
-                    None,
+                    &crate::staff_profile::ProfileInput {
+                        staff_number: Some("DH0301".into()),
+                        // issue 16 part 5: 三亮 post and commitment
+                        post: Some("综合受理岗".into()),
+                        duties: Some(
+                            "综合受理：企业开办、不动产登记、社保医保、户籍与出入境业务的咨询、受理与办结"
+                                .into(),
+                        ),
+                        commitment: Some("首问负责、一次告知、限时办结，微笑服务，不让群众多跑一次".into()),
+                    },
+                    crate::staff_profile::PhotoChange::Keep,
                 )
                 .await?;
         }

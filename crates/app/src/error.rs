@@ -66,6 +66,9 @@ pub enum Conflict {
     NotApplicable,
     /// The hall is outside its opening hours (今日不办公 / 已下班).
     Closed,
+    // issue 16 part 6: training
+    /// Every allowed attempt at an exam is used (考试次数已用完).
+    AttemptsExhausted,
 }
 
 impl Conflict {
@@ -88,6 +91,8 @@ impl Conflict {
             Conflict::Busy => "busy",
             Conflict::NotApplicable => "not_applicable",
             Conflict::Closed => "closed",
+            // issue 16 part 6: training
+            Conflict::AttemptsExhausted => "attempts_exhausted",
         }
     }
 }

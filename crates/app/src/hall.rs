@@ -195,6 +195,8 @@ service_derefs_to_hall!(
     crate::duty_log::DutyLogService
 );
 
+// issue 16 part 7: campaigns
+service_derefs_to_hall!(crate::campaign::CampaignService);
 // issue 16: the monthly assessment
 service_derefs_to_hall!(crate::assessment::AssessmentService);
 
@@ -221,3 +223,9 @@ pub fn weekday_name(day: jiff::civil::Weekday) -> &'static str {
         Sunday => "周日",
     }
 }
+
+// issue 16 part 6: training
+service_derefs_to_hall!(
+    crate::training::TrainingService,
+    crate::staff_profile::StaffProfileService
+);

@@ -49,6 +49,12 @@ pub mod morning_meeting;
 pub mod inspection;
 // issue 15 part 5: scalpers
 pub mod scalper;
+// issue 16 part 6: training
+pub mod staff_profile;
+pub mod training;
+// issue 16 part 7: campaigns
+pub mod campaign;
+pub mod campaign_xlsx;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -128,6 +134,12 @@ pub struct App {
     pub inspections: inspection::InspectionService,
     /// 黄牛、非法中介: detection, the register and the floor's alerts (issue 15 part 5).
     pub scalpers: scalper::ScalperService,
+    // issue 16 part 6: training
+    pub training: training::TrainingService,
+    pub profiles: staff_profile::StaffProfileService,
+    // issue 16 part 7: campaigns
+    /// 专项活动: phases, tasks and KPIs read from the hall's own figures.
+    pub campaigns: campaign::CampaignService,
     /// 月度考核: scores, 定档, 一票否决, the red flag and stars, 三评 (issue 16).
     pub assessment: assessment::AssessmentService,
     jobs: Arc<job_board::JobBoard>,
@@ -152,14 +164,19 @@ impl App {
         let queue = queue::QueueService::new(hall.clone(), store.clone(), store.clone());
         let pads = pad::PadService::new(hall.clone(), store.clone(), store.clone(), store.clone());
         let cases = case::CaseService::new(hall.clone(), store.clone(), queue.clone());
+        let evaluations =
+            evaluation::EvaluationService::new(hall.clone(), store.clone(), queue.clone(), pads.clone());
         App {
-            appointments: appointment::AppointmentService::new(hall.clone(), store.clone(), queue.clone()),
-            evaluations: evaluation::EvaluationService::new(
+            // issue 16 part 7: campaigns
+            campaigns: campaign::CampaignService::new(
                 hall.clone(),
                 store.clone(),
+                evaluations.clone(),
+                cases.clone(),
                 queue.clone(),
-                pads.clone(),
             ),
+            evaluations,
+            appointments: appointment::AppointmentService::new(hall.clone(), store.clone(), queue.clone()),
             rectifications: rectification::RectificationService::new(
                 hall.clone(),
                 store.clone(),
@@ -183,8 +200,11 @@ impl App {
             ),
             // issue 15 part 5: scalpers
             scalpers: scalper::ScalperService::new(hall.clone(), store.clone()),
+            // issue 16 part 6: training
+            training: training::TrainingService::new(hall.clone(), store.clone()),
+            profiles: staff_profile::StaffProfileService::new(hall.clone(), store.clone(), queue.clone()),
             // issue 16: the monthly assessment
-            assessment: assessment::AssessmentService::new(hall.clone(), store.clone(), queue.clone()),
+            assessment: assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
             pads,
             cases,
             queue,

@@ -31,8 +31,6 @@ pub const DEFAULT_REASONS: [&str; 6] = [
     "多次跑动",
     "其他",
 ];
-/// The largest staff photo kept (as a data URL on the profile).
-pub const PHOTO_MAX_BYTES: usize = 200 * 1024;
 
 /// A paired pad as a request sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -423,7 +421,11 @@ impl PadService {
                 .map(|p| p.staff_number.clone())
                 .unwrap_or_default(),
             duties: profile.as_ref().map(|p| p.duties.clone()).unwrap_or_default(),
-            photo: profile.map(|p| p.photo).unwrap_or_default(),
+            // issue 16 part 5: photos are served from their own table
+            photo: profile
+                .as_ref()
+                .and_then(crate::staff_profile::photo_url)
+                .unwrap_or_default(),
         }))
     }
 
@@ -436,116 +438,6 @@ impl PadService {
     pub async fn staff_profile(&self, username: &str) -> AppResult<Option<StaffProfile>> {
         Ok(self.store.staff_profile(username).await?)
     }
-
-    /// Saves a staff member's 工号, duties and (when `photo` is given) photo:
-    /// a PNG/JPEG data URL of at most [`PHOTO_MAX_BYTES`], or empty to remove it.
-    #[tracing::instrument(skip_all)]
-    pub async fn save_staff_profile(
-        &self,
-        actor: &Actor,
-        username: &str,
-        staff_number: &str,
-        duties: &str,
-        photo: Option<&str>,
-    ) -> AppResult<StaffProfile> {
-        let staff_number = staff_number.trim();
-        let duties = duties.trim();
-        if staff_number.chars().count() > 20 {
-            return Err(AppError::invalid("staff_number", "工号最多20个字符"));
-        }
-        if duties.chars().count() > 200 {
-            return Err(AppError::invalid("duties", "岗位职责最多200个字"));
-        }
-        if self.accounts.user_by_username(username).await?.is_none() {
-            return Err(AppError::NotFound(format!("账号“{username}”不存在")));
-        }
-        let old = self.store.staff_profile(username).await?;
-        let photo = match photo {
-            Some(p) => photo_from_data_url(p)?,
-            None => old.map(|o| o.photo).unwrap_or_default(),
-        };
-        let profile = StaffProfile {
-            username: username.to_owned(),
-            staff_number: staff_number.to_owned(),
-            duties: duties.to_owned(),
-            photo,
-            updated_at: self.now(),
-        };
-        self.store.save_staff_profile(&profile).await?;
-        self.audit(actor, "staff_profile.save", username, staff_number)
-            .await?;
-        Ok(profile)
-    }
-}
-
-/// A PNG or JPEG file as a data URL, refusing anything else or anything larger
-/// than [`PHOTO_MAX_BYTES`].
-pub fn photo_data_url(bytes: &[u8]) -> AppResult<String> {
-    if bytes.len() > PHOTO_MAX_BYTES {
-        return Err(AppError::invalid("photo", "照片不能超过200KB"));
-    }
-    let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else {
-        return Err(AppError::invalid("photo", "照片须为PNG或JPEG图片"));
-    };
-    Ok(format!("data:{mime};base64,{}", base64_encode(bytes)))
-}
-
-/// Checks a data URL from a client by decoding it and building it again; ''
-/// stays '' (no photo).
-pub fn photo_from_data_url(url: &str) -> AppResult<String> {
-    let url = url.trim();
-    if url.is_empty() {
-        return Ok(String::new());
-    }
-    let b64 = url
-        .strip_prefix("data:image/png;base64,")
-        .or_else(|| url.strip_prefix("data:image/jpeg;base64,"))
-        .ok_or_else(|| AppError::invalid("photo", "照片须为PNG或JPEG图片"))?;
-    if b64.len() > PHOTO_MAX_BYTES / 3 * 4 + 8 {
-        return Err(AppError::invalid("photo", "照片不能超过200KB"));
-    }
-    let bytes = base64_decode(b64).ok_or_else(|| AppError::invalid("photo", "照片数据无法识别"))?;
-    photo_data_url(&bytes)
-}
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = B64.iter().position(|x| *x == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -560,35 +452,5 @@ mod tests {
         assert!(!c.contains('0') && !c.contains('O') && !c.contains('I') && !c.contains('1'));
         assert_eq!(normalize_code(&format_code(&c).to_lowercase()), c);
         assert_ne!(new_code(), new_code());
-    }
-
-    #[test]
-    fn base64_round_trips() {
-        for data in [
-            &b""[..],
-            b"f",
-            b"fo",
-            b"foo",
-            b"foob",
-            b"fooba",
-            b"foobar",
-            &[0xFF, 0x00, 0x80],
-        ] {
-            assert_eq!(base64_decode(&base64_encode(data)).as_deref(), Some(data));
-        }
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-    }
-
-    #[test]
-    fn photos_must_be_small_png_or_jpeg() {
-        let png = b"\x89PNG\r\n\x1a\nrest";
-        let url = photo_data_url(png).unwrap();
-        assert!(url.starts_with("data:image/png;base64,"));
-        assert_eq!(photo_from_data_url(&url).unwrap(), url);
-        assert!(photo_data_url(b"GIF89a").is_err());
-        assert!(photo_data_url(&vec![0xFF; PHOTO_MAX_BYTES + 1]).is_err());
-        assert!(photo_from_data_url("data:image/gif;base64,R0lG").is_err());
-        assert_eq!(photo_from_data_url("").unwrap(), "");
     }
 }

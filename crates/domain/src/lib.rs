@@ -29,6 +29,10 @@ pub mod card;
 pub mod assessment;
 pub mod duty_log;
 pub mod morning_meeting;
+// issue 16 part 6: training
+pub mod training;
+// issue 16 part 7: campaigns
+pub mod campaign;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

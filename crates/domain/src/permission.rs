@@ -110,6 +110,26 @@ pub enum Permission {
     CardExplain,
     /// 效能监察: the 督查科 rules on a card (lawful pause, approved extension, fault).
     CardRule,
+    // issue 16 part 6: training
+    /// 三亮: edit staff profiles (岗位、职责、服务承诺、照片) and print desk cards.
+    StaffProfileManage,
+    /// 三亮: see one's own profile and desk card (the admin sees everyone's).
+    StaffProfileOwn,
+    /// 培训考试: create courses, record attendance, build exams, record retraining.
+    TrainingManage,
+    /// 培训考试: read courses, exams, results and the retraining list.
+    TrainingRead,
+    /// 在线考试: see one's open exams and sit them.
+    ExamTake,
+
+    // issue 16 part 7: campaigns
+    /// 专项活动: create a campaign (phases, tasks, KPIs) and set any task's status.
+    CampaignManage,
+    /// 专项活动: read campaigns (leadership and the 督查科 all of them; others
+    /// only the tasks they own).
+    CampaignRead,
+    /// 专项活动: set a task's status (its owner; admin and leader any task).
+    CampaignTaskUpdate,
 
     // ---- 月度考核 (issue 16)
     /// The month's scores of every staff member, window and department.
@@ -171,6 +191,16 @@ impl Permission {
             Permission::DutyLogRead | Permission::ScalperRead => &[Admin, Supervisor, Leader],
             Permission::CardRead => &[Admin, Supervisor, Leader, Liaison],
             Permission::CardExplain => &[Admin, Liaison],
+            // issue 16 part 6: training
+            Permission::StaffProfileManage | Permission::TrainingManage => &[Admin],
+            Permission::StaffProfileOwn => &[Admin, Staff, Supervisor, Leader, Liaison],
+            Permission::TrainingRead => &[Admin, Leader, Supervisor],
+            Permission::ExamTake => &[Admin, Staff, Supervisor, Liaison],
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage => &[Admin, Leader],
+            Permission::CampaignRead | Permission::CampaignTaskUpdate => {
+                &[Admin, Leader, Supervisor, Staff, Liaison]
+            }
             Permission::AssessmentRead => &[Admin, Leader, Supervisor],
             Permission::AssessmentManage => &[Admin, Leader],
             Permission::AssessmentScheme => &[Admin],
@@ -255,6 +285,16 @@ mod tests {
             Permission::CardRead,
             Permission::CardExplain,
             Permission::CardRule,
+            // issue 16 part 6: training
+            Permission::StaffProfileManage,
+            Permission::StaffProfileOwn,
+            Permission::TrainingManage,
+            Permission::TrainingRead,
+            Permission::ExamTake,
+            // issue 16 part 7: campaigns
+            Permission::CampaignManage,
+            Permission::CampaignRead,
+            Permission::CampaignTaskUpdate,
             Permission::AssessmentRead,
             Permission::AssessmentManage,
             Permission::AssessmentScheme,

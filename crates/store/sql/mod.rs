@@ -32,3 +32,7 @@ mod conduct;
 mod inspection;
 // issue 15 part 5: scalpers
 mod scalper;
+// issue 16 part 6: training
+mod training;
+// issue 16 part 7: campaigns
+mod campaign;

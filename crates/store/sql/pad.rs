@@ -14,7 +14,8 @@ use uuid::Uuid;
 // Constants spliced into constant text: no user input reaches SQL text.
 const PAD_COLUMNS: &str =
     "id, window_number, layout, created_by, created_at, code_expires_at, paired_at, revoked";
-const PROFILE_COLUMNS: &str = "username, staff_number, duties, photo, updated_at";
+const PROFILE_COLUMNS: &str = "p.username, p.staff_number, p.post, p.duties, p.commitment, p.photo, \
+    EXISTS (SELECT 1 FROM staff_photos f WHERE f.username = p.username) AS has_photo, p.updated_at";
 
 #[derive(sqlx::FromRow)]
 struct PadRow {
@@ -44,11 +45,23 @@ impl From<PadRow> for Pad {
 }
 
 #[derive(sqlx::FromRow)]
+struct PhotoRow {
+    username: String,
+    content_type: String,
+    body: Vec<u8>,
+    uploaded_by: String,
+    uploaded_at: jiff_sqlx::Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
 struct ProfileRow {
     username: String,
     staff_number: String,
+    post: String,
     duties: String,
+    commitment: String,
     photo: String,
+    has_photo: bool,
     updated_at: jiff_sqlx::Timestamp,
 }
 
@@ -57,7 +70,10 @@ impl From<ProfileRow> for StaffProfile {
         StaffProfile {
             username: r.username,
             staff_number: r.staff_number,
+            post: r.post,
             duties: r.duties,
+            commitment: r.commitment,
+            has_photo: r.has_photo,
             photo: r.photo,
             updated_at: r.updated_at.to_jiff(),
         }
@@ -156,7 +172,7 @@ impl PadStore for Backend {
     }
 
     async fn staff_profile(&self, username: &str) -> StoreResult<Option<StaffProfile>> {
-        let sql = format!("SELECT {PROFILE_COLUMNS} FROM staff_profiles WHERE username = $1");
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM staff_profiles p WHERE p.username = $1");
         let row = sqlx::query_as::<_, ProfileRow>(sqlx::AssertSqlSafe(sql))
             .bind(username)
             .fetch_optional(&self.pool)
@@ -166,7 +182,7 @@ impl PadStore for Backend {
     }
 
     async fn staff_profiles(&self) -> StoreResult<Vec<StaffProfile>> {
-        let sql = format!("SELECT {PROFILE_COLUMNS} FROM staff_profiles ORDER BY username");
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM staff_profiles p ORDER BY p.username");
         let rows = sqlx::query_as::<_, ProfileRow>(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await
@@ -176,19 +192,76 @@ impl PadStore for Backend {
 
     async fn save_staff_profile(&self, p: &StaffProfile) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO staff_profiles (username, staff_number, duties, photo, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO UPDATE SET \
-             staff_number = excluded.staff_number, duties = excluded.duties, photo = excluded.photo, \
-             updated_at = excluded.updated_at",
+            "INSERT INTO staff_profiles (username, staff_number, post, duties, commitment, photo, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO UPDATE SET \
+             staff_number = excluded.staff_number, post = excluded.post, duties = excluded.duties, \
+             commitment = excluded.commitment, photo = excluded.photo, updated_at = excluded.updated_at",
         )
         .bind(&p.username)
         .bind(&p.staff_number)
+        .bind(&p.post)
         .bind(&p.duties)
+        .bind(&p.commitment)
         .bind(&p.photo)
         .bind(p.updated_at.to_sqlx())
         .execute(&self.pool)
         .await
         .map_err(err("staff profile"))?;
+        Ok(())
+    }
+
+    // issue 16 part 5: 三亮 photos in their own table
+    async fn staff_photo(&self, username: &str) -> StoreResult<Option<StaffPhoto>> {
+        let row = sqlx::query_as::<_, PhotoRow>(
+            "SELECT username, content_type, body, uploaded_by, uploaded_at FROM staff_photos WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(err("staff photo"))?;
+        Ok(row.map(|r| StaffPhoto {
+            username: r.username,
+            content_type: r.content_type,
+            body: r.body,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: r.uploaded_at.to_jiff(),
+        }))
+    }
+
+    async fn set_staff_photo(&self, username: &str, photo: Option<&StaffPhoto>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        match photo {
+            Some(p) => {
+                sqlx::query(
+                    "INSERT INTO staff_photos (username, content_type, size, body, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO UPDATE SET \
+                     content_type = excluded.content_type, size = excluded.size, body = excluded.body, \
+                     uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at",
+                )
+                .bind(username)
+                .bind(&p.content_type)
+                .bind(p.body.len() as i64)
+                .bind(&p.body)
+                .bind(&p.uploaded_by)
+                .bind(p.uploaded_at.to_sqlx())
+                .execute(tx.conn())
+                .await
+                .map_err(err("staff photo"))?;
+            }
+            None => {
+                sqlx::query("DELETE FROM staff_photos WHERE username = $1")
+                    .bind(username)
+                    .execute(tx.conn())
+                    .await
+                    .map_err(err("staff photo"))?;
+            }
+        }
+        sqlx::query("UPDATE staff_profiles SET photo = '' WHERE username = $1")
+            .bind(username)
+            .execute(tx.conn())
+            .await
+            .map_err(err("staff photo"))?;
+        tx.commit().await.map_err(err("staff photo"))?;
         Ok(())
     }
 

@@ -90,15 +90,17 @@ pub(super) async fn count_marks<'a>(
 }
 
 /// The facts of one kind of key, `phone` or `id` (the column prefix, a
-/// constant): the keys with at least `$3` facts in the months `$5..=$6` of
-/// the period (the rollup `scalper_key_months` of kind `$4`; such a key has
-/// at least `$7` = ⌈`$3` / months⌉ in one of them, which its index finds),
-/// then their facts in the period. Keys busy only outside the period's days
-/// come back too; the rules count the facts themselves.
-fn ticket_facts_sql(p: &str) -> String {
+/// constant), over `months` months: the keys with at least `$3` facts in the
+/// period's months (the rollup `scalper_key_months` of kind `$4`, months
+/// `$6..`; such a key has at least `$5` = ⌈`$3` / months⌉ in one of them,
+/// which the index `(kind, month, facts)` finds month by month), then their
+/// facts in the period. Keys busy only outside the period's days come back
+/// too; the rules count the facts themselves.
+fn ticket_facts_sql(p: &str, months: usize) -> String {
+    let months = placeholders(6, months);
     format!(
-        "WITH hot AS (SELECT key FROM scalper_key_months WHERE kind = $4 AND month BETWEEN $5 AND $6 \
-           AND key IN (SELECT key FROM scalper_key_months WHERE kind = $4 AND month BETWEEN $5 AND $6 AND facts >= $7) \
+        "WITH hot AS (SELECT key FROM scalper_key_months WHERE kind = $4 AND month IN ({months}) \
+           AND key IN (SELECT key FROM scalper_key_months WHERE kind = $4 AND month IN ({months}) AND facts >= $5) \
            GROUP BY key HAVING SUM(facts) >= $3) \
          SELECT 'ticket' AS source, id, business_date AS day, taken_at AS at, {p}_key AS key, {p}_masked AS masked, \
                 NULL AS applicant, NULL AS basis \
@@ -305,23 +307,28 @@ impl ScalperStore for Backend {
     }
 
     async fn ticket_facts(&self, from: Date, to: Date, fewest: i64) -> StoreResult<Vec<ScalperFact>> {
-        let (first, last) = (month_of(from), month_of(to));
-        let months =
-            i64::from((last.year() - first.year()) * 12 + i16::from(last.month() - first.month()) + 1);
-        let least_in_a_month = (fewest + months - 1) / months.max(1);
+        let mut months = vec![month_of(from)];
+        while let Some(next) = months
+            .last()
+            .and_then(|m| m.checked_add(jiff::Span::new().months(1)).ok())
+            && next <= to
+        {
+            months.push(next);
+        }
+        let least_in_a_month = (fewest + months.len() as i64 - 1) / months.len() as i64;
         let mut out = Vec::new();
         for (prefix, kind) in [("phone", KeyKind::Phone), ("id", KeyKind::IdNumber)] {
-            let rows = sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(ticket_facts_sql(prefix)))
-                .bind(from.to_sqlx())
-                .bind(to.to_sqlx())
-                .bind(fewest)
-                .bind(kind.code())
-                .bind(first.to_sqlx())
-                .bind(last.to_sqlx())
-                .bind(least_in_a_month.max(1))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(err("scalper facts"))?;
+            let mut q =
+                sqlx::query_as::<_, FactRow>(sqlx::AssertSqlSafe(ticket_facts_sql(prefix, months.len())))
+                    .bind(from.to_sqlx())
+                    .bind(to.to_sqlx())
+                    .bind(fewest)
+                    .bind(kind.code())
+                    .bind(least_in_a_month.max(1));
+            for m in &months {
+                q = q.bind(m.to_sqlx());
+            }
+            let rows = q.fetch_all(&self.pool).await.map_err(err("scalper facts"))?;
             for r in rows {
                 out.push(r.into_fact(kind)?);
             }

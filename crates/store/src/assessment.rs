@@ -304,14 +304,6 @@ pub struct FaultCardRow {
     pub department: String,
 }
 
-/// An exam a staff member took in the month (training, issue 16 part 6).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExamRow {
-    pub id: Uuid,
-    pub staff: String,
-    pub passed: bool,
-}
-
 #[async_trait]
 pub trait AssessmentStore: Send + Sync {
     // ---- the scheme
@@ -369,9 +361,5 @@ pub trait AssessmentStore: Send + Sync {
     async fn month_meetings(&self, from: Date, to: Date) -> StoreResult<Vec<MeetingRow>>;
     async fn month_rectifications(&self, from: Date, to: Date) -> StoreResult<Vec<RectificationRow>>;
     async fn month_fault_cards(&self, from: Date, to: Date) -> StoreResult<Vec<FaultCardRow>>;
-    /// Exams taken in the month. None until the training records exist
-    /// (issue 16 part 6 implements it over its own tables).
-    async fn month_exams(&self, _from: Date, _to: Date) -> StoreResult<Vec<ExamRow>> {
-        Ok(Vec::new())
-    }
+    // The month's exams are the training store's (`TrainingStore::exam_results`).
 }

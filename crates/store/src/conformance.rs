@@ -30,6 +30,10 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_inspection::run_all(store.clone()).await;
     // issue 15 part 5: scalpers
     crate::conformance_scalper::run_all(&*store).await;
+    // issue 16 part 6: training
+    crate::conformance_training::run_all(&*store).await;
+    // issue 16 part 7: campaigns
+    crate::conformance_campaign::run_all(&*store).await;
     // issue 16: the monthly assessment
     crate::conformance_assessment::run_all(&*store).await;
 }

@@ -239,5 +239,4 @@ async fn facts_of_an_empty_month(store: &dyn AssessmentStore) {
     assert!(store.month_meetings(from, to).await.unwrap().is_empty());
     assert!(store.month_rectifications(from, to).await.unwrap().is_empty());
     assert!(store.month_fault_cards(from, to).await.unwrap().is_empty());
-    assert!(store.month_exams(from, to).await.unwrap().is_empty());
 }

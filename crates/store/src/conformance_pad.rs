@@ -112,8 +112,11 @@ async fn staff_profiles(store: &dyn Store) {
     let profile = |username: &str, number: &str, second: i64| StaffProfile {
         username: username.into(),
         staff_number: number.into(),
+        post: "综合受理岗".into(),
         duties: "企业开办综合受理".into(),
+        commitment: "微笑服务".into(),
         photo: String::new(),
+        has_photo: false,
         updated_at: at(6_000 + second),
     };
     assert_eq!(store.staff_profile("pad-zhang").await.unwrap(), None);

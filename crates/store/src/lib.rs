@@ -44,6 +44,12 @@ pub mod inspection;
 // issue 15 part 5: scalpers
 pub mod conformance_scalper;
 pub mod scalper;
+// issue 16 part 6: training
+pub mod conformance_training;
+pub mod training;
+// issue 16 part 7: campaigns
+pub mod campaign;
+pub mod conformance_campaign;
 
 pub use error::StoreError;
 pub use model::*;
@@ -83,6 +89,10 @@ pub trait Store:
     + inspection::InspectionStore
     // issue 15 part 5: scalpers
     + scalper::ScalperStore
+    // issue 16 part 6: training
+    + training::TrainingStore
+    // issue 16 part 7: campaigns
+    + campaign::CampaignStore
     // issue 16: the monthly assessment
     + assessment::AssessmentStore
     + Send

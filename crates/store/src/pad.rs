@@ -32,17 +32,35 @@ pub struct NewPad {
     pub code_hash: String,
 }
 
-/// 三亮: what a pad shows of a staff member besides the account's name.
+/// 三亮: what a pad, a desk card and a window's public page show of a staff
+/// member besides the account's name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StaffProfile {
     pub username: String,
     /// 工号.
     pub staff_number: String,
+    /// 岗位 (issue 16).
+    pub post: String,
     /// 岗位职责.
     pub duties: String,
-    /// A `data:image/...;base64,` URL, or empty.
+    /// 服务承诺 (issue 16).
+    pub commitment: String,
+    /// A `data:image/...;base64,` URL saved before photos had their own table
+    /// (`staff_photos`), or empty; cleared when a photo is saved or removed.
     pub photo: String,
+    /// Whether `staff_photos` holds a photo (read only: set with `set_staff_photo`).
+    pub has_photo: bool,
     pub updated_at: Timestamp,
+}
+
+/// A 三亮 photo, typed by its bytes (issue 16).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffPhoto {
+    pub username: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub uploaded_by: String,
+    pub uploaded_at: Timestamp,
 }
 
 #[async_trait]
@@ -65,6 +83,12 @@ pub trait PadStore: Send + Sync {
     async fn staff_profiles(&self) -> StoreResult<Vec<StaffProfile>>;
     /// Creates or replaces a profile.
     async fn save_staff_profile(&self, p: &StaffProfile) -> StoreResult<()>;
+    // issue 16 part 5: 三亮 photos in their own table
+    /// The photo in `staff_photos`, if any.
+    async fn staff_photo(&self, username: &str) -> StoreResult<Option<StaffPhoto>>;
+    /// Puts (or, with `None`, removes) a staff member's photo and clears the
+    /// profile's old data-URL photo, in one transaction.
+    async fn set_staff_photo(&self, username: &str, photo: Option<&StaffPhoto>) -> StoreResult<()>;
 
     /// Tickets finished at `window` on `business_date` that have no evaluation
     /// yet, with when they finished (any order); the caller keeps those within

@@ -54,6 +54,14 @@ impl StoredCode for domain::duty_log::DutyEventKind {
     }
 }
 
+// issue 16 part 6: training
+impl StoredCode for domain::training::QuestionKind {
+    const WHAT: &'static str = "question kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 /// `NotFound(what)` when a write touched no row: what it names is not there.
 pub fn touched(rows_affected: u64, what: impl Into<String>) -> Result<(), StoreError> {
     if rows_affected == 0 {

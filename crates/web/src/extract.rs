@@ -36,11 +36,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(AppJson(v)),
-            Err(rejection) => Err(json_error(rejection)),
+        // issue 16 part 7: a body is one JSON object. serde also reads a
+        // struct from the array of its fields (`["done"]`, or `[]` when every
+        // field has a default), which no operation documents.
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rejection) => return Err(json_error(rejection)),
+        };
+        if !value.is_object() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_json",
+                "请求数据有误：正文应为一个JSON对象（{…}）",
+            ));
         }
+        serde_json::from_value(value)
+            .map(AppJson)
+            .map_err(|e| data_error(&e.to_string()))
     }
+}
+
+/// A body that is JSON but not what the operation takes: 422 naming the field.
+fn data_error(text: &str) -> ApiError {
+    let field = field_of(text);
+    let reason = explain(text);
+    let text = crate::error::excerpt(text);
+    let message = match &field {
+        Some(f) => format!("请求数据有误：字段 {f} {reason}（{text}）"),
+        None => format!("请求数据有误：{reason}（{text}）"),
+    };
+    let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", message);
+    err.field = field;
+    err
 }
 
 fn json_error(rejection: JsonRejection) -> ApiError {
@@ -49,16 +76,7 @@ fn json_error(rejection: JsonRejection) -> ApiError {
             let text = std::error::Error::source(&e)
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| e.body_text());
-            let field = field_of(&text);
-            let reason = explain(&text);
-            let text = crate::error::excerpt(&text);
-            let message = match &field {
-                Some(f) => format!("请求数据有误：字段 {f} {reason}（{text}）"),
-                None => format!("请求数据有误：{reason}（{text}）"),
-            };
-            let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", message);
-            err.field = field;
-            err
+            data_error(&text)
         }
         JsonRejection::JsonSyntaxError(e) => ApiError::new(
             StatusCode::BAD_REQUEST,

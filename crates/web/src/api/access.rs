@@ -114,8 +114,6 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/pads/{id}/revoke", Signed(P::PadManage)),
     ("POST", "/api/pad/pair", Public),
     ("GET", "/api/pad/state", Public),
-    ("GET", "/api/staff-profiles", Signed(P::PadManage)),
-    ("PUT", "/api/staff-profiles/{username}", Signed(P::PadManage)),
     // 办件
     ("POST", "/api/cases", Signed(P::CaseHandle)),
     ("GET", "/api/cases", Signed(P::CaseRead)),
@@ -260,6 +258,52 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         "/api/scalpers/alerts/{id}/acknowledge",
         Signed(P::ScalperManage),
     ),
+    // issue 16 part 6: training (and the 三亮 of part 5)
+    ("GET", "/api/staff-profiles", Signed(P::StaffProfileManage)),
+    (
+        "GET",
+        "/api/staff-profiles/{username}",
+        Signed(P::StaffProfileOwn),
+    ),
+    (
+        "PUT",
+        "/api/staff-profiles/{username}",
+        Signed(P::StaffProfileManage),
+    ),
+    ("GET", "/api/staff-profiles/{username}/photo", Public),
+    ("GET", "/api/windows/{number}/public", Public),
+    ("GET", "/api/training/courses", Signed(P::TrainingRead)),
+    ("POST", "/api/training/courses", Signed(P::TrainingManage)),
+    ("GET", "/api/training/courses/{id}", Signed(P::TrainingRead)),
+    (
+        "POST",
+        "/api/training/courses/{id}/attendance",
+        Signed(P::TrainingManage),
+    ),
+    ("GET", "/api/training/exams", Signed(P::TrainingRead)),
+    ("POST", "/api/training/exams", Signed(P::TrainingManage)),
+    ("GET", "/api/training/exams/{id}", Signed(P::TrainingManage)),
+    (
+        "POST",
+        "/api/training/exams/{id}/questions",
+        Signed(P::TrainingManage),
+    ),
+    ("GET", "/api/training/exams/{id}/paper", Signed(P::ExamTake)),
+    ("POST", "/api/training/exams/{id}/attempts", Signed(P::ExamTake)),
+    ("GET", "/api/training/my-exams", Signed(P::ExamTake)),
+    ("GET", "/api/training/retraining", Signed(P::TrainingRead)),
+    ("POST", "/api/training/retraining", Signed(P::TrainingManage)),
+    ("GET", "/api/training/results", Signed(P::TrainingRead)),
+    // issue 16 part 7: campaigns
+    ("GET", "/api/campaigns", Signed(P::CampaignRead)),
+    ("POST", "/api/campaigns", Signed(P::CampaignManage)),
+    ("GET", "/api/campaigns/{id}", Signed(P::CampaignRead)),
+    (
+        "PUT",
+        "/api/campaigns/{id}/tasks/{task}",
+        Signed(P::CampaignTaskUpdate),
+    ),
+    ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -27,6 +27,11 @@ mod conduct;
 mod assessment;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16 part 6: training
+mod staff_profile;
+mod training;
+// issue 16 part 7: campaigns
+mod campaign;
 
 use crate::AppState;
 use axum::Router;
@@ -104,8 +109,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/pads/{id}/revoke", post(pad::revoke))
         .route("/api/pad/pair", post(pad::pair))
         .route("/api/pad/state", get(pad::pad_state))
-        .route("/api/staff-profiles", get(pad::profiles))
-        .route("/api/staff-profiles/{username}", put(pad::save_profile))
         .route("/api/cases", post(case::create).get(case_ledger::list))
         .route("/api/cases/worklist", get(case_ledger::worklist))
         .route("/api/cases/overdue", get(case_ledger::overdue))
@@ -230,6 +233,46 @@ pub fn routes() -> Router<AppState> {
             "/api/scalpers/alerts/{id}/acknowledge",
             post(scalper::acknowledge),
         )
+        // issue 16 part 6: training (and the 三亮 of part 5)
+        .route("/api/staff-profiles", get(staff_profile::list))
+        .route(
+            "/api/staff-profiles/{username}",
+            get(staff_profile::get)
+                .put(staff_profile::save)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    staff_profile::PROFILE_BODY_LIMIT,
+                )),
+        )
+        .route("/api/staff-profiles/{username}/photo", get(staff_profile::photo))
+        .route("/api/windows/{number}/public", get(staff_profile::public_window))
+        .route(
+            "/api/training/courses",
+            get(training::list_courses).post(training::create_course),
+        )
+        .route("/api/training/courses/{id}", get(training::get_course))
+        .route(
+            "/api/training/courses/{id}/attendance",
+            post(training::record_attendance),
+        )
+        .route(
+            "/api/training/exams",
+            get(training::list_exams).post(training::create_exam),
+        )
+        .route("/api/training/exams/{id}", get(training::get_exam))
+        .route("/api/training/exams/{id}/questions", post(training::add_question))
+        .route("/api/training/exams/{id}/paper", get(training::paper))
+        .route("/api/training/exams/{id}/attempts", post(training::submit))
+        .route("/api/training/my-exams", get(training::my_exams))
+        .route(
+            "/api/training/retraining",
+            get(training::retraining_list).post(training::record_retraining),
+        )
+        .route("/api/training/results", get(training::results))
+        // issue 16 part 7: campaigns
+        .route("/api/campaigns", get(campaign::list).post(campaign::create))
+        .route("/api/campaigns/{id}", get(campaign::detail))
+        .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
+        .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

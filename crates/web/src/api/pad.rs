@@ -9,14 +9,13 @@ use crate::extract::{AppJson, Caller, PadId};
 use app::AppError;
 use app::pad::{PadInfo, PadState, format_code, layout_code, pad_status};
 use axum::Json;
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use store::pad::StaffProfile;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -270,57 +269,4 @@ pub async fn pad_state(
             state: None,
         },
     }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ProfileList {
-    #[schema(value_type = Vec<super::schemas::StaffProfile>)]
-    profiles: Vec<StaffProfile>,
-}
-
-/// Staff profiles (三亮) with their photos (admin).
-#[utoipa::path(get, path = "/api/staff-profiles", operation_id = "list_staff_profiles", tag = "好差评",
-    responses((status = 200, body = ProfileList, description = "全部工作人员的三亮信息")))]
-pub async fn profiles(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<ProfileList>> {
-    Ok(Json(ProfileList {
-        profiles: state.app.pads.staff_profiles().await?,
-    }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileBody {
-    /// 工号.
-    #[serde(default)]
-    staff_number: String,
-    /// 岗位职责.
-    #[serde(default)]
-    duties: String,
-    /// A PNG/JPEG data URL of at most 200 KB, "" to remove; absent keeps the photo.
-    photo: Option<String>,
-}
-
-/// Saves a staff member's 工号, duties and photo (admin).
-#[utoipa::path(put, path = "/api/staff-profiles/{username}", operation_id = "save_staff_profile",
-    params(("username" = String, Path, description = "工作人员用户名")), request_body = ProfileBody, tag = "好差评",
-    responses((status = 200, body = super::schemas::StaffProfile, description = "保存后的三亮信息"),
-        (status = 404, description = "没有这个账号"), (status = 422, description = "工号、职责或照片无效")))]
-pub async fn save_profile(
-    Caller(state, user): Caller,
-    Path(username): Path<String>,
-    AppJson(b): AppJson<ProfileBody>,
-) -> ApiResult<Json<StaffProfile>> {
-    Ok(Json(
-        state
-            .app
-            .pads
-            .save_staff_profile(
-                &user.actor(),
-                &username,
-                &b.staff_number,
-                &b.duties,
-                b.photo.as_deref(),
-            )
-            .await?,
-    ))
 }

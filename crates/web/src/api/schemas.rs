@@ -203,20 +203,6 @@ pub struct Slot {
     available: i64,
 }
 
-/// 三亮: what a pad shows of a staff member besides the account's name.
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffProfile {
-    username: String,
-    /// 工号.
-    staff_number: String,
-    /// 岗位职责.
-    duties: String,
-    /// A `data:image/...;base64,` URL, or empty.
-    photo: String,
-    updated_at: String,
-}
-
 /// A home-visit request (上门服务) with the phone masked.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -132,7 +132,7 @@ struct PrintedTicket {
 
 /// Where a citizen's phone reaches the hall: the configured public address,
 /// unless it is still a loopback one, then the address the kiosk used.
-fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+pub(crate) fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
     let configured = state.app.settings.hall.public_url.trim_end_matches('/');
     let loopback = ["://127.", "://localhost", "://[::1]"]
         .iter()

@@ -30,6 +30,9 @@ struct ComplaintForm {
     content: String,
     #[serde(default)]
     window: String,
+    /// issue 16 part 5: the staff member (username), filled in from a desk card's QR code.
+    #[serde(default)]
+    staff: String,
     #[serde(default)]
     item: String,
     /// "on" when ticked.
@@ -51,6 +54,8 @@ struct ComplaintPage {
     form: ComplaintForm,
     categories: Vec<(&'static str, &'static str)>,
     windows: Vec<String>,
+    /// issue 16 part 5: (username, 姓名 and 工号) of the staff one may name.
+    staff: Vec<(String, String)>,
     complaint_phone: String,
     error: Option<String>,
     field: String,
@@ -73,6 +78,22 @@ async fn view(
         .into_iter()
         .map(|w| w.number)
         .collect();
+    let staff = state
+        .app
+        .profiles
+        .public_staff()
+        .await
+        .map_err(|e| PageError::from_app(state, e))?
+        .into_iter()
+        .map(|p| {
+            let label = if p.staff_number.is_empty() {
+                p.name
+            } else {
+                format!("{}（工号{}）", p.name, p.staff_number)
+            };
+            (p.username, label)
+        })
+        .collect();
     let (status, error, field) = match error {
         Some((s, m, f)) => (s, Some(m), f),
         None if done.is_some() => (StatusCode::CREATED, None, String::new()),
@@ -86,6 +107,7 @@ async fn view(
             .map(|c| (c.code(), c.label()))
             .collect(),
         windows,
+        staff,
         complaint_phone: state.app.settings.hall.complaint_phone.clone(),
         error,
         field,
@@ -99,6 +121,8 @@ struct FormParams {
     #[serde(default)]
     window: String,
     #[serde(default)]
+    staff: String,
+    #[serde(default)]
     kiosk: String,
 }
 
@@ -109,6 +133,7 @@ async fn form(
 ) -> Result<Response, PageError> {
     let form = ComplaintForm {
         window: p.window,
+        staff: p.staff,
         kiosk: p.kiosk,
         ..ComplaintForm::default()
     };
@@ -129,6 +154,7 @@ async fn submit(
         category: f.category.clone(),
         about: ComplaintAbout {
             window: f.window.clone(),
+            staff: f.staff.clone(),
             item: f.item.clone(),
             ..ComplaintAbout::default()
         },

@@ -14,6 +14,10 @@ mod progress;
 mod rate;
 // Issue 15 part 2: inspections (督查).
 mod inspection;
+// issue 16 part 6: training (and the 三亮 window pages of part 5)
+mod windows;
+// issue 16 part 7: campaigns
+mod campaign;
 // issue 16: 光荣榜
 mod honours;
 
@@ -41,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .merge(rate::routes())
         // Issue 15 part 2: inspections (督查).
         .merge(inspection::routes())
+        // issue 16 part 6: training (and the 三亮 window pages of part 5)
+        .merge(windows::routes())
+        // issue 16 part 7: campaigns
+        .merge(campaign::routes())
         // issue 16: 光荣榜 (the red flag and stars) and their certificates
         .merge(honours::routes())
         .fallback(not_found)

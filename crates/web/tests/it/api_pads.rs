@@ -165,7 +165,13 @@ async fn pairing_with_a_one_time_code(s: &TestServer) {
     let (_, state) = pad_state(s, &token).await;
     assert_eq!(state["staff"]["number"], "DH0301");
     assert_eq!(state["staff"]["duties"], "企业开办综合受理");
-    assert_eq!(state["staff"]["photo"], png);
+    // issue 16 part 5: the photo is served from its own table, typed by its bytes.
+    let url = state["staff"]["photo"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("/api/staff-profiles/staff/photo?v="), "{url}");
+    let resp = s.req("GET", &url).await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.headers["content-type"], "image/png");
+    assert!(resp.bytes.starts_with(b"\x89PNG"));
 
     // A revoked pad gets nothing, by header or cookie.
     let (st, list) = s
@@ -306,7 +312,7 @@ async fn admin_pads_page_shows_the_code_once(s: &TestServer) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 422);
-    assert!(resp.text().await.unwrap().contains("照片须为PNG或JPEG图片"));
+    assert!(resp.text().await.unwrap().contains("照片应为JPEG、PNG或WebP图片"));
     let form = reqwest::multipart::Form::new()
         .text("csrf", "")
         .text("staff_number", "DH0301")

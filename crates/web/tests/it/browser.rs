@@ -339,3 +339,42 @@ async fn pad_asks_for_the_rating_of_the_ticket_just_finished() {
     .await;
     finish(browser, server, result).await;
 }
+
+pub(crate) async fn inner_size(browser: &WebDriver) -> WebDriverResult<(i64, i64)> {
+    let v: Vec<i64> = browser
+        .execute("return [window.innerWidth, window.innerHeight];", Vec::new())
+        .await?
+        .convert()?;
+    Ok((v[0], v[1]))
+}
+
+/// Sizes the browser so the page's viewport is `width`×`height`.
+pub(crate) async fn viewport(browser: &WebDriver, width: u32, height: u32) -> WebDriverResult<()> {
+    let (w, h) = (i64::from(width), i64::from(height));
+    let (mut ow, mut oh) = (w, h);
+    for _ in 0..20 {
+        browser
+            .set_window_rect(0, 0, u32::try_from(ow).unwrap(), u32::try_from(oh).unwrap())
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let inner = inner_size(browser).await?;
+        if inner == (w, h) {
+            return Ok(());
+        }
+        ow += w - inner.0;
+        oh += h - inner.1;
+    }
+    assert_eq!(inner_size(browser).await?, (w, h), "viewport");
+    Ok(())
+}
+
+/// The first element matching `css`, waiting up to ten seconds for it.
+pub(crate) async fn wait_for(browser: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
+    for _ in 0..100 {
+        if let Ok(e) = browser.find(By::Css(css)).await {
+            return Ok(e);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser.find(By::Css(css)).await
+}

@@ -4,45 +4,11 @@
 //! The browser tests measure what a person sees (what is on screen without
 //! scrolling, how big the keys are); screenshots go to GOVHALL_SCREENSHOTS.
 
-use crate::browser::{chromium, finish, screenshot};
+use crate::browser::{chromium, finish, screenshot, viewport};
 use crate::on_both_backends;
 use crate::support::{Backend, TestServer, page};
 use serde_json::json;
 use thirtyfour::prelude::*;
-
-/// Sizes the browser so that the page's viewport is `width`×`height`. A busy
-/// machine applies a resize late, so it is checked and applied again a few times.
-async fn viewport(browser: &WebDriver, width: u32, height: u32) -> WebDriverResult<()> {
-    let (w, h) = (i64::from(width), i64::from(height));
-    let (mut ow, mut oh) = (w, h);
-    for _ in 0..20 {
-        browser
-            .set_window_rect(0, 0, u32::try_from(ow).unwrap(), u32::try_from(oh).unwrap())
-            .await?;
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let inner = inner_size(browser).await?;
-        if inner == (w, h) {
-            return Ok(());
-        }
-        // The window's frame: grow the outer size by what the viewport lacks.
-        ow += w - inner.0;
-        oh += h - inner.1;
-    }
-    assert_eq!(
-        inner_size(browser).await?,
-        (w, h),
-        "the viewport could not be sized"
-    );
-    Ok(())
-}
-
-async fn inner_size(browser: &WebDriver) -> WebDriverResult<(i64, i64)> {
-    let v: Vec<i64> = browser
-        .execute("return [window.innerWidth, window.innerHeight];", Vec::new())
-        .await?
-        .convert()?;
-    Ok((v[0], v[1]))
-}
 
 /// Where an element is on the screen: left, top, right, bottom (CSS pixels).
 #[derive(Debug, Clone, Copy)]

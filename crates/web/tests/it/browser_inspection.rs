@@ -3,7 +3,7 @@
 //! following, attaches a photo through the camera input, submits, and sees
 //! it listed with its deduction; the page fits 800×1280 and 768×1024.
 
-use crate::browser::{chromium, finish, screenshot, sign_in};
+use crate::browser::{chromium, finish, screenshot, sign_in, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use thirtyfour::prelude::*;
 
@@ -62,46 +62,6 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     chunk(&mut out, b"IDAT", &z);
     chunk(&mut out, b"IEND", &[]);
     out
-}
-
-async fn inner_size(browser: &WebDriver) -> WebDriverResult<(i64, i64)> {
-    let v: Vec<i64> = browser
-        .execute("return [window.innerWidth, window.innerHeight];", Vec::new())
-        .await?
-        .convert()?;
-    Ok((v[0], v[1]))
-}
-
-/// Sizes the browser so the page's viewport is `width`×`height` (applied
-/// again until a busy machine has done it).
-async fn viewport(browser: &WebDriver, width: u32, height: u32) -> WebDriverResult<()> {
-    let (w, h) = (i64::from(width), i64::from(height));
-    let (mut ow, mut oh) = (w, h);
-    for _ in 0..20 {
-        browser
-            .set_window_rect(0, 0, u32::try_from(ow).unwrap(), u32::try_from(oh).unwrap())
-            .await?;
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let inner = inner_size(browser).await?;
-        if inner == (w, h) {
-            return Ok(());
-        }
-        ow += w - inner.0;
-        oh += h - inner.1;
-    }
-    assert_eq!(inner_size(browser).await?, (w, h), "viewport");
-    Ok(())
-}
-
-/// The first element matching `css`, waiting up to ten seconds for it.
-async fn wait_for(browser: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
-    for _ in 0..100 {
-        if let Ok(e) = browser.find(By::Css(css)).await {
-            return Ok(e);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    browser.find(By::Css(css)).await
 }
 
 /// Brings `e` to the middle of the screen (clear of the sticky total bar) and taps it.

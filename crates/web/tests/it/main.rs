@@ -41,6 +41,12 @@ mod api_inspections;
 mod browser_inspection;
 // issue 15 part 5: scalpers
 mod api_scalpers;
+// issue 16 part 6: training (and the 三亮 of part 5)
+mod api_training;
+mod browser_training;
+// issue 16 part 7: campaigns
+mod api_campaigns;
+mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;

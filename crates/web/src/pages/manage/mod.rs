@@ -20,6 +20,9 @@ mod users;
 mod conduct;
 // issue 15 part 5: scalpers
 mod scalpers;
+// issue 16 part 6: training (and the 三亮 of part 5)
+mod staff;
+mod training;
 // issue 16: the monthly assessment
 mod assessment;
 
@@ -59,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .merge(complaints::routes())
         // issue 15 part 5: scalpers
         .merge(scalpers::routes())
+        // issue 16 part 6: training (and the 三亮 of part 5)
+        .merge(staff::routes())
+        .merge(training::routes())
         // issue 16: the monthly assessment
         .merge(assessment::routes())
 }
@@ -425,6 +431,48 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/scalpers",
             label: "黄牛、非法中介",
             note: "可疑对象、登记名单、处置与现场预警",
+        },
+    ),
+    // issue 16 part 6: training (and the 三亮 of part 5)
+    (
+        Permission::StaffProfileManage,
+        Link {
+            href: "/admin/staff",
+            label: "三亮管理",
+            note: "照片、工号、岗位、职责、服务承诺，打印台签",
+        },
+    ),
+    (
+        Permission::StaffProfileOwn,
+        Link {
+            href: "/my/profile",
+            label: "我的三亮",
+            note: "本人的亮身份信息和台签",
+        },
+    ),
+    (
+        Permission::TrainingRead,
+        Link {
+            href: "/admin/training",
+            label: "培训考试",
+            note: "培训课程与签到、考试与题目、补训名单",
+        },
+    ),
+    (
+        Permission::ExamTake,
+        Link {
+            href: "/my/exams",
+            label: "在线考试",
+            note: "参加本人的考试，交卷自动评分",
+        },
+    ),
+    // issue 16 part 7: campaigns
+    (
+        Permission::CampaignRead,
+        Link {
+            href: "/campaigns",
+            label: "专项活动",
+            note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
         },
     ),
 ];

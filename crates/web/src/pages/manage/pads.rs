@@ -7,7 +7,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::PageResult;
 use crate::pages::{Chrome, PageError, PageForm, render};
-use app::pad::{format_code, pad_status, photo_data_url};
+use app::pad::{format_code, pad_status};
+use app::staff_profile::{PhotoChange, ProfileInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -123,7 +124,7 @@ async fn build(
                     name: u.display_name,
                     number: p.map(|p| p.staff_number.clone()).unwrap_or_default(),
                     duties: p.map(|p| p.duties.clone()).unwrap_or_default(),
-                    photo: p.map(|p| p.photo.clone()).unwrap_or_default(),
+                    photo: p.and_then(app::staff_profile::photo_url).unwrap_or_default(),
                     username: u.username,
                 }
             })
@@ -246,7 +247,7 @@ async fn save_profile(
             }
             Ok(None) => break,
             Err(_) => {
-                let msg = "照片不能超过200KB，或表单无法读取".to_owned();
+                let msg = "照片不能超过2MB，或表单无法读取".to_owned();
                 return Ok(build(&state, &user, StatusCode::BAD_REQUEST, None, Some(msg), None).await);
             }
         }
@@ -254,28 +255,21 @@ async fn save_profile(
     if let Err(r) = super::check_form(&state, &user, &headers, &csrf) {
         return Ok(r);
     }
+    // issue 16 part 5: the 三亮 service keeps the photo in its own table.
     let photo = match (photo, remove) {
-        (_, true) => Some(String::new()),
-        (Some(bytes), false) => match photo_data_url(&bytes) {
-            Ok(url) => Some(url),
-            Err(e) => {
-                return Ok(build(
-                    &state,
-                    &user,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(e.to_string()),
-                    None,
-                )
-                .await);
-            }
-        },
-        (None, false) => None,
+        (_, true) => PhotoChange::Remove,
+        (Some(bytes), false) => PhotoChange::Set(bytes),
+        (None, false) => PhotoChange::Keep,
+    };
+    let input = ProfileInput {
+        staff_number: Some(number),
+        duties: Some(duties),
+        ..ProfileInput::default()
     };
     match state
         .app
-        .pads
-        .save_staff_profile(&user.actor(), &username, &number, &duties, photo.as_deref())
+        .profiles
+        .save_as(&user.actor(), &username, &input, photo)
         .await
     {
         Ok(_) => Ok(back("/admin/pads", &format!("已保存{username}的亮身份信息"))),
