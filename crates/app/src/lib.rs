@@ -204,7 +204,12 @@ impl App {
             training: training::TrainingService::new(hall.clone(), store.clone()),
             profiles: staff_profile::StaffProfileService::new(hall.clone(), store.clone(), queue.clone()),
             // issue 16: the monthly assessment
-            assessment: assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+            assessment: assessment::AssessmentService::new(
+                hall.clone(),
+                store.clone(),
+                store.clone(),
+                queue.clone(),
+            ),
             pads,
             cases,
             queue,

@@ -562,3 +562,85 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
     assert!(audited >= 6, "{audited}");
 }
 on_both_backends_clocked!(assessment_contract);
+
+/// An exam attempt is evidence in 晨会与培训: a failed exam takes its points
+/// away, the passing attempt that follows restores them and becomes the
+/// evidence.
+async fn exams_count_in_meetings_and_training(s: &TestServer, _clock: &TestClock) {
+    let admin = s.login("admin").await;
+    let leader = s.login("leader").await;
+    let staff = s.login("staff").await;
+    let today = s.app.today().to_string();
+    let conduct = |people: &Value, who: &str| part(item(people, who), "晨会与培训").clone();
+    let month = "/api/assessment?month=2026-03&level=staff";
+
+    let (st, people) = s.get(month, &leader).await;
+    assert_eq!(st, 200, "{people}");
+    let before = conduct(&people, "staff");
+    assert!(
+        evidence(&before).iter().all(|(k, _)| k != "exam"),
+        "no exam yet: {before}"
+    );
+
+    let (st, e) = s
+        .post(
+            "/api/training/exams",
+            &admin,
+            json!({"title": "首问负责制考试", "opens_on": today, "closes_on": today,
+                   "pass_mark": 60, "max_attempts": 2}),
+        )
+        .await;
+    assert_eq!(st, 201, "{e}");
+    let id = e["id"].as_str().unwrap().to_owned();
+    let (st, v) = s
+        .post(
+            &format!("/api/training/exams/{id}/questions"),
+            &admin,
+            json!({"kind": "single", "text": "首问负责制的“首问”是谁？",
+                   "options": ["群众", "第一位被询问的工作人员"], "answers": [1], "points": 1}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let attempts = format!("/api/training/exams/{id}/attempts");
+
+    // Failed: the exam is evidence and costs its 2 points.
+    let (st, failed) = s.post(&attempts, &staff, json!({"answers": [[0]]})).await;
+    assert_eq!((st, failed["passed"].as_bool()), (201, Some(false)), "{failed}");
+    let (_, people) = s.get(month, &leader).await;
+    let after_fail = conduct(&people, "staff");
+    let failed_id = failed["id"].as_str().unwrap().to_owned();
+    assert!(
+        evidence(&after_fail).contains(&("exam".to_owned(), failed_id.clone())),
+        "{after_fail}"
+    );
+    let lost = before["points"].as_f64().unwrap() - after_fail["points"].as_f64().unwrap();
+    assert!((lost - 2.0).abs() < 1e-9, "{before} → {after_fail}");
+    for other in people["items"].as_array().unwrap() {
+        if other["subject"] != "staff" {
+            assert!(
+                evidence(part(other, "晨会与培训"))
+                    .iter()
+                    .all(|(k, _)| k != "exam"),
+                "the exam counts only for who sat it: {other}"
+            );
+        }
+    }
+
+    // Passed at the second attempt: full points, the passing attempt is the evidence.
+    let (st, passed) = s.post(&attempts, &staff, json!({"answers": [[1]]})).await;
+    assert_eq!((st, passed["passed"].as_bool()), (201, Some(true)), "{passed}");
+    let (_, people) = s.get(month, &leader).await;
+    let after_pass = conduct(&people, "staff");
+    let exams: Vec<(String, String)> = evidence(&after_pass)
+        .into_iter()
+        .filter(|(k, _)| k == "exam")
+        .collect();
+    assert_eq!(
+        exams,
+        [("exam".to_owned(), passed["id"].as_str().unwrap().to_owned())],
+        "{after_pass}"
+    );
+    assert_eq!(after_pass["points"], before["points"]);
+}
+
+on_both_backends_clocked!(exams_count_in_meetings_and_training);
