@@ -50,3 +50,5 @@ mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;
+// issue 17: one timeline from ticket to case to evaluation
+mod api_case_timeline;
