@@ -52,3 +52,4 @@ mod api_assessment;
 mod browser_assessment;
 // issue 17: one timeline from ticket to case to evaluation
 mod api_case_timeline;
+mod browser_case_timeline;
