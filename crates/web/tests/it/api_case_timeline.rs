@@ -285,6 +285,22 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
         .await;
     assert_eq!((st, r["groups"][0]["key"].as_str()), (200, Some("staff")), "{r}");
 
+    // The monthly assessment counts them as evidence of the clerk and the window.
+    let month = today.strftime("%Y-%m").to_string();
+    for (level, subject) in [("staff", "staff"), ("window", "1")] {
+        let (st, a) = s
+            .get(
+                &format!("/api/assessment?month={month}&level={level}&subject={subject}"),
+                &leader,
+            )
+            .await;
+        assert_eq!(st, 200, "{a}");
+        assert!(
+            a["items"][0].to_string().contains(&evaluation),
+            "the case's evaluation is evidence of {level} {subject}: {a}"
+        );
+    }
+
     // The public progress: the safe timeline, already rated online.
     let (st, p) = s.get(&format!("/api/progress?code={query_code}"), "").await;
     assert_eq!(st, 200, "{p}");
