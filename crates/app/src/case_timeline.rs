@@ -193,7 +193,11 @@ impl CaseTimelineService {
                 at_local: e.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
                 label: e.label,
                 window: e.window,
-                note: if e.kind.public_note() { e.note } else { String::new() },
+                note: if e.kind.public_note() {
+                    e.note
+                } else {
+                    String::new()
+                },
             })
             .collect();
         Ok(CaseProgressView {
@@ -235,7 +239,9 @@ impl CaseTimelineService {
             e.label = format!("取号 {}", t.number);
             e.note = format!(
                 "{category}{}",
-                t.priority.map(|p| format!("（绿色通道：{}）", p.label())).unwrap_or_default()
+                t.priority
+                    .map(|p| format!("（绿色通道：{}）", p.label()))
+                    .unwrap_or_default()
             );
             events.push(e);
             let staff = t.called_by.clone();
@@ -308,7 +314,11 @@ impl CaseTimelineService {
                 "评价：{}（{}{}）",
                 ev.level.label(),
                 ev.channel.label(),
-                if ev.case_id.is_some() { "，评办件" } else { "，评窗口服务" }
+                if ev.case_id.is_some() {
+                    "，评办件"
+                } else {
+                    "，评窗口服务"
+                }
             );
             e.case_number = family
                 .iter()
@@ -318,7 +328,7 @@ impl CaseTimelineService {
             let mut note = ev.reasons.join("、");
             if !ev.comment.is_empty() {
                 if !note.is_empty() {
-                    note.push_str("；");
+                    note.push('；');
                 }
                 note.push_str(&ev.comment);
             }

@@ -154,7 +154,9 @@ impl EvaluationService {
                         .unwrap_or_else(|| "办事群众".into()))
                 } else {
                     self.record_guards(&guards).await?;
-                    Err(AppError::Forbidden("查询码与该办件不符，请核对受理回执上的查询码".into()))
+                    Err(AppError::Forbidden(
+                        "查询码与该办件不符，请核对受理回执上的查询码".into(),
+                    ))
                 }
             }
             (_, None, Some(s)) => operator(s),

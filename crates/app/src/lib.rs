@@ -170,8 +170,13 @@ impl App {
         let queue = queue::QueueService::new(hall.clone(), store.clone(), store.clone());
         let pads = pad::PadService::new(hall.clone(), store.clone(), store.clone(), store.clone());
         let cases = case::CaseService::new(hall.clone(), store.clone(), queue.clone());
-        let evaluations =
-            evaluation::EvaluationService::new(hall.clone(), store.clone(), queue.clone(), pads.clone(), cases.clone());
+        let evaluations = evaluation::EvaluationService::new(
+            hall.clone(),
+            store.clone(),
+            queue.clone(),
+            pads.clone(),
+            cases.clone(),
+        );
         App {
             // issue 16 part 7: campaigns
             campaigns: campaign::CampaignService::new(

@@ -211,7 +211,11 @@ impl TimelineDocument {
     /// case is accepted (at once or after 补正), the decision's document, the
     /// refusal. `status` is the status the step left the case in; `approved`
     /// the case's decision.
-    pub fn of_step(kind: TimelineKind, status: CaseStatus, approved: Option<bool>) -> Option<TimelineDocument> {
+    pub fn of_step(
+        kind: TimelineKind,
+        status: CaseStatus,
+        approved: Option<bool>,
+    ) -> Option<TimelineDocument> {
         match kind {
             TimelineKind::Notice => Some(TimelineDocument::Notice),
             TimelineKind::Supplemented if status == CaseStatus::Supplement => Some(TimelineDocument::Notice),
@@ -250,7 +254,11 @@ pub enum CaseRatingError {
 /// Whether a case in `status` may be rated on `channel`, given the channels
 /// it was already rated on: completed or delivered (办结、送达) only, by the
 /// applicant online or by a hotline operator on the phone, once per channel.
-pub fn check_case_rating(status: CaseStatus, channel: Channel, rated: &[Channel]) -> Result<(), CaseRatingError> {
+pub fn check_case_rating(
+    status: CaseStatus,
+    channel: Channel,
+    rated: &[Channel],
+) -> Result<(), CaseRatingError> {
     if !matches!(channel, Channel::Online | Channel::Phone) {
         return Err(CaseRatingError::Channel);
     }
@@ -291,7 +299,10 @@ mod tests {
     #[test]
     fn case_actions_map_to_their_steps_and_documents() {
         assert_eq!(TimelineKind::of_case_action("accept"), TimelineKind::Accepted);
-        assert_eq!(TimelineKind::of_case_action("supplement_notice"), TimelineKind::Notice);
+        assert_eq!(
+            TimelineKind::of_case_action("supplement_notice"),
+            TimelineKind::Notice
+        );
         assert_eq!(TimelineKind::of_case_action("pause"), TimelineKind::Paused);
         assert_eq!(TimelineKind::of_case_action("complete"), TimelineKind::Completed);
         assert_eq!(TimelineKind::of_case_action("archive"), TimelineKind::Step);
@@ -364,7 +375,10 @@ mod tests {
             );
         }
         assert_eq!(check_case_rating(Completed, Channel::Online, &[]), Ok(()));
-        assert_eq!(check_case_rating(Delivered, Channel::Phone, &[Channel::Online]), Ok(()));
+        assert_eq!(
+            check_case_rating(Delivered, Channel::Phone, &[Channel::Online]),
+            Ok(())
+        );
         assert_eq!(
             check_case_rating(Completed, Channel::Online, &[Channel::Online]),
             Err(CaseRatingError::AlreadyRated)

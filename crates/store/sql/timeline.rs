@@ -25,7 +25,11 @@ impl TimelineStore for Backend {
         rows.into_iter().map(CallEvent::try_from).collect()
     }
 
-    async fn sms_about(&self, dedupe_keys: &[String], ticket_id: Option<Uuid>) -> StoreResult<Vec<OutboxMessage>> {
+    async fn sms_about(
+        &self,
+        dedupe_keys: &[String],
+        ticket_id: Option<Uuid>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
         if dedupe_keys.is_empty() && ticket_id.is_none() {
             return Ok(Vec::new());
         }
@@ -52,7 +56,11 @@ impl TimelineStore for Backend {
         rows.into_iter().map(OutboxMessage::try_from).collect()
     }
 
-    async fn evaluations_about(&self, case_ids: &[Uuid], ticket_id: Option<Uuid>) -> StoreResult<Vec<Evaluation>> {
+    async fn evaluations_about(
+        &self,
+        case_ids: &[Uuid],
+        ticket_id: Option<Uuid>,
+    ) -> StoreResult<Vec<Evaluation>> {
         if case_ids.is_empty() && ticket_id.is_none() {
             return Ok(Vec::new());
         }

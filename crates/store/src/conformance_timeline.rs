@@ -33,7 +33,12 @@ fn sms(kind: SmsKind, subject: &str, ticket: Option<Uuid>, second: i64) -> Outbo
 
 async fn sms_about(store: &dyn Store) {
     let ticket = Uuid::now_v7();
-    let invitation = sms(SmsKind::EvaluationInvitation, &ticket.to_string(), Some(ticket), 3);
+    let invitation = sms(
+        SmsKind::EvaluationInvitation,
+        &ticket.to_string(),
+        Some(ticket),
+        3,
+    );
     let accepted = sms(SmsKind::CaseStatus, "TL-0001:accepted", None, 1);
     let completed = sms(SmsKind::CaseStatus, "TL-0001:completed", None, 2);
     let other = sms(SmsKind::CaseStatus, "TL-0002:accepted", None, 0);

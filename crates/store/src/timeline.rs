@@ -14,7 +14,15 @@ pub trait TimelineStore: Send + Sync {
     async fn ticket_calls(&self, ticket_id: Uuid) -> StoreResult<Vec<CallEvent>>;
     /// The SMS outbox's messages with one of `dedupe_keys` (a case's 办件进度
     /// notices) or about `ticket_id` (its ticket's 到号提醒, 评价邀请), in order.
-    async fn sms_about(&self, dedupe_keys: &[String], ticket_id: Option<Uuid>) -> StoreResult<Vec<OutboxMessage>>;
+    async fn sms_about(
+        &self,
+        dedupe_keys: &[String],
+        ticket_id: Option<Uuid>,
+    ) -> StoreResult<Vec<OutboxMessage>>;
     /// The evaluations of the cases `case_ids` and of the ticket `ticket_id`, in order.
-    async fn evaluations_about(&self, case_ids: &[Uuid], ticket_id: Option<Uuid>) -> StoreResult<Vec<Evaluation>>;
+    async fn evaluations_about(
+        &self,
+        case_ids: &[Uuid],
+        ticket_id: Option<Uuid>,
+    ) -> StoreResult<Vec<Evaluation>>;
 }

@@ -43,7 +43,12 @@ struct TimelinePage {
     rows: Vec<Row>,
 }
 
-async fn show(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Path(id): Path<String>) -> PageResult {
+async fn show(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
     let user = guard(&state, user, Permission::CaseTimeline, &uri)?;
     let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     let t = state

@@ -21,7 +21,13 @@ async fn act(s: &TestServer, token: &str, case: &str, action: &str, body: Value)
     v
 }
 
-async fn add_user(s: &TestServer, admin: &str, username: &str, role: &str, department: Option<&str>) -> String {
+async fn add_user(
+    s: &TestServer,
+    admin: &str,
+    username: &str,
+    role: &str,
+    department: Option<&str>,
+) -> String {
     let (st, v) = s
         .post(
             "/api/users",
@@ -63,7 +69,10 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     assert_eq!(st, 201, "{t}");
     let ticket = t["id"].as_str().unwrap().to_owned();
     let (st, called) = s.call("POST", &staff, "/api/windows/1/call", None).await;
-    assert_eq!((st, called["ticket"]["id"].as_str()), (200, Some(ticket.as_str())));
+    assert_eq!(
+        (st, called["ticket"]["id"].as_str()),
+        (200, Some(ticket.as_str()))
+    );
 
     // The case accepted from it, every material given.
     let materials: Vec<Value> = FOOD
@@ -85,7 +94,14 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     act(s, &staff, &case, "pause", json!({"reason": "组织专家评审"})).await;
     act(s, &staff, &case, "resume", json!({})).await;
     act(s, &staff, &case, "review", json!({})).await;
-    act(s, &staff, &case, "decide", json!({"approved": true, "reason": "符合条件"})).await;
+    act(
+        s,
+        &staff,
+        &case,
+        "decide",
+        json!({"approved": true, "reason": "符合条件"}),
+    )
+    .await;
 
     // Before completion: refused in Chinese, nothing recorded.
     let rating = |channel: &str, level: &str, code: Option<&str>| {
@@ -99,7 +115,11 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
         v
     };
     let (st, v) = s
-        .post("/api/evaluations", "", rating("online", "satisfied", Some(&query_code)))
+        .post(
+            "/api/evaluations",
+            "",
+            rating("online", "satisfied", Some(&query_code)),
+        )
         .await;
     assert_eq!((st, code(&v)), (409, Some("not_finished")), "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("办结"));
@@ -111,7 +131,11 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
         .await;
     assert_eq!(st, 401, "{v}");
     let (st, v) = s
-        .post("/api/evaluations", "", rating("online", "satisfied", Some("AAAAAAAA")))
+        .post(
+            "/api/evaluations",
+            "",
+            rating("online", "satisfied", Some("AAAAAAAA")),
+        )
         .await;
     assert_eq!(st, 403, "{v}");
     let (st, _) = s
@@ -147,11 +171,19 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     assert_eq!(st, 201, "{v}");
     let evaluation = v["id"].as_str().unwrap().to_owned();
     let (st, v) = s
-        .post("/api/evaluations", "", rating("online", "satisfied", Some(&query_code)))
+        .post(
+            "/api/evaluations",
+            "",
+            rating("online", "satisfied", Some(&query_code)),
+        )
         .await;
     assert_eq!((st, code(&v)), (409, Some("already_evaluated")), "{v}");
     let (st, v) = s
-        .post("/api/evaluations", &supervisor, rating("phone", "very_satisfied", None))
+        .post(
+            "/api/evaluations",
+            &supervisor,
+            rating("phone", "very_satisfied", None),
+        )
         .await;
     assert_eq!(st, 201, "{v}");
     let (st, v) = s
@@ -181,7 +213,10 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     let (st, _) = s.get(&path, &other_liaison).await;
     assert_eq!(st, 403);
     let (st, v) = s
-        .get(&format!("/api/cases/{}/timeline", uuid::Uuid::now_v7()), &supervisor)
+        .get(
+            &format!("/api/cases/{}/timeline", uuid::Uuid::now_v7()),
+            &supervisor,
+        )
         .await;
     assert_eq!((st, code(&v)), (404, Some("not_found")));
     let (st, _) = s.get("/api/cases/nonsense/timeline", &supervisor).await;
@@ -307,9 +342,15 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     let public = p["timeline"].as_array().unwrap();
     assert_eq!(public[0]["kind"].as_str(), Some("ticket"));
     assert!(public.iter().any(|e| e["kind"] == "evaluation"));
-    assert!(public.iter().all(|e| e["kind"] != "sms"), "no SMS texts in public");
+    assert!(
+        public.iter().all(|e| e["kind"] != "sms"),
+        "no SMS texts in public"
+    );
     let text = p.to_string();
     assert!(!text.contains("王芳") && !text.contains("\"staff\""), "{p}");
-    assert_eq!((p["rated"].as_bool(), p["can_rate"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(
+        (p["rated"].as_bool(), p["can_rate"].as_bool()),
+        (Some(true), Some(false))
+    );
 }
 on_both_backends!(ticket_to_case_to_evaluation);

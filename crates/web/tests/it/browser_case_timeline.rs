@@ -60,7 +60,10 @@ async fn bundle_accepted_from_its_page_and_a_case_timeline_from_ticket_to_rating
         viewport(&browser, 1920, 1080).await?;
         // The dashboard's tile leads to the 一件事 page.
         sign_in(&browser, &server, "staff", "/admin").await?;
-        wait_for(&browser, "a[href='/cases/bundle']").await?.click().await?;
+        wait_for(&browser, "a[href='/cases/bundle']")
+            .await?
+            .click()
+            .await?;
         wait_for(&browser, "select#bundle option[value='YJS-001']")
             .await?
             .click()
