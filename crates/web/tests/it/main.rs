@@ -53,3 +53,4 @@ mod browser_assessment;
 // issue 17: one timeline from ticket to case to evaluation
 mod api_case_timeline;
 mod browser_case_timeline;
+mod case_timeline_pages;
