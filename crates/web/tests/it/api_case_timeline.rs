@@ -282,6 +282,23 @@ async fn ticket_to_case_to_evaluation(s: &TestServer) {
     assert_eq!(rated[1]["channel"].as_str(), Some("phone"));
     assert!(events[sms[0]]["note"].as_str().unwrap().contains("已受理"));
 
+    // Measured (reported, not asserted): the timeline of this case over 50 requests.
+    let mut took = Vec::new();
+    for _ in 0..50 {
+        let started = std::time::Instant::now();
+        let (st, _) = s.get(&path, &supervisor).await;
+        assert_eq!(st, 200);
+        took.push(started.elapsed());
+    }
+    took.sort();
+    eprintln!(
+        "timeline of {} events: median {:?}, p95 {:?} ({:?})",
+        events.len(),
+        took[25],
+        took[47],
+        s.app.store.backend()
+    );
+
     // The case's 差评 opened a rectification for its department, and both
     // ratings count in the satisfaction report under the case's department.
     let (st, v) = s.get("/api/rectifications?status=open", &supervisor).await;
