@@ -23,6 +23,9 @@ pub struct EvaluationRequest {
     pub level: String,
     pub reasons: Vec<String>,
     pub comment: String,
+    /// A case rated online: the query code on its receipt (查询码), which
+    /// proves the rater is its applicant (issue 17).
+    pub query_code: Option<String>,
 }
 
 /// Who is rating, as far as the request tells.
@@ -53,6 +56,8 @@ pub struct EvaluationService {
     pub(crate) store: Arc<dyn store::evaluation::EvaluationStore>,
     pub(crate) queue: crate::queue::QueueService,
     pub(crate) pads: crate::pad::PadService,
+    /// The rated cases (issue 17: 办件评价).
+    pub(crate) cases: crate::case::CaseService,
     pub(crate) evaluation_writer: Arc<std::sync::OnceLock<EvaluationWriter>>,
 }
 
@@ -62,12 +67,14 @@ impl EvaluationService {
         store: Arc<dyn store::evaluation::EvaluationStore>,
         queue: crate::queue::QueueService,
         pads: crate::pad::PadService,
+        cases: crate::case::CaseService,
     ) -> EvaluationService {
         EvaluationService {
             hall,
             store,
             queue,
             pads,
+            cases,
             evaluation_writer: Arc::default(),
         }
     }
@@ -85,12 +92,9 @@ impl EvaluationService {
         })?;
         let channel = Channel::parse(&req.channel)
             .ok_or_else(|| AppError::invalid("channel", "评价渠道应为 pad、online、phone 或 sms"))?;
-        let ticket_id = match (req.ticket_id.as_deref(), req.case_id.as_deref()) {
-            (Some(t), None) => parse_id("ticket_id", t)?,
-            (None, Some(c)) => {
-                parse_id("case_id", c)?;
-                return Err(AppError::NotFound("办件不存在".into()));
-            }
+        let (ticket_id, case_id) = match (req.ticket_id.as_deref(), req.case_id.as_deref()) {
+            (Some(t), None) => (parse_id("ticket_id", t)?, None),
+            (None, Some(c)) => (Uuid::nil(), Some(parse_id("case_id", c)?)),
             (Some(_), Some(_)) => {
                 return Err(AppError::invalid("case_id", "一次评价只针对一个号票或一个办件"));
             }
@@ -100,6 +104,18 @@ impl EvaluationService {
         let comment = req.comment.trim();
         if comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(AppError::invalid("comment", "意见不超过500字"));
+        }
+        // issue 17: 办件评价 (online with the query code, or by phone).
+        if let Some(case_id) = case_id {
+            let rating = crate::evaluation_case::CaseRating {
+                case_id,
+                channel,
+                level,
+                reasons,
+                comment: comment.to_owned(),
+                query_code: req.query_code.clone(),
+            };
+            return self.evaluate_case(rating, rater).await;
         }
         let ticket = match self.queue.store.ticket(ticket_id).await {
             Ok(t) => t,

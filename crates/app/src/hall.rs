@@ -229,3 +229,6 @@ service_derefs_to_hall!(
     crate::training::TrainingService,
     crate::staff_profile::StaffProfileService
 );
+
+// issue 17: one timeline from ticket to case to evaluation
+service_derefs_to_hall!(crate::case_timeline::CaseTimelineService);

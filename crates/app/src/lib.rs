@@ -55,6 +55,9 @@ pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
 pub mod campaign_xlsx;
+// issue 17: one timeline from ticket to case to evaluation
+pub mod case_timeline;
+pub mod evaluation_case;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -142,6 +145,9 @@ pub struct App {
     pub campaigns: campaign::CampaignService,
     /// 月度考核: scores, 定档, 一票否决, the red flag and stars, 三评 (issue 16).
     pub assessment: assessment::AssessmentService,
+    // issue 17: one timeline from ticket to case to evaluation
+    /// 办件全程时间线: ticket, steps, notices, SMS and evaluations of a case.
+    pub timelines: case_timeline::CaseTimelineService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -164,8 +170,13 @@ impl App {
         let queue = queue::QueueService::new(hall.clone(), store.clone(), store.clone());
         let pads = pad::PadService::new(hall.clone(), store.clone(), store.clone(), store.clone());
         let cases = case::CaseService::new(hall.clone(), store.clone(), queue.clone());
-        let evaluations =
-            evaluation::EvaluationService::new(hall.clone(), store.clone(), queue.clone(), pads.clone());
+        let evaluations = evaluation::EvaluationService::new(
+            hall.clone(),
+            store.clone(),
+            queue.clone(),
+            pads.clone(),
+            cases.clone(),
+        );
         App {
             // issue 16 part 7: campaigns
             campaigns: campaign::CampaignService::new(
@@ -208,6 +219,13 @@ impl App {
                 hall.clone(),
                 store.clone(),
                 store.clone(),
+                queue.clone(),
+            ),
+            // issue 17: one timeline from ticket to case to evaluation
+            timelines: case_timeline::CaseTimelineService::new(
+                hall.clone(),
+                store.clone(),
+                cases.clone(),
                 queue.clone(),
             ),
             pads,

@@ -33,6 +33,8 @@ pub mod morning_meeting;
 pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
+// issue 17: one timeline from ticket to case to evaluation
+pub mod timeline;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

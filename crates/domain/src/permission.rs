@@ -140,6 +140,12 @@ pub enum Permission {
     AssessmentScheme,
     /// 党员互评: rate a peer of one's department.
     ReviewPeer,
+    // issue 17: one timeline from ticket to case to evaluation
+    /// 办件全程时间线: the ticket, every step, notices, SMS and evaluations of a
+    /// case (staff who handled it, its department's liaison, the 督查科).
+    CaseTimeline,
+    /// 一件事受理: accept a bundle at the window from its page.
+    BundleAccept,
 }
 
 impl Permission {
@@ -205,6 +211,9 @@ impl Permission {
             Permission::AssessmentManage => &[Admin, Leader],
             Permission::AssessmentScheme => &[Admin],
             Permission::ReviewPeer => &[Admin, Staff, Liaison],
+            // issue 17: one timeline from ticket to case to evaluation
+            Permission::CaseTimeline => &[Admin, Staff, Liaison, Supervisor],
+            Permission::BundleAccept => &[Admin, Staff],
         }
     }
 
@@ -299,6 +308,9 @@ mod tests {
             Permission::AssessmentManage,
             Permission::AssessmentScheme,
             Permission::ReviewPeer,
+            // issue 17: one timeline from ticket to case to evaluation
+            Permission::CaseTimeline,
+            Permission::BundleAccept,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

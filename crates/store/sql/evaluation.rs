@@ -26,7 +26,7 @@ const APPEAL_COLUMNS: &str =
     "id, evaluation_id, reason, evidence, filed_by, filed_at, status, decided_by, decided_at, decision";
 
 #[derive(sqlx::FromRow)]
-struct EvaluationRow {
+pub(super) struct EvaluationRow {
     id: Uuid,
     event_key: Option<String>,
     ticket_id: Option<Uuid>,
@@ -196,7 +196,7 @@ impl TryFrom<CountRow> for LevelCount {
 }
 
 #[derive(sqlx::FromRow)]
-struct OutboxRow {
+pub(super) struct OutboxRow {
     id: Uuid,
     kind: String,
     dedupe_key: String,

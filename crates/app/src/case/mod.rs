@@ -120,6 +120,10 @@ pub struct CaseReport {
 pub(super) const ID_PURPOSE: &str = "case.id_number";
 pub(super) const PHONE_PURPOSE: &str = "case.phone";
 
+/// The steps that send a 办件进度 SMS ([`CaseService::notify_status`]'s
+/// subjects are `{number}:{step}`); the timeline reads them back by these keys.
+pub const SMS_STEPS: [&str; 4] = ["supplement", "accepted", "completed", "delivered"];
+
 impl CaseService {
     /// 办件进度短信: tells the applicant (who left a phone) that the case is
     /// waiting for materials (补正), accepted (受理), completed and ready to

@@ -304,6 +304,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         Signed(P::CampaignTaskUpdate),
     ),
     ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
+    // issue 17: one timeline from ticket to case to evaluation
+    ("GET", "/api/cases/{id}/timeline", Signed(P::CaseTimeline)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery, Caller, CaseId};
-use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput, Progress};
+use app::case::{ApplicantInput, CaseReport, CaseRequest, CaseView, MaterialInput};
 use app::evaluation_report::period;
 use axum::Json;
 use axum::extract::State;
@@ -237,18 +237,19 @@ pub struct ProgressQuery {
 
 /// Public progress: status, steps and deadline, with the applicant masked.
 #[utoipa::path(get, path = "/api/progress", operation_id = "case_progress", params(ProgressQuery), tag = "办件",
-    responses((status = 200, body = Object, description = "状态、环节和期限，申请人已遮蔽"),
+    responses((status = 200, body = Object, description = "状态、环节和期限，申请人已遮蔽；timeline：办件全程时间线（不含工作人员姓名和短信内容），can_rate/rated：能否网上评价"),
         (status = 404, description = "编号与手机号后四位不符，或查询码无效")))]
 pub async fn progress(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     AppQuery(q): AppQuery<ProgressQuery>,
-) -> ApiResult<Json<Progress>> {
+) -> ApiResult<Json<app::case_timeline::CaseProgressView>> {
+    // issue 17: the progress with its citizen-safe timeline.
     Ok(Json(
         state
             .app
-            .cases
-            .case_progress(
+            .timelines
+            .public_progress(
                 q.number.as_deref(),
                 q.phone_last4.as_deref(),
                 q.code.as_deref(),

@@ -75,6 +75,8 @@ use utoipa::{Modify, OpenApi};
         // issue 16 part 7: campaigns
         super::campaign::create, super::campaign::list, super::campaign::detail,
         super::campaign::set_task_status, super::campaign::report_xlsx,
+        // issue 17: one timeline from ticket to case to evaluation
+        super::case_timeline::timeline,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -31,6 +31,10 @@ pub struct EvaluationBody {
     reasons: Vec<String>,
     #[serde(default)]
     comment: String,
+    /// A case rated online (`channel` online with `case_id`): the query code
+    /// on its receipt (查询码), which proves the rater is its applicant. Not
+    /// needed when a signed-in operator enters the rating.
+    query_code: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,13 +51,15 @@ fn pad_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Records an evaluation (一事一评). Pad and online are public and bound to
-/// the event; phone needs a staff or admin token.
+/// the event; phone needs a staff or admin token. A completed case (`case_id`)
+/// is rated online with its `query_code` (or by a signed-in operator) or by
+/// phone, once per channel; before completion → 409 `not_finished`.
 #[utoipa::path(post, path = "/api/evaluations", operation_id = "submit_evaluation", request_body = EvaluationBody, tag = "好差评",
     security((), ("bearer" = []), ("session" = [])),
     responses((status = 201, body = EvaluationCreated, description = "评价已记录"),
-        (status = 401, description = "电话回访评价须工作人员登录，评价器须已配对"),
-        (status = 403, description = "不能评价本人办理的业务，或评价器不属于该窗口"),
-        (status = 404, description = "没有这张号票或这个办件"), (status = 409, description = "已评价过或尚未办结"),
+        (status = 401, description = "电话回访评价须工作人员登录，评价器须已配对，网上评价办件须填写查询码"),
+        (status = 403, description = "不能评价本人办理的业务，评价器不属于该窗口，或查询码与办件不符"),
+        (status = 404, description = "没有这张号票或这个办件"), (status = 409, description = "已评价过（办件：同一渠道已评价）或尚未办结"),
         (status = 422, description = "渠道、等级或差评理由无效")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -69,6 +75,7 @@ pub async fn create(
         level: body.level,
         reasons: body.reasons,
         comment: body.comment,
+        query_code: body.query_code,
     };
     let rater = Rater {
         pad_token: pad_token(&headers),

@@ -32,6 +32,8 @@ mod staff_profile;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: one timeline from ticket to case to evaluation
+mod case_timeline;
 
 use crate::AppState;
 use axum::Router;
@@ -273,6 +275,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/campaigns/{id}", get(campaign::detail))
         .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
         .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
+        // issue 17: one timeline from ticket to case to evaluation
+        .route("/api/cases/{id}/timeline", get(case_timeline::timeline))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -108,6 +108,8 @@ struct ShowPage {
     /// 不予受理 (the refusal notice rather than a 不予许可 decision).
     refused: bool,
     organisation: bool,
+    /// issue 17: whether the viewer may open the case's timeline.
+    may_timeline: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -147,6 +149,7 @@ async fn show(
         next: NextSteps::of(&v, user.session.user.role.can(Permission::CaseExtend)),
         refused: v.case.status == CaseStatus::Refused,
         organisation: v.case.applicant_kind == ApplicantKind::Organisation,
+        may_timeline: user.session.user.role.can(Permission::CaseTimeline),
         v,
         steps,
     };

@@ -20,6 +20,9 @@ mod windows;
 mod campaign;
 // issue 16: 光荣榜
 mod honours;
+// issue 17: the case timeline and 一件事 acceptance pages
+mod case_bundle;
+mod case_timeline;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +54,9 @@ pub fn routes() -> Router<AppState> {
         .merge(campaign::routes())
         // issue 16: 光荣榜 (the red flag and stars) and their certificates
         .merge(honours::routes())
+        // issue 17: the case timeline and 一件事 acceptance pages
+        .merge(case_timeline::routes())
+        .merge(case_bundle::routes())
         .fallback(not_found)
 }
 

@@ -139,6 +139,7 @@ async fn submit(
         level: level.clone(),
         reasons: reasons.clone(),
         comment: comment.clone(),
+        query_code: None,
     };
     let rater = Rater {
         pad_token: None,

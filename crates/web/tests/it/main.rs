@@ -50,3 +50,7 @@ mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;
+// issue 17: one timeline from ticket to case to evaluation
+mod api_case_timeline;
+mod browser_case_timeline;
+mod case_timeline_pages;

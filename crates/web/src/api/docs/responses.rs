@@ -35,6 +35,12 @@ const THROTTLED: &[(&str, &str, &str)] = &[
         "/api/complaints/feedback",
         "查询失败次数过多，请稍后再试（按地址计）",
     ),
+    // issue 17: a case rated online with a wrong query code counts like a wrong lookup
+    (
+        "POST",
+        "/api/evaluations",
+        "查询码错误次数过多，请稍后再试（按地址和办件计）",
+    ),
 ];
 
 /// Operations that read their body themselves (any content type, or none):

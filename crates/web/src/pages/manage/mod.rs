@@ -475,6 +475,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
         },
     ),
+    // issue 17: 一件事 accepted from a page
+    (
+        Permission::BundleAccept,
+        Link {
+            href: "/cases/bundle",
+            label: "一件事受理",
+            note: "一表申请、一套材料，受理后各部门并联审批",
+        },
+    ),
 ];
 
 #[derive(Template)]
