@@ -77,6 +77,10 @@ pub struct Material {
     pub required: bool,
     /// The hall fetches it by data sharing (可共享免提交).
     pub shareable: bool,
+    /// 告知承诺: the applicant may sign a commitment instead of this proof
+    /// (证明事项告知承诺制, 国办发〔2020〕42号). Absent in older files: false.
+    #[serde(default)]
+    pub commitment: bool,
 }
 
 /// A "one thing, one visit" bundle (一件事一次办).

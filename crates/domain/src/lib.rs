@@ -33,6 +33,8 @@ pub mod morning_meeting;
 pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
+// issue 17: 告知承诺制, 数据共享、电子证照
+pub mod commitment;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -140,6 +140,12 @@ pub enum Permission {
     AssessmentScheme,
     /// 党员互评: rate a peer of one's department.
     ReviewPeer,
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    /// 告知承诺核查: list the verification tasks, record 属实/不实, revoke a
+    /// decision made on a false commitment (a liaison: its department's).
+    CommitmentVerify,
+    /// 电子证照: import the local sharing records and list them (masked).
+    LicenceManage,
 }
 
 impl Permission {
@@ -205,6 +211,9 @@ impl Permission {
             Permission::AssessmentManage => &[Admin, Leader],
             Permission::AssessmentScheme => &[Admin],
             Permission::ReviewPeer => &[Admin, Staff, Liaison],
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            Permission::CommitmentVerify => &[Admin, Supervisor, Liaison],
+            Permission::LicenceManage => &[Admin],
         }
     }
 
@@ -299,6 +308,9 @@ mod tests {
             Permission::AssessmentManage,
             Permission::AssessmentScheme,
             Permission::ReviewPeer,
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            Permission::CommitmentVerify,
+            Permission::LicenceManage,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -54,6 +54,7 @@ fn item(code: &str, dept: &str) -> Item {
             copies: 1,
             required: true,
             shareable: false,
+            commitment: false,
         }],
         fee: "不收费".into(),
         online: "全程网办".into(),
