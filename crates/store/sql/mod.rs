@@ -36,3 +36,5 @@ mod scalper;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod commitment;

@@ -36,6 +36,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_campaign::run_all(&*store).await;
     // issue 16: the monthly assessment
     crate::conformance_assessment::run_all(&*store).await;
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    crate::conformance_commitment::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

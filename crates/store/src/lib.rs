@@ -50,6 +50,9 @@ pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
 pub mod conformance_campaign;
+// issue 17: 告知承诺制, 数据共享、电子证照
+pub mod commitment;
+pub mod conformance_commitment;
 
 pub use error::StoreError;
 pub use model::*;
@@ -95,6 +98,8 @@ pub trait Store:
     + campaign::CampaignStore
     // issue 16: the monthly assessment
     + assessment::AssessmentStore
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    + commitment::CommitmentStore
     + Send
     + Sync
     + 'static
