@@ -20,6 +20,8 @@ mod windows;
 mod campaign;
 // issue 16: 光荣榜
 mod honours;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod case_claims;
 
 use crate::AppState;
 use crate::auth::CurrentUser;

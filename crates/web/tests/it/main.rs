@@ -50,3 +50,5 @@ mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod api_commitments;
