@@ -21,7 +21,8 @@ use std::sync::Arc;
 use store::StoreError;
 use store::case::CaseRecord;
 use store::commitment::{
-    Commitment, CommitmentFilter, CommitmentStore, CreditRecord, DataAccess, Licence, Revocation, Verification,
+    Commitment, CommitmentFilter, CommitmentStore, CreditRecord, DataAccess, Licence, Revocation,
+    Verification,
 };
 use uuid::Uuid;
 
@@ -72,7 +73,9 @@ pub struct CommitmentService {
 fn task_not_found(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound(_) => AppError::NotFound("核查任务不存在".into()),
-        StoreError::Conflict { .. } => AppError::Conflict(crate::Conflict::WrongStatus, "该承诺已核查".into()),
+        StoreError::Conflict { .. } => {
+            AppError::Conflict(crate::Conflict::WrongStatus, "该承诺已核查".into())
+        }
         other => other.into(),
     }
 }
@@ -116,7 +119,9 @@ impl CommitmentService {
         let department = match self.cases.case_scope(session).await? {
             CaseScope::Department { name, .. } => Some(name),
             CaseScope::All => None,
-            CaseScope::Staff { .. } => return Err(AppError::Forbidden("只有部门联络员和督查可以核查告知承诺".into())),
+            CaseScope::Staff { .. } => {
+                return Err(AppError::Forbidden("只有部门联络员和督查可以核查告知承诺".into()));
+            }
         };
         let today = self.today();
         let tasks = self
@@ -134,10 +139,21 @@ impl CommitmentService {
     /// 核查结论: 属实 or 不实 (with what was found); 不实 records a credit
     /// record against the applicant in the same transaction.
     #[tracing::instrument(skip_all)]
-    pub async fn verify(&self, session: &Session, id: Uuid, outcome: &str, note: &str) -> AppResult<CommitmentView> {
+    pub async fn verify(
+        &self,
+        session: &Session,
+        id: Uuid,
+        outcome: &str,
+        note: &str,
+    ) -> AppResult<CommitmentView> {
         require(session, Permission::CommitmentVerify)?;
         let task = self.store.commitment(id).await.map_err(task_not_found)?;
-        if !self.cases.case_scope(session).await?.allows_department(&task.department) {
+        if !self
+            .cases
+            .case_scope(session)
+            .await?
+            .allows_department(&task.department)
+        {
             return Err(AppError::Forbidden("该核查任务不属于您的部门".into()));
         }
         let status = VerificationStatus::parse(outcome)
@@ -183,7 +199,16 @@ impl CommitmentService {
             &actor,
             "commitment.verify",
             &done.case_number,
-            &format!("{}：{}{}", done.material, status.label(), if note.is_empty() { String::new() } else { format!("（{note}）") }),
+            &format!(
+                "{}：{}{}",
+                done.material,
+                status.label(),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{note}）")
+                }
+            ),
         )
         .await?;
         if credit.is_some() {
@@ -191,7 +216,10 @@ impl CommitmentService {
                 &actor,
                 "credit.record",
                 &done.case_number,
-                &format!("不实承诺记入信用记录：{}，申请人{}", done.material, done.applicant_masked),
+                &format!(
+                    "不实承诺记入信用记录：{}，申请人{}",
+                    done.material, done.applicant_masked
+                ),
             )
             .await?;
         }
@@ -201,7 +229,12 @@ impl CommitmentService {
     /// 撤销: revokes the approval of a case whose commitment was found false,
     /// with a reason; a case step (`revoke`) and the audit log record it.
     #[tracing::instrument(skip_all)]
-    pub async fn revoke(&self, session: &Session, case_id: Uuid, reason: &str) -> AppResult<crate::case::CaseView> {
+    pub async fn revoke(
+        &self,
+        session: &Session,
+        case_id: Uuid,
+        reason: &str,
+    ) -> AppResult<crate::case::CaseView> {
         require(session, Permission::CommitmentVerify)?;
         let c = self.scoped_case(session, case_id).await?;
         let tasks = self
@@ -234,9 +267,10 @@ impl CommitmentService {
             note: format!("告知承诺不实，撤销决定：{reason}"),
         };
         self.store.revoke_case(&r, &event).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => {
-                AppError::Conflict(crate::Conflict::WrongStatus, RevokeError::AlreadyRevoked.to_string())
-            }
+            StoreError::Conflict { .. } => AppError::Conflict(
+                crate::Conflict::WrongStatus,
+                RevokeError::AlreadyRevoked.to_string(),
+            ),
             other => other.into(),
         })?;
         self.audit(&Actor::user(&session.user), "case.revoke", &c.number, reason)
@@ -280,7 +314,12 @@ impl CommitmentService {
 
     /// 告知承诺书 of one task of a case, for printing and signing.
     #[tracing::instrument(skip_all)]
-    pub async fn letter(&self, session: &Session, case_id: Uuid, task_id: Uuid) -> AppResult<CommitmentLetter> {
+    pub async fn letter(
+        &self,
+        session: &Session,
+        case_id: Uuid,
+        task_id: Uuid,
+    ) -> AppResult<CommitmentLetter> {
         require(session, Permission::CaseRead)?;
         let case = self.scoped_case(session, case_id).await?;
         let task = self.store.commitment(task_id).await.map_err(task_not_found)?;
@@ -311,7 +350,10 @@ impl CommitmentService {
         let header = lines.next().map(|(_, h)| h.trim()).unwrap_or_default();
         let columns: Vec<&str> = header.split(',').map(str::trim).collect();
         if columns != ["holder", "type", "number", "valid_until"] {
-            return Err(AppError::invalid("file", "第1行表头应为 holder,type,number,valid_until"));
+            return Err(AppError::invalid(
+                "file",
+                "第1行表头应为 holder,type,number,valid_until",
+            ));
         }
         let mut out: Vec<Licence> = Vec::new();
         for (i, line) in lines {
@@ -320,25 +362,40 @@ impl CommitmentService {
                 continue;
             }
             if out.len() >= MAX_IMPORT_LINES {
-                return Err(AppError::invalid("file", format!("一次最多导入{MAX_IMPORT_LINES}条")));
+                return Err(AppError::invalid(
+                    "file",
+                    format!("一次最多导入{MAX_IMPORT_LINES}条"),
+                ));
             }
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             let [holder, kind, number, until] = cells.as_slice() else {
-                return Err(AppError::invalid("file", format!("第{n}行应有4列（holder,type,number,valid_until）")));
+                return Err(AppError::invalid(
+                    "file",
+                    format!("第{n}行应有4列（holder,type,number,valid_until）"),
+                ));
             };
             let holder = Holder::parse(holder, today)
                 .map_err(|e| AppError::invalid("holder", format!("第{n}行持证主体（holder）{e}")))?;
             if kind.is_empty() || kind.chars().count() > 100 {
-                return Err(AppError::invalid("type", format!("第{n}行证照类型（type）应为1至100个字")));
+                return Err(AppError::invalid(
+                    "type",
+                    format!("第{n}行证照类型（type）应为1至100个字"),
+                ));
             }
             if number.is_empty() || number.chars().count() > 100 {
-                return Err(AppError::invalid("number", format!("第{n}行证照编号（number）应为1至100个字")));
+                return Err(AppError::invalid(
+                    "number",
+                    format!("第{n}行证照编号（number）应为1至100个字"),
+                ));
             }
             let valid_until = if until.is_empty() {
                 None
             } else {
                 Some(until.parse::<Date>().map_err(|_| {
-                    AppError::invalid("valid_until", format!("第{n}行有效期（valid_until）应为YYYY-MM-DD日期或留空（长期）"))
+                    AppError::invalid(
+                        "valid_until",
+                        format!("第{n}行有效期（valid_until）应为YYYY-MM-DD日期或留空（长期）"),
+                    )
                 })?)
             };
             out.push(Licence {

@@ -205,7 +205,11 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    pub const ALL: [DataSource; 3] = [DataSource::Population, DataSource::LegalEntity, DataSource::ELicence];
+    pub const ALL: [DataSource; 3] = [
+        DataSource::Population,
+        DataSource::LegalEntity,
+        DataSource::ELicence,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -236,7 +240,9 @@ impl DataSource {
         const POPULATION: [&str; 4] = ["身份证", "户口", "居住证", "出生医学证明"];
         const LEGAL_ENTITY: [&str; 3] = ["营业执照", "登记证书", "统一社会信用代码"];
         match holder {
-            HolderKind::Person if POPULATION.iter().any(|w| licence_type.contains(w)) => DataSource::Population,
+            HolderKind::Person if POPULATION.iter().any(|w| licence_type.contains(w)) => {
+                DataSource::Population
+            }
             HolderKind::Organisation if LEGAL_ENTITY.iter().any(|w| licence_type.contains(w)) => {
                 DataSource::LegalEntity
             }
@@ -360,7 +366,11 @@ mod tests {
             statutory_days: Some(20),
             promised_days: 5,
             subject: "个人".into(),
-            materials: vec![m("申请书", false, false), m("营业执照", true, false), m("健康证明", false, true)],
+            materials: vec![
+                m("申请书", false, false),
+                m("营业执照", true, false),
+                m("健康证明", false, true),
+            ],
             fee: "不收费".into(),
             online: "全程网办".into(),
             max_visits: 0,
@@ -396,7 +406,11 @@ mod tests {
             check_shareable(&item, "健康证明"),
             Err(ClaimError::NotShareable("健康证明".into()))
         );
-        assert!(ClaimError::NothingValid("营业执照".into()).to_string().contains("营业执照"));
+        assert!(
+            ClaimError::NothingValid("营业执照".into())
+                .to_string()
+                .contains("营业执照")
+        );
     }
 
     #[test]
@@ -417,9 +431,18 @@ mod tests {
         assert_eq!(check_outcome(Pending, True, ""), Ok(()));
         assert_eq!(check_outcome(Pending, False, "  "), Err(OutcomeError::NoteNeeded));
         assert_eq!(check_outcome(Pending, False, "无此证明"), Ok(()));
-        assert_eq!(check_outcome(Pending, Pending, ""), Err(OutcomeError::NotAnOutcome));
-        assert_eq!(check_outcome(True, False, "x"), Err(OutcomeError::AlreadyVerified(True)));
-        assert_eq!(check_outcome(Pending, True, &"长".repeat(1001)), Err(OutcomeError::TooLong));
+        assert_eq!(
+            check_outcome(Pending, Pending, ""),
+            Err(OutcomeError::NotAnOutcome)
+        );
+        assert_eq!(
+            check_outcome(True, False, "x"),
+            Err(OutcomeError::AlreadyVerified(True))
+        );
+        assert_eq!(
+            check_outcome(Pending, True, &"长".repeat(1001)),
+            Err(OutcomeError::TooLong)
+        );
         for s in VerificationStatus::ALL {
             assert_eq!(VerificationStatus::parse(s.code()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.code()));
@@ -433,10 +456,22 @@ mod tests {
             check_revoke(false, Some(true), false, "x"),
             Err(RevokeError::NoFalseCommitment)
         );
-        assert_eq!(check_revoke(true, None, false, "x"), Err(RevokeError::NotApproved));
-        assert_eq!(check_revoke(true, Some(false), false, "x"), Err(RevokeError::NotApproved));
-        assert_eq!(check_revoke(true, Some(true), true, "x"), Err(RevokeError::AlreadyRevoked));
-        assert_eq!(check_revoke(true, Some(true), false, " "), Err(RevokeError::ReasonNeeded));
+        assert_eq!(
+            check_revoke(true, None, false, "x"),
+            Err(RevokeError::NotApproved)
+        );
+        assert_eq!(
+            check_revoke(true, Some(false), false, "x"),
+            Err(RevokeError::NotApproved)
+        );
+        assert_eq!(
+            check_revoke(true, Some(true), true, "x"),
+            Err(RevokeError::AlreadyRevoked)
+        );
+        assert_eq!(
+            check_revoke(true, Some(true), false, " "),
+            Err(RevokeError::ReasonNeeded)
+        );
     }
 
     #[test]

@@ -42,7 +42,8 @@ impl TryFrom<CommitmentRow> for Commitment {
     type Error = StoreError;
     fn try_from(r: CommitmentRow) -> StoreResult<Commitment> {
         Ok(Commitment {
-            status: VerificationStatus::parse(&r.status).ok_or_else(|| corrupt("verification status", &r.status))?,
+            status: VerificationStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("verification status", &r.status))?,
             id: r.id,
             case_id: r.case_id,
             case_number: r.case_number,
@@ -115,7 +116,8 @@ impl TryFrom<LicenceRow> for Licence {
     type Error = StoreError;
     fn try_from(r: LicenceRow) -> StoreResult<Licence> {
         Ok(Licence {
-            holder_kind: HolderKind::parse(&r.holder_kind).ok_or_else(|| corrupt("holder kind", &r.holder_kind))?,
+            holder_kind: HolderKind::parse(&r.holder_kind)
+                .ok_or_else(|| corrupt("holder kind", &r.holder_kind))?,
             source: DataSource::parse(&r.source).ok_or_else(|| corrupt("data source", &r.source))?,
             id: r.id,
             holder_key: r.holder_key,
@@ -244,7 +246,11 @@ impl CommitmentStore for Backend {
             .try_into()
     }
 
-    async fn verify_commitment(&self, v: &Verification, credit: Option<&CreditRecord>) -> StoreResult<Commitment> {
+    async fn verify_commitment(
+        &self,
+        v: &Verification,
+        credit: Option<&CreditRecord>,
+    ) -> StoreResult<Commitment> {
         let mut tx = self.pool.begin().await.map_err(err("commitment"))?;
         let done = sqlx::query(
             "UPDATE commitments SET status = $1, note = $2, verified_by = $3, verified_at = $4 \
@@ -303,19 +309,21 @@ impl CommitmentStore for Backend {
 
     async fn revoke_case(&self, r: &Revocation, event: &CaseEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(err("revocation"))?;
-        sqlx::query("INSERT INTO case_revocations (case_id, reason, revoked_by, revoked_at) VALUES ($1, $2, $3, $4)")
-            .bind(r.case_id)
-            .bind(&r.reason)
-            .bind(&r.revoked_by)
-            .bind(r.revoked_at.to_sqlx())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match err("revocation")(e) {
-                StoreError::Conflict { .. } => StoreError::Conflict {
-                    what: "already_revoked".into(),
-                },
-                other => other,
-            })?;
+        sqlx::query(
+            "INSERT INTO case_revocations (case_id, reason, revoked_by, revoked_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(r.case_id)
+        .bind(&r.reason)
+        .bind(&r.revoked_by)
+        .bind(r.revoked_at.to_sqlx())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match err("revocation")(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict {
+                what: "already_revoked".into(),
+            },
+            other => other,
+        })?;
         sqlx::query(
             "INSERT INTO case_events (case_id, at, actor, action, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -377,7 +385,9 @@ impl CommitmentStore for Backend {
     }
 
     async fn licences(&self, limit: i64) -> StoreResult<Vec<Licence>> {
-        let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences ORDER BY imported_at DESC, licence_type, number LIMIT $1");
+        let sql = format!(
+            "SELECT {LICENCE_COLUMNS} FROM licences ORDER BY imported_at DESC, licence_type, number LIMIT $1"
+        );
         let rows = sqlx::query_as::<_, LicenceRow>(sqlx::AssertSqlSafe(sql))
             .bind(limit)
             .fetch_all(&self.pool)

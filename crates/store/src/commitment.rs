@@ -130,7 +130,11 @@ pub trait CommitmentStore: Send + Sync {
     /// Records the outcome of a pending task, with its credit record when
     /// false, in one transaction; `Conflict { what: "already_verified" }`
     /// when it is not pending any more.
-    async fn verify_commitment(&self, v: &Verification, credit: Option<&CreditRecord>) -> StoreResult<Commitment>;
+    async fn verify_commitment(
+        &self,
+        v: &Verification,
+        credit: Option<&CreditRecord>,
+    ) -> StoreResult<Commitment>;
     /// A subject's credit records, newest first.
     async fn credit_records(&self, subject_key: &str) -> StoreResult<Vec<CreditRecord>>;
     /// Records a revocation with its case step (the case otherwise

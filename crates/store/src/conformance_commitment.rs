@@ -203,7 +203,13 @@ async fn licences(store: &dyn Store) {
     };
     let old = licence("N-1", Some(date(2014, 1, 1)), 50);
     let forever = licence("N-2", None, 51);
-    assert_eq!(store.import_licences(&[old.clone(), forever.clone()]).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .import_licences(&[old.clone(), forever.clone()])
+            .await
+            .unwrap(),
+        2
+    );
     // The same holder, type and number again: replaced, not doubled.
     let renewed = Licence {
         id: Uuid::now_v7(),
@@ -211,7 +217,13 @@ async fn licences(store: &dyn Store) {
         imported_at: at(52),
         ..old.clone()
     };
-    assert_eq!(store.import_licences(std::slice::from_ref(&renewed)).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .import_licences(std::slice::from_ref(&renewed))
+            .await
+            .unwrap(),
+        1
+    );
     let found = store.holder_licences("cmt-holder", "营业执照").await.unwrap();
     assert_eq!(found.len(), 2);
     // 长期有效 first, then the latest end.
@@ -219,7 +231,13 @@ async fn licences(store: &dyn Store) {
     assert_eq!(found[1].number, "N-1");
     assert_eq!(found[1].valid_until, Some(date(2020, 1, 1)));
     assert_eq!(found[1].id, old.id);
-    assert!(store.holder_licences("cmt-holder", "身份证").await.unwrap().is_empty());
+    assert!(
+        store
+            .holder_licences("cmt-holder", "身份证")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let listed = store.licences(1000).await.unwrap();
     assert!(listed.iter().any(|l| l.number == "N-2"));
 }

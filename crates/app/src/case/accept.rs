@@ -261,8 +261,12 @@ impl crate::case::CaseService {
                 })?;
                 let stored = self.store.create_case(&only, &prefix, &event).await?;
                 // issue 17: the verification tasks and the sharing log of the case.
-                self.record_material_claims(&Actor::user(&session.user), std::slice::from_ref(&stored), &claims)
-                    .await?;
+                self.record_material_claims(
+                    &Actor::user(&session.user),
+                    std::slice::from_ref(&stored),
+                    &claims,
+                )
+                .await?;
                 stored
             }
             Some(bundle) => {

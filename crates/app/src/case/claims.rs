@@ -76,7 +76,11 @@ impl crate::case::CaseService {
         holder: &Holder,
         materials: &[MaterialCheck],
     ) -> AppResult<MaterialClaims> {
-        let key = person_key(&self.settings.security.data_key, holder.key_purpose(), holder.as_str())?;
+        let key = person_key(
+            &self.settings.security.data_key,
+            holder.key_purpose(),
+            holder.as_str(),
+        )?;
         self.check_claims_by_key(items, &key, materials).await
     }
 
@@ -108,7 +112,9 @@ impl crate::case::CaseService {
                     }
                     Err(e) => {
                         // Prefer "not allowed" over "not listed" when some item lists it.
-                        if first_error.is_none() || matches!(first_error, Some(ClaimError::UnknownMaterial(_))) {
+                        if first_error.is_none()
+                            || matches!(first_error, Some(ClaimError::UnknownMaterial(_)))
+                        {
                             first_error = Some(e);
                         }
                     }
@@ -154,7 +160,10 @@ impl crate::case::CaseService {
         }
         let today = self.today();
         let now = self.now();
-        let due = self.deadline(today, self.settings.cases.verification_days).await?.date;
+        let due = self
+            .deadline(today, self.settings.cases.verification_days)
+            .await?
+            .date;
         let case_of = |code: &str| cases.iter().find(|c| c.item_code == code).or(cases.first());
         let mut tasks = Vec::new();
         for (code, material) in &claims.committed {
@@ -205,7 +214,10 @@ impl crate::case::CaseService {
             .await?;
         }
         for a in &accesses {
-            let number = cases.iter().find(|c| c.id == a.case_id).map_or("", |c| c.number.as_str());
+            let number = cases
+                .iter()
+                .find(|c| c.id == a.case_id)
+                .map_or("", |c| c.number.as_str());
             self.audit(
                 actor,
                 "data.share",
@@ -225,7 +237,10 @@ impl crate::case::CaseService {
     }
 
     /// 信用记录: the applicant's false commitments (by the case's keyed hash).
-    pub async fn credit_warnings(&self, applicant_key: &str) -> AppResult<Vec<store::commitment::CreditRecord>> {
+    pub async fn credit_warnings(
+        &self,
+        applicant_key: &str,
+    ) -> AppResult<Vec<store::commitment::CreditRecord>> {
         if applicant_key.is_empty() {
             return Ok(Vec::new());
         }

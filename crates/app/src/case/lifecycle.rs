@@ -36,7 +36,10 @@ impl crate::case::CaseService {
             } else {
                 subs.iter().map(|s| s.item_code.clone()).collect()
             };
-            codes.iter().filter_map(|code| catalog.item(code).cloned()).collect()
+            codes
+                .iter()
+                .filter_map(|code| catalog.item(code).cloned())
+                .collect()
         };
         let new_claims: Vec<MaterialCheck> = given
             .iter()
@@ -47,7 +50,9 @@ impl crate::case::CaseService {
             })
             .cloned()
             .collect();
-        let claims = self.check_claims_by_key(&claim_items, &c.id_key, &new_claims).await?;
+        let claims = self
+            .check_claims_by_key(&claim_items, &c.id_key, &new_claims)
+            .await?;
         for g in given {
             match c.materials.iter_mut().find(|m| m.name == g.name) {
                 Some(m) => m.status = g.status,

@@ -306,7 +306,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
     // issue 17: 告知承诺制, 数据共享、电子证照
     ("GET", "/api/commitments", Signed(P::CommitmentVerify)),
-    ("POST", "/api/commitments/{id}/verify", Signed(P::CommitmentVerify)),
+    (
+        "POST",
+        "/api/commitments/{id}/verify",
+        Signed(P::CommitmentVerify),
+    ),
     ("POST", "/api/cases/{id}/revoke", Signed(P::CommitmentVerify)),
     ("GET", "/api/cases/{id}/data-access", Signed(P::CaseRead)),
     ("GET", "/api/licences", Signed(P::LicenceManage)),

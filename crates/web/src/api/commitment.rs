@@ -64,12 +64,16 @@ pub struct CommitmentList {
 #[utoipa::path(get, path = "/api/commitments", operation_id = "list_commitments", params(CommitmentQuery), tag = "告知承诺",
     responses((status = 200, body = CommitmentList, description = "{\"items\":[{\"id\",\"case_id\",\"material\",\"due\",…}]}"),
         (status = 422, description = "status 无效（error.field 为 status）")))]
-pub async fn list(Caller(state, user): Caller, AppQuery(q): AppQuery<CommitmentQuery>) -> ApiResult<Json<CommitmentList>> {
+pub async fn list(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<CommitmentQuery>,
+) -> ApiResult<Json<CommitmentList>> {
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(VerificationStatus::parse(s).ok_or_else(|| {
-            app::AppError::invalid("status", "status 应为 pending、true 或 false")
-        })?),
+        Some(s) => Some(
+            VerificationStatus::parse(s)
+                .ok_or_else(|| app::AppError::invalid("status", "status 应为 pending、true 或 false"))?,
+        ),
     };
     let items = state.app.commitments.commitments(&user.session, status).await?;
     Ok(Json(CommitmentList {
@@ -127,7 +131,13 @@ pub async fn revoke(
     CaseId(id): CaseId,
     AppJson(body): AppJson<RevokeBody>,
 ) -> ApiResult<Json<app::case::CaseView>> {
-    Ok(Json(state.app.commitments.revoke(&user.session, id, &body.reason).await?))
+    Ok(Json(
+        state
+            .app
+            .commitments
+            .revoke(&user.session, id, &body.reason)
+            .await?,
+    ))
 }
 
 /// One record used for a case.
@@ -187,8 +197,15 @@ pub struct LicenceImported {
     tag = "告知承诺",
     responses((status = 201, body = LicenceImported, description = "导入的记录数"),
         (status = 422, description = "某行无效（error.field 为 holder、type、number、valid_until 或 file，消息指明行号），未做任何更改")))]
-pub async fn import(Caller(state, user): Caller, body: String) -> ApiResult<(StatusCode, Json<LicenceImported>)> {
-    let n = state.app.commitments.import_licences(&user.session, &body).await?;
+pub async fn import(
+    Caller(state, user): Caller,
+    body: String,
+) -> ApiResult<(StatusCode, Json<LicenceImported>)> {
+    let n = state
+        .app
+        .commitments
+        .import_licences(&user.session, &body)
+        .await?;
     Ok((StatusCode::CREATED, Json(LicenceImported { imported: n })))
 }
 

@@ -281,7 +281,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/cases/{id}/revoke", post(commitment::revoke))
         .route("/api/cases/{id}/data-access", get(commitment::data_access))
         .route("/api/licences", get(commitment::licences))
-        .route("/api/licences/import", post(commitment::import).layer(import_limit()))
+        .route(
+            "/api/licences/import",
+            post(commitment::import).layer(import_limit()),
+        )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

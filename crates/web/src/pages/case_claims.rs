@@ -59,7 +59,10 @@ pub async fn claims_box(state: &AppState, user: &CurrentUser, id: Uuid) -> Claim
         .case(&user.session, id)
         .await
         .is_ok_and(|v| v.case.approved == Some(true));
-    let any_false = c.commitments.iter().any(|t| t.task.status == VerificationStatus::False);
+    let any_false = c
+        .commitments
+        .iter()
+        .any(|t| t.task.status == VerificationStatus::False);
     ClaimsBox {
         credit: c
             .credit_records

@@ -74,7 +74,11 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
 
     // Allowed: accepted without the proofs, one task per committed material.
     let (st, case) = s
-        .post("/api/cases", &staff, small_food(person(PERSON), "commitment", "provided"))
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(PERSON), "commitment", "provided"),
+        )
         .await;
     assert_eq!(st, 201, "{case}");
     assert_eq!(case["status"], "accepted", "{case}");
@@ -109,10 +113,7 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
     assert_eq!((st, field(&v)), (422, Some("status")), "{v}");
 
     let task = |name: &str| {
-        tasks
-            .iter()
-            .find(|t| t["material"] == name)
-            .unwrap()["id"]
+        tasks.iter().find(|t| t["material"] == name).unwrap()["id"]
             .as_str()
             .unwrap()
             .to_owned()
@@ -121,17 +122,33 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
     let health = task("从业人员健康证明");
     let verify = |id: &str| format!("/api/commitments/{id}/verify");
     // Another department's liaison may not record the outcome.
-    let (st, _) = s.post(&verify(&premises), &police, json!({"outcome": true})).await;
+    let (st, _) = s
+        .post(&verify(&premises), &police, json!({"outcome": true}))
+        .await;
     assert_eq!(st, 403);
-    let (st, v) = s.post(&verify(&premises), &liaison, json!({"outcome": true})).await;
+    let (st, v) = s
+        .post(&verify(&premises), &liaison, json!({"outcome": true}))
+        .await;
     assert_eq!((st, v["status"].as_str()), (200, Some("true")), "{v}");
-    let (st, v) = s.post(&verify(&premises), &liaison, json!({"outcome": false, "note": "x"})).await;
+    let (st, v) = s
+        .post(
+            &verify(&premises),
+            &liaison,
+            json!({"outcome": false, "note": "x"}),
+        )
+        .await;
     assert_eq!(st, 409, "{v}");
     // 不实 needs what was found.
-    let (st, v) = s.post(&verify(&health), &liaison, json!({"outcome": false})).await;
+    let (st, v) = s
+        .post(&verify(&health), &liaison, json!({"outcome": false}))
+        .await;
     assert_eq!((st, field(&v)), (422, Some("note")), "{v}");
     let (st, v) = s
-        .post(&verify(&health), &liaison, json!({"outcome": false, "note": "经核查，健康证明系伪造"}))
+        .post(
+            &verify(&health),
+            &liaison,
+            json!({"outcome": false, "note": "经核查，健康证明系伪造"}),
+        )
         .await;
     assert_eq!((st, v["status"].as_str()), (200, Some("false")), "{v}");
     assert!(pending(s, &liaison).await.is_empty());
@@ -159,7 +176,11 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
     assert!(!next.to_string().contains(PERSON));
     // Another applicant: no warning.
     let (st, clean) = s
-        .post("/api/cases", &staff, small_food(person(OTHER_PERSON), "provided", "provided"))
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(OTHER_PERSON), "provided", "provided"),
+        )
         .await;
     assert_eq!(st, 201, "{clean}");
     assert!(clean.get("credit_warnings").is_none(), "{clean}");
@@ -169,7 +190,11 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
     let (st, v) = s.post(&revoke, &liaison, json!({"reason": "承诺不实"})).await;
     assert_eq!(st, 409, "not decided yet: {v}");
     let (st, v) = s
-        .post(&format!("/api/cases/{case_id}/decide"), &staff, json!({"approved": true, "reason": "符合条件"}))
+        .post(
+            &format!("/api/cases/{case_id}/decide"),
+            &staff,
+            json!({"approved": true, "reason": "符合条件"}),
+        )
         .await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(s.post(&revoke, &staff, json!({"reason": "x"})).await.0, 403);
@@ -178,18 +203,29 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
     let (st, v) = s.post(&revoke, &liaison, json!({"reason": " "})).await;
     assert_eq!((st, field(&v)), (422, Some("reason")), "{v}");
     let (st, v) = s
-        .post(&revoke, &liaison, json!({"reason": "告知承诺核查不实，依法撤销许可决定"}))
+        .post(
+            &revoke,
+            &liaison,
+            json!({"reason": "告知承诺核查不实，依法撤销许可决定"}),
+        )
         .await;
     assert_eq!(st, 200, "{v}");
     let steps = v["steps"].as_array().unwrap();
     let last = steps.last().unwrap();
     assert_eq!(last["action"], "revoke", "{v}");
     assert!(last["note"].as_str().unwrap().contains("依法撤销"));
-    assert_eq!(s.post(&revoke, &supervisor, json!({"reason": "再次"})).await.0, 409);
+    assert_eq!(
+        s.post(&revoke, &supervisor, json!({"reason": "再次"})).await.0,
+        409
+    );
     // A case without a false commitment cannot be revoked.
     let clean_id = clean["id"].as_str().unwrap();
     let (st, _) = s
-        .post(&format!("/api/cases/{clean_id}/revoke"), &supervisor, json!({"reason": "x"}))
+        .post(
+            &format!("/api/cases/{clean_id}/revoke"),
+            &supervisor,
+            json!({"reason": "x"}),
+        )
         .await;
     assert_eq!(st, 409);
 
@@ -201,7 +237,12 @@ async fn commitments_verified_credit_and_revocation(s: &TestServer) {
 
     // Every step is audit-logged.
     let audit = s.app.audit_log(1, 500).await.unwrap();
-    for action in ["commitment.sign", "commitment.verify", "credit.record", "case.revoke"] {
+    for action in [
+        "commitment.sign",
+        "commitment.verify",
+        "credit.record",
+        "case.revoke",
+    ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }
 }
@@ -241,19 +282,32 @@ async fn licences_and_shared_materials(s: &TestServer) {
     let csv = format!(
         "\u{feff}holder,type,number,valid_until\r\n{PERSON},经营者身份证,ID-1,{far_future}\r\n{COMPANY},营业执照,LIC-OLD,2001-01-01\r\n"
     );
-    assert_eq!(s.upload("/api/licences/import", &staff, csv.clone()).await.status, 403);
-    assert_eq!(s.upload("/api/licences/import", "", csv.clone()).await.status, 401);
+    assert_eq!(
+        s.upload("/api/licences/import", &staff, csv.clone()).await.status,
+        403
+    );
+    assert_eq!(
+        s.upload("/api/licences/import", "", csv.clone()).await.status,
+        401
+    );
     let resp = s.upload("/api/licences/import", &admin, csv).await;
     assert_eq!(resp.status, 201, "{}", resp.text);
     assert_eq!(resp.json()["imported"], 2);
     let (_, list) = s.get("/api/licences", &admin).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(2));
-    assert!(!list.to_string().contains(PERSON) && !list.to_string().contains(COMPANY), "{list}");
+    assert!(
+        !list.to_string().contains(PERSON) && !list.to_string().contains(COMPANY),
+        "{list}"
+    );
     assert_eq!(s.get("/api/licences", &staff).await.0, 403);
 
     // Found and valid: accepted, the record used is logged on the case.
     let (st, case) = s
-        .post("/api/cases", &staff, small_food(person(PERSON), "provided", "shared"))
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(PERSON), "provided", "shared"),
+        )
         .await;
     assert_eq!((st, case["status"].as_str()), (201, Some("accepted")), "{case}");
     let id = case["id"].as_str().unwrap().to_owned();
@@ -273,9 +327,12 @@ async fn licences_and_shared_materials(s: &TestServer) {
     assert_eq!(s.get(&access, &police).await.0, 403, "another department's case");
     assert_eq!(s.get(&access, "").await.0, 401);
     assert_eq!(
-        s.get("/api/cases/00000000-0000-7000-8000-000000000000/data-access", &staff)
-            .await
-            .0,
+        s.get(
+            "/api/cases/00000000-0000-7000-8000-000000000000/data-access",
+            &staff
+        )
+        .await
+        .0,
         404
     );
 
@@ -291,11 +348,19 @@ async fn licences_and_shared_materials(s: &TestServer) {
     // Nothing found for this applicant: 422 naming the material, nothing stored.
     let before = s.app.audit_log(1, 500).await.unwrap().len();
     let (st, v) = s
-        .post("/api/cases", &staff, small_food(person(OTHER_PERSON), "provided", "shared"))
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(OTHER_PERSON), "provided", "shared"),
+        )
         .await;
     assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
     assert!(message(&v).contains("经营者身份证"), "{v}");
-    assert_eq!(s.app.audit_log(1, 500).await.unwrap().len(), before, "nothing written");
+    assert_eq!(
+        s.app.audit_log(1, 500).await.unwrap().len(),
+        before,
+        "nothing written"
+    );
 
     // A material the catalog does not share: refused by name.
     let mut not_shared = small_food(person(PERSON), "provided", "provided");
@@ -329,7 +394,10 @@ async fn licences_and_shared_materials(s: &TestServer) {
     let (st, v) = s.post("/api/cases", &staff, food(company)).await;
     assert_eq!(st, 201, "{v}");
     let (_, log) = s
-        .get(&format!("/api/cases/{}/data-access", v["id"].as_str().unwrap()), &staff)
+        .get(
+            &format!("/api/cases/{}/data-access", v["id"].as_str().unwrap()),
+            &staff,
+        )
         .await;
     assert_eq!(log["items"][0]["source"], "legal_entity", "{log}");
     assert_eq!(log["items"][0]["licence_number"], "LIC-NEW");
@@ -340,3 +408,126 @@ async fn licences_and_shared_materials(s: &TestServer) {
     assert_eq!(audit.iter().filter(|e| e.action == "data.share").count(), 2);
 }
 on_both_backends!(licences_and_shared_materials);
+
+/// The pages: the 核查 list with its outcome form, the A4 letter, the licence
+/// import, the case page's warning and sharing log, the public progress.
+async fn commitment_pages(s: &TestServer) {
+    use crate::support::{csrf_of, page, session};
+    let staff = s.login("staff").await;
+    let admin_page = session(s, "admin").await;
+    let liaison_page = session(s, "liaison").await;
+    let staff_page = session(s, "staff").await;
+
+    // 共享证照: imported through the form, listed masked.
+    let (st, html) = page(s, &admin_page, "/admin/licences").await;
+    assert_eq!(st, 200);
+    let csv = format!("holder,type,number,valid_until\n{PERSON},经营者身份证,ID-9,2099-12-31\n");
+    let resp = s
+        .req("POST", "/admin/licences/import")
+        .cookie(admin_page.as_str())
+        .form(&[("csrf", csrf_of(&html).as_str()), ("csv", csv.as_str())])
+        .send()
+        .await;
+    assert_eq!(resp.status, 303, "{}", resp.text);
+    let (_, html) = page(s, &admin_page, "/admin/licences").await;
+    assert!(html.contains("ID-9") && html.contains("人口库") && !html.contains(PERSON));
+    let bad = "holder,type,number,valid_until\n123,经营者身份证,ID-1,\n";
+    let resp = s
+        .req("POST", "/admin/licences/import")
+        .cookie(admin_page.as_str())
+        .form(&[("csrf", csrf_of(&html).as_str()), ("csv", bad)])
+        .send()
+        .await;
+    assert_eq!(resp.status, 422);
+    assert!(resp.text.contains("第2行"), "the line is named");
+    assert_eq!(page(s, &staff_page, "/admin/licences").await.0, 403);
+
+    // A case with a commitment and a shared record.
+    let (st, case) = s
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(PERSON), "commitment", "shared"),
+        )
+        .await;
+    assert_eq!(st, 201, "{case}");
+    let id = case["id"].as_str().unwrap().to_owned();
+
+    // 核查 list: the task with its due date and the outcome form.
+    let (st, html) = page(s, &liaison_page, "/admin/commitments").await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("从业人员健康证明") && html.contains("记录结论"),
+        "{html}"
+    );
+    assert_eq!(page(s, &staff_page, "/admin/commitments").await.0, 403);
+    let tasks = pending(s, &s.login("liaison").await).await;
+    let health = tasks
+        .iter()
+        .find(|t| t["material"] == "从业人员健康证明")
+        .unwrap();
+    let task_id = health["id"].as_str().unwrap();
+    assert!(html.contains(health["due"].as_str().unwrap()));
+
+    // The A4 letter: the item, the material, the consequences, signature lines.
+    let (st, letter) = page(
+        s,
+        &staff_page,
+        &format!("/cases/{id}/commitments/{task_id}/letter"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    for want in [
+        "证明事项告知承诺书",
+        "从业人员健康证明",
+        "小餐饮经营许可",
+        "不实承诺的法律责任",
+        "申请人（签字/盖章）",
+        "@page { size: A4",
+    ] {
+        assert!(letter.contains(want), "the letter lacks {want}");
+    }
+    assert!(!letter.contains(PERSON), "the ID number is masked");
+
+    // 不实 through the form → the next case page warns of the credit record.
+    let resp = s
+        .req("POST", &format!("/admin/commitments/{task_id}/verify"))
+        .cookie(liaison_page.as_str())
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("outcome", "false"),
+            ("note", "健康证明已过期"),
+        ])
+        .send()
+        .await;
+    assert_eq!(resp.status, 303, "{}", resp.text);
+    let (_, case_html) = page(s, &staff_page, &format!("/cases/{id}")).await;
+    assert!(
+        case_html.contains("数据共享调取记录") && case_html.contains("ID-9"),
+        "the sharing log"
+    );
+    assert!(case_html.contains("告知承诺书") && case_html.contains("不实"));
+    let (st, next) = s
+        .post(
+            "/api/cases",
+            &staff,
+            small_food(person(PERSON), "provided", "provided"),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let (_, next_html) = page(
+        s,
+        &staff_page,
+        &format!("/cases/{}", next["id"].as_str().unwrap()),
+    )
+    .await;
+    assert!(next_html.contains("credit-warning") && next_html.contains("健康证明已过期"));
+
+    // The public progress lists source, material and date.
+    let code = case["query_code"].as_str().unwrap();
+    let resp = s.req("GET", &format!("/progress?code={code}")).send().await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.text.contains("数据共享使用记录") && resp.text.contains("人口库"));
+    assert!(!resp.text.contains("王芳"), "no staff names");
+}
+on_both_backends!(commitment_pages);

@@ -87,7 +87,13 @@ struct TasksPage {
     days: u32,
 }
 
-async fn show_tasks(state: &AppState, user: &CurrentUser, status: StatusCode, ok: Option<String>, error: Option<String>) -> Response {
+async fn show_tasks(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    ok: Option<String>,
+    error: Option<String>,
+) -> Response {
     let all = match state.app.commitments.commitments(&user.session, None).await {
         Ok(all) => all,
         Err(e) => return PageError::from_app(state, e).into_response(),
@@ -109,7 +115,12 @@ async fn show_tasks(state: &AppState, user: &CurrentUser, status: StatusCode, ok
     (status, render(state, &page)).into_response()
 }
 
-async fn tasks(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Query(n): Query<Notice>) -> PageResult {
+async fn tasks(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> PageResult {
     let user = guard(&state, user, Permission::CommitmentVerify, &uri)?;
     Ok(show_tasks(&state, &user, StatusCode::OK, n.ok, None).await)
 }
@@ -131,14 +142,31 @@ async fn verify(
     Path(id): Path<String>,
     PageForm(f): PageForm<VerifyForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::CommitmentVerify, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::CommitmentVerify,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     let Ok(id) = Uuid::parse_str(&id) else {
-        return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "核查任务不存在").into_response());
+        return Err(
+            PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "核查任务不存在").into_response(),
+        );
     };
-    match state.app.commitments.verify(&user.session, id, &f.outcome, &f.note).await {
+    match state
+        .app
+        .commitments
+        .verify(&user.session, id, &f.outcome, &f.note)
+        .await
+    {
         Ok(v) => Ok(back(
             "/admin/commitments",
-            &format!("{}“{}”核查结论已记录：{}", v.task.case_number, v.task.material, v.status_label),
+            &format!(
+                "{}“{}”核查结论已记录：{}",
+                v.task.case_number, v.task.material, v.status_label
+            ),
         )),
         Err(e @ (app::AppError::Invalid { .. } | app::AppError::Conflict(..))) => {
             let status = if matches!(e, app::AppError::Invalid { .. }) {
@@ -210,7 +238,12 @@ async fn show_licences(
     (status, render(state, &page)).into_response()
 }
 
-async fn licences(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri, Query(n): Query<Notice>) -> PageResult {
+async fn licences(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    Query(n): Query<Notice>,
+) -> PageResult {
     let user = guard(&state, user, Permission::LicenceManage, &uri)?;
     Ok(show_licences(&state, &user, StatusCode::OK, n.ok, None, String::new()).await)
 }
@@ -270,7 +303,9 @@ async fn letter(
     let user = guard(&state, user, Permission::CaseRead, &uri)?;
     let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     let Ok(task) = Uuid::parse_str(&task) else {
-        return Err(PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "核查任务不存在").into_response());
+        return Err(
+            PageError::new(&state, StatusCode::NOT_FOUND, "没有找到", "核查任务不存在").into_response(),
+        );
     };
     let l = state
         .app
@@ -311,7 +346,14 @@ async fn revoke(
     Path(id): Path<String>,
     PageForm(f): PageForm<RevokeForm>,
 ) -> PageResult {
-    let user = guard_post(&state, user, Permission::CommitmentVerify, &uri, &headers, &f.csrf)?;
+    let user = guard_post(
+        &state,
+        user,
+        Permission::CommitmentVerify,
+        &uri,
+        &headers,
+        &f.csrf,
+    )?;
     let id = parse_case_id(&state, &id).map_err(IntoResponse::into_response)?;
     match state.app.commitments.revoke(&user.session, id, &f.reason).await {
         Ok(_) => Ok(back(&format!("/cases/{id}"), "已撤销该办件的决定")),
