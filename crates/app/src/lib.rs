@@ -58,6 +58,8 @@ pub mod campaign_xlsx;
 // issue 17: one timeline from ticket to case to evaluation
 pub mod case_timeline;
 pub mod evaluation_case;
+// issue 17: 告知承诺制, 数据共享、电子证照
+pub mod commitment;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -148,6 +150,9 @@ pub struct App {
     // issue 17: one timeline from ticket to case to evaluation
     /// 办件全程时间线: ticket, steps, notices, SMS and evaluations of a case.
     pub timelines: case_timeline::CaseTimelineService,
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    /// 告知承诺核查, 信用记录, 撤销, 电子证照 and the sharing log.
+    pub commitments: commitment::CommitmentService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -228,6 +233,8 @@ impl App {
                 cases.clone(),
                 queue.clone(),
             ),
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            commitments: commitment::CommitmentService::new(hall.clone(), store.clone(), cases.clone()),
             pads,
             cases,
             queue,

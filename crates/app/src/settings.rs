@@ -251,6 +251,9 @@ pub struct EvaluationSettings {
 pub struct CaseSettings {
     /// 黄灯预警: a case turns amber when this many working days or fewer remain.
     pub amber_days: u32,
+    /// 告知承诺核查期限 (issue 17): a commitment is verified within this many
+    /// working days of acceptance (1 to 120; default 20).
+    pub verification_days: u32,
 }
 
 /// A secret from the configuration: read as a `&str`, never printed
@@ -358,7 +361,10 @@ impl Default for EvaluationSettings {
 
 impl Default for CaseSettings {
     fn default() -> Self {
-        CaseSettings { amber_days: 2 }
+        CaseSettings {
+            amber_days: 2,
+            verification_days: domain::commitment::DEFAULT_VERIFICATION_DAYS,
+        }
     }
 }
 
@@ -497,6 +503,12 @@ impl EvaluationSettings {
 
 impl CaseSettings {
     pub fn validate(&self) -> Result<(), Invalid> {
+        if !(1..=120).contains(&self.verification_days) {
+            return Err(Invalid {
+                key: "cases.verification_days",
+                message: "应为1至120个工作日".into(),
+            });
+        }
         Ok(())
     }
 }

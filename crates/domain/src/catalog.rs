@@ -77,6 +77,11 @@ pub struct Material {
     pub required: bool,
     /// The hall fetches it by data sharing (可共享免提交).
     pub shareable: bool,
+    /// 告知承诺: the applicant may sign a commitment instead of this proof
+    /// (证明事项告知承诺制, 国办发〔2020〕42号). Absent in older files: false
+    /// (and left out when false, so those files export as they were).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub commitment: bool,
 }
 
 /// A "one thing, one visit" bundle (一件事一次办).

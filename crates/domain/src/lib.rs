@@ -35,6 +35,8 @@ pub mod training;
 pub mod campaign;
 // issue 17: one timeline from ticket to case to evaluation
 pub mod timeline;
+// issue 17: 告知承诺制, 数据共享、电子证照
+pub mod commitment;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

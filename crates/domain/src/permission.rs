@@ -146,6 +146,12 @@ pub enum Permission {
     CaseTimeline,
     /// 一件事受理: accept a bundle at the window from its page.
     BundleAccept,
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    /// 告知承诺核查: list the verification tasks, record 属实/不实, revoke a
+    /// decision made on a false commitment (a liaison: its department's).
+    CommitmentVerify,
+    /// 电子证照: import the local sharing records and list them (masked).
+    LicenceManage,
 }
 
 impl Permission {
@@ -214,6 +220,9 @@ impl Permission {
             // issue 17: one timeline from ticket to case to evaluation
             Permission::CaseTimeline => &[Admin, Staff, Liaison, Supervisor],
             Permission::BundleAccept => &[Admin, Staff],
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            Permission::CommitmentVerify => &[Admin, Supervisor, Liaison],
+            Permission::LicenceManage => &[Admin],
         }
     }
 
@@ -311,6 +320,9 @@ mod tests {
             // issue 17: one timeline from ticket to case to evaluation
             Permission::CaseTimeline,
             Permission::BundleAccept,
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            Permission::CommitmentVerify,
+            Permission::LicenceManage,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

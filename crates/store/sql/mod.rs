@@ -38,3 +38,5 @@ mod training;
 mod campaign;
 // issue 17: one timeline from ticket to case to evaluation
 mod timeline;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod commitment;

@@ -38,6 +38,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_assessment::run_all(&*store).await;
     // issue 17: one timeline from ticket to case to evaluation
     crate::conformance_timeline::run_all(&*store).await;
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    crate::conformance_commitment::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {
@@ -56,6 +58,7 @@ fn item(code: &str, dept: &str) -> Item {
             copies: 1,
             required: true,
             shareable: false,
+            commitment: false,
         }],
         fee: "不收费".into(),
         online: "全程网办".into(),

@@ -53,6 +53,9 @@ pub mod conformance_campaign;
 // issue 17: one timeline from ticket to case to evaluation
 pub mod conformance_timeline;
 pub mod timeline;
+// issue 17: 告知承诺制, 数据共享、电子证照
+pub mod commitment;
+pub mod conformance_commitment;
 
 pub use error::StoreError;
 pub use model::*;
@@ -100,6 +103,8 @@ pub trait Store:
     + assessment::AssessmentStore
     // issue 17: one timeline from ticket to case to evaluation
     + timeline::TimelineStore
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    + commitment::CommitmentStore
     + Send
     + Sync
     + 'static

@@ -18,7 +18,7 @@ pub(super) fn checked_materials(given: &[MaterialInput]) -> AppResult<Vec<Materi
         let Some(status) = MaterialStatus::parse(&m.status) else {
             return Err(AppError::invalid(
                 "materials",
-                format!("材料“{name}”的状态应为 provided、shared 或 missing"),
+                format!("材料“{name}”的状态应为 provided、shared、missing 或 commitment"),
             ));
         };
         match out.iter_mut().find(|o| o.name == name) {
@@ -45,7 +45,7 @@ impl crate::case::CaseService {
             return Err(AppError::invalid("name", "申请人名称应为1至100个字"));
         }
         let cipher = DataCipher::new(&self.settings.security.data_key)?;
-        let (kind, id_sealed, id_key, id_masked) = match (a.id_number.as_deref(), a.uscc.as_deref()) {
+        let (kind, id_sealed, id_key, id_masked, holder) = match (a.id_number.as_deref(), a.uscc.as_deref()) {
             (Some(id), None) => {
                 let id = IdNumber::parse(id.trim(), today)
                     .map_err(|e| AppError::invalid("id_number", format!("身份证号{e}")))?;
@@ -54,6 +54,7 @@ impl crate::case::CaseService {
                     cipher.seal(ID_PURPOSE, id.as_str())?,
                     person_key(&self.settings.security.data_key, "id", id.as_str())?,
                     id.masked(),
+                    domain::commitment::Holder::Person(id),
                 )
             }
             (None, Some(code)) => {
@@ -64,6 +65,7 @@ impl crate::case::CaseService {
                     cipher.seal(ID_PURPOSE, code.as_str())?,
                     person_key(&self.settings.security.data_key, "uscc", code.as_str())?,
                     mask(code.as_str(), 6, 4),
+                    domain::commitment::Holder::Organisation(code),
                 )
             }
             (Some(_), Some(_)) => {
@@ -122,6 +124,8 @@ impl crate::case::CaseService {
             return Err(AppError::Forbidden(format!("部门联络员只能受理{own}的事项")));
         }
         let materials = checked_materials(&req.materials)?;
+        // issue 17: 告知承诺 only where the catalog allows it; 共享调取 only when a valid record is found.
+        let claims = self.check_material_claims(&items, &holder, &materials).await?;
         let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => {
@@ -255,7 +259,15 @@ impl crate::case::CaseService {
                 let only = subs.pop().ok_or_else(|| {
                     AppError::Conflict(crate::Conflict::NotInCatalog, "没有可受理的事项".into())
                 })?;
-                self.store.create_case(&only, &prefix, &event).await?
+                let stored = self.store.create_case(&only, &prefix, &event).await?;
+                // issue 17: the verification tasks and the sharing log of the case.
+                self.record_material_claims(
+                    &Actor::user(&session.user),
+                    std::slice::from_ref(&stored),
+                    &claims,
+                )
+                .await?;
+                stored
             }
             Some(bundle) => {
                 let mut parent = template;
@@ -271,6 +283,9 @@ impl crate::case::CaseService {
                     .store
                     .create_case_family(&parent, &subs, &prefix, &event)
                     .await?;
+                // issue 17: each claim on the sub-case of the item that lists the material.
+                self.record_material_claims(&Actor::user(&session.user), &subs, &claims)
+                    .await?;
                 let numbers: Vec<&str> = subs.iter().map(|s| s.number.as_str()).collect();
                 self.audit(
                     &Actor::user(&session.user),
@@ -285,6 +300,10 @@ impl crate::case::CaseService {
         self.audit(&Actor::user(&session.user), "case.accept", &stored.number, &note)
             .await?;
         self.notify_status(&stored).await?;
-        self.case_view_of(stored).await
+        // issue 17: 信用记录 — staff see the applicant's false commitments at acceptance.
+        let warnings = self.credit_warnings(&stored.id_key).await?;
+        let mut view = self.case_view_of(stored).await?;
+        view.credit_warnings = warnings;
+        Ok(view)
     }
 }

@@ -27,13 +27,38 @@ impl crate::case::CaseService {
             ));
         }
         let given = checked_materials(given)?;
+        let catalog = self.published().await?;
+        // issue 17: a commitment or a shared record brought at 补正 is checked as at acceptance.
+        let claim_items: Vec<domain::catalog::Item> = {
+            let subs = self.store.sub_cases(c.id).await?;
+            let codes: Vec<String> = if subs.is_empty() {
+                vec![c.item_code.clone()]
+            } else {
+                subs.iter().map(|s| s.item_code.clone()).collect()
+            };
+            codes
+                .iter()
+                .filter_map(|code| catalog.item(code).cloned())
+                .collect()
+        };
+        let new_claims: Vec<MaterialCheck> = given
+            .iter()
+            .filter(|g| {
+                !c.materials
+                    .iter()
+                    .any(|m| m.name == g.name && m.status == g.status)
+            })
+            .cloned()
+            .collect();
+        let claims = self
+            .check_claims_by_key(&claim_items, &c.id_key, &new_claims)
+            .await?;
         for g in given {
             match c.materials.iter_mut().find(|m| m.name == g.name) {
                 Some(m) => m.status = g.status,
                 None => c.materials.push(g),
             }
         }
-        let catalog = self.published().await?;
         let subs = self.store.sub_cases(c.id).await?;
         let codes: Vec<String> = if subs.is_empty() {
             vec![c.item_code.clone()]
@@ -71,6 +96,7 @@ impl crate::case::CaseService {
             .update_case(&c, CaseStatus::Supplement, &event)
             .await
             .map_err(not_found)?;
+        let subs_for_claims = subs.clone();
         // A bundle's sub-cases share its materials and start together.
         for mut sub in subs {
             sub.materials = c.materials.clone();
@@ -86,6 +112,14 @@ impl crate::case::CaseService {
                 .await
                 .map_err(not_found)?;
         }
+        // issue 17: the tasks and sharing log of what was claimed at 补正.
+        let claimed_on: Vec<CaseRecord> = if subs_for_claims.is_empty() {
+            vec![c.clone()]
+        } else {
+            subs_for_claims
+        };
+        self.record_material_claims(&Actor::user(&session.user), &claimed_on, &claims)
+            .await?;
         self.audit(&Actor::user(&session.user), "case.supplement", &c.number, &note)
             .await?;
         self.notify_status(&c).await?;

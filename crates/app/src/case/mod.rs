@@ -25,6 +25,9 @@ mod history;
 mod identity;
 mod lifecycle;
 mod progress;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod claims;
+pub use claims::{MaterialClaims, SharedRecord};
 
 pub use identity::CaseIdentity;
 
@@ -74,6 +77,10 @@ pub struct CaseView {
     /// 一件事: the sub-cases routed to each department.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_cases: Vec<CaseRecord>,
+    /// 信用记录 (issue 17): the applicant's false commitments, shown to staff
+    /// at acceptance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credit_warnings: Vec<store::commitment::CreditRecord>,
 }
 
 /// What the public progress query shows: no ID numbers, the name masked.
@@ -96,6 +103,16 @@ pub struct Progress {
     /// Where and how to collect the result (可领取), once completed.
     pub collect: Option<String>,
     pub steps: Vec<ProgressStep>,
+    /// 数据共享: what the hall fetched for the case (source, material, date; issue 17).
+    pub shared_data: Vec<SharedDataLine>,
+}
+
+/// One record the hall fetched by data sharing, as the applicant sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedDataLine {
+    pub source: &'static str,
+    pub material: String,
+    pub date: Date,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +224,8 @@ pub struct CaseService {
     pub(crate) store: Arc<dyn store::case::CaseStore>,
     pub(crate) ledger_store: Arc<dyn store::case_ledger::CaseLedgerStore>,
     pub(crate) queue: crate::queue::QueueService,
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    pub(crate) claims: Arc<dyn store::commitment::CommitmentStore>,
 }
 
 impl CaseService {
@@ -218,8 +237,10 @@ impl CaseService {
         CaseService {
             hall,
             store: store.clone(),
-            ledger_store: store,
+            ledger_store: store.clone(),
             queue,
+            // issue 17: 告知承诺制, 数据共享、电子证照
+            claims: store,
         }
     }
 }
@@ -272,6 +293,7 @@ impl CaseService {
         };
         let staff_name = self.staff_name(&case.staff).await?;
         Ok(CaseView {
+            credit_warnings: Vec::new(),
             staff_name,
             sub_cases,
             status_label: status.label(),

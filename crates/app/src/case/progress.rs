@@ -78,6 +78,8 @@ impl crate::case::CaseService {
                     "complete" => "办结".into(),
                     "deliver" => "送达".into(),
                     "refuse" => "不予受理".into(),
+                    // issue 17: 告知承诺制
+                    "revoke" => "撤销决定".into(),
                     other => other.into(),
                 },
             })
@@ -109,7 +111,20 @@ impl crate::case::CaseService {
             CaseStatus::Delivered => Some("办理结果已送达。".to_owned()),
             _ => None,
         };
+        // issue 17: 按需共享、安全可控 — the applicant sees what was fetched.
+        let shared_data = self
+            .claims
+            .data_accesses(c.id)
+            .await?
+            .into_iter()
+            .map(|a| SharedDataLine {
+                source: a.source.label(),
+                material: a.material,
+                date: a.accessed_at.to_zoned(tz.clone()).date(),
+            })
+            .collect();
         Ok(Progress {
+            shared_data,
             missing_materials,
             outcome,
             collect,

@@ -83,14 +83,20 @@ const ITEM_COLUMNS: [Column; 12] = [
     col("keywords", "关键词", Kind::List, 48.0),
 ];
 
-const MATERIAL_COLUMNS: [Column; 6] = [
+const MATERIAL_COLUMNS: [Column; 7] = [
     col("item_code", "事项编码", Kind::Text, 16.0),
     col("name", "材料名称", Kind::Text, 50.0),
     col("form", "形式", Kind::Text, 14.0),
     col("copies", "份数", Kind::Number, 8.0),
     col("required", "是否必需", Kind::Flag, 10.0),
     col("shareable", "可共享免提交", Kind::Flag, 14.0),
+    // issue 17: 告知承诺制 (国办发〔2020〕42号)
+    col("commitment", "可告知承诺", Kind::Flag, 12.0),
 ];
+
+/// Columns older workbooks do not have: left out, or left empty, the field
+/// is absent (and the catalog's default applies).
+const OPTIONAL_COLUMNS: [&str; 1] = ["commitment"];
 
 const BUNDLE_COLUMNS: [Column; 5] = [
     col("code", "办件包编码", Kind::Text, 14.0),
@@ -155,6 +161,8 @@ pub fn write_catalog_xlsx(items: &[Item], bundles: &[Bundle]) -> Result<Vec<u8>,
                     Cell::Int(m.copies),
                     flag(m.required),
                     flag(m.shareable),
+                    // Empty when not allowed, as older workbooks read.
+                    if m.commitment { flag(true) } else { Cell::Empty },
                 ]
             })
         })
@@ -181,6 +189,7 @@ pub fn write_catalog_xlsx(items: &[Item], bundles: &[Bundle]) -> Result<Vec<u8>,
     add_choices(sheet, &MATERIAL_COLUMNS, "form", &MATERIAL_FORMS)?;
     add_choices(sheet, &MATERIAL_COLUMNS, "required", &["是", "否"])?;
     add_choices(sheet, &MATERIAL_COLUMNS, "shareable", &["是", "否"])?;
+    add_choices(sheet, &MATERIAL_COLUMNS, "commitment", &["是", "否"])?;
     write_sheet(&mut workbook, BUNDLE_SHEET, &BUNDLE_COLUMNS, &bundle_rows)?;
     Ok(workbook.save_to_buffer()?)
 }
@@ -457,7 +466,7 @@ fn sheet_rows(
         }
     }
     for (column, pos) in columns.iter().zip(&found) {
-        if pos.is_none() {
+        if pos.is_none() && !OPTIONAL_COLUMNS.contains(&column.key) {
             problems.push(problem(
                 sheet,
                 header_row,
@@ -485,7 +494,11 @@ fn sheet_rows(
             if !is_blank(cell) {
                 blank = false;
             }
-            obj.insert(column.key.to_owned(), cell_value(cell, column.kind));
+            let value = cell_value(cell, column.kind);
+            if value.is_null() && OPTIONAL_COLUMNS.contains(&column.key) {
+                continue;
+            }
+            obj.insert(column.key.to_owned(), value);
         }
         if !blank {
             out.push((row, obj));

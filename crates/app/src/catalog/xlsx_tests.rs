@@ -319,3 +319,30 @@ fn column_letters_count_like_excel() {
     assert_eq!(column_letters(701), "ZZ");
     assert_eq!(column_letters(702), "AAA");
 }
+
+// issue 17: 告知承诺制
+#[test]
+fn the_commitment_column_is_read_when_there_and_optional_when_not() {
+    let mut header = material_header();
+    header.push(S("commitment 可告知承诺"));
+    let with = |name: &'static str, c: C| {
+        let mut row = material("SCJG-XK-001", name, S("是"), S("否"));
+        row.push(c);
+        row
+    };
+    let bytes = workbook(&[
+        ("事项", vec![item_header(), item_row("SCJG-XK-001", N(5.0))]),
+        ("材料", vec![header, with("健康证明", S("是")), with("申请书", E)]),
+    ]);
+    let rows = read_catalog_xlsx(&bytes).unwrap();
+    let materials = &rows.items[0].1["materials"];
+    assert_eq!(materials[0]["commitment"], serde_json::json!(true));
+    assert!(materials[1].get("commitment").is_none(), "{materials}");
+    let cat = validate_catalog(&rows.items, &rows.bundles, &DepartmentPolicy::Bootstrap)
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    assert!(cat.items[0].materials[0].commitment);
+    assert!(!cat.items[0].materials[1].commitment);
+    // Written back: 是 where allowed, empty elsewhere.
+    let again = read_catalog_xlsx(&write_catalog_xlsx(&cat.items, &[]).unwrap()).unwrap();
+    assert_eq!(again.items[0].1["materials"], *materials);
+}

@@ -132,13 +132,17 @@ pub enum MaterialStatus {
     Shared,
     /// 缺少: to be listed on the one-time notice.
     Missing,
+    /// 告知承诺: the applicant signed a commitment instead of the proof
+    /// (国办发〔2020〕42号); the department verifies it afterwards (核查).
+    Commitment,
 }
 
 impl MaterialStatus {
-    pub const ALL: [MaterialStatus; 3] = [
+    pub const ALL: [MaterialStatus; 4] = [
         MaterialStatus::Provided,
         MaterialStatus::Shared,
         MaterialStatus::Missing,
+        MaterialStatus::Commitment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -146,6 +150,7 @@ impl MaterialStatus {
             MaterialStatus::Provided => "provided",
             MaterialStatus::Shared => "shared",
             MaterialStatus::Missing => "missing",
+            MaterialStatus::Commitment => "commitment",
         }
     }
 
@@ -154,6 +159,7 @@ impl MaterialStatus {
             MaterialStatus::Provided => "已提交",
             MaterialStatus::Shared => "共享调取",
             MaterialStatus::Missing => "缺少",
+            MaterialStatus::Commitment => "告知承诺",
         }
     }
 
@@ -162,9 +168,13 @@ impl MaterialStatus {
         MaterialStatus::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// The hall has it: provided by the applicant or fetched by sharing.
+    /// The hall has it: provided by the applicant, fetched by sharing, or
+    /// replaced by a signed commitment (告知承诺: the case proceeds without it).
     pub fn is_at_hand(self) -> bool {
-        matches!(self, MaterialStatus::Provided | MaterialStatus::Shared)
+        matches!(
+            self,
+            MaterialStatus::Provided | MaterialStatus::Shared | MaterialStatus::Commitment
+        )
     }
 }
 
@@ -264,6 +274,7 @@ mod tests {
             copies: 1,
             required,
             shareable,
+            commitment: false,
         }
     }
 

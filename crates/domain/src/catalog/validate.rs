@@ -159,6 +159,14 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A flag that older files leave out: absent or null is false.
+    fn optional_boolean(&self, c: &mut Collector, field: &str) -> bool {
+        match self.obj.get(field) {
+            None | Some(Value::Null) => false,
+            Some(_) => self.boolean(c, field),
+        }
+    }
+
     fn one_of(&self, c: &mut Collector, field: &str, allowed: &[&str]) -> String {
         let v = self.string(c, field);
         if !v.is_empty() && !allowed.contains(&v.as_str()) {
@@ -221,7 +229,7 @@ const ITEM_FIELDS: [&str; 19] = [
     "legal_basis",
     "steps",
 ];
-const MATERIAL_FIELDS: [&str; 5] = ["name", "form", "copies", "required", "shareable"];
+const MATERIAL_FIELDS: [&str; 6] = ["name", "form", "copies", "required", "shareable", "commitment"];
 const BUNDLE_FIELDS: [&str; 5] = ["code", "name", "description", "items", "promised_days"];
 
 /// Checks a whole catalog: `items` and `bundles` as JSON values (one per row,
@@ -384,6 +392,8 @@ fn read_material(c: &mut Collector, item: &Row<'_>, index: usize, value: &Value)
         copies: r.required_count(&mut sub, "copies"),
         required: r.boolean(&mut sub, "required"),
         shareable: r.boolean(&mut sub, "shareable"),
+        // 告知承诺: optional, so catalogs written before it still import.
+        commitment: r.optional_boolean(&mut sub, "commitment"),
     };
     if m.copies == 0 && !sub.problems.iter().any(|p| p.field == "copies") {
         r.fail(&mut sub, "copies", "份数应至少为1".into());

@@ -306,6 +306,17 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/campaigns/{id}/report.xlsx", Signed(P::ReportsRead)),
     // issue 17: one timeline from ticket to case to evaluation
     ("GET", "/api/cases/{id}/timeline", Signed(P::CaseTimeline)),
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    ("GET", "/api/commitments", Signed(P::CommitmentVerify)),
+    (
+        "POST",
+        "/api/commitments/{id}/verify",
+        Signed(P::CommitmentVerify),
+    ),
+    ("POST", "/api/cases/{id}/revoke", Signed(P::CommitmentVerify)),
+    ("GET", "/api/cases/{id}/data-access", Signed(P::CaseRead)),
+    ("GET", "/api/licences", Signed(P::LicenceManage)),
+    ("POST", "/api/licences/import", Signed(P::LicenceManage)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -30,7 +30,8 @@ pub struct ApplicantBody {
 #[serde(deny_unknown_fields)]
 pub struct MaterialBody {
     name: String,
-    /// provided, shared or missing.
+    /// provided, shared (共享调取: a valid shared record of the applicant), missing,
+    /// or commitment (告知承诺: only where the catalog allows it).
     status: String,
 }
 

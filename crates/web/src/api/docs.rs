@@ -77,6 +77,9 @@ use utoipa::{Modify, OpenApi};
         super::campaign::set_task_status, super::campaign::report_xlsx,
         // issue 17: one timeline from ticket to case to evaluation
         super::case_timeline::timeline,
+        // issue 17: 告知承诺制, 数据共享、电子证照
+        super::commitment::list, super::commitment::verify, super::commitment::revoke,
+        super::commitment::data_access, super::commitment::import, super::commitment::licences,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

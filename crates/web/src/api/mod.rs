@@ -19,6 +19,8 @@ pub mod pad;
 mod queue;
 // issue 15 part 5: scalpers
 mod scalper;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod commitment;
 mod schemas;
 mod users;
 // issue 15 parts 3, 4, 6: morning meetings, yellow/red cards, floor duty log
@@ -277,6 +279,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
         // issue 17: one timeline from ticket to case to evaluation
         .route("/api/cases/{id}/timeline", get(case_timeline::timeline))
+        // issue 17: 告知承诺制, 数据共享、电子证照
+        .route("/api/commitments", get(commitment::list))
+        .route("/api/commitments/{id}/verify", post(commitment::verify))
+        .route("/api/cases/{id}/revoke", post(commitment::revoke))
+        .route("/api/cases/{id}/data-access", get(commitment::data_access))
+        .route("/api/licences", get(commitment::licences))
+        .route(
+            "/api/licences/import",
+            post(commitment::import).layer(import_limit()),
+        )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

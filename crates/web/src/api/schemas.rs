@@ -86,6 +86,9 @@ pub struct Material {
     required: bool,
     /// The hall fetches it by data sharing (可共享免提交).
     shareable: bool,
+    /// 告知承诺: a signed commitment may replace it (国办发〔2020〕42号); absent = false.
+    #[serde(default)]
+    commitment: bool,
 }
 
 /// A "one thing, one visit" bundle (一件事一次办).

@@ -40,6 +40,8 @@ pub fn step_label(action: &str) -> &str {
         "deliver" => "送达",
         "refuse" => "不予受理",
         "extend" => "延期",
+        // issue 17: 告知承诺制
+        "revoke" => "撤销决定",
         other => other,
     }
 }
@@ -110,6 +112,8 @@ struct ShowPage {
     organisation: bool,
     /// issue 17: whether the viewer may open the case's timeline.
     may_timeline: bool,
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    claims: super::case_claims::ClaimsBox,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,7 +146,10 @@ async fn show(
             note: s.note.clone(),
         })
         .collect();
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    let claims = super::case_claims::claims_box(&state, &user, id).await;
     let page = ShowPage {
+        claims,
         chrome: Chrome::new(&state, Some(&user), "admin"),
         csrf: user.session.csrf.clone(),
         ok: p.ok,

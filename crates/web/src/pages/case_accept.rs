@@ -130,8 +130,9 @@ async fn view(state: &AppState, user: &CurrentUser, s: Shown) -> Result<Response
                 .map(|m| MaterialRow {
                     status: match s.statuses.iter().find(|(n, _)| n == &m.name) {
                         Some((_, st)) => MaterialStatus::parse(st),
-                        // The hall fetches a shareable material unless told otherwise.
-                        None => m.shareable.then_some(MaterialStatus::Shared),
+                        // issue 17: 共享调取 is looked up for the applicant and refused
+                        // when nothing valid is found, so the clerk chooses it.
+                        None => None,
                     },
                     m: m.clone(),
                 })

@@ -23,6 +23,8 @@ mod honours;
 // issue 17: the case timeline and 一件事 acceptance pages
 mod case_bundle;
 mod case_timeline;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod case_claims;
 
 use crate::AppState;
 use crate::auth::CurrentUser;

@@ -120,6 +120,9 @@ async fn case_accepted_noticed_supplemented_completed_and_queried() {
         radio(&browser, FOOD[0], "provided").await?;
         radio(&browser, FOOD[1], "provided").await?;
         radio(&browser, FOOD[2], "missing").await?;
+        // issue 17: 共享调取 is chosen only when a shared record exists; none here.
+        radio(&browser, "营业执照", "provided").await?;
+        radio(&browser, "法定代表人身份证", "provided").await?;
         screenshot(&browser, "case_accept.png").await?;
         browser
             .find(By::Css("button.big[type=submit]"))

@@ -54,3 +54,5 @@ mod browser_assessment;
 mod api_case_timeline;
 mod browser_case_timeline;
 mod case_timeline_pages;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod api_commitments;

@@ -25,6 +25,8 @@ mod staff;
 mod training;
 // issue 16: the monthly assessment
 mod assessment;
+// issue 17: 告知承诺制, 数据共享、电子证照
+mod commitments;
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
@@ -67,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .merge(training::routes())
         // issue 16: the monthly assessment
         .merge(assessment::routes())
+        // issue 17: 告知承诺制, 数据共享、电子证照
+        .merge(commitments::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -482,6 +486,23 @@ const MENU: &[(Permission, Link)] = &[
             href: "/cases/bundle",
             label: "一件事受理",
             note: "一表申请、一套材料，受理后各部门并联审批",
+        },
+    ),
+    // issue 17: 告知承诺制, 数据共享、电子证照
+    (
+        Permission::CommitmentVerify,
+        Link {
+            href: "/admin/commitments",
+            label: "告知承诺核查",
+            note: "核查期限、逾期提醒，记录属实或不实",
+        },
+    ),
+    (
+        Permission::LicenceManage,
+        Link {
+            href: "/admin/licences",
+            label: "共享证照",
+            note: "导入人口库、法人库、电子证照记录（本地数据源）",
         },
     ),
 ];

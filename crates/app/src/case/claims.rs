@@ -1,0 +1,249 @@
+//! 告知承诺 and 共享调取 at acceptance (issue 17): a material claimed with
+//! status `commitment` must be one the catalog allows a commitment for; one
+//! claimed `shared` must be shareable and found valid on the acceptance day
+//! in the sharing sources (the local reference records, [`LocalSources`]).
+//! The same check serves the window (`accept_case`) and online applications.
+
+use super::*;
+use crate::{Actor, AppResult};
+use async_trait::async_trait;
+use domain::catalog::Item;
+use domain::commitment::{ClaimError, Holder, VerificationStatus, check_commitment, check_shareable};
+use store::commitment::{Commitment, CommitmentStore, DataAccess, Licence};
+
+/// The fields a sharing lookup reads, as logged (数据共享调取记录).
+pub const SHARED_FIELDS: &str = "持证主体,证照类型,证照编号,有效期";
+
+/// A sharing source (共享数据源: 人口库, 法人库, 电子证照库). A hall connected
+/// to a provincial platform implements it with that platform's adapter; the
+/// reference implementation [`LocalSources`] reads the records the
+/// administrator imported, so a hall without a platform still works and the
+/// tests run offline.
+#[async_trait]
+pub trait SharingSource: Send + Sync {
+    /// The holder's records of one type (the material's name), whatever their validity.
+    async fn lookup(&self, holder_key: &str, licence_type: &str) -> AppResult<Vec<Licence>>;
+}
+
+/// The local reference implementation, backed by the store.
+pub struct LocalSources<'a>(pub &'a dyn CommitmentStore);
+
+#[async_trait]
+impl SharingSource for LocalSources<'_> {
+    async fn lookup(&self, holder_key: &str, licence_type: &str) -> AppResult<Vec<Licence>> {
+        Ok(self.0.holder_licences(holder_key, licence_type).await?)
+    }
+}
+
+/// A record the hall will use for a material (共享调取).
+#[derive(Debug, Clone)]
+pub struct SharedRecord {
+    /// The catalog item whose material it is.
+    pub item_code: String,
+    pub material: String,
+    pub licence: Licence,
+}
+
+/// What a case's claims came to: each committed material (with the item
+/// that lists it) and each record fetched.
+#[derive(Debug, Clone, Default)]
+pub struct MaterialClaims {
+    /// (item code, material).
+    pub committed: Vec<(String, String)>,
+    pub shared: Vec<SharedRecord>,
+}
+
+impl MaterialClaims {
+    pub fn is_empty(&self) -> bool {
+        self.committed.is_empty() && self.shared.is_empty()
+    }
+}
+
+fn refused(e: ClaimError) -> AppError {
+    AppError::invalid("materials", e.to_string())
+}
+
+impl crate::case::CaseService {
+    /// Checks every `commitment` and `shared` material of `materials`
+    /// against the items (one item, or a bundle's): a commitment only where
+    /// the catalog allows it, a shared material only where it is shareable and
+    /// a record of its type is valid today for the holder. A refusal is
+    /// `AppError::Invalid { field: "materials" }` naming the material; nothing
+    /// is written.
+    pub async fn check_material_claims(
+        &self,
+        items: &[Item],
+        holder: &Holder,
+        materials: &[MaterialCheck],
+    ) -> AppResult<MaterialClaims> {
+        let key = person_key(
+            &self.settings.security.data_key,
+            holder.key_purpose(),
+            holder.as_str(),
+        )?;
+        self.check_claims_by_key(items, &key, materials).await
+    }
+
+    /// [`Self::check_material_claims`] for an applicant known by the keyed
+    /// hash a case stores (`id_key`), as at 补正.
+    pub(crate) async fn check_claims_by_key(
+        &self,
+        items: &[Item],
+        key: &str,
+        materials: &[MaterialCheck],
+    ) -> AppResult<MaterialClaims> {
+        let today = self.today();
+        let sources = LocalSources(&*self.claims);
+        let mut out = MaterialClaims::default();
+        for m in materials {
+            let check: fn(&Item, &str) -> Result<(), ClaimError> = match m.status {
+                MaterialStatus::Commitment => check_commitment,
+                MaterialStatus::Shared => check_shareable,
+                _ => continue,
+            };
+            // The first item that lists the material and allows the claim; else the first refusal.
+            let mut first_error = None;
+            let mut allowed = None;
+            for item in items {
+                match check(item, &m.name) {
+                    Ok(()) => {
+                        allowed = Some(item);
+                        break;
+                    }
+                    Err(e) => {
+                        // Prefer "not allowed" over "not listed" when some item lists it.
+                        if first_error.is_none()
+                            || matches!(first_error, Some(ClaimError::UnknownMaterial(_)))
+                        {
+                            first_error = Some(e);
+                        }
+                    }
+                }
+            }
+            let Some(item) = allowed else {
+                return Err(refused(
+                    first_error.unwrap_or_else(|| ClaimError::UnknownMaterial(m.name.clone())),
+                ));
+            };
+            if m.status == MaterialStatus::Commitment {
+                out.committed.push((item.code.clone(), m.name.clone()));
+                continue;
+            }
+            let found = sources.lookup(key, &m.name).await?;
+            let valid = found
+                .into_iter()
+                .find(|l| domain::commitment::licence_valid(l.valid_until, today));
+            match valid {
+                Some(licence) => out.shared.push(SharedRecord {
+                    item_code: item.code.clone(),
+                    material: m.name.clone(),
+                    licence,
+                }),
+                None => return Err(refused(ClaimError::NothingValid(m.name.clone()))),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records the claims of a case just accepted: a verification task per
+    /// committed material (due `cases.verification_days` working days after
+    /// today) and a sharing log line per record used; each audit-logged.
+    /// `cases` are the stored case, or a bundle's sub-cases (matched by item).
+    pub async fn record_material_claims(
+        &self,
+        actor: &Actor,
+        cases: &[CaseRecord],
+        claims: &MaterialClaims,
+    ) -> AppResult<Vec<Commitment>> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let today = self.today();
+        let now = self.now();
+        let due = self
+            .deadline(today, self.settings.cases.verification_days)
+            .await?
+            .date;
+        let case_of = |code: &str| cases.iter().find(|c| c.item_code == code).or(cases.first());
+        let mut tasks = Vec::new();
+        for (code, material) in &claims.committed {
+            let Some(c) = case_of(code) else { continue };
+            tasks.push(Commitment {
+                id: Uuid::now_v7(),
+                case_id: c.id,
+                case_number: c.number.clone(),
+                item_name: c.item_name.clone(),
+                department: c.department.clone(),
+                material: material.clone(),
+                applicant_key: c.id_key.clone(),
+                applicant_masked: c.id_masked.clone(),
+                accepted_on: today,
+                due,
+                status: VerificationStatus::Pending,
+                note: String::new(),
+                verified_by: None,
+                verified_at: None,
+                created_by: actor.username.clone(),
+                created_at: now,
+            });
+        }
+        let mut accesses = Vec::new();
+        for s in &claims.shared {
+            let Some(c) = case_of(&s.item_code) else { continue };
+            accesses.push(DataAccess {
+                id: Uuid::now_v7(),
+                case_id: c.id,
+                source: s.licence.source,
+                material: s.material.clone(),
+                licence_type: s.licence.licence_type.clone(),
+                licence_number: s.licence.number.clone(),
+                valid_until: s.licence.valid_until,
+                fields: SHARED_FIELDS.into(),
+                accessed_by: actor.username.clone(),
+                accessed_at: now,
+            });
+        }
+        self.claims.add_case_claims(&tasks, &accesses).await?;
+        for t in &tasks {
+            self.audit(
+                actor,
+                "commitment.sign",
+                &t.case_number,
+                &format!("告知承诺：{}，核查期限{}", t.material, t.due),
+            )
+            .await?;
+        }
+        for a in &accesses {
+            let number = cases
+                .iter()
+                .find(|c| c.id == a.case_id)
+                .map_or("", |c| c.number.as_str());
+            self.audit(
+                actor,
+                "data.share",
+                number,
+                &format!(
+                    "{}调取{}（{} {}，字段：{}）",
+                    a.source.label(),
+                    a.material,
+                    a.licence_type,
+                    a.licence_number,
+                    a.fields
+                ),
+            )
+            .await?;
+        }
+        Ok(tasks)
+    }
+
+    /// 信用记录: the applicant's false commitments (by the case's keyed hash).
+    pub async fn credit_warnings(
+        &self,
+        applicant_key: &str,
+    ) -> AppResult<Vec<store::commitment::CreditRecord>> {
+        if applicant_key.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.claims.credit_records(applicant_key).await?)
+    }
+}
