@@ -33,6 +33,8 @@ pub mod morning_meeting;
 pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -140,6 +140,10 @@ pub enum Permission {
     AssessmentScheme,
     /// 党员互评: rate a peer of one's department.
     ReviewPeer,
+    // issue 17: online application (网上申报) and pre-review (预审)
+    /// 网上申报预审: see the queue, open the uploaded files, accept or ask for 补正
+    /// (scoped: window staff of the item, the liaison of its department).
+    ApplicationReview,
 }
 
 impl Permission {
@@ -205,6 +209,8 @@ impl Permission {
             Permission::AssessmentManage => &[Admin, Leader],
             Permission::AssessmentScheme => &[Admin],
             Permission::ReviewPeer => &[Admin, Staff, Liaison],
+            // issue 17: online application (网上申报) and pre-review (预审)
+            Permission::ApplicationReview => &[Admin, Staff, Liaison],
         }
     }
 
@@ -299,6 +305,8 @@ mod tests {
             Permission::AssessmentManage,
             Permission::AssessmentScheme,
             Permission::ReviewPeer,
+            // issue 17: online application (网上申报) and pre-review (预审)
+            Permission::ApplicationReview,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");
