@@ -251,6 +251,13 @@ pub struct EvaluationSettings {
 pub struct CaseSettings {
     /// 黄灯预警: a case turns amber when this many working days or fewer remain.
     pub amber_days: u32,
+    // issue 17: online application (网上申报) and pre-review (预审)
+    /// 网上申报: the largest file a material may be, in MB.
+    pub upload_file_mb: u32,
+    /// 网上申报: all files of one submission together, in MB (at most 60).
+    pub upload_total_mb: u32,
+    /// 预审时限: working days staff have to accept an application or ask for 补正.
+    pub review_days: u32,
 }
 
 /// A secret from the configuration: read as a `&str`, never printed
@@ -358,7 +365,13 @@ impl Default for EvaluationSettings {
 
 impl Default for CaseSettings {
     fn default() -> Self {
-        CaseSettings { amber_days: 2 }
+        CaseSettings {
+            amber_days: 2,
+            // issue 17: online application (网上申报) and pre-review (预审)
+            upload_file_mb: 10,
+            upload_total_mb: 50,
+            review_days: 1,
+        }
     }
 }
 
@@ -497,6 +510,19 @@ impl EvaluationSettings {
 
 impl CaseSettings {
     pub fn validate(&self) -> Result<(), Invalid> {
+        // issue 17: online application (网上申报) and pre-review (预审)
+        if !(1..=60).contains(&self.upload_file_mb) {
+            return Err(invalid("cases.upload_file_mb", "须在1至60之间"));
+        }
+        if !(self.upload_file_mb..=60).contains(&self.upload_total_mb) {
+            return Err(invalid(
+                "cases.upload_total_mb",
+                "须不小于单个文件上限且不超过60（请求体上限64MB）",
+            ));
+        }
+        if !(1..=10).contains(&self.review_days) {
+            return Err(invalid("cases.review_days", "须在1至10之间"));
+        }
         Ok(())
     }
 }

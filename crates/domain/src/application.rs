@@ -53,7 +53,10 @@ impl ApplicationStatus {
 
     /// In the pre-review queue: staff may accept it or ask for 补正.
     pub fn awaits_review(self) -> bool {
-        matches!(self, ApplicationStatus::Submitted | ApplicationStatus::Resubmitted)
+        matches!(
+            self,
+            ApplicationStatus::Submitted | ApplicationStatus::Resubmitted
+        )
     }
 }
 
@@ -258,7 +261,10 @@ pub fn check_address(raw: &str) -> Result<String, &'static str> {
     if a.chars().any(char::is_control) {
         return Err("邮寄地址不能包含换行或控制字符");
     }
-    if !a.chars().any(|c| c.is_ascii_digit() || "号栋幢室楼组".contains(c)) {
+    if !a
+        .chars()
+        .any(|c| c.is_ascii_digit() || "号栋幢室楼组".contains(c))
+    {
         return Err("邮寄地址须写明门牌号（如“人民路88号”）");
     }
     Ok(a.to_owned())
@@ -310,7 +316,11 @@ mod tests {
             statutory_days: Some(20),
             promised_days: 5,
             subject: "个人".into(),
-            materials: vec![m("申请书", true, false), m("营业执照", true, true), m("委托书", false, false)],
+            materials: vec![
+                m("申请书", true, false),
+                m("营业执照", true, true),
+                m("委托书", false, false),
+            ],
             fee: "不收费".into(),
             online: online.into(),
             max_visits: 0,
@@ -344,7 +354,10 @@ mod tests {
 
     #[test]
     fn limits() {
-        let l = UploadLimits { per_file: 10, total: 15 };
+        let l = UploadLimits {
+            per_file: 10,
+            total: 15,
+        };
         assert_eq!(check_file(b"", l), Err(UploadError::Empty));
         assert_eq!(check_file(b"%PDF-12345", l), Ok("application/pdf"));
         assert_eq!(check_file(b"%PDF-123456", l), Err(UploadError::TooLarge(10)));
@@ -366,21 +379,37 @@ mod tests {
             Ok(vec!["申请书".to_owned()])
         );
         assert!(check_notice(&it, &[], "").is_err());
-        assert!(check_notice(&it, &["户口簿".into()], "").unwrap_err().contains("户口簿"));
+        assert!(
+            check_notice(&it, &["户口簿".into()], "")
+                .unwrap_err()
+                .contains("户口簿")
+        );
         assert!(check_notice(&it, &["申请书".into()], &"长".repeat(501)).is_err());
     }
 
     #[test]
     fn numbers_and_addresses() {
-        assert_eq!(application_number("DH", date(2026, 12, 6), 1), "DHWS20261206-0001");
-        assert_eq!(application_number("DH", date(2026, 12, 6), 12345), "DHWS20261206-12345");
+        assert_eq!(
+            application_number("DH", date(2026, 12, 6), 1),
+            "DHWS20261206-0001"
+        );
+        assert_eq!(
+            application_number("DH", date(2026, 12, 6), 12345),
+            "DHWS20261206-12345"
+        );
         assert_eq!(number_prefix("DH", date(2026, 12, 6)), "DHWS20261206-");
-        assert_eq!(check_address(" 江苏省东海县人民路88号 "), Ok("江苏省东海县人民路88号".into()));
+        assert_eq!(
+            check_address(" 江苏省东海县人民路88号 "),
+            Ok("江苏省东海县人民路88号".into())
+        );
         assert!(check_address("东海县").is_err());
         assert!(check_address("江苏省连云港市东海县人民路").is_err());
         assert!(check_address("江苏省东海县人民路88号\n3楼").is_err());
         assert_eq!(Delivery::parse("post"), Some(Delivery::Post));
-        assert_eq!(ApplicationStatus::parse("resubmitted"), Some(ApplicationStatus::Resubmitted));
+        assert_eq!(
+            ApplicationStatus::parse("resubmitted"),
+            Some(ApplicationStatus::Resubmitted)
+        );
         assert!(ApplicationStatus::Resubmitted.awaits_review());
         assert!(!ApplicationStatus::Supplement.awaits_review());
         assert_eq!(Supply::parse("commitment"), Some(Supply::Commitment));

@@ -36,3 +36,5 @@ mod scalper;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: online application (网上申报) and pre-review (预审)
+mod application;

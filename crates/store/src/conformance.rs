@@ -36,6 +36,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_campaign::run_all(&*store).await;
     // issue 16: the monthly assessment
     crate::conformance_assessment::run_all(&*store).await;
+    // issue 17: online application (网上申报) and pre-review (预审)
+    crate::conformance_application::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

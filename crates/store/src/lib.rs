@@ -50,6 +50,9 @@ pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
 pub mod conformance_campaign;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
+pub mod conformance_application;
 
 pub use error::StoreError;
 pub use model::*;
@@ -95,6 +98,8 @@ pub trait Store:
     + campaign::CampaignStore
     // issue 16: the monthly assessment
     + assessment::AssessmentStore
+    // issue 17: online application (网上申报) and pre-review (预审)
+    + application::ApplicationStore
     + Send
     + Sync
     + 'static

@@ -75,6 +75,10 @@ use utoipa::{Modify, OpenApi};
         // issue 16 part 7: campaigns
         super::campaign::create, super::campaign::list, super::campaign::detail,
         super::campaign::set_task_status, super::campaign::report_xlsx,
+        // issue 17: online application (网上申报) and pre-review (预审)
+        super::application::submit, super::application::progress, super::application::supplement,
+        super::application::queue, super::application::detail, super::application::file,
+        super::application::review,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

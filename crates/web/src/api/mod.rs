@@ -32,6 +32,8 @@ mod staff_profile;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
 
 use crate::AppState;
 use axum::Router;
@@ -273,6 +275,25 @@ pub fn routes() -> Router<AppState> {
         .route("/api/campaigns/{id}", get(campaign::detail))
         .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
         .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
+        // issue 17: online application (网上申报) and pre-review (预审)
+        .route(
+            "/api/applications",
+            get(application::queue)
+                .post(application::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    application::APPLICATION_BODY_LIMIT,
+                )),
+        )
+        .route("/api/applications/progress", get(application::progress))
+        .route("/api/applications/{id}", get(application::detail))
+        .route(
+            "/api/applications/{id}/supplement",
+            post(application::supplement).layer(axum::extract::DefaultBodyLimit::max(
+                application::APPLICATION_BODY_LIMIT,
+            )),
+        )
+        .route("/api/applications/{id}/review", post(application::review))
+        .route("/api/applications/{id}/files/{file}", get(application::file))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

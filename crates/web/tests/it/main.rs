@@ -50,3 +50,5 @@ mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;
+// issue 17: online application (网上申报) and pre-review (预审)
+mod api_applications;
