@@ -20,6 +20,8 @@ mod windows;
 mod campaign;
 // issue 16: 光荣榜
 mod honours;
+// issue 17: online application (网上申报) and pre-review (预审)
+mod application;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .merge(campaign::routes())
         // issue 16: 光荣榜 (the red flag and stars) and their certificates
         .merge(honours::routes())
+        // issue 17: online application (网上申报) and pre-review (预审)
+        .merge(application::routes())
         .fallback(not_found)
 }
 

@@ -52,3 +52,4 @@ mod api_assessment;
 mod browser_assessment;
 // issue 17: online application (网上申报) and pre-review (预审)
 mod api_applications;
+mod browser_applications;

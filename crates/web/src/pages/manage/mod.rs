@@ -475,6 +475,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
         },
     ),
+    // issue 17: online application (网上申报) and pre-review (预审)
+    (
+        Permission::ApplicationReview,
+        Link {
+            href: "/admin/applications",
+            label: "网上申报预审",
+            note: "受理或一次性告知补正，查看上传材料",
+        },
+    ),
 ];
 
 #[derive(Template)]
