@@ -193,6 +193,7 @@ fn total_limit(state: &AppState) -> u64 {
         description = "表单部分 application：{\"item\",\"applicant\":{\"name\",\"id_number\"|\"uscc\",\"phone\"},\"materials\":[{\"name\",\"file\":\"PART\"}|{\"name\",\"status\":\"commitment\"|\"shared\"}],\"delivery\":\"pickup\"|\"post\",\"address\"}；每个 PART 一个文件部分（PDF、JPG、PNG，按内容识别）"),
     responses((status = 201, body = Object, description = "{\"id\",\"number\",\"status\":\"submitted\",\"query_code\",\"item\",\"review_due\"}"),
         (status = 413, description = "上传文件合计超过上限"),
+        (status = 429, description = "同一地址提交过于频繁"),
         (status = 422, description = "事项不能网上申报、申请人信息、送达方式或材料无效（error.field 为 item、name、id_number、uscc、phone、delivery、address 或 materials，message 指出哪一份材料）；未存储任何内容")))]
 pub async fn submit(
     State(state): State<AppState>,

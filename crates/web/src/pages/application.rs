@@ -132,7 +132,9 @@ async fn form(
 }
 
 /// A multipart form's text fields and its files (empty file inputs are left out).
-async fn read_form(mut form: Multipart) -> Result<(HashMap<String, String>, HashMap<String, Upload>), String> {
+async fn read_form(
+    mut form: Multipart,
+) -> Result<(HashMap<String, String>, HashMap<String, Upload>), String> {
     let mut text = HashMap::new();
     let mut files = HashMap::new();
     loop {
@@ -147,7 +149,10 @@ async fn read_form(mut form: Multipart) -> Result<(HashMap<String, String>, Hash
         let name = field.name().unwrap_or("").to_owned();
         match field.file_name().map(str::to_owned) {
             Some(file_name) => {
-                let bytes = field.bytes().await.map_err(|e| format!("文件无法读取：{}", e.body_text()))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| format!("文件无法读取：{}", e.body_text()))?;
                 if !bytes.is_empty() || !file_name.is_empty() {
                     files.insert(
                         name,
@@ -159,7 +164,10 @@ async fn read_form(mut form: Multipart) -> Result<(HashMap<String, String>, Hash
                 }
             }
             None => {
-                let value = field.text().await.map_err(|e| format!("表单无法读取：{}", e.body_text()))?;
+                let value = field
+                    .text()
+                    .await
+                    .map_err(|e| format!("表单无法读取：{}", e.body_text()))?;
                 text.insert(name, value);
             }
         }

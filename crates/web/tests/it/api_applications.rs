@@ -388,3 +388,74 @@ async fn applications(s: &TestServer) {
     assert_eq!(st, 201, "{v}");
 }
 on_both_backends!(applications);
+
+/// The hall's size limits: a file over the per-file limit and files over the
+/// total are refused with 422 naming the problem; a body far over the total
+/// is cut off with 413; nothing is stored.
+async fn size_limits(backend: Backend) {
+    let mut settings = app::Settings::default().always_open();
+    settings.cases.upload_file_mb = 1;
+    settings.cases.upload_total_mb = 2;
+    let s = TestServer::start_with(backend, settings).await;
+    let mb = 1024 * 1024;
+    let big = |n: usize| {
+        let mut v = PDF.to_vec();
+        v.resize(n, b' ');
+        v
+    };
+    let files = |a: Vec<u8>, b: Vec<u8>, c: Vec<u8>| {
+        form(
+            "application",
+            &application("11010519491231002X"),
+            &[("f1", "a.pdf", &a), ("f2", "b.png", &b), ("f3", "c.pdf", &c)],
+        )
+    };
+    let (st, v) = post_form(
+        &s,
+        "/api/applications",
+        None,
+        files(big(mb + mb / 2), PNG.to_vec(), PDF.to_vec()),
+    )
+    .await;
+    assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
+    let m = v["error"]["message"].as_str().unwrap();
+    assert!(m.contains(FORM) && m.contains("1MB"), "{m}");
+    let (st, v) = post_form(
+        &s,
+        "/api/applications",
+        None,
+        files(big(mb * 9 / 10), big(mb * 9 / 10), big(mb * 9 / 10)),
+    )
+    .await;
+    assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("合计超过2MB"),
+        "{v}"
+    );
+    // The server answers 413 as soon as the body passes the limit and closes the
+    // connection; a client still writing may see the pipe break instead.
+    let resp = s
+        .client
+        .post(s.url("/api/applications"))
+        .multipart(files(big(4 * mb), PNG.to_vec(), PDF.to_vec()))
+        .send()
+        .await;
+    if let Ok(resp) = resp {
+        assert_eq!(resp.status().as_u16(), 413);
+        let v: Value = resp.json().await.unwrap();
+        assert!(v["error"]["message"].as_str().unwrap().contains("2MB"), "{v}");
+    }
+    assert_eq!(pending(&s).await, 0, "nothing stored");
+    s.stop().await;
+}
+
+mod size_limits {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::size_limits(super::Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::size_limits(super::Backend::Postgres).await;
+    }
+}
