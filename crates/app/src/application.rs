@@ -270,7 +270,7 @@ impl ApplicationService {
         application_id: Uuid,
         given: &[MaterialSupply],
         item: &Item,
-    ) -> AppResult<(Vec<SuppliedMaterial>, Vec<(ApplicationFile, Vec<u8>)>)> {
+    ) -> AppResult<(Vec<SuppliedMaterial>, Vec<FileWithBody>)> {
         let limits = self.limits();
         let now = self.now();
         let mut out: Vec<SuppliedMaterial> = Vec::new();
@@ -1004,6 +1004,9 @@ impl ApplicationService {
         })
     }
 }
+
+/// An uploaded file's record and its bytes, before they are stored.
+type FileWithBody = (ApplicationFile, Vec<u8>);
 
 #[derive(Clone, Copy)]
 enum Lookup<'a> {

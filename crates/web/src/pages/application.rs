@@ -405,6 +405,7 @@ struct DetailPage {
     error: Option<String>,
 }
 
+#[allow(clippy::result_large_err)]
 fn parse_id(state: &AppState, raw: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(raw)
         .map_err(|_| PageError::new(state, StatusCode::NOT_FOUND, "没有找到", "申报不存在").into_response())
