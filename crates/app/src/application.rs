@@ -664,13 +664,13 @@ impl ApplicationService {
         self.progress_of(next).await
     }
 
-    /// Whether `session` may pre-review `a`: the administrator any; a liaison
+    /// Whether the person of `scope` may pre-review `a`: the administrator any; a liaison
     /// their department's items; window staff the items their windows'
     /// categories cover (and their department's).
-    async fn may_review(&self, session: &Session, a: &ApplicationRecord) -> AppResult<bool> {
-        Ok(match self.cases.case_scope(session).await? {
+    async fn may_review(&self, scope: &CaseScope, a: &ApplicationRecord) -> AppResult<bool> {
+        Ok(match scope {
             CaseScope::All => true,
-            CaseScope::Department { name, .. } => a.department == name,
+            CaseScope::Department { name, .. } => &a.department == name,
             CaseScope::Staff {
                 windows, department, ..
             } => {
@@ -692,7 +692,8 @@ impl ApplicationService {
     async fn reviewable(&self, session: &Session, id: Uuid) -> AppResult<ApplicationRecord> {
         require(session, Permission::ApplicationReview)?;
         let a = self.store.application(id).await.map_err(changed)?;
-        if !self.may_review(session, &a).await? {
+        let scope = self.cases.case_scope(session).await?;
+        if !self.may_review(&scope, &a).await? {
             return Err(AppError::Forbidden("该申报不属于您的部门或窗口所办事项".into()));
         }
         Ok(a)
@@ -705,8 +706,9 @@ impl ApplicationService {
         let today = self.today();
         let tz = self.settings.time_zone();
         let mut out = Vec::new();
+        let scope = self.cases.case_scope(session).await?;
         for a in self.store.applications_awaiting_review().await? {
-            if !self.may_review(session, &a).await? {
+            if !self.may_review(&scope, &a).await? {
                 continue;
             }
             out.push(QueueEntry {

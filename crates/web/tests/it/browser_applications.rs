@@ -13,8 +13,28 @@ const FORM: &str = "食品经营许可申请书";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
+/// The text of `css`, trying again while the page is being replaced.
 async fn text(browser: &WebDriver, css: &str) -> WebDriverResult<String> {
+    for _ in 0..50 {
+        if let Ok(t) = wait_for(browser, css).await?.text().await {
+            return Ok(t);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     wait_for(browser, css).await?.text().await
+}
+
+/// Clicks what submits a form or follows a link, then waits until the old page is gone.
+async fn click_away(browser: &WebDriver, css: &str) -> WebDriverResult<()> {
+    let root = browser.find(By::Tag("html")).await?;
+    click(browser, css).await?;
+    for _ in 0..100 {
+        if root.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
 
 async fn click(browser: &WebDriver, css: &str) -> WebDriverResult<()> {
@@ -24,7 +44,7 @@ async fn click(browser: &WebDriver, css: &str) -> WebDriverResult<()> {
 /// The clerk opens the oldest application in the queue.
 async fn open_first_in_queue(browser: &WebDriver, server: &TestServer) -> WebDriverResult<()> {
     browser.goto(&server.url("/admin/applications")).await?;
-    click(browser, "#application-queue a.button").await?;
+    click_away(browser, "#application-queue a.button").await?;
     wait_for(browser, "#review-form").await?;
     Ok(())
 }
@@ -47,7 +67,7 @@ async fn apply_supplement_accept_and_follow_progress() {
         // The citizen, on a phone: from the guide to the form.
         viewport(&browser, 375, 800).await?;
         browser.goto(&server.url("/items/SCJG-XK-001")).await?;
-        click(&browser, "#guide-apply").await?;
+        click_away(&browser, "#guide-apply").await?;
         let limits = text(&browser, "#apply-limits").await?;
         assert!(limits.contains("10MB") && limits.contains("50MB"), "{limits}");
         wait_for(&browser, "#name").await?.send_keys("张三").await?;
@@ -79,7 +99,7 @@ async fn apply_supplement_accept_and_follow_progress() {
             panic!("the form fits a 375 px phone ({wide}): {culprits:?}");
         }
         screenshot(&browser, "apply_form_phone.png").await?;
-        click(&browser, "#apply-submit").await?;
+        click_away(&browser, "#apply-submit").await?;
         let number = text(&browser, "#apply-number").await?;
         let code = text(&browser, "#apply-code").await?;
         assert!(number.starts_with("DHWS"), "{number}");
@@ -96,7 +116,7 @@ async fn apply_supplement_accept_and_follow_progress() {
         click(&browser, &format!("input[name=missing][value='{FORM}']")).await?;
         browser.find(By::Id("note")).await?.send_keys("申请书缺少申请人签字").await?;
         screenshot(&browser, "apply_review.png").await?;
-        click(&browser, "#review-supplement").await?;
+        click_away(&browser, "#review-supplement").await?;
         let status = text(&browser, "#application-status").await?;
         assert_eq!(status, "待补正");
 
@@ -109,14 +129,14 @@ async fn apply_supplement_accept_and_follow_progress() {
         assert!(notice.contains(FORM) && notice.contains("签字"), "{notice}");
         browser.find(By::Id("sf0")).await?.send_keys(&pdf).await?;
         screenshot(&browser, "apply_supplement_phone.png").await?;
-        click(&browser, "#apply-supplement-submit").await?;
+        click_away(&browser, "#apply-supplement-submit").await?;
         wait_for(&browser, "#apply-result").await?;
         assert_eq!(text(&browser, "#apply-status").await?, "已补正，待预审");
 
         // The clerk accepts: a case, shown at once.
         viewport(&browser, 1920, 1080).await?;
         open_first_in_queue(&browser, &server).await?;
-        click(&browser, "#review-accept").await?;
+        click_away(&browser, "#review-accept").await?;
         wait_for(&browser, "#case-status[data-status='accepted']").await?;
 
         // The citizen follows it to the case's progress.
@@ -126,7 +146,7 @@ async fn apply_supplement_accept_and_follow_progress() {
             .await?;
         assert_eq!(text(&browser, "#apply-status").await?, "预审通过，已受理");
         screenshot(&browser, "apply_accepted_phone.png").await?;
-        click(&browser, "#apply-case-progress").await?;
+        click_away(&browser, "#apply-case-progress").await?;
         let case_status = text(&browser, "#progress-status").await?;
         assert!(case_status.contains("受理"), "{case_status}");
         Ok::<(), WebDriverError>(())
