@@ -201,6 +201,8 @@ service_derefs_to_hall!(crate::campaign::CampaignService);
 service_derefs_to_hall!(crate::assessment::AssessmentService);
 // issue 17: 告知承诺制, 数据共享、电子证照
 service_derefs_to_hall!(crate::commitment::CommitmentService);
+// issue 17: online application (网上申报) and pre-review (预审)
+service_derefs_to_hall!(crate::application::ApplicationService);
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]

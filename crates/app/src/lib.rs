@@ -60,6 +60,8 @@ pub mod case_timeline;
 pub mod evaluation_case;
 // issue 17: 告知承诺制, 数据共享、电子证照
 pub mod commitment;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -153,6 +155,9 @@ pub struct App {
     // issue 17: 告知承诺制, 数据共享、电子证照
     /// 告知承诺核查, 信用记录, 撤销, 电子证照 and the sharing log.
     pub commitments: commitment::CommitmentService,
+    // issue 17: online application (网上申报) and pre-review (预审)
+    /// 网上申报: applications, uploads, the pre-review queue; acceptance through `cases`.
+    pub applications: application::ApplicationService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -235,6 +240,8 @@ impl App {
             ),
             // issue 17: 告知承诺制, 数据共享、电子证照
             commitments: commitment::CommitmentService::new(hall.clone(), store.clone(), cases.clone()),
+            // issue 17: online application (网上申报) and pre-review (预审)
+            applications: application::ApplicationService::new(hall.clone(), store.clone(), cases.clone()),
             pads,
             cases,
             queue,

@@ -254,6 +254,13 @@ pub struct CaseSettings {
     /// 告知承诺核查期限 (issue 17): a commitment is verified within this many
     /// working days of acceptance (1 to 120; default 20).
     pub verification_days: u32,
+    // issue 17: online application (网上申报) and pre-review (预审)
+    /// 网上申报: the largest file a material may be, in MB.
+    pub upload_file_mb: u32,
+    /// 网上申报: all files of one submission together, in MB (at most 60).
+    pub upload_total_mb: u32,
+    /// 预审时限: working days staff have to accept an application or ask for 补正.
+    pub review_days: u32,
 }
 
 /// A secret from the configuration: read as a `&str`, never printed
@@ -364,6 +371,10 @@ impl Default for CaseSettings {
         CaseSettings {
             amber_days: 2,
             verification_days: domain::commitment::DEFAULT_VERIFICATION_DAYS,
+            // issue 17: online application (网上申报) and pre-review (预审)
+            upload_file_mb: 10,
+            upload_total_mb: 50,
+            review_days: 1,
         }
     }
 }
@@ -508,6 +519,19 @@ impl CaseSettings {
                 key: "cases.verification_days",
                 message: "应为1至120个工作日".into(),
             });
+        }
+        // issue 17: online application (网上申报) and pre-review (预审)
+        if !(1..=60).contains(&self.upload_file_mb) {
+            return Err(invalid("cases.upload_file_mb", "须在1至60之间"));
+        }
+        if !(self.upload_file_mb..=60).contains(&self.upload_total_mb) {
+            return Err(invalid(
+                "cases.upload_total_mb",
+                "须不小于单个文件上限且不超过60（请求体上限64MB）",
+            ));
+        }
+        if !(1..=10).contains(&self.review_days) {
+            return Err(invalid("cases.review_days", "须在1至10之间"));
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ pub mod campaign;
 pub mod timeline;
 // issue 17: 告知承诺制, 数据共享、电子证照
 pub mod commitment;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -152,6 +152,10 @@ pub enum Permission {
     CommitmentVerify,
     /// 电子证照: import the local sharing records and list them (masked).
     LicenceManage,
+    // issue 17: online application (网上申报) and pre-review (预审)
+    /// 网上申报预审: see the queue, open the uploaded files, accept or ask for 补正
+    /// (scoped: window staff of the item, the liaison of its department).
+    ApplicationReview,
 }
 
 impl Permission {
@@ -223,6 +227,8 @@ impl Permission {
             // issue 17: 告知承诺制, 数据共享、电子证照
             Permission::CommitmentVerify => &[Admin, Supervisor, Liaison],
             Permission::LicenceManage => &[Admin],
+            // issue 17: online application (网上申报) and pre-review (预审)
+            Permission::ApplicationReview => &[Admin, Staff, Liaison],
         }
     }
 
@@ -323,6 +329,8 @@ mod tests {
             // issue 17: 告知承诺制, 数据共享、电子证照
             Permission::CommitmentVerify,
             Permission::LicenceManage,
+            // issue 17: online application (网上申报) and pre-review (预审)
+            Permission::ApplicationReview,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

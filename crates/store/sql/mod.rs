@@ -40,3 +40,5 @@ mod campaign;
 mod timeline;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod commitment;
+// issue 17: online application (网上申报) and pre-review (预审)
+mod application;

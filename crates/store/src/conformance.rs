@@ -40,6 +40,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_timeline::run_all(&*store).await;
     // issue 17: 告知承诺制, 数据共享、电子证照
     crate::conformance_commitment::run_all(&*store).await;
+    // issue 17: online application (网上申报) and pre-review (预审)
+    crate::conformance_application::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

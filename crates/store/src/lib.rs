@@ -56,6 +56,9 @@ pub mod timeline;
 // issue 17: 告知承诺制, 数据共享、电子证照
 pub mod commitment;
 pub mod conformance_commitment;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
+pub mod conformance_application;
 
 pub use error::StoreError;
 pub use model::*;
@@ -105,6 +108,8 @@ pub trait Store:
     + timeline::TimelineStore
     // issue 17: 告知承诺制, 数据共享、电子证照
     + commitment::CommitmentStore
+    // issue 17: online application (网上申报) and pre-review (预审)
+    + application::ApplicationStore
     + Send
     + Sync
     + 'static

@@ -37,6 +37,18 @@ impl crate::case::CaseService {
     /// deadline, incomplete → 补正 with the list of everything missing.
     #[tracing::instrument(skip_all)]
     pub async fn accept_case(&self, session: &Session, req: &CaseRequest) -> AppResult<CaseView> {
+        self.accept_case_with(session, req, None).await
+    }
+
+    /// 受理 as [`Self::accept_case`], with `origin` (issue 17: 网上申报, the
+    /// application's number and its delivery) heading the acceptance step.
+    #[tracing::instrument(skip_all)]
+    pub async fn accept_case_with(
+        &self,
+        session: &Session,
+        req: &CaseRequest,
+        origin: Option<&str>,
+    ) -> AppResult<CaseView> {
         require(session, Permission::CaseHandle)?;
         let today = self.today();
         let a = &req.applicant;
@@ -246,6 +258,10 @@ impl crate::case::CaseService {
             "材料齐全，予以受理".to_owned()
         } else {
             format!("一次性告知补正：{}", missing.join("、"))
+        };
+        let note = match origin {
+            Some(o) => format!("{o}；{note}"),
+            None => note,
         };
         let action = if missing.is_empty() {
             "accept"

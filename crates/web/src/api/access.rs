@@ -317,6 +317,22 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/cases/{id}/data-access", Signed(P::CaseRead)),
     ("GET", "/api/licences", Signed(P::LicenceManage)),
     ("POST", "/api/licences/import", Signed(P::LicenceManage)),
+    // issue 17: online application (网上申报) and pre-review (预审)
+    ("POST", "/api/applications", Public),
+    ("GET", "/api/applications", Signed(P::ApplicationReview)),
+    ("GET", "/api/applications/progress", Public),
+    ("GET", "/api/applications/{id}", Signed(P::ApplicationReview)),
+    ("POST", "/api/applications/{id}/supplement", Public),
+    (
+        "POST",
+        "/api/applications/{id}/review",
+        Signed(P::ApplicationReview),
+    ),
+    (
+        "GET",
+        "/api/applications/{id}/files/{file}",
+        Signed(P::ApplicationReview),
+    ),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

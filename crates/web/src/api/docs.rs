@@ -80,6 +80,10 @@ use utoipa::{Modify, OpenApi};
         // issue 17: 告知承诺制, 数据共享、电子证照
         super::commitment::list, super::commitment::verify, super::commitment::revoke,
         super::commitment::data_access, super::commitment::import, super::commitment::licences,
+        // issue 17: online application (网上申报) and pre-review (预审)
+        super::application::submit, super::application::progress, super::application::supplement,
+        super::application::queue, super::application::detail, super::application::file,
+        super::application::review,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

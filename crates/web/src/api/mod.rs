@@ -36,6 +36,8 @@ mod training;
 mod campaign;
 // issue 17: one timeline from ticket to case to evaluation
 mod case_timeline;
+// issue 17: online application (网上申报) and pre-review (预审)
+pub mod application;
 
 use crate::AppState;
 use axum::Router;
@@ -289,6 +291,25 @@ pub fn routes() -> Router<AppState> {
             "/api/licences/import",
             post(commitment::import).layer(import_limit()),
         )
+        // issue 17: online application (网上申报) and pre-review (预审)
+        .route(
+            "/api/applications",
+            get(application::queue)
+                .post(application::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    application::APPLICATION_BODY_LIMIT,
+                )),
+        )
+        .route("/api/applications/progress", get(application::progress))
+        .route("/api/applications/{id}", get(application::detail))
+        .route(
+            "/api/applications/{id}/supplement",
+            post(application::supplement).layer(axum::extract::DefaultBodyLimit::max(
+                application::APPLICATION_BODY_LIMIT,
+            )),
+        )
+        .route("/api/applications/{id}/review", post(application::review))
+        .route("/api/applications/{id}/files/{file}", get(application::file))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

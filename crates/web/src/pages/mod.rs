@@ -25,6 +25,8 @@ mod case_bundle;
 mod case_timeline;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod case_claims;
+// issue 17: online application (网上申报) and pre-review (预审)
+mod application;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -59,6 +61,8 @@ pub fn routes() -> Router<AppState> {
         // issue 17: the case timeline and 一件事 acceptance pages
         .merge(case_timeline::routes())
         .merge(case_bundle::routes())
+        // issue 17: online application (网上申报) and pre-review (预审)
+        .merge(application::routes())
         .fallback(not_found)
 }
 

@@ -505,6 +505,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "导入人口库、法人库、电子证照记录（本地数据源）",
         },
     ),
+    // issue 17: online application (网上申报) and pre-review (预审)
+    (
+        Permission::ApplicationReview,
+        Link {
+            href: "/admin/applications",
+            label: "网上申报预审",
+            note: "受理或一次性告知补正，查看上传材料",
+        },
+    ),
 ];
 
 #[derive(Template)]
