@@ -16,8 +16,9 @@ use domain::application::{
     ApplicationStatus, Delivery, Supply, UploadError, UploadLimits, can_apply_online, check_address,
     check_file, check_notice, check_total, is_material_of, number_prefix, unsupplied,
 };
-use domain::case::ApplicantKind;
+use domain::case::{ApplicantKind, MaterialCheck, MaterialStatus};
 use domain::catalog::Item;
+use domain::commitment::Holder;
 use domain::identity::{IdNumber, Uscc, mask, mask_name, validate_mobile};
 use domain::permission::Permission;
 use jiff::civil::Date;
@@ -305,13 +306,9 @@ impl ApplicationService {
                     (Supply::File, Some(id))
                 }
                 (None, Some(status)) => match Supply::parse(status) {
-                    Some(s @ (Supply::Commitment | Supply::Shared)) => {
-                        // INTEGRATION(claims): CaseService check of commitment/shared materials
-                        // (a commitment only where the catalog allows it; shared only when a
-                        // valid e-licence exists for the applicant). Stand-in: the material
-                        // belongs to the item, checked above.
-                        (s, None)
-                    }
+                    // Checked against the catalog and the sharing sources in `submit`
+                    // (`CaseService::check_material_claims`), and again at acceptance.
+                    Some(s @ (Supply::Commitment | Supply::Shared)) => (s, None),
                     _ => {
                         return Err(bad(
                             "materials",
@@ -401,6 +398,37 @@ impl ApplicationService {
         };
         let id = Uuid::now_v7();
         let (materials, files) = self.checked_files(id, &req.materials, &item)?;
+        // 告知承诺 only where the catalog allows it; 共享调取 only when a valid
+        // record of that type exists for the applicant (the same check as at
+        // the window): refused naming the material, nothing stored.
+        let claims: Vec<MaterialCheck> = materials
+            .iter()
+            .filter_map(|m| {
+                let status = match m.supply {
+                    Supply::Commitment => MaterialStatus::Commitment,
+                    Supply::Shared => MaterialStatus::Shared,
+                    Supply::File => return None,
+                };
+                Some(MaterialCheck {
+                    name: m.name.clone(),
+                    status,
+                })
+            })
+            .collect();
+        if !claims.is_empty() {
+            let holder = match kind {
+                ApplicantKind::Organisation => Holder::Organisation(
+                    Uscc::parse(&id_plain).map_err(|e| bad("uscc", format!("统一社会信用代码{e}")))?,
+                ),
+                _ => Holder::Person(
+                    IdNumber::parse(&id_plain, today)
+                        .map_err(|e| bad("id_number", format!("身份证号{e}")))?,
+                ),
+            };
+            self.cases
+                .check_material_claims(std::slice::from_ref(&item), &holder, &claims)
+                .await?;
+        }
         let supplied: Vec<&str> = materials.iter().map(|m| m.name.as_str()).collect();
         if let Some(first) = unsupplied(&item, &supplied).first() {
             return Err(bad(
@@ -924,9 +952,8 @@ impl ApplicationService {
                     status: match m.supply {
                         Supply::File => "provided".into(),
                         Supply::Shared => "shared".into(),
-                        // INTEGRATION(claims): CaseService takes "commitment" (告知承诺) and opens
-                        // its verification task; until then the signed commitment counts as provided.
-                        Supply::Commitment => "provided".into(),
+                        // 告知承诺: the case opens its verification task (核查).
+                        Supply::Commitment => "commitment".into(),
                     },
                 })
                 .collect(),

@@ -306,6 +306,7 @@ mod tests {
             copies: 1,
             required,
             shareable,
+            commitment: false,
         };
         Item {
             code: "X-1".into(),

@@ -46,6 +46,8 @@ struct MaterialRow {
     name: String,
     required: bool,
     shareable: bool,
+    /// 告知承诺: the catalog lets a signed commitment replace this proof.
+    commitment: bool,
     form: String,
 }
 
@@ -89,6 +91,7 @@ fn rows(item: &Item) -> Vec<MaterialRow> {
             name: m.name.clone(),
             required: m.required,
             shareable: m.shareable,
+            commitment: m.commitment,
             form: m.form.clone(),
         })
         .collect()

@@ -25,13 +25,30 @@ pub fn application(id_number: &str) -> Value {
         "materials": [
             {"name": FORM, "file": "f1"},
             {"name": "营业执照", "status": "shared"},
-            {"name": "法定代表人身份证", "status": "commitment"},
+            {"name": "法定代表人身份证", "status": "shared"},
             {"name": LAYOUT, "file": "f2"},
             {"name": RULES, "file": "f3"},
         ],
         "delivery": "post",
         "address": "江苏省连云港市东海县人民路88号",
     })
+}
+
+/// The people and companies of these tests hold a valid 营业执照 and
+/// 法定代表人身份证 in the hall's local sharing records (电子证照).
+pub const HOLDERS: [&str; 2] = ["11010519491231002X", "91350100M000100Y43"];
+
+/// Imports [`HOLDERS`]' records, so their `shared` materials are found.
+pub async fn import_licences(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let mut csv = String::from("holder,type,number,valid_until\n");
+    for h in HOLDERS {
+        csv.push_str(&format!(
+            "{h},营业执照,LIC-{h},2099-12-31\n{h},法定代表人身份证,ID-{h},2099-12-31\n"
+        ));
+    }
+    let r = s.upload("/api/licences/import", &admin, csv).await;
+    assert_eq!(r.status, 201, "{}", r.text);
 }
 
 fn form(part: &str, json: &Value, files: &[(&str, &str, &[u8])]) -> Form {
@@ -123,6 +140,26 @@ async fn applications(s: &TestServer) {
     nowhere["address"] = json!("东海县");
     let (st, v) = submit(s, &nowhere).await;
     assert_eq!((st, field(&v)), (422, Some("address")), "{v}");
+    // … 数据共享 with no valid record for the applicant yet …
+    let (st, v) = submit(s, &application("11010519491231002X")).await;
+    assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("营业执照"),
+        "{v}"
+    );
+    import_licences(s).await;
+    // … 告知承诺 for a proof the catalog does not let a commitment replace.
+    let mut committed = application("11010519491231002X");
+    committed["materials"][2]["status"] = json!("commitment");
+    let (st, v) = submit(s, &committed).await;
+    assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("法定代表人身份证"),
+        "{v}"
+    );
     assert_eq!(pending(s).await, 0, "nothing stored on a refusal");
 
     // 201 with the contract's shape.
@@ -422,6 +459,7 @@ async fn size_limits(backend: Backend) {
     settings.cases.upload_file_mb = 1;
     settings.cases.upload_total_mb = 2;
     let s = TestServer::start_with(backend, settings).await;
+    import_licences(&s).await;
     let mb = 1024 * 1024;
     let big = |n: usize| {
         let mut v = PDF.to_vec();
@@ -484,3 +522,62 @@ mod size_limits {
         super::size_limits(super::Backend::Postgres).await;
     }
 }
+
+/// 告知承诺 online (小餐饮经营许可: the catalog lets a commitment replace the
+/// premises' proof): submitted, accepted by the clerk, and the case's
+/// verification task waits for the department's liaison; the shared ID card
+/// is in the case's sharing log.
+async fn commitment_and_sharing_online(s: &TestServer) {
+    s.app.seed_demo_floor().await.unwrap();
+    import_licences(s).await;
+    let admin = s.login("admin").await;
+    let csv = "holder,type,number,valid_until\n11010519491231002X,经营者身份证,ID-OWNER,2099-12-31\n";
+    assert_eq!(s.upload("/api/licences/import", &admin, csv).await.status, 201);
+    let json = json!({
+        "item": "SCJG-XK-003",
+        "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"},
+        "materials": [
+            {"name": "小餐饮经营许可申请表", "file": "f1"},
+            {"name": "经营者身份证", "status": "shared"},
+            {"name": "经营场所使用证明", "status": "commitment"},
+            {"name": "从业人员健康证明", "file": "f3"},
+        ],
+    });
+    let (st, a) = submit(s, &json).await;
+    assert_eq!(st, 201, "{a}");
+    let id = a["id"].as_str().unwrap();
+    let staff = s.login("staff").await;
+    let (st, r) = s
+        .post(
+            &format!("/api/applications/{id}/review"),
+            &staff,
+            json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let case_id = r["case_id"].as_str().unwrap().to_owned();
+    let supervisor = s.login("supervisor").await;
+    let (st, tasks) = s.get("/api/commitments?status=pending", &supervisor).await;
+    assert_eq!(st, 200, "{tasks}");
+    let task = tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["case_id"] == case_id.as_str())
+        .unwrap_or_else(|| panic!("the case's verification task: {tasks}"));
+    assert_eq!(task["material"], "经营场所使用证明");
+    assert!(task["due"].is_string());
+    let (st, log) = s
+        .get(&format!("/api/cases/{case_id}/data-access"), &supervisor)
+        .await;
+    assert_eq!(st, 200, "{log}");
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["material"] == "经营者身份证"),
+        "{log}"
+    );
+}
+on_both_backends!(commitment_and_sharing_online);

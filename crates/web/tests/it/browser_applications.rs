@@ -56,6 +56,7 @@ async fn apply_supplement_accept_and_follow_progress() {
     };
     let server = TestServer::start(Backend::Sqlite).await;
     server.app.seed_demo_floor().await.unwrap();
+    crate::api_applications::import_licences(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("申请书.pdf");
     std::fs::write(&pdf, PDF).unwrap();
