@@ -79,7 +79,10 @@ async fn tasks_credit_and_revocation(store: &dyn Store) {
         .add_case_claims(&[late.clone(), early.clone()], std::slice::from_ref(&access))
         .await
         .unwrap();
-    store.add_case_claims(std::slice::from_ref(&other), &[]).await.unwrap();
+    store
+        .add_case_claims(std::slice::from_ref(&other), &[])
+        .await
+        .unwrap();
     store.add_case_claims(&[], &[]).await.unwrap();
     assert_eq!(store.data_accesses(a.id).await.unwrap(), vec![access]);
     assert!(store.data_accesses(b.id).await.unwrap().is_empty());
