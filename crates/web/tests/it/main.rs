@@ -52,3 +52,4 @@ mod api_assessment;
 mod browser_assessment;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod api_commitments;
+mod browser_commitments;
