@@ -555,6 +555,19 @@ mod tests {
         assert!(!e.to_string().contains("short"), "{e}");
     }
 
+    // issue 17: 告知承诺核查期限
+    #[test]
+    fn the_verification_window_is_20_working_days_by_default_and_bounded() {
+        assert_eq!(Settings::default().cases.verification_days, 20);
+        let mut s = Settings::default();
+        s.cases.verification_days = 0;
+        assert_eq!(s.validate().unwrap_err().key, "cases.verification_days");
+        s.cases.verification_days = 121;
+        assert!(s.validate().is_err());
+        s.cases.verification_days = 120;
+        s.validate().unwrap();
+    }
+
     #[test]
     fn the_defaults_are_valid_and_each_section_names_its_key() {
         Settings::default().validate().unwrap();

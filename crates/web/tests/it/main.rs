@@ -59,3 +59,4 @@ mod api_commitments;
 // issue 17: online application (网上申报) and pre-review (预审)
 mod api_applications;
 mod browser_applications;
+mod browser_commitments;
