@@ -398,6 +398,13 @@ impl ApplicationService {
         };
         let id = Uuid::now_v7();
         let (materials, files) = self.checked_files(id, &req.materials, &item)?;
+        let supplied: Vec<&str> = materials.iter().map(|m| m.name.as_str()).collect();
+        if let Some(first) = unsupplied(&item, &supplied).first() {
+            return Err(bad(
+                "materials",
+                format!("缺少必需材料“{first}”：请上传文件或选择告知承诺、数据共享"),
+            ));
+        }
         // 告知承诺 only where the catalog allows it; 共享调取 only when a valid
         // record of that type exists for the applicant (the same check as at
         // the window): refused naming the material, nothing stored.
@@ -428,13 +435,6 @@ impl ApplicationService {
             self.cases
                 .check_material_claims(std::slice::from_ref(&item), &holder, &claims)
                 .await?;
-        }
-        let supplied: Vec<&str> = materials.iter().map(|m| m.name.as_str()).collect();
-        if let Some(first) = unsupplied(&item, &supplied).first() {
-            return Err(bad(
-                "materials",
-                format!("缺少必需材料“{first}”：请上传文件或选择告知承诺、数据共享"),
-            ));
         }
         let now = self.now();
         let record = ApplicationRecord {

@@ -35,7 +35,8 @@ pub fn application(id_number: &str) -> Value {
 }
 
 /// The people and companies of these tests hold a valid 营业执照 and
-/// 法定代表人身份证 in the hall's local sharing records (电子证照).
+/// 法定代表人身份证 in the hall's local sharing records (电子证照); the
+/// person also a 居民身份证.
 pub const HOLDERS: [&str; 2] = ["11010519491231002X", "91350100M000100Y43"];
 
 /// Imports [`HOLDERS`]' records, so their `shared` materials are found.
@@ -47,6 +48,8 @@ pub async fn import_licences(s: &TestServer) {
             "{h},营业执照,LIC-{h},2099-12-31\n{h},法定代表人身份证,ID-{h},2099-12-31\n"
         ));
     }
+    // The person also holds a 居民身份证 (人口库).
+    csv.push_str("11010519491231002X,居民身份证,ID-CARD,2099-12-31\n");
     let r = s.upload("/api/licences/import", &admin, csv).await;
     assert_eq!(r.status, 201, "{}", r.text);
 }
@@ -546,11 +549,10 @@ async fn commitment_and_sharing_online(s: &TestServer) {
     let (st, a) = submit(s, &json).await;
     assert_eq!(st, 201, "{a}");
     let id = a["id"].as_str().unwrap();
-    let staff = s.login("staff").await;
     let (st, r) = s
         .post(
             &format!("/api/applications/{id}/review"),
-            &staff,
+            &admin,
             json!({"accept": true}),
         )
         .await;
