@@ -122,6 +122,8 @@ pub struct CaseProgressView {
 pub struct CaseTimelineService {
     pub(crate) hall: Hall,
     pub(crate) store: Arc<dyn TimelineStore>,
+    /// 网上申报: the online application a case came from, and its steps.
+    pub(crate) applications: Arc<dyn store::application::ApplicationStore>,
     pub(crate) cases: CaseService,
     pub(crate) queue: crate::queue::QueueService,
 }
@@ -135,6 +137,7 @@ impl CaseTimelineService {
     ) -> CaseTimelineService {
         CaseTimelineService {
             hall,
+            applications: store.clone(),
             store,
             cases,
             queue,
@@ -263,7 +266,25 @@ impl CaseTimelineService {
                 events.push(e);
             }
         }
-        // INTEGRATION(timeline-application): add the application's submission, 补正 and acceptance events
+        // The online application it came from (网上申报): submitted, 补正, resubmitted, passed on.
+        if let Some(a) = self.applications.application_of_case(c.id).await? {
+            for step in self.applications.application_events(a.id).await? {
+                let label = match step.action.as_str() {
+                    "submit" => format!("网上申报提交 {}", a.number),
+                    "supplement_notice" => "网上预审：一次性告知补正".to_owned(),
+                    "resubmit" => "网上补正后重新提交".to_owned(),
+                    "accept" => "网上预审通过，转窗口受理".to_owned(),
+                    _ => continue,
+                };
+                let mut e = TimelineEvent::new(TimelineKind::Application, step.at);
+                e.label = label;
+                e.note = step.note;
+                if step.action == "supplement_notice" || step.action == "accept" {
+                    self.who(&mut e, Some(&step.actor), &mut names).await?;
+                }
+                events.push(e);
+            }
+        }
         // Every step of each case of the family, with the document it issues.
         for case in &family {
             for step in self.cases.store.case_events(case.id).await? {

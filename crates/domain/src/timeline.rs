@@ -51,11 +51,13 @@ pub enum TimelineKind {
     Sms,
     /// 评价: an evaluation of the case (or of its ticket's service).
     Evaluation,
-    // INTEGRATION(timeline-application): an `Application` kind (网上申报的提交、补正、受理).
+    /// 网上申报: the online application the case came from — submitted, the
+    /// pre-review's 补正 notice, resubmitted, passed on to acceptance.
+    Application,
 }
 
 impl TimelineKind {
-    pub const ALL: [TimelineKind; 18] = [
+    pub const ALL: [TimelineKind; 19] = [
         TimelineKind::Ticket,
         TimelineKind::Call,
         TimelineKind::Recall,
@@ -74,6 +76,7 @@ impl TimelineKind {
         TimelineKind::Step,
         TimelineKind::Sms,
         TimelineKind::Evaluation,
+        TimelineKind::Application,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +99,7 @@ impl TimelineKind {
             TimelineKind::Step => "step",
             TimelineKind::Sms => "sms",
             TimelineKind::Evaluation => "evaluation",
+            TimelineKind::Application => "application",
         }
     }
 
@@ -119,6 +123,7 @@ impl TimelineKind {
             TimelineKind::Step => "办理环节",
             TimelineKind::Sms => "发送短信",
             TimelineKind::Evaluation => "评价",
+            TimelineKind::Application => "网上申报",
         }
     }
 
@@ -149,7 +154,7 @@ impl TimelineKind {
     /// before the SMS it sent, the evaluation last.
     fn rank(self) -> u8 {
         match self {
-            TimelineKind::Ticket => 0,
+            TimelineKind::Ticket | TimelineKind::Application => 0,
             TimelineKind::Call | TimelineKind::Recall => 1,
             TimelineKind::Sms => 4,
             TimelineKind::Served => 3,
@@ -169,7 +174,11 @@ impl TimelineKind {
     pub fn public_note(self) -> bool {
         matches!(
             self,
-            TimelineKind::Paused | TimelineKind::Extended | TimelineKind::Notice | TimelineKind::Refused
+            TimelineKind::Paused
+                | TimelineKind::Extended
+                | TimelineKind::Notice
+                | TimelineKind::Refused
+                | TimelineKind::Application
         )
     }
 }

@@ -581,5 +581,29 @@ async fn commitment_and_sharing_online(s: &TestServer) {
             .any(|e| e["material"] == "经营者身份证"),
         "{log}"
     );
+    // One timeline: the online application comes before the case's acceptance.
+    let (st, t) = s
+        .get(&format!("/api/cases/{case_id}/timeline"), &supervisor)
+        .await;
+    assert_eq!(st, 200, "{t}");
+    let kinds: Vec<&str> = t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    let submitted = kinds.iter().position(|k| *k == "application");
+    let accepted = kinds.iter().position(|k| *k == "accepted");
+    assert!(
+        matches!((submitted, accepted), (Some(a), Some(b)) if a < b),
+        "{t}"
+    );
+    assert!(
+        t["events"][submitted.unwrap()]["label"]
+            .as_str()
+            .unwrap()
+            .contains(a["number"].as_str().unwrap()),
+        "{t}"
+    );
 }
 on_both_backends!(commitment_and_sharing_online);
