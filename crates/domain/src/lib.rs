@@ -33,6 +33,8 @@ pub mod morning_meeting;
 pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
+// issue 17: smart guide (智能导办)
+pub mod guide;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;
