@@ -319,7 +319,7 @@ fn split_runs(token: &str) -> Vec<String> {
     let mut runs: Vec<String> = Vec::new();
     let mut last_ascii: Option<bool> = None;
     for c in token.chars() {
-        let ascii = c.is_ascii_alphanumeric() || c.is_numeric();
+        let ascii = c.is_ascii_alphanumeric() || c.is_numeric() || matches!(c, '-' | '_' | '/' | '.');
         if last_ascii != Some(ascii) {
             runs.push(String::new());
             last_ascii = Some(ascii);
@@ -639,6 +639,11 @@ mod tests {
                 doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店", "开餐馆"]),
                 doc("GA-QR-004", GuideKind::Item, "出生登记", &["小孩上户口"]),
                 doc("YJS-001", GuideKind::Bundle, "新生儿出生一件事", &[]),
+                doc("GA-QR-001", GuideKind::Item, "居民身份证换领", &["换身份证"]),
+                doc("MZ-QR-001", GuideKind::Item, "内地居民结婚登记", &["领结婚证"]),
+                doc("RS-GG-002", GuideKind::Item, "社会保障卡申领", &["办社保卡"]),
+                doc("SW-GG-002", GuideKind::Item, "发票领用", &["领发票"]),
+                doc("LY-XK-001", GuideKind::Item, "林木采伐许可证核发", &["砍树"]),
             ],
             vocab,
         );
