@@ -199,6 +199,8 @@ service_derefs_to_hall!(
 service_derefs_to_hall!(crate::campaign::CampaignService);
 // issue 16: the monthly assessment
 service_derefs_to_hall!(crate::assessment::AssessmentService);
+// issue 17: smart guide (智能导办)
+service_derefs_to_hall!(crate::guide::GuideService);
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -55,6 +55,8 @@ pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
 pub mod campaign_xlsx;
+// issue 17: smart guide (智能导办)
+pub mod guide;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -142,6 +144,9 @@ pub struct App {
     pub campaigns: campaign::CampaignService,
     /// 月度考核: scores, 定档, 一票否决, the red flag and stars, 三评 (issue 16).
     pub assessment: assessment::AssessmentService,
+    // issue 17: smart guide (智能导办)
+    /// 智能导办: questions in everyday Chinese, the admin's phrases and the no-hit log.
+    pub guide: guide::GuideService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -210,6 +215,8 @@ impl App {
                 store.clone(),
                 queue.clone(),
             ),
+            // issue 17: smart guide (智能导办)
+            guide: guide::GuideService::new(hall.clone(), store.clone()),
             pads,
             cases,
             queue,

@@ -140,6 +140,10 @@ pub enum Permission {
     AssessmentScheme,
     /// 党员互评: rate a peer of one's department.
     ReviewPeer,
+
+    // issue 17: smart guide (智能导办)
+    /// 智能导办词库: add and delete phrases, read the questions that found nothing.
+    GuideManage,
 }
 
 impl Permission {
@@ -205,6 +209,8 @@ impl Permission {
             Permission::AssessmentManage => &[Admin, Leader],
             Permission::AssessmentScheme => &[Admin],
             Permission::ReviewPeer => &[Admin, Staff, Liaison],
+            // issue 17: smart guide (智能导办)
+            Permission::GuideManage => &[Admin],
         }
     }
 
@@ -299,6 +305,8 @@ mod tests {
             Permission::AssessmentManage,
             Permission::AssessmentScheme,
             Permission::ReviewPeer,
+            // issue 17: smart guide (智能导办)
+            Permission::GuideManage,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -36,3 +36,5 @@ mod scalper;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: smart guide (智能导办)
+mod guide;

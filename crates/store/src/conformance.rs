@@ -36,6 +36,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_campaign::run_all(&*store).await;
     // issue 16: the monthly assessment
     crate::conformance_assessment::run_all(&*store).await;
+    // issue 17: smart guide (智能导办)
+    crate::conformance_guide::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

@@ -50,6 +50,9 @@ pub mod training;
 // issue 16 part 7: campaigns
 pub mod campaign;
 pub mod conformance_campaign;
+// issue 17: smart guide (智能导办)
+pub mod conformance_guide;
+pub mod guide;
 
 pub use error::StoreError;
 pub use model::*;
@@ -95,6 +98,8 @@ pub trait Store:
     + campaign::CampaignStore
     // issue 16: the monthly assessment
     + assessment::AssessmentStore
+    // issue 17: smart guide (智能导办)
+    + guide::GuideStore
     + Send
     + Sync
     + 'static

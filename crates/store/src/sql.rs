@@ -293,3 +293,11 @@ mod tests {
         ));
     }
 }
+
+// issue 17: smart guide (智能导办)
+impl StoredCode for domain::guide::GuideKind {
+    const WHAT: &'static str = "guide answer kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}

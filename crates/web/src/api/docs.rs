@@ -75,6 +75,9 @@ use utoipa::{Modify, OpenApi};
         // issue 16 part 7: campaigns
         super::campaign::create, super::campaign::list, super::campaign::detail,
         super::campaign::set_task_status, super::campaign::report_xlsx,
+        // issue 17: smart guide (智能导办)
+        super::guide::ask, super::guide::phrases, super::guide::add_phrase,
+        super::guide::delete_phrase, super::guide::misses,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

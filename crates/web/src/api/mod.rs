@@ -32,6 +32,8 @@ mod staff_profile;
 mod training;
 // issue 16 part 7: campaigns
 mod campaign;
+// issue 17: smart guide (智能导办)
+mod guide;
 
 use crate::AppState;
 use axum::Router;
@@ -273,6 +275,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/campaigns/{id}", get(campaign::detail))
         .route("/api/campaigns/{id}/tasks/{task}", put(campaign::set_task_status))
         .route("/api/campaigns/{id}/report.xlsx", get(campaign::report_xlsx))
+        // issue 17: smart guide (智能导办)
+        .route("/api/guide", get(guide::ask))
+        .route("/api/guide/phrases", get(guide::phrases).post(guide::add_phrase))
+        .route("/api/guide/phrases/{id}", axum::routing::delete(guide::delete_phrase))
+        .route("/api/guide/misses", get(guide::misses))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -20,6 +20,8 @@ mod windows;
 mod campaign;
 // issue 16: 光荣榜
 mod honours;
+// issue 17: smart guide (智能导办)
+mod guide;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .merge(campaign::routes())
         // issue 16: 光荣榜 (the red flag and stars) and their certificates
         .merge(honours::routes())
+        // issue 17: smart guide (智能导办)
+        .merge(guide::routes())
         .fallback(not_found)
 }
 

@@ -475,6 +475,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "百日大提升等：阶段、任务、指标（基线→当前→目标）",
         },
     ),
+    // issue 17: smart guide (智能导办)
+    (
+        Permission::GuideManage,
+        Link {
+            href: "/admin/guide",
+            label: "智能导办词库",
+            note: "添加常用说法，查看没有找到答案的问题",
+        },
+    ),
 ];
 
 #[derive(Template)]
