@@ -72,11 +72,13 @@ struct GuidePage {
 }
 
 async fn answer(state: &AppState, user: Option<&CurrentUser>, client: &str, q: Option<String>, kiosk: bool) -> PageResult {
+    // Asked (even blank, which is refused with the reason) once the form sent `q`.
+    let asked = q.is_some();
     let q: String = q.unwrap_or_default().trim().to_owned();
     let mut page = GuidePage {
         chrome: Chrome::new(state, user, if kiosk { "kiosk" } else { "home" }),
         kiosk,
-        asked: !q.is_empty(),
+        asked,
         none: false,
         answers: Vec::new(),
         error: None,

@@ -50,3 +50,6 @@ mod browser_campaigns;
 // issue 16: the monthly assessment
 mod api_assessment;
 mod browser_assessment;
+// issue 17: smart guide (智能导办)
+mod api_guide;
+mod browser_guide;
