@@ -182,7 +182,10 @@ impl GuideService {
         } else if catalog.bundle(&code).is_some() {
             GuideKind::Bundle
         } else {
-            return Err(AppError::invalid("code", format!("“{code}”不是已发布的事项或一件事编码")));
+            return Err(AppError::invalid(
+                "code",
+                format!("“{code}”不是已发布的事项或一件事编码"),
+            ));
         };
         let p = GuidePhrase {
             id: Uuid::now_v7(),

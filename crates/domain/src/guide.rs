@@ -196,15 +196,11 @@ impl Vocabulary {
             let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             match head {
                 "version" => v.version = rest.trim().to_owned(),
-                "stop" => v
-                    .stop
-                    .extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "syn" | "goto" => {
                     let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
-                    let triggers: Vec<String> =
-                        left.split_whitespace().map(|w| w.to_lowercase()).collect();
-                    let targets: Vec<String> =
-                        right.split_whitespace().map(str::to_owned).collect();
+                    let triggers: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
+                    let targets: Vec<String> = right.split_whitespace().map(str::to_owned).collect();
                     if triggers.is_empty() || targets.is_empty() {
                         return Err(err("“=”两边都要有内容"));
                     }
@@ -533,10 +529,7 @@ impl Guide {
             if self.known.contains(&w) {
                 known_chars += chars;
             } else if let Some(at) = at {
-                known_chars += w
-                    .char_indices()
-                    .filter(|(i, _)| covered[at + i])
-                    .count();
+                known_chars += w.char_indices().filter(|(i, _)| covered[at + i]).count();
             }
             for t in tokenizer.terms(&w) {
                 query.insert(t, 1.0);
@@ -636,7 +629,12 @@ mod tests {
         let g = Guide::build(
             &t,
             &[
-                doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店", "开餐馆"]),
+                doc(
+                    "SCJG-XK-001",
+                    GuideKind::Item,
+                    "食品经营许可",
+                    &["开饭店", "开餐馆"],
+                ),
                 doc("GA-QR-004", GuideKind::Item, "出生登记", &["小孩上户口"]),
                 doc("YJS-001", GuideKind::Bundle, "新生儿出生一件事", &[]),
                 doc("GA-QR-001", GuideKind::Item, "居民身份证换领", &["换身份证"]),

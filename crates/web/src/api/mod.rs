@@ -278,7 +278,10 @@ pub fn routes() -> Router<AppState> {
         // issue 17: smart guide (智能导办)
         .route("/api/guide", get(guide::ask))
         .route("/api/guide/phrases", get(guide::phrases).post(guide::add_phrase))
-        .route("/api/guide/phrases/{id}", axum::routing::delete(guide::delete_phrase))
+        .route(
+            "/api/guide/phrases/{id}",
+            axum::routing::delete(guide::delete_phrase),
+        )
         .route("/api/guide/misses", get(guide::misses))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }

@@ -41,8 +41,29 @@ const LIFE_EVENTS: [(&str, &str); 7] = [
 
 /// The kiosk's word pad: everyday words tapped to build a question.
 const WORDS: [&str; 24] = [
-    "孩子", "老人", "身份证", "户口", "社保卡", "医保", "养老金", "公积金", "房子", "营业执照", "驾驶证",
-    "结婚证", "残疾证", "低保", "补贴", "开店", "丢了", "过期", "补办", "换", "领取", "报销", "过户",
+    "孩子",
+    "老人",
+    "身份证",
+    "户口",
+    "社保卡",
+    "医保",
+    "养老金",
+    "公积金",
+    "房子",
+    "营业执照",
+    "驾驶证",
+    "结婚证",
+    "残疾证",
+    "低保",
+    "补贴",
+    "开店",
+    "丢了",
+    "过期",
+    "补办",
+    "换",
+    "领取",
+    "报销",
+    "过户",
     "注销",
 ];
 
@@ -71,7 +92,13 @@ struct GuidePage {
     hotline: String,
 }
 
-async fn answer(state: &AppState, user: Option<&CurrentUser>, client: &str, q: Option<String>, kiosk: bool) -> PageResult {
+async fn answer(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    client: &str,
+    q: Option<String>,
+    kiosk: bool,
+) -> PageResult {
     // Asked (even blank, which is refused with the reason) once the form sent `q`.
     let asked = q.is_some();
     let q: String = q.unwrap_or_default().trim().to_owned();
@@ -197,8 +224,16 @@ async fn add_phrase(
     PageForm(f): PageForm<PhraseForm>,
 ) -> PageResult {
     let user = guard_post(&state, user, Permission::GuideManage, &uri, &headers, &f.csrf)?;
-    match state.app.guide.add_phrase(&user.session, &f.phrase, &f.code).await {
-        Ok(p) => Ok(back("/admin/guide", &format!("已添加说法“{}” → {}", p.phrase, p.code))),
+    match state
+        .app
+        .guide
+        .add_phrase(&user.session, &f.phrase, &f.code)
+        .await
+    {
+        Ok(p) => Ok(back(
+            "/admin/guide",
+            &format!("已添加说法“{}” → {}", p.phrase, p.code),
+        )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(..))) => {
             let mut page = admin_view(&state, &user, None, Some(e.to_string()), f.phrase, f.code).await?;
             *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;

@@ -85,7 +85,15 @@ async fn home(State(state): State<AppState>, user: Option<CurrentUser>) -> Resul
         honours,
         chrome: Chrome::new(&state, user.as_ref(), "home"),
         // issue 17: the life events of the smart guide (智能导办)
-        hints: vec!["孩子出生", "上学", "结婚", "开饭店", "买房", "退休", "老人去世身后事"],
+        hints: vec![
+            "孩子出生",
+            "上学",
+            "结婚",
+            "开饭店",
+            "买房",
+            "退休",
+            "老人去世身后事",
+        ],
         bundles,
         departments,
     };

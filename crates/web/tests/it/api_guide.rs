@@ -101,7 +101,11 @@ async fn admin_phrases_change_answers(s: &TestServer) {
 
     // A bundle code works too; the list has both.
     let (st, b) = s
-        .post("/api/guide/phrases", &admin, json!({"phrase": "办白事", "code": "YJS-005"}))
+        .post(
+            "/api/guide/phrases",
+            &admin,
+            json!({"phrase": "办白事", "code": "YJS-005"}),
+        )
         .await;
     assert_eq!(st, 201, "{b}");
     assert_eq!(b["kind"], "bundle");
@@ -121,7 +125,11 @@ async fn admin_phrases_change_answers(s: &TestServer) {
         assert!(has_chinese(&v), "{v}");
     }
     let (st, v) = s
-        .post("/api/guide/phrases", &admin, json!({"phrase": "囡囡报到", "code": "GA-QR-004"}))
+        .post(
+            "/api/guide/phrases",
+            &admin,
+            json!({"phrase": "囡囡报到", "code": "GA-QR-004"}),
+        )
         .await;
     assert_eq!(st, 409, "{v}");
     let (_, list) = s.get("/api/guide/phrases", &admin).await;
@@ -144,15 +152,11 @@ on_both_backends!(admin_phrases_change_answers);
 async fn the_no_hit_log_keeps_no_digits(s: &TestServer) {
     let admin = s.login("admin").await;
     for _ in 0..2 {
-        let (st, v) = s
-            .get("/api/guide?q=我电话13812345678能帮我买火车票吗", "")
-            .await;
+        let (st, v) = s.get("/api/guide?q=我电话13812345678能帮我买火车票吗", "").await;
         assert_eq!(st, 200);
         assert_eq!(v["none"], true, "{v}");
     }
-    let (st, v) = s
-        .get("/api/guide?q=身份证号11010519491231002X今天天气", "")
-        .await;
+    let (st, v) = s.get("/api/guide?q=身份证号11010519491231002X今天天气", "").await;
     assert_eq!(st, 200);
     assert_eq!(v["none"], true, "{v}");
     // A question that found something is not logged.
@@ -167,9 +171,18 @@ async fn the_no_hit_log_keeps_no_digits(s: &TestServer) {
     assert_eq!(items[0]["count"], 2);
     assert_eq!(items[1]["question"], "身份证号今天天气");
     let text = log.to_string();
-    assert!(!text.contains("13812345678") && !text.contains("1101051949"), "{text}");
+    assert!(
+        !text.contains("13812345678") && !text.contains("1101051949"),
+        "{text}"
+    );
     for i in items {
-        assert!(!i["question"].as_str().unwrap().chars().any(|c| c.is_ascii_digit()));
+        assert!(
+            !i["question"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| c.is_ascii_digit())
+        );
     }
 }
 on_both_backends!(the_no_hit_log_keeps_no_digits);
@@ -210,11 +223,21 @@ async fn guide_pages(s: &TestServer) {
     // The portal's home page asks the guide.
     let home = s.req("GET", "/").send().await;
     assert_eq!(home.status, 200);
-    assert!(home.text.contains("action=\"/guide\""), "home has the question box");
+    assert!(
+        home.text.contains("action=\"/guide\""),
+        "home has the question box"
+    );
 
     let a = s.req("GET", "/guide?q=孩子刚出生要办什么").send().await;
     assert_eq!(a.status, 200);
-    for want in ["新生儿出生一件事", "要带的材料", "办理步骤", "到哪里办", "查看完整办事指南", "/bundles/YJS-001"] {
+    for want in [
+        "新生儿出生一件事",
+        "要带的材料",
+        "办理步骤",
+        "到哪里办",
+        "查看完整办事指南",
+        "/bundles/YJS-001",
+    ] {
         assert!(a.text.contains(want), "{want}");
     }
     let a = s.req("GET", "/guide?q=今天天气怎么样").send().await;
@@ -228,7 +251,17 @@ async fn guide_pages(s: &TestServer) {
     // The kiosk: life events as large buttons, the word pad.
     let k = s.req("GET", "/kiosk/guide").send().await;
     assert_eq!(k.status, 200);
-    for want in ["出生", "上学", "结婚", "开店", "买房", "退休", "身后事", "data-guide-words", "/assets/guide.js"] {
+    for want in [
+        "出生",
+        "上学",
+        "结婚",
+        "开店",
+        "买房",
+        "退休",
+        "身后事",
+        "data-guide-words",
+        "/assets/guide.js",
+    ] {
         assert!(k.text.contains(want), "{want}");
     }
     let kiosk = s.req("GET", "/kiosk").send().await;
