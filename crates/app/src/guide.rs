@@ -152,10 +152,18 @@ impl GuideService {
                 self.store.record_guide_miss(&kept, self.now()).await?;
             }
         }
+        let address = &self.settings.hall.address;
         let answers = answer
             .answers
             .into_iter()
             .filter_map(|h| view(&built.catalog, h.code.as_str(), h.kind, h.score))
+            .map(|mut a| {
+                // As the item's guide says: no 办理地点 of its own is the hall's address.
+                if a.kind == GuideKind::Item && a.location.trim().is_empty() {
+                    a.location = address.clone();
+                }
+                a
+            })
             .collect();
         Ok(GuideResult {
             answers,
