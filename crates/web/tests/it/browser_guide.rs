@@ -75,7 +75,7 @@ async fn the_portal_question_box_answers_in_everyday_chinese() {
             assert!(over <= 1.0, "the kiosk guide at {w}×{h} reaches {over}px past the screen");
             for word in ["身份证", "丢了"] {
                 browser
-                    .find(By::Css(&format!("[data-word='{word}']")))
+                    .find(By::Css(format!("[data-word='{word}']")))
                     .await?
                     .click()
                     .await?;
