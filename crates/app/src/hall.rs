@@ -203,6 +203,8 @@ service_derefs_to_hall!(crate::assessment::AssessmentService);
 service_derefs_to_hall!(crate::commitment::CommitmentService);
 // issue 17: online application (网上申报) and pre-review (预审)
 service_derefs_to_hall!(crate::application::ApplicationService);
+// issue 17: smart guide (智能导办)
+service_derefs_to_hall!(crate::guide::GuideService);
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]

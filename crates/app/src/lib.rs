@@ -62,6 +62,8 @@ pub mod evaluation_case;
 pub mod commitment;
 // issue 17: online application (网上申报) and pre-review (预审)
 pub mod application;
+// issue 17: smart guide (智能导办)
+pub mod guide;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -158,6 +160,9 @@ pub struct App {
     // issue 17: online application (网上申报) and pre-review (预审)
     /// 网上申报: applications, uploads, the pre-review queue; acceptance through `cases`.
     pub applications: application::ApplicationService,
+    // issue 17: smart guide (智能导办)
+    /// 智能导办: questions in everyday Chinese, the admin's phrases and the no-hit log.
+    pub guide: guide::GuideService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -242,6 +247,8 @@ impl App {
             commitments: commitment::CommitmentService::new(hall.clone(), store.clone(), cases.clone()),
             // issue 17: online application (网上申报) and pre-review (预审)
             applications: application::ApplicationService::new(hall.clone(), store.clone(), cases.clone()),
+            // issue 17: smart guide (智能导办)
+            guide: guide::GuideService::new(hall.clone(), store.clone()),
             pads,
             cases,
             queue,

@@ -39,6 +39,8 @@ pub mod timeline;
 pub mod commitment;
 // issue 17: online application (网上申报) and pre-review (预审)
 pub mod application;
+// issue 17: smart guide (智能导办)
+pub mod guide;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -156,6 +156,10 @@ pub enum Permission {
     /// 网上申报预审: see the queue, open the uploaded files, accept or ask for 补正
     /// (scoped: window staff of the item, the liaison of its department).
     ApplicationReview,
+
+    // issue 17: smart guide (智能导办)
+    /// 智能导办词库: add and delete phrases, read the questions that found nothing.
+    GuideManage,
 }
 
 impl Permission {
@@ -229,6 +233,8 @@ impl Permission {
             Permission::LicenceManage => &[Admin],
             // issue 17: online application (网上申报) and pre-review (预审)
             Permission::ApplicationReview => &[Admin, Staff, Liaison],
+            // issue 17: smart guide (智能导办)
+            Permission::GuideManage => &[Admin],
         }
     }
 
@@ -331,6 +337,8 @@ mod tests {
             Permission::LicenceManage,
             // issue 17: online application (网上申报) and pre-review (预审)
             Permission::ApplicationReview,
+            // issue 17: smart guide (智能导办)
+            Permission::GuideManage,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -52,11 +52,24 @@ impl std::fmt::Debug for Tokenizer {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 impl Tokenizer {
+    /// jieba's plain cut (精确模式) of lower-cased text: the words a person
+    /// wrote, without the sub-words search mode adds and without punctuation.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let lower = text.to_lowercase();
+        self.jieba
+            .cut(&lower, true)
+            .into_iter()
+            .map(|t| t.word.trim())
+            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Words from jieba's search mode, plus every CJK character bigram so
     /// that words jieba splits differently in query and document still meet.
     pub fn terms(&self, text: &str) -> Vec<String> {

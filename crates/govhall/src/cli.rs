@@ -197,6 +197,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         windows: u32,
     },
+    // issue 17: smart guide (智能导办)
+    /// Times the smart guide (智能导办) in-process over the demo catalog (p50/p99
+    /// per question) and scores a question file (`split<TAB>codes|NONE<TAB>question`).
+    Guide {
+        /// The questions (default: the test set shipped in the domain crate's tests).
+        #[arg(long)]
+        questions: Option<std::path::PathBuf>,
+        /// Times every question this many times.
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -42,3 +42,5 @@ mod timeline;
 mod commitment;
 // issue 17: online application (网上申报) and pre-review (预审)
 mod application;
+// issue 17: smart guide (智能导办)
+mod guide;

@@ -42,6 +42,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_commitment::run_all(&*store).await;
     // issue 17: online application (网上申报) and pre-review (预审)
     crate::conformance_application::run_all(&*store).await;
+    // issue 17: smart guide (智能导办)
+    crate::conformance_guide::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

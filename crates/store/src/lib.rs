@@ -59,6 +59,9 @@ pub mod conformance_commitment;
 // issue 17: online application (网上申报) and pre-review (预审)
 pub mod application;
 pub mod conformance_application;
+// issue 17: smart guide (智能导办)
+pub mod conformance_guide;
+pub mod guide;
 
 pub use error::StoreError;
 pub use model::*;
@@ -110,6 +113,8 @@ pub trait Store:
     + commitment::CommitmentStore
     // issue 17: online application (网上申报) and pre-review (预审)
     + application::ApplicationStore
+    // issue 17: smart guide (智能导办)
+    + guide::GuideStore
     + Send
     + Sync
     + 'static

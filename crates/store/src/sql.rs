@@ -270,6 +270,14 @@ impl StoredCode for ComplaintStatus {
     }
 }
 
+// issue 17: smart guide (智能导办)
+impl StoredCode for domain::guide::GuideKind {
+    const WHAT: &'static str = "guide answer kind";
+    fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,8 @@ const PAD_JS: &str = include_str!("../assets/pad.js");
 const PAD_CSS: &str = include_str!("../assets/pad.css");
 // Issue 15 part 2: inspections (督查).
 const SUPERVISE_JS: &str = include_str!("../assets/supervise.js");
+// issue 17: smart guide (智能导办)
+const GUIDE_JS: &str = include_str!("../assets/guide.js");
 /// The hall's icon: a 政 seal on the brand blue, drawn as SVG (no binary file).
 const FAVICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
 <rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#0b3d91\"/>\
@@ -41,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/supervise.js", get(|| async { asset(JS, SUPERVISE_JS) }))
         .route("/favicon.ico", get(|| async { asset(SVG, FAVICON_SVG) }))
         .route("/favicon.svg", get(|| async { asset(SVG, FAVICON_SVG) }))
+        // issue 17: smart guide (智能导办)
+        .route("/assets/guide.js", get(|| async { asset(JS, GUIDE_JS) }))
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {

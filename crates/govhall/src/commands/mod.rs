@@ -5,6 +5,8 @@ mod bench;
 mod bench_assessment;
 mod bench_cases;
 mod bench_supervision;
+// issue 17: smart guide (智能导办)
+mod bench_guide;
 mod calendar;
 mod catalog;
 mod pg_tools;
@@ -111,6 +113,10 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
                 windows,
             };
             bench::fixed_rate(&load).await
+        }
+        // issue 17: smart guide (智能导办)
+        Command::Bench(crate::cli::BenchCommand::Guide { questions, rounds }) => {
+            bench_guide::guide(questions.as_deref(), rounds)
         }
         Command::Config => {
             print!("{}", config.show()?);

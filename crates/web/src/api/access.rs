@@ -333,6 +333,12 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
         "/api/applications/{id}/files/{file}",
         Signed(P::ApplicationReview),
     ),
+    // issue 17: smart guide (智能导办)
+    ("GET", "/api/guide", Public),
+    ("GET", "/api/guide/phrases", Signed(P::GuideManage)),
+    ("POST", "/api/guide/phrases", Signed(P::GuideManage)),
+    ("DELETE", "/api/guide/phrases/{id}", Signed(P::GuideManage)),
+    ("GET", "/api/guide/misses", Signed(P::GuideManage)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

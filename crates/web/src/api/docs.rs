@@ -84,6 +84,9 @@ use utoipa::{Modify, OpenApi};
         super::application::submit, super::application::progress, super::application::supplement,
         super::application::queue, super::application::detail, super::application::file,
         super::application::review,
+        // issue 17: smart guide (智能导办)
+        super::guide::ask, super::guide::phrases, super::guide::add_phrase,
+        super::guide::delete_phrase, super::guide::misses,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

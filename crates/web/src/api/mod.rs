@@ -38,6 +38,8 @@ mod campaign;
 mod case_timeline;
 // issue 17: online application (网上申报) and pre-review (预审)
 pub mod application;
+// issue 17: smart guide (智能导办)
+mod guide;
 
 use crate::AppState;
 use axum::Router;
@@ -310,6 +312,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/applications/{id}/review", post(application::review))
         .route("/api/applications/{id}/files/{file}", get(application::file))
+        // issue 17: smart guide (智能导办)
+        .route("/api/guide", get(guide::ask))
+        .route("/api/guide/phrases", get(guide::phrases).post(guide::add_phrase))
+        .route(
+            "/api/guide/phrases/{id}",
+            axum::routing::delete(guide::delete_phrase),
+        )
+        .route("/api/guide/misses", get(guide::misses))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -27,6 +27,8 @@ mod case_timeline;
 mod case_claims;
 // issue 17: online application (网上申报) and pre-review (预审)
 mod application;
+// issue 17: smart guide (智能导办)
+mod guide;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -63,6 +65,8 @@ pub fn routes() -> Router<AppState> {
         .merge(case_bundle::routes())
         // issue 17: online application (网上申报) and pre-review (预审)
         .merge(application::routes())
+        // issue 17: smart guide (智能导办)
+        .merge(guide::routes())
         .fallback(not_found)
 }
 

@@ -84,14 +84,15 @@ async fn home(State(state): State<AppState>, user: Option<CurrentUser>) -> Resul
     let page = HomePage {
         honours,
         chrome: Chrome::new(&state, user.as_ref(), "home"),
+        // issue 17: the life events of the smart guide (智能导办)
         hints: vec![
-            "开饭店",
             "孩子出生",
+            "上学",
+            "结婚",
+            "开饭店",
+            "买房",
             "退休",
-            "营业执照",
-            "公积金提取",
-            "残疾人证",
-            "二手房过户",
+            "老人去世身后事",
         ],
         bundles,
         departments,

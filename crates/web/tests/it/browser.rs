@@ -145,7 +145,17 @@ async fn citizen_finds_the_food_licence_guide() {
             .await?
             .click()
             .await?;
-        let first = browser.query(By::Css("ul.results a.name")).first().await?;
+        // issue 17: the home page's box asks the smart guide (智能导办); the
+        // item is among the first three answers, its name links to the guide.
+        browser.query(By::Css(".guide-answer")).first().await?;
+        let answers = browser.find_all(By::Css(".guide-answer")).await?;
+        let mut food = None;
+        for a in answers.iter().take(3) {
+            if a.attr("data-code").await?.as_deref() == Some("SCJG-XK-001") {
+                food = Some(a.find(By::Css("h2 a")).await?);
+            }
+        }
+        let first = food.expect("食品经营许可 among the first three answers");
         assert_eq!(first.text().await?, "食品经营许可");
         first.click().await?;
         let heading = browser.query(By::Css("h1")).first().await?;

@@ -60,3 +60,6 @@ mod api_commitments;
 mod api_applications;
 mod browser_applications;
 mod browser_commitments;
+// issue 17: smart guide (智能导办)
+mod api_guide;
+mod browser_guide;

@@ -512,6 +512,13 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/applications",
             label: "网上申报预审",
             note: "受理或一次性告知补正，查看上传材料",
+    // issue 17: smart guide (智能导办)
+    (
+        Permission::GuideManage,
+        Link {
+            href: "/admin/guide",
+            label: "智能导办词库",
+            note: "添加常用说法，查看没有找到答案的问题",
         },
     ),
 ];

@@ -1,0 +1,758 @@
+//! Smart guide (智能导办): a question asked the way people talk ("孩子刚出生要办什么")
+//! answered with the items (事项) and `一件事` bundles that fit, ranked, or with
+//! "nothing fits" (无匹配) so the page sends the person to the help desk (咨询台)
+//! and 12345 instead of listing weak matches.
+//!
+//! How a question is answered (the rule, also in docs/domain.md):
+//! 1. the question is lower-cased and full-width letters and digits made half-width;
+//! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
+//!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
+//!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
+//!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them;
+//! 3. jieba cuts the question into words; stop words (怎么、办理、需要…) are dropped; the
+//!    rest are the question's content words;
+//! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
+//!    bundle's description and its items' names, materials, department);
+//! 5. nothing fits when the best score is below [`MIN_SCORE`] or fewer than
+//!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
+//!    item's or bundle's name, keywords or description, or a vocabulary phrase);
+//! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
+//!    at most [`MAX_ANSWERS`].
+
+use crate::catalog::{Bundle, Item};
+use crate::search::{Tokenizer, is_cjk};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// The hall's own vocabulary shipped with govhall (stop words, synonyms of words,
+/// life events and colloquial phrases → bundles and items). Its first line names its version.
+pub const VOCABULARY: &str = include_str!("guide_vocabulary.txt");
+
+/// Added to an item or bundle a vocabulary or admin phrase points at.
+pub const PHRASE_BOOST: f32 = 6.0;
+/// The best answer must score at least this (BM25 plus boosts) for anything to fit.
+pub const MIN_SCORE: f32 = 3.0;
+/// Share of the question's content characters that must be hall vocabulary.
+pub const MIN_COVERAGE: f32 = 0.5;
+/// Answers below this share of the best score are left out (weak matches).
+pub const RELATIVE_CUTOFF: f32 = 0.35;
+/// At most this many answers.
+pub const MAX_ANSWERS: usize = 5;
+/// Longest question accepted (characters).
+pub const MAX_QUESTION_CHARS: usize = 100;
+/// Longest question kept in the log of questions that found nothing.
+pub const MAX_LOGGED_CHARS: usize = 40;
+
+const NAME_WEIGHT: f32 = 3.0;
+const KEYWORD_WEIGHT: f32 = 2.5;
+const DESCRIPTION_WEIGHT: f32 = 1.5;
+const RELATED_WEIGHT: f32 = 0.6;
+const DEPARTMENT_WEIGHT: f32 = 0.4;
+const MATERIAL_WEIGHT: f32 = 0.3;
+const SYNONYM_WEIGHT: f32 = 0.8;
+const K1: f32 = 1.2;
+const B: f32 = 0.6;
+
+/// What an answer is: an item (事项) or a bundle (一件事).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GuideKind {
+    Item,
+    Bundle,
+}
+
+impl GuideKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            GuideKind::Item => "item",
+            GuideKind::Bundle => "bundle",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GuideKind::Item => "事项",
+            GuideKind::Bundle => "一件事",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GuideKind> {
+        match s {
+            "item" => Some(GuideKind::Item),
+            "bundle" => Some(GuideKind::Bundle),
+            _ => None,
+        }
+    }
+}
+
+/// What the guide knows of one item or bundle.
+#[derive(Debug, Clone)]
+pub struct GuideDoc {
+    pub code: String,
+    pub kind: GuideKind,
+    pub name: String,
+    pub keywords: Vec<String>,
+    pub description: String,
+    /// A bundle's items' names and keywords.
+    pub related: Vec<String>,
+    pub materials: Vec<String>,
+    pub department: String,
+}
+
+impl GuideDoc {
+    pub fn item(i: &Item) -> GuideDoc {
+        GuideDoc {
+            code: i.code.clone(),
+            kind: GuideKind::Item,
+            name: i.name.clone(),
+            keywords: i.keywords.clone(),
+            description: String::new(),
+            related: Vec::new(),
+            materials: i.materials.iter().map(|m| m.name.clone()).collect(),
+            department: i.department.clone(),
+        }
+    }
+
+    /// A bundle, described also by the names of its items (found in `items`).
+    pub fn bundle(b: &Bundle, items: &[Item]) -> GuideDoc {
+        let related = b
+            .items
+            .iter()
+            .filter_map(|code| items.iter().find(|i| &i.code == code))
+            .map(|i| i.name.clone())
+            .collect();
+        GuideDoc {
+            code: b.code.clone(),
+            kind: GuideKind::Bundle,
+            name: b.name.clone(),
+            keywords: Vec::new(),
+            description: b.description.clone(),
+            related,
+            materials: Vec::new(),
+            department: String::new(),
+        }
+    }
+}
+
+/// Every item and bundle of a catalog as guide documents.
+pub fn catalog_docs(items: &[Item], bundles: &[Bundle]) -> Vec<GuideDoc> {
+    items
+        .iter()
+        .map(GuideDoc::item)
+        .chain(bundles.iter().map(|b| GuideDoc::bundle(b, items)))
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    /// Catalog words added to the question.
+    Words(Vec<String>),
+    /// Items or bundles the phrase points at.
+    Codes(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    triggers: Vec<String>,
+    target: Target,
+}
+
+/// The hall's vocabulary: stop words, word synonyms and phrases pointing at codes.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    version: String,
+    stop: HashSet<String>,
+    entries: Vec<Entry>,
+}
+
+/// A line of the vocabulary file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("词表第{line}行：{reason}")]
+pub struct VocabularyError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Vocabulary {
+    /// The vocabulary shipped with govhall ([`VOCABULARY`]); a test proves it parses.
+    pub fn shipped() -> Vocabulary {
+        Vocabulary::parse(VOCABULARY).unwrap_or_default()
+    }
+
+    /// Reads the vocabulary format: `version N`, `stop w1 w2 …`,
+    /// `syn a b c = word word` (words added to the question when a, b or c occurs)
+    /// and `goto a b c = CODE CODE` (the codes the phrases point at). `#` starts a comment.
+    pub fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
+        let mut v = Vocabulary::default();
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let err = |reason: &str| VocabularyError {
+                line: n + 1,
+                reason: reason.to_owned(),
+            };
+            let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            match head {
+                "version" => v.version = rest.trim().to_owned(),
+                "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "syn" | "goto" => {
+                    let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
+                    let triggers: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
+                    let targets: Vec<String> = right.split_whitespace().map(str::to_owned).collect();
+                    if triggers.is_empty() || targets.is_empty() {
+                        return Err(err("“=”两边都要有内容"));
+                    }
+                    let target = if head == "syn" {
+                        Target::Words(targets.iter().map(|w| w.to_lowercase()).collect())
+                    } else {
+                        Target::Codes(targets)
+                    };
+                    v.entries.push(Entry { triggers, target });
+                }
+                _ => return Err(err("应以 version、stop、syn 或 goto 开头")),
+            }
+        }
+        Ok(v)
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Adds a phrase (常用说法) an admin entered, pointing at one item or bundle.
+    pub fn add_phrase(&mut self, phrase: &str, code: &str) {
+        let p = normalize(phrase);
+        if !p.is_empty() {
+            self.entries.push(Entry {
+                triggers: vec![p],
+                target: Target::Codes(vec![code.to_owned()]),
+            });
+        }
+    }
+
+    /// Every code a `goto` line names (a test checks they exist in the catalog).
+    pub fn codes(&self) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|e| match &e.target {
+                Target::Codes(c) => Some(c.iter().map(String::as_str)),
+                Target::Words(_) => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn is_stop(&self, w: &str) -> bool {
+        self.stop.contains(w)
+    }
+}
+
+/// Checks and tidies a phrase an admin adds: 2 to 20 characters, no digits (a phrase
+/// is everyday words, never a number or a person's data).
+pub fn check_phrase(phrase: &str) -> Result<String, &'static str> {
+    let p = normalize(phrase);
+    let n = p.chars().count();
+    if n < 2 {
+        return Err("说法至少2个字");
+    }
+    if n > 20 {
+        return Err("说法最多20个字");
+    }
+    if p.chars().any(|c| c.is_ascii_digit()) {
+        return Err("说法不能含数字");
+    }
+    if p.contains('=') || p.contains('#') {
+        return Err("说法不能含“=”或“#”");
+    }
+    Ok(p)
+}
+
+/// Lower-case, full-width ASCII (ＫＴＶ、１２３) made half-width, spaces trimmed.
+pub fn normalize(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// What is kept of a question that found nothing (无匹配问题记录): every digit and
+/// every letter-digit run (phone numbers, 身份证号, case numbers) removed, spaces
+/// squeezed, at most [`MAX_LOGGED_CHARS`] characters. Names cannot be told from
+/// words, so the log keeps only this short text and counts, never who asked.
+pub fn redact_question(question: &str) -> String {
+    let q = normalize(question);
+    let mut out = String::new();
+    for token in q.split_whitespace() {
+        // An ID number or a code mixes digits and letters (…X): drop the whole run.
+        let kept: String = split_runs(token)
+            .into_iter()
+            .filter(|run| !run.chars().any(|c| c.is_ascii_digit() || is_numeral(c)))
+            .collect();
+        if kept.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&kept);
+    }
+    out.chars().take(MAX_LOGGED_CHARS).collect()
+}
+
+fn is_numeral(c: char) -> bool {
+    c.is_numeric()
+}
+
+/// Splits a token into runs of ASCII letters/digits and runs of everything else.
+fn split_runs(token: &str) -> Vec<String> {
+    let mut runs: Vec<String> = Vec::new();
+    let mut last_ascii: Option<bool> = None;
+    for c in token.chars() {
+        let ascii = c.is_ascii_alphanumeric() || c.is_numeric() || matches!(c, '-' | '_' | '/' | '.');
+        if last_ascii != Some(ascii) {
+            runs.push(String::new());
+            last_ascii = Some(ascii);
+        }
+        if let Some(r) = runs.last_mut() {
+            r.push(c);
+        }
+    }
+    runs
+}
+
+/// One answer: an item or bundle and its score (higher fits better).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuideHit {
+    pub code: String,
+    pub kind: GuideKind,
+    pub name: String,
+    pub score: f32,
+}
+
+/// The guide's answer to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuideAnswer {
+    pub answers: Vec<GuideHit>,
+    /// Nothing fits (无匹配): no answers; the page points to 咨询台 and 12345.
+    pub none: bool,
+    /// Best score before the cut (0 when nothing matched at all).
+    pub top_score: f32,
+    /// Share of the question's content characters that are hall vocabulary.
+    pub coverage: f32,
+}
+
+struct Doc {
+    code: String,
+    kind: GuideKind,
+    name: String,
+}
+
+/// The guide over one published catalog and vocabulary: built once (a few
+/// milliseconds), asked many times.
+pub struct Guide {
+    docs: Vec<Doc>,
+    by_code: HashMap<String, u32>,
+    lengths: Vec<f32>,
+    average_length: f32,
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    known: HashSet<String>,
+    vocabulary: Vocabulary,
+}
+
+impl std::fmt::Debug for Guide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Guide({} docs)", self.docs.len())
+    }
+}
+
+impl Guide {
+    pub fn build(tokenizer: &Tokenizer, docs: &[GuideDoc], vocabulary: Vocabulary) -> Guide {
+        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        let mut lengths = Vec::with_capacity(docs.len());
+        let mut known: HashSet<String> = HashSet::new();
+        let learn = |text: &str, known: &mut HashSet<String>| {
+            for w in tokenizer.words(text) {
+                known.insert(w);
+            }
+            for t in tokenizer.terms(text) {
+                if !t.starts_with('#') {
+                    known.insert(t);
+                }
+            }
+        };
+        for (i, doc) in docs.iter().enumerate() {
+            let mut tf: HashMap<String, f32> = HashMap::new();
+            let mut add = |text: &str, w: f32| {
+                for t in tokenizer.terms(text) {
+                    *tf.entry(t).or_default() += w;
+                }
+            };
+            add(&doc.name, NAME_WEIGHT);
+            for k in &doc.keywords {
+                add(k, KEYWORD_WEIGHT);
+            }
+            add(&doc.description, DESCRIPTION_WEIGHT);
+            for r in &doc.related {
+                add(r, RELATED_WEIGHT);
+            }
+            add(&doc.department, DEPARTMENT_WEIGHT);
+            for m in &doc.materials {
+                add(m, MATERIAL_WEIGHT);
+            }
+            lengths.push(tf.values().sum::<f32>());
+            for (term, weight) in tf {
+                postings.entry(term).or_default().push((i as u32, weight));
+            }
+            learn(&doc.name, &mut known);
+            for k in &doc.keywords {
+                learn(k, &mut known);
+            }
+            learn(&doc.description, &mut known);
+        }
+        for e in &vocabulary.entries {
+            for t in &e.triggers {
+                known.insert(t.clone());
+            }
+            if let Target::Words(words) = &e.target {
+                for w in words {
+                    learn(w, &mut known);
+                }
+            }
+        }
+        known.retain(|w| !vocabulary.is_stop(w));
+        let average_length = if lengths.is_empty() {
+            1.0
+        } else {
+            (lengths.iter().sum::<f32>() / lengths.len() as f32).max(1.0)
+        };
+        Guide {
+            by_code: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.code.clone(), i as u32))
+                .collect(),
+            docs: docs
+                .iter()
+                .map(|d| Doc {
+                    code: d.code.clone(),
+                    kind: d.kind,
+                    name: d.name.clone(),
+                })
+                .collect(),
+            lengths,
+            average_length,
+            postings,
+            known,
+            vocabulary,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// Answers one question (see the module's rule).
+    pub fn ask(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
+        let q = normalize(question);
+        let nothing = |coverage: f32, top: f32| GuideAnswer {
+            answers: Vec::new(),
+            none: true,
+            top_score: top,
+            coverage,
+        };
+        if q.is_empty() || self.docs.is_empty() {
+            return nothing(0.0, 0.0);
+        }
+        // 2. vocabulary phrases, as substrings; the bytes they cover count as vocabulary.
+        let mut covered = vec![false; q.len()];
+        let mut query: HashMap<String, f32> = HashMap::new();
+        let mut boosts: HashMap<u32, f32> = HashMap::new();
+        for e in &self.vocabulary.entries {
+            let mut hit = false;
+            for t in &e.triggers {
+                for (at, m) in q.match_indices(t.as_str()) {
+                    hit = true;
+                    covered[at..at + m.len()].iter_mut().for_each(|c| *c = true);
+                }
+            }
+            if !hit {
+                continue;
+            }
+            match &e.target {
+                Target::Words(words) => {
+                    for w in words {
+                        for t in tokenizer.terms(w) {
+                            let e = query.entry(t).or_default();
+                            *e = e.max(SYNONYM_WEIGHT);
+                        }
+                    }
+                }
+                Target::Codes(codes) => {
+                    for c in codes {
+                        if let Some(&d) = self.by_code.get(c) {
+                            let b = boosts.entry(d).or_default();
+                            *b = b.max(PHRASE_BOOST);
+                        }
+                    }
+                }
+            }
+        }
+        // 3. content words and the share of them that is hall vocabulary.
+        let mut content_chars = 0usize;
+        let mut known_chars = 0usize;
+        let mut cursor = 0usize;
+        for w in tokenizer.words(&q) {
+            let at = q[cursor..].find(w.as_str()).map(|p| p + cursor);
+            if let Some(at) = at {
+                cursor = at + w.len();
+            }
+            if self.vocabulary.is_stop(&w) {
+                continue;
+            }
+            let chars = w.chars().count();
+            content_chars += chars;
+            if self.known.contains(&w) {
+                known_chars += chars;
+            } else if let Some(at) = at {
+                known_chars += w.char_indices().filter(|(i, _)| covered[at + i]).count();
+            }
+            for t in tokenizer.terms(&w) {
+                query.insert(t, 1.0);
+            }
+        }
+        let coverage = if content_chars == 0 {
+            0.0
+        } else {
+            known_chars as f32 / content_chars as f32
+        };
+        // 4. BM25 over the weighted fields, plus the phrases' boosts.
+        let n = self.docs.len() as f32;
+        let mut scores: HashMap<u32, f32> = boosts;
+        for (term, qw) in &query {
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
+            let df = list.len() as f32;
+            let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+            for &(doc, tf) in list {
+                let len = self.lengths[doc as usize];
+                let norm = K1 * (1.0 - B + B * len / self.average_length);
+                *scores.entry(doc).or_default() += qw * idf * tf * (K1 + 1.0) / (tf + norm);
+            }
+        }
+        // An item's code typed in full is that item.
+        if let Some(&d) = self.by_code.get(&q.to_uppercase()) {
+            *scores.entry(d).or_default() += 100.0;
+            return self.rank(scores, 1.0);
+        }
+        let top = scores.values().copied().fold(0.0f32, f32::max);
+        // 5. nothing fits.
+        if top < MIN_SCORE || coverage < MIN_COVERAGE {
+            return nothing(coverage, top);
+        }
+        self.rank(scores, coverage)
+    }
+
+    fn rank(&self, scores: HashMap<u32, f32>, coverage: f32) -> GuideAnswer {
+        let mut ranked: Vec<(u32, f32)> = scores.into_iter().filter(|(_, s)| *s > 0.0).collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.docs[a.0 as usize].code.cmp(&self.docs[b.0 as usize].code))
+        });
+        let top = ranked.first().map(|r| r.1).unwrap_or(0.0);
+        let answers: Vec<GuideHit> = ranked
+            .into_iter()
+            .take_while(|(_, s)| *s >= top * RELATIVE_CUTOFF)
+            .take(MAX_ANSWERS)
+            .map(|(d, s)| {
+                let doc = &self.docs[d as usize];
+                GuideHit {
+                    code: doc.code.clone(),
+                    kind: doc.kind,
+                    name: doc.name.clone(),
+                    score: (s * 100.0).round() / 100.0,
+                }
+            })
+            .collect();
+        GuideAnswer {
+            none: answers.is_empty(),
+            answers,
+            top_score: top,
+            coverage,
+        }
+    }
+}
+
+/// True when the text has a CJK character or a letter or digit (something to look up).
+pub fn has_content(text: &str) -> bool {
+    text.chars().any(|c| is_cjk(c) || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(code: &str, kind: GuideKind, name: &str, keywords: &[&str]) -> GuideDoc {
+        GuideDoc {
+            code: code.into(),
+            kind,
+            name: name.into(),
+            keywords: keywords.iter().map(|s| s.to_string()).collect(),
+            description: String::new(),
+            related: Vec::new(),
+            materials: vec!["身份证".into()],
+            department: "东海县市场监督管理局".into(),
+        }
+    }
+
+    fn small() -> (Tokenizer, Guide) {
+        let t = Tokenizer::default();
+        let vocab = Vocabulary::parse(
+            "version test\nstop 怎么 办 要 什么 我 想 个\nsyn 饭馆 = 餐饮 饭店\ngoto 生孩子 = YJS-001\n",
+        )
+        .unwrap_or_default();
+        let g = Guide::build(
+            &t,
+            &[
+                doc(
+                    "SCJG-XK-001",
+                    GuideKind::Item,
+                    "食品经营许可",
+                    &["开饭店", "开餐馆"],
+                ),
+                doc("GA-QR-004", GuideKind::Item, "出生登记", &["小孩上户口"]),
+                doc("YJS-001", GuideKind::Bundle, "新生儿出生一件事", &[]),
+                doc("GA-QR-001", GuideKind::Item, "居民身份证换领", &["换身份证"]),
+                doc("MZ-QR-001", GuideKind::Item, "内地居民结婚登记", &["领结婚证"]),
+                doc("RS-GG-002", GuideKind::Item, "社会保障卡申领", &["办社保卡"]),
+                doc("SW-GG-002", GuideKind::Item, "发票领用", &["领发票"]),
+                doc("LY-XK-001", GuideKind::Item, "林木采伐许可证核发", &["砍树"]),
+            ],
+            vocab,
+        );
+        (t, g)
+    }
+
+    #[test]
+    fn the_shipped_vocabulary_parses_and_names_its_version() {
+        let v = Vocabulary::parse(VOCABULARY);
+        assert!(v.is_ok(), "{v:?}");
+        assert!(!Vocabulary::shipped().version().is_empty());
+    }
+
+    #[test]
+    fn a_bad_vocabulary_line_is_named() {
+        let e = Vocabulary::parse("version 1\nsyn 没有等号\n").err();
+        assert_eq!(e.map(|e| e.line), Some(2));
+        assert!(Vocabulary::parse("frob a = b").is_err());
+        assert!(Vocabulary::parse("goto a =").is_err());
+    }
+
+    #[test]
+    fn tokenising_keeps_words_and_drops_punctuation() {
+        let t = Tokenizer::default();
+        let w = t.words("我想开个饭店，要办什么证？");
+        assert!(w.contains(&"饭店".to_owned()), "{w:?}");
+        assert!(w.iter().all(|w| !w.contains('，') && !w.contains('？')));
+    }
+
+    #[test]
+    fn everyday_words_and_synonyms_find_the_item() {
+        let (t, g) = small();
+        let a = g.ask(&t, "我想开个饭店");
+        assert!(!a.none);
+        assert_eq!(a.answers[0].code, "SCJG-XK-001");
+        let a = g.ask(&t, "开个饭馆");
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("SCJG-XK-001"));
+    }
+
+    #[test]
+    fn a_phrase_points_at_its_bundle() {
+        let (t, g) = small();
+        let a = g.ask(&t, "生孩子");
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("YJS-001"));
+        assert_eq!(a.answers[0].kind, GuideKind::Bundle);
+    }
+
+    #[test]
+    fn an_admin_phrase_changes_the_answer() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
+            doc("GA-QR-004", GuideKind::Item, "出生登记", &["小孩上户口"]),
+        ];
+        let mut v = Vocabulary::parse("stop 怎么 办").unwrap_or_default();
+        assert!(Guide::build(&t, &docs, v.clone()).ask(&t, "落地户").none);
+        v.add_phrase("落地户", "GA-QR-004");
+        let a = Guide::build(&t, &docs, v).ask(&t, "落地户怎么办");
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-004"));
+    }
+
+    #[test]
+    fn nothing_fits_when_the_words_are_not_the_halls() {
+        let (t, g) = small();
+        for q in ["今天天气怎么样", "asdfghjkl", "？？？", "讲个笑话", ""] {
+            let a = g.ask(&t, q);
+            assert!(a.none, "{q}: {a:?}");
+            assert!(a.answers.is_empty());
+        }
+        // One hall word in a question about something else is not enough.
+        let a = g.ask(&t, "饭店附近哪里停车方便又便宜");
+        assert!(a.none, "{a:?}");
+    }
+
+    #[test]
+    fn a_code_typed_in_full_is_that_item() {
+        let (t, g) = small();
+        let a = g.ask(&t, "ga-qr-004");
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-004"));
+    }
+
+    #[test]
+    fn full_width_text_is_made_half_width() {
+        assert_eq!(normalize(" ＫＴＶ１２ "), "ktv12");
+    }
+
+    #[test]
+    fn the_log_keeps_no_digits_or_id_numbers() {
+        assert_eq!(redact_question("我的电话13812345678怎么办"), "我的电话怎么办");
+        assert_eq!(redact_question("身份证11010519491231002X丢了"), "身份证丢了");
+        assert_eq!(redact_question("案件 GH2026-0001 到哪了"), "案件 到哪了");
+        assert_eq!(redact_question("第１２３号"), "第号");
+        let long = "字".repeat(200);
+        assert_eq!(redact_question(&long).chars().count(), MAX_LOGGED_CHARS);
+    }
+
+    #[test]
+    fn an_admin_phrase_is_checked() {
+        assert_eq!(check_phrase(" 落地户 "), Ok("落地户".to_owned()));
+        assert!(check_phrase("落").is_err());
+        assert!(check_phrase("电话123").is_err());
+        assert!(check_phrase(&"字".repeat(21)).is_err());
+        assert!(check_phrase("a=b").is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in [GuideKind::Item, GuideKind::Bundle] {
+            assert_eq!(GuideKind::parse(k.code()), Some(k));
+            assert!(!k.label().is_empty());
+        }
+        assert_eq!(GuideKind::parse("x"), None);
+    }
+}

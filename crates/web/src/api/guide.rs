@@ -1,0 +1,121 @@
+//! 智能导办 (the smart guide, issue 17 part 1): a public question in everyday
+//! Chinese → the items and 一件事 bundles that fit, or `none`; the admin's
+//! phrases (常用说法) and the log of questions that found nothing.
+
+use crate::AppState;
+use crate::auth::ClientAddr;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AppJson, AppQuery, Caller};
+use app::guide::GuideAnswerView;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use store::guide::{GuideMiss, GuidePhrase};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GuideQuery {
+    /// The question, in everyday Chinese (at most 100 characters).
+    q: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GuideAnswers {
+    /// Best first: `{code, kind ("item"|"bundle"), name, score}` plus what the
+    /// guide page shows (materials, steps, location, department, can_online, url).
+    #[schema(value_type = Vec<Object>)]
+    answers: Vec<GuideAnswerView>,
+    /// Nothing fits (无匹配): no answers; ask the help desk (咨询台) or call 12345.
+    none: bool,
+}
+
+/// 智能导办: the items and 一件事 bundles that fit a question, ranked (public).
+#[utoipa::path(get, path = "/api/guide", operation_id = "guide_ask", params(GuideQuery), tag = "智能导办",
+    responses((status = 200, body = GuideAnswers, description = "{answers: [{code, kind, name, score, …}], none}"),
+        (status = 422, description = "问题为空或超过100个字（字段 q）"),
+        (status = 429, description = "同一地址无匹配的提问过多，请稍后再试")))]
+pub async fn ask(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    AppQuery(q): AppQuery<GuideQuery>,
+) -> ApiResult<Json<GuideAnswers>> {
+    let r = state.app.guide.ask(q.q.as_deref(), &client).await?;
+    Ok(Json(GuideAnswers {
+        answers: r.answers,
+        none: r.none,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhraseList {
+    /// `{id, phrase, code, kind, created_by, created_at}`, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<GuidePhrase>,
+}
+
+/// The phrases admins added to the guide's vocabulary (admin).
+#[utoipa::path(get, path = "/api/guide/phrases", operation_id = "guide_phrases", tag = "智能导办",
+    responses((status = 200, body = PhraseList, description = "{items: [{id, phrase, code, kind, created_by, created_at}]}")))]
+pub async fn phrases(Caller(state, user): Caller) -> ApiResult<Json<PhraseList>> {
+    Ok(Json(PhraseList {
+        items: state.app.guide.phrases(&user.session).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPhrase {
+    /// 常用说法, 2 to 20 characters, no digits ("落地户").
+    phrase: String,
+    /// A published item's or 一件事 bundle's code.
+    code: String,
+}
+
+/// Adds a phrase: a question containing it points at the code (admin).
+#[utoipa::path(post, path = "/api/guide/phrases", operation_id = "guide_add_phrase", tag = "智能导办",
+    request_body = NewPhrase,
+    responses((status = 201, body = Object, description = "{id, phrase, code, kind, created_by, created_at}"),
+        (status = 409, description = "这条说法已经指向该事项"),
+        (status = 422, description = "说法不合要求（字段 phrase）或编码不是已发布的事项或一件事（字段 code）")))]
+pub async fn add_phrase(
+    Caller(state, user): Caller,
+    AppJson(b): AppJson<NewPhrase>,
+) -> ApiResult<(StatusCode, Json<GuidePhrase>)> {
+    let p = state
+        .app
+        .guide
+        .add_phrase(&user.session, &b.phrase, &b.code)
+        .await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// Deletes a phrase (admin).
+#[utoipa::path(delete, path = "/api/guide/phrases/{id}", operation_id = "guide_delete_phrase", tag = "智能导办",
+    params(("id" = String, Path, description = "说法编号")),
+    responses((status = 204, description = "已删除"), (status = 404, description = "没有这条说法")))]
+pub async fn delete_phrase(Caller(state, user): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条说法"))?;
+    state.app.guide.delete_phrase(&user.session, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MissList {
+    /// `{question, count, first_at, last_at}`, most asked first; the question
+    /// without digits and at most 40 characters, never who asked.
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<GuideMiss>,
+}
+
+/// The questions that found nothing (无匹配问题), to improve the vocabulary (admin).
+#[utoipa::path(get, path = "/api/guide/misses", operation_id = "guide_misses", tag = "智能导办",
+    responses((status = 200, body = MissList, description = "{items: [{question, count, first_at, last_at}]}")))]
+pub async fn misses(Caller(state, user): Caller) -> ApiResult<Json<MissList>> {
+    Ok(Json(MissList {
+        items: state.app.guide.misses(&user.session).await?,
+    }))
+}
