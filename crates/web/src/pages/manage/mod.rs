@@ -512,6 +512,8 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/applications",
             label: "网上申报预审",
             note: "受理或一次性告知补正，查看上传材料",
+        },
+    ),
     // issue 17: smart guide (智能导办)
     (
         Permission::GuideManage,
