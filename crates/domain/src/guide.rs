@@ -374,6 +374,21 @@ impl std::fmt::Debug for Guide {
 
 impl Guide {
     pub fn build(tokenizer: &Tokenizer, docs: &[GuideDoc], vocabulary: Vocabulary) -> Guide {
+        // The catalog's own keywords (关键词, the hall's everyday names for an
+        // item: 评残, 领发票, 开店借钱) are set phrases too: found whole in a
+        // question, they point at their item like a `goto` line.
+        let mut vocabulary = vocabulary;
+        for doc in docs {
+            for k in &doc.keywords {
+                let k = normalize(k);
+                if k.chars().count() >= 2 && !vocabulary.is_stop(&k) {
+                    vocabulary.entries.push(Entry {
+                        triggers: vec![k],
+                        target: Target::Codes(vec![doc.code.clone()]),
+                    });
+                }
+            }
+        }
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         let mut lengths = Vec::with_capacity(docs.len());
         let mut known: HashSet<String> = HashSet::new();
