@@ -50,6 +50,8 @@ pub enum TimelineKindCode {
     Sms,
     /// 评价 (of the case, or of its ticket's service).
     Evaluation,
+    /// 网上申报: the online application the case came from (submitted, 补正, passed on).
+    Application,
 }
 
 /// One event. Fields that do not apply are null.
