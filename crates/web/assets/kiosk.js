@@ -125,6 +125,10 @@ document.getElementById("to-checkin")?.addEventListener("click", () => showCheck
 document.getElementById("to-complaint")?.addEventListener("click", () => {
   location.href = "/complaint?kiosk=1";
 });
+// 智能导办: the kiosk's guide, in the same frame (a button, as above).
+document.getElementById("to-guide")?.addEventListener("click", () => {
+  location.href = "/kiosk/guide";
+});
 document.getElementById("to-take")?.addEventListener("click", () => showCheckin(false));
 
 checkin?.addEventListener("submit", async (event) => {

@@ -27,16 +27,89 @@ pub fn routes() -> Router<AppState> {
 
 /// Everything the staff member typed, kept when the form comes back with an error.
 #[derive(Default)]
-struct Entered {
+pub(super) struct Entered {
     /// 单位 (an organisation) rather than 个人.
-    organisation: bool,
-    name: String,
-    id_number: String,
-    phone: String,
-    uscc: String,
-    legal_rep: String,
-    agent: String,
-    agent_basis: String,
+    pub(super) organisation: bool,
+    pub(super) name: String,
+    pub(super) id_number: String,
+    pub(super) phone: String,
+    pub(super) uscc: String,
+    pub(super) legal_rep: String,
+    pub(super) agent: String,
+    pub(super) agent_basis: String,
+}
+
+/// The acceptance form as posted (受理表单), for one item here and for a
+/// 一件事 on `/cases/bundle`: fixed fields, and `m:<material name>` = status.
+pub(super) struct AcceptanceForm {
+    pairs: Vec<(String, String)>,
+    /// Each material's status as ticked (provided, shared, commitment, missing).
+    pub(super) statuses: Vec<(String, String)>,
+    pub(super) entered: Entered,
+}
+
+impl AcceptanceForm {
+    pub(super) fn new(pairs: Vec<(String, String)>) -> AcceptanceForm {
+        let statuses = pairs
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("m:").map(|n| (n.to_owned(), v.clone())))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let mut form = AcceptanceForm {
+            pairs,
+            statuses,
+            entered: Entered::default(),
+        };
+        form.entered = Entered {
+            organisation: ApplicantKind::parse(&form.get("kind")) == Some(ApplicantKind::Organisation),
+            name: form.get("name"),
+            id_number: form.get("id_number"),
+            phone: form.get("phone"),
+            uscc: form.get("uscc"),
+            legal_rep: form.get("legal_rep"),
+            agent: form.get("agent"),
+            agent_basis: form.get("agent_basis"),
+        };
+        form
+    }
+
+    /// A fixed field, trimmed (empty when absent).
+    pub(super) fn get(&self, key: &str) -> String {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The acceptance use case's request: one `item`, or a 一件事 `bundle`.
+    pub(super) fn request(&self, item: String, bundle: Option<String>) -> CaseRequest {
+        let f = &self.entered;
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        let organisation = f.organisation;
+        CaseRequest {
+            item,
+            bundle,
+            applicant: ApplicantInput {
+                name: f.name.clone(),
+                id_number: (!organisation).then(|| f.id_number.clone()),
+                phone: some(&f.phone),
+                uscc: organisation.then(|| f.uscc.clone()),
+                legal_rep: if organisation { some(&f.legal_rep) } else { None },
+            },
+            ticket_id: some(&self.get("ticket")),
+            materials: self
+                .statuses
+                .iter()
+                .map(|(name, status)| MaterialInput {
+                    name: name.clone(),
+                    status: status.clone(),
+                })
+                .collect(),
+            agent: some(&f.agent),
+            agent_basis: some(&f.agent_basis),
+        }
+    }
 }
 
 struct Group {
@@ -194,58 +267,11 @@ async fn submit(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::CaseHandle, &uri)?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    if let Err(r) = check_form(&state, &user, &headers, &get("csrf")) {
+    let form = AcceptanceForm::new(pairs);
+    if let Err(r) = check_form(&state, &user, &headers, &form.get("csrf")) {
         return Ok(r);
     }
-    let statuses: Vec<(String, String)> = pairs
-        .iter()
-        .filter_map(|(k, v)| k.strip_prefix("m:").map(|n| (n.to_owned(), v.clone())))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    let f = Entered {
-        organisation: ApplicantKind::parse(&get("kind")) == Some(ApplicantKind::Organisation),
-        name: get("name"),
-        id_number: get("id_number"),
-        phone: get("phone"),
-        uscc: get("uscc"),
-        legal_rep: get("legal_rep"),
-        agent: get("agent"),
-        agent_basis: get("agent_basis"),
-    };
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let organisation = f.organisation;
-    let req = CaseRequest {
-        item: get("item"),
-        bundle: None,
-        applicant: ApplicantInput {
-            name: f.name.clone(),
-            id_number: if organisation {
-                None
-            } else {
-                Some(f.id_number.clone())
-            },
-            phone: some(&f.phone),
-            uscc: if organisation { Some(f.uscc.clone()) } else { None },
-            legal_rep: if organisation { some(&f.legal_rep) } else { None },
-        },
-        ticket_id: some(&get("ticket")),
-        materials: statuses
-            .iter()
-            .map(|(name, status)| MaterialInput {
-                name: name.clone(),
-                status: status.clone(),
-            })
-            .collect(),
-        agent: some(&f.agent),
-        agent_basis: some(&f.agent_basis),
-    };
+    let req = form.request(form.get("item"), None);
     match state.app.cases.accept_case(&user.session, &req).await {
         Ok(v) => {
             let to = format!("/cases/{}", v.case.id);
@@ -257,11 +283,11 @@ async fn submit(
                 Err(page) => return Ok(page.into_response()),
             };
             let shown = Shown {
-                ticket: get("ticket"),
+                ticket: form.get("ticket"),
                 q: String::new(),
                 item: req.item,
-                f,
-                statuses,
+                f: form.entered,
+                statuses: form.statuses,
                 error: Some(refused),
             };
             Ok(view(&state, &user, shown)

@@ -5,12 +5,12 @@
 //! department in parallel (一门受理、抄告相关、同步审批). The parent case's
 //! page follows, listing the sub-cases.
 
+use super::case_accept::{AcceptanceForm, Entered};
 use super::manage::{check_form, guard};
-use super::{Chrome, PageError, PageForm, render};
+use super::{Chrome, PageError, PageForm, render, urlencode};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::PageResult;
-use app::case::{ApplicantInput, CaseRequest, MaterialInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -18,26 +18,13 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::case::{ApplicantKind, MaterialStatus};
+use domain::case::MaterialStatus;
 use domain::catalog::{Bundle, Material};
 use domain::permission::Permission;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cases/bundle", get(form).post(submit))
-}
-
-/// What the staff member typed, kept when the form comes back with an error.
-#[derive(Default)]
-struct Entered {
-    organisation: bool,
-    name: String,
-    id_number: String,
-    phone: String,
-    uscc: String,
-    legal_rep: String,
-    agent: String,
-    agent_basis: String,
 }
 
 struct MaterialRow {
@@ -173,55 +160,12 @@ async fn submit(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::BundleAccept, &uri)?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    if let Err(r) = check_form(&state, &user, &headers, &get("csrf")) {
+    let form = AcceptanceForm::new(pairs);
+    if let Err(r) = check_form(&state, &user, &headers, &form.get("csrf")) {
         return Ok(r);
     }
-    let statuses: Vec<(String, String)> = pairs
-        .iter()
-        .filter_map(|(k, v)| k.strip_prefix("m:").map(|n| (n.to_owned(), v.clone())))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    let f = Entered {
-        organisation: ApplicantKind::parse(&get("kind")) == Some(ApplicantKind::Organisation),
-        name: get("name"),
-        id_number: get("id_number"),
-        phone: get("phone"),
-        uscc: get("uscc"),
-        legal_rep: get("legal_rep"),
-        agent: get("agent"),
-        agent_basis: get("agent_basis"),
-    };
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let organisation = f.organisation;
-    let bundle = get("bundle");
-    let req = CaseRequest {
-        item: String::new(),
-        bundle: Some(bundle.clone()),
-        applicant: ApplicantInput {
-            name: f.name.clone(),
-            id_number: (!organisation).then(|| f.id_number.clone()),
-            phone: some(&f.phone),
-            uscc: organisation.then(|| f.uscc.clone()),
-            legal_rep: if organisation { some(&f.legal_rep) } else { None },
-        },
-        ticket_id: some(&get("ticket")),
-        materials: statuses
-            .iter()
-            .map(|(name, status)| MaterialInput {
-                name: name.clone(),
-                status: status.clone(),
-            })
-            .collect(),
-        agent: some(&f.agent),
-        agent_basis: some(&f.agent_basis),
-    };
+    let bundle = form.get("bundle");
+    let req = form.request(String::new(), Some(bundle.clone()));
     match state.app.cases.accept_case(&user.session, &req).await {
         Ok(v) => {
             let note = if v.case.missing.is_empty() {
@@ -238,10 +182,10 @@ async fn submit(
                 Err(page) => return Ok(page.into_response()),
             };
             let shown = Shown {
-                ticket: get("ticket"),
+                ticket: form.get("ticket"),
                 bundle,
-                f,
-                statuses,
+                f: form.entered,
+                statuses: form.statuses,
                 error: Some(refused),
             };
             Ok(view(&state, &user, shown)
@@ -249,13 +193,4 @@ async fn submit(
                 .unwrap_or_else(IntoResponse::into_response))
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -199,3 +199,13 @@ pub fn render(state: &AppState, t: &impl Template) -> Response {
         }
     }
 }
+
+/// A query-string value, percent-encoded (the notices after a redirect: `?ok=…`).
+pub(crate) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

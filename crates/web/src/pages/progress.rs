@@ -5,7 +5,7 @@
 //! (`POST /progress/rate`, authorised by the query code).
 
 use super::appointments::refusal;
-use super::{Chrome, PageError, PageForm, render};
+use super::{Chrome, PageError, PageForm, render, urlencode};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use app::case_timeline::CaseProgressView;
@@ -208,13 +208,4 @@ async fn rate(
             view(&state, None, &client, q, rating).await
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

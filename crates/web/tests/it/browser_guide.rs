@@ -89,6 +89,16 @@ async fn the_portal_question_box_answers_in_everyday_chinese() {
                 .await?;
             let first = wait_for(&browser, ".guide-answer").await?;
             assert_eq!(first.attr("data-code").await?.unwrap_or_default(), "GA-QR-002");
+            // No way out of the kiosk: every link stays on the kiosk's pages.
+            let outside: Vec<String> = browser
+                .execute(
+                    "return [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')) \
+                       .filter((h) => !h.startsWith('/kiosk'));",
+                    Vec::new(),
+                )
+                .await?
+                .convert()?;
+            assert!(outside.is_empty(), "links out of the kiosk: {outside:?}");
             screenshot(&browser, &format!("guide-kiosk-{name}.png")).await?;
         }
         Ok(())

@@ -28,7 +28,7 @@ mod assessment;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod commitments;
 
-use super::{Chrome, PageError, render};
+use super::{Chrome, PageError, render, urlencode};
 use crate::AppState;
 use crate::auth::{CurrentUser, same_origin};
 use crate::pages::PageResult;
@@ -142,15 +142,6 @@ pub fn back(to: &str, message: &str) -> Response {
     url.push_str(if to.contains('?') { "&ok=" } else { "?ok=" });
     url.push_str(&urlencode(message));
     (StatusCode::SEE_OTHER, [(LOCATION, url)]).into_response()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Local time for tables.

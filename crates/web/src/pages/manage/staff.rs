@@ -9,7 +9,7 @@ use super::{back, guard};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::pages::PageResult;
-use crate::pages::{Chrome, PageError, render};
+use crate::pages::{Chrome, PageError, render, urlencode};
 use app::staff_profile::{PhotoChange, ProfileInput, ProfileView};
 use askama::Template;
 use axum::Router;
@@ -210,15 +210,6 @@ async fn card(
             faces: [true, false],
         },
     ))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Template)]
