@@ -120,11 +120,42 @@ pub(crate) async fn sign_in(
         .find(By::Css("form.stack button[type=submit]"))
         .await?
         .click()
-        .await
+        .await?;
+    // Signed in once the browser has left the login page and loaded the next one.
+    for _ in 0..100 {
+        let url = browser.current_url().await?;
+        let ready: bool = browser
+            .execute("return document.readyState === 'complete';", Vec::new())
+            .await?
+            .convert()?;
+        if url.path() != "/login" && ready {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(WebDriverError::Timeout(format!(
+        "still on the login page signing in {username}"
+    )))
 }
 
 /// Closes the browser and the server, then fails on the test's error, if any.
 pub(crate) async fn finish(browser: WebDriver, server: TestServer, result: WebDriverResult<()>) {
+    if result.is_err() {
+        // Where the browser was when the test failed, for the log.
+        let url = browser
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let text = match browser.find(By::Tag("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        eprintln!(
+            "failed at {url}:\n{}",
+            text.chars().take(1500).collect::<String>()
+        );
+    }
     browser.quit().await.unwrap();
     server.stop().await;
     result.unwrap();

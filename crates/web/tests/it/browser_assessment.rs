@@ -3,7 +3,7 @@
 //! the red flag's certificate printed on one A4 sheet, and the month's
 //! scores for the leader and for the clerk.
 
-use crate::browser::{chromium, finish, screenshot, sign_in};
+use crate::browser::{chromium, finish, screenshot, sign_in, wait_for};
 use crate::support::{Backend, TestServer};
 use app::TestClock;
 use serde_json::json;
@@ -124,7 +124,7 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
 
         // The leader's month and the clerk's own.
         sign_in(&browser, &server, "leader", "/admin").await?;
-        browser.find(By::Css("a[href='/admin/assessment']")).await?;
+        wait_for(&browser, "a[href='/admin/assessment']").await?;
         browser
             .goto(&server.url(&format!("/admin/assessment?month={month}&level=window")))
             .await?;
@@ -138,7 +138,7 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
         screenshot(&browser, "assessment-month.png").await?;
         browser.delete_all_cookies().await?;
         sign_in(&browser, &server, "staff", "/my/assessment").await?;
-        browser.find(By::Id("my-score")).await?;
+        wait_for(&browser, "#my-score").await?;
         browser
             .goto(&server.url(&format!("/my/assessment?month={month}")))
             .await?;

@@ -92,8 +92,8 @@ async fn the_portal_question_box_answers_in_everyday_chinese() {
             // No way out of the kiosk: every link stays on the kiosk's pages.
             let outside: Vec<String> = browser
                 .execute(
-                    "return [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')) \
-                       .filter((h) => !h.startsWith('/kiosk'));",
+                    "return [...document.querySelectorAll('a[href]')].filter((a) => a.getClientRects().length > 0) \
+                       .map((a) => a.getAttribute('href')).filter((h) => !h.startsWith('/kiosk'));",
                     Vec::new(),
                 )
                 .await?
