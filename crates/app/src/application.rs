@@ -161,6 +161,8 @@ pub struct ApplicationDetail {
     pub steps: Vec<StepView>,
     pub can_review: bool,
     pub case_number: Option<String>,
+    /// 信用记录: the applicant's false commitments (告知承诺核查不实), for the reviewer.
+    pub credit_warnings: Vec<store::commitment::CreditRecord>,
 }
 
 /// 预审 decision.
@@ -779,7 +781,9 @@ impl ApplicationService {
             "查看网上申报及申请人信息",
         )
         .await?;
+        let credit_warnings = self.cases.credit_warnings(&a.id_key).await?;
         Ok(ApplicationDetail {
+            credit_warnings,
             applicant_name: cipher.open(NAME_PURPOSE, &a.name_sealed)?,
             applicant_kind_label: match a.applicant_kind {
                 ApplicantKind::Organisation => "单位",

@@ -304,7 +304,7 @@ pub async fn queue(Caller(state, user): Caller) -> ApiResult<Json<QueueList>> {
 /// One application for its reviewer (audit-logged).
 #[utoipa::path(get, path = "/api/applications/{id}", operation_id = "get_application",
     params(("id" = String, Path, description = "申报ID")), tag = "网上申报",
-    responses((status = 200, body = Object, description = "申报、材料及文件、环节、送达方式"),
+    responses((status = 200, body = Object, description = "申报、材料及文件、环节、送达方式，申请人的信用记录（credit_warnings）"),
         (status = 403, description = "不是本部门或本窗口所办事项"),
         (status = 404, description = "申报不存在")))]
 pub async fn detail(

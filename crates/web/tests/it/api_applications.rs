@@ -581,6 +581,27 @@ async fn commitment_and_sharing_online(s: &TestServer) {
             .any(|e| e["material"] == "经营者身份证"),
         "{log}"
     );
+    // A false commitment (核查不实) is a credit record the reviewer sees on the
+    // applicant's next online application.
+    let (st, v) = s
+        .post(
+            &format!("/api/commitments/{}/verify", task["id"].as_str().unwrap()),
+            &supervisor,
+            json!({"outcome": false, "note": "经营场所实为住宅"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, again) = submit(s, &json).await;
+    assert_eq!(st, 201, "{again}");
+    let (st, d) = s
+        .get(
+            &format!("/api/applications/{}", again["id"].as_str().unwrap()),
+            &admin,
+        )
+        .await;
+    assert_eq!(st, 200, "{d}");
+    assert_eq!(d["credit_warnings"][0]["material"], "经营场所使用证明", "{d}");
+    assert!(!d.to_string().contains("subject_key"));
     // One timeline: the online application comes before the case's acceptance.
     let (st, t) = s
         .get(&format!("/api/cases/{case_id}/timeline"), &supervisor)
