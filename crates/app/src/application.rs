@@ -13,8 +13,8 @@ use crate::crypto::DataCipher;
 use crate::queue::person_key;
 use crate::{Actor, AppError, AppResult, Conflict, Hall};
 use domain::application::{
-    ApplicationStatus, Delivery, Supply, UploadError, UploadLimits, can_apply_online, check_address,
-    check_file, check_notice, check_total, is_material_of, number_prefix, unsupplied,
+    ApplicationStatus, Delivery, Supply, UploadError, UploadLimits, bundle_as_one_form, can_apply_online,
+    check_address, check_file, check_notice, check_total, is_material_of, number_prefix, unsupplied,
 };
 use domain::case::{ApplicantKind, MaterialCheck, MaterialStatus};
 use domain::catalog::Item;
@@ -250,6 +250,15 @@ impl ApplicationService {
     /// A published item that may be applied for online.
     pub async fn online_item(&self, code: &str) -> AppResult<Item> {
         let catalog = self.published().await?;
+        // 一件事: one form for all its items (一表申请).
+        if let Some(bundle) = catalog.bundle(code.trim()) {
+            let items: Vec<Item> = bundle
+                .items
+                .iter()
+                .filter_map(|c| catalog.item(c).cloned())
+                .collect();
+            return bundle_as_one_form(bundle, &items).map_err(|e| bad("item", e));
+        }
         let item = catalog
             .item(code.trim())
             .ok_or_else(|| bad("item", format!("事项“{}”不在已发布的目录中", code.trim())))?
@@ -707,6 +716,11 @@ impl ApplicationService {
                 if department.as_deref() == Some(a.department.as_str()) {
                     return Ok(true);
                 }
+                // A 一件事: the windows of any of its items.
+                let codes = match self.published().await?.bundle(&a.item_code) {
+                    Some(b) => b.items.clone(),
+                    None => vec![a.item_code.clone()],
+                };
                 let all_windows = self.cases.queue.cached_windows().await?;
                 let categories = self.cases.queue.cached_categories().await?;
                 all_windows
@@ -714,7 +728,7 @@ impl ApplicationService {
                     .filter(|w| windows.contains(&w.number))
                     .flat_map(|w| w.categories.iter())
                     .filter_map(|c| categories.iter().find(|k| &k.prefix == c))
-                    .any(|k| k.items.contains(&a.item_code))
+                    .any(|k| k.items.iter().any(|i| codes.contains(i)))
             }
         })
     }
@@ -939,8 +953,14 @@ impl ApplicationService {
             ApplicantKind::Organisation => (None, Some(id_plain)),
             _ => (Some(id_plain), None),
         };
+        let is_bundle = self.published().await?.bundle(&a.item_code).is_some();
         let req = CaseRequest {
-            item: a.item_code.clone(),
+            item: if is_bundle {
+                String::new()
+            } else {
+                a.item_code.clone()
+            },
+            bundle: is_bundle.then(|| a.item_code.clone()),
             applicant: ApplicantInput {
                 name: cipher.open(NAME_PURPOSE, &a.name_sealed)?,
                 id_number,

@@ -133,6 +133,48 @@ pub fn can_apply_online(item: &Item) -> bool {
     matches!(item.online.as_str(), "全程网办" | "网上预审")
 }
 
+/// The department of a 一件事 applied for online: no one department, all of
+/// its items' in parallel (as the case family's parent says).
+pub const BUNDLE_DEPARTMENT: &str = "多部门并联审批";
+
+/// A 一件事 applied for online as one form (一表申请): its items' materials
+/// once each (required where any item requires it; shareable or replaceable
+/// by a commitment where any item allows it — the acceptance checks each item),
+/// pre-reviewed (网上预审) as one application. `Err` names the first item that
+/// cannot be applied for online.
+pub fn bundle_as_one_form(bundle: &crate::catalog::Bundle, items: &[Item]) -> Result<Item, String> {
+    let Some(first) = items.first() else {
+        return Err(format!("一件事“{}”没有事项", bundle.name));
+    };
+    if let Some(offline) = items.iter().find(|i| !can_apply_online(i)) {
+        return Err(format!(
+            "一件事“{}”中的“{}”为{}事项，不能网上申报，请到大厅窗口办理",
+            bundle.name, offline.name, offline.online
+        ));
+    }
+    let mut materials: Vec<crate::catalog::Material> = Vec::new();
+    for m in items.iter().flat_map(|i| i.materials.iter()) {
+        match materials.iter_mut().find(|x| x.name == m.name) {
+            Some(x) => {
+                x.required |= m.required;
+                x.shareable |= m.shareable;
+                x.commitment |= m.commitment;
+            }
+            None => materials.push(m.clone()),
+        }
+    }
+    Ok(Item {
+        code: bundle.code.clone(),
+        name: bundle.name.clone(),
+        department: BUNDLE_DEPARTMENT.to_owned(),
+        promised_days: bundle.promised_days,
+        materials,
+        online: "网上预审".to_owned(),
+        keywords: Vec::new(),
+        ..first.clone()
+    })
+}
+
 /// The type of an uploaded material by its first bytes: PDF, JPEG or PNG;
 /// anything else (whatever its name says) is `None`.
 pub fn material_type(bytes: &[u8]) -> Option<&'static str> {
@@ -333,6 +375,34 @@ mod tests {
             legal_basis: vec![],
             steps: vec![],
         }
+    }
+
+    #[test]
+    fn a_bundle_is_one_form_with_each_material_once() {
+        let a = item("全程网办");
+        let mut b = item("网上预审");
+        b.code = "X-2".into();
+        b.name = "第二个事项".into();
+        b.materials[2].required = true; // 委托书: optional in one, required in the other
+        b.materials[1].commitment = true;
+        let bundle = crate::catalog::Bundle {
+            code: "YJS-X".into(),
+            name: "测试一件事".into(),
+            description: String::new(),
+            items: vec!["X-1".into(), "X-2".into()],
+            promised_days: 7,
+        };
+        let one = bundle_as_one_form(&bundle, &[a.clone(), b.clone()]).unwrap();
+        assert_eq!((one.code.as_str(), one.promised_days), ("YJS-X", 7));
+        assert_eq!(one.department, BUNDLE_DEPARTMENT);
+        let names: Vec<&str> = one.materials.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["申请书", "营业执照", "委托书"]);
+        assert!(one.materials[2].required && one.materials[1].commitment && one.materials[1].shareable);
+        assert!(can_apply_online(&one));
+        let offline = item("线下办理");
+        let e = bundle_as_one_form(&bundle, &[a, offline]).unwrap_err();
+        assert!(e.contains("线下办理"), "{e}");
+        assert!(bundle_as_one_form(&bundle, &[]).is_err());
     }
 
     #[test]

@@ -233,6 +233,8 @@ struct BundlePage {
     bundle: Bundle,
     items: Vec<Item>,
     materials: Vec<MergedMaterial>,
+    /// 网上申报: every item of it can be applied for online (one form).
+    online: bool,
 }
 
 /// One set of materials for the whole bundle: a material several items
@@ -275,6 +277,7 @@ async fn bundle(
         &state,
         &BundlePage {
             chrome: Chrome::new(&state, user.as_ref(), "bundles"),
+            online: domain::application::bundle_as_one_form(&bundle, &items).is_ok(),
             bundle,
             items,
             materials,

@@ -628,3 +628,76 @@ async fn commitment_and_sharing_online(s: &TestServer) {
     );
 }
 on_both_backends!(commitment_and_sharing_online);
+
+/// 一件事 online (一表申请): 义务教育入学一件事 as one form with every
+/// material once; accepted as a case family, one sub-case per item; a 一件事
+/// with an item that must be done in the hall is refused naming that item.
+async fn bundle_applied_for_online(s: &TestServer) {
+    s.app.seed_demo_floor().await.unwrap();
+    let names = [
+        "儿童居民户口簿",
+        "法定监护人身份证",
+        "房产或居住证明",
+        "家庭经济困难学生认定申请表",
+        "居民身份证",
+        "低保证、残疾证等证明",
+    ];
+    let parts: Vec<String> = (1..=names.len()).map(|n| format!("f{n}")).collect();
+    let json = json!({
+        "item": "YJS-008",
+        "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"},
+        "materials": names.iter().zip(&parts).map(|(n, p)| json!({"name": n, "file": p})).collect::<Vec<_>>(),
+    });
+    let files: Vec<(&str, &str, &[u8])> = parts.iter().map(|p| (p.as_str(), "a.pdf", PDF)).collect();
+    // A material left out is named.
+    let mut short = json.clone();
+    short["materials"].as_array_mut().unwrap().pop();
+    let (st, v) = post_form(s, "/api/applications", None, form("application", &short, &files)).await;
+    assert_eq!((st, field(&v)), (422, Some("materials")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("低保证"), "{v}");
+    let (st, a) = post_form(s, "/api/applications", None, form("application", &json, &files)).await;
+    assert_eq!(st, 201, "{a}");
+    let id = a["id"].as_str().unwrap();
+    let admin = s.login("admin").await;
+    let (st, d) = s.get(&format!("/api/applications/{id}"), &admin).await;
+    assert_eq!(st, 200, "{d}");
+    assert_eq!(d["department"], "多部门并联审批", "{d}");
+    let (st, r) = s
+        .post(
+            &format!("/api/applications/{id}/review"),
+            &admin,
+            json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let case_id = r["case_id"].as_str().unwrap();
+    let (st, c) = s.get(&format!("/api/cases/{case_id}"), &admin).await;
+    assert_eq!(st, 200, "{c}");
+    let subs: Vec<&str> = c["sub_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["item_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs.len(), 2, "{c}");
+    assert!(subs.contains(&"JY-GG-001") && subs.contains(&"JY-JF-001"), "{c}");
+
+    // 新生儿出生一件事 holds 出生医学证明办理, done in the hall only.
+    let mut born = json.clone();
+    born["item"] = json!("YJS-001");
+    let (st, v) = post_form(s, "/api/applications", None, form("application", &born, &files)).await;
+    assert_eq!((st, field(&v)), (422, Some("item")), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("出生医学证明"),
+        "{v}"
+    );
+    // The 一件事's guide offers the online form only where it can be used.
+    let page = s.req("GET", "/bundles/YJS-008").send().await;
+    assert!(page.text.contains("/apply/YJS-008"), "{}", page.text);
+    let page = s.req("GET", "/bundles/YJS-001").send().await;
+    assert!(!page.text.contains("bundle-apply"));
+    let page = s.req("GET", "/apply/YJS-008").send().await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("低保证、残疾证等证明"));
+}
+on_both_backends!(bundle_applied_for_online);
