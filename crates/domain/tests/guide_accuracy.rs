@@ -17,7 +17,8 @@ const BUNDLES: &str = include_str!("../../app/demo/bundles.json");
 const QUESTIONS: &str = include_str!("guide_questions.tsv");
 
 struct Question {
-    held: bool,
+    /// `tune`, or a held-out split (`held`, `held2`) that is never tuned on.
+    split: String,
     expected: Vec<String>,
     text: String,
 }
@@ -32,7 +33,7 @@ fn questions() -> Vec<Question> {
             let expected = f.next().unwrap();
             let text = f.next().unwrap();
             Question {
-                held: split == "held",
+                split: split.to_owned(),
                 expected: if expected == "NONE" {
                     Vec::new()
                 } else {
@@ -130,26 +131,22 @@ fn the_guide_meets_the_issue_targets_on_both_splits() {
             .map(|h| h.code)
             .collect::<Vec<_>>()
     };
-    let tune: Vec<&Question> = qs.iter().filter(|q| !q.held).collect();
-    let held: Vec<&Question> = qs.iter().filter(|q| q.held).collect();
-    let ft = score(&tune, ask, show);
-    // The held-out split is scored without printing its misses: it is not tuned on.
-    let fh = score(&held, ask, false);
-    println!(
-        "guide: tune top3 {}/{} ({:.1}%), none {}/{} ({:.1}%); held-out top3 {}/{} ({:.1}%), none {}/{} ({:.1}%)",
-        ft.top3,
-        ft.answerable,
-        100.0 * ft.top3_rate(),
-        ft.none_ok,
-        ft.unanswerable,
-        100.0 * ft.none_rate(),
-        fh.top3,
-        fh.answerable,
-        100.0 * fh.top3_rate(),
-        fh.none_ok,
-        fh.unanswerable,
-        100.0 * fh.none_rate()
-    );
+    let split = |name: &str| -> Vec<&Question> { qs.iter().filter(|q| q.split == name).collect() };
+    let ft = score(&split("tune"), ask, show);
+    // The held-out splits are scored without printing their misses: they are not tuned on.
+    let fh = score(&split("held"), ask, false);
+    let fh2 = score(&split("held2"), ask, false);
+    for (name, f) in [("tune", &ft), ("held", &fh), ("held2", &fh2)] {
+        println!(
+            "guide {name}: top3 {}/{} ({:.1}%), none {}/{} ({:.1}%)",
+            f.top3,
+            f.answerable,
+            100.0 * f.top3_rate(),
+            f.none_ok,
+            f.unanswerable,
+            100.0 * f.none_rate()
+        );
+    }
     assert!(ft.top3_rate() >= 0.95, "{ft:?}");
     assert!(ft.none_rate() >= 0.90, "{ft:?}");
     // The held-out split is never tuned on. Measured when it was first scored (after
@@ -157,6 +154,7 @@ fn the_guide_meets_the_issue_targets_on_both_splits() {
     // 95% / 90%; the floor here stops it getting worse, docs/benchmarks.md records it.
     assert!(fh.top3_rate() >= 0.92, "{fh:?}");
     assert!(fh.none_rate() >= 0.80, "{fh:?}");
+    assert!(fh2.answerable >= 100 && fh2.unanswerable >= 75, "{fh2:?}");
 }
 
 #[test]
