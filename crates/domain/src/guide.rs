@@ -34,6 +34,9 @@ pub const PHRASE_BOOST: f32 = 6.0;
 pub const MIN_SCORE: f32 = 3.0;
 /// Share of the question's content characters that must be hall vocabulary.
 pub const MIN_COVERAGE: f32 = 0.5;
+/// Share needed when the question holds a set phrase (a `goto` line, an admin's
+/// phrase or a catalog keyword): the phrase is evidence enough for fewer hall words.
+pub const MIN_PHRASE_COVERAGE: f32 = 0.3;
 /// Answers below this share of the best score are left out (weak matches).
 pub const RELATIVE_CUTOFF: f32 = 0.35;
 /// At most this many answers.
@@ -42,6 +45,13 @@ pub const MAX_ANSWERS: usize = 5;
 pub const MAX_QUESTION_CHARS: usize = 100;
 /// Longest question kept in the log of questions that found nothing.
 pub const MAX_LOGGED_CHARS: usize = 40;
+
+/// Numerals, as people write them in a question (七十多, 两层, 几千).
+const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万两几多半俩仨";
+/// Measure words glued to the end of a word (办个, 加点, 一批).
+const MEASURES: &str = "个只张批层次下套点块份件间户位名";
+/// Units that, after a numeral, make a word only a count (二十年, 三个月).
+const UNITS: &str = "年月天日岁号周";
 
 const NAME_WEIGHT: f32 = 3.0;
 const KEYWORD_WEIGHT: f32 = 2.5;
@@ -162,6 +172,8 @@ struct Entry {
 pub struct Vocabulary {
     version: String,
     stop: HashSet<String>,
+    /// Words of everyday matters the hall does not handle (`off` lines).
+    off: Vec<String>,
     entries: Vec<Entry>,
 }
 
@@ -197,6 +209,7 @@ impl Vocabulary {
             match head {
                 "version" => v.version = rest.trim().to_owned(),
                 "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "off" => v.off.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "syn" | "goto" => {
                     let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
                     let triggers: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
@@ -211,7 +224,7 @@ impl Vocabulary {
                     };
                     v.entries.push(Entry { triggers, target });
                 }
-                _ => return Err(err("应以 version、stop、syn 或 goto 开头")),
+                _ => return Err(err("应以 version、stop、off、syn 或 goto 开头")),
             }
         }
         Ok(v)
@@ -481,6 +494,49 @@ impl Guide {
         &self.vocabulary
     }
 
+    /// The question's content words, each with whether the hall's vocabulary knows
+    /// it: what an admin reads in the log of questions that found nothing to decide
+    /// which phrase to add.
+    pub fn content_words(&self, tokenizer: &Tokenizer, question: &str) -> Vec<(String, bool)> {
+        tokenizer
+            .words(&normalize(question))
+            .into_iter()
+            .filter(|w| !self.vocabulary.is_stop(w))
+            .map(|w| {
+                let known = self.known.contains(&w);
+                (w, known)
+            })
+            .collect()
+    }
+
+    /// A word without the filler jieba glued to it: leading one-character stop
+    /// words (想开 → 开, 能算 → 算), numerals and counted units (几千只, 两层,
+    /// 七十多) and trailing measure words (登个 → 登, 加点 → 加). Empty when the
+    /// word is only filler.
+    fn core<'w>(&self, word: &'w str) -> &'w str {
+        let mut w = word;
+        while let Some(c) = w.chars().next() {
+            let mut b = [0u8; 4];
+            if self.vocabulary.is_stop(c.encode_utf8(&mut b)) || NUMERALS.contains(c) {
+                w = &w[c.len_utf8()..];
+            } else {
+                break;
+            }
+        }
+        while let Some(c) = w.chars().next_back() {
+            let mut b = [0u8; 4];
+            if MEASURES.contains(c) || NUMERALS.contains(c) || self.vocabulary.is_stop(c.encode_utf8(&mut b)) {
+                w = &w[..w.len() - c.len_utf8()];
+            } else {
+                break;
+            }
+        }
+        if w.chars().all(|c| NUMERALS.contains(c) || MEASURES.contains(c) || UNITS.contains(c)) {
+            return "";
+        }
+        w
+    }
+
     /// Answers one question (see the module's rule).
     pub fn ask(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
         let q = normalize(question);
@@ -497,6 +553,7 @@ impl Guide {
         let mut covered = vec![false; q.len()];
         let mut query: HashMap<String, f32> = HashMap::new();
         let mut boosts: HashMap<u32, f32> = HashMap::new();
+        let mut phrase_hit = false;
         for e in &self.vocabulary.entries {
             let mut hit = false;
             for t in &e.triggers {
@@ -518,6 +575,7 @@ impl Guide {
                     }
                 }
                 Target::Codes(codes) => {
+                    phrase_hit = true;
                     for c in codes {
                         if let Some(&d) = self.by_code.get(c) {
                             let b = boosts.entry(d).or_default();
@@ -539,12 +597,27 @@ impl Guide {
             if self.vocabulary.is_stop(&w) {
                 continue;
             }
-            let chars = w.chars().count();
-            content_chars += chars;
             if self.known.contains(&w) {
+                let chars = w.chars().count();
+                content_chars += chars;
+                known_chars += chars;
+                for t in tokenizer.terms(&w) {
+                    query.insert(t, 1.0);
+                }
+                continue;
+            }
+            // A word jieba glued to a filler (想开, 办个, 领点, 几千只): the rest is
+            // what counts; nothing left means the word was only filler.
+            let core = self.core(&w);
+            if core.is_empty() || self.vocabulary.is_stop(core) {
+                continue;
+            }
+            let chars = core.chars().count();
+            content_chars += chars;
+            if self.known.contains(core) {
                 known_chars += chars;
             } else if let Some(at) = at {
-                known_chars += w.char_indices().filter(|(i, _)| covered[at + i]).count();
+                known_chars += w.char_indices().filter(|(i, _)| covered[at + i]).count().min(chars);
             }
             for t in tokenizer.terms(&w) {
                 query.insert(t, 1.0);
@@ -577,7 +650,14 @@ impl Guide {
         }
         let top = scores.values().copied().fold(0.0f32, f32::max);
         // 5. nothing fits.
-        if top < MIN_SCORE || coverage < MIN_COVERAGE {
+        // An everyday word of another matter counts unless it lies inside a hall phrase
+        // (飞机 in 坐飞机, 吵 in 吵架).
+        let off = self.vocabulary.off.iter().any(|w| {
+            q.match_indices(w.as_str())
+                .any(|(at, m)| !covered[at..at + m.len()].iter().all(|c| *c))
+        });
+        let needed = if phrase_hit { MIN_PHRASE_COVERAGE } else { MIN_COVERAGE };
+        if top < MIN_SCORE || coverage < needed || off {
             return nothing(coverage, top);
         }
         self.rank(scores, coverage)

@@ -133,10 +133,11 @@ fn the_guide_meets_the_issue_targets_on_both_splits() {
     };
     let split = |name: &str| -> Vec<&Question> { qs.iter().filter(|q| q.split == name).collect() };
     let ft = score(&split("tune"), ask, show);
+    let ft2 = score(&split("tune2"), ask, show);
     // The held-out splits are scored without printing their misses: they are not tuned on.
     let fh = score(&split("held"), ask, false);
     let fh2 = score(&split("held2"), ask, false);
-    for (name, f) in [("tune", &ft), ("held", &fh), ("held2", &fh2)] {
+    for (name, f) in [("tune", &ft), ("tune2", &ft2), ("held", &fh), ("held2", &fh2)] {
         println!(
             "guide {name}: top3 {}/{} ({:.1}%), none {}/{} ({:.1}%)",
             f.top3,
