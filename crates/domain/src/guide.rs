@@ -549,6 +549,17 @@ impl Guide {
         if q.is_empty() || self.docs.is_empty() {
             return nothing(0.0, 0.0);
         }
+        // jieba's words and where each lies in the question.
+        let words = tokenizer.words(&q);
+        let mut spans: Vec<Option<usize>> = Vec::with_capacity(words.len());
+        let mut cursor = 0usize;
+        for w in &words {
+            let at = q[cursor..].find(w.as_str()).map(|p| p + cursor);
+            if let Some(at) = at {
+                cursor = at + w.len();
+            }
+            spans.push(at);
+        }
         // 2. vocabulary phrases, as substrings; the bytes they cover count as vocabulary.
         let mut covered = vec![false; q.len()];
         let mut query: HashMap<String, f32> = HashMap::new();
@@ -588,12 +599,7 @@ impl Guide {
         // 3. content words and the share of them that is hall vocabulary.
         let mut content_chars = 0usize;
         let mut known_chars = 0usize;
-        let mut cursor = 0usize;
-        for w in tokenizer.words(&q) {
-            let at = q[cursor..].find(w.as_str()).map(|p| p + cursor);
-            if let Some(at) = at {
-                cursor = at + w.len();
-            }
+        for (w, at) in words.into_iter().zip(spans) {
             if self.vocabulary.is_stop(&w) {
                 continue;
             }
