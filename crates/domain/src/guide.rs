@@ -565,12 +565,24 @@ impl Guide {
         let mut query: HashMap<String, f32> = HashMap::new();
         let mut boosts: HashMap<u32, f32> = HashMap::new();
         let mut phrase_hit = false;
+        // The question also without the measure words people put inside a set
+        // phrase (注册个公司, 开一家网吧 → 注册公司, 开网吧); `origin` maps each of
+        // its bytes back to the question's.
+        let (compact, origin) = compact(&q);
         for e in &self.vocabulary.entries {
             let mut hit = false;
             for t in &e.triggers {
                 for (at, m) in q.match_indices(t.as_str()) {
                     hit = true;
                     covered[at..at + m.len()].iter_mut().for_each(|c| *c = true);
+                }
+                if compact.len() != q.len() {
+                    for (at, m) in compact.match_indices(t.as_str()) {
+                        hit = true;
+                        for &o in &origin[at..at + m.len()] {
+                            covered[o] = true;
+                        }
+                    }
                 }
             }
             if !hit {
@@ -599,7 +611,8 @@ impl Guide {
         // 3. content words and the share of them that is hall vocabulary.
         let mut content_chars = 0usize;
         let mut known_chars = 0usize;
-        for (w, at) in words.into_iter().zip(spans) {
+        for (w, at) in words.iter().zip(spans) {
+            let w = w.clone();
             if self.vocabulary.is_stop(&w) {
                 continue;
             }
@@ -658,7 +671,13 @@ impl Guide {
         // 5. nothing fits.
         // An everyday word of another matter counts unless it lies inside a hall phrase
         // (飞机 in 坐飞机, 吵 in 吵架).
+        // A one-character word (贵, 玩, 好) counts only as what the question ends on,
+        // its predicate (这么贵, 去哪玩, 选几楼好), not inside it (去澳门玩几天要什么证).
+        let last = words.iter().rev().find(|w| !self.vocabulary.is_stop(w));
         let off = self.vocabulary.off.iter().any(|w| {
+            if w.chars().count() == 1 {
+                return last == Some(w);
+            }
             q.match_indices(w.as_str())
                 .any(|(at, m)| !covered[at..at + m.len()].iter().all(|c| *c))
         });
@@ -697,6 +716,33 @@ impl Guide {
             coverage,
         }
     }
+}
+
+/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开),
+/// and for each of its bytes the byte of the question it comes from.
+fn compact(q: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(q.len());
+    let mut origin = Vec::with_capacity(q.len());
+    let mut i = 0;
+    while i < q.len() {
+        let rest = &q[i..];
+        if let Some(skip) = ["一个", "一家", "个"].iter().find(|p| rest.starts_with(**p)) {
+            i += skip.len();
+            continue;
+        }
+        if rest.starts_with("开家") {
+            // keep 开, drop 家
+            out.push('开');
+            origin.extend(i..i + '开'.len_utf8());
+            i += "开家".len();
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        origin.extend(i..i + c.len_utf8());
+        i += c.len_utf8();
+    }
+    (out, origin)
 }
 
 /// True when the text has a CJK character or a letter or digit (something to look up).
