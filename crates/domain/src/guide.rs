@@ -8,14 +8,20 @@
 //! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
 //!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
-//!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them;
-//! 3. jieba cuts the question into words; stop words (怎么、办理、需要…) are dropped; the
-//!    rest are the question's content words;
+//!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
+//!    the question without the measure words inside them (注册个公司 → 注册公司);
+//! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
+//!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
+//!    word (想开 → 开, 办个 → 办, 几千只 → nothing); the rest are the question's content words;
 //! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
 //!    bundle's description and its items' names, materials, department);
-//! 5. nothing fits when the best score is below [`MIN_SCORE`] or fewer than
+//! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
-//!    item's or bundle's name, keywords or description, or a vocabulary phrase);
+//!    item's or bundle's name, keywords or description, or a vocabulary phrase), or fewer
+//!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
+//!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
+//!    招聘、投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's);
+//!    a one-character `off` word (贵、玩、好) counts only as the question's last word;
 //! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
 //!    at most [`MAX_ANSWERS`].
 
@@ -191,7 +197,7 @@ impl Vocabulary {
         Vocabulary::parse(VOCABULARY).unwrap_or_default()
     }
 
-    /// Reads the vocabulary format: `version N`, `stop w1 w2 …`,
+    /// Reads the vocabulary format: `version N`, `stop w1 w2 …`, `off w1 w2 …`,
     /// `syn a b c = word word` (words added to the question when a, b or c occurs)
     /// and `goto a b c = CODE CODE` (the codes the phrases point at). `#` starts a comment.
     pub fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
@@ -243,6 +249,16 @@ impl Vocabulary {
                 target: Target::Codes(vec![code.to_owned()]),
             });
         }
+    }
+
+    /// The `off` words: everyday matters the hall does not handle.
+    pub fn off_words(&self) -> &[String] {
+        &self.off
+    }
+
+    /// Every phrase of a `syn` or `goto` line.
+    pub fn triggers(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().flat_map(|e| e.triggers.iter().map(String::as_str))
     }
 
     /// Every code a `goto` line names (a test checks they exist in the catalog).
@@ -861,6 +877,68 @@ mod tests {
         // One hall word in a question about something else is not enough.
         let a = g.ask(&t, "饭店附近哪里停车方便又便宜");
         assert!(a.none, "{a:?}");
+    }
+
+    #[test]
+    fn family_time_and_count_words_do_not_count_against_a_question() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("GA-QR-001", GuideKind::Item, "居民身份证换领", &["换身份证"]),
+            doc("MZ-QR-001", GuideKind::Item, "内地居民结婚登记", &["领结婚证"]),
+            doc("SW-GG-002", GuideKind::Item, "发票领用", &["领发票"]),
+            doc("LY-XK-001", GuideKind::Item, "林木采伐许可证核发", &["砍树"]),
+        ];
+        let plain = Vocabulary::parse("stop 怎么 办 要 了 想 的 跟").unwrap_or_default();
+        let q = "俺奶奶跟俺闺女跟俺孙子的居民身份证换领";
+        let a = Guide::build(&t, &docs, plain).ask(&t, q);
+        assert!(a.none, "{a:?}");
+        let filler = Vocabulary::parse("stop 怎么 办 要 了 想 的 跟 俺 奶奶 闺女 孙子").unwrap_or_default();
+        let a = Guide::build(&t, &docs, filler).ask(&t, q);
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-001"), "{a:?}");
+    }
+
+    #[test]
+    fn an_off_word_means_nothing_fits_unless_it_lies_inside_a_hall_phrase() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("GA-QR-003", GuideKind::Item, "临时居民身份证申领", &["坐飞机没身份证"]),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
+        ];
+        let v = "stop 怎么 办 要 了 想 吗 明天 的\nsyn 坐飞机 = 临时居民身份证\nsyn 饭店 = 食品经营\noff 飞机 好吃 贵\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        assert!(!g.ask(&t, "我想开饭店").none);
+        assert!(g.ask(&t, "开饭店哪家菜好吃").none);
+        assert!(g.ask(&t, "飞机上的饭店").none);
+        let a = g.ask(&t, "明天坐飞机身份证找不到了");
+        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-003"), "{a:?}");
+        // A one-character off word counts only at the end of the question.
+        assert!(g.ask(&t, "饭店怎么这么贵").none);
+        assert!(!g.ask(&t, "开饭店贵不贵要办什么证").none);
+    }
+
+    #[test]
+    fn a_set_phrase_matches_with_a_measure_word_inside() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("SCJG-QR-004", GuideKind::Item, "有限责任公司设立登记", &["注册公司"]),
+            doc("SCJG-QR-001", GuideKind::Item, "个体工商户设立登记", &["开网店"]),
+        ];
+        let g = Guide::build(&t, &docs, Vocabulary::parse("stop 想 要 怎么").unwrap_or_default());
+        for (q, code) in [
+            ("想注册个公司", "SCJG-QR-004"),
+            ("想注册一个公司", "SCJG-QR-004"),
+            ("想开家网店", "SCJG-QR-001"),
+        ] {
+            let a = g.ask(&t, q);
+            assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some(code), "{q}: {a:?}");
+        }
+        assert_eq!(compact("开一家个体店"), ("开体店".to_owned(), vec![0, 1, 2, 12, 13, 14, 15, 16, 17]));
+    }
+
+    #[test]
+    fn off_words_are_read_and_listed() {
+        let v = Vocabulary::parse("off 天气 好吃\noff 贵").unwrap_or_default();
+        assert_eq!(v.off_words(), ["天气", "好吃", "贵"]);
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn the_question_set_is_big_enough_and_names_real_codes() {
 }
 
 #[test]
-fn the_guide_meets_the_issue_targets_on_both_splits() {
+fn the_guide_meets_the_issue_targets_on_every_split() {
     let (items, bundles) = catalog();
     let t = Tokenizer::default();
     let guide = Guide::build(&t, &catalog_docs(&items, &bundles), Vocabulary::shipped());
@@ -132,12 +132,7 @@ fn the_guide_meets_the_issue_targets_on_both_splits() {
             .collect::<Vec<_>>()
     };
     let split = |name: &str| -> Vec<&Question> { qs.iter().filter(|q| q.split == name).collect() };
-    let ft = score(&split("tune"), ask, show);
-    let ft2 = score(&split("tune2"), ask, show);
-    // The held-out splits are scored without printing their misses: they are not tuned on.
-    let fh = score(&split("held"), ask, false);
-    let fh2 = score(&split("held2"), ask, false);
-    for (name, f) in [("tune", &ft), ("tune2", &ft2), ("held", &fh), ("held2", &fh2)] {
+    let print = |name: &str, f: &Figures| {
         println!(
             "guide {name}: top3 {}/{} ({:.1}%), none {}/{} ({:.1}%)",
             f.top3,
@@ -146,16 +141,45 @@ fn the_guide_meets_the_issue_targets_on_both_splits() {
             f.none_ok,
             f.unanswerable,
             100.0 * f.none_rate()
-        );
+        )
+    };
+    // The tuning splits: the issue's thresholds.
+    for name in ["tune", "tune2", "tune3"] {
+        let f = score(&split(name), ask, show);
+        print(name, &f);
+        assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
+        assert!(f.none_rate() >= 0.90, "{name}: {f:?}");
     }
-    assert!(ft.top3_rate() >= 0.95, "{ft:?}");
-    assert!(ft.none_rate() >= 0.90, "{ft:?}");
-    // The held-out split is never tuned on. Measured when it was first scored (after
-    // tuning on the other split): top 3 92.7%, nothing-fits 81.8%, below the issue's
-    // 95% / 90%; the floor here stops it getting worse, docs/benchmarks.md records it.
-    assert!(fh.top3_rate() >= 0.92, "{fh:?}");
+    // The held-out splits are scored without printing their misses: they are not tuned on.
+    // `held` was first scored at 92.7% / 81.8% (session 7); its misses were looked at once
+    // since, so it is no longer truly held out. `held2` was written in session 8 before
+    // the nothing-fits work and scored once at the end (docs/benchmarks.md). The floors
+    // are the measured figures: they stop regressions.
+    let fh = score(&split("held"), ask, false);
+    print("held", &fh);
+    assert!(fh.top3_rate() >= 0.98, "{fh:?}");
     assert!(fh.none_rate() >= 0.80, "{fh:?}");
+    let fh2 = score(&split("held2"), ask, false);
+    print("held2", &fh2);
     assert!(fh2.answerable >= 100 && fh2.unanswerable >= 75, "{fh2:?}");
+}
+
+#[test]
+fn no_off_word_is_a_hall_phrase() {
+    let (items, bundles) = catalog();
+    let v = Vocabulary::shipped();
+    assert!(v.off_words().len() >= 100);
+    let phrases: Vec<String> = items
+        .iter()
+        .flat_map(|i| i.keywords.iter().cloned().chain([i.name.clone()]))
+        .chain(bundles.iter().map(|b| b.name.clone()))
+        .chain(v.triggers().map(str::to_owned))
+        .collect();
+    for w in v.off_words() {
+        // An off word may lie inside a hall phrase (飞机 in 坐飞机, which then wins),
+        // never be one.
+        assert!(!phrases.iter().any(|p| p == w), "{w} is both an off word and a hall phrase");
+    }
 }
 
 #[test]
