@@ -21,7 +21,10 @@
 //!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    招聘、投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's);
-//!    a one-character `off` word (贵、玩、好) counts only as the question's last word;
+//!    a one-character `off` word (贵、玩、好) counts only as the question's last word; or
+//!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
+//!    but nothing of opening, running or paying for one (`act`: 开、办、许可、交…): a
+//!    customer's question (网吧包夜多少钱);
 //! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
 //!    at most [`MAX_ANSWERS`].
 
@@ -180,6 +183,11 @@ pub struct Vocabulary {
     stop: HashSet<String>,
     /// Words of everyday matters the hall does not handle (`off` lines).
     off: Vec<String>,
+    /// Kinds of business the hall licenses (`biz` lines: 理发店, 网吧, 饭店…): asked
+    /// about as a customer, they are not the hall's.
+    business: Vec<String>,
+    /// What running one takes (`act` lines: 开, 办, 经营, 许可…).
+    acts: HashSet<String>,
     entries: Vec<Entry>,
 }
 
@@ -216,6 +224,8 @@ impl Vocabulary {
                 "version" => v.version = rest.trim().to_owned(),
                 "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "off" => v.off.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "biz" => v.business.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "act" => v.acts.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "syn" | "goto" => {
                     let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
                     let triggers: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
@@ -230,7 +240,7 @@ impl Vocabulary {
                     };
                     v.entries.push(Entry { triggers, target });
                 }
-                _ => return Err(err("应以 version、stop、off、syn 或 goto 开头")),
+                _ => return Err(err("应以 version、stop、off、biz、act、syn 或 goto 开头")),
             }
         }
         Ok(v)
@@ -697,8 +707,23 @@ impl Guide {
             q.match_indices(w.as_str())
                 .any(|(at, m)| !covered[at..at + m.len()].iter().all(|c| *c))
         });
+        // A business the hall licenses, asked about without opening, running or
+        // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
+        let customer = self.vocabulary.business.iter().any(|b| q.contains(b.as_str()))
+            && !words.iter().any(|w| {
+                let mut first = [0u8; 4];
+                let first = w.chars().next().map(|c| &*c.encode_utf8(&mut first));
+                self.vocabulary.acts.contains(w)
+                    || self.vocabulary.acts.contains(self.core(w))
+                    || first.is_some_and(|c| self.vocabulary.acts.contains(c))
+            })
+            && !self
+                .vocabulary
+                .acts
+                .iter()
+                .any(|a| a.chars().count() > 1 && q.contains(a.as_str()));
         let needed = if phrase_hit { MIN_PHRASE_COVERAGE } else { MIN_COVERAGE };
-        if top < MIN_SCORE || coverage < needed || off {
+        if top < MIN_SCORE || coverage < needed || off || customer {
             return nothing(coverage, top);
         }
         self.rank(scores, coverage)
@@ -914,6 +939,24 @@ mod tests {
         // A one-character off word counts only at the end of the question.
         assert!(g.ask(&t, "饭店怎么这么贵").none);
         assert!(!g.ask(&t, "开饭店贵不贵要办什么证").none);
+    }
+
+    #[test]
+    fn a_business_asked_about_as_a_customer_is_not_the_halls() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("WJ-XK-001", GuideKind::Item, "公共场所卫生许可", &["开理发店"]),
+            doc("WL-XK-002", GuideKind::Item, "互联网上网服务营业场所经营许可", &["开网吧"]),
+            doc("GA-XK-002", GuideKind::Item, "普通护照签发", &["办护照"]),
+        ];
+        let v = "stop 想 要 个 怎么 吗 的 在 小区\nbiz 理发店 网吧 多少钱\nact 开 办 交 许可\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        assert!(!g.ask(&t, "想在小区开个理发店").none);
+        assert!(!g.ask(&t, "网吧要什么许可").none);
+        assert!(g.ask(&t, "网吧包夜多少钱").none);
+        assert!(g.ask(&t, "小区的理发店").none);
+        // A price with an act is a fee: still the hall's.
+        assert!(!g.ask(&t, "办护照要交多少钱").none);
     }
 
     #[test]
