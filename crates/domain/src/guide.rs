@@ -224,7 +224,9 @@ impl Vocabulary {
                 "version" => v.version = rest.trim().to_owned(),
                 "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "off" => v.off.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
-                "biz" => v.business.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "biz" => v
+                    .business
+                    .extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "act" => v.acts.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "syn" | "goto" => {
                     let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
@@ -268,7 +270,9 @@ impl Vocabulary {
 
     /// Every phrase of a `syn` or `goto` line.
     pub fn triggers(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().flat_map(|e| e.triggers.iter().map(String::as_str))
+        self.entries
+            .iter()
+            .flat_map(|e| e.triggers.iter().map(String::as_str))
     }
 
     /// Every code a `goto` line names (a test checks they exist in the catalog).
@@ -551,13 +555,16 @@ impl Guide {
         }
         while let Some(c) = w.chars().next_back() {
             let mut b = [0u8; 4];
-            if MEASURES.contains(c) || NUMERALS.contains(c) || self.vocabulary.is_stop(c.encode_utf8(&mut b)) {
+            if MEASURES.contains(c) || NUMERALS.contains(c) || self.vocabulary.is_stop(c.encode_utf8(&mut b))
+            {
                 w = &w[..w.len() - c.len_utf8()];
             } else {
                 break;
             }
         }
-        if w.chars().all(|c| NUMERALS.contains(c) || MEASURES.contains(c) || UNITS.contains(c)) {
+        if w.chars()
+            .all(|c| NUMERALS.contains(c) || MEASURES.contains(c) || UNITS.contains(c))
+        {
             return "";
         }
         w
@@ -662,7 +669,11 @@ impl Guide {
             if self.known.contains(core) {
                 known_chars += chars;
             } else if let Some(at) = at {
-                known_chars += w.char_indices().filter(|(i, _)| covered[at + i]).count().min(chars);
+                known_chars += w
+                    .char_indices()
+                    .filter(|(i, _)| covered[at + i])
+                    .count()
+                    .min(chars);
             }
             for t in tokenizer.terms(&w) {
                 query.insert(t, 1.0);
@@ -722,7 +733,11 @@ impl Guide {
                 .acts
                 .iter()
                 .any(|a| a.chars().count() > 1 && q.contains(a.as_str()));
-        let needed = if phrase_hit { MIN_PHRASE_COVERAGE } else { MIN_COVERAGE };
+        let needed = if phrase_hit {
+            MIN_PHRASE_COVERAGE
+        } else {
+            MIN_COVERAGE
+        };
         if top < MIN_SCORE || coverage < needed || off || customer {
             return nothing(coverage, top);
         }
@@ -919,14 +934,23 @@ mod tests {
         assert!(a.none, "{a:?}");
         let filler = Vocabulary::parse("stop 怎么 办 要 了 想 的 跟 俺 奶奶 闺女 孙子").unwrap_or_default();
         let a = Guide::build(&t, &docs, filler).ask(&t, q);
-        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-001"), "{a:?}");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("GA-QR-001"),
+            "{a:?}"
+        );
     }
 
     #[test]
     fn an_off_word_means_nothing_fits_unless_it_lies_inside_a_hall_phrase() {
         let t = Tokenizer::default();
         let docs = [
-            doc("GA-QR-003", GuideKind::Item, "临时居民身份证申领", &["坐飞机没身份证"]),
+            doc(
+                "GA-QR-003",
+                GuideKind::Item,
+                "临时居民身份证申领",
+                &["坐飞机没身份证"],
+            ),
             doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
         ];
         let v = "stop 怎么 办 要 了 想 吗 明天 的\nsyn 坐飞机 = 临时居民身份证\nsyn 饭店 = 食品经营\noff 飞机 好吃 贵\n";
@@ -935,7 +959,11 @@ mod tests {
         assert!(g.ask(&t, "开饭店哪家菜好吃").none);
         assert!(g.ask(&t, "飞机上的饭店").none);
         let a = g.ask(&t, "明天坐飞机身份证找不到了");
-        assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some("GA-QR-003"), "{a:?}");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("GA-QR-003"),
+            "{a:?}"
+        );
         // A one-character off word counts only at the end of the question.
         assert!(g.ask(&t, "饭店怎么这么贵").none);
         assert!(!g.ask(&t, "开饭店贵不贵要办什么证").none);
@@ -946,7 +974,12 @@ mod tests {
         let t = Tokenizer::default();
         let docs = [
             doc("WJ-XK-001", GuideKind::Item, "公共场所卫生许可", &["开理发店"]),
-            doc("WL-XK-002", GuideKind::Item, "互联网上网服务营业场所经营许可", &["开网吧"]),
+            doc(
+                "WL-XK-002",
+                GuideKind::Item,
+                "互联网上网服务营业场所经营许可",
+                &["开网吧"],
+            ),
             doc("GA-XK-002", GuideKind::Item, "普通护照签发", &["办护照"]),
         ];
         let v = "stop 想 要 个 怎么 吗 的 在 小区\nbiz 理发店 网吧 多少钱\nact 开 办 交 许可\n";
@@ -963,19 +996,35 @@ mod tests {
     fn a_set_phrase_matches_with_a_measure_word_inside() {
         let t = Tokenizer::default();
         let docs = [
-            doc("SCJG-QR-004", GuideKind::Item, "有限责任公司设立登记", &["注册公司"]),
+            doc(
+                "SCJG-QR-004",
+                GuideKind::Item,
+                "有限责任公司设立登记",
+                &["注册公司"],
+            ),
             doc("SCJG-QR-001", GuideKind::Item, "个体工商户设立登记", &["开网店"]),
         ];
-        let g = Guide::build(&t, &docs, Vocabulary::parse("stop 想 要 怎么").unwrap_or_default());
+        let g = Guide::build(
+            &t,
+            &docs,
+            Vocabulary::parse("stop 想 要 怎么").unwrap_or_default(),
+        );
         for (q, code) in [
             ("想注册个公司", "SCJG-QR-004"),
             ("想注册一个公司", "SCJG-QR-004"),
             ("想开家网店", "SCJG-QR-001"),
         ] {
             let a = g.ask(&t, q);
-            assert_eq!(a.answers.first().map(|h| h.code.as_str()), Some(code), "{q}: {a:?}");
+            assert_eq!(
+                a.answers.first().map(|h| h.code.as_str()),
+                Some(code),
+                "{q}: {a:?}"
+            );
         }
-        assert_eq!(compact("开一家个体店"), ("开体店".to_owned(), vec![0, 1, 2, 12, 13, 14, 15, 16, 17]));
+        assert_eq!(
+            compact("开一家个体店"),
+            ("开体店".to_owned(), vec![0, 1, 2, 12, 13, 14, 15, 16, 17])
+        );
     }
 
     #[test]

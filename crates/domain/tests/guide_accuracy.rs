@@ -178,7 +178,10 @@ fn no_off_word_is_a_hall_phrase() {
     for w in v.off_words() {
         // An off word may lie inside a hall phrase (飞机 in 坐飞机, which then wins),
         // never be one.
-        assert!(!phrases.iter().any(|p| p == w), "{w} is both an off word and a hall phrase");
+        assert!(
+            !phrases.iter().any(|p| p == w),
+            "{w} is both an off word and a hall phrase"
+        );
     }
 }
 
