@@ -2,10 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 //! The smart guide (智能导办) against its colloquial test set
-//! (`guide_questions.tsv`, written before the vocabulary was tuned): right answer in
-//! the top 3 and "nothing fits" recognised, on the tuning split and on the held-out
-//! split kept aside, with the issue's thresholds asserted on both; and the search the
-//! portal had before (the "before" figure).
+//! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
+//! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
+//! on the tuning splits (`tune`, `tune2`, `tune3`) and floors at the measured figures on
+//! the held-out splits (`held`, `held2`, `held3`), whose misses are never printed; and the
+//! search the portal had before (the "before" figure).
 
 use domain::catalog::{Bundle, Item};
 use domain::guide::{Guide, Vocabulary, catalog_docs};
@@ -153,18 +154,24 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // The held-out splits are scored without printing their misses: they are not tuned on.
     // `held` was first scored at 92.7% / 81.8% (session 7); its misses were looked at once
     // since, so it is no longer truly held out. `held2` was written in session 8 before
-    // the nothing-fits work and scored once at the end (docs/benchmarks.md). The floors
-    // are the measured figures: they stop regressions.
+    // the nothing-fits work and first scored at 84.1% / 84.5% (then again twice, totals
+    // only); `held3` was written after that and scored once, at the end: 91.4% / 82.7%,
+    // the session's clean figure (docs/benchmarks.md). The floors are the measured
+    // figures: they stop regressions.
     let fh = score(&split("held"), ask, false);
     print("held", &fh);
     assert!(fh.top3_rate() >= 0.98, "{fh:?}");
-    assert!(fh.none_rate() >= 0.80, "{fh:?}");
+    assert!(fh.none_rate() >= 0.90, "{fh:?}");
     let fh2 = score(&split("held2"), ask, false);
     print("held2", &fh2);
     assert!(fh2.answerable >= 100 && fh2.unanswerable >= 75, "{fh2:?}");
+    assert!(fh2.top3_rate() >= 0.84, "{fh2:?}");
+    assert!(fh2.none_rate() >= 0.95, "{fh2:?}");
     let fh3 = score(&split("held3"), ask, false);
     print("held3", &fh3);
     assert!(fh3.answerable >= 75 && fh3.unanswerable >= 50, "{fh3:?}");
+    assert!(fh3.top3_rate() >= 0.91, "{fh3:?}");
+    assert!(fh3.none_rate() >= 0.82, "{fh3:?}");
 }
 
 #[test]
