@@ -10,7 +10,7 @@ use crate::queue::QueueService;
 use crate::{AppError, AppResult, Hall};
 use domain::permission::Permission;
 use domain::staffing::forecast::{self, Booking, Forecast, HistoryTicket, SlotGrid, minute_of};
-use domain::staffing::plan::{PlanOptions, PlanSlot, TemporaryNeed, Target, build_plan};
+use domain::staffing::plan::{PlanOptions, PlanSlot, Target, TemporaryNeed, build_plan};
 use domain::staffing::simulation::percentile;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -43,11 +43,17 @@ impl WhatIf {
     pub fn parse(scale: Option<f64>, windows: Option<&str>, break_minutes: Option<f64>) -> AppResult<WhatIf> {
         let arrival_scale = scale.unwrap_or(1.0);
         if !arrival_scale.is_finite() || !(0.0..=10.0).contains(&arrival_scale) {
-            return Err(AppError::invalid("arrival_scale", "到达人数倍数须在 0 至 10 之间（如 1.2）"));
+            return Err(AppError::invalid(
+                "arrival_scale",
+                "到达人数倍数须在 0 至 10 之间（如 1.2）",
+            ));
         }
         let break_minutes = break_minutes.unwrap_or(0.0);
         if !break_minutes.is_finite() || !(0.0..=120.0).contains(&break_minutes) {
-            return Err(AppError::invalid("break_minutes", "每次休息时长须在 0 至 120 分钟之间"));
+            return Err(AppError::invalid(
+                "break_minutes",
+                "每次休息时长须在 0 至 120 分钟之间",
+            ));
         }
         let mut map = BTreeMap::new();
         for part in windows
@@ -59,12 +65,9 @@ impl WhatIf {
             let (category, n) = part
                 .split_once([':', '：', '='])
                 .ok_or_else(|| AppError::invalid("windows", format!("“{part}”应写成 类别:窗口数，如 A:3")))?;
-            let n: u32 = n
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n <= 200)
-                .ok_or_else(|| AppError::invalid("windows", format!("“{part}”的窗口数须为 0 至 200 的整数")))?;
+            let n: u32 = n.trim().parse().ok().filter(|n| *n <= 200).ok_or_else(|| {
+                AppError::invalid("windows", format!("“{part}”的窗口数须为 0 至 200 的整数"))
+            })?;
             map.insert(category.trim().to_uppercase(), n);
         }
         Ok(WhatIf {
@@ -404,7 +407,10 @@ impl StaffingService {
         let (mut f, names, hall_windows) = self.forecast_of(date, &basis).await?;
         if let Some(w) = &what_if {
             if let Some(unknown) = w.windows.keys().find(|k| !names.contains_key(*k)) {
-                return Err(AppError::invalid("windows", format!("没有“{unknown}”这个取号类别")));
+                return Err(AppError::invalid(
+                    "windows",
+                    format!("没有“{unknown}”这个取号类别"),
+                ));
             }
             f = f.scaled(w.arrival_scale);
         }
@@ -426,8 +432,12 @@ impl StaffingService {
             fixed_windows: what_if.as_ref().map(|w| w.windows.clone()).unwrap_or_default(),
             break_minutes: what_if.as_ref().map(|w| w.break_minutes).unwrap_or(0.0),
             // The same day always simulates the same way.
-            seed: u64::try_from(date.since(Date::constant(2000, 1, 1)).map(|s| s.get_days()).unwrap_or(0))
-                .unwrap_or(0),
+            seed: u64::try_from(
+                date.since(Date::constant(2000, 1, 1))
+                    .map(|s| s.get_days())
+                    .unwrap_or(0),
+            )
+            .unwrap_or(0),
             ..PlanOptions::default()
         };
         let forecast = f.clone();
@@ -439,10 +449,7 @@ impl StaffingService {
             .iter()
             .map(|c| {
                 let service_note = if c.service_samples > 0 {
-                    format!(
-                        "同期 {} 件办结记录（叫号→办结）的平均值",
-                        c.service_samples
-                    )
+                    format!("同期 {} 件办结记录（叫号→办结）的平均值", c.service_samples)
                 } else {
                     format!(
                         "同期没有办结记录，按大厅常见办理时长 {} 分钟估算",
@@ -505,7 +512,10 @@ impl StaffingService {
     ) -> AppResult<StaffingReview> {
         require(session, Permission::StaffingPlan)?;
         if date > self.today() {
-            return Err(AppError::invalid("date", "这一天还没有到，只能对比今天及以前的日子"));
+            return Err(AppError::invalid(
+                "date",
+                "这一天还没有到，只能对比今天及以前的日子",
+            ));
         }
         let plan = self
             .plan_unchecked(date, target_wait_minutes, service_level, None)

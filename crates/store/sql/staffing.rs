@@ -34,7 +34,10 @@ impl TryFrom<TicketRow> for StaffingTicket {
             finished_at: r.finished_at.map(jiff_sqlx::Timestamp::to_jiff),
             status: decode(&r.status)?,
             // A priority this build does not know still counts as one.
-            priority: r.priority.as_deref().map(|p| Priority::parse(p).unwrap_or(Priority::Elderly)),
+            priority: r
+                .priority
+                .as_deref()
+                .map(|p| Priority::parse(p).unwrap_or(Priority::Elderly)),
             appointment: r.appointment != 0,
             transferred_from: r.from_category,
             window: r.window_number,

@@ -24,21 +24,26 @@ pub async fn run_all(store: &dyn Store) {
             .unwrap();
     }
     let t0 = Timestamp::from_second(1_930_000_000).unwrap();
-    let ticket = |category: &str, priority: Option<Priority>, appointment: bool, from: Option<Uuid>| NewTicket {
-        id: Uuid::now_v7(),
-        business_date: day,
-        category: category.into(),
-        priority,
-        person_keys: Vec::new(),
-        max_live_per_person: 1,
-        taken_at: t0,
-        passed_by: 0,
-        transferred_from: from,
-        appointment_at: appointment.then_some(t0),
-        phone_sealed: None,
-        marks: Default::default(),
-    };
-    let first = store.take_ticket(&ticket("SA", None, false, None)).await.unwrap().ticket;
+    let ticket =
+        |category: &str, priority: Option<Priority>, appointment: bool, from: Option<Uuid>| NewTicket {
+            id: Uuid::now_v7(),
+            business_date: day,
+            category: category.into(),
+            priority,
+            person_keys: Vec::new(),
+            max_live_per_person: 1,
+            taken_at: t0,
+            passed_by: 0,
+            transferred_from: from,
+            appointment_at: appointment.then_some(t0),
+            phone_sealed: None,
+            marks: Default::default(),
+        };
+    let first = store
+        .take_ticket(&ticket("SA", None, false, None))
+        .await
+        .unwrap()
+        .ticket;
     store
         .take_ticket(&ticket("SA", Some(Priority::Elderly), true, None))
         .await
@@ -57,7 +62,12 @@ pub async fn run_all(store: &dyn Store) {
         .unwrap()
         .0;
     store
-        .transition_ticket(called.id, &[TicketStatus::Called], TicketStatus::Transferred, t0 + 420.seconds())
+        .transition_ticket(
+            called.id,
+            &[TicketStatus::Called],
+            TicketStatus::Transferred,
+            t0 + 420.seconds(),
+        )
         .await
         .unwrap();
     store
@@ -68,9 +78,15 @@ pub async fn run_all(store: &dyn Store) {
     assert_eq!(tickets.len(), 3);
     let p: Vec<_> = tickets.iter().filter(|t| t.category == "SA").collect();
     assert_eq!(p.len(), 2);
-    assert!(p.iter().any(|t| t.priority == Some(Priority::Elderly) && t.appointment));
+    assert!(
+        p.iter()
+            .any(|t| t.priority == Some(Priority::Elderly) && t.appointment)
+    );
     assert!(p.iter().any(|t| t.priority.is_none() && !t.appointment));
-    let served = tickets.iter().find(|t| t.status == TicketStatus::Transferred).unwrap();
+    let served = tickets
+        .iter()
+        .find(|t| t.status == TicketStatus::Transferred)
+        .unwrap();
     assert_eq!(served.called_at, Some(t0 + 60.seconds()));
     assert_eq!(served.finished_at, Some(t0 + 420.seconds()));
     assert_eq!(served.window.as_deref(), Some("9"));
@@ -80,7 +96,11 @@ pub async fn run_all(store: &dyn Store) {
     assert!(store.staffing_tickets(date(2031, 3, 5)).await.unwrap().is_empty());
     let _ = first;
 
-    for (code, time, person) in [("ST01", "09:00", "sp1"), ("ST02", "09:30", "sp2"), ("ST03", "10:00", "sp3")] {
+    for (code, time, person) in [
+        ("ST01", "09:00", "sp1"),
+        ("ST02", "09:30", "sp2"),
+        ("ST03", "10:00", "sp3"),
+    ] {
         store
             .book_appointment(&NewAppointment {
                 appointment: Appointment {
@@ -106,7 +126,12 @@ pub async fn run_all(store: &dyn Store) {
             .unwrap();
     }
     store
-        .set_appointment_status("ST03", &[AppointmentStatus::Booked], AppointmentStatus::Cancelled, None)
+        .set_appointment_status(
+            "ST03",
+            &[AppointmentStatus::Booked],
+            AppointmentStatus::Cancelled,
+            None,
+        )
         .await
         .unwrap();
     let mut times: Vec<Time> = store

@@ -115,10 +115,16 @@ pub fn windows_for(
         return Err(refuse("arrivals_per_hour", "每小时到达人数须为不小于 0 的数"));
     }
     if !service_minutes.is_finite() || service_minutes <= 0.0 || service_minutes > 1440.0 {
-        return Err(refuse("service_minutes", "平均办理时长须大于 0 分钟且不超过 1440 分钟"));
+        return Err(refuse(
+            "service_minutes",
+            "平均办理时长须大于 0 分钟且不超过 1440 分钟",
+        ));
     }
     if !target_wait_minutes.is_finite() || !(0.0..=1440.0).contains(&target_wait_minutes) {
-        return Err(refuse("target_wait_minutes", "目标等候时间须在 0 至 1440 分钟之间"));
+        return Err(refuse(
+            "target_wait_minutes",
+            "目标等候时间须在 0 至 1440 分钟之间",
+        ));
     }
     if !target.is_finite() || target <= 0.0 || target >= 1.0 {
         return Err(refuse("service_level", "服务水平目标须大于 0 且小于 1（如 0.8）"));
@@ -233,15 +239,39 @@ mod tests {
 
     #[test]
     fn refusals_name_the_field() {
-        assert_eq!(windows_for(-1.0, 5.0, 10.0, 0.8).unwrap_err().field, "arrivals_per_hour");
-        assert_eq!(windows_for(10.0, 0.0, 10.0, 0.8).unwrap_err().field, "service_minutes");
-        assert_eq!(windows_for(10.0, 5.0, -1.0, 0.8).unwrap_err().field, "target_wait_minutes");
-        assert_eq!(windows_for(10.0, 5.0, 10.0, 1.0).unwrap_err().field, "service_level");
-        assert_eq!(windows_for(10.0, 5.0, 10.0, 0.0).unwrap_err().field, "service_level");
-        assert_eq!(windows_for(1e9, 5.0, 10.0, 0.8).unwrap_err().field, "arrivals_per_hour");
-        assert_eq!(windows_for(f64::NAN, 5.0, 10.0, 0.8).unwrap_err().field, "arrivals_per_hour");
+        assert_eq!(
+            windows_for(-1.0, 5.0, 10.0, 0.8).unwrap_err().field,
+            "arrivals_per_hour"
+        );
+        assert_eq!(
+            windows_for(10.0, 0.0, 10.0, 0.8).unwrap_err().field,
+            "service_minutes"
+        );
+        assert_eq!(
+            windows_for(10.0, 5.0, -1.0, 0.8).unwrap_err().field,
+            "target_wait_minutes"
+        );
+        assert_eq!(
+            windows_for(10.0, 5.0, 10.0, 1.0).unwrap_err().field,
+            "service_level"
+        );
+        assert_eq!(
+            windows_for(10.0, 5.0, 10.0, 0.0).unwrap_err().field,
+            "service_level"
+        );
+        assert_eq!(
+            windows_for(1e9, 5.0, 10.0, 0.8).unwrap_err().field,
+            "arrivals_per_hour"
+        );
+        assert_eq!(
+            windows_for(f64::NAN, 5.0, 10.0, 0.8).unwrap_err().field,
+            "arrivals_per_hour"
+        );
         let none = windows_for(0.0, 5.0, 10.0, 0.8).unwrap();
-        assert_eq!((none.windows, none.service_level, none.avg_wait_minutes), (1, 1.0, 0.0));
+        assert_eq!(
+            (none.windows, none.service_level, none.avg_wait_minutes),
+            (1, 1.0, 0.0)
+        );
     }
 
     proptest! {

@@ -317,7 +317,10 @@ mod tests {
             grid,
             &days,
             &t,
-            &[Booking { category: "A".into(), minute: 555 }],
+            &[Booking {
+                category: "A".into(),
+                minute: 555,
+            }],
         );
         assert_eq!(f.days_used, days[..2].to_vec());
         let a = &f.categories[0];

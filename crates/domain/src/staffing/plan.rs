@@ -180,8 +180,7 @@ pub fn build_plan(f: &Forecast, target: Target, options: &PlanOptions) -> Plan {
             if let Some(&fixed) = options.fixed_windows.get(&cat.category) {
                 let a = erlang::offered_load(arrivals * 2.0, cat.service_minutes);
                 erlang_n[c][s] = fixed;
-                erlang_sl[c][s] =
-                    erlang::service_level(fixed, a, cat.service_minutes, target.wait_minutes);
+                erlang_sl[c][s] = erlang::service_level(fixed, a, cat.service_minutes, target.wait_minutes);
                 continue;
             }
             match erlang::windows_for(
@@ -250,11 +249,7 @@ pub fn build_plan(f: &Forecast, target: Target, options: &PlanOptions) -> Plan {
             let added = planned.saturating_sub(erlang_n[c][s]);
             let temporary_window = planned > hall;
             let fixed = options.fixed_windows.contains_key(&cat.category);
-            let mut sentence = format!(
-                "{}平均每半小时 {} 人",
-                options.basis,
-                num(cat.walk_ins[s])
-            );
+            let mut sentence = format!("{}平均每半小时 {} 人", options.basis, num(cat.walk_ins[s]));
             if cat.booked[s] > 0 {
                 sentence.push_str(&format!("，另已预约 {} 人", cat.booked[s]));
             }
@@ -409,7 +404,10 @@ mod tests {
             assert!(s.explanation.contains("仿真得"), "{}", s.explanation);
             assert_eq!(s.temporary_window, s.windows > 3);
         }
-        assert_eq!(plan.temporary.len(), plan.slots.iter().filter(|s| s.temporary_window).count());
+        assert_eq!(
+            plan.temporary.len(),
+            plan.slots.iter().filter(|s| s.temporary_window).count()
+        );
     }
 
     #[test]
@@ -431,7 +429,11 @@ mod tests {
         let mut options = PlanOptions::default();
         options.fixed_windows.insert("A".into(), 1);
         let plan = build_plan(&f.clone().scaled(1.5), TARGET, &options);
-        assert!(plan.slots.iter().all(|s| s.windows == 1 && s.added_by_simulation == 0));
+        assert!(
+            plan.slots
+                .iter()
+                .all(|s| s.windows == 1 && s.added_by_simulation == 0)
+        );
         assert!(plan.simulated_service_level.unwrap() < 0.5);
         assert!(plan.slots[0].explanation.contains("按设定开 1 个窗口"));
         assert_eq!(plan.slots[0].arrivals, 15.0);

@@ -73,8 +73,13 @@ pub struct SimOutcome {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
-    Arrival { category: usize, priority: bool },
-    Finish { window: usize },
+    Arrival {
+        category: usize,
+        priority: bool,
+    },
+    Finish {
+        window: usize,
+    },
     /// A half-hour boundary.
     Slot,
     /// The end of a break.
@@ -287,7 +292,13 @@ impl Run<'_> {
                 while at < to {
                     let u: f64 = self.rng.random();
                     let priority = u < cat.green_share;
-                    self.push(at, Kind::Arrival { category: c, priority });
+                    self.push(
+                        at,
+                        Kind::Arrival {
+                            category: c,
+                            priority,
+                        },
+                    );
                     at += exponential(&mut self.rng, mean_gap);
                 }
             }
@@ -380,10 +391,7 @@ pub fn simulate(day: &SimDay, seed: u64, replications: u32) -> SimOutcome {
                 .collect()
         })
         .collect();
-    SimOutcome {
-        replications,
-        stats,
-    }
+    SimOutcome { replications, stats }
 }
 
 /// The `q` quantile of sorted values (nearest rank).
@@ -407,10 +415,7 @@ impl SimOutcome {
             .iter()
             .map(|s| s.service_level.unwrap_or(0.0) * s.tickets)
             .sum();
-        let waited: f64 = slots
-            .iter()
-            .map(|s| s.mean_wait.unwrap_or(0.0) * s.served)
-            .sum();
+        let waited: f64 = slots.iter().map(|s| s.mean_wait.unwrap_or(0.0) * s.served).sum();
         (
             (tickets > 0.0).then(|| within / tickets),
             (served > 0.0).then(|| waited / served),
@@ -459,8 +464,14 @@ mod tests {
         let (sl, wait) = (sl.unwrap(), wait.unwrap());
         let predicted = erlang::mean_wait(7, 5.0, 5.0);
         let predicted_sl = erlang::service_level(7, 5.0, 5.0, 5.0);
-        assert!((wait - predicted).abs() / predicted < 0.10, "simulated {wait}, Erlang C {predicted}");
-        assert!((sl - predicted_sl).abs() < 0.01, "simulated {sl}, Erlang C {predicted_sl}");
+        assert!(
+            (wait - predicted).abs() / predicted < 0.10,
+            "simulated {wait}, Erlang C {predicted}"
+        );
+        assert!(
+            (sl - predicted_sl).abs() < 0.01,
+            "simulated {sl}, Erlang C {predicted_sl}"
+        );
     }
 
     /// A busier line (A = 9 on 10 windows, ρ = 0.9) over 3 000 hours: the
@@ -472,7 +483,10 @@ mod tests {
         let (_, wait) = out.category_totals(0);
         let wait = wait.unwrap();
         let predicted = erlang::mean_wait(10, 9.0, 5.0);
-        assert!((wait - predicted).abs() / predicted < 0.15, "simulated {wait}, Erlang C {predicted}");
+        assert!(
+            (wait - predicted).abs() / predicted < 0.15,
+            "simulated {wait}, Erlang C {predicted}"
+        );
     }
 
     #[test]
@@ -521,7 +535,10 @@ mod tests {
         let out = simulate(&shared, 9, 1);
         let (_, ordinary) = out.category_totals(0);
         let (_, green) = out.category_totals(1);
-        assert!(green.unwrap() < ordinary.unwrap() / 2.0, "{green:?} vs {ordinary:?}");
+        assert!(
+            green.unwrap() < ordinary.unwrap() / 2.0,
+            "{green:?} vs {ordinary:?}"
+        );
     }
 
     #[test]

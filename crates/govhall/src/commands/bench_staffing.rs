@@ -43,7 +43,13 @@ fn arrival_minute(rng: &mut StdRng) -> u32 {
     }
 }
 
-pub async fn staffing(app: &App, categories: usize, per_day: usize, date: Option<&str>, rounds: usize) -> Result<()> {
+pub async fn staffing(
+    app: &App,
+    categories: usize,
+    per_day: usize,
+    date: Option<&str>,
+    rounds: usize,
+) -> Result<()> {
     if categories == 0 || categories > 100 {
         bail!("--categories 须在 1 至 100 之间");
     }
@@ -62,7 +68,13 @@ pub async fn staffing(app: &App, categories: usize, per_day: usize, date: Option
         username: "bench".into(),
         role: Some(Role::Admin),
     };
-    let existing: Vec<String> = app.queue.categories().await?.into_iter().map(|c| c.prefix).collect();
+    let existing: Vec<String> = app
+        .queue
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| c.prefix)
+        .collect();
     let codes: Vec<String> = (0..categories).map(prefix).collect();
     for (i, code) in codes.iter().enumerate() {
         if !existing.contains(code) {
@@ -108,7 +120,12 @@ pub async fn staffing(app: &App, categories: usize, per_day: usize, date: Option
             }
             let minute = arrival_minute(&mut rng);
             let taken_at = day
-                .at(i8::try_from(minute / 60)?, i8::try_from(minute % 60)?, rng.random_range(0..60), 0)
+                .at(
+                    i8::try_from(minute / 60)?,
+                    i8::try_from(minute % 60)?,
+                    rng.random_range(0..60),
+                    0,
+                )
                 .to_zoned(tz.clone())?
                 .timestamp();
             batch.push((c, taken_at));
@@ -144,7 +161,9 @@ pub async fn staffing(app: &App, categories: usize, per_day: usize, date: Option
             let service = -(1.0 - rng.random::<f64>()).ln() * mean;
             let called = taken_at.checked_add(SignedDuration::from_secs(rng.random_range(60..900)))?;
             let finished = called.checked_add(SignedDuration::from_secs_f64(service * 60.0))?;
-            app.store.call_ticket(t.id, &format!("B{}", c + 1), "bench", called).await?;
+            app.store
+                .call_ticket(t.id, &format!("B{}", c + 1), "bench", called)
+                .await?;
             app.store
                 .transition_ticket(t.id, &[TicketStatus::Called], TicketStatus::Finished, finished)
                 .await?;

@@ -70,9 +70,17 @@ pub struct ErlangAnswer {
     responses((status = 200, body = ErlangAnswer, description = "{windows, service_level, avg_wait_minutes, probability_of_waiting, load}"),
         (status = 422, description = "参数缺失或无效（字段 arrivals_per_hour、service_minutes、target_wait_minutes 或 service_level；负荷超过 10000 个窗口时字段 arrivals_per_hour）")))]
 pub async fn erlang(AppQuery(q): AppQuery<ErlangQuery>) -> ApiResult<Json<ErlangAnswer>> {
-    let lambda = number("arrivals_per_hour", q.arrivals_per_hour.as_deref(), "每小时到达人数")?;
+    let lambda = number(
+        "arrivals_per_hour",
+        q.arrivals_per_hour.as_deref(),
+        "每小时到达人数",
+    )?;
     let s = number("service_minutes", q.service_minutes.as_deref(), "平均办理时长")?;
-    let t = number("target_wait_minutes", q.target_wait_minutes.as_deref(), "目标等候时间")?;
+    let t = number(
+        "target_wait_minutes",
+        q.target_wait_minutes.as_deref(),
+        "目标等候时间",
+    )?;
     let p = number("service_level", q.service_level.as_deref(), "服务水平目标")?;
     let r = domain::staffing::windows_for(lambda, s, t, p).map_err(|e| invalid(e.field, e.message))?;
     Ok(Json(ErlangAnswer {
@@ -140,10 +148,15 @@ fn goal(wait: Option<&str>, level: Option<&str>) -> Result<(f64, f64), ApiError>
 #[utoipa::path(get, path = "/api/staffing/plan", operation_id = "staffing_plan", params(PlanQuery), tag = "窗口排班测算",
     responses((status = 200, body = Object, description = "{date, working_day, reason, basis, history_days, notes, categories, slots: [{from, to, category, arrivals, booked, avg_service_minutes, erlang_windows, windows, added_by_simulation, simulated_service_level, simulated_avg_wait_minutes, simulated_p90_wait_minutes, hall_windows, temporary_window, explanation}], temporary, totals, simulated_service_level, …}"),
         (status = 422, description = "日期无效或超出工作日历（字段 date），目标无效（字段 target_wait_minutes 或 service_level）")))]
-pub async fn plan(Caller(state, user): Caller, AppQuery(q): AppQuery<PlanQuery>) -> ApiResult<Json<StaffingPlanView>> {
+pub async fn plan(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<PlanQuery>,
+) -> ApiResult<Json<StaffingPlanView>> {
     let date = date_of(q.date.as_deref())?;
     let (t, p) = goal(q.target_wait_minutes.as_deref(), q.service_level.as_deref())?;
-    Ok(Json(state.app.staffing.plan(&user.session, date, t, p, None).await?))
+    Ok(Json(
+        state.app.staffing.plan(&user.session, date, t, p, None).await?,
+    ))
 }
 
 /// What-if (假设测算): the day's plan re-simulated with more or fewer people,
@@ -161,7 +174,13 @@ pub async fn what_if(
     let scale = number_or("arrival_scale", q.arrival_scale.as_deref(), "到达人数倍数", 1.0)?;
     let breaks = number_or("break_minutes", q.break_minutes.as_deref(), "休息时长", 0.0)?;
     let w = WhatIf::parse(Some(scale), q.windows.as_deref(), Some(breaks))?;
-    Ok(Json(state.app.staffing.plan(&user.session, date, t, p, Some(w)).await?))
+    Ok(Json(
+        state
+            .app
+            .staffing
+            .plan(&user.session, date, t, p, Some(w))
+            .await?,
+    ))
 }
 
 /// After the day (事后对比): the plan of a past day (from the history before
@@ -170,7 +189,10 @@ pub async fn what_if(
 #[utoipa::path(get, path = "/api/staffing/review", operation_id = "staffing_review", params(PlanQuery), tag = "窗口排班测算",
     responses((status = 200, body = Object, description = "{date, forecast_total, actual_total, mean_absolute_error, weighted_error, actual_service_level, actual_avg_wait_minutes, actual_p90_wait_minutes, planned_service_level, summary, slots: [{from, to, category, forecast_arrivals, actual_arrivals, forecast_error, planned_windows, actual_windows, simulated_service_level, actual_service_level, actual_avg_wait_minutes, actual_p90_wait_minutes}]}"),
         (status = 422, description = "日期无效、尚未到来或超出工作日历（字段 date），目标无效（字段 target_wait_minutes 或 service_level）")))]
-pub async fn review(Caller(state, user): Caller, AppQuery(q): AppQuery<PlanQuery>) -> ApiResult<Json<StaffingReview>> {
+pub async fn review(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<PlanQuery>,
+) -> ApiResult<Json<StaffingReview>> {
     let date = date_of(q.date.as_deref())?;
     let (t, p) = goal(q.target_wait_minutes.as_deref(), q.service_level.as_deref())?;
     Ok(Json(state.app.staffing.review(&user.session, date, t, p).await?))

@@ -111,7 +111,8 @@ struct StaffingPage {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into())
+    x.map(|v| format!("{:.0}%", v * 100.0))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn minutes(x: Option<f64>) -> String {
@@ -220,7 +221,10 @@ fn review_block(r: StaffingReview) -> ReviewBlock {
 /// A 4xx from the use case is shown on the page; anything else is an error page.
 fn shown(state: &AppState, e: AppError) -> Result<String, Response> {
     let api = crate::ApiError::from(e);
-    if api.status.is_client_error() && api.status != StatusCode::FORBIDDEN && api.status != StatusCode::UNAUTHORIZED {
+    if api.status.is_client_error()
+        && api.status != StatusCode::FORBIDDEN
+        && api.status != StatusCode::UNAUTHORIZED
+    {
         Ok(api.message)
     } else {
         Err(PageError::new(state, api.status, "无法完成", api.message).into_response())
@@ -241,9 +245,7 @@ fn number(raw: &Option<String>, default: f64, label: &str) -> Result<f64, String
 fn date(raw: &Option<String>, default: Date) -> Result<Date, String> {
     match raw.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(default),
-        Some(r) => r
-            .parse()
-            .map_err(|_| format!("日期“{r}”无效，应为YYYY-MM-DD")),
+        Some(r) => r.parse().map_err(|_| format!("日期“{r}”无效，应为YYYY-MM-DD")),
     }
 }
 
@@ -282,9 +284,8 @@ async fn page(
     }
     let mut what_if = None;
     if q.whatif.is_some() && errors.is_empty() {
-        let parsed = number(&q.arrival_scale, 1.0, "到达人数倍数").and_then(|s| {
-            number(&q.break_minutes, 0.0, "休息时长").map(|b| (s, b))
-        });
+        let parsed = number(&q.arrival_scale, 1.0, "到达人数倍数")
+            .and_then(|s| number(&q.break_minutes, 0.0, "休息时长").map(|b| (s, b)));
         match parsed {
             Err(e) => errors.push(e),
             Ok((s, b)) => match WhatIf::parse(Some(s), q.windows.as_deref(), Some(b)) {
@@ -312,7 +313,10 @@ async fn page(
         // The last day before today (the form's suggestion).
         let mut d = yesterday;
         for _ in 0..7 {
-            if !matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+            if !matches!(
+                d.weekday(),
+                jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+            ) {
                 break;
             }
             d = d.checked_sub(1.day()).unwrap_or(d);

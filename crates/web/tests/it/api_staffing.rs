@@ -89,19 +89,52 @@ async fn erlang_calculator(s: &TestServer, _clock: &TestClock) {
         "arrivals_per_hour=0&service_minutes=8&target_wait_minutes=10&service_level=0.8",
     )
     .await;
-    assert_eq!((v["windows"].as_u64(), v["avg_wait_minutes"].as_f64()), (Some(1), Some(0.0)));
+    assert_eq!(
+        (v["windows"].as_u64(), v["avg_wait_minutes"].as_f64()),
+        (Some(1), Some(0.0))
+    );
 
     for (query, wanted) in [
-        ("service_minutes=3&target_wait_minutes=1&service_level=0.8", "arrivals_per_hour"),
-        ("arrivals_per_hour=-1&service_minutes=3&target_wait_minutes=1&service_level=0.8", "arrivals_per_hour"),
-        ("arrivals_per_hour=abc&service_minutes=3&target_wait_minutes=1&service_level=0.8", "arrivals_per_hour"),
-        ("arrivals_per_hour=1e12&service_minutes=3&target_wait_minutes=1&service_level=0.8", "arrivals_per_hour"),
-        ("arrivals_per_hour=10&service_minutes=0&target_wait_minutes=1&service_level=0.8", "service_minutes"),
-        ("arrivals_per_hour=10&service_minutes=3&target_wait_minutes=-2&service_level=0.8", "target_wait_minutes"),
-        ("arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1&service_level=1", "service_level"),
-        ("arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1&service_level=0", "service_level"),
-        ("arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1", "service_level"),
-        ("arrivals_per_hour=NaN&service_minutes=3&target_wait_minutes=1&service_level=0.5", "arrivals_per_hour"),
+        (
+            "service_minutes=3&target_wait_minutes=1&service_level=0.8",
+            "arrivals_per_hour",
+        ),
+        (
+            "arrivals_per_hour=-1&service_minutes=3&target_wait_minutes=1&service_level=0.8",
+            "arrivals_per_hour",
+        ),
+        (
+            "arrivals_per_hour=abc&service_minutes=3&target_wait_minutes=1&service_level=0.8",
+            "arrivals_per_hour",
+        ),
+        (
+            "arrivals_per_hour=1e12&service_minutes=3&target_wait_minutes=1&service_level=0.8",
+            "arrivals_per_hour",
+        ),
+        (
+            "arrivals_per_hour=10&service_minutes=0&target_wait_minutes=1&service_level=0.8",
+            "service_minutes",
+        ),
+        (
+            "arrivals_per_hour=10&service_minutes=3&target_wait_minutes=-2&service_level=0.8",
+            "target_wait_minutes",
+        ),
+        (
+            "arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1&service_level=1",
+            "service_level",
+        ),
+        (
+            "arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1&service_level=0",
+            "service_level",
+        ),
+        (
+            "arrivals_per_hour=10&service_minutes=3&target_wait_minutes=1",
+            "service_level",
+        ),
+        (
+            "arrivals_per_hour=NaN&service_minutes=3&target_wait_minutes=1&service_level=0.5",
+            "arrivals_per_hour",
+        ),
     ] {
         let (st, v) = erlang(s, query).await;
         assert_eq!(st, 422, "{query}: {v}");
@@ -113,7 +146,15 @@ on_both_backends_clocked!(erlang_calculator);
 
 /// Takes `n` tickets of `category` now, then calls and finishes each at
 /// `window`: called one minute later, finished `minutes` after the call.
-async fn serve(s: &TestServer, clock: &TestClock, staff: &str, window: &str, category: &str, n: usize, minutes: i64) {
+async fn serve(
+    s: &TestServer,
+    clock: &TestClock,
+    staff: &str,
+    window: &str,
+    category: &str,
+    n: usize,
+    minutes: i64,
+) {
     let mut ids = Vec::new();
     for _ in 0..n {
         let (st, t) = s.post("/api/tickets", "", json!({"category": category})).await;
@@ -193,12 +234,22 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
     // Erlang C for 6 an hour at 6 minutes, 80 % within 10 minutes: 1 window.
     assert_eq!(a["erlang_windows"], 1);
     assert!(a["windows"].as_u64().unwrap() >= 1);
-    assert!(a["simulated_service_level"].as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)));
+    assert!(
+        a["simulated_service_level"]
+            .as_f64()
+            .is_some_and(|x| (0.0..=1.0).contains(&x))
+    );
     let why = a["explanation"].as_str().unwrap();
-    assert!(why.contains("平均每半小时 3 人") && why.contains("平均办理 6 分钟") && why.contains("仿真"), "{why}");
+    assert!(
+        why.contains("平均每半小时 3 人") && why.contains("平均办理 6 分钟") && why.contains("仿真"),
+        "{why}"
+    );
     // The booking: one person at 09:30.
     let booked = slot(&plan, "09:30", "A").unwrap_or_else(|| panic!("{plan}"));
-    assert_eq!((booked["arrivals"].as_f64(), booked["booked"].as_u64()), (Some(1.0), Some(1)));
+    assert_eq!(
+        (booked["arrivals"].as_f64(), booked["booked"].as_u64()),
+        (Some(1.0), Some(1))
+    );
     // 不动产登记 10:00–10:30: 1 person over 2 days; served in 12 minutes.
     let b = slot(&plan, "10:00", "B").unwrap_or_else(|| panic!("{plan}"));
     assert_eq!(b["arrivals"], 0.5);
@@ -206,10 +257,21 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
     // Nothing else was forecast; every slot carries the contract's fields.
     assert_eq!(plan["slots"].as_array().unwrap().len(), 3, "{plan}");
     for s in plan["slots"].as_array().unwrap() {
-        for key in ["from", "to", "category", "arrivals", "windows", "simulated_service_level", "explanation"] {
+        for key in [
+            "from",
+            "to",
+            "category",
+            "arrivals",
+            "windows",
+            "simulated_service_level",
+            "explanation",
+        ] {
             assert!(!s[key].is_null(), "{key} in {s}");
         }
-        assert_eq!(s["temporary_window"], s["windows"].as_u64() > s["hall_windows"].as_u64());
+        assert_eq!(
+            s["temporary_window"],
+            s["windows"].as_u64() > s["hall_windows"].as_u64()
+        );
     }
     // 社保医保 has no history: the default service time, said so.
     let c = plan["categories"]
@@ -218,7 +280,10 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
         .iter()
         .find(|c| c["category"] == "C")
         .unwrap();
-    assert_eq!((c["avg_service_minutes"].as_f64(), c["service_samples"].as_u64()), (Some(10.0), Some(0)));
+    assert_eq!(
+        (c["avg_service_minutes"].as_f64(), c["service_samples"].as_u64()),
+        (Some(10.0), Some(0))
+    );
     assert!(c["service_note"].as_str().unwrap().contains("没有办结记录"));
     assert_eq!(plan["categories"][0]["hall_windows"], 3);
 
@@ -230,7 +295,11 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
     }
     for who in ["staff", "liaison"] {
         let t = s.login(who).await;
-        for path in ["/api/staffing/plan?date=2026-12-01", "/api/staffing/whatif?date=2026-12-01", "/api/staffing/review?date=2026-11-24"] {
+        for path in [
+            "/api/staffing/plan?date=2026-12-01",
+            "/api/staffing/whatif?date=2026-12-01",
+            "/api/staffing/review?date=2026-11-24",
+        ] {
             let (st, _) = s.get(path, &t).await;
             assert_eq!(st, 403, "{who} {path}");
         }
@@ -243,9 +312,18 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
     assert_eq!(st, 200, "{holiday}");
     assert_eq!(holiday["working_day"], false);
     assert_eq!(holiday["slots"], json!([]));
-    assert!(holiday["reason"].as_str().unwrap().contains("不办公"), "{holiday}");
+    assert!(
+        holiday["reason"].as_str().unwrap().contains("不办公"),
+        "{holiday}"
+    );
     let (_, sunday) = s.get("/api/staffing/plan?date=2026-12-06", &leader).await;
-    assert_eq!((sunday["working_day"].as_bool(), sunday["slots"].as_array().map(Vec::len)), (Some(false), Some(0)));
+    assert_eq!(
+        (
+            sunday["working_day"].as_bool(),
+            sunday["slots"].as_array().map(Vec::len)
+        ),
+        (Some(false), Some(0))
+    );
 
     // Bad parameters name their field.
     for (query, wanted) in [
@@ -261,12 +339,18 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
 
     // What-if: twice the people, 企业开办 held at one window all day.
     let (st, w) = s
-        .get("/api/staffing/whatif?date=2026-12-01&arrival_scale=2&windows=A:1", &leader)
+        .get(
+            "/api/staffing/whatif?date=2026-12-01&arrival_scale=2&windows=A:1",
+            &leader,
+        )
         .await;
     assert_eq!(st, 200, "{w}");
     assert_eq!(w["what_if"]["arrival_scale"], 2.0);
     let a = slot(&w, "09:00", "A").unwrap();
-    assert_eq!((a["arrivals"].as_f64(), a["windows"].as_u64()), (Some(6.0), Some(1)));
+    assert_eq!(
+        (a["arrivals"].as_f64(), a["windows"].as_u64()),
+        (Some(6.0), Some(1))
+    );
     assert!(a["explanation"].as_str().unwrap().contains("按设定开 1 个窗口"));
     for (query, wanted) in [
         ("date=2026-12-01&windows=Z:1", "windows"),
@@ -290,7 +374,10 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
         .iter()
         .find(|x| x["from"] == "09:00" && x["category"] == "A")
         .unwrap_or_else(|| panic!("{r}"));
-    assert_eq!((row["forecast_arrivals"].as_f64(), row["actual_arrivals"].as_u64()), (Some(4.0), Some(2)));
+    assert_eq!(
+        (row["forecast_arrivals"].as_f64(), row["actual_arrivals"].as_u64()),
+        (Some(4.0), Some(2))
+    );
     assert_eq!(row["forecast_error"], -2.0);
     assert_eq!(row["actual_windows"], 1);
     assert!(close(&row["actual_avg_wait_minutes"], 4.5, 1e-9), "{row}");
