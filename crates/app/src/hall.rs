@@ -238,3 +238,6 @@ service_derefs_to_hall!(
 
 // issue 17: one timeline from ticket to case to evaluation
 service_derefs_to_hall!(crate::case_timeline::CaseTimelineService);
+
+// issue 18: staffing planner (动态调整窗口)
+service_derefs_to_hall!(crate::staffing::StaffingService);

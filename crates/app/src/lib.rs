@@ -64,6 +64,8 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: staffing planner (动态调整窗口)
+pub mod staffing;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -163,6 +165,9 @@ pub struct App {
     // issue 17: smart guide (智能导办)
     /// 智能导办: questions in everyday Chinese, the admin's phrases and the no-hit log.
     pub guide: guide::GuideService,
+    // issue 18: staffing planner (动态调整窗口)
+    /// 窗口排班测算: forecast, Erlang C, the day's simulation, what-if and review.
+    pub staffing: staffing::StaffingService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -249,6 +254,8 @@ impl App {
             applications: application::ApplicationService::new(hall.clone(), store.clone(), cases.clone()),
             // issue 17: smart guide (智能导办)
             guide: guide::GuideService::new(hall.clone(), store.clone()),
+            // issue 18: staffing planner (动态调整窗口)
+            staffing: staffing::StaffingService::new(hall.clone(), store.clone(), queue.clone()),
             pads,
             cases,
             queue,

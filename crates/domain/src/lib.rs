@@ -41,6 +41,8 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: staffing planner (动态调整窗口)
+pub mod staffing;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -160,6 +160,10 @@ pub enum Permission {
     // issue 17: smart guide (智能导办)
     /// 智能导办词库: add and delete phrases, read the questions that found nothing.
     GuideManage,
+    // issue 18: staffing planner (动态调整窗口)
+    /// 窗口排班测算: the staffing plan of a day from history (Erlang C and a
+    /// simulation), what-if runs and the plan compared with what happened.
+    StaffingPlan,
 }
 
 impl Permission {
@@ -235,6 +239,8 @@ impl Permission {
             Permission::ApplicationReview => &[Admin, Staff, Liaison],
             // issue 17: smart guide (智能导办)
             Permission::GuideManage => &[Admin],
+            // issue 18: staffing planner (动态调整窗口)
+            Permission::StaffingPlan => &[Admin, Supervisor, Leader],
         }
     }
 
@@ -339,6 +345,8 @@ mod tests {
             Permission::ApplicationReview,
             // issue 17: smart guide (智能导办)
             Permission::GuideManage,
+            // issue 18: staffing planner (动态调整窗口)
+            Permission::StaffingPlan,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

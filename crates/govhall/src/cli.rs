@@ -208,6 +208,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
+    // issue 18: staffing planner (动态调整窗口)
+    /// Times the staffing plan of one day (forecast from the database, Erlang C
+    /// and the simulation), first generating a modest history of the same
+    /// weekday for the bench categories when the database has none.
+    Staffing {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Categories to plan (bench categories QA, QB, … are created as needed).
+        #[arg(long, default_value_t = 20)]
+        categories: usize,
+        /// Tickets per history day to generate when a day has none (0: generate nothing).
+        #[arg(long, default_value_t = 1500)]
+        per_day: usize,
+        /// The day to plan, YYYY-MM-DD (default: the next Tuesday).
+        #[arg(long)]
+        date: Option<String>,
+        /// Times the plan this many times.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]

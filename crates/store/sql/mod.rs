@@ -44,3 +44,5 @@ mod commitment;
 mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: staffing planner (动态调整窗口)
+mod staffing;

@@ -62,6 +62,9 @@ pub mod conformance_application;
 // issue 17: smart guide (智能导办)
 pub mod conformance_guide;
 pub mod guide;
+// issue 18: staffing planner (动态调整窗口)
+pub mod conformance_staffing;
+pub mod staffing;
 
 pub use error::StoreError;
 pub use model::*;
@@ -115,6 +118,8 @@ pub trait Store:
     + application::ApplicationStore
     // issue 17: smart guide (智能导办)
     + guide::GuideStore
+    // issue 18: staffing planner (动态调整窗口)
+    + staffing::StaffingStore
     + Send
     + Sync
     + 'static

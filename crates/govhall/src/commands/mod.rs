@@ -7,6 +7,8 @@ mod bench_cases;
 mod bench_supervision;
 // issue 17: smart guide (智能导办)
 mod bench_guide;
+// issue 18: staffing planner (动态调整窗口)
+mod bench_staffing;
 mod calendar;
 mod catalog;
 mod pg_tools;
@@ -117,6 +119,17 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         // issue 17: smart guide (智能导办)
         Command::Bench(crate::cli::BenchCommand::Guide { questions, rounds }) => {
             bench_guide::guide(questions.as_deref(), rounds)
+        }
+        // issue 18: staffing planner (动态调整窗口)
+        Command::Bench(crate::cli::BenchCommand::Staffing {
+            db,
+            categories,
+            per_day,
+            date,
+            rounds,
+        }) => {
+            let app = open_app(&config, &config.database(&db)).await?;
+            bench_staffing::staffing(&app, categories, per_day, date.as_deref(), rounds).await
         }
         Command::Config => {
             print!("{}", config.show()?);

@@ -339,6 +339,11 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/guide/phrases", Signed(P::GuideManage)),
     ("DELETE", "/api/guide/phrases/{id}", Signed(P::GuideManage)),
     ("GET", "/api/guide/misses", Signed(P::GuideManage)),
+    // issue 18: staffing planner (动态调整窗口)
+    ("GET", "/api/staffing/erlang", Public),
+    ("GET", "/api/staffing/plan", Signed(P::StaffingPlan)),
+    ("GET", "/api/staffing/whatif", Signed(P::StaffingPlan)),
+    ("GET", "/api/staffing/review", Signed(P::StaffingPlan)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -87,6 +87,9 @@ use utoipa::{Modify, OpenApi};
         // issue 17: smart guide (智能导办)
         super::guide::ask, super::guide::phrases, super::guide::add_phrase,
         super::guide::delete_phrase, super::guide::misses,
+        // issue 18: staffing planner (动态调整窗口)
+        super::staffing::erlang, super::staffing::plan, super::staffing::what_if,
+        super::staffing::review,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -40,6 +40,8 @@ mod case_timeline;
 pub mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: staffing planner (动态调整窗口)
+mod staffing;
 
 use crate::AppState;
 use axum::Router;
@@ -320,6 +322,11 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(guide::delete_phrase),
         )
         .route("/api/guide/misses", get(guide::misses))
+        // issue 18: staffing planner (动态调整窗口)
+        .route("/api/staffing/erlang", get(staffing::erlang))
+        .route("/api/staffing/plan", get(staffing::plan))
+        .route("/api/staffing/whatif", get(staffing::what_if))
+        .route("/api/staffing/review", get(staffing::review))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

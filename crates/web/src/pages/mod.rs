@@ -29,6 +29,8 @@ mod case_claims;
 mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: staffing planner (动态调整窗口)
+mod staffing;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -67,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .merge(application::routes())
         // issue 17: smart guide (智能导办)
         .merge(guide::routes())
+        // issue 18: staffing planner (动态调整窗口)
+        .merge(staffing::routes())
         .fallback(not_found)
 }
 

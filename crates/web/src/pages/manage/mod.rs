@@ -514,6 +514,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "添加常用说法，查看没有找到答案的问题",
         },
     ),
+    // issue 18: staffing planner (动态调整窗口)
+    (
+        Permission::StaffingPlan,
+        Link {
+            href: "/admin/staffing",
+            label: "窗口排班测算",
+            note: "按历史同期测算每半小时需要的窗口，仿真核对，事后对比",
+        },
+    ),
 ];
 
 #[derive(Template)]
