@@ -64,6 +64,10 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: reports
+pub mod hall_report;
+pub mod hall_report_pdf;
+pub mod hall_report_xlsx;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -163,6 +167,9 @@ pub struct App {
     // issue 17: smart guide (智能导办)
     /// 智能导办: questions in everyday Chinese, the admin's phrases and the no-hit log.
     pub guide: guide::GuideService,
+    // issue 18: reports
+    /// 日报、月报、年度报告 of the hall or one department (JSON, XLSX, PDF).
+    pub hall_reports: hall_report::HallReportService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -191,6 +198,16 @@ impl App {
             queue.clone(),
             pads.clone(),
             cases.clone(),
+        );
+        // issue 18: reports
+        let hall_reports = hall_report::HallReportService::new(
+            hall.clone(),
+            store.clone(),
+            store.clone(),
+            queue.clone(),
+            cases.clone(),
+            evaluations.clone(),
+            assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
         );
         App {
             // issue 16 part 7: campaigns
@@ -249,6 +266,8 @@ impl App {
             applications: application::ApplicationService::new(hall.clone(), store.clone(), cases.clone()),
             // issue 17: smart guide (智能导办)
             guide: guide::GuideService::new(hall.clone(), store.clone()),
+            // issue 18: reports
+            hall_reports,
             pads,
             cases,
             queue,

@@ -160,6 +160,10 @@ pub enum Permission {
     // issue 17: smart guide (智能导办)
     /// 智能导办词库: add and delete phrases, read the questions that found nothing.
     GuideManage,
+    // issue 18: reports
+    /// 日报、月报、年度报告: the hall's (or one department's) summary of a period
+    /// as JSON, an A4 page, PDF and XLSX (leadership and the administrator).
+    HallReportRead,
 }
 
 impl Permission {
@@ -235,6 +239,8 @@ impl Permission {
             Permission::ApplicationReview => &[Admin, Staff, Liaison],
             // issue 17: smart guide (智能导办)
             Permission::GuideManage => &[Admin],
+            // issue 18: reports
+            Permission::HallReportRead => &[Admin, Leader],
         }
     }
 
@@ -339,6 +345,8 @@ mod tests {
             Permission::ApplicationReview,
             // issue 17: smart guide (智能导办)
             Permission::GuideManage,
+            // issue 18: reports
+            Permission::HallReportRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

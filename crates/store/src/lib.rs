@@ -62,6 +62,8 @@ pub mod conformance_application;
 // issue 17: smart guide (智能导办)
 pub mod conformance_guide;
 pub mod guide;
+// issue 18: reports
+pub mod hall_report;
 
 pub use error::StoreError;
 pub use model::*;
@@ -115,6 +117,8 @@ pub trait Store:
     + application::ApplicationStore
     // issue 17: smart guide (智能导办)
     + guide::GuideStore
+    // issue 18: reports
+    + hall_report::HallReportStore
     + Send
     + Sync
     + 'static

@@ -13,6 +13,8 @@ mod pg_tools;
 mod restore;
 mod serve;
 mod user;
+// issue 18: reports
+mod bench_summary;
 
 use crate::cli::Command;
 use crate::config::Config;
@@ -118,6 +120,13 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         Command::Bench(crate::cli::BenchCommand::Guide { questions, rounds }) => {
             bench_guide::guide(questions.as_deref(), rounds)
         }
+        // issue 18: reports
+        Command::Bench(crate::cli::BenchCommand::Summary {
+            db,
+            month,
+            year,
+            documents,
+        }) => bench_summary::summary(&config.database(&db), &month, year, documents).await,
         Command::Config => {
             print!("{}", config.show()?);
             Ok(())

@@ -40,6 +40,8 @@ mod case_timeline;
 pub mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: reports
+mod hall_report;
 
 use crate::AppState;
 use axum::Router;
@@ -320,6 +322,8 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(guide::delete_phrase),
         )
         .route("/api/guide/misses", get(guide::misses))
+        // issue 18: reports
+        .route("/api/reports/summary", get(hall_report::summary))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 
