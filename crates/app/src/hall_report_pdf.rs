@@ -36,9 +36,19 @@ enum Op {
         text: String,
     },
     /// A filled rectangle (the table header's shade).
-    Shade { x: f32, y: f32, w: f32, h: f32 },
+    Shade {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
     /// A hairline from (x1, y1) to (x2, y2).
-    Line { x1: f32, y1: f32, x2: f32, y2: f32 },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
 }
 
 /// The width a text takes: a CJK character is one em, the rest about half.
@@ -70,7 +80,10 @@ fn number_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        format!("{v:.2}").trim_end_matches('0').trim_end_matches('.').to_owned()
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
     }
 }
 
@@ -195,7 +208,8 @@ impl Layout {
         let head: Vec<Cell> = t.head.iter().map(|h| Cell::from(*h)).collect();
         self.row(&widths, &head, true);
         if t.lines.is_empty() {
-            self.row(&widths[..1], &[Cell::from("（本期无记录）")], false);
+            let full = [widths.iter().sum::<f32>()];
+            self.row(&full, &[Cell::from("（本期无记录）")], false);
         }
         for line in &t.lines {
             if self.room(ROW) {
@@ -209,7 +223,8 @@ impl Layout {
 
 /// The summary as an A4 PDF.
 pub fn pdf(r: &HallSummary, made_on: &str) -> AppResult<Vec<u8>> {
-    let font = Font::new(REPORT_FONT.into(), 0).ok_or_else(|| AppError::internal(std::io::Error::other("报表字体无法读取")))?;
+    let font = Font::new(REPORT_FONT.into(), 0)
+        .ok_or_else(|| AppError::internal(std::io::Error::other("报表字体无法读取")))?;
     let mut l = Layout {
         pages: Vec::new(),
         y: MARGIN,
@@ -250,7 +265,8 @@ pub fn pdf(r: &HallSummary, made_on: &str) -> AppResult<Vec<u8>> {
             .language("zh-CN".into())
             .creator("govhall".into()),
     );
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| AppError::internal(std::io::Error::other("A4 页面尺寸无效")))?;
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+        .ok_or_else(|| AppError::internal(std::io::Error::other("A4 页面尺寸无效")))?;
     for (i, ops) in l.pages.iter().enumerate() {
         let mut page = doc.start_page_with(settings.clone());
         let mut s = page.surface();
@@ -258,7 +274,14 @@ pub fn pdf(r: &HallSummary, made_on: &str) -> AppResult<Vec<u8>> {
             match op {
                 Op::Text { x, y, size, text } => {
                     s.set_fill(Some(Fill::default()));
-                    s.draw_text(Point::from_xy(*x, *y), font.clone(), *size, text, false, TextDirection::Auto);
+                    s.draw_text(
+                        Point::from_xy(*x, *y),
+                        font.clone(),
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
                 }
                 Op::Shade { x, y, w, h } => {
                     if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
@@ -305,5 +328,6 @@ pub fn pdf(r: &HallSummary, made_on: &str) -> AppResult<Vec<u8>> {
         s.finish();
         page.finish();
     }
-    doc.finish().map_err(|e| AppError::internal(std::io::Error::other(format!("PDF 生成失败：{e:?}"))))
+    doc.finish()
+        .map_err(|e| AppError::internal(std::io::Error::other(format!("PDF 生成失败：{e:?}"))))
 }

@@ -178,11 +178,7 @@ pub fn tables(r: &HallSummary) -> Vec<Table> {
                     r.evaluation.excluded.into(),
                     Cell::Empty,
                 ],
-                vec![
-                    "满意率".into(),
-                    Cell::Empty,
-                    percent(r.satisfaction_rate),
-                ],
+                vec!["满意率".into(), Cell::Empty, percent(r.satisfaction_rate)],
             ])
             .collect(),
     });

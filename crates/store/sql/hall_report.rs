@@ -22,7 +22,14 @@ struct RectificationRow {
 }
 
 impl Backend {
-    async fn count(&self, what: &'static str, sql: &'static str, from: jiff::civil::Date, to: jiff::civil::Date, department: &str) -> StoreResult<i64> {
+    async fn count(
+        &self,
+        what: &'static str,
+        sql: &'static str,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        department: &str,
+    ) -> StoreResult<i64> {
         sqlx::query_scalar::<_, i64>(sql)
             .bind(from.to_sqlx())
             .bind(to.to_sqlx())
@@ -121,7 +128,12 @@ impl HallReportStore for Backend {
                 .map_err(err("inspections"))?;
                 let deductions = rows
                     .into_iter()
-                    .map(|r| Ok((decode::<domain::inspection::InspectionStatus>(&r.status)?, r.deduction.unwrap_or(0.0))))
+                    .map(|r| {
+                        Ok((
+                            decode::<domain::inspection::InspectionStatus>(&r.status)?,
+                            r.deduction.unwrap_or(0.0),
+                        ))
+                    })
                     .collect::<StoreResult<_>>()?;
                 (complaints, deductions)
             }

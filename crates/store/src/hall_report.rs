@@ -41,5 +41,10 @@ pub struct ReportCounts {
 pub trait HallReportStore: Send + Sync {
     /// The counts of `from..=to`; `department` (its name, as the records keep
     /// it) narrows them to one department.
-    async fn report_counts(&self, from: Date, to: Date, department: Option<&str>) -> StoreResult<ReportCounts>;
+    async fn report_counts(
+        &self,
+        from: Date,
+        to: Date,
+        department: Option<&str>,
+    ) -> StoreResult<ReportCounts>;
 }

@@ -69,22 +69,46 @@ pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool)
     .await?;
     println!(
         "  取号 {}，平均等候 {:?} 分，受理 {}，办结率 {:?}，评价 {}，满意率 {:?}，投诉 {}",
-        r.visitors, r.avg_wait_minutes, r.accepted, r.completion_rate, r.evaluations, r.satisfaction_rate, r.complaints
+        r.visitors,
+        r.avg_wait_minutes,
+        r.accepted,
+        r.completion_rate,
+        r.evaluations,
+        r.satisfaction_rate,
+        r.complaints
     );
     println!("其中各部分单独：");
-    timed("  排队（queue_report_range）", || app.queue.queue_report_range(from, to)).await?;
+    timed("  排队（queue_report_range）", || {
+        app.queue.queue_report_range(from, to)
+    })
+    .await?;
     timed("  办件（case_report）", || app.cases.case_report(s, from, to)).await?;
-    timed("  办件按部门（ledger_figures）", || app.cases.ledger_figures(s, from, to)).await?;
-    timed("  评价（satisfaction）", || app.evaluations.satisfaction(s, from, to, None)).await?;
+    timed("  办件按部门（ledger_figures）", || {
+        app.cases.ledger_figures(s, from, to)
+    })
+    .await?;
+    timed("  评价（satisfaction）", || {
+        app.evaluations.satisfaction(s, from, to, None)
+    })
+    .await?;
     let m = from.strftime("%Y-%m").to_string();
-    timed("  考核（red_flag，一个月）", || app.assessment.red_flag(Some(&m))).await?;
+    timed("  考核（red_flag，一个月）", || {
+        app.assessment.red_flag(Some(&m))
+    })
+    .await?;
     if documents {
         timed("XLSX", || async {
-            app.hall_reports.summary_xlsx(s, from, to, None).await.map(|(_, b)| b.len())
+            app.hall_reports
+                .summary_xlsx(s, from, to, None)
+                .await
+                .map(|(_, b)| b.len())
         })
         .await?;
         let bytes = timed("PDF", || async {
-            app.hall_reports.summary_pdf(s, from, to, None).await.map(|(_, b)| b.len())
+            app.hall_reports
+                .summary_pdf(s, from, to, None)
+                .await
+                .map(|(_, b)| b.len())
         })
         .await?;
         println!("  PDF {bytes} 字节");

@@ -50,7 +50,10 @@ fn download(content_type: &str, name: String, bytes: Vec<u8>) -> Response {
             (super::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (super::schemas::Binary = "application/pdf"))),
         (status = 422, description = "日期无效、开始晚于结束、部门不存在或格式无效（field 指明哪一项）")))]
-pub async fn summary(Caller(state, user): Caller, AppQuery(q): AppQuery<SummaryQuery>) -> ApiResult<Response> {
+pub async fn summary(
+    Caller(state, user): Caller,
+    AppQuery(q): AppQuery<SummaryQuery>,
+) -> ApiResult<Response> {
     let format = match q.format.as_deref().map(str::trim).unwrap_or("json") {
         "" | "json" => Format::Json,
         "xlsx" => Format::Xlsx,

@@ -47,11 +47,18 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
     import(s, &admin, "/api/evaluations/import", evaluations.into()).await;
 
     let (st, r) = s
-        .get("/api/reports/summary?from=2025-01-01&to=2025-12-31&format=json", &leader)
+        .get(
+            "/api/reports/summary?from=2025-01-01&to=2025-12-31&format=json",
+            &leader,
+        )
         .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["kind"], json!("year"));
-    assert!(r["title"].as_str().unwrap().ends_with("2025年 年度报告"), "{}", r["title"]);
+    assert!(
+        r["title"].as_str().unwrap().ends_with("2025年 年度报告"),
+        "{}",
+        r["title"]
+    );
     assert_eq!(
         (r["accepted"].as_u64(), r["completed"].as_u64()),
         (Some(38471), Some(38381))
@@ -71,7 +78,10 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
 
     // One department: the ledger's line of 市场监管 (all of [003]'s cases).
     let (st, d) = s
-        .get("/api/reports/summary?from=2025-01-01&to=2025-12-31&department=SCJG", &admin)
+        .get(
+            "/api/reports/summary?from=2025-01-01&to=2025-12-31&department=SCJG",
+            &admin,
+        )
         .await;
     assert_eq!(st, 200, "{d}");
     assert_eq!(d["department"]["code"], json!("SCJG"));
@@ -81,7 +91,10 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
 
     // The same year as a workbook and as a PDF.
     let a = s
-        .req("GET", "/api/reports/summary?from=2025-01-01&to=2025-12-31&format=xlsx")
+        .req(
+            "GET",
+            "/api/reports/summary?from=2025-01-01&to=2025-12-31&format=xlsx",
+        )
         .token(&leader)
         .await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -107,10 +120,17 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
     assert_eq!(value_of("满意率（%）").as_deref(), Some("98.97"));
     assert_eq!(value_of("受理办件").as_deref(), Some("38471"));
     let months = book.worksheet_range("月度考核").unwrap();
-    assert!(months.rows().any(|r| r.first().map(|c| c.to_string()) == Some("2025-11".into())));
+    assert!(
+        months
+            .rows()
+            .any(|r| r.first().map(|c| c.to_string()) == Some("2025-11".into()))
+    );
 
     let a = s
-        .req("GET", "/api/reports/summary?from=2025-01-01&to=2025-12-31&format=pdf")
+        .req(
+            "GET",
+            "/api/reports/summary?from=2025-01-01&to=2025-12-31&format=pdf",
+        )
         .token(&leader)
         .await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -180,7 +200,9 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["kind"], json!("day"));
     assert!(r["title"].as_str().unwrap().ends_with("日报"));
-    let (_, q) = s.get(&format!("/api/reports/queue?from={day}&to={day}"), &leader).await;
+    let (_, q) = s
+        .get(&format!("/api/reports/queue?from={day}&to={day}"), &leader)
+        .await;
     assert_eq!(r["visitors"].as_u64(), Some(3));
     assert_eq!(r["visitors"], q["total"]["taken"]);
     assert_eq!(r["tickets"]["called"], q["total"]["wait"]["count"]);
@@ -190,7 +212,9 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
     assert_eq!(r["avg_wait_minutes"].as_f64(), Some(avg));
     let p90 = (q["total"]["wait"]["p90_seconds"].as_f64().unwrap() / 60.0 * 10.0).round() / 10.0;
     assert_eq!(r["p90_wait_minutes"].as_f64(), Some(p90));
-    let (_, c) = s.get(&format!("/api/reports/cases?from={day}&to={day}"), &leader).await;
+    let (_, c) = s
+        .get(&format!("/api/reports/cases?from={day}&to={day}"), &leader)
+        .await;
     assert_eq!(r["accepted"], c["accepted"]);
     assert_eq!(r["completed"], c["completed"]);
     assert_eq!(r["completion_rate"], c["completion_rate"]);
@@ -200,11 +224,17 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
     assert_eq!(r["evaluations"], e["total"]);
     assert_eq!(r["evaluations"].as_u64(), Some(1));
     assert_eq!(r["satisfaction_rate"], e["rate"]);
-    assert_eq!(r["evaluation"]["by_level"][1]["count"], e["by_level"]["satisfied"]);
+    assert_eq!(
+        r["evaluation"]["by_level"][1]["count"],
+        e["by_level"]["satisfied"]
+    );
     assert_eq!(r["categories"][0]["taken"].as_u64(), Some(3));
     // The department of category A has the same queue figures.
     let (st, d) = s
-        .get(&format!("/api/reports/summary?from={day}&department=SCJG"), &leader)
+        .get(
+            &format!("/api/reports/summary?from={day}&department=SCJG"),
+            &leader,
+        )
         .await;
     assert_eq!(st, 200, "{d}");
     assert_eq!(d["visitors"].as_u64(), Some(3));

@@ -82,9 +82,17 @@ fn presets(today: Date, from: &str, to: &str) -> Vec<Preset> {
     let list = [
         (format!("日报 {}月{}日", today.month(), today.day()), today, today),
         (format!("月报 {}月", month.month()), month, month.last_of_month()),
-        (format!("月报 {}月", last_month.month()), last_month, last_month.last_of_month()),
+        (
+            format!("月报 {}月", last_month.month()),
+            last_month,
+            last_month.last_of_month(),
+        ),
         (format!("年度报告 {}年", year.year()), year, year.last_of_year()),
-        (format!("年度报告 {}年", last_year.year()), last_year, last_year.last_of_year()),
+        (
+            format!("年度报告 {}年", last_year.year()),
+            last_year,
+            last_year.last_of_year(),
+        ),
     ];
     list.into_iter()
         .map(|(label, f, t)| Preset {
@@ -106,7 +114,10 @@ fn period(today: Date, q: &SummaryQuery) -> (String, String) {
     };
     let from = pick(&q.from);
     let to = pick(&q.to);
-    let anchor = from.as_deref().and_then(|f| f.parse::<Date>().ok()).unwrap_or(today);
+    let anchor = from
+        .as_deref()
+        .and_then(|f| f.parse::<Date>().ok())
+        .unwrap_or(today);
     match q.kind.as_deref() {
         Some("day") => (anchor.to_string(), anchor.to_string()),
         Some("month") => (
