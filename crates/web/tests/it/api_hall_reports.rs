@@ -135,6 +135,10 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.headers["content-type"].to_str().unwrap(), "application/pdf");
     assert!(a.bytes.starts_with(b"%PDF-"), "a PDF");
+    // To look at it: `pdftoppm -png` the file left in $GOVHALL_SCREENSHOTS.
+    if let Ok(dir) = std::env::var("GOVHALL_SCREENSHOTS") {
+        std::fs::write(std::path::Path::new(&dir).join("summary-2025.pdf"), &a.bytes).unwrap();
+    }
     let text = String::from_utf8_lossy(&a.bytes);
     assert!(text.contains("/FontFile2"), "the font is embedded");
     let media: Vec<f64> = text
