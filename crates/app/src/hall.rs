@@ -205,6 +205,8 @@ service_derefs_to_hall!(crate::commitment::CommitmentService);
 service_derefs_to_hall!(crate::application::ApplicationService);
 // issue 17: smart guide (智能导办)
 service_derefs_to_hall!(crate::guide::GuideService);
+// issue 18: reports
+service_derefs_to_hall!(crate::hall_report::HallReportService);
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]

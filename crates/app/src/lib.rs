@@ -66,6 +66,10 @@ pub mod application;
 pub mod guide;
 // issue 18: staffing planner (动态调整窗口)
 pub mod staffing;
+// issue 18: reports
+pub mod hall_report;
+pub mod hall_report_pdf;
+pub mod hall_report_xlsx;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -168,6 +172,9 @@ pub struct App {
     // issue 18: staffing planner (动态调整窗口)
     /// 窗口排班测算: forecast, Erlang C, the day's simulation, what-if and review.
     pub staffing: staffing::StaffingService,
+    // issue 18: reports
+    /// 日报、月报、年度报告 of the hall or one department (JSON, XLSX, PDF).
+    pub hall_reports: hall_report::HallReportService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -196,6 +203,16 @@ impl App {
             queue.clone(),
             pads.clone(),
             cases.clone(),
+        );
+        // issue 18: reports
+        let hall_reports = hall_report::HallReportService::new(
+            hall.clone(),
+            store.clone(),
+            store.clone(),
+            queue.clone(),
+            cases.clone(),
+            evaluations.clone(),
+            assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
         );
         App {
             // issue 16 part 7: campaigns
@@ -256,6 +273,8 @@ impl App {
             guide: guide::GuideService::new(hall.clone(), store.clone()),
             // issue 18: staffing planner (动态调整窗口)
             staffing: staffing::StaffingService::new(hall.clone(), store.clone(), queue.clone()),
+            // issue 18: reports
+            hall_reports,
             pads,
             cases,
             queue,

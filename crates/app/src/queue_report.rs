@@ -37,7 +37,7 @@ pub struct QueueReport {
 /// The longest period one report reads (a year and a day).
 pub const MAX_REPORT_DAYS: i32 = 366;
 
-fn row(group: &str, key: &str, label: &str, tickets: &[&Ticket]) -> ReportRow {
+pub(crate) fn row(group: &str, key: &str, label: &str, tickets: &[&Ticket]) -> ReportRow {
     let wait = tickets
         .iter()
         .filter_map(|t| t.called_at.map(|c| c.duration_since(t.taken_at).as_secs()))

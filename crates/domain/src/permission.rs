@@ -164,6 +164,10 @@ pub enum Permission {
     /// 窗口排班测算: the staffing plan of a day from history (Erlang C and a
     /// simulation), what-if runs and the plan compared with what happened.
     StaffingPlan,
+    // issue 18: reports
+    /// 日报、月报、年度报告: the hall's (or one department's) summary of a period
+    /// as JSON, an A4 page, PDF and XLSX (leadership and the administrator).
+    HallReportRead,
 }
 
 impl Permission {
@@ -241,6 +245,8 @@ impl Permission {
             Permission::GuideManage => &[Admin],
             // issue 18: staffing planner (动态调整窗口)
             Permission::StaffingPlan => &[Admin, Supervisor, Leader],
+            // issue 18: reports
+            Permission::HallReportRead => &[Admin, Leader],
         }
     }
 
@@ -347,6 +353,8 @@ mod tests {
             Permission::GuideManage,
             // issue 18: staffing planner (动态调整窗口)
             Permission::StaffingPlan,
+            // issue 18: reports
+            Permission::HallReportRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

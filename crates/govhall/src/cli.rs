@@ -227,6 +227,22 @@ pub enum BenchCommand {
         /// Times the plan this many times.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+    // issue 18: reports
+    /// Times the hall's summary of a month (月报, `GET /api/reports/summary`) and
+    /// of each of its parts over an existing database (fill it with the
+    /// supervision, cases and evaluations benchmarks first).
+    Summary {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The month to report, YYYY-MM.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+        /// A whole year instead (YYYY).
+        #[arg(long)]
+        year: Option<i16>,
+        /// Time the XLSX and the PDF too.
+        #[arg(long)]
+        documents: bool,
     },
 }
 

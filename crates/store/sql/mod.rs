@@ -46,3 +46,5 @@ mod application;
 mod guide;
 // issue 18: staffing planner (动态调整窗口)
 mod staffing;
+// issue 18: reports
+mod hall_report;

@@ -65,6 +65,8 @@ pub mod guide;
 // issue 18: staffing planner (动态调整窗口)
 pub mod conformance_staffing;
 pub mod staffing;
+// issue 18: reports
+pub mod hall_report;
 
 pub use error::StoreError;
 pub use model::*;
@@ -120,6 +122,8 @@ pub trait Store:
     + guide::GuideStore
     // issue 18: staffing planner (动态调整窗口)
     + staffing::StaffingStore
+    // issue 18: reports
+    + hall_report::HallReportStore
     + Send
     + Sync
     + 'static

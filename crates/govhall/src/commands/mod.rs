@@ -15,6 +15,8 @@ mod pg_tools;
 mod restore;
 mod serve;
 mod user;
+// issue 18: reports
+mod bench_summary;
 
 use crate::cli::Command;
 use crate::config::Config;
@@ -131,6 +133,13 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             let app = open_app(&config, &config.database(&db)).await?;
             bench_staffing::staffing(&app, categories, per_day, date.as_deref(), rounds).await
         }
+        // issue 18: reports
+        Command::Bench(crate::cli::BenchCommand::Summary {
+            db,
+            month,
+            year,
+            documents,
+        }) => bench_summary::summary(&config.database(&db), &month, year, documents).await,
         Command::Config => {
             print!("{}", config.show()?);
             Ok(())

@@ -344,6 +344,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/staffing/plan", Signed(P::StaffingPlan)),
     ("GET", "/api/staffing/whatif", Signed(P::StaffingPlan)),
     ("GET", "/api/staffing/review", Signed(P::StaffingPlan)),
+    // issue 18: reports
+    ("GET", "/api/reports/summary", Signed(P::HallReportRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -90,6 +90,8 @@ use utoipa::{Modify, OpenApi};
         // issue 18: staffing planner (动态调整窗口)
         super::staffing::erlang, super::staffing::plan, super::staffing::what_if,
         super::staffing::review,
+        // issue 18: reports
+        super::hall_report::summary,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -42,6 +42,8 @@ pub mod application;
 mod guide;
 // issue 18: staffing planner (动态调整窗口)
 mod staffing;
+// issue 18: reports
+mod hall_report;
 
 use crate::AppState;
 use axum::Router;
@@ -327,6 +329,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/staffing/plan", get(staffing::plan))
         .route("/api/staffing/whatif", get(staffing::what_if))
         .route("/api/staffing/review", get(staffing::review))
+        // issue 18: reports
+        .route("/api/reports/summary", get(hall_report::summary))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

@@ -65,3 +65,6 @@ mod api_guide;
 mod browser_guide;
 // issue 18: staffing planner (动态调整窗口)
 mod api_staffing;
+// issue 18: reports
+mod api_hall_reports;
+mod browser_hall_reports;

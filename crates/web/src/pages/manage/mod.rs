@@ -27,6 +27,8 @@ mod training;
 mod assessment;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod commitments;
+// issue 18: reports
+mod hall_report;
 
 use super::{Chrome, PageError, render, urlencode};
 use crate::AppState;
@@ -71,6 +73,8 @@ pub fn routes() -> Router<AppState> {
         .merge(assessment::routes())
         // issue 17: 告知承诺制, 数据共享、电子证照
         .merge(commitments::routes())
+        // issue 18: reports
+        .merge(hall_report::routes())
 }
 
 // A refusal is the page the handler returns as it is; boxing it would only add a step.
@@ -521,6 +525,13 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/staffing",
             label: "窗口排班测算",
             note: "按历史同期测算每半小时需要的窗口，仿真核对，事后对比",
+    // issue 18: reports
+    (
+        Permission::HallReportRead,
+        Link {
+            href: "/admin/reports/summary",
+            label: "日报、月报、年度报告",
+            note: "全厅或部门的期间汇总，A4 打印、PDF、Excel",
         },
     ),
 ];
