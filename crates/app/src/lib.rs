@@ -64,6 +64,8 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: dashboard
+pub mod dashboard;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -163,6 +165,9 @@ pub struct App {
     // issue 17: smart guide (智能导办)
     /// 智能导办: questions in everyday Chinese, the admin's phrases and the no-hit log.
     pub guide: guide::GuideService,
+    // issue 18: dashboard
+    /// 指挥中心: today's picture and its live snapshot.
+    pub dashboard: dashboard::DashboardService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -191,6 +196,21 @@ impl App {
             queue.clone(),
             pads.clone(),
             cases.clone(),
+        );
+        // issue 18: dashboard
+        let dashboard = dashboard::DashboardService::new(
+            hall.clone(),
+            store.clone(),
+            store.clone(),
+            queue.clone(),
+            assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+            campaign::CampaignService::new(
+                hall.clone(),
+                store.clone(),
+                evaluations.clone(),
+                cases.clone(),
+                queue.clone(),
+            ),
         );
         App {
             // issue 16 part 7: campaigns
@@ -249,6 +269,8 @@ impl App {
             applications: application::ApplicationService::new(hall.clone(), store.clone(), cases.clone()),
             // issue 17: smart guide (智能导办)
             guide: guide::GuideService::new(hall.clone(), store.clone()),
+            // issue 18: dashboard
+            dashboard,
             pads,
             cases,
             queue,

@@ -41,6 +41,8 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: dashboard
+pub mod dashboard;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

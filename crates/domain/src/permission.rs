@@ -160,6 +160,10 @@ pub enum Permission {
     // issue 17: smart guide (智能导办)
     /// 智能导办词库: add and delete phrases, read the questions that found nothing.
     GuideManage,
+    // issue 18: dashboard
+    /// 指挥中心: the hall's live picture (today's queue, cases, evaluations,
+    /// complaints, inspections, scalper alerts, the red flag, campaigns).
+    DashboardRead,
 }
 
 impl Permission {
@@ -235,6 +239,8 @@ impl Permission {
             Permission::ApplicationReview => &[Admin, Staff, Liaison],
             // issue 17: smart guide (智能导办)
             Permission::GuideManage => &[Admin],
+            // issue 18: dashboard
+            Permission::DashboardRead => &[Admin, Leader, Supervisor],
         }
     }
 
@@ -339,6 +345,8 @@ mod tests {
             Permission::ApplicationReview,
             // issue 17: smart guide (智能导办)
             Permission::GuideManage,
+            // issue 18: dashboard
+            Permission::DashboardRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -44,3 +44,5 @@ mod commitment;
 mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: dashboard
+mod dashboard;

@@ -44,6 +44,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_application::run_all(&*store).await;
     // issue 17: smart guide (智能导办)
     crate::conformance_guide::run_all(&*store).await;
+    // issue 18: dashboard
+    crate::conformance_dashboard::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

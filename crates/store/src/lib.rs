@@ -62,6 +62,9 @@ pub mod conformance_application;
 // issue 17: smart guide (智能导办)
 pub mod conformance_guide;
 pub mod guide;
+// issue 18: dashboard
+pub mod conformance_dashboard;
+pub mod dashboard;
 
 pub use error::StoreError;
 pub use model::*;
@@ -115,6 +118,8 @@ pub trait Store:
     + application::ApplicationStore
     // issue 17: smart guide (智能导办)
     + guide::GuideStore
+    // issue 18: dashboard
+    + dashboard::DashboardStore
     + Send
     + Sync
     + 'static

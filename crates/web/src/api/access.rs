@@ -339,6 +339,9 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/guide/phrases", Signed(P::GuideManage)),
     ("DELETE", "/api/guide/phrases/{id}", Signed(P::GuideManage)),
     ("GET", "/api/guide/misses", Signed(P::GuideManage)),
+    // issue 18: dashboard
+    ("GET", "/api/dashboard", Signed(P::DashboardRead)),
+    ("GET", "/api/dashboard/stream", Signed(P::DashboardRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

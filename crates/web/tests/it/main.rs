@@ -63,3 +63,6 @@ mod browser_commitments;
 // issue 17: smart guide (智能导办)
 mod api_guide;
 mod browser_guide;
+// issue 18: dashboard
+mod api_dashboard;
+mod browser_dashboard;

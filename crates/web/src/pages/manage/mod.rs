@@ -514,6 +514,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "添加常用说法，查看没有找到答案的问题",
         },
     ),
+    // issue 18: dashboard
+    (
+        Permission::DashboardRead,
+        Link {
+            href: "/command",
+            label: "指挥中心",
+            note: "今日大厅全景大屏：排队、办件、评价、投诉、督查，实时更新",
+        },
+    ),
 ];
 
 #[derive(Template)]
