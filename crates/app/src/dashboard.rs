@@ -8,9 +8,10 @@
 //! task runs only while someone listens, recomputes at most about once a
 //! second — at once when this instance's [`HallChanges`] signal or a call
 //! wakes it, otherwise every second to catch other instances' writes — and
-//! publishes the snapshot only when it changed. The 流动红旗 and the
-//! campaigns' KPIs read whole months, so they are kept for
-//! [`SLOW_PARTS_SECONDS`] seconds.
+//! publishes the snapshot only when it changed. The 流动红旗, the
+//! campaigns' KPIs and the month's evaluations before today read whole
+//! months, so they are kept for [`SLOW_PARTS_SECONDS`] seconds (and read
+//! again when the business date turns); today's counts are read every time.
 
 use crate::assessment::{AssessmentService, RedFlag};
 use crate::auth::{Session, require};
@@ -238,8 +239,12 @@ pub struct Published {
 
 #[derive(Clone, Default)]
 struct SlowParts {
+    /// The business date they were read on.
+    day: Option<Date>,
     red_flag: Option<RedFlagNow>,
     campaigns: Vec<CampaignNow>,
+    /// The month's evaluations before today (today's are read each time).
+    month_before_today: Tally,
 }
 
 struct Hub {
@@ -261,6 +266,15 @@ pub struct DashboardService {
     assessment: AssessmentService,
     campaigns: CampaignService,
     hub: Arc<Hub>,
+}
+
+/// The hall's tally of level counts without grouping.
+fn whole(rows: &[store::evaluation::LevelCount]) -> Tally {
+    crate::evaluation_report::tallies(rows)
+        .values()
+        .next()
+        .copied()
+        .unwrap_or_default()
 }
 
 fn count(n: i64) -> u64 {
@@ -378,13 +392,24 @@ impl DashboardService {
         }
     }
 
-    async fn slow_parts(&self, session: &Session) -> AppResult<SlowParts> {
+    async fn slow_parts(&self, session: &Session, today: Date) -> AppResult<SlowParts> {
         let mut slot = self.hub.slow.lock().await;
         if let Some((at, parts)) = slot.as_ref()
             && at.elapsed() < Duration::from_secs(SLOW_PARTS_SECONDS)
+            && parts.day == Some(today)
         {
             return Ok(parts.clone());
         }
+        let month_before_today = match today.yesterday() {
+            Ok(yesterday) if yesterday >= today.first_of_month() => {
+                let rows = self
+                    .evaluations
+                    .level_counts(today.first_of_month(), yesterday, None)
+                    .await?;
+                whole(&rows)
+            }
+            _ => Tally::default(),
+        };
         let red_flag = Some(RedFlagNow::of(self.assessment.red_flag(None).await?));
         let mut campaigns = Vec::new();
         for c in self
@@ -413,7 +438,12 @@ impl DashboardService {
                     .collect(),
             });
         }
-        let parts = SlowParts { red_flag, campaigns };
+        let parts = SlowParts {
+            day: Some(today),
+            red_flag,
+            campaigns,
+            month_before_today,
+        };
         *slot = Some((Instant::now(), parts.clone()));
         Ok(parts)
     }
@@ -426,23 +456,16 @@ impl DashboardService {
             today,
             amber_until: until,
         };
-        let month_from = today.first_of_month();
-        let (facts, day_counts, month_counts, categories, windows, slow) = tokio::try_join!(
+        let (facts, day_counts, categories, windows, slow) = tokio::try_join!(
             async { Ok::<_, crate::AppError>(self.store.dashboard_facts(&query).await?) },
             async { Ok(self.evaluations.level_counts(today, today, None).await?) },
-            async { Ok(self.evaluations.level_counts(month_from, today, None).await?) },
             self.queue.categories(),
             self.queue.windows(),
-            self.slow_parts(session),
+            self.slow_parts(session, today),
         )?;
-        let tally = |rows: &[store::evaluation::LevelCount]| {
-            crate::evaluation_report::tallies(rows)
-                .values()
-                .next()
-                .copied()
-                .unwrap_or_default()
-        };
-        let (day, month) = (tally(&day_counts), tally(&month_counts));
+        let day = whole(&day_counts);
+        let mut month = slow.month_before_today;
+        month.merge(&day);
         Ok(self.assemble(today, facts, (day, month), categories, windows, slow))
     }
 

@@ -9,12 +9,12 @@ use domain::complaint::ComplaintStatus;
 use domain::inspection::InspectionStatus;
 use domain::rectification::RectificationStatus;
 use jiff_sqlx::ToSqlx;
+use store::StoreError;
 use store::StoreResult;
 use store::case_ledger::OPEN_STATUSES;
 use store::dashboard::*;
 use store::queue::TicketStatus;
 use store::sql::{decode, refusal as err};
-use store::StoreError;
 
 #[derive(sqlx::FromRow)]
 struct TicketRow {
@@ -166,11 +166,12 @@ impl DashboardStore for Backend {
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-        let complaints_today: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE received_on = $1")
-            .bind(today)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(err("complaints"))?;
+        let complaints_today: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE received_on = $1")
+                .bind(today)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(err("complaints"))?;
 
         let inspections = sqlx::query_as::<_, InspectionRow>(
             "SELECT status, COUNT(*) AS n FROM inspections WHERE day = $1 GROUP BY status ORDER BY status",

@@ -25,7 +25,10 @@ async fn today(store: &dyn Store) {
         .await
         .unwrap();
     assert!(empty.tickets.is_empty());
-    assert_eq!((empty.accepted, empty.completed, empty.complaints_today), (0, 0, 0));
+    assert_eq!(
+        (empty.accepted, empty.completed, empty.complaints_today),
+        (0, 0, 0)
+    );
     assert!(empty.inspections.is_empty());
     assert_eq!(empty.scalper_alerts_today, 0);
 

@@ -7,6 +7,8 @@ mod bench_cases;
 mod bench_supervision;
 // issue 17: smart guide (智能导办)
 mod bench_guide;
+// issue 18: dashboard
+mod bench_dashboard;
 mod calendar;
 mod catalog;
 mod pg_tools;
@@ -117,6 +119,24 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
         // issue 17: smart guide (智能导办)
         Command::Bench(crate::cli::BenchCommand::Guide { questions, rounds }) => {
             bench_guide::guide(questions.as_deref(), rounds)
+        }
+        // issue 18: dashboard
+        Command::Bench(crate::cli::BenchCommand::Dashboard {
+            db,
+            tickets,
+            cases,
+            evaluations,
+            days,
+            runs,
+        }) => {
+            let shape = bench_dashboard::Shape {
+                tickets,
+                cases,
+                evaluations,
+                days,
+                runs,
+            };
+            bench_dashboard::dashboard(&config.database(&db), shape).await
         }
         Command::Config => {
             print!("{}", config.show()?);

@@ -88,7 +88,9 @@ fn event_of(p: &Published) -> Event {
 #[utoipa::path(get, path = "/api/dashboard/stream", operation_id = "stream_dashboard", tag = "指挥中心",
     responses((status = 200, description = "text/event-stream：连接时及每次变化时一行 data:（与 GET /api/dashboard 相同的 JSON），每15秒一次保活注释",
         content((DashboardStreamEvent = "text/event-stream")))))]
-pub async fn stream(Caller(state, user): Caller) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+pub async fn stream(
+    Caller(state, user): Caller,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let service = &state.app.dashboard;
     // Subscribe first: a change while the first picture is read is sent after it.
     let mut rx = service.subscribe(&user.session)?;

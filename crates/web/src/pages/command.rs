@@ -131,7 +131,10 @@ async fn page(State(state): State<AppState>, user: Option<CurrentUser>, uri: Uri
 mod tests {
     #[test]
     fn encodes_department_names() {
-        assert_eq!(super::encode("市场监管局"), "%E5%B8%82%E5%9C%BA%E7%9B%91%E7%AE%A1%E5%B1%80");
+        assert_eq!(
+            super::encode("市场监管局"),
+            "%E5%B8%82%E5%9C%BA%E7%9B%91%E7%AE%A1%E5%B1%80"
+        );
         assert_eq!(super::encode("a b&c"), "a%20b%26c");
     }
 }

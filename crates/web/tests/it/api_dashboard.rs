@@ -155,7 +155,13 @@ async fn dashboard_contract(s: &TestServer) {
     assert_eq!(n(&d, "completed"), n(&before, "completed"));
     // OLD-1: open, past its deadline, not paused.
     assert_eq!(n(&d, "overdue") - n(&before, "overdue"), 1, "{d}");
-    assert!(d["departments"].as_array().unwrap().iter().any(|r| r["overdue"].as_i64() >= Some(1)));
+    assert!(
+        d["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["overdue"].as_i64() >= Some(1))
+    );
     assert_eq!(d["tones"]["overdue"], "red");
     // One satisfied and one dissatisfied valid evaluation today: 50%.
     assert_eq!(n(&d, "evaluations_today") - n(&before, "evaluations_today"), 2);
@@ -175,7 +181,11 @@ async fn dashboard_contract(s: &TestServer) {
         .iter()
         .find(|w| w["number"] == "3")
         .unwrap_or_else(|| panic!("{d}"));
-    assert_eq!((w3["calls"].as_i64(), w3["served"].as_i64()), (Some(2), Some(2)), "{w3}");
+    assert_eq!(
+        (w3["calls"].as_i64(), w3["served"].as_i64()),
+        (Some(2), Some(2)),
+        "{w3}"
+    );
     assert_eq!(w3["status"], "open");
     let a = d["categories"]
         .as_array()
@@ -183,7 +193,11 @@ async fn dashboard_contract(s: &TestServer) {
         .iter()
         .find(|c| c["prefix"] == "A")
         .unwrap();
-    assert_eq!((a["waiting"].as_i64(), a["taken"].as_i64()), (Some(1), Some(3)), "{a}");
+    assert_eq!(
+        (a["waiting"].as_i64(), a["taken"].as_i64()),
+        (Some(1), Some(3)),
+        "{a}"
+    );
     assert!(a["longest_wait_minutes"].as_i64().unwrap() >= 0);
     assert!(d["red_flag"].is_object(), "{d}");
     assert!(d["campaigns"].is_array());
@@ -212,7 +226,13 @@ async fn dashboard_roles(s: &TestServer) {
     let (st, html) = page(s, &leader, "/command").await;
     assert_eq!(st, 200);
     assert!(html.contains("指挥中心") && html.contains("/assets/command.js"));
-    for link in ["/admin/floor", "/admin/cases/overdue", "/admin/satisfaction?from=", "/supervise/complaints", "/admin/rectifications"] {
+    for link in [
+        "/admin/floor",
+        "/admin/cases/overdue",
+        "/admin/satisfaction?from=",
+        "/supervise/complaints",
+        "/admin/rectifications",
+    ] {
         assert!(html.contains(link), "no link to {link}");
     }
     let (_, menu) = page(s, &leader, "/admin").await;

@@ -48,7 +48,10 @@ async fn the_command_centre_follows_the_hall() {
         let conn = browser.find(By::Id("cmd-conn")).await?;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while !conn.text().await?.contains("实时") {
-            assert!(tokio::time::Instant::now() < deadline, "the stream never connected");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the stream never connected"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let before: i64 = figure(&browser, "visitors").await?.parse().unwrap();
@@ -80,7 +83,10 @@ async fn the_command_centre_follows_the_hall() {
         for (w, h, name) in [(1920, 1080, "wide"), (1024, 600, "small"), (375, 812, "phone")] {
             viewport(&browser, w, h).await?;
             let over = overflow(&browser).await?;
-            assert!(over <= 1.0, "/command at {w}×{h} reaches {over}px past the screen");
+            assert!(
+                over <= 1.0,
+                "/command at {w}×{h} reaches {over}px past the screen"
+            );
             screenshot(&browser, &format!("command-{name}.png")).await?;
         }
         Ok(())
