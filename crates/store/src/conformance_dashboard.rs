@@ -72,7 +72,9 @@ async fn today(store: &dyn Store) {
             })
             .await
             .unwrap();
-        first.get_or_insert(t.ticket.id);
+        if first.is_none() {
+            first = Some(t.ticket.id);
+        }
     }
     let called = store
         .call_next(&CallRequest {

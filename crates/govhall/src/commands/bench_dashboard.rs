@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use std::sync::Arc;
 use std::time::Instant;
 use store::bench::{BenchBatch, BenchStore};
-use store::dashboard::{DashboardQuery, DashboardStore};
+use store::dashboard::DashboardQuery;
 
 pub struct Shape {
     pub tickets: i64,

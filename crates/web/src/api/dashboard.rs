@@ -79,7 +79,7 @@ pub async fn dashboard(Caller(state, user): Caller) -> ApiResult<Response> {
 }
 
 fn event_of(p: &Published) -> Event {
-    Event::default().data(p.json.to_string())
+    Event::default().data(&*p.json)
 }
 
 /// The same JSON as `GET /api/dashboard`, as a `data:` line at connect and

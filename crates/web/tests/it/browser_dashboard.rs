@@ -20,7 +20,7 @@ async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
 
 async fn figure(browser: &WebDriver, field: &str) -> WebDriverResult<String> {
     browser
-        .find(By::Css(&format!("[data-field={field}]")))
+        .find(By::Css(format!("[data-field={field}]")))
         .await?
         .text()
         .await
