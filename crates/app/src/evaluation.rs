@@ -188,9 +188,17 @@ impl EvaluationService {
     pub(crate) fn evaluation_writer(&self) -> &EvaluationWriter {
         self.evaluation_writer.get_or_init(|| {
             let store = self.store.clone();
+            // issue 18: dashboard
+            let changes = self.change_signal();
             Batcher::spawn(move |batch: Vec<NewEvaluation>| {
-                let store = store.clone();
-                async move { store.record_evaluations(&batch).await }
+                let (store, changes) = (store.clone(), changes.clone());
+                async move {
+                    let written = store.record_evaluations(&batch).await;
+                    if written.iter().any(Result::is_ok) {
+                        changes.bump();
+                    }
+                    written
+                }
             })
         })
     }

@@ -69,7 +69,7 @@ pub struct SatisfactionReport {
     pub groups: Option<Vec<GroupFigures>>,
 }
 
-fn tallies(rows: &[LevelCount]) -> BTreeMap<String, Tally> {
+pub(crate) fn tallies(rows: &[LevelCount]) -> BTreeMap<String, Tally> {
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for r in rows {
         let level = r.level;

@@ -28,6 +28,10 @@ pub struct Hall {
     /// issue 15 part 5: the register's lookup and the refused attempts, for
     /// the hooks where tickets are taken and slots booked (`crate::scalper`).
     pub(crate) scalper_store: Arc<dyn store::scalper::ScalperStore>,
+    // issue 18: dashboard
+    /// 大厅变动: bumped after a ticket is taken or called, a case accepted, an
+    /// evaluation recorded, so the live dashboard recomputes at once.
+    pub(crate) changes: Arc<crate::dashboard::HallChanges>,
 }
 
 impl Hall {
@@ -46,6 +50,8 @@ impl Hall {
             outbox_store: store.clone(),
             scalper_store: store.clone(),
             people: store,
+            // issue 18: dashboard
+            changes: Arc::default(),
         }
     }
 
@@ -207,6 +213,8 @@ service_derefs_to_hall!(crate::application::ApplicationService);
 service_derefs_to_hall!(crate::guide::GuideService);
 // issue 18: reports
 service_derefs_to_hall!(crate::hall_report::HallReportService);
+// issue 18: dashboard
+service_derefs_to_hall!(crate::dashboard::DashboardService);
 
 /// The hall's state for the kiosk and the API: open now, or why not and when next.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -243,3 +251,16 @@ service_derefs_to_hall!(crate::case_timeline::CaseTimelineService);
 
 // issue 18: staffing planner (动态调整窗口)
 service_derefs_to_hall!(crate::staffing::StaffingService);
+// issue 18: dashboard
+impl Hall {
+    /// Tells this instance's dashboard that the hall changed (cheap; no one
+    /// listening is normal).
+    pub fn hall_changed(&self) {
+        self.changes.bump();
+    }
+
+    /// The signal itself, for a writer task that outlives the request.
+    pub(crate) fn change_signal(&self) -> Arc<crate::dashboard::HallChanges> {
+        self.changes.clone()
+    }
+}

@@ -70,6 +70,8 @@ pub mod staffing;
 pub mod hall_report;
 pub mod hall_report_pdf;
 pub mod hall_report_xlsx;
+// issue 18: dashboard
+pub mod dashboard;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};
@@ -175,6 +177,9 @@ pub struct App {
     // issue 18: reports
     /// 日报、月报、年度报告 of the hall or one department (JSON, XLSX, PDF).
     pub hall_reports: hall_report::HallReportService,
+    // issue 18: dashboard
+    /// 指挥中心: today's picture and its live snapshot.
+    pub dashboard: dashboard::DashboardService,
     jobs: Arc<job_board::JobBoard>,
 }
 
@@ -206,6 +211,8 @@ impl App {
         );
         // issue 18: reports
         let hall_reports = hall_report::HallReportService::new(
+        // issue 18: dashboard
+        let dashboard = dashboard::DashboardService::new(
             hall.clone(),
             store.clone(),
             store.clone(),
@@ -213,6 +220,14 @@ impl App {
             cases.clone(),
             evaluations.clone(),
             assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+            assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+            campaign::CampaignService::new(
+                hall.clone(),
+                store.clone(),
+                evaluations.clone(),
+                cases.clone(),
+                queue.clone(),
+            ),
         );
         App {
             // issue 16 part 7: campaigns
@@ -275,6 +290,8 @@ impl App {
             staffing: staffing::StaffingService::new(hall.clone(), store.clone(), queue.clone()),
             // issue 18: reports
             hall_reports,
+            // issue 18: dashboard
+            dashboard,
             pads,
             cases,
             queue,

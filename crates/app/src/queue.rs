@@ -116,6 +116,8 @@ impl QueueService {
     fn publish_call(&self, event: CallEvent) {
         // No display listening is normal (a hall without a TV).
         let _ = self.calls.send(event);
+        // issue 18: dashboard
+        self.hall_changed();
     }
 }
 
@@ -129,10 +131,15 @@ impl QueueService {
                 async move { store.take_tickets(&batch).await }
             })
         });
-        writer
+        let taken = writer
             .submit(ticket)
             .await
-            .unwrap_or_else(|| Err(writer_stopped()))
+            .unwrap_or_else(|| Err(writer_stopped()));
+        // issue 18: dashboard
+        if taken.is_ok() {
+            self.hall_changed();
+        }
+        taken
     }
 
     /// Calls through the windows' writer: calls made at the same moment are
@@ -492,10 +499,14 @@ impl QueueService {
     pub async fn end_ticket(&self, session: &Session, id: Uuid, to: TicketStatus) -> AppResult<Ticket> {
         self.ticket_at_own_window(session, id).await?;
         let from = [TicketStatus::Called, TicketStatus::Serving];
-        self.store
+        let ended = self
+            .store
             .transition_ticket(id, &from, to, self.now())
             .await
-            .map_err(map_ticket_error)
+            .map_err(map_ticket_error)?;
+        // issue 18: dashboard
+        self.hall_changed();
+        Ok(ended)
     }
 
     /// 过号重排: the citizen puts a skipped ticket back in line, within the
@@ -594,6 +605,8 @@ impl QueueService {
             .set_window_status(&window.number, status, reason.trim())
             .await?;
         self.queue_setup_changed();
+        // issue 18: dashboard
+        self.hall_changed();
         let actor = Actor::user(&session.user);
         self.audit(
             &actor,

@@ -43,6 +43,8 @@ pub mod application;
 pub mod guide;
 // issue 18: staffing planner (动态调整窗口)
 pub mod staffing;
+// issue 18: dashboard
+pub mod dashboard;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

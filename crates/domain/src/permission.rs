@@ -168,6 +168,10 @@ pub enum Permission {
     /// 日报、月报、年度报告: the hall's (or one department's) summary of a period
     /// as JSON, an A4 page, PDF and XLSX (leadership and the administrator).
     HallReportRead,
+    // issue 18: dashboard
+    /// 指挥中心: the hall's live picture (today's queue, cases, evaluations,
+    /// complaints, inspections, scalper alerts, the red flag, campaigns).
+    DashboardRead,
 }
 
 impl Permission {
@@ -247,6 +251,8 @@ impl Permission {
             Permission::StaffingPlan => &[Admin, Supervisor, Leader],
             // issue 18: reports
             Permission::HallReportRead => &[Admin, Leader],
+            // issue 18: dashboard
+            Permission::DashboardRead => &[Admin, Leader, Supervisor],
         }
     }
 
@@ -355,6 +361,8 @@ mod tests {
             Permission::StaffingPlan,
             // issue 18: reports
             Permission::HallReportRead,
+            // issue 18: dashboard
+            Permission::DashboardRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

@@ -243,6 +243,27 @@ pub enum BenchCommand {
         /// Time the XLSX and the PDF too.
         #[arg(long)]
         documents: bool,
+    // issue 18: dashboard
+    /// Times 指挥中心 (`GET /api/dashboard`) over a database, after filling it
+    /// with synthetic tickets, cases and evaluations spread over the days up to today.
+    Dashboard {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Tickets to generate first (0: use what is there).
+        #[arg(long, default_value_t = 0)]
+        tickets: i64,
+        /// Cases to generate first (0: use what is there).
+        #[arg(long, default_value_t = 0)]
+        cases: i64,
+        /// Evaluations to generate first (0: use what is there).
+        #[arg(long, default_value_t = 0)]
+        evaluations: i64,
+        /// Spread over this many days up to today.
+        #[arg(long, default_value_t = 1096)]
+        days: i64,
+        /// Timed runs of each measurement.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
     },
 }
 

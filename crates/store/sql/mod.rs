@@ -48,3 +48,5 @@ mod guide;
 mod staffing;
 // issue 18: reports
 mod hall_report;
+// issue 18: dashboard
+mod dashboard;

@@ -46,6 +46,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_guide::run_all(&*store).await;
     // issue 18: staffing planner (动态调整窗口)
     crate::conformance_staffing::run_all(&*store).await;
+    // issue 18: dashboard
+    crate::conformance_dashboard::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

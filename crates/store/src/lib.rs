@@ -67,6 +67,9 @@ pub mod conformance_staffing;
 pub mod staffing;
 // issue 18: reports
 pub mod hall_report;
+// issue 18: dashboard
+pub mod conformance_dashboard;
+pub mod dashboard;
 
 pub use error::StoreError;
 pub use model::*;
@@ -124,6 +127,8 @@ pub trait Store:
     + staffing::StaffingStore
     // issue 18: reports
     + hall_report::HallReportStore
+    // issue 18: dashboard
+    + dashboard::DashboardStore
     + Send
     + Sync
     + 'static

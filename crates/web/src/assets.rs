@@ -19,6 +19,9 @@ const PAD_CSS: &str = include_str!("../assets/pad.css");
 const SUPERVISE_JS: &str = include_str!("../assets/supervise.js");
 // issue 17: smart guide (智能导办)
 const GUIDE_JS: &str = include_str!("../assets/guide.js");
+// issue 18: dashboard
+const COMMAND_JS: &str = include_str!("../assets/command.js");
+const COMMAND_CSS: &str = include_str!("../assets/command.css");
 /// The hall's icon: a 政 seal on the brand blue, drawn as SVG (no binary file).
 const FAVICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">\
 <rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#0b3d91\"/>\
@@ -45,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/favicon.svg", get(|| async { asset(SVG, FAVICON_SVG) }))
         // issue 17: smart guide (智能导办)
         .route("/assets/guide.js", get(|| async { asset(JS, GUIDE_JS) }))
+        // issue 18: dashboard
+        .route("/assets/command.js", get(|| async { asset(JS, COMMAND_JS) }))
+        .route("/assets/command.css", get(|| async { asset(CSS, COMMAND_CSS) }))
 }
 
 fn asset(mime: &'static str, body: &'static str) -> impl IntoResponse {

@@ -320,6 +320,8 @@ impl crate::case::CaseService {
         let warnings = self.credit_warnings(&stored.id_key).await?;
         let mut view = self.case_view_of(stored).await?;
         view.credit_warnings = warnings;
+        // issue 18: dashboard
+        self.hall_changed();
         Ok(view)
     }
 }

@@ -9,6 +9,8 @@ mod bench_supervision;
 mod bench_guide;
 // issue 18: staffing planner (动态调整窗口)
 mod bench_staffing;
+// issue 18: dashboard
+mod bench_dashboard;
 mod calendar;
 mod catalog;
 mod pg_tools;
@@ -140,6 +142,24 @@ pub async fn run(command: Command, config: Config) -> Result<()> {
             year,
             documents,
         }) => bench_summary::summary(&config.database(&db), &month, year, documents).await,
+        // issue 18: dashboard
+        Command::Bench(crate::cli::BenchCommand::Dashboard {
+            db,
+            tickets,
+            cases,
+            evaluations,
+            days,
+            runs,
+        }) => {
+            let shape = bench_dashboard::Shape {
+                tickets,
+                cases,
+                evaluations,
+                days,
+                runs,
+            };
+            bench_dashboard::dashboard(&config.database(&db), shape).await
+        }
         Command::Config => {
             print!("{}", config.show()?);
             Ok(())

@@ -346,6 +346,9 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/staffing/review", Signed(P::StaffingPlan)),
     // issue 18: reports
     ("GET", "/api/reports/summary", Signed(P::HallReportRead)),
+    // issue 18: dashboard
+    ("GET", "/api/dashboard", Signed(P::DashboardRead)),
+    ("GET", "/api/dashboard/stream", Signed(P::DashboardRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

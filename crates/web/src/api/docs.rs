@@ -92,6 +92,8 @@ use utoipa::{Modify, OpenApi};
         super::staffing::review,
         // issue 18: reports
         super::hall_report::summary,
+        // issue 18: dashboard
+        super::dashboard::dashboard, super::dashboard::stream,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

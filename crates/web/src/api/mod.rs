@@ -44,6 +44,8 @@ mod guide;
 mod staffing;
 // issue 18: reports
 mod hall_report;
+// issue 18: dashboard
+mod dashboard;
 
 use crate::AppState;
 use axum::Router;
@@ -331,6 +333,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/staffing/review", get(staffing::review))
         // issue 18: reports
         .route("/api/reports/summary", get(hall_report::summary))
+        // issue 18: dashboard
+        .route("/api/dashboard", get(dashboard::dashboard))
+        .route("/api/dashboard/stream", get(dashboard::stream))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

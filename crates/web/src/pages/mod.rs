@@ -31,6 +31,8 @@ mod application;
 mod guide;
 // issue 18: staffing planner (动态调整窗口)
 mod staffing;
+// issue 18: dashboard
+mod command;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -71,6 +73,8 @@ pub fn routes() -> Router<AppState> {
         .merge(guide::routes())
         // issue 18: staffing planner (动态调整窗口)
         .merge(staffing::routes())
+        // issue 18: dashboard
+        .merge(command::routes())
         .fallback(not_found)
 }
 

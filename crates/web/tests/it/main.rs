@@ -68,3 +68,6 @@ mod api_staffing;
 // issue 18: reports
 mod api_hall_reports;
 mod browser_hall_reports;
+// issue 18: dashboard
+mod api_dashboard;
+mod browser_dashboard;

@@ -532,6 +532,13 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/reports/summary",
             label: "日报、月报、年度报告",
             note: "全厅或部门的期间汇总，A4 打印、PDF、Excel",
+    // issue 18: dashboard
+    (
+        Permission::DashboardRead,
+        Link {
+            href: "/command",
+            label: "指挥中心",
+            note: "今日大厅全景大屏：排队、办件、评价、投诉、督查，实时更新",
         },
     ),
 ];
