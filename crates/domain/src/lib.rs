@@ -41,6 +41,8 @@ pub mod commitment;
 pub mod application;
 // issue 17: smart guide (智能导办)
 pub mod guide;
+// issue 18: charts
+pub mod chart;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

@@ -160,6 +160,9 @@ pub enum Permission {
     // issue 17: smart guide (智能导办)
     /// 智能导办词库: add and delete phrases, read the questions that found nothing.
     GuideManage,
+    // issue 18: charts
+    /// 统计图: the hall's charts and their figures (leaders, 督查, admin).
+    ChartsRead,
 }
 
 impl Permission {
@@ -235,6 +238,8 @@ impl Permission {
             Permission::ApplicationReview => &[Admin, Staff, Liaison],
             // issue 17: smart guide (智能导办)
             Permission::GuideManage => &[Admin],
+            // issue 18: charts
+            Permission::ChartsRead => &[Admin, Leader, Supervisor],
         }
     }
 
@@ -339,6 +344,8 @@ mod tests {
             Permission::ApplicationReview,
             // issue 17: smart guide (智能导办)
             Permission::GuideManage,
+            // issue 18: charts
+            Permission::ChartsRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");
