@@ -339,6 +339,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/guide/phrases", Signed(P::GuideManage)),
     ("DELETE", "/api/guide/phrases/{id}", Signed(P::GuideManage)),
     ("GET", "/api/guide/misses", Signed(P::GuideManage)),
+    // issue 18: charts
+    ("GET", "/api/charts/{file}", Signed(P::ChartsRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

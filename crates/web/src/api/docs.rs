@@ -87,6 +87,8 @@ use utoipa::{Modify, OpenApi};
         // issue 17: smart guide (智能导办)
         super::guide::ask, super::guide::phrases, super::guide::add_phrase,
         super::guide::delete_phrase, super::guide::misses,
+        // issue 18: charts
+        super::charts::chart,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -40,6 +40,8 @@ mod case_timeline;
 pub mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: charts
+mod charts;
 
 use crate::AppState;
 use axum::Router;
@@ -320,6 +322,8 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(guide::delete_phrase),
         )
         .route("/api/guide/misses", get(guide::misses))
+        // issue 18: charts
+        .route("/api/charts/{file}", get(charts::chart))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 
