@@ -159,8 +159,9 @@ pub fn svg(chart: &Chart) -> Result<String, String> {
         draw(&root, chart, width)?;
         root.present().map_err(err)?;
     }
+    let id = chart.name.code();
     let head = format!(
-        " role=\"img\" aria-labelledby=\"chart-title chart-desc\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>",
+        " role=\"img\" aria-labelledby=\"chart-{id}-title chart-{id}-desc\"><title id=\"chart-{id}-title\">{}</title><desc id=\"chart-{id}-desc\">{}</desc>",
         escape(&chart.title),
         escape(&description(chart))
     );

@@ -29,6 +29,8 @@ mod case_claims;
 mod application;
 // issue 17: smart guide (智能导办)
 mod guide;
+// issue 18: charts
+mod charts;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -67,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .merge(application::routes())
         // issue 17: smart guide (智能导办)
         .merge(guide::routes())
+        // issue 18: charts
+        .merge(charts::routes())
         .fallback(not_found)
 }
 

@@ -514,6 +514,15 @@ const MENU: &[(Permission, Link)] = &[
             note: "添加常用说法，查看没有找到答案的问题",
         },
     ),
+    // issue 18: charts
+    (
+        Permission::ChartsRead,
+        Link {
+            href: "/admin/charts",
+            label: "统计图",
+            note: "到访、等候、满意率、差评原因、投诉、办件，图表与数据表",
+        },
+    ),
 ];
 
 #[derive(Template)]
