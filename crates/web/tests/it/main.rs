@@ -63,3 +63,5 @@ mod browser_commitments;
 // issue 17: smart guide (智能导办)
 mod api_guide;
 mod browser_guide;
+// issue 18: charts
+mod api_charts;
