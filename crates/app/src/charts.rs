@@ -17,8 +17,8 @@ use crate::auth::{Session, require};
 use crate::evaluation_report::Figures;
 use crate::{App, AppError, AppResult};
 use domain::chart::{
-    AVERAGE_WEEKS, SATISFACTION_MONTHS, SLOTS_PER_DAY, arrivals_per_slot, months_up_to,
-    same_weekdays_before, shown_slots, slot_label, wait_bin_labels, wait_histogram, weekday_average,
+    AVERAGE_WEEKS, SATISFACTION_MONTHS, SLOTS_PER_DAY, arrivals_per_slot, months_up_to, same_weekdays_before,
+    shown_slots, slot_label, wait_bin_labels, wait_histogram, weekday_average,
 };
 use domain::complaint::ComplaintCategory;
 use domain::evaluation::percent;
@@ -340,10 +340,7 @@ impl ChartService<'_> {
         figures.push(KeyFigure {
             label: "同星期平均".into(),
             value: match &average {
-                Some(a) => format!(
-                    "{:.1} 人次/天（{open_days} 个开放日）",
-                    a.iter().sum::<f64>()
-                ),
+                Some(a) => format!("{:.1} 人次/天（{open_days} 个开放日）", a.iter().sum::<f64>()),
                 None => "前几周同星期无到访记录".into(),
             },
         });
@@ -426,7 +423,11 @@ impl ChartService<'_> {
         let mut rows: Vec<Option<Figures>> = Vec::with_capacity(span.len());
         for (first, last) in &span {
             let by = p.department.as_ref().map(|_| Dimension::Department);
-            let report = self.app.evaluations.satisfaction(session, *first, *last, by).await?;
+            let report = self
+                .app
+                .evaluations
+                .satisfaction(session, *first, *last, by)
+                .await?;
             let figures = match &p.department {
                 None => Some(report.figures),
                 Some(d) => report
@@ -436,7 +437,7 @@ impl ChartService<'_> {
                     .find(|g| &g.key == d)
                     .map(|g| g.figures),
             };
-            labels.push(format!("{}年{}月", first.year(), first.month()));
+            labels.push(format!("{}-{:02}", first.year(), first.month()));
             valid.push(count(figures.as_ref().map_or(0, |f| f.valid)));
             rates.push(figures.as_ref().and_then(|f| f.rate));
             rows.push(figures);
@@ -537,9 +538,7 @@ impl ChartService<'_> {
         let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
         let mut bad = 0u64;
         for e in evaluations.iter().filter(|e| {
-            e.level.is_bad()
-                && !e.excluded
-                && p.department.as_ref().is_none_or(|d| &e.department == d)
+            e.level.is_bad() && !e.excluded && p.department.as_ref().is_none_or(|d| &e.department == d)
         }) {
             let weight = e.weight.max(0) as u64;
             bad += weight;
@@ -635,7 +634,9 @@ impl ChartService<'_> {
         }
         let total: u64 = received.values().sum();
         let found: u64 = substantiated.values().sum();
-        let of = |m: &BTreeMap<&'static str, u64>, c: ComplaintCategory| count(m.get(c.code()).copied().unwrap_or(0));
+        let of = |m: &BTreeMap<&'static str, u64>, c: ComplaintCategory| {
+            count(m.get(c.code()).copied().unwrap_or(0))
+        };
         Ok(Chart {
             name: ChartName::Complaints,
             title: ChartName::Complaints.label().into(),
@@ -655,7 +656,10 @@ impl ChartService<'_> {
                     name: "收到投诉".into(),
                     kind: SeriesKind::Bar,
                     axis: Axis::Count,
-                    values: ComplaintCategory::ALL.into_iter().map(|c| of(&received, c)).collect(),
+                    values: ComplaintCategory::ALL
+                        .into_iter()
+                        .map(|c| of(&received, c))
+                        .collect(),
                 },
                 Series {
                     name: "查实".into(),
@@ -737,7 +741,8 @@ impl ChartService<'_> {
                     value: percent(rate),
                 },
             ],
-            note: "期间受理的办件按部门统计；按时办结率 = 在法定期限内办结 ÷ 已办结，与办件统计同一算法。".into(),
+            note: "期间受理的办件按部门统计；按时办结率 = 在法定期限内办结 ÷ 已办结，与办件统计同一算法。"
+                .into(),
         })
     }
 }

@@ -80,7 +80,10 @@ pub fn same_weekdays_before(date: Date, weeks: usize) -> Vec<Date> {
 
 /// The slots the arrivals chart shows: from the earlier of 08:00 and the
 /// first slot with a figure to the later of 18:00 and the last one.
-pub fn shown_slots(today: &[u64; SLOTS_PER_DAY], average: Option<&[f64; SLOTS_PER_DAY]>) -> std::ops::Range<usize> {
+pub fn shown_slots(
+    today: &[u64; SLOTS_PER_DAY],
+    average: Option<&[f64; SLOTS_PER_DAY]>,
+) -> std::ops::Range<usize> {
     let busy = |s: usize| today[s] > 0 || average.is_some_and(|a| a[s] > 0.0);
     let first = (0..SLOTS_PER_DAY).find(|s| busy(*s)).unwrap_or(16).min(16);
     let last = (0..SLOTS_PER_DAY).rev().find(|s| busy(*s)).unwrap_or(35).max(35);
@@ -198,7 +201,11 @@ mod tests {
                 date(2026, 11, 9)
             ]
         );
-        assert!(same_weekdays_before(d, 4).iter().all(|x| x.weekday() == d.weekday()));
+        assert!(
+            same_weekdays_before(d, 4)
+                .iter()
+                .all(|x| x.weekday() == d.weekday())
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn not_found() -> ApiError {
 /// Names: arrivals (分时段到访，与前4周同星期平均), waits (等候时长分布),
 /// satisfaction (月度满意率), bad_reasons (差评原因), complaints (投诉分类),
 /// cases (各部门办件量与按时办结率). Rates are fractions (0.9897), as in the reports.
-#[utoipa::path(get, path = "/api/charts/{file}", operation_id = "chart",
+#[utoipa::path(get, path = "/api/charts/{file}", operation_id = "get_chart",
     params(("file" = String, Path, description = "统计图名加后缀，如 arrivals.svg、waits.json"), ChartParams), tag = "统计图",
     responses(
         (status = 200, description = "SVG 统计图（.svg）或其数据（.json）",

@@ -61,10 +61,7 @@ fn wrap(label: &str, px: f64, width: f64) -> Vec<String> {
     for c in label.chars() {
         let mut next = lines.last().cloned().unwrap_or_default();
         next.push(c);
-        if text_width(&next, px) > width
-            && lines.last().is_some_and(|l| !l.is_empty())
-            && lines.len() < 3
-        {
+        if text_width(&next, px) > width && lines.last().is_some_and(|l| !l.is_empty()) && lines.len() < 3 {
             lines.push(c.to_string());
         } else if let Some(last) = lines.last_mut() {
             *last = next;
@@ -152,7 +149,7 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 /// Draws a chart as an SVG document.
 pub fn svg(chart: &Chart) -> Result<String, String> {
     let n = chart.labels.len().max(1);
-    let width = (220 + n as u32 * 110).clamp(1280, 2400);
+    let width = (200 + n as u32 * 56).clamp(1280, 2400);
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (width, HEIGHT)).into_drawing_area();
@@ -166,10 +163,12 @@ pub fn svg(chart: &Chart) -> Result<String, String> {
         escape(&description(chart))
     );
     // Accessible name and the numbers, right after the opening tag.
-    Ok(match buf.find("<svg").and_then(|s| buf[s..].find('>').map(|e| s + e)) {
-        Some(end) => format!("{}{}{}", &buf[..end], head, &buf[end + 1..]),
-        None => buf,
-    })
+    Ok(
+        match buf.find("<svg").and_then(|s| buf[s..].find('>').map(|e| s + e)) {
+            Some(end) => format!("{}{}{}", &buf[..end], head, &buf[end + 1..]),
+            None => buf,
+        },
+    )
 }
 
 fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) -> DrawResult<()> {
@@ -204,7 +203,11 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
     let left = 120;
     let right = if has_rate { 130 } else { 40 };
     let slot = (w - left - right) as f64 / n as f64;
-    let wrapped: Vec<Vec<String>> = chart.labels.iter().map(|l| wrap(l, TICK_PX, slot - 8.0)).collect();
+    let wrapped: Vec<Vec<String>> = chart
+        .labels
+        .iter()
+        .map(|l| wrap(l, TICK_PX, slot - 8.0))
+        .collect();
     let label_lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as i32;
     let widest = wrapped
         .iter()
@@ -285,7 +288,11 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
         }
     }
     // Lines with their points: counts on the left axis, rates on the right.
-    let lines: Vec<&app::charts::Series> = chart.series.iter().filter(|s| s.kind == SeriesKind::Line).collect();
+    let lines: Vec<&app::charts::Series> = chart
+        .series
+        .iter()
+        .filter(|s| s.kind == SeriesKind::Line)
+        .collect();
     for (l, s) in lines.iter().enumerate() {
         let colour = LINE_COLOURS[l % LINE_COLOURS.len()];
         let points: Vec<(usize, f64)> = s
@@ -370,7 +377,10 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
     let (x_right, _) = ctx.backend_coord(&(n as f64, 0.0));
     root.draw(&Text::new(
         chart.x_label.clone(),
-        ((x_left + x_right) / 2, plot_bottom + 18 + label_lines * (TICK_PX as i32 + 6)),
+        (
+            (x_left + x_right) / 2,
+            plot_bottom + 18 + label_lines * (TICK_PX as i32 + 6),
+        ),
         style(AXIS_PX, INK, HPos::Center, VPos::Top),
     ))
     .map_err(err)?;
@@ -394,10 +404,18 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
     let legend_y = 112;
     let mut legend: Vec<(String, RGBColor, SeriesKind)> = Vec::new();
     for (b, s) in bars.iter().enumerate() {
-        legend.push((s.name.clone(), BAR_COLOURS[b % BAR_COLOURS.len()], SeriesKind::Bar));
+        legend.push((
+            s.name.clone(),
+            BAR_COLOURS[b % BAR_COLOURS.len()],
+            SeriesKind::Bar,
+        ));
     }
     for (l, s) in lines.iter().enumerate() {
-        legend.push((s.name.clone(), LINE_COLOURS[l % LINE_COLOURS.len()], SeriesKind::Line));
+        legend.push((
+            s.name.clone(),
+            LINE_COLOURS[l % LINE_COLOURS.len()],
+            SeriesKind::Line,
+        ));
     }
     for (name, colour, kind) in legend.iter().rev() {
         let text_w = text_width(name, AXIS_PX) as i32;
@@ -437,7 +455,9 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
         root.draw(&Text::new(
             "本期无数据",
             ((x_left + x_right) / 2, (plot_top + plot_bottom) / 2),
-            bold(AXIS_PX * 1.5).color(&INK).pos(Pos::new(HPos::Center, VPos::Center)),
+            bold(AXIS_PX * 1.5)
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(err)?;
     }

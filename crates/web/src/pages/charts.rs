@@ -4,11 +4,11 @@
 //! series), and prints on A4, one chart with its table per block.
 
 use super::manage::guard;
+use crate::ApiError;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::charts::{cell_text, svg};
 use crate::pages::{Chrome, PageError, PageResult, render};
-use crate::ApiError;
 use app::charts::{Chart, ChartQuery};
 use askama::Template;
 use axum::Router;
@@ -119,16 +119,21 @@ async fn page(
         date: q.date.clone(),
         department: q.department.clone(),
     };
-    let link = [("from", &q.from), ("to", &q.to), ("date", &q.date), ("department", &q.department)]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&");
+    let link = [
+        ("from", &q.from),
+        ("to", &q.to),
+        ("date", &q.date),
+        ("department", &q.department),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}", encode(v)))
+    })
+    .collect::<Vec<_>>()
+    .join("&");
     let departments = state
         .app
         .departments()
