@@ -72,6 +72,8 @@ pub mod hall_report_pdf;
 pub mod hall_report_xlsx;
 // issue 18: dashboard
 pub mod dashboard;
+// issue 18: charts
+pub mod charts;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{AppError, Conflict};

@@ -45,6 +45,8 @@ pub mod guide;
 pub mod staffing;
 // issue 18: dashboard
 pub mod dashboard;
+// issue 18: charts
+pub mod chart;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

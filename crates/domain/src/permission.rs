@@ -172,6 +172,9 @@ pub enum Permission {
     /// 指挥中心: the hall's live picture (today's queue, cases, evaluations,
     /// complaints, inspections, scalper alerts, the red flag, campaigns).
     DashboardRead,
+    // issue 18: charts
+    /// 统计图: the hall's charts and their figures (leaders, 督查, admin).
+    ChartsRead,
 }
 
 impl Permission {
@@ -253,6 +256,8 @@ impl Permission {
             Permission::HallReportRead => &[Admin, Leader],
             // issue 18: dashboard
             Permission::DashboardRead => &[Admin, Leader, Supervisor],
+            // issue 18: charts
+            Permission::ChartsRead => &[Admin, Leader, Supervisor],
         }
     }
 
@@ -363,6 +368,8 @@ mod tests {
             Permission::HallReportRead,
             // issue 18: dashboard
             Permission::DashboardRead,
+            // issue 18: charts
+            Permission::ChartsRead,
         ];
         for p in all {
             assert!(Role::Admin.can(p), "{p:?}");

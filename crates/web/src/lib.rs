@@ -12,6 +12,8 @@ mod pages;
 mod ratelimit;
 pub mod request_id;
 pub(crate) mod security;
+// issue 18: charts
+mod charts;
 
 pub use api::openapi_document;
 

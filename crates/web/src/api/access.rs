@@ -349,6 +349,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     // issue 18: dashboard
     ("GET", "/api/dashboard", Signed(P::DashboardRead)),
     ("GET", "/api/dashboard/stream", Signed(P::DashboardRead)),
+    // issue 18: charts
+    ("GET", "/api/charts/{file}", Signed(P::ChartsRead)),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

@@ -94,6 +94,8 @@ use utoipa::{Modify, OpenApi};
         super::hall_report::summary,
         // issue 18: dashboard
         super::dashboard::dashboard, super::dashboard::stream,
+        // issue 18: charts
+        super::charts::chart,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -46,6 +46,8 @@ mod staffing;
 mod hall_report;
 // issue 18: dashboard
 mod dashboard;
+// issue 18: charts
+mod charts;
 
 use crate::AppState;
 use axum::Router;
@@ -336,6 +338,8 @@ pub fn routes() -> Router<AppState> {
         // issue 18: dashboard
         .route("/api/dashboard", get(dashboard::dashboard))
         .route("/api/dashboard/stream", get(dashboard::stream))
+        // issue 18: charts
+        .route("/api/charts/{file}", get(charts::chart))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

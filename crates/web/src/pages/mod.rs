@@ -33,6 +33,8 @@ mod guide;
 mod staffing;
 // issue 18: dashboard
 mod command;
+// issue 18: charts
+mod charts;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -75,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .merge(staffing::routes())
         // issue 18: dashboard
         .merge(command::routes())
+        // issue 18: charts
+        .merge(charts::routes())
         .fallback(not_found)
 }
 

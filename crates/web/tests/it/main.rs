@@ -71,3 +71,5 @@ mod browser_hall_reports;
 // issue 18: dashboard
 mod api_dashboard;
 mod browser_dashboard;
+// issue 18: charts
+mod api_charts;

@@ -539,6 +539,13 @@ const MENU: &[(Permission, Link)] = &[
             href: "/command",
             label: "指挥中心",
             note: "今日大厅全景大屏：排队、办件、评价、投诉、督查，实时更新",
+    // issue 18: charts
+    (
+        Permission::ChartsRead,
+        Link {
+            href: "/admin/charts",
+            label: "统计图",
+            note: "到访、等候、满意率、差评原因、投诉、办件，图表与数据表",
         },
     ),
 ];

@@ -1,0 +1,429 @@
+//! 统计图 over HTTP (issue 18 part 2): `GET /api/charts/{name}.svg` is an
+//! `image/svg+xml` document that parses as XML and carries the chart's
+//! numbers; `GET /api/charts/{name}.json` gives those numbers, and they are
+//! the existing reports' for the records made here (queue report, satisfaction
+//! report, case breakdown, complaints); bad dates and departments are 422
+//! naming the field, an unknown chart 404; leaders, the 督查科 and the
+//! administrator only; the `/admin/charts` page shows each chart with its table.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestServer, code, field, page, session};
+use quick_xml::events::Event;
+use serde_json::{Value, json};
+
+const MARKET: &str = "东海县市场监督管理局";
+
+/// Category A (an item of the 市场监督管理局) at window 3 (staff "staff").
+async fn hall(s: &TestServer, admin: &str) {
+    let (st, v) = s
+        .post(
+            "/api/categories",
+            admin,
+            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let (st, v) = s
+        .post(
+            "/api/windows",
+            admin,
+            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// A ticket taken, called at window 3, finished and rated online at `level`.
+async fn rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
+    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
+    assert_eq!(st, 201, "{t}");
+    let id = t["id"].as_str().unwrap().to_owned();
+    let (st, _) = s.call("POST", staff, "/api/windows/3/call", None).await;
+    assert_eq!(st, 200);
+    let (st, _) = s
+        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
+        .await;
+    assert_eq!(st, 200);
+    let (st, v) = s
+        .post(
+            "/api/evaluations",
+            "",
+            json!({"ticket_id": id, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// Accepts a case of `item` with every material of the catalog provided.
+async fn accept(s: &TestServer, token: &str, item: &str) {
+    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
+    assert_eq!(st, 200, "{it}");
+    let materials: Vec<Value> = it["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
+            json!({"name": name, "status": "provided"})
+        })
+        .collect();
+    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
+    let (st, v) = s.post("/api/cases", token, payload).await;
+    assert_eq!(st, 201, "{v}");
+}
+
+async fn complaint(s: &TestServer, category: &str) {
+    let (st, v) = s
+        .post(
+            "/api/complaints",
+            "",
+            json!({"channel": "online", "content": "窗口人员态度生硬", "category": category, "anonymous": true}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// The texts of the `<text>` elements of an SVG that must parse as XML
+/// with an `<svg>` root.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let mut texts = Vec::new();
+    let mut root = None;
+    let mut in_text = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let qname = e.name();
+                let raw: &str = qname.as_ref();
+                let name = raw.to_owned();
+                root.get_or_insert(name.clone());
+                in_text = name == "text";
+            }
+            Ok(Event::End(_)) => in_text = false,
+            Ok(Event::Text(t)) if in_text => texts.push(t.xml10_content().trim().to_owned()),
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the SVG is not XML: {e}\n{svg}"),
+        }
+    }
+    assert_eq!(root.as_deref(), Some("svg"));
+    texts
+}
+
+fn series<'v>(chart: &'v Value, name: &str) -> &'v Vec<Value> {
+    chart["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no series {name} in {chart}"))["values"]
+        .as_array()
+        .unwrap()
+}
+
+fn value_at(chart: &Value, series_name: &str, label: &str) -> Option<f64> {
+    let i = chart["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|l| l == label)
+        .unwrap_or_else(|| panic!("no label {label} in {chart}"));
+    series(chart, series_name)[i].as_f64()
+}
+
+fn sum(values: &[Value]) -> f64 {
+    values.iter().filter_map(Value::as_f64).sum()
+}
+
+fn figure<'v>(chart: &'v Value, label: &str) -> &'v str {
+    chart["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["label"] == label)
+        .unwrap_or_else(|| panic!("no figure {label} in {chart}"))["value"]
+        .as_str()
+        .unwrap()
+}
+
+async fn svg_of(s: &TestServer, token: &str, path: &str) -> (String, Vec<String>) {
+    let a = s.req("GET", path).token(token).send().await;
+    assert_eq!(a.status, 200, "{path}: {}", a.text);
+    assert_eq!(
+        a.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("image/svg+xml"),
+        "{path}"
+    );
+    let texts = svg_texts(&a.text);
+    (a.text, texts)
+}
+
+/// Every bar's value and every rate point is written in the SVG as the JSON has it.
+fn assert_figures_drawn(chart: &Value, texts: &[String]) {
+    for s in chart["series"].as_array().unwrap() {
+        for v in s["values"].as_array().unwrap().iter().filter_map(Value::as_f64) {
+            let text = match (s["kind"].as_str(), s["axis"].as_str()) {
+                (Some("bar"), _) if v > 0.0 => format!("{}", v as i64),
+                (Some("line"), Some("rate")) => format!("{:.2}%", v * 100.0),
+                _ => continue,
+            };
+            assert!(
+                texts.contains(&text),
+                "{} {}: {text} not drawn in {texts:?}",
+                chart["name"],
+                s["name"]
+            );
+        }
+    }
+    assert!(texts.contains(&chart["title"].as_str().unwrap().to_owned()));
+}
+
+async fn charts_contract(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let leader = s.login("leader").await;
+    let supervisor = s.login("supervisor").await;
+    let staff = s.login("staff").await;
+    let liaison = s.login("liaison").await;
+    hall(s, &admin).await;
+    rated(s, &staff, "very_satisfied", &[]).await;
+    rated(s, &staff, "dissatisfied", &["等候时间长", "服务态度差"]).await;
+    rated(s, &staff, "very_dissatisfied", &["等候时间长"]).await;
+    // One more waits uncalled: an arrival without a wait.
+    let (st, _) = s.post("/api/tickets", "", json!({"category": "A"})).await;
+    assert_eq!(st, 201);
+    accept(s, &staff, "SCJG-XK-001").await;
+    accept(s, &staff, "SCJG-XK-001").await;
+    complaint(s, "discipline").await;
+    complaint(s, "discipline").await;
+    complaint(s, "attitude").await;
+    let today = s.app.today();
+    let month = today.first_of_month();
+
+    // Every chart: an SVG that parses, with its numbers and title drawn.
+    for name in [
+        "arrivals",
+        "waits",
+        "satisfaction",
+        "bad_reasons",
+        "complaints",
+        "cases",
+    ] {
+        let (svg, texts) = svg_of(s, &leader, &format!("/api/charts/{name}.svg")).await;
+        assert!(svg.contains("WenQuanYi Micro Hei"), "{name}: CJK fonts named");
+        assert!(svg.contains("<title"), "{name}: an accessible title");
+        let (st, chart) = s.get(&format!("/api/charts/{name}.json"), &leader).await;
+        assert_eq!(st, 200, "{chart}");
+        assert_eq!(chart["name"], name);
+        assert_figures_drawn(&chart, &texts);
+        for series in chart["series"].as_array().unwrap() {
+            assert_eq!(
+                series["values"].as_array().unwrap().len(),
+                chart["labels"].as_array().unwrap().len(),
+                "{name}: one value per label"
+            );
+        }
+    }
+
+    // Arrivals and waits are the queue report's.
+    let (st, queue) = s.get(&format!("/api/reports/queue?date={today}"), &leader).await;
+    assert_eq!(st, 200, "{queue}");
+    let (_, arrivals) = s
+        .get(&format!("/api/charts/arrivals.json?date={today}"), &leader)
+        .await;
+    assert_eq!(arrivals["from"], today.to_string());
+    assert_eq!(sum(series(&arrivals, &format!("{today} 到访"))), 4.0);
+    assert_eq!(
+        sum(series(&arrivals, &format!("{today} 到访"))),
+        queue["total"]["taken"].as_f64().unwrap()
+    );
+    assert_eq!(figure(&arrivals, "当日到访（取号）"), "4 人次");
+    let (_, waits) = s
+        .get(
+            &format!("/api/charts/waits.json?from={today}&to={today}"),
+            &leader,
+        )
+        .await;
+    assert_eq!(sum(series(&waits, "叫号人次")), 3.0);
+    assert_eq!(
+        sum(series(&waits, "叫号人次")),
+        queue["total"]["wait"]["count"].as_f64().unwrap()
+    );
+    // Called at once: every wait in the first bin (0–5 minutes).
+    assert_eq!(value_at(&waits, "叫号人次", "0–5"), Some(3.0));
+
+    // Satisfaction: 12 months up to `to`, the last month the satisfaction report's.
+    let (_, sat) = s
+        .get(&format!("/api/charts/satisfaction.json?to={today}"), &leader)
+        .await;
+    let labels = sat["labels"].as_array().unwrap();
+    assert_eq!(labels.len(), 12, "{sat}");
+    assert_eq!(labels[11], format!("{}-{:02}", today.year(), today.month()));
+    let (_, report) = s
+        .get(
+            &format!("/api/reports/satisfaction?from={month}&to={today}"),
+            &leader,
+        )
+        .await;
+    assert_eq!(series(&sat, "有效评价")[11].as_f64(), report["valid"].as_f64());
+    assert_eq!(series(&sat, "满意率")[11].as_f64(), report["rate"].as_f64());
+    assert_eq!(report["rate"].as_f64(), Some(0.3333));
+    // A month without evaluations has no rate (null), not 0%.
+    assert!(series(&sat, "满意率")[0].is_null());
+    // Cut to a department: that department's group in the report.
+    let (st, sat_market) = s
+        .get(
+            &format!("/api/charts/satisfaction.json?to={today}&department=SCJG"),
+            &leader,
+        )
+        .await;
+    assert_eq!(st, 200, "{sat_market}");
+    assert_eq!(sat_market["department"], MARKET);
+    let (_, by_dept) = s
+        .get(
+            &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
+            &leader,
+        )
+        .await;
+    let group = by_dept["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == MARKET)
+        .unwrap();
+    assert_eq!(
+        series(&sat_market, "有效评价")[11].as_f64(),
+        group["valid"].as_f64()
+    );
+
+    // 差评 reasons: each reason once per 差评, the total the report's `bad`.
+    let (_, bad) = s
+        .get(
+            &format!("/api/charts/bad_reasons.json?from={month}&to={today}"),
+            &leader,
+        )
+        .await;
+    assert_eq!(value_at(&bad, "选择次数", "等候时间长"), Some(2.0));
+    assert_eq!(value_at(&bad, "选择次数", "服务态度差"), Some(1.0));
+    assert_eq!(bad["labels"][0], "等候时间长", "the most frequent first");
+    assert_eq!(
+        figure(&bad, "有效差评"),
+        format!("{} 条", report["bad"].as_u64().unwrap())
+    );
+
+    // Complaints per category.
+    let (_, comp) = s
+        .get(
+            &format!("/api/charts/complaints.json?from={today}&to={today}"),
+            &leader,
+        )
+        .await;
+    assert_eq!(value_at(&comp, "收到投诉", "纪律"), Some(2.0));
+    assert_eq!(value_at(&comp, "收到投诉", "态度（生冷硬横）"), Some(1.0));
+    assert_eq!(value_at(&comp, "收到投诉", "其他"), Some(0.0));
+    assert_eq!(sum(series(&comp, "收到投诉")), 3.0);
+
+    // Cases per department: the case breakdown's.
+    let (_, cases) = s
+        .get(
+            &format!("/api/charts/cases.json?from={month}&to={today}"),
+            &leader,
+        )
+        .await;
+    let (_, breakdown) = s
+        .get(
+            &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
+            &leader,
+        )
+        .await;
+    let market = breakdown["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == MARKET)
+        .unwrap();
+    assert_eq!(value_at(&cases, "受理", MARKET), Some(2.0));
+    assert_eq!(value_at(&cases, "受理", MARKET), market["accepted"].as_f64());
+    assert_eq!(value_at(&cases, "办结", MARKET), market["completed"].as_f64());
+    assert_eq!(
+        value_at(&cases, "按时办结率", MARKET),
+        market["on_time_rate"].as_f64()
+    );
+
+    // Refusals: unknown chart or suffix 404, bad input 422 naming its field.
+    for path in [
+        "/api/charts/pie.svg",
+        "/api/charts/waits.png",
+        "/api/charts/waits",
+        "/api/charts/.svg",
+    ] {
+        let (st, v) = s.get(path, &leader).await;
+        assert_eq!((st, code(&v)), (404, Some("not_found")), "{path}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("统计图"), "{v}");
+    }
+    for (path, f) in [
+        ("/api/charts/waits.svg?from=2026-13-01", "from"),
+        ("/api/charts/waits.svg?from=2026-12-05&to=2026-12-01", "to"),
+        ("/api/charts/cases.json?from=2024-01-01&to=2026-01-01", "to"),
+        ("/api/charts/arrivals.svg?date=yesterday", "date"),
+        (
+            "/api/charts/satisfaction.svg?from=2020-01-01&to=2026-01-01",
+            "from",
+        ),
+        ("/api/charts/cases.svg?department=NOPE", "department"),
+    ] {
+        let (st, v) = s.get(path, &leader).await;
+        assert_eq!((st, field(&v)), (422, Some(f)), "{path}: {v}");
+    }
+
+    // Roles: leaders, the 督查科 and the administrator.
+    for token in [&admin, &supervisor] {
+        let (st, _) = s.get("/api/charts/waits.json", token).await;
+        assert_eq!(st, 200);
+    }
+    for token in [&staff, &liaison] {
+        let (st, v) = s.get("/api/charts/arrivals.svg", token).await;
+        assert_eq!((st, code(&v)), (403, Some("forbidden")));
+    }
+    let (st, _) = s.get("/api/charts/arrivals.svg", "").await;
+    assert_eq!(st, 401);
+}
+on_both_backends!(charts_contract);
+
+async fn charts_page(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let staff = s.login("staff").await;
+    hall(s, &admin).await;
+    rated(s, &staff, "satisfied", &[]).await;
+    rated(s, &staff, "dissatisfied", &["办事效率低"]).await;
+    let cookie = session(s, "leader").await;
+    let (st, html) = page(s, &cookie, "/admin/charts").await;
+    assert_eq!(st, 200);
+    // Six charts drawn inline, each with its table of numbers.
+    assert_eq!(html.matches("<svg").count(), 6, "six charts");
+    assert_eq!(html.matches("（数据表）").count(), 6, "six tables");
+    for name in [
+        "arrivals",
+        "waits",
+        "satisfaction",
+        "bad_reasons",
+        "complaints",
+        "cases",
+    ] {
+        assert!(html.contains(&format!("id=\"{name}\"")), "{name}");
+        assert!(html.contains(&format!("/api/charts/{name}.json")), "{name}");
+    }
+    // The table says what the chart says: the reason and its count.
+    assert!(html.contains("<th scope=\"row\">办事效率低</th><td class=\"num\">1</td>"));
+    assert!(html.contains("@page { size: A4"));
+    // A bad date: the page says so and names the problem.
+    let (st, html) = page(s, &cookie, "/admin/charts?from=2026-02-30").await;
+    assert_eq!(st, 422);
+    assert!(html.contains("日期格式应为 YYYY-MM-DD"));
+    // The tile on the dashboard; staff are refused.
+    let (_, html) = page(s, &cookie, "/admin").await;
+    assert!(html.contains("href=\"/admin/charts\""));
+    let staff_cookie = session(s, "staff").await;
+    let (st, _) = page(s, &staff_cookie, "/admin/charts").await;
+    assert_eq!(st, 403);
+}
+on_both_backends!(charts_page);
