@@ -213,8 +213,6 @@ impl App {
         );
         // issue 18: reports
         let hall_reports = hall_report::HallReportService::new(
-        // issue 18: dashboard
-        let dashboard = dashboard::DashboardService::new(
             hall.clone(),
             store.clone(),
             store.clone(),
@@ -222,6 +220,13 @@ impl App {
             cases.clone(),
             evaluations.clone(),
             assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
+        );
+        // issue 18: dashboard
+        let dashboard = dashboard::DashboardService::new(
+            hall.clone(),
+            store.clone(),
+            store.clone(),
+            queue.clone(),
             assessment::AssessmentService::new(hall.clone(), store.clone(), store.clone(), queue.clone()),
             campaign::CampaignService::new(
                 hall.clone(),

@@ -227,6 +227,7 @@ pub enum BenchCommand {
         /// Times the plan this many times.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+    },
     // issue 18: reports
     /// Times the hall's summary of a month (月报, `GET /api/reports/summary`) and
     /// of each of its parts over an existing database (fill it with the
@@ -243,6 +244,7 @@ pub enum BenchCommand {
         /// Time the XLSX and the PDF too.
         #[arg(long)]
         documents: bool,
+    },
     // issue 18: dashboard
     /// Times 指挥中心 (`GET /api/dashboard`) over a database, after filling it
     /// with synthetic tickets, cases and evaluations spread over the days up to today.

@@ -525,6 +525,8 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/staffing",
             label: "窗口排班测算",
             note: "按历史同期测算每半小时需要的窗口，仿真核对，事后对比",
+        },
+    ),
     // issue 18: reports
     (
         Permission::HallReportRead,
@@ -532,6 +534,8 @@ const MENU: &[(Permission, Link)] = &[
             href: "/admin/reports/summary",
             label: "日报、月报、年度报告",
             note: "全厅或部门的期间汇总，A4 打印、PDF、Excel",
+        },
+    ),
     // issue 18: dashboard
     (
         Permission::DashboardRead,
@@ -539,6 +543,8 @@ const MENU: &[(Permission, Link)] = &[
             href: "/command",
             label: "指挥中心",
             note: "今日大厅全景大屏：排队、办件、评价、投诉、督查，实时更新",
+        },
+    ),
     // issue 18: charts
     (
         Permission::ChartsRead,
