@@ -251,11 +251,13 @@ pub fn pdf(r: &HallSummary, made_on: &str) -> AppResult<Vec<u8>> {
         l.table(n, t);
     }
     l.room(40.0);
-    l.text(
-        MARGIN,
-        9.0,
-        "说明：办结率=办结数÷受理数；满意率=（非常满意+满意+基本满意）÷有效评价；数据取自本厅各业务记录（含导入的历史台账和评价）。",
-    );
+    for line in [
+        "说明：办结率=办结数÷受理数；满意率=（非常满意+满意+基本满意）÷有效评价；",
+        "数据取自本厅各业务记录（含导入的历史台账和评价）。",
+    ] {
+        l.text(MARGIN, 9.0, line);
+        l.y += 14.0;
+    }
 
     let total = l.pages.len();
     let mut doc = Document::new();

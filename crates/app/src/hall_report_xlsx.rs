@@ -199,41 +199,80 @@ pub fn tables(r: &HallSummary) -> Vec<Table> {
             ],
         ],
     });
-    let mut lines = Vec::new();
-    for m in &r.assessment {
-        let flag = match (&m.red_flag_window, &m.red_flag_name) {
-            (Some(w), Some(n)) => format!("{w}号窗口 {n}"),
-            (Some(w), None) => format!("{w}号窗口"),
-            _ => "空缺".into(),
-        };
-        if m.departments.is_empty() {
-            lines.push(vec![
-                m.month.clone().into(),
-                flag.clone().into(),
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Empty,
-            ]);
+    let flag_of = |m: &crate::hall_report::AssessmentMonth| match (&m.red_flag_window, &m.red_flag_name) {
+        (Some(w), Some(n)) => format!("{w}号窗口 {n}"),
+        (Some(w), None) => format!("{w}号窗口"),
+        _ => "空缺".into(),
+    };
+    let (head, lines) = if r.department.is_some() {
+        // One department: its line of each month.
+        let mut lines = Vec::new();
+        for m in &r.assessment {
+            for d in &m.departments {
+                lines.push(vec![
+                    m.month.clone().into(),
+                    flag_of(m).into(),
+                    d.score.into(),
+                    d.grade_label.into(),
+                    d.rank.into(),
+                    if d.vetoed {
+                        format!("一票否决：{}", d.veto_reasons.join("；")).into()
+                    } else {
+                        "—".into()
+                    },
+                ]);
+            }
+            if m.departments.is_empty() {
+                lines.push(vec![
+                    m.month.clone().into(),
+                    flag_of(m).into(),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
         }
-        for d in &m.departments {
-            lines.push(vec![
-                m.month.clone().into(),
-                flag.clone().into(),
-                d.name.clone().into(),
-                d.score.into(),
-                d.grade_label.into(),
-                if d.vetoed {
-                    format!("一票否决：{}", d.veto_reasons.join("；")).into()
-                } else {
-                    "—".into()
-                },
-            ]);
-        }
-    }
+        (vec!["月份", "流动红旗", "得分", "等次", "名次", "否决"], lines)
+    } else {
+        // The hall: one line a month (every department's score is in the JSON).
+        let lines = r
+            .assessment
+            .iter()
+            .map(|m| {
+                let best = m.departments.iter().max_by(|a, b| a.score.total_cmp(&b.score));
+                let worst = m.departments.iter().min_by(|a, b| a.score.total_cmp(&b.score));
+                let named = |d: Option<&crate::hall_report::AssessedLine>| {
+                    d.map_or(Cell::Empty, |d| format!("{} {}", d.name, d.score).into())
+                };
+                let vetoed: Vec<&str> = m
+                    .departments
+                    .iter()
+                    .filter(|d| d.vetoed)
+                    .map(|d| d.name.as_str())
+                    .collect();
+                vec![
+                    m.month.clone().into(),
+                    flag_of(m).into(),
+                    m.departments.len().into(),
+                    named(best),
+                    named(worst),
+                    if vetoed.is_empty() {
+                        "—".into()
+                    } else {
+                        vetoed.join("、").into()
+                    },
+                ]
+            })
+            .collect();
+        (
+            vec!["月份", "流动红旗", "参评部门", "最高分", "最低分", "一票否决"],
+            lines,
+        )
+    };
     out.push(Table {
         name: "月度考核",
-        head: vec!["月份", "流动红旗", "部门", "得分", "等次", "否决"],
+        head,
         lines,
     });
     out
