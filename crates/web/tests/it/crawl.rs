@@ -37,6 +37,8 @@ fn skip(path: &str) -> bool {
     path.starts_with("/assets/")
         || path.starts_with("/display")
         || path.starts_with("/api/display/stream")
+        // issue 18: dashboard (a stream never ends)
+        || path.starts_with("/api/dashboard/stream")
         || path.contains(".xlsx")
         || path.contains("format=xlsx")
         || path.starts_with("/api/catalog/export")
