@@ -260,7 +260,7 @@ impl StaffingService {
         // A 调休 working Saturday or Sunday opens with Monday's hours and is
         // planned from Mondays; other days from their own weekday.
         let (weekday, label_head) = if working && weekend {
-            (Weekday::Monday, format!("调休上班日按周一同期"))
+            (Weekday::Monday, "调休上班日按周一同期".to_owned())
         } else {
             (date.weekday(), format!("{name}同期"))
         };

@@ -216,14 +216,14 @@ pub fn build_plan(f: &Forecast, target: Target, options: &PlanOptions) -> Plan {
             if options.fixed_windows.contains_key(&cat.category) {
                 continue;
             }
-            for s in 0..slots {
-                if cat.arrivals[s] <= 0.0 {
+            for ((n, arrivals), st) in windows[c].iter_mut().zip(&cat.arrivals).zip(&outcome.stats[c]) {
+                if *arrivals <= 0.0 {
                     continue;
                 }
-                if let Some(sl) = outcome.stats[c][s].service_level
+                if let Some(sl) = st.service_level
                     && sl < target.service_level
                 {
-                    windows[c][s] += 1;
+                    *n += 1;
                     added = true;
                 }
             }

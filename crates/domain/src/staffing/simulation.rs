@@ -356,10 +356,10 @@ pub fn simulate(day: &SimDay, seed: u64, replications: u32) -> SimOutcome {
             tickets: vec![vec![0; day.slots]; n],
         };
         let (w, t) = run.run();
-        for c in 0..n {
-            for s in 0..day.slots {
-                waits[c][s].extend_from_slice(&w[c][s]);
-                tickets[c][s] += t[c][s];
+        for ((all, all_t), (w, t)) in waits.iter_mut().zip(tickets.iter_mut()).zip(w.iter().zip(&t)) {
+            for ((a, at), (x, y)) in all.iter_mut().zip(all_t.iter_mut()).zip(w.iter().zip(t)) {
+                a.extend_from_slice(x);
+                *at += *y;
             }
         }
     }

@@ -12,11 +12,33 @@ use app::{Actor, App};
 use domain::Role;
 use jiff::civil::{Date, Weekday};
 use jiff::{SignedDuration, ToSpan};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use std::time::Instant;
 use store::queue::{NewTicket, TicketStatus};
 use uuid::Uuid;
+
+/// SplitMix64: a small seeded generator, enough for synthetic history.
+struct StdRng(u64);
+
+impl StdRng {
+    fn seed_from_u64(seed: u64) -> StdRng {
+        StdRng(seed)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Uniform in [from, to).
+    fn range(&mut self, from: u32, to: u32) -> u32 {
+        from + u32::try_from(self.next() % u64::from(to - from)).unwrap_or(0)
+    }
+}
 
 fn prefix(i: usize) -> String {
     let letter = |k: usize| char::from(b'A' + u8::try_from(k % 26).unwrap_or(0));
@@ -31,13 +53,13 @@ fn prefix(i: usize) -> String {
 /// weights for a peak at 09:30–10:30 and 14:30–15:30.
 fn arrival_minute(rng: &mut StdRng) -> u32 {
     loop {
-        let m = rng.random_range(540u32..1050);
+        let m = rng.range(540, 1050);
         if (720..810).contains(&m) {
             continue;
         }
         let peak = (570..630).contains(&m) || (870..930).contains(&m);
         let keep = if peak { 1.0 } else { 0.55 };
-        if rng.random::<f64>() < keep {
+        if rng.unit() < keep {
             return m;
         }
     }
@@ -112,7 +134,7 @@ pub async fn staffing(
         let total: f64 = weights.iter().sum();
         let mut batch = Vec::new();
         for _ in 0..per_day {
-            let mut u = rng.random::<f64>() * total;
+            let mut u = rng.unit() * total;
             let mut c = 0;
             while c + 1 < categories && u >= weights[c] {
                 u -= weights[c];
@@ -123,7 +145,7 @@ pub async fn staffing(
                 .at(
                     i8::try_from(minute / 60)?,
                     i8::try_from(minute % 60)?,
-                    rng.random_range(0..60),
+                    i8::try_from(rng.range(0, 60))?,
                     0,
                 )
                 .to_zoned(tz.clone())?
@@ -158,8 +180,8 @@ pub async fn staffing(
                 continue;
             }
             let mean = 4.0 + 2.0 * (*c % 7) as f64;
-            let service = -(1.0 - rng.random::<f64>()).ln() * mean;
-            let called = taken_at.checked_add(SignedDuration::from_secs(rng.random_range(60..900)))?;
+            let service = -(1.0 - rng.unit()).ln() * mean;
+            let called = taken_at.checked_add(SignedDuration::from_secs(i64::from(rng.range(60, 900))))?;
             let finished = called.checked_add(SignedDuration::from_secs_f64(service * 60.0))?;
             app.store
                 .call_ticket(t.id, &format!("B{}", c + 1), "bench", called)

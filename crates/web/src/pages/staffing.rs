@@ -219,7 +219,7 @@ fn review_block(r: StaffingReview) -> ReviewBlock {
 }
 
 /// A 4xx from the use case is shown on the page; anything else is an error page.
-fn shown(state: &AppState, e: AppError) -> Result<String, Response> {
+fn shown(state: &AppState, e: AppError) -> Result<String, Box<Response>> {
     let api = crate::ApiError::from(e);
     if api.status.is_client_error()
         && api.status != StatusCode::FORBIDDEN
@@ -227,7 +227,9 @@ fn shown(state: &AppState, e: AppError) -> Result<String, Response> {
     {
         Ok(api.message)
     } else {
-        Err(PageError::new(state, api.status, "无法完成", api.message).into_response())
+        Err(Box::new(
+            PageError::new(state, api.status, "无法完成", api.message).into_response(),
+        ))
     }
 }
 
@@ -279,7 +281,7 @@ async fn page(
             Ok(p) => {
                 plan = Some(block(format!("{}（{}）窗口排班方案", p.date, p.weekday), p));
             }
-            Err(e) => errors.push(shown(&state, e)?),
+            Err(e) => errors.push(shown(&state, e).map_err(|r| *r)?),
         }
     }
     let mut what_if = None;
@@ -289,12 +291,12 @@ async fn page(
         match parsed {
             Err(e) => errors.push(e),
             Ok((s, b)) => match WhatIf::parse(Some(s), q.windows.as_deref(), Some(b)) {
-                Err(e) => errors.push(shown(&state, e)?),
+                Err(e) => errors.push(shown(&state, e).map_err(|r| *r)?),
                 Ok(w) => match staffing.plan(&user.session, day, wait, level, Some(w)).await {
                     Ok(p) => {
                         what_if = Some(block(format!("{}（{}）假设测算", p.date, p.weekday), p));
                     }
-                    Err(e) => errors.push(shown(&state, e)?),
+                    Err(e) => errors.push(shown(&state, e).map_err(|r| *r)?),
                 },
             },
         }
@@ -305,7 +307,7 @@ async fn page(
             Err(e) => errors.push(e),
             Ok(d) => match staffing.review(&user.session, d, wait, level).await {
                 Ok(r) => review = Some(review_block(r)),
-                Err(e) => errors.push(shown(&state, e)?),
+                Err(e) => errors.push(shown(&state, e).map_err(|r| *r)?),
             },
         }
     }
