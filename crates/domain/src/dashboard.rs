@@ -141,9 +141,10 @@ mod tests {
 
     proptest! {
         /// A deadline from today on is counted amber by the range exactly when
-        /// `case::urgency` calls it amber (not paused).
+        /// `case::urgency` calls it amber (not paused). Dates stay within the
+        /// built-in calendar's published years (2025 to 2026).
         #[test]
-        fn the_range_is_urgency_rule(start in 0i32..700, ahead in 0i32..40, amber in 0u32..6) {
+        fn the_range_is_urgency_rule(start in 0i32..600, ahead in 0i32..40, amber in 0u32..6) {
             let cal = WorkCalendar::builtin();
             let today = date(2025, 1, 1).checked_add(jiff::Span::new().days(start)).unwrap();
             let deadline = today.checked_add(jiff::Span::new().days(ahead)).unwrap();
