@@ -10,8 +10,10 @@
 //! wakes it, otherwise every second to catch other instances' writes — and
 //! publishes the snapshot only when it changed. The 流动红旗, the
 //! campaigns' KPIs and the month's evaluations before today read whole
-//! months, so they are kept for [`SLOW_PARTS_SECONDS`] seconds (and read
-//! again when the business date turns); today's counts are read every time.
+//! months, so they are kept: after [`SLOW_PARTS_SECONDS`] seconds one
+//! background task reads them again while the kept copy is still served (read
+//! in the request only the first time of a business day); today's counts are
+//! read every time.
 
 use crate::assessment::{AssessmentService, RedFlag};
 use crate::auth::{Session, require};
@@ -254,6 +256,8 @@ struct Hub {
     refresher: Mutex<Option<Session>>,
     running: Mutex<bool>,
     slow: tokio::sync::Mutex<Option<(Instant, SlowParts)>>,
+    /// Whether a background refresh of the slow parts is under way (one at a time).
+    refreshing: std::sync::atomic::AtomicBool,
 }
 
 /// The dashboard's use cases.
@@ -302,6 +306,7 @@ impl DashboardService {
                 refresher: Mutex::new(None),
                 running: Mutex::new(false),
                 slow: tokio::sync::Mutex::new(None),
+                refreshing: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }
@@ -392,14 +397,38 @@ impl DashboardService {
         }
     }
 
+    /// The slow parts: the kept copy of today's while it is fresh; once it is older
+    /// than [`SLOW_PARTS_SECONDS`], still the kept copy, while one background task
+    /// reads them again (so no request waits for the month's red flag scored
+    /// live); read in the request only the first time of a day.
     async fn slow_parts(&self, session: &Session, today: Date) -> AppResult<SlowParts> {
+        use std::sync::atomic::Ordering;
         let mut slot = self.hub.slow.lock().await;
         if let Some((at, parts)) = slot.as_ref()
-            && at.elapsed() < Duration::from_secs(SLOW_PARTS_SECONDS)
             && parts.day == Some(today)
         {
+            if at.elapsed() >= Duration::from_secs(SLOW_PARTS_SECONDS)
+                && !self.hub.refreshing.swap(true, Ordering::AcqRel)
+            {
+                let this = self.clone();
+                let session = session.clone();
+                tokio::spawn(async move {
+                    match this.read_slow_parts(&session, today).await {
+                        Ok(parts) => *this.hub.slow.lock().await = Some((Instant::now(), parts)),
+                        Err(e) => tracing::warn!(error = %e, "指挥中心的红旗与专项活动刷新失败"),
+                    }
+                    this.hub.refreshing.store(false, Ordering::Release);
+                });
+            }
             return Ok(parts.clone());
         }
+        let parts = self.read_slow_parts(session, today).await?;
+        *slot = Some((Instant::now(), parts.clone()));
+        Ok(parts)
+    }
+
+    /// Reads the slow parts from the records.
+    async fn read_slow_parts(&self, session: &Session, today: Date) -> AppResult<SlowParts> {
         let month_before_today = match today.yesterday() {
             Ok(yesterday) if yesterday >= today.first_of_month() => {
                 let rows = self
@@ -438,14 +467,12 @@ impl DashboardService {
                     .collect(),
             });
         }
-        let parts = SlowParts {
+        Ok(SlowParts {
             day: Some(today),
             red_flag,
             campaigns,
             month_before_today,
-        };
-        *slot = Some((Instant::now(), parts.clone()));
-        Ok(parts)
+        })
     }
 
     async fn compute(&self, session: &Session) -> AppResult<Dashboard> {
