@@ -419,3 +419,14 @@ pub(crate) async fn wait_for(browser: &WebDriver, css: &str) -> WebDriverResult<
     }
     browser.find(By::Css(css)).await
 }
+
+/// Pages of a PDF: `/Type /Page` objects (not `/Pages`).
+pub fn pdf_page_count(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type")
+        .filter(|(at, _)| {
+            let t = text[at + 5..].trim_start();
+            t.starts_with("/Page") && !t.starts_with("/Pages")
+        })
+        .count()
+}

@@ -2,22 +2,12 @@
 //! one A4 page; the 核查 list fits a phone and a kiosk without sideways
 //! scrolling. Screenshots land in `$GOVHALL_SCREENSHOTS` when set.
 
+use crate::browser::pdf_page_count;
 use crate::browser::{chromium, finish, screenshot, sign_in, viewport};
 use crate::support::{Backend, TestServer};
 use serde_json::json;
 use thirtyfour::common::print::{PrintPage, PrintParameters};
 use thirtyfour::prelude::*;
-
-/// Pages of a PDF: `/Type /Page` objects (not `/Pages`).
-fn pdf_page_count(pdf: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(pdf);
-    text.match_indices("/Type")
-        .filter(|(at, _)| {
-            let t = text[at + 5..].trim_start();
-            t.starts_with("/Page") && !t.starts_with("/Pages")
-        })
-        .count()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_commitment_letter_prints_on_one_a4_page() {

@@ -3,6 +3,7 @@
 //! page fits a kiosk, a pad and a phone without sideways scrolling.
 //! Screenshots land in `$GOVHALL_SCREENSHOTS` when set.
 
+use crate::browser::pdf_page_count;
 use crate::browser::{chromium, finish, screenshot, sign_in, viewport};
 use crate::support::{Backend, TestServer};
 use thirtyfour::common::print::{PrintPage, PrintParameters};
@@ -23,17 +24,6 @@ fn media_boxes(pdf: &[u8]) -> Vec<(f64, f64)> {
             (nums.len() == 4).then(|| (nums[2] - nums[0], nums[3] - nums[1]))
         })
         .collect()
-}
-
-/// Pages of a PDF: `/Type /Page` objects (not `/Pages`).
-fn pdf_page_count(pdf: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(pdf);
-    text.match_indices("/Type")
-        .filter(|(at, _)| {
-            let t = text[at + 5..].trim_start();
-            t.starts_with("/Page") && !t.starts_with("/Pages")
-        })
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

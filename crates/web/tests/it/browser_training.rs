@@ -11,21 +11,6 @@ use thirtyfour::prelude::*;
 /// A 1×1 PNG.
 const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
 
-/// Pages in a PDF: its page objects (`/Type /Page`, not `/Pages`).
-fn pdf_pages(pdf: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(pdf);
-    let mut pages = 0;
-    let mut rest = text.as_ref();
-    while let Some(at) = rest.find("/Type") {
-        rest = &rest[at + "/Type".len()..];
-        let t = rest.trim_start();
-        if t.starts_with("/Page") && !t.starts_with("/Pages") {
-            pages += 1;
-        }
-    }
-    pages
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desk_card_prints_on_one_a4_page() {
     let Some((_driver, browser)) = chromium().await else {
@@ -87,7 +72,11 @@ async fn the_desk_card_prints_on_one_a4_page() {
             })
             .await?;
         assert!(pdf.starts_with(b"%PDF"), "a PDF");
-        assert_eq!(pdf_pages(&pdf), 1, "the desk card prints on one A4 page");
+        assert_eq!(
+            crate::browser::pdf_page_count(&pdf),
+            1,
+            "the desk card prints on one A4 page"
+        );
         Ok::<(), WebDriverError>(())
     }
     .await;
@@ -97,5 +86,5 @@ async fn the_desk_card_prints_on_one_a4_page() {
 #[test]
 fn pdf_pages_are_counted() {
     let two = b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 2>>\n2 0 obj <</Type /Page>>\n3 0 obj <</Type/Page /Parent 1 0 R>>";
-    assert_eq!(pdf_pages(two), 2);
+    assert_eq!(crate::browser::pdf_page_count(two), 2);
 }
