@@ -4,7 +4,8 @@
 //! and 12345 instead of listing weak matches.
 //!
 //! How a question is answered (the rule, also in docs/domain.md):
-//! 1. the question is lower-cased and full-width letters and digits made half-width;
+//! 1. the question is lower-cased, full-width letters and digits made half-width and
+//!    traditional characters made simplified (身份證 → 身份证);
 //! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
 //!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
@@ -17,7 +18,8 @@
 //!    bundle's description and its items' names, materials, department);
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
-//!    item's or bundle's name, keywords or description, or a vocabulary phrase), or fewer
+//!    item's or bundle's name, keywords, description, materials or department, or a
+//!    vocabulary phrase), or fewer
 //!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    招聘、投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's);
@@ -312,9 +314,10 @@ pub fn check_phrase(phrase: &str) -> Result<String, &'static str> {
     Ok(p)
 }
 
-/// Lower-case, full-width ASCII (ＫＴＶ、１２３) made half-width, spaces trimmed.
+/// Lower-case, full-width ASCII (ＫＴＶ、１２３) made half-width, traditional
+/// characters (繁体: 身份證、護照) made simplified, spaces trimmed.
 pub fn normalize(text: &str) -> String {
-    text.trim()
+    fast2s::convert(text.trim())
         .chars()
         .map(|c| match c {
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
@@ -473,6 +476,10 @@ impl Guide {
                 learn(k, &mut known);
             }
             learn(&doc.description, &mut known);
+            for m in &doc.materials {
+                learn(m, &mut known);
+            }
+            learn(&doc.department, &mut known);
         }
         for e in &vocabulary.entries {
             for t in &e.triggers {
@@ -1043,6 +1050,16 @@ mod tests {
     #[test]
     fn full_width_text_is_made_half_width() {
         assert_eq!(normalize(" ＫＴＶ１２ "), "ktv12");
+    }
+
+    #[test]
+    fn traditional_characters_are_read_as_simplified() {
+        assert_eq!(normalize("身份證掉了要怎麼補辦"), "身份证掉了要怎么补办");
+        assert_eq!(normalize("戶口註銷"), "户口注销");
+        let (t, g) = small();
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|a| a.code.clone());
+        assert_eq!(first("我想換身份證"), Some("GA-QR-001".to_owned()));
+        assert_eq!(first("我想換身份證"), first("我想换身份证"));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune`, `tune2`, `tune3`) and floors at the measured figures on
-//! the held-out splits (`held`, `held2`, `held3`), whose misses are never printed; and the
+//! on the tuning splits (`tune` … `tune4`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6`), whose misses are never
+//! printed; and the
 //! search the portal had before (the "before" figure).
 
 use domain::catalog::{Bundle, Item};
@@ -145,33 +146,42 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         )
     };
     // The tuning splits: the issue's thresholds.
-    for name in ["tune", "tune2", "tune3"] {
+    for name in ["tune", "tune2", "tune3", "tune4"] {
         let f = score(&split(name), ask, show);
         print(name, &f);
         assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
         assert!(f.none_rate() >= 0.90, "{name}: {f:?}");
     }
-    // The held-out splits are scored without printing their misses: they are not tuned on.
-    // `held` was first scored at 92.7% / 81.8% (session 7); its misses were looked at once
-    // since, so it is no longer truly held out. `held2` was written in session 8 before
-    // the nothing-fits work and first scored at 84.1% / 84.5% (then again twice, totals
-    // only); `held3` was written after that and scored once, at the end: 91.4% / 82.7%,
-    // the session's clean figure (docs/benchmarks.md). The floors are the measured
-    // figures: they stop regressions.
-    let fh = score(&split("held"), ask, false);
-    print("held", &fh);
-    assert!(fh.top3_rate() >= 0.98, "{fh:?}");
-    assert!(fh.none_rate() >= 0.90, "{fh:?}");
-    let fh2 = score(&split("held2"), ask, false);
-    print("held2", &fh2);
-    assert!(fh2.answerable >= 100 && fh2.unanswerable >= 75, "{fh2:?}");
-    assert!(fh2.top3_rate() >= 0.84, "{fh2:?}");
-    assert!(fh2.none_rate() >= 0.95, "{fh2:?}");
-    let fh3 = score(&split("held3"), ask, false);
-    print("held3", &fh3);
-    assert!(fh3.answerable >= 75 && fh3.unanswerable >= 50, "{fh3:?}");
-    assert!(fh3.top3_rate() >= 0.91, "{fh3:?}");
-    assert!(fh3.none_rate() >= 0.82, "{fh3:?}");
+    // The other splits, each with the least size and the floors (top 3, nothing fits) at
+    // its measured figures, so a change cannot lower them. The held-out ones are scored
+    // without printing their misses: they are not tuned on.
+    // - `held` was first scored at 92.7% / 81.8% (session 7); its misses were looked at once
+    //   since, so it is no longer truly held out.
+    // - `held2` was written in session 8 before the nothing-fits work and first scored at
+    //   84.1% / 84.5% (then again, totals only); `held3` was written after that and scored
+    //   once, at the end: 91.4% / 82.7%, session 8's clean figure (docs/benchmarks.md).
+    // - `tune5` (session 9): questions as a voice input writes them (run-on, no
+    //   punctuation, dialect), written blind and first scored at 81.5% / 90.0%, then tuned
+    //   on; still short of the targets, so its floors are the figures reached.
+    // - `held6` (session 9): 240 plain questions written blind by another author after
+    //   the session's changes and scored once: 98.0% / 88.9%, the session's clean figure.
+    let floors: [(&str, usize, usize, f64, f64); 5] = [
+        ("held", 50, 20, 0.98, 0.90),
+        ("held2", 100, 75, 0.84, 0.95),
+        ("held3", 75, 50, 0.91, 0.82),
+        ("tune5", 120, 80, 0.87, 0.93),
+        ("held6", 140, 85, 0.98, 0.88),
+    ];
+    for (name, answerable, unanswerable, top3, none) in floors {
+        let f = score(&split(name), ask, show && name.starts_with("tune"));
+        print(name, &f);
+        assert!(
+            f.answerable >= answerable && f.unanswerable >= unanswerable,
+            "{name}: {f:?}"
+        );
+        assert!(f.top3_rate() >= top3, "{name}: {f:?}");
+        assert!(f.none_rate() >= none, "{name}: {f:?}");
+    }
 }
 
 #[test]
