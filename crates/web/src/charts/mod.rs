@@ -70,6 +70,16 @@ fn wrap(label: &str, px: f64, width: f64) -> Vec<String> {
     lines
 }
 
+/// A tick label's lines: words (部门名称) wrap to the slot's width; times and
+/// numbers (08:30, 0–5) stay whole, and crowded ones are thinned out instead.
+fn tick_lines(label: &str, px: f64, width: f64) -> Vec<String> {
+    if label.chars().any(|c| c >= '\u{2e80}') {
+        wrap(label, px, width)
+    } else {
+        vec![label.to_owned()]
+    }
+}
+
 /// A count axis's top: a round number above the largest value.
 fn nice_max(max: f64) -> f64 {
     if max <= 0.0 {
@@ -206,7 +216,7 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, chart: &Chart, width: u32) ->
     let wrapped: Vec<Vec<String>> = chart
         .labels
         .iter()
-        .map(|l| wrap(l, TICK_PX, slot - 8.0))
+        .map(|l| tick_lines(l, TICK_PX, slot - 8.0))
         .collect();
     let label_lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as i32;
     let widest = wrapped
@@ -474,6 +484,9 @@ mod tests {
         assert_eq!(wrap("09:30", 22.0, 100.0), vec!["09:30"]);
         // Never more than three lines: the rest stays on the last.
         assert_eq!(wrap("一二三四五六七", 22.0, 30.0).len(), 3);
+        // A time is never cut in two (08: / 30), however narrow its slot.
+        assert_eq!(tick_lines("08:30", 22.0, 30.0), vec!["08:30"]);
+        assert_eq!(tick_lines("市场监督管理局", 22.0, 80.0).len(), 3);
     }
 
     #[test]

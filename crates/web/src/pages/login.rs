@@ -93,7 +93,12 @@ async fn submit(
         .await
     {
         Ok(login) => {
-            let max_age = login.expires_at.duration_since(jiff::Timestamp::now()).as_secs();
+            // The session's lifetime as the hall's clock counts it (the cookie's Max-Age is
+            // relative, so the browser's own clock does not matter).
+            let max_age = login
+                .expires_at
+                .duration_since(state.app.accounts.now())
+                .as_secs();
             Ok((
                 StatusCode::SEE_OTHER,
                 [

@@ -410,6 +410,17 @@ pub(crate) async fn viewport(browser: &WebDriver, width: u32, height: u32) -> We
 }
 
 /// The first element matching `css`, waiting up to ten seconds for it.
+/// How far the page reaches past the viewport's width (0 when it fits).
+pub(crate) async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
+    let v = browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    Ok(v.json().as_f64().unwrap_or(9999.0))
+}
+
 pub(crate) async fn wait_for(browser: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
     for _ in 0..100 {
         if let Ok(e) = browser.find(By::Css(css)).await {

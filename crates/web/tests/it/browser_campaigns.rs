@@ -3,21 +3,10 @@
 //! without the page scrolling sideways; the phases show as a timeline and
 //! a task's owner moves it on from the page.
 
-use crate::browser::{chromium, finish, screenshot, sign_in, viewport, wait_for};
+use crate::browser::{chromium, finish, overflow, screenshot, sign_in, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use serde_json::json;
 use thirtyfour::prelude::*;
-
-/// How far the page reaches past the viewport's width (0 when it fits).
-async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
-    let v = browser
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    Ok(v.json().as_f64().unwrap_or(9999.0))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_on_every_screen() {

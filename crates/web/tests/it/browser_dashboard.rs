@@ -2,21 +2,11 @@
 //! ticket is taken, without a reload, and fits a 1920×1080 wall, a 1024×600
 //! screen and a 375-pixel phone without scrolling sideways.
 
-use crate::browser::{chromium, finish, screenshot, sign_in, viewport, wait_for};
+use crate::browser::{chromium, finish, overflow, screenshot, sign_in, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use serde_json::json;
 use std::time::Duration;
 use thirtyfour::prelude::*;
-
-async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
-    let v = browser
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    Ok(v.json().as_f64().unwrap_or(9999.0))
-}
 
 async fn figure(browser: &WebDriver, field: &str) -> WebDriverResult<String> {
     browser

@@ -3,7 +3,7 @@
 //! following, attaches a photo through the camera input, submits, and sees
 //! it listed with its deduction; the page fits 800×1280 and 768×1024.
 
-use crate::browser::{chromium, finish, screenshot, sign_in, viewport, wait_for};
+use crate::browser::{chromium, finish, overflow, screenshot, sign_in, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use thirtyfour::prelude::*;
 
@@ -73,17 +73,6 @@ async fn tap(browser: &WebDriver, e: &WebElement) -> WebDriverResult<()> {
         )
         .await?;
     e.click().await
-}
-
-/// How far the page reaches past the viewport's width (0 when it fits).
-async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
-    let v = browser
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    Ok(v.json().as_f64().unwrap_or(9999.0))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,3 +73,5 @@ mod api_dashboard;
 mod browser_dashboard;
 // issue 18: charts
 mod api_charts;
+// issue 18: the charts and staffing pages in a browser
+mod browser_command_pages;
