@@ -37,13 +37,15 @@
   var prev = kbd.querySelector('[data-kbd-prev]');
   var next = kbd.querySelector('[data-kbd-next]');
   var letters = '';
-  var page = 1;
-  var more = false;
-  var first = null; // the first candidate shown: {word, used}
-  var asked = 0;    // the latest request (older answers are dropped)
+  var list = [];     // the candidates fetched so far for the letters, best first
+  var more = false;  // the server has more after them
+  var fetched = 0;   // server pages fetched (of PER)
+  var start = 0;     // the first candidate shown
+  var end = 0;       // past the last candidate shown
+  var starts = [];   // where the earlier pages of the bar began
+  var asked = 0;     // the latest request (older answers are dropped)
   var timer = null;
-
-  function perPage() { return window.innerWidth >= 1280 ? 8 : 6; }
+  var PER = 30;      // candidates fetched at once; the bar shows as many as fit
 
   function hint(text) {
     bar.textContent = '';
@@ -53,35 +55,39 @@
     bar.appendChild(s);
   }
 
-  function show(list) {
+  function first() { return list.length ? list[0] : null; }
+
+  // One row of candidates from `start`: as many as fit the bar's width.
+  function render() {
     bar.textContent = '';
-    first = list.length ? list[0] : null;
-    if (!list.length) { hint('没有对应的词，请删掉几个字母或换个拼法'); return; }
-    list.forEach(function (c) {
+    if (!list.length) {
+      hint(letters ? '没有对应的词，请删掉几个字母或换个拼法' : '候选词显示在这里');
+      prev.disabled = true;
+      next.disabled = true;
+      return;
+    }
+    end = start;
+    for (var i = start; i < list.length; i++) {
       var b = document.createElement('button');
       b.type = 'button';
-      b.textContent = c.word;
-      b.setAttribute('data-cand', c.word);
-      b.setAttribute('data-used', String(c.used));
+      b.textContent = list[i].word;
+      b.setAttribute('data-cand', list[i].word);
+      b.setAttribute('data-used', String(list[i].used));
       bar.appendChild(b);
-    });
+      if (bar.scrollWidth > bar.clientWidth + 1 && i > start) {
+        bar.removeChild(b);
+        break;
+      }
+      end = i + 1;
+    }
+    prev.disabled = starts.length === 0;
+    next.disabled = end >= list.length && !more;
   }
 
-  function refresh() {
-    shown.textContent = letters;
-    first = null;
-    prev.disabled = true;
-    next.disabled = true;
-    if (!letters) { first = null; hint('候选词显示在这里'); return; }
-    clearTimeout(timer);
-    // Taps in quick succession ask once.
-    timer = setTimeout(fetchPage, 60);
-  }
-
-  function fetchPage() {
+  function load(then) {
     var mine = ++asked;
     var url = '/api/guide/keyboard?letters=' + encodeURIComponent(letters) +
-      '&page=' + page + '&per_page=' + perPage();
+      '&page=' + (fetched + 1) + '&per_page=' + PER;
     fetch(url, { headers: { Accept: 'application/json' } })
       .then(function (r) {
         return r.json().then(function (body) { return { status: r.status, body: body }; });
@@ -89,34 +95,51 @@
       .then(function (res) {
         if (mine !== asked) return;
         if (res.status !== 200) {
-          first = null;
           hint(res.status === 429 ? '点得太快了，请稍等再点' :
-            ((res.body && res.body.error && res.body.error.message) || '暂时无法联想，请用右边的常用词'));
+            ((res.body && res.body.error && res.body.error.message) || '暂时无法联想，请用常用词'));
           return;
         }
-        show(res.body.candidates || []);
+        fetched += 1;
+        list = list.concat(res.body.candidates || []);
         more = !!res.body.more;
-        prev.disabled = page <= 1;
-        next.disabled = !more;
+        then();
       })
       .catch(function () {
         if (mine !== asked) return;
-        first = null;
         hint('暂时无法联想，请用常用词');
       });
+  }
+
+  function refresh() {
+    shown.textContent = letters;
+    list = []; more = false; fetched = 0; start = 0; end = 0; starts = [];
+    asked += 1; // an answer for the letters before is dropped
+    clearTimeout(timer);
+    if (!letters) { render(); return; }
+    prev.disabled = true;
+    next.disabled = true;
+    // Taps in quick succession ask once.
+    timer = setTimeout(function () { load(render); }, 60);
+  }
+
+  function nextPage() {
+    if (end < list.length) { starts.push(start); start = end; render(); }
+    else if (more) { load(function () { if (end < list.length) { starts.push(start); start = end; } render(); }); }
+  }
+
+  function prevPage() {
+    if (starts.length) { start = starts.pop(); render(); }
   }
 
   function type(l) {
     if (letters.length >= 30) return;
     letters += l;
-    page = 1;
     refresh();
   }
 
   function take(word, used) {
     append(word);
     letters = letters.slice(used);
-    page = 1;
     refresh();
   }
 
@@ -126,22 +149,24 @@
     if (b.dataset.key) type(b.dataset.key);
     else if (b.hasAttribute('data-cand')) take(b.getAttribute('data-cand'), Number(b.getAttribute('data-used')) || letters.length);
     else if (b.hasAttribute('data-kbd-back')) {
-      if (letters) { letters = letters.slice(0, -1); page = 1; refresh(); } else dropLast();
+      if (letters) { letters = letters.slice(0, -1); refresh(); } else dropLast();
     } else if (b.hasAttribute('data-kbd-clear')) {
-      letters = ''; page = 1; input.value = ''; refresh();
+      letters = ''; input.value = ''; refresh();
     } else if (b.hasAttribute('data-kbd-space')) {
-      if (letters && first) take(first.word, first.used);
+      if (letters && first()) take(first().word, first().used);
       else if (!letters && input.value && !/\s$/.test(input.value)) append(' ');
     } else if (b.hasAttribute('data-kbd-prev')) {
-      if (page > 1) { page -= 1; fetchPage(); }
+      prevPage();
     } else if (b.hasAttribute('data-kbd-next')) {
-      if (more) { page += 1; fetchPage(); }
+      nextPage();
     } else if (b.hasAttribute('data-kbd-enter')) {
       // Letters still typed: their first candidate joins the question first.
-      if (letters && first) append(first.word);
+      if (letters && first()) append(first().word);
       letters = '';
-      shown.textContent = '';
+      refresh();
     }
   });
+  // A pad turned or a window resized: the bar shows as many as now fit.
+  window.addEventListener('resize', function () { if (list.length) render(); });
   refresh();
 })();
