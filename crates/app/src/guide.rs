@@ -10,6 +10,7 @@ use crate::catalog::PublishedCatalog;
 use crate::throttle::Guard;
 use crate::{Actor, AppError, AppResult, Conflict, Hall};
 use domain::guide::{Guide, GuideKind, Vocabulary, catalog_docs, check_phrase, redact_question};
+use domain::guide_keyboard::{CandidatePage, Keyboard};
 use domain::permission::Permission;
 use serde::Serialize;
 use std::sync::{Arc, RwLock};
@@ -60,6 +61,8 @@ struct Built {
     catalog: Arc<PublishedCatalog>,
     phrases: Vec<(String, String)>,
     guide: Guide,
+    /// The kiosk's pinyin keyboard over the same words.
+    keyboard: Keyboard,
 }
 
 #[derive(Clone)]
@@ -104,11 +107,13 @@ impl GuideService {
                 vocabulary.add_phrase(p, c);
             }
             let docs = catalog_docs(&catalog.items, &catalog.bundles);
+            let keyboard = Keyboard::build(&tokenizer, &docs, &vocabulary);
             let guide = Guide::build(&tokenizer, &docs, vocabulary);
             Built {
                 catalog,
                 phrases,
                 guide,
+                keyboard,
             }
         })
         .await
@@ -169,6 +174,39 @@ impl GuideService {
             answers,
             none: answer.none,
         })
+    }
+
+    /// The kiosk's on-screen keyboard (public): the hall's words that typed
+    /// pinyin `letters` may mean, ranked, page `page` (from 1) of `per_page`
+    /// (the rule is `domain::guide_keyboard`). Letters that are not 1 to 30 of
+    /// a–z are refused naming `letters`. The request rate is the web layer's.
+    #[tracing::instrument(skip_all)]
+    pub async fn keyboard(
+        &self,
+        letters: Option<&str>,
+        page: Option<usize>,
+        per_page: Option<usize>,
+    ) -> AppResult<CandidatePage> {
+        let letters = letters.unwrap_or("");
+        domain::guide_keyboard::check_letters(letters).map_err(|m| AppError::invalid("letters", m))?;
+        if per_page.is_some_and(|n| n == 0 || n > domain::guide_keyboard::MAX_PER_PAGE) {
+            return Err(AppError::invalid(
+                "per_page",
+                format!("每页候选词为1到{}个", domain::guide_keyboard::MAX_PER_PAGE),
+            ));
+        }
+        if page == Some(0) {
+            return Err(AppError::invalid("page", "页码从1开始"));
+        }
+        let built = self.guide().await?;
+        built
+            .keyboard
+            .candidates(
+                letters,
+                page.unwrap_or(1),
+                per_page.unwrap_or(domain::guide_keyboard::DEFAULT_PER_PAGE),
+            )
+            .map_err(|m| AppError::invalid("letters", m))
     }
 
     /// The phrases admins added, oldest first.

@@ -277,6 +277,28 @@ impl Vocabulary {
             .flat_map(|e| e.triggers.iter().map(String::as_str))
     }
 
+    /// The words a `syn` line adds to a question (catalog words).
+    pub fn synonym_words(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .flat_map(|e| match &e.target {
+                Target::Words(w) => w.as_slice(),
+                Target::Codes(_) => &[],
+            })
+            .map(String::as_str)
+    }
+
+    /// The stop words (question words, pronouns, family, time and place words).
+    pub fn stop_words(&self) -> impl Iterator<Item = &str> {
+        self.stop.iter().map(String::as_str)
+    }
+
+    /// The `biz` words (businesses the hall licenses) and the `act` words
+    /// (what running one or a hall matter takes: 开, 办, 补, 换…).
+    pub fn business_and_act_words(&self) -> impl Iterator<Item = &str> {
+        self.business.iter().chain(self.acts.iter()).map(String::as_str)
+    }
+
     /// Every code a `goto` line names (a test checks they exist in the catalog).
     pub fn codes(&self) -> Vec<&str> {
         self.entries

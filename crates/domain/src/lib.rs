@@ -47,6 +47,8 @@ pub mod staffing;
 pub mod dashboard;
 // issue 18: charts
 pub mod chart;
+// issue 17 part 1: the kiosk's on-screen pinyin keyboard (智能导办)
+pub mod guide_keyboard;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use role::Role;

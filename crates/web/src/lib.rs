@@ -38,6 +38,8 @@ pub struct AppState {
     ticket_limiter: std::sync::Arc<ratelimit::RateLimiter>,
     /// Public forms (booking page, home-visit requests), apart from the kiosk's tickets.
     public_limiter: std::sync::Arc<ratelimit::RateLimiter>,
+    // issue 17 part 1: the kiosk's on-screen keyboard (a lookup per tap)
+    keyboard_limiter: std::sync::Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -50,12 +52,20 @@ impl AppState {
         let public_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
             app.settings.queue.tickets_per_minute_per_client,
         ));
+        // issue 17 part 1: a person typing taps far faster than they take tickets.
+        let keyboard_limiter = std::sync::Arc::new(ratelimit::RateLimiter::new(
+            app.settings
+                .queue
+                .tickets_per_minute_per_client
+                .saturating_mul(ratelimit::KEYBOARD_RATE_FACTOR),
+        ));
         AppState {
             app,
             metrics,
             voice: std::sync::Arc::default(),
             ticket_limiter,
             public_limiter,
+            keyboard_limiter,
         }
     }
 }

@@ -67,6 +67,27 @@ impl crate::AppState {
     }
 }
 
+/// The keyboard's lookups per minute per address, as a multiple of the
+/// tickets' (60 a minute: 240 lookups, a burst of 80 taps).
+pub const KEYBOARD_RATE_FACTOR: u32 = 4;
+
+impl crate::AppState {
+    /// Takes one lookup of the kiosk's on-screen keyboard (issue 17 part 1)
+    /// from `client`; over the rate it is refused (429), not audited: the
+    /// candidates are the hall's public words, nothing to guess.
+    pub fn check_keyboard_rate(&self, client: &str) -> Result<(), crate::ApiError> {
+        if !self.app.settings.security.rate_limit || self.keyboard_limiter.allow(client) {
+            return Ok(());
+        }
+        tracing::warn!("keyboard lookups over the rate");
+        Err(crate::ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "输入过快，请稍后再试",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

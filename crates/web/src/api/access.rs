@@ -351,6 +351,8 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("GET", "/api/dashboard/stream", Signed(P::DashboardRead)),
     // issue 18: charts
     ("GET", "/api/charts/{file}", Signed(P::ChartsRead)),
+    // issue 17 part 1: the kiosk's on-screen pinyin keyboard
+    ("GET", "/api/guide/keyboard", Public),
 ];
 
 /// Who may call `method` on the routed `path` (`None`: not an API operation).

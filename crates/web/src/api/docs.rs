@@ -96,6 +96,8 @@ use utoipa::{Modify, OpenApi};
         super::dashboard::dashboard, super::dashboard::stream,
         // issue 18: charts
         super::charts::chart,
+        // issue 17 part 1: the kiosk's on-screen pinyin keyboard
+        super::guide::keyboard,
         serve,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

@@ -49,6 +49,64 @@ pub async fn ask(
     }))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KeyboardQuery {
+    /// The pinyin letters typed, a to z (ü as v), 1 to 30: each syllable in full
+    /// or by its first letters (`sfz`, `shenfz`, `shenfenzheng`).
+    letters: Option<String>,
+    /// The page, from 1 (default 1).
+    page: Option<usize>,
+    /// Candidates per page, 1 to 30 (default 8).
+    per_page: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct KeyboardCandidates {
+    /// The letters as matched (lower case).
+    letters: String,
+    /// Best first: `{word, used, fit}`: `used` letters are the word's (tapping it
+    /// leaves the others typed); `fit` is `exact` (every syllable in full),
+    /// `abbreviated`, `predicted` (the word goes on past the letters) or
+    /// `partial` (the word uses only the first `used` letters).
+    #[schema(value_type = Vec<Object>)]
+    candidates: Vec<domain::guide_keyboard::Candidate>,
+    page: usize,
+    per_page: usize,
+    /// Candidates over all pages (at most 300).
+    total: usize,
+    /// A next page exists.
+    more: bool,
+}
+
+/// The kiosk's on-screen pinyin keyboard: the hall's words (catalog names and
+/// keywords, life events, the guide's phrases, common question words) that the
+/// typed letters may mean, ranked, one page (public, rate-limited per address).
+#[utoipa::path(get, path = "/api/guide/keyboard", operation_id = "guide_keyboard", params(KeyboardQuery), tag = "智能导办",
+    responses((status = 200, body = KeyboardCandidates, description = "{letters, candidates: [{word, used, fit}], page, per_page, total, more}"),
+        (status = 422, description = "拼音为空、不是字母或超过30个（字段 letters），页码或每页数量不对（字段 page、per_page）"),
+        (status = 429, description = "同一地址输入过快，请稍后再试")))]
+pub async fn keyboard(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    AppQuery(q): AppQuery<KeyboardQuery>,
+) -> ApiResult<Json<KeyboardCandidates>> {
+    state.check_keyboard_rate(&client)?;
+    let p = state
+        .app
+        .guide
+        .keyboard(q.letters.as_deref(), q.page, q.per_page)
+        .await?;
+    Ok(Json(KeyboardCandidates {
+        letters: p.letters,
+        candidates: p.candidates,
+        page: p.page,
+        per_page: p.per_page,
+        total: p.total,
+        more: p.more,
+    }))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PhraseList {
     /// `{id, phrase, code, kind, created_by, created_at}`, oldest first.

@@ -340,6 +340,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/dashboard/stream", get(dashboard::stream))
         // issue 18: charts
         .route("/api/charts/{file}", get(charts::chart))
+        // issue 17 part 1: the kiosk's on-screen pinyin keyboard
+        .route("/api/guide/keyboard", get(guide::keyboard))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

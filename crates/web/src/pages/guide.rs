@@ -1,7 +1,11 @@
 //! 智能导办 pages (issue 17 part 1): the portal's answer page (`/guide?q=`),
-//! the kiosk's (`/kiosk/guide`: large buttons for the life events and a word
-//! pad, the kiosk has no Chinese keyboard) and the admin's vocabulary page
-//! (`/admin/guide`: phrases and the questions that found nothing).
+//! the kiosk's (`/kiosk/guide`: large buttons for the life events, a word pad
+//! and an on-screen pinyin keyboard, since a touch kiosk has no keyboard of its
+//! own: big QWERTY keys, the typed letters, a bar of candidates from the hall's
+//! words (`GET /api/guide/keyboard`, the rule in `domain::guide_keyboard`), pages
+//! of them, backspace, space, clear and 查询; the portal leaves typing to the
+//! phone's own keyboard) and the admin's vocabulary page (`/admin/guide`:
+//! phrases and the questions that found nothing).
 
 use super::manage::{back, guard, guard_post};
 use crate::AppState;
@@ -15,6 +19,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+// The life events (人生大事) the kiosk and the portal offer as buttons, and the
+// kiosk's word pad; its keyboard offers the same words.
+use domain::guide_keyboard::{LIFE_EVENTS, PAD_WORDS as WORDS};
 use domain::permission::Permission;
 use serde::Deserialize;
 use store::guide::{GuideMiss, GuidePhrase};
@@ -28,44 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/guide/phrases/{id}/delete", post(delete_phrase))
 }
 
-/// The life events (人生大事) the kiosk and the portal offer as buttons.
-const LIFE_EVENTS: [(&str, &str); 7] = [
-    ("出生", "孩子刚出生要办什么"),
-    ("上学", "孩子上学入学"),
-    ("结婚", "结婚领证"),
-    ("开店", "开个小店"),
-    ("买房", "买房过户"),
-    ("退休", "退休要办什么"),
-    ("身后事", "老人去世身后事"),
-];
-
-/// The kiosk's word pad: everyday words tapped to build a question.
-const WORDS: [&str; 24] = [
-    "孩子",
-    "老人",
-    "身份证",
-    "户口",
-    "社保卡",
-    "医保",
-    "养老金",
-    "公积金",
-    "房子",
-    "营业执照",
-    "驾驶证",
-    "结婚证",
-    "残疾证",
-    "低保",
-    "补贴",
-    "开店",
-    "丢了",
-    "过期",
-    "补办",
-    "换",
-    "领取",
-    "报销",
-    "过户",
-    "注销",
-];
+/// The kiosk keyboard's letter rows (QWERTY).
+const KEY_ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
 fn page_error(state: &AppState, e: AppError) -> Response {
     PageError::from_app(state, e).into_response()
@@ -89,6 +60,8 @@ struct GuidePage {
     error: Option<String>,
     events: Vec<(&'static str, &'static str)>,
     words: Vec<&'static str>,
+    /// The kiosk keyboard's letter rows.
+    key_rows: Vec<Vec<char>>,
     hotline: String,
 }
 
@@ -111,6 +84,7 @@ async fn answer(
         error: None,
         events: LIFE_EVENTS.to_vec(),
         words: WORDS.to_vec(),
+        key_rows: KEY_ROWS.iter().map(|r| r.chars().collect()).collect(),
         hotline: "12345".into(),
         q,
     };

@@ -264,6 +264,23 @@ async fn guide_pages(s: &TestServer) {
     ] {
         assert!(k.text.contains(want), "{want}");
     }
+    // The kiosk's on-screen pinyin keyboard; the portal leaves typing to the phone.
+    for want in [
+        "id=\"kbd\"",
+        "data-key=\"q\"",
+        "data-key=\"m\"",
+        "data-kbd-back",
+        "data-kbd-space",
+        "data-kbd-clear",
+        "data-kbd-enter",
+        "data-kbd-next",
+        ">查询<",
+    ] {
+        assert!(k.text.contains(want), "{want}");
+    }
+    let portal = s.req("GET", "/guide").send().await;
+    assert_eq!(portal.status, 200);
+    assert!(!portal.text.contains("id=\"kbd\"") && !portal.text.contains("data-key="));
     let kiosk = s.req("GET", "/kiosk").send().await;
     assert!(kiosk.text.contains("/kiosk/guide"));
     let k = s.req("GET", "/kiosk/guide?q=身后事").send().await;
@@ -301,3 +318,117 @@ async fn guide_pages(s: &TestServer) {
     assert_eq!(st, 403);
 }
 on_both_backends!(guide_pages);
+
+fn words(v: &Value) -> Vec<String> {
+    v["candidates"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|c| c["word"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+// issue 17 part 1: the kiosk's on-screen pinyin keyboard
+async fn keyboard_candidates(s: &TestServer) {
+    // Abbreviated, mixed and full pinyin all find 身份证 first.
+    for letters in ["sfz", "shenfz", "shenfenzheng", "SFZ"] {
+        let (st, v) = s.get(&format!("/api/guide/keyboard?letters={letters}"), "").await;
+        assert_eq!(st, 200, "{letters}: {v}");
+        assert_eq!(words(&v)[0], "身份证", "{letters}: {v}");
+        let c = &v["candidates"][0];
+        assert_eq!(c["used"].as_u64(), Some(letters.len() as u64), "{v}");
+        assert_eq!(v["letters"], letters.to_lowercase());
+        assert_eq!(v["page"], 1);
+        assert_eq!(v["per_page"], 8);
+    }
+    let (_, v) = s.get("/api/guide/keyboard?letters=shenfenzheng", "").await;
+    assert_eq!(v["candidates"][0]["fit"], "exact", "{v}");
+    let (_, v) = s.get("/api/guide/keyboard?letters=sfz", "").await;
+    assert_eq!(v["candidates"][0]["fit"], "abbreviated", "{v}");
+
+    // More letters than a word: it takes the first ones, the rest find the next word.
+    let (_, v) = s.get("/api/guide/keyboard?letters=sfzbb", "").await;
+    assert_eq!(words(&v)[0], "身份证", "{v}");
+    assert_eq!(v["candidates"][0]["fit"], "partial");
+    assert_eq!(v["candidates"][0]["used"], 3);
+    let (_, v) = s.get("/api/guide/keyboard?letters=bb", "").await;
+    assert!(words(&v).iter().take(3).any(|w| w == "补办"), "{v}");
+
+    // The published catalog's names, the life events and question words.
+    let (_, v) = s.get("/api/guide/keyboard?letters=xsecsyjs", "").await;
+    assert_eq!(words(&v)[0], "新生儿出生一件事", "a bundle's name: {v}");
+    let (_, v) = s.get("/api/guide/keyboard?letters=shenhoushi", "").await;
+    assert_eq!(words(&v)[0], "身后事", "a life event: {v}");
+    let (_, v) = s.get("/api/guide/keyboard?letters=zenme", "").await;
+    assert_eq!(words(&v)[0], "怎么", "{v}");
+    let (_, v) = s.get("/api/guide/keyboard?letters=qian&per_page=30", "").await;
+    assert!(words(&v).contains(&"钱".to_owned()), "{v}");
+
+    // Pages: the same ranking cut in pieces.
+    let (_, all) = s.get("/api/guide/keyboard?letters=s&per_page=30", "").await;
+    let (_, p1) = s.get("/api/guide/keyboard?letters=s&per_page=4", "").await;
+    let (_, p2) = s.get("/api/guide/keyboard?letters=s&per_page=4&page=2", "").await;
+    assert!(all["total"].as_u64().unwrap() > 8, "{all}");
+    assert_eq!(p1["total"], all["total"]);
+    assert_eq!(p1["more"], true);
+    assert_eq!(words(&p1), words(&all)[..4].to_vec());
+    assert_eq!(words(&p2), words(&all)[4..8].to_vec());
+    let (st, far) = s.get("/api/guide/keyboard?letters=s&page=999", "").await;
+    assert_eq!(st, 200);
+    assert_eq!(far["candidates"], json!([]));
+    assert_eq!(far["more"], false);
+
+    // Refusals name the field, in Chinese.
+    let long = "a".repeat(31);
+    for (path, f) in [
+        ("/api/guide/keyboard".to_owned(), "letters"),
+        ("/api/guide/keyboard?letters=".to_owned(), "letters"),
+        ("/api/guide/keyboard?letters=sf1".to_owned(), "letters"),
+        ("/api/guide/keyboard?letters=身份证".to_owned(), "letters"),
+        (format!("/api/guide/keyboard?letters={long}"), "letters"),
+        ("/api/guide/keyboard?letters=s&per_page=0".to_owned(), "per_page"),
+        ("/api/guide/keyboard?letters=s&per_page=31".to_owned(), "per_page"),
+        ("/api/guide/keyboard?letters=s&page=0".to_owned(), "page"),
+    ] {
+        let (st, v) = s.get(&path, "").await;
+        assert_eq!(st, 422, "{path}: {v}");
+        assert_eq!(field(&v), Some(f), "{path}: {v}");
+        assert!(has_chinese(&v), "{v}");
+    }
+
+    // An admin's phrase joins the candidates.
+    let (_, v) = s.get("/api/guide/keyboard?letters=nnbd", "").await;
+    assert!(!words(&v).contains(&"囡囡报到".to_owned()), "{v}");
+    let admin = s.login("admin").await;
+    let (st, _) = s
+        .post(
+            "/api/guide/phrases",
+            &admin,
+            json!({"phrase": "囡囡报到", "code": "GA-QR-004"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let (_, v) = s.get("/api/guide/keyboard?letters=nnbd", "").await;
+    assert_eq!(words(&v)[0], "囡囡报到", "{v}");
+}
+on_both_backends!(keyboard_candidates);
+
+// issue 17 part 1: the keyboard's lookups are limited per address.
+async fn keyboard_rate_limit(s: &TestServer) {
+    // 240 a minute with a burst of 80: the first 80 taps are served, then,
+    // typing on faster than 4 a second, one is refused.
+    let mut statuses = Vec::new();
+    for _ in 0..400 {
+        let (st, v) = s.get("/api/guide/keyboard?letters=sfz", "").await;
+        statuses.push(st);
+        if st == 429 {
+            assert_eq!(v["error"]["code"], "rate_limited", "{v}");
+            assert!(has_chinese(&v), "{v}");
+            break;
+        }
+        assert_eq!(st, 200, "{v}");
+    }
+    assert!(statuses.len() > 80, "a burst of typing is served: {statuses:?}");
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}
+on_both_backends!(keyboard_rate_limit);
