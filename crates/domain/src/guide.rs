@@ -277,6 +277,14 @@ impl Vocabulary {
             .flat_map(|e| e.triggers.iter().map(String::as_str))
     }
 
+    /// Each `syn` line: its triggers and the catalog words it adds.
+    pub fn synonym_lines(&self) -> impl Iterator<Item = (&[String], &[String])> {
+        self.entries.iter().filter_map(|e| match &e.target {
+            Target::Words(w) => Some((e.triggers.as_slice(), w.as_slice())),
+            Target::Codes(_) => None,
+        })
+    }
+
     /// The words a `syn` line adds to a question (catalog words).
     pub fn synonym_words(&self) -> impl Iterator<Item = &str> {
         self.entries

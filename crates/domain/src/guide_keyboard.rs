@@ -168,6 +168,31 @@ pub fn syllables(word: &str) -> Option<Vec<Vec<String>>> {
         .collect()
 }
 
+/// A `syn` trigger that reads like a stretch of one of its own catalog words but is
+/// written otherwise (身份症 and 身分证 for 身份证, 结昏 for 结婚): a misspelling the
+/// guide forgives, never a word the keyboard offers.
+pub fn misspelt(trigger: &str, words: &[String]) -> bool {
+    let Some(t) = syllables(trigger) else {
+        return false;
+    };
+    words.iter().any(|w| {
+        let chars: Vec<char> = w.chars().collect();
+        let Some(ws) = syllables(w) else {
+            return false;
+        };
+        (0..ws.len().saturating_sub(t.len()) + 1)
+            .filter(|&at| at + t.len() <= ws.len())
+            .any(|at| {
+                let same_reading = t
+                    .iter()
+                    .zip(&ws[at..at + t.len()])
+                    .all(|(a, b)| a.iter().any(|r| b.contains(r)));
+                let written: String = chars[at..at + t.len()].iter().collect();
+                same_reading && written != trigger
+            })
+    })
+}
+
 /// Typed letters checked and made lower case: 1 to [`MAX_LETTERS`] letters
 /// a to z (`v` for `ü`). The error says why, in Chinese.
 pub fn check_letters(letters: &str) -> Result<String, String> {
@@ -364,8 +389,18 @@ impl Keyboard {
                 b.add(&w, Source::Phrase);
             }
         }
+        let misspellings: std::collections::HashSet<&str> = vocabulary
+            .synonym_lines()
+            .flat_map(|(triggers, words)| {
+                triggers
+                    .iter()
+                    .filter(move |t| misspelt(t, words))
+                    .map(String::as_str)
+            })
+            .collect();
         for w in vocabulary
             .triggers()
+            .filter(|t| !misspellings.contains(t))
             .chain(vocabulary.synonym_words())
             .chain(vocabulary.business_and_act_words())
         {
@@ -585,6 +620,21 @@ mod tests {
         // The rest, "bb", finds 补办 exactly where 身份证 left off.
         let p = k.candidates(&"sfzbb"[3..], 1, 8).unwrap();
         assert_eq!(words(&p)[0], "补办");
+    }
+
+    #[test]
+    fn misspellings_are_forgiven_not_offered() {
+        let list = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(misspelt("身份症", &list(&["身份证"])));
+        assert!(misspelt("身分证", &list(&["居民", "身份证"])));
+        assert!(misspelt("结昏", &list(&["结婚登记"])));
+        assert!(!misspelt("身份证", &list(&["身份证"])));
+        assert!(!misspelt("生孩子", &list(&["出生", "新生儿"])));
+        let v = Vocabulary::parse("version t\nsyn 身份症 补身份证 = 身份证 补领\n").unwrap();
+        let k = Keyboard::build(&Tokenizer::default(), &[], &v);
+        let p = k.candidates("sfz", 0, 30).unwrap();
+        assert!(!words(&p).contains(&"身份症"), "{:?}", words(&p));
+        assert!(words(&p).contains(&"身份证"), "{:?}", words(&p));
     }
 
     #[test]
