@@ -71,6 +71,11 @@ const RELATED_WEIGHT: f32 = 0.6;
 const DEPARTMENT_WEIGHT: f32 = 0.4;
 const MATERIAL_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.8;
+/// How much a document that holds a term only among its materials or department
+/// counts towards the term's document frequency (1 for one holding it in its name,
+/// keywords or description): 身份证, a material of nearly every item, stays a word
+/// that picks out 居民身份证补领 (身份证补办).
+const SECONDARY_DF_SHARE: f32 = 0.1;
 const K1: f32 = 1.2;
 const B: f32 = 0.6;
 
@@ -438,6 +443,11 @@ pub struct Guide {
     lengths: Vec<f32>,
     average_length: f32,
     postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Per term, how many documents hold it in what they are about (name, keywords,
+    /// description, a bundle's items) plus [`SECONDARY_DF_SHARE`] of those holding it only among
+    /// their materials or department: 身份证, asked for by nearly every item, still
+    /// tells 居民身份证补领 apart.
+    df: HashMap<String, f32>,
     known: HashSet<String>,
     vocabulary: Vocabulary,
 }
@@ -466,6 +476,7 @@ impl Guide {
             }
         }
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        let mut df: HashMap<String, f32> = HashMap::new();
         let mut lengths = Vec::with_capacity(docs.len());
         let mut known: HashSet<String> = HashSet::new();
         let learn = |text: &str, known: &mut HashSet<String>| {
@@ -497,8 +508,20 @@ impl Guide {
             for m in &doc.materials {
                 add(m, MATERIAL_WEIGHT);
             }
+            let about: HashSet<String> = std::iter::once(&doc.name)
+                .chain(&doc.keywords)
+                .chain(std::iter::once(&doc.description))
+                .chain(&doc.related)
+                .flat_map(|t| tokenizer.terms(t))
+                .collect();
             lengths.push(tf.values().sum::<f32>());
             for (term, weight) in tf {
+                let share = if about.contains(&term) {
+                    1.0
+                } else {
+                    SECONDARY_DF_SHARE
+                };
+                *df.entry(term.clone()).or_default() += share;
                 postings.entry(term).or_default().push((i as u32, weight));
             }
             learn(&doc.name, &mut known);
@@ -544,6 +567,7 @@ impl Guide {
             lengths,
             average_length,
             postings,
+            df,
             known,
             vocabulary,
         }
@@ -728,7 +752,7 @@ impl Guide {
             let Some(list) = self.postings.get(term) else {
                 continue;
             };
-            let df = list.len() as f32;
+            let df = self.df.get(term).copied().unwrap_or(list.len() as f32).max(0.5);
             let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
             for &(doc, tf) in list {
                 let len = self.lengths[doc as usize];

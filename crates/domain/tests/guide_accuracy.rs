@@ -185,6 +185,27 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
 }
 
 #[test]
+fn the_everyday_question_finds_its_item_first() {
+    let (items, bundles) = catalog();
+    let t = Tokenizer::default();
+    let guide = Guide::build(&t, &catalog_docs(&items, &bundles), Vocabulary::shipped());
+    // 身份证 is a material of nearly every item: it must still pick out its own item.
+    for (q, code) in [
+        ("身份证补办", "GA-QR-002"),
+        ("补办身份证", "GA-QR-002"),
+        ("身份证丢了", "GA-QR-002"),
+        ("结婚证丢了怎么补", "MZ-QR-003"),
+    ] {
+        let a = guide.ask(&t, q);
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some(code),
+            "{q}: {a:?}"
+        );
+    }
+}
+
+#[test]
 fn no_off_word_is_a_hall_phrase() {
     let (items, bundles) = catalog();
     let v = Vocabulary::shipped();
