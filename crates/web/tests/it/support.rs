@@ -110,6 +110,19 @@ impl TestServer {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// A server always open whose app reads the time from `clock`, with the
+    /// demo floor seeded (its windows, staff and categories) on top of the demo hall.
+    pub async fn start_on_floor(backend: Backend, clock: &app::TestClock) -> TestServer {
+        let s = TestServer::start_with_clock(
+            backend,
+            app::Settings::default().always_open(),
+            Arc::new(clock.clone()),
+        )
+        .await;
+        s.app.seed_demo_floor().await.unwrap();
+        s
+    }
+
     /// The database URL of this server (the SQLite file or the PostgreSQL database).
     pub fn database_url(&self) -> String {
         match (&self.pg_url, &self._dir) {
@@ -167,6 +180,35 @@ macro_rules! on_both_backends {
                 let server = TestServer::start(Backend::Postgres).await;
                 super::$name(&server).await;
                 server.stop().await;
+            }
+        }
+    };
+}
+
+/// Declares `$name` once per backend, like [`on_both_backends!`], on a test
+/// clock set to `$start` (an RFC 3339 instant) and a server started with
+/// [`TestServer::start_on_floor`]: `$name(&server, &clock)`.
+#[macro_export]
+macro_rules! on_both_backends_clocked {
+    ($name:ident, $start:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let clock = app::TestClock::new($start.parse().unwrap());
+                let s = $crate::support::TestServer::start_on_floor($crate::support::Backend::Sqlite, &clock)
+                    .await;
+                super::$name(&s, &clock).await;
+                s.stop().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let clock = app::TestClock::new($start.parse().unwrap());
+                let s =
+                    $crate::support::TestServer::start_on_floor($crate::support::Backend::Postgres, &clock)
+                        .await;
+                super::$name(&s, &clock).await;
+                s.stop().await;
             }
         }
     };
