@@ -6,60 +6,15 @@
 //! XLSX (three sheets) and the pages.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, code, field, page, session};
+use crate::support::{
+    Backend, TestServer, category_a_at_window_3, code, field, page, served_and_rated, session,
+};
 use calamine::{Data, Reader, Xlsx};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
-        .date()
-}
-
 fn days(d: Date, n: i64) -> String {
     d.checked_add(jiff::Span::new().days(n)).unwrap().to_string()
-}
-
-/// Category A at window 3 (staff "staff").
-async fn hall(s: &TestServer, admin: &str) {
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// A ticket taken, called at window 3, finished and rated online at `level`.
-async fn rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
-    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201, "{t}");
-    let id = t["id"].as_str().unwrap().to_owned();
-    let (st, _) = s.call("POST", staff, "/api/windows/3/call", None).await;
-    assert_eq!(st, 200);
-    let (st, _) = s
-        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
-        .await;
-    assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": id, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
 }
 
 fn kpi<'v>(c: &'v Value, metric: &str) -> &'v Value {
@@ -83,9 +38,9 @@ async fn campaign_contract(s: &TestServer) {
     let staff = s.login("staff").await;
     let supervisor = s.login("supervisor").await;
     let liaison = s.login("liaison").await;
-    hall(s, &admin).await;
+    category_a_at_window_3(s, &admin).await;
 
-    let today = today();
+    let today = s.app.today();
     let from = days(today, -10);
     let to = days(today, 30);
     // The baseline period: the 41 days before the start. Earlier counts
@@ -99,9 +54,9 @@ async fn campaign_contract(s: &TestServer) {
         .body(csv)
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
-    rated(s, &staff, "very_satisfied", &[]).await;
-    rated(s, &staff, "satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["等候时间长"]).await;
+    served_and_rated(s, &staff, "very_satisfied", &[]).await;
+    served_and_rated(s, &staff, "satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["等候时间长"]).await;
 
     let body = json!({
         "name": "百日大提升",
@@ -522,7 +477,7 @@ async fn the_forms(s: &TestServer) {
     let cookie = session(s, "leader").await;
     let (_, html) = page(s, &cookie, "/campaigns/new").await;
     let csrf = crate::support::csrf_of(&html);
-    let today = today();
+    let today = s.app.today();
     let (from, to) = (days(today, -2), days(today, 20));
     let name = "<script>alert(1)</script>规范月";
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("name", name), ("from", &from), ("to", &to)];

@@ -7,70 +7,14 @@
 //! administrator only; the `/admin/charts` page shows each chart with its table.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, code, field, page, session};
+use crate::support::{
+    Backend, TestServer, accept_case, category_a_at_window_3, code, field, page, served_and_rated, session,
+    take_ticket,
+};
 use quick_xml::events::Event;
 use serde_json::{Value, json};
 
 const MARKET: &str = "东海县市场监督管理局";
-
-/// Category A (an item of the 市场监督管理局) at window 3 (staff "staff").
-async fn hall(s: &TestServer, admin: &str) {
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// A ticket taken, called at window 3, finished and rated online at `level`.
-async fn rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
-    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201, "{t}");
-    let id = t["id"].as_str().unwrap().to_owned();
-    let (st, _) = s.call("POST", staff, "/api/windows/3/call", None).await;
-    assert_eq!(st, 200);
-    let (st, _) = s
-        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
-        .await;
-    assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": id, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// Accepts a case of `item` with every material of the catalog provided.
-async fn accept(s: &TestServer, token: &str, item: &str) {
-    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
-    assert_eq!(st, 200, "{it}");
-    let materials: Vec<Value> = it["materials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
-            json!({"name": name, "status": "provided"})
-        })
-        .collect();
-    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
-    let (st, v) = s.post("/api/cases", token, payload).await;
-    assert_eq!(st, 201, "{v}");
-}
 
 async fn complaint(s: &TestServer, category: &str) {
     let (st, v) = s
@@ -184,15 +128,14 @@ async fn charts_contract(s: &TestServer) {
     let supervisor = s.login("supervisor").await;
     let staff = s.login("staff").await;
     let liaison = s.login("liaison").await;
-    hall(s, &admin).await;
-    rated(s, &staff, "very_satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["等候时间长", "服务态度差"]).await;
-    rated(s, &staff, "very_dissatisfied", &["等候时间长"]).await;
+    category_a_at_window_3(s, &admin).await;
+    served_and_rated(s, &staff, "very_satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["等候时间长", "服务态度差"]).await;
+    served_and_rated(s, &staff, "very_dissatisfied", &["等候时间长"]).await;
     // One more waits uncalled: an arrival without a wait.
-    let (st, _) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201);
-    accept(s, &staff, "SCJG-XK-001").await;
-    accept(s, &staff, "SCJG-XK-001").await;
+    take_ticket(s).await;
+    accept_case(s, &staff, "SCJG-XK-001").await;
+    accept_case(s, &staff, "SCJG-XK-001").await;
     complaint(s, "discipline").await;
     complaint(s, "discipline").await;
     complaint(s, "attitude").await;
@@ -392,9 +335,9 @@ on_both_backends!(charts_contract);
 async fn charts_page(s: &TestServer) {
     let admin = s.login("admin").await;
     let staff = s.login("staff").await;
-    hall(s, &admin).await;
-    rated(s, &staff, "satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["办事效率低"]).await;
+    category_a_at_window_3(s, &admin).await;
+    served_and_rated(s, &staff, "satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["办事效率低"]).await;
     let cookie = session(s, "leader").await;
     let (st, html) = page(s, &cookie, "/admin/charts").await;
     assert_eq!(st, 200);

@@ -5,16 +5,9 @@
 //! embedded; the refusals naming their field; who may read it.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, field};
+use crate::support::{Backend, TestServer, category_a_at_window_3, field, rate, take_ticket};
 use calamine::{Reader, Xlsx};
-use jiff::civil::Date;
 use serde_json::{Value, json};
-
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
-        .date()
-}
 
 async fn import(s: &TestServer, admin: &str, path: &str, body: String) {
     let r = s
@@ -167,27 +160,10 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
     let admin = s.login("admin").await;
     let leader = s.login("leader").await;
     let staff = s.login("staff").await;
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            &admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            &admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
+    category_a_at_window_3(s, &admin).await;
     let mut ids = Vec::new();
     for _ in 0..3 {
-        let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-        assert_eq!(st, 201, "{t}");
-        ids.push(t["id"].as_str().unwrap().to_owned());
+        ids.push(take_ticket(s).await);
     }
     // The first is called, served and rated; the second called and still at the window.
     let (st, v) = s.call("POST", &staff, "/api/windows/3/call", None).await;
@@ -196,14 +172,7 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
         .call("POST", &staff, &format!("/api/tickets/{}/finish", ids[0]), None)
         .await;
     assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": ids[0], "channel": "online", "level": "satisfied", "reasons": [], "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
+    rate(s, &ids[0], "satisfied", &[]).await;
     let (st, v) = s.call("POST", &staff, "/api/windows/3/call", None).await;
     assert_eq!(st, 200, "{v}");
     // A case of 市场监管 accepted today.
@@ -221,7 +190,7 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
         .await;
     assert_eq!(st, 201, "{case}");
 
-    let day = today();
+    let day = s.app.today();
     let (st, r) = s
         .get(&format!("/api/reports/summary?from={day}&to={day}"), &leader)
         .await;

@@ -477,3 +477,83 @@ pub fn strs<'v>(list: &'v serde_json::Value, key: &str) -> Vec<&'v str> {
         .map(|x| x[key].as_str().unwrap())
         .collect()
 }
+
+// The hall the report tests (dashboard, charts, reports, campaigns, ledger)
+// build on: category A at window 3, visitors served and rated, cases accepted.
+
+/// Category A (企业开办, item SCJG-XK-001 of the 市场监督管理局) served at
+/// 3号窗口 by the demo staff member "staff", set up by `admin`; the window
+/// itself is not opened.
+pub async fn category_a_at_window_3(s: &TestServer, admin: &str) {
+    let (st, v) = s
+        .post(
+            "/api/categories",
+            admin,
+            serde_json::json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let (st, v) = s
+        .post(
+            "/api/windows",
+            admin,
+            serde_json::json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// A visitor takes a ticket of category A; answers its id.
+pub async fn take_ticket(s: &TestServer) -> String {
+    let (st, t) = s
+        .post("/api/tickets", "", serde_json::json!({"category": "A"}))
+        .await;
+    assert_eq!(st, 201, "{t}");
+    t["id"].as_str().unwrap().to_owned()
+}
+
+/// The visitor of `ticket` rates it online at `level` with the 差评 `reasons`.
+pub async fn rate(s: &TestServer, ticket: &str, level: &str, reasons: &[&str]) {
+    let (st, v) = s
+        .post(
+            "/api/evaluations",
+            "",
+            serde_json::json!({"ticket_id": ticket, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// One visit: a ticket of category A taken, called at window 3 by `staff`,
+/// finished and rated online at `level` with `reasons`.
+pub async fn served_and_rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
+    let id = take_ticket(s).await;
+    let (st, v) = s.call("POST", staff, "/api/windows/3/call", None).await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = s
+        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
+        .await;
+    assert_eq!(st, 200);
+    rate(s, &id, level, reasons).await;
+}
+
+/// Accepts a case of `item` as `token` for 张三, with every material the
+/// catalog lists provided; answers the case (status `accepted`).
+pub async fn accept_case(s: &TestServer, token: &str, item: &str) -> serde_json::Value {
+    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
+    assert_eq!(st, 200, "{it}");
+    let materials: Vec<serde_json::Value> = it["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
+            serde_json::json!({"name": name, "status": "provided"})
+        })
+        .collect();
+    let payload = serde_json::json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
+    let (st, v) = s.post("/api/cases", token, payload).await;
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["status"], "accepted", "{v}");
+    v
+}
