@@ -7,9 +7,10 @@
 
 use crate::on_both_backends;
 use crate::support::{
-    Backend, TestServer, category_a_at_window_3, code, field, page, served_and_rated, session,
+    Backend, TestServer, category_a_at_window_3, code, field, import_csv, page, served_and_rated, session,
+    workbook,
 };
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
@@ -47,13 +48,7 @@ async fn campaign_contract(s: &TestServer) {
     // imported there (9 satisfied of 10), today's real evaluations (2 of 3).
     let before = days(today, -13);
     let csv = format!("date,window,level,count\n{before},3,非常满意,9\n{before},3,不满意,1\n");
-    let a = s
-        .req("POST", "/api/evaluations/import")
-        .token(&admin)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
+    import_csv(s, &admin, "/api/evaluations/import", csv).await;
     served_and_rated(s, &staff, "very_satisfied", &[]).await;
     served_and_rated(s, &staff, "satisfied", &[]).await;
     served_and_rated(s, &staff, "dissatisfied", &["等候时间长"]).await;
@@ -218,14 +213,7 @@ async fn campaign_contract(s: &TestServer) {
         .req("GET", &format!("/api/campaigns/{id}/report.xlsx"))
         .token(&leader)
         .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    assert!(
-        a.headers["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap();
+    let mut book = workbook(a);
     assert_eq!(book.sheet_names(), vec!["阶段", "任务", "指标"]);
     let phases = book.worksheet_range("阶段").unwrap();
     assert!(
@@ -375,13 +363,8 @@ on_both_backends!(refusals_name_the_field);
 
 /// Imports earlier counts (CSV `date,window,level,count`) as the administrator.
 async fn import(s: &TestServer, admin: &str, lines: &str) {
-    let a = s
-        .req("POST", "/api/evaluations/import")
-        .token(admin)
-        .header("content-type", "text/csv")
-        .body(format!("date,window,level,count\n{lines}"))
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
+    let csv = format!("date,window,level,count\n{lines}");
+    import_csv(s, admin, "/api/evaluations/import", csv).await;
 }
 
 /// A campaign set before its start: the baseline is read as far as its period

@@ -5,22 +5,11 @@
 //! embedded; the refusals naming their field; who may read it.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, category_a_at_window_3, field, rate, take_ticket};
-use calamine::{Reader, Xlsx};
+use crate::support::{
+    Backend, TestServer, category_a_at_window_3, field, import_csv, rate, take_ticket, workbook,
+};
+use calamine::Reader;
 use serde_json::{Value, json};
-
-async fn import(s: &TestServer, admin: &str, path: &str, body: String) {
-    let r = s
-        .client
-        .post(s.url(path))
-        .bearer_auth(admin)
-        .header("content-type", "text/csv")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201, "{path}");
-}
 
 /// [003]: 38471 accepted / 38381 completed and 13851 evaluations at 98.97%,
 /// imported for 2025, give the annual report's 办结率 and 满意率.
@@ -34,10 +23,10 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
             "H2025-{i:05},SCJG-XK-001,2025-06-02,{completed},2025-06-09\n"
         ));
     }
-    import(s, &admin, "/api/cases/import", csv).await;
+    import_csv(s, &admin, "/api/cases/import", csv).await;
     let evaluations = "date,window,level,count\n2025-12-01,综合窗口,非常满意,13345\n\
                        2025-12-01,综合窗口,satisfied,363\n2025-12-02,综合窗口,不满意,143\n";
-    import(s, &admin, "/api/evaluations/import", evaluations.into()).await;
+    import_csv(s, &admin, "/api/evaluations/import", evaluations).await;
 
     let (st, r) = s
         .get(
@@ -89,14 +78,7 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
         )
         .token(&leader)
         .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    assert!(
-        a.headers["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap();
+    let mut book = workbook(a);
     assert_eq!(
         book.sheet_names(),
         vec!["概况", "取号等候", "办件", "评价", "整改投诉督查", "月度考核"]

@@ -557,3 +557,22 @@ pub async fn accept_case(s: &TestServer, token: &str, item: &str) -> serde_json:
     assert_eq!(v["status"], "accepted", "{v}");
     v
 }
+
+/// Imports a CSV file (`POST path` as text/csv) as `admin`; asserts 201.
+pub async fn import_csv(s: &TestServer, admin: &str, path: &str, csv: impl Into<String>) {
+    let a = s
+        .req("POST", path)
+        .token(admin)
+        .header("content-type", "text/csv")
+        .body(csv.into())
+        .await;
+    assert_eq!(a.status, 201, "{path}: {}", a.text);
+}
+
+/// A downloaded workbook: asserts 200 and the XLSX content type, and opens it.
+pub fn workbook(a: Answer) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    assert_eq!(a.status, 200, "{}", a.text);
+    let kind = a.headers["content-type"].to_str().unwrap();
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap()
+}
