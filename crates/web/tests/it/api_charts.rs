@@ -75,6 +75,22 @@ fn value_at(chart: &Value, series_name: &str, label: &str) -> Option<f64> {
     series(chart, series_name)[i].as_f64()
 }
 
+/// `GET path` as `token`: asserts 200, answers the JSON.
+async fn read(s: &TestServer, token: &str, path: &str) -> Value {
+    let (st, v) = s.get(path, token).await;
+    assert_eq!(st, 200, "{path}: {v}");
+    v
+}
+
+/// The entry of `list` (a report's groups or departments) whose `key` is `key`.
+fn keyed<'v>(list: &'v Value, key: &str) -> &'v Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {list}"))
+}
+
 fn sum(values: &[Value]) -> f64 {
     values.iter().filter_map(Value::as_f64).sum()
 }
@@ -154,8 +170,7 @@ async fn charts_contract(s: &TestServer) {
         let (svg, texts) = svg_of(s, &leader, &format!("/api/charts/{name}.svg")).await;
         assert!(svg.contains("WenQuanYi Micro Hei"), "{name}: CJK fonts named");
         assert!(svg.contains("<title"), "{name}: an accessible title");
-        let (st, chart) = s.get(&format!("/api/charts/{name}.json"), &leader).await;
-        assert_eq!(st, 200, "{chart}");
+        let chart = read(s, &leader, &format!("/api/charts/{name}.json")).await;
         assert_eq!(chart["name"], name);
         assert_figures_drawn(&chart, &texts);
         for series in chart["series"].as_array().unwrap() {
@@ -168,11 +183,8 @@ async fn charts_contract(s: &TestServer) {
     }
 
     // Arrivals and waits are the queue report's.
-    let (st, queue) = s.get(&format!("/api/reports/queue?date={today}"), &leader).await;
-    assert_eq!(st, 200, "{queue}");
-    let (_, arrivals) = s
-        .get(&format!("/api/charts/arrivals.json?date={today}"), &leader)
-        .await;
+    let queue = read(s, &leader, &format!("/api/reports/queue?date={today}")).await;
+    let arrivals = read(s, &leader, &format!("/api/charts/arrivals.json?date={today}")).await;
     assert_eq!(arrivals["from"], today.to_string());
     assert_eq!(sum(series(&arrivals, &format!("{today} 到访"))), 4.0);
     assert_eq!(
@@ -180,12 +192,12 @@ async fn charts_contract(s: &TestServer) {
         queue["total"]["taken"].as_f64().unwrap()
     );
     assert_eq!(figure(&arrivals, "当日到访（取号）"), "4 人次");
-    let (_, waits) = s
-        .get(
-            &format!("/api/charts/waits.json?from={today}&to={today}"),
-            &leader,
-        )
-        .await;
+    let waits = read(
+        s,
+        &leader,
+        &format!("/api/charts/waits.json?from={today}&to={today}"),
+    )
+    .await;
     assert_eq!(sum(series(&waits, "叫号人次")), 3.0);
     assert_eq!(
         sum(series(&waits, "叫号人次")),
@@ -195,56 +207,48 @@ async fn charts_contract(s: &TestServer) {
     assert_eq!(value_at(&waits, "叫号人次", "0–5"), Some(3.0));
 
     // Satisfaction: 12 months up to `to`, the last month the satisfaction report's.
-    let (_, sat) = s
-        .get(&format!("/api/charts/satisfaction.json?to={today}"), &leader)
-        .await;
+    let sat = read(s, &leader, &format!("/api/charts/satisfaction.json?to={today}")).await;
     let labels = sat["labels"].as_array().unwrap();
     assert_eq!(labels.len(), 12, "{sat}");
     assert_eq!(labels[11], format!("{}-{:02}", today.year(), today.month()));
-    let (_, report) = s
-        .get(
-            &format!("/api/reports/satisfaction?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
+    let report = read(
+        s,
+        &leader,
+        &format!("/api/reports/satisfaction?from={month}&to={today}"),
+    )
+    .await;
     assert_eq!(series(&sat, "有效评价")[11].as_f64(), report["valid"].as_f64());
     assert_eq!(series(&sat, "满意率")[11].as_f64(), report["rate"].as_f64());
     assert_eq!(report["rate"].as_f64(), Some(0.3333));
     // A month without evaluations has no rate (null), not 0%.
     assert!(series(&sat, "满意率")[0].is_null());
     // Cut to a department: that department's group in the report.
-    let (st, sat_market) = s
-        .get(
-            &format!("/api/charts/satisfaction.json?to={today}&department=SCJG"),
-            &leader,
-        )
-        .await;
-    assert_eq!(st, 200, "{sat_market}");
+    let sat_market = read(
+        s,
+        &leader,
+        &format!("/api/charts/satisfaction.json?to={today}&department=SCJG"),
+    )
+    .await;
     assert_eq!(sat_market["department"], MARKET);
-    let (_, by_dept) = s
-        .get(
-            &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
-            &leader,
-        )
-        .await;
-    let group = by_dept["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == MARKET)
-        .unwrap();
+    let by_dept = read(
+        s,
+        &leader,
+        &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
+    )
+    .await;
+    let group = keyed(&by_dept["groups"], MARKET);
     assert_eq!(
         series(&sat_market, "有效评价")[11].as_f64(),
         group["valid"].as_f64()
     );
 
     // 差评 reasons: each reason once per 差评, the total the report's `bad`.
-    let (_, bad) = s
-        .get(
-            &format!("/api/charts/bad_reasons.json?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
+    let bad = read(
+        s,
+        &leader,
+        &format!("/api/charts/bad_reasons.json?from={month}&to={today}"),
+    )
+    .await;
     assert_eq!(value_at(&bad, "选择次数", "等候时间长"), Some(2.0));
     assert_eq!(value_at(&bad, "选择次数", "服务态度差"), Some(1.0));
     assert_eq!(bad["labels"][0], "等候时间长", "the most frequent first");
@@ -254,36 +258,31 @@ async fn charts_contract(s: &TestServer) {
     );
 
     // Complaints per category.
-    let (_, comp) = s
-        .get(
-            &format!("/api/charts/complaints.json?from={today}&to={today}"),
-            &leader,
-        )
-        .await;
+    let comp = read(
+        s,
+        &leader,
+        &format!("/api/charts/complaints.json?from={today}&to={today}"),
+    )
+    .await;
     assert_eq!(value_at(&comp, "收到投诉", "纪律"), Some(2.0));
     assert_eq!(value_at(&comp, "收到投诉", "态度（生冷硬横）"), Some(1.0));
     assert_eq!(value_at(&comp, "收到投诉", "其他"), Some(0.0));
     assert_eq!(sum(series(&comp, "收到投诉")), 3.0);
 
     // Cases per department: the case breakdown's.
-    let (_, cases) = s
-        .get(
-            &format!("/api/charts/cases.json?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
-    let (_, breakdown) = s
-        .get(
-            &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
-    let market = breakdown["departments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["key"] == MARKET)
-        .unwrap();
+    let cases = read(
+        s,
+        &leader,
+        &format!("/api/charts/cases.json?from={month}&to={today}"),
+    )
+    .await;
+    let breakdown = read(
+        s,
+        &leader,
+        &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
+    )
+    .await;
+    let market = keyed(&breakdown["departments"], MARKET);
     assert_eq!(value_at(&cases, "受理", MARKET), Some(2.0));
     assert_eq!(value_at(&cases, "受理", MARKET), market["accepted"].as_f64());
     assert_eq!(value_at(&cases, "办结", MARKET), market["completed"].as_f64());
