@@ -54,13 +54,18 @@ fn svg_texts(svg: &str) -> Vec<String> {
     texts
 }
 
-fn series<'v>(chart: &'v Value, name: &str) -> &'v Vec<Value> {
-    chart["series"]
-        .as_array()
+/// The object of the array `list` whose `field` is `value` (a chart's series
+/// or figure, a report's group or department).
+fn entry<'v>(list: &'v Value, field: &str, value: &str) -> &'v Value {
+    list.as_array()
         .unwrap()
         .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no series {name} in {chart}"))["values"]
+        .find(|x| x[field] == value)
+        .unwrap_or_else(|| panic!("no {field} {value} in {list}"))
+}
+
+fn series<'v>(chart: &'v Value, name: &str) -> &'v Vec<Value> {
+    entry(&chart["series"], "name", name)["values"]
         .as_array()
         .unwrap()
 }
@@ -82,26 +87,12 @@ async fn read(s: &TestServer, token: &str, path: &str) -> Value {
     v
 }
 
-/// The entry of `list` (a report's groups or departments) whose `key` is `key`.
-fn keyed<'v>(list: &'v Value, key: &str) -> &'v Value {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == key)
-        .unwrap_or_else(|| panic!("no {key} in {list}"))
-}
-
 fn sum(values: &[Value]) -> f64 {
     values.iter().filter_map(Value::as_f64).sum()
 }
 
 fn figure<'v>(chart: &'v Value, label: &str) -> &'v str {
-    chart["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["label"] == label)
-        .unwrap_or_else(|| panic!("no figure {label} in {chart}"))["value"]
+    entry(&chart["figures"], "label", label)["value"]
         .as_str()
         .unwrap()
 }
@@ -236,7 +227,7 @@ async fn charts_contract(s: &TestServer) {
         &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
     )
     .await;
-    let group = keyed(&by_dept["groups"], MARKET);
+    let group = entry(&by_dept["groups"], "key", MARKET);
     assert_eq!(
         series(&sat_market, "有效评价")[11].as_f64(),
         group["valid"].as_f64()
@@ -282,7 +273,7 @@ async fn charts_contract(s: &TestServer) {
         &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
     )
     .await;
-    let market = keyed(&breakdown["departments"], MARKET);
+    let market = entry(&breakdown["departments"], "key", MARKET);
     assert_eq!(value_at(&cases, "受理", MARKET), Some(2.0));
     assert_eq!(value_at(&cases, "受理", MARKET), market["accepted"].as_f64());
     assert_eq!(value_at(&cases, "办结", MARKET), market["completed"].as_f64());
