@@ -148,6 +148,11 @@ async fn charts_contract(s: &TestServer) {
     complaint(s, "attitude").await;
     let today = s.app.today();
     let month = today.first_of_month();
+    // The two periods asked for: today alone, and this month up to today.
+    let (day, month_to_date) = (
+        format!("from={today}&to={today}"),
+        format!("from={month}&to={today}"),
+    );
 
     // Every chart: an SVG that parses, with its numbers and title drawn.
     for name in [
@@ -183,12 +188,7 @@ async fn charts_contract(s: &TestServer) {
         queue["total"]["taken"].as_f64().unwrap()
     );
     assert_eq!(figure(&arrivals, "当日到访（取号）"), "4 人次");
-    let waits = read(
-        s,
-        &leader,
-        &format!("/api/charts/waits.json?from={today}&to={today}"),
-    )
-    .await;
+    let waits = read(s, &leader, &format!("/api/charts/waits.json?{day}")).await;
     assert_eq!(sum(series(&waits, "叫号人次")), 3.0);
     assert_eq!(
         sum(series(&waits, "叫号人次")),
@@ -202,12 +202,7 @@ async fn charts_contract(s: &TestServer) {
     let labels = sat["labels"].as_array().unwrap();
     assert_eq!(labels.len(), 12, "{sat}");
     assert_eq!(labels[11], format!("{}-{:02}", today.year(), today.month()));
-    let report = read(
-        s,
-        &leader,
-        &format!("/api/reports/satisfaction?from={month}&to={today}"),
-    )
-    .await;
+    let report = read(s, &leader, &format!("/api/reports/satisfaction?{month_to_date}")).await;
     assert_eq!(series(&sat, "有效评价")[11].as_f64(), report["valid"].as_f64());
     assert_eq!(series(&sat, "满意率")[11].as_f64(), report["rate"].as_f64());
     assert_eq!(report["rate"].as_f64(), Some(0.3333));
@@ -224,7 +219,7 @@ async fn charts_contract(s: &TestServer) {
     let by_dept = read(
         s,
         &leader,
-        &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
+        &format!("/api/reports/satisfaction?{month_to_date}&group_by=department"),
     )
     .await;
     let group = entry(&by_dept["groups"], "key", MARKET);
@@ -237,7 +232,7 @@ async fn charts_contract(s: &TestServer) {
     let bad = read(
         s,
         &leader,
-        &format!("/api/charts/bad_reasons.json?from={month}&to={today}"),
+        &format!("/api/charts/bad_reasons.json?{month_to_date}"),
     )
     .await;
     assert_eq!(value_at(&bad, "选择次数", "等候时间长"), Some(2.0));
@@ -249,28 +244,18 @@ async fn charts_contract(s: &TestServer) {
     );
 
     // Complaints per category.
-    let comp = read(
-        s,
-        &leader,
-        &format!("/api/charts/complaints.json?from={today}&to={today}"),
-    )
-    .await;
+    let comp = read(s, &leader, &format!("/api/charts/complaints.json?{day}")).await;
     assert_eq!(value_at(&comp, "收到投诉", "纪律"), Some(2.0));
     assert_eq!(value_at(&comp, "收到投诉", "态度（生冷硬横）"), Some(1.0));
     assert_eq!(value_at(&comp, "收到投诉", "其他"), Some(0.0));
     assert_eq!(sum(series(&comp, "收到投诉")), 3.0);
 
     // Cases per department: the case breakdown's.
-    let cases = read(
-        s,
-        &leader,
-        &format!("/api/charts/cases.json?from={month}&to={today}"),
-    )
-    .await;
+    let cases = read(s, &leader, &format!("/api/charts/cases.json?{month_to_date}")).await;
     let breakdown = read(
         s,
         &leader,
-        &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
+        &format!("/api/reports/cases/breakdown?{month_to_date}"),
     )
     .await;
     let market = entry(&breakdown["departments"], "key", MARKET);
