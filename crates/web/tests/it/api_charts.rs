@@ -16,6 +16,16 @@ use serde_json::{Value, json};
 
 const MARKET: &str = "东海县市场监督管理局";
 
+/// Every chart: `/api/charts/{name}.svg` and `.json`, and one figure on `/admin/charts`.
+const CHARTS: [&str; 6] = [
+    "arrivals",
+    "waits",
+    "satisfaction",
+    "bad_reasons",
+    "complaints",
+    "cases",
+];
+
 async fn complaint(s: &TestServer, category: &str) {
     let (st, v) = s
         .post(
@@ -155,14 +165,7 @@ async fn charts_contract(s: &TestServer) {
     );
 
     // Every chart: an SVG that parses, with its numbers and title drawn.
-    for name in [
-        "arrivals",
-        "waits",
-        "satisfaction",
-        "bad_reasons",
-        "complaints",
-        "cases",
-    ] {
+    for name in CHARTS {
         let (svg, texts) = svg_of(s, &leader, &format!("/api/charts/{name}.svg")).await;
         assert!(svg.contains("WenQuanYi Micro Hei"), "{name}: CJK fonts named");
         assert!(svg.contains("<title"), "{name}: an accessible title");
@@ -319,14 +322,7 @@ async fn charts_page(s: &TestServer) {
     // Six charts drawn inline, each with its table of numbers.
     assert_eq!(html.matches("<svg").count(), 6, "six charts");
     assert_eq!(html.matches("（数据表）").count(), 6, "six tables");
-    for name in [
-        "arrivals",
-        "waits",
-        "satisfaction",
-        "bad_reasons",
-        "complaints",
-        "cases",
-    ] {
+    for name in CHARTS {
         assert!(html.contains(&format!("id=\"{name}\"")), "{name}");
         assert!(html.contains(&format!("/api/charts/{name}.json")), "{name}");
     }
