@@ -411,6 +411,33 @@ impl ChartService<'_> {
         })
     }
 
+    /// The satisfaction report's figures over `first..=last` for the chart's
+    /// cut: the whole hall's, or its department's group (`None` when that
+    /// department had no evaluations then).
+    async fn satisfaction_of(
+        &self,
+        session: &Session,
+        p: &Period,
+        first: Date,
+        last: Date,
+    ) -> AppResult<Option<Figures>> {
+        let by = p.department.as_ref().map(|_| Dimension::Department);
+        let report = self
+            .app
+            .evaluations
+            .satisfaction(session, first, last, by)
+            .await?;
+        Ok(match &p.department {
+            None => Some(report.figures),
+            Some(d) => report
+                .groups
+                .unwrap_or_default()
+                .into_iter()
+                .find(|g| &g.key == d)
+                .map(|g| g.figures),
+        })
+    }
+
     async fn satisfaction(&self, session: &Session, p: &Period) -> AppResult<Chart> {
         let span = months_up_to(p.to, MAX_MONTHS)
             .into_iter()
@@ -420,58 +447,21 @@ impl ChartService<'_> {
         let mut labels = Vec::with_capacity(span.len());
         let mut valid = Vec::with_capacity(span.len());
         let mut rates = Vec::with_capacity(span.len());
-        let mut rows: Vec<Option<Figures>> = Vec::with_capacity(span.len());
         for (first, last) in &span {
-            let by = p.department.as_ref().map(|_| Dimension::Department);
-            let report = self
-                .app
-                .evaluations
-                .satisfaction(session, *first, *last, by)
-                .await?;
-            let figures = match &p.department {
-                None => Some(report.figures),
-                Some(d) => report
-                    .groups
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|g| &g.key == d)
-                    .map(|g| g.figures),
-            };
+            let figures = self.satisfaction_of(session, p, *first, *last).await?;
             labels.push(format!("{}-{:02}", first.year(), first.month()));
             valid.push(count(figures.as_ref().map_or(0, |f| f.valid)));
             rates.push(figures.as_ref().and_then(|f| f.rate));
-            rows.push(figures);
         }
-        let whole = self
-            .app
-            .evaluations
-            .satisfaction(
-                session,
-                span.first().map_or(p.from, |m| m.0),
-                p.to,
-                p.department.as_ref().map(|_| Dimension::Department),
-            )
-            .await?;
-        let whole = match &p.department {
-            None => Some(whole.figures),
-            Some(d) => whole
-                .groups
-                .unwrap_or_default()
-                .into_iter()
-                .find(|g| &g.key == d)
-                .map(|g| g.figures),
-        };
         let from = span.first().map_or(p.from, |m| m.0);
-        let best = span
-            .iter()
-            .zip(&rates)
-            .filter_map(|((first, _), r)| r.map(|r| (first, r)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let worst = span
-            .iter()
-            .zip(&rates)
-            .filter_map(|((first, _), r)| r.map(|r| (first, r)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let whole = self.satisfaction_of(session, p, from, p.to).await?;
+        let rated_months = || {
+            span.iter()
+                .zip(&rates)
+                .filter_map(|((first, _), r)| r.map(|r| (first, r)))
+        };
+        let best = rated_months().max_by(|a, b| a.1.total_cmp(&b.1));
+        let worst = rated_months().min_by(|a, b| a.1.total_cmp(&b.1));
         let mut figures = vec![
             KeyFigure {
                 label: "期间有效评价".into(),

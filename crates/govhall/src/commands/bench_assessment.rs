@@ -4,7 +4,8 @@
 //! `GET /api/assessment` does until the month is frozen), frozen, and read
 //! back (what it does afterwards), each timed five times.
 
-use anyhow::{Context, Result};
+use super::bench::{fill, leader_session, median, runs};
+use anyhow::Result;
 use app::assessment::Month;
 use domain::assessment::SubjectLevel;
 use std::sync::Arc;
@@ -17,16 +18,6 @@ pub struct Shape {
     pub per_window: i64,
     pub departments: i64,
     pub days: i64,
-}
-
-fn median(mut ms: Vec<f64>) -> String {
-    ms.sort_by(f64::total_cmp);
-    format!(
-        "中位 {:.1} ms（最快 {:.1}，最慢 {:.1}）",
-        ms[ms.len() / 2],
-        ms[0],
-        ms[ms.len() - 1]
-    )
 }
 
 pub async fn assessment(url: &str, shape: Shape, month: &str) -> Result<()> {
@@ -50,28 +41,24 @@ pub async fn assessment(url: &str, shape: Shape, month: &str) -> Result<()> {
         );
     }
     if shape.evaluations > 0 {
-        let start = Instant::now();
-        let mut done = 0;
-        while done < shape.evaluations {
-            let n = (shape.evaluations - done).min(1_000_000);
-            let batch = store::bench::BenchBatch {
-                count: n,
-                first: done,
-                first_day: jiff::civil::date(2024, 1, 1),
-                days: shape.days,
-                at: jiff::Timestamp::now(),
-            };
-            bench
-                .generate_roster_evaluations(
-                    &batch,
-                    shape.windows.max(1),
-                    shape.per_window.max(1),
-                    shape.departments.max(1),
-                )
-                .await?;
-            done += n;
-            println!("已生成 {done} 条评价（{:.0} 秒）", start.elapsed().as_secs_f64());
-        }
+        let (windows, per_window, departments) = (
+            shape.windows.max(1),
+            shape.per_window.max(1),
+            shape.departments.max(1),
+        );
+        let b = &*bench;
+        fill(
+            "条评价",
+            shape.evaluations,
+            1_000_000,
+            jiff::civil::date(2024, 1, 1),
+            shape.days,
+            |x| async move {
+                b.generate_roster_evaluations(&x, windows, per_window, departments)
+                    .await
+            },
+        )
+        .await?;
         bench.analyze_cases().await?;
     }
     let store: Arc<dyn store::Store> = bench.clone();
@@ -89,19 +76,7 @@ pub async fn assessment(url: &str, shape: Shape, month: &str) -> Result<()> {
     drop(rows);
 
     // Scoring from the records, five times.
-    let mut took = Vec::new();
-    let mut last = None;
-    for _ in 0..5 {
-        let start = Instant::now();
-        let scored = app
-            .assessment
-            .score_live(&month)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        took.push(start.elapsed().as_secs_f64() * 1000.0);
-        last = Some(scored);
-    }
-    let (version, _, scores) = last.context("no run")?;
+    let ((version, _, scores), took) = runs(5, || app.assessment.score_live(&month)).await?;
     let evidence: usize = scores
         .staff
         .iter()
@@ -149,33 +124,18 @@ pub async fn assessment(url: &str, shape: Shape, month: &str) -> Result<()> {
     );
 
     // Reading the frozen month back, as the API does.
-    let session = app::auth::Session {
-        user: store::User {
-            id: uuid::Uuid::now_v7(),
-            username: "bench".into(),
-            display_name: "基准".into(),
-            role: domain::Role::Leader,
-            department: None,
-            disabled: false,
-            created_at: jiff::Timestamp::now(),
-        },
-        kind: store::TokenKind::Api,
-        csrf: String::new(),
-    };
+    let session = leader_session();
     for level in SubjectLevel::ALL {
         for evidence in [false, true] {
-            let mut took = Vec::new();
-            let mut bytes = 0;
-            for _ in 0..5 {
-                let start = Instant::now();
+            let (bytes, took) = runs(5, || async {
                 let list = app
                     .assessment
                     .assessment(&session, Some(&month.text), Some(level.code()), None, evidence)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                bytes = serde_json::to_vec(&list)?.len();
-                took.push(start.elapsed().as_secs_f64() * 1000.0);
-            }
+                anyhow::Ok(serde_json::to_vec(&list)?.len())
+            })
+            .await?;
             println!(
                 "读取已定档 {} 级{}（JSON {:.1} MB）：{}",
                 level.label(),

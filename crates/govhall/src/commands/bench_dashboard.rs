@@ -6,10 +6,11 @@
 //! campaigns' KPIs read) and the dashboard as every later request and the
 //! live snapshot read it (those two kept for a minute).
 
+use super::bench::{fill, leader_session, runs};
 use anyhow::{Context, Result};
 use std::sync::Arc;
 use std::time::Instant;
-use store::bench::{BenchBatch, BenchStore};
+use store::bench::BenchStore;
 use store::dashboard::DashboardQuery;
 
 pub struct Shape {
@@ -32,56 +33,6 @@ fn report(what: &str, took: &mut [f64]) {
     );
 }
 
-async fn fill<F, Fut>(
-    what: &str,
-    count: i64,
-    per_batch: i64,
-    first_day: jiff::civil::Date,
-    days: i64,
-    f: F,
-) -> Result<()>
-where
-    F: Fn(BenchBatch) -> Fut,
-    Fut: std::future::Future<Output = store::StoreResult<()>>,
-{
-    let start = Instant::now();
-    let mut done = 0;
-    while done < count {
-        let n = (count - done).min(per_batch);
-        f(BenchBatch {
-            count: n,
-            first: done,
-            first_day,
-            days,
-            at: jiff::Timestamp::now(),
-        })
-        .await?;
-        done += n;
-        println!(
-            "已生成 {done} 条{what}（{:.0} 秒）",
-            start.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
-}
-
-/// A leader as the dashboard sees them (read only; nothing is written as them).
-fn leader() -> app::auth::Session {
-    app::auth::Session {
-        user: store::User {
-            id: uuid::Uuid::nil(),
-            username: "bench-leader".into(),
-            display_name: "基准测试".into(),
-            role: domain::Role::Leader,
-            department: None,
-            disabled: false,
-            created_at: jiff::Timestamp::now(),
-        },
-        kind: store::TokenKind::Api,
-        csrf: String::new(),
-    }
-}
-
 pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
     let bench = crate::backend::open_bench(url).await?;
     let settings = app::Settings::default();
@@ -92,7 +43,7 @@ pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
     let b: &dyn BenchStore = &*bench;
     if shape.tickets > 0 {
         fill(
-            "号票",
+            "张号票",
             shape.tickets,
             1_000_000,
             first_day,
@@ -103,7 +54,7 @@ pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
     }
     if shape.cases > 0 {
         fill(
-            "办件",
+            "件办件",
             shape.cases,
             500_000,
             first_day,
@@ -114,7 +65,7 @@ pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
     }
     if shape.evaluations > 0 {
         fill(
-            "评价",
+            "条评价",
             shape.evaluations,
             1_000_000,
             first_day,
@@ -129,22 +80,14 @@ pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
     }
     let store: Arc<dyn store::Store> = bench.clone();
     let app = app::App::new(store.clone(), settings);
-    let session = leader();
-    let runs = shape.runs.max(1);
+    let session = leader_session();
 
     let calendar = app.calendar().await?;
     let query = DashboardQuery {
         today,
         amber_until: domain::dashboard::amber_until(&calendar, today, app.settings.cases.amber_days)?,
     };
-    let mut took = Vec::new();
-    let mut facts = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        facts = Some(store.dashboard_facts(&query).await?);
-        took.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
-    let facts = facts.context("no run")?;
+    let (facts, mut took) = runs(shape.runs, || store.dashboard_facts(&query)).await?;
     let today_tickets: i64 = facts.tickets.iter().map(|g| g.tickets).sum();
     report(
         &format!(
@@ -160,12 +103,7 @@ pub async fn dashboard(url: &str, shape: Shape) -> Result<()> {
         "首次完整看板（含本月流动红旗、专项活动指标）：{:.1} ms",
         start.elapsed().as_secs_f64() * 1000.0
     );
-    let mut took = Vec::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        app.dashboard.dashboard(&session).await?;
-        took.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
+    let (_, mut took) = runs(shape.runs, || app.dashboard.dashboard(&session)).await?;
     report(
         "GET /api/dashboard 的计算（红旗与专项活动一分钟内复用）",
         &mut took,

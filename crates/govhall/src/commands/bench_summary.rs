@@ -4,54 +4,16 @@
 //! `bench cases` and `bench evaluations` — and of each of its parts alone,
 //! five runs each; `--pdf` and `--xlsx` time the documents too.
 
+use super::bench::{leader_session, timed};
 use anyhow::{Context, Result};
 use std::sync::Arc;
-use std::time::Instant;
-
-fn median(mut ms: Vec<f64>) -> String {
-    ms.sort_by(f64::total_cmp);
-    format!(
-        "中位 {:.1} ms（最快 {:.1}，最慢 {:.1}）",
-        ms[ms.len() / 2],
-        ms[0],
-        ms[ms.len() - 1]
-    )
-}
-
-async fn timed<T, F, Fut>(label: &str, mut run: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, app::AppError>>,
-{
-    let mut took = Vec::new();
-    let mut last = None;
-    for _ in 0..5 {
-        let start = Instant::now();
-        last = Some(run().await.map_err(|e| anyhow::anyhow!("{e}"))?);
-        took.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
-    println!("{label}：{}", median(took));
-    last.context("no run")
-}
 
 /// Times the summary of `month` (YYYY-MM), or of `year` (YYYY) when given.
 pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool) -> Result<()> {
     let bench = crate::backend::open_bench(url).await?;
     let store: Arc<dyn store::Store> = bench.clone();
     let app = app::App::new(store, app::Settings::default());
-    let session = app::auth::Session {
-        user: store::User {
-            id: uuid::Uuid::now_v7(),
-            username: "bench".into(),
-            display_name: "基准".into(),
-            role: domain::Role::Leader,
-            department: None,
-            disabled: false,
-            created_at: jiff::Timestamp::now(),
-        },
-        kind: store::TokenKind::Api,
-        csrf: String::new(),
-    };
+    let session = leader_session();
     let (from, to) = match year {
         Some(y) => {
             let first = jiff::civil::date(y, 1, 1);

@@ -4,9 +4,8 @@
 //! department's complaints of a month, and the inspections of a window, a
 //! staff member and a department.
 
+use super::bench::{fill, runs};
 use anyhow::{Context, Result};
-use std::time::Instant;
-use store::bench::BenchBatch;
 use store::complaint::ComplaintFilter;
 use store::inspection::{ChecklistEntry, InspectionFilter};
 
@@ -17,40 +16,16 @@ pub struct Counts {
     pub tickets: i64,
 }
 
-/// Generates `count` rows in batches of at most `per_batch` with `generate`.
-async fn fill<'s, F, Fut>(what: &str, count: i64, per_batch: i64, days: i64, generate: F) -> Result<()>
-where
-    F: Fn(BenchBatch) -> Fut,
-    Fut: std::future::Future<Output = store::StoreResult<()>> + 's,
-{
-    let start = Instant::now();
-    let today = jiff::Zoned::now().date();
-    let first_day = today
-        .checked_sub(jiff::Span::new().days(days - 1))
-        .context("--days 太大")?;
-    let mut done = 0;
-    while done < count {
-        let n = (count - done).min(per_batch);
-        generate(BenchBatch {
-            count: n,
-            first: done,
-            first_day,
-            days,
-            at: jiff::Timestamp::now(),
-        })
-        .await?;
-        done += n;
-        println!("已生成 {done} {what}（{:.0} 秒）", start.elapsed().as_secs_f64());
-    }
-    Ok(())
-}
-
 /// Generates what `counts` asks for over `days` days up to today, then
 /// times the lists, five runs each.
 pub async fn supervision(url: &str, counts: Counts, days: i64, month: &str) -> Result<()> {
     let store = crate::backend::open_bench(url).await?;
+    let first_day = jiff::Zoned::now()
+        .date()
+        .checked_sub(jiff::Span::new().days(days - 1))
+        .context("--days 太大")?;
     if counts.complaints > 0 {
-        fill("件投诉", counts.complaints, 500_000, days, |b| {
+        fill("件投诉", counts.complaints, 500_000, first_day, days, |b| {
             let store = store.clone();
             async move { store.generate_complaints(&b).await }
         })
@@ -73,14 +48,14 @@ pub async fn supervision(url: &str, counts: Counts, days: i64, month: &str) -> R
             })
             .collect();
         store.seed_checklist(&checklist).await?;
-        fill("次督查", counts.inspections, 100_000, days, |b| {
+        fill("次督查", counts.inspections, 100_000, first_day, days, |b| {
             let store = store.clone();
             async move { store.generate_inspections(&b).await }
         })
         .await?;
     }
     if counts.tickets > 0 {
-        fill("张号票", counts.tickets, 500_000, days, |b| {
+        fill("张号票", counts.tickets, 500_000, first_day, days, |b| {
             let store = store.clone();
             async move { store.generate_tickets(&b).await }
         })
@@ -198,13 +173,7 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = store::StoreResult<Vec<T>>>,
 {
-    let mut took = Vec::new();
-    let mut rows = 0;
-    for _ in 0..5 {
-        let start = Instant::now();
-        rows = query().await?.len();
-        took.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
+    let (rows, mut took) = runs(5, || async { query().await.map(|r| r.len()) }).await?;
     took.sort_by(f64::total_cmp);
     println!(
         "{what}（{rows} 行）：最快 {:.1} ms，中位 {:.1} ms，最慢 {:.1} ms",

@@ -94,6 +94,13 @@ pub async fn submit(s: &TestServer, json: &Value) -> (u16, Value) {
     .await
 }
 
+/// The reviewer's decision on application `id` (`{"accept": true}` or a
+/// 补正 notice): `POST /api/applications/{id}/review` as `token`.
+async fn review(s: &TestServer, token: &str, id: &str, decision: Value) -> (u16, Value) {
+    s.post(&format!("/api/applications/{id}/review"), token, decision)
+        .await
+}
+
 async fn pending(s: &TestServer) -> usize {
     s.app.store.applications_awaiting_review().await.unwrap().len()
 }
@@ -220,13 +227,7 @@ async fn applications(s: &TestServer) {
     let other_id = o["id"].as_str().unwrap().to_owned();
     let (st, v) = s.get(&format!("/api/applications/{other_id}"), &liaison).await;
     assert_eq!(st, 403, "{v}");
-    let (st, _) = s
-        .post(
-            &format!("/api/applications/{other_id}/review"),
-            &liaison,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, _) = review(s, &liaison, &other_id, json!({"accept": true})).await;
     assert_eq!(st, 403);
     let (_, q) = s.get("/api/applications", &liaison).await;
     assert_eq!(
@@ -277,21 +278,21 @@ async fn applications(s: &TestServer) {
     );
 
     // 补正: the one-time notice, online and by SMS.
-    let (st, v) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &staff,
-            json!({"accept": false, "missing": ["不存在的材料"], "note": ""}),
-        )
-        .await;
+    let (st, v) = review(
+        s,
+        &staff,
+        &id,
+        json!({"accept": false, "missing": ["不存在的材料"], "note": ""}),
+    )
+    .await;
     assert_eq!((st, field(&v)), (422, Some("missing")), "{v}");
-    let (st, r) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &staff,
-            json!({"accept": false, "missing": [FORM], "note": "申请书缺少签字"}),
-        )
-        .await;
+    let (st, r) = review(
+        s,
+        &staff,
+        &id,
+        json!({"accept": false, "missing": [FORM], "note": "申请书缺少签字"}),
+    )
+    .await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "supplement");
     let (_, p) = s
@@ -307,13 +308,7 @@ async fn applications(s: &TestServer) {
             .any(|m| m.body.contains(&number) && m.body.contains(FORM)),
         "the notice went out by SMS"
     );
-    let (st, _) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &staff,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, _) = review(s, &staff, &id, json!({"accept": true})).await;
     assert_eq!(st, 409, "not in the queue while 待补正");
 
     // Re-upload on the same application: a wrong code, a material not in the notice, wrong content.
@@ -379,13 +374,7 @@ async fn applications(s: &TestServer) {
     assert_eq!(d["files"].as_array().unwrap().len(), 4, "the old file is kept");
 
     // Accept: a case, its deadline counted from today.
-    let (st, r) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &staff,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, r) = review(s, &staff, &id, json!({"accept": true})).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["status"], "accepted");
     let case_id = r["case_id"].as_str().unwrap().to_owned();
@@ -398,13 +387,7 @@ async fn applications(s: &TestServer) {
     assert_eq!(c["accepted_on"], s.app.today().to_string());
     assert!(c.to_string().contains(&number), "the case names its application");
     assert!(c.to_string().contains("邮寄送达"), "and its delivery");
-    let (st, _) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &staff,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, _) = review(s, &staff, &id, json!({"accept": true})).await;
     assert_eq!(st, 409, "accepted once");
     let (_, p) = s
         .get_json(&format!("/api/applications/progress?number={number}&code={code}"))
@@ -549,13 +532,7 @@ async fn commitment_and_sharing_online(s: &TestServer) {
     let (st, a) = submit(s, &json).await;
     assert_eq!(st, 201, "{a}");
     let id = a["id"].as_str().unwrap();
-    let (st, r) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &admin,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, r) = review(s, &admin, id, json!({"accept": true})).await;
     assert_eq!(st, 200, "{r}");
     let case_id = r["case_id"].as_str().unwrap().to_owned();
     let supervisor = s.login("supervisor").await;
@@ -662,13 +639,7 @@ async fn bundle_applied_for_online(s: &TestServer) {
     let (st, d) = s.get(&format!("/api/applications/{id}"), &admin).await;
     assert_eq!(st, 200, "{d}");
     assert_eq!(d["department"], "多部门并联审批", "{d}");
-    let (st, r) = s
-        .post(
-            &format!("/api/applications/{id}/review"),
-            &admin,
-            json!({"accept": true}),
-        )
-        .await;
+    let (st, r) = review(s, &admin, id, json!({"accept": true})).await;
     assert_eq!(st, 200, "{r}");
     let case_id = r["case_id"].as_str().unwrap();
     let (st, c) = s.get(&format!("/api/cases/{case_id}"), &admin).await;

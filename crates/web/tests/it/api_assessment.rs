@@ -5,12 +5,12 @@
 //! incident; the scheme's versions; 定档 and the logged re-score; who sees
 //! a person's score.
 
-use crate::support::{Backend, TestServer, code, field};
+use crate::on_both_backends_clocked;
+use crate::support::{TestServer, code, field};
 use app::TestClock;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 /// Monday 2 March 2026, 09:00 in Shanghai.
 const START: &str = "2026-03-02T01:00:00Z";
@@ -26,39 +26,6 @@ const KINDS: [&str; 10] = [
     "bonus",
     "import",
 ];
-
-macro_rules! on_both_backends_clocked {
-    ($name:ident) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = TestClock::new(START.parse().unwrap());
-                let s = clocked(Backend::Sqlite, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = TestClock::new(START.parse().unwrap());
-                let s = clocked(Backend::Postgres, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-        }
-    };
-}
-
-async fn clocked(backend: Backend, clock: &TestClock) -> TestServer {
-    let s = TestServer::start_with_clock(
-        backend,
-        app::Settings::default().always_open(),
-        Arc::new(clock.clone()),
-    )
-    .await;
-    s.app.seed_demo_floor().await.unwrap();
-    s
-}
 
 async fn add_staff(s: &TestServer, admin: &str, username: &str, department: Option<&str>) {
     let (st, v) = s
@@ -561,7 +528,7 @@ async fn assessment_contract(s: &TestServer, clock: &TestClock) {
         .count();
     assert!(audited >= 6, "{audited}");
 }
-on_both_backends_clocked!(assessment_contract);
+on_both_backends_clocked!(assessment_contract, START);
 
 /// An exam attempt is evidence in 晨会与培训: a failed exam takes its points
 /// away, the passing attempt that follows restores them and becomes the
@@ -643,4 +610,4 @@ async fn exams_count_in_meetings_and_training(s: &TestServer, _clock: &TestClock
     assert_eq!(after_pass["points"], before["points"]);
 }
 
-on_both_backends_clocked!(exams_count_in_meetings_and_training);
+on_both_backends_clocked!(exams_count_in_meetings_and_training, START);

@@ -6,60 +6,16 @@
 //! XLSX (three sheets) and the pages.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, code, field, page, session};
-use calamine::{Data, Reader, Xlsx};
+use crate::support::{
+    Backend, TestServer, category_a_at_window_3, code, field, import_csv, page, served_and_rated, session,
+    workbook,
+};
+use calamine::{Data, Reader};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
-        .date()
-}
-
 fn days(d: Date, n: i64) -> String {
     d.checked_add(jiff::Span::new().days(n)).unwrap().to_string()
-}
-
-/// Category A at window 3 (staff "staff").
-async fn hall(s: &TestServer, admin: &str) {
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// A ticket taken, called at window 3, finished and rated online at `level`.
-async fn rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
-    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201, "{t}");
-    let id = t["id"].as_str().unwrap().to_owned();
-    let (st, _) = s.call("POST", staff, "/api/windows/3/call", None).await;
-    assert_eq!(st, 200);
-    let (st, _) = s
-        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
-        .await;
-    assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": id, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
 }
 
 fn kpi<'v>(c: &'v Value, metric: &str) -> &'v Value {
@@ -83,25 +39,19 @@ async fn campaign_contract(s: &TestServer) {
     let staff = s.login("staff").await;
     let supervisor = s.login("supervisor").await;
     let liaison = s.login("liaison").await;
-    hall(s, &admin).await;
+    category_a_at_window_3(s, &admin).await;
 
-    let today = today();
+    let today = s.app.today();
     let from = days(today, -10);
     let to = days(today, 30);
     // The baseline period: the 41 days before the start. Earlier counts
     // imported there (9 satisfied of 10), today's real evaluations (2 of 3).
     let before = days(today, -13);
     let csv = format!("date,window,level,count\n{before},3,非常满意,9\n{before},3,不满意,1\n");
-    let a = s
-        .req("POST", "/api/evaluations/import")
-        .token(&admin)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-    rated(s, &staff, "very_satisfied", &[]).await;
-    rated(s, &staff, "satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["等候时间长"]).await;
+    import_csv(s, &admin, "/api/evaluations/import", csv).await;
+    served_and_rated(s, &staff, "very_satisfied", &[]).await;
+    served_and_rated(s, &staff, "satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["等候时间长"]).await;
 
     let body = json!({
         "name": "百日大提升",
@@ -263,14 +213,7 @@ async fn campaign_contract(s: &TestServer) {
         .req("GET", &format!("/api/campaigns/{id}/report.xlsx"))
         .token(&leader)
         .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    assert!(
-        a.headers["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap();
+    let mut book = workbook(a);
     assert_eq!(book.sheet_names(), vec!["阶段", "任务", "指标"]);
     let phases = book.worksheet_range("阶段").unwrap();
     assert!(
@@ -420,13 +363,8 @@ on_both_backends!(refusals_name_the_field);
 
 /// Imports earlier counts (CSV `date,window,level,count`) as the administrator.
 async fn import(s: &TestServer, admin: &str, lines: &str) {
-    let a = s
-        .req("POST", "/api/evaluations/import")
-        .token(admin)
-        .header("content-type", "text/csv")
-        .body(format!("date,window,level,count\n{lines}"))
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
+    let csv = format!("date,window,level,count\n{lines}");
+    import_csv(s, admin, "/api/evaluations/import", csv).await;
 }
 
 /// A campaign set before its start: the baseline is read as far as its period
@@ -522,7 +460,7 @@ async fn the_forms(s: &TestServer) {
     let cookie = session(s, "leader").await;
     let (_, html) = page(s, &cookie, "/campaigns/new").await;
     let csrf = crate::support::csrf_of(&html);
-    let today = today();
+    let today = s.app.today();
     let (from, to) = (days(today, -2), days(today, 20));
     let name = "<script>alert(1)</script>规范月";
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("name", name), ("from", &from), ("to", &to)];

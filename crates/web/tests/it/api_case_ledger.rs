@@ -3,32 +3,11 @@
 //! and who may see what.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, field, strs};
+use crate::support::{Backend, TestServer, accept_case, field, strs};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, token: &str, path: &str) -> (u16, Value) {
     s.req("GET", path).token(token).status_json().await
-}
-
-/// Accepts a case of `item` with every material of the catalog provided.
-async fn accept(s: &TestServer, token: &str, item: &str) -> Value {
-    let (st, it) = get(s, token, &format!("/api/items/{item}")).await;
-    assert_eq!(st, 200, "{it}");
-    let materials: Vec<Value> = it["materials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
-            json!({"name": name, "status": "provided"})
-        })
-        .collect();
-    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
-    let resp = s.req("POST", "/api/cases").token(token).json(&payload).await;
-    assert_eq!(resp.status, 201);
-    let v: Value = resp.json();
-    assert_eq!(v["status"], "accepted", "{v}");
-    v
 }
 
 const HISTORY: &str = "number,item,accepted_on,completed_on,deadline\n\
@@ -45,9 +24,9 @@ async fn case_ledger(s: &TestServer) {
     let supervisor = s.login("supervisor").await;
     let liaison = s.login("liaison").await;
 
-    let a = accept(s, &staff, "SCJG-XK-001").await;
-    let b = accept(s, &staff, "SCJG-XK-002").await;
-    let c = accept(s, &staff, "GA-QR-007").await;
+    let a = accept_case(s, &staff, "SCJG-XK-001").await;
+    let b = accept_case(s, &staff, "SCJG-XK-002").await;
+    let c = accept_case(s, &staff, "GA-QR-007").await;
     let resp = s.upload("/api/cases/import", &admin, HISTORY).await;
     assert_eq!(resp.status, 201);
 

@@ -7,70 +7,24 @@
 //! administrator only; the `/admin/charts` page shows each chart with its table.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, code, field, page, session};
+use crate::support::{
+    Backend, TestServer, accept_case, category_a_at_window_3, code, field, page, served_and_rated, session,
+    take_ticket,
+};
 use quick_xml::events::Event;
 use serde_json::{Value, json};
 
 const MARKET: &str = "东海县市场监督管理局";
 
-/// Category A (an item of the 市场监督管理局) at window 3 (staff "staff").
-async fn hall(s: &TestServer, admin: &str) {
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// A ticket taken, called at window 3, finished and rated online at `level`.
-async fn rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
-    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201, "{t}");
-    let id = t["id"].as_str().unwrap().to_owned();
-    let (st, _) = s.call("POST", staff, "/api/windows/3/call", None).await;
-    assert_eq!(st, 200);
-    let (st, _) = s
-        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
-        .await;
-    assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": id, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// Accepts a case of `item` with every material of the catalog provided.
-async fn accept(s: &TestServer, token: &str, item: &str) {
-    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
-    assert_eq!(st, 200, "{it}");
-    let materials: Vec<Value> = it["materials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
-            json!({"name": name, "status": "provided"})
-        })
-        .collect();
-    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
-    let (st, v) = s.post("/api/cases", token, payload).await;
-    assert_eq!(st, 201, "{v}");
-}
+/// Every chart: `/api/charts/{name}.svg` and `.json`, and one figure on `/admin/charts`.
+const CHARTS: [&str; 6] = [
+    "arrivals",
+    "waits",
+    "satisfaction",
+    "bad_reasons",
+    "complaints",
+    "cases",
+];
 
 async fn complaint(s: &TestServer, category: &str) {
     let (st, v) = s
@@ -110,13 +64,18 @@ fn svg_texts(svg: &str) -> Vec<String> {
     texts
 }
 
-fn series<'v>(chart: &'v Value, name: &str) -> &'v Vec<Value> {
-    chart["series"]
-        .as_array()
+/// The object of the array `list` whose `field` is `value` (a chart's series
+/// or figure, a report's group or department).
+fn entry<'v>(list: &'v Value, field: &str, value: &str) -> &'v Value {
+    list.as_array()
         .unwrap()
         .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no series {name} in {chart}"))["values"]
+        .find(|x| x[field] == value)
+        .unwrap_or_else(|| panic!("no {field} {value} in {list}"))
+}
+
+fn series<'v>(chart: &'v Value, name: &str) -> &'v Vec<Value> {
+    entry(&chart["series"], "name", name)["values"]
         .as_array()
         .unwrap()
 }
@@ -131,17 +90,19 @@ fn value_at(chart: &Value, series_name: &str, label: &str) -> Option<f64> {
     series(chart, series_name)[i].as_f64()
 }
 
+/// `GET path` as `token`: asserts 200, answers the JSON.
+async fn read(s: &TestServer, token: &str, path: &str) -> Value {
+    let (st, v) = s.get(path, token).await;
+    assert_eq!(st, 200, "{path}: {v}");
+    v
+}
+
 fn sum(values: &[Value]) -> f64 {
     values.iter().filter_map(Value::as_f64).sum()
 }
 
 fn figure<'v>(chart: &'v Value, label: &str) -> &'v str {
-    chart["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["label"] == label)
-        .unwrap_or_else(|| panic!("no figure {label} in {chart}"))["value"]
+    entry(&chart["figures"], "label", label)["value"]
         .as_str()
         .unwrap()
 }
@@ -184,35 +145,31 @@ async fn charts_contract(s: &TestServer) {
     let supervisor = s.login("supervisor").await;
     let staff = s.login("staff").await;
     let liaison = s.login("liaison").await;
-    hall(s, &admin).await;
-    rated(s, &staff, "very_satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["等候时间长", "服务态度差"]).await;
-    rated(s, &staff, "very_dissatisfied", &["等候时间长"]).await;
+    category_a_at_window_3(s, &admin).await;
+    served_and_rated(s, &staff, "very_satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["等候时间长", "服务态度差"]).await;
+    served_and_rated(s, &staff, "very_dissatisfied", &["等候时间长"]).await;
     // One more waits uncalled: an arrival without a wait.
-    let (st, _) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201);
-    accept(s, &staff, "SCJG-XK-001").await;
-    accept(s, &staff, "SCJG-XK-001").await;
+    take_ticket(s).await;
+    accept_case(s, &staff, "SCJG-XK-001").await;
+    accept_case(s, &staff, "SCJG-XK-001").await;
     complaint(s, "discipline").await;
     complaint(s, "discipline").await;
     complaint(s, "attitude").await;
     let today = s.app.today();
     let month = today.first_of_month();
+    // The two periods asked for: today alone, and this month up to today.
+    let (day, month_to_date) = (
+        format!("from={today}&to={today}"),
+        format!("from={month}&to={today}"),
+    );
 
     // Every chart: an SVG that parses, with its numbers and title drawn.
-    for name in [
-        "arrivals",
-        "waits",
-        "satisfaction",
-        "bad_reasons",
-        "complaints",
-        "cases",
-    ] {
+    for name in CHARTS {
         let (svg, texts) = svg_of(s, &leader, &format!("/api/charts/{name}.svg")).await;
         assert!(svg.contains("WenQuanYi Micro Hei"), "{name}: CJK fonts named");
         assert!(svg.contains("<title"), "{name}: an accessible title");
-        let (st, chart) = s.get(&format!("/api/charts/{name}.json"), &leader).await;
-        assert_eq!(st, 200, "{chart}");
+        let chart = read(s, &leader, &format!("/api/charts/{name}.json")).await;
         assert_eq!(chart["name"], name);
         assert_figures_drawn(&chart, &texts);
         for series in chart["series"].as_array().unwrap() {
@@ -225,11 +182,8 @@ async fn charts_contract(s: &TestServer) {
     }
 
     // Arrivals and waits are the queue report's.
-    let (st, queue) = s.get(&format!("/api/reports/queue?date={today}"), &leader).await;
-    assert_eq!(st, 200, "{queue}");
-    let (_, arrivals) = s
-        .get(&format!("/api/charts/arrivals.json?date={today}"), &leader)
-        .await;
+    let queue = read(s, &leader, &format!("/api/reports/queue?date={today}")).await;
+    let arrivals = read(s, &leader, &format!("/api/charts/arrivals.json?date={today}")).await;
     assert_eq!(arrivals["from"], today.to_string());
     assert_eq!(sum(series(&arrivals, &format!("{today} 到访"))), 4.0);
     assert_eq!(
@@ -237,12 +191,7 @@ async fn charts_contract(s: &TestServer) {
         queue["total"]["taken"].as_f64().unwrap()
     );
     assert_eq!(figure(&arrivals, "当日到访（取号）"), "4 人次");
-    let (_, waits) = s
-        .get(
-            &format!("/api/charts/waits.json?from={today}&to={today}"),
-            &leader,
-        )
-        .await;
+    let waits = read(s, &leader, &format!("/api/charts/waits.json?{day}")).await;
     assert_eq!(sum(series(&waits, "叫号人次")), 3.0);
     assert_eq!(
         sum(series(&waits, "叫号人次")),
@@ -252,56 +201,43 @@ async fn charts_contract(s: &TestServer) {
     assert_eq!(value_at(&waits, "叫号人次", "0–5"), Some(3.0));
 
     // Satisfaction: 12 months up to `to`, the last month the satisfaction report's.
-    let (_, sat) = s
-        .get(&format!("/api/charts/satisfaction.json?to={today}"), &leader)
-        .await;
+    let sat = read(s, &leader, &format!("/api/charts/satisfaction.json?to={today}")).await;
     let labels = sat["labels"].as_array().unwrap();
     assert_eq!(labels.len(), 12, "{sat}");
     assert_eq!(labels[11], format!("{}-{:02}", today.year(), today.month()));
-    let (_, report) = s
-        .get(
-            &format!("/api/reports/satisfaction?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
+    let report = read(s, &leader, &format!("/api/reports/satisfaction?{month_to_date}")).await;
     assert_eq!(series(&sat, "有效评价")[11].as_f64(), report["valid"].as_f64());
     assert_eq!(series(&sat, "满意率")[11].as_f64(), report["rate"].as_f64());
     assert_eq!(report["rate"].as_f64(), Some(0.3333));
     // A month without evaluations has no rate (null), not 0%.
     assert!(series(&sat, "满意率")[0].is_null());
     // Cut to a department: that department's group in the report.
-    let (st, sat_market) = s
-        .get(
-            &format!("/api/charts/satisfaction.json?to={today}&department=SCJG"),
-            &leader,
-        )
-        .await;
-    assert_eq!(st, 200, "{sat_market}");
+    let sat_market = read(
+        s,
+        &leader,
+        &format!("/api/charts/satisfaction.json?to={today}&department=SCJG"),
+    )
+    .await;
     assert_eq!(sat_market["department"], MARKET);
-    let (_, by_dept) = s
-        .get(
-            &format!("/api/reports/satisfaction?from={month}&to={today}&group_by=department"),
-            &leader,
-        )
-        .await;
-    let group = by_dept["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == MARKET)
-        .unwrap();
+    let by_dept = read(
+        s,
+        &leader,
+        &format!("/api/reports/satisfaction?{month_to_date}&group_by=department"),
+    )
+    .await;
+    let group = entry(&by_dept["groups"], "key", MARKET);
     assert_eq!(
         series(&sat_market, "有效评价")[11].as_f64(),
         group["valid"].as_f64()
     );
 
     // 差评 reasons: each reason once per 差评, the total the report's `bad`.
-    let (_, bad) = s
-        .get(
-            &format!("/api/charts/bad_reasons.json?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
+    let bad = read(
+        s,
+        &leader,
+        &format!("/api/charts/bad_reasons.json?{month_to_date}"),
+    )
+    .await;
     assert_eq!(value_at(&bad, "选择次数", "等候时间长"), Some(2.0));
     assert_eq!(value_at(&bad, "选择次数", "服务态度差"), Some(1.0));
     assert_eq!(bad["labels"][0], "等候时间长", "the most frequent first");
@@ -311,36 +247,21 @@ async fn charts_contract(s: &TestServer) {
     );
 
     // Complaints per category.
-    let (_, comp) = s
-        .get(
-            &format!("/api/charts/complaints.json?from={today}&to={today}"),
-            &leader,
-        )
-        .await;
+    let comp = read(s, &leader, &format!("/api/charts/complaints.json?{day}")).await;
     assert_eq!(value_at(&comp, "收到投诉", "纪律"), Some(2.0));
     assert_eq!(value_at(&comp, "收到投诉", "态度（生冷硬横）"), Some(1.0));
     assert_eq!(value_at(&comp, "收到投诉", "其他"), Some(0.0));
     assert_eq!(sum(series(&comp, "收到投诉")), 3.0);
 
     // Cases per department: the case breakdown's.
-    let (_, cases) = s
-        .get(
-            &format!("/api/charts/cases.json?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
-    let (_, breakdown) = s
-        .get(
-            &format!("/api/reports/cases/breakdown?from={month}&to={today}"),
-            &leader,
-        )
-        .await;
-    let market = breakdown["departments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["key"] == MARKET)
-        .unwrap();
+    let cases = read(s, &leader, &format!("/api/charts/cases.json?{month_to_date}")).await;
+    let breakdown = read(
+        s,
+        &leader,
+        &format!("/api/reports/cases/breakdown?{month_to_date}"),
+    )
+    .await;
+    let market = entry(&breakdown["departments"], "key", MARKET);
     assert_eq!(value_at(&cases, "受理", MARKET), Some(2.0));
     assert_eq!(value_at(&cases, "受理", MARKET), market["accepted"].as_f64());
     assert_eq!(value_at(&cases, "办结", MARKET), market["completed"].as_f64());
@@ -392,23 +313,16 @@ on_both_backends!(charts_contract);
 async fn charts_page(s: &TestServer) {
     let admin = s.login("admin").await;
     let staff = s.login("staff").await;
-    hall(s, &admin).await;
-    rated(s, &staff, "satisfied", &[]).await;
-    rated(s, &staff, "dissatisfied", &["办事效率低"]).await;
+    category_a_at_window_3(s, &admin).await;
+    served_and_rated(s, &staff, "satisfied", &[]).await;
+    served_and_rated(s, &staff, "dissatisfied", &["办事效率低"]).await;
     let cookie = session(s, "leader").await;
     let (st, html) = page(s, &cookie, "/admin/charts").await;
     assert_eq!(st, 200);
     // Six charts drawn inline, each with its table of numbers.
     assert_eq!(html.matches("<svg").count(), 6, "six charts");
     assert_eq!(html.matches("（数据表）").count(), 6, "six tables");
-    for name in [
-        "arrivals",
-        "waits",
-        "satisfaction",
-        "bad_reasons",
-        "complaints",
-        "cases",
-    ] {
+    for name in CHARTS {
         assert!(html.contains(&format!("id=\"{name}\"")), "{name}");
         assert!(html.contains(&format!("/api/charts/{name}.json")), "{name}");
     }

@@ -4,48 +4,15 @@
 //! colour) with the department's explanation and the 督查科's ruling, and the
 //! floor duty log with the captain on the floor view.
 
-use crate::support::{Backend, TestServer, code, field, page, session};
+use crate::on_both_backends_clocked;
+use crate::support::{TestServer, code, field, page, session};
 use app::{Actor, TestClock};
 use domain::Role;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use std::sync::Arc;
 
 /// Monday 2 March 2026, 09:00 in Shanghai.
 const START: &str = "2026-03-02T01:00:00Z";
-
-macro_rules! on_both_backends_clocked {
-    ($name:ident) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = TestClock::new(START.parse().unwrap());
-                let s = clocked(Backend::Sqlite, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = TestClock::new(START.parse().unwrap());
-                let s = clocked(Backend::Postgres, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-        }
-    };
-}
-
-async fn clocked(backend: Backend, clock: &TestClock) -> TestServer {
-    let s = TestServer::start_with_clock(
-        backend,
-        app::Settings::default().always_open(),
-        Arc::new(clock.clone()),
-    )
-    .await;
-    s.app.seed_demo_floor().await.unwrap();
-    s
-}
 
 fn admin() -> Actor {
     Actor {
@@ -242,7 +209,7 @@ async fn morning_meetings(s: &TestServer, _clock: &TestClock) {
     let (st, _) = page(s, &session(s, "liaison").await, "/supervise/meetings").await;
     assert_eq!(st, 200, "liaisons read the list");
 }
-on_both_backends_clocked!(morning_meetings);
+on_both_backends_clocked!(morning_meetings, START);
 
 const FOOD: [&str; 3] = [
     "食品经营许可申请书",
@@ -467,7 +434,7 @@ async fn deadline_cards(s: &TestServer, clock: &TestClock) {
     let (st, _) = page(s, &session(s, "staff").await, "/supervise/cards").await;
     assert_eq!(st, 403);
 }
-on_both_backends_clocked!(deadline_cards);
+on_both_backends_clocked!(deadline_cards, START);
 
 fn checks(broken: Option<(&str, &str)>) -> Value {
     let items = [
@@ -631,4 +598,4 @@ async fn duty_log(s: &TestServer, clock: &TestClock) {
     let (st, _) = page(s, &session(s, "staff").await, "/supervise/duty").await;
     assert_eq!(st, 403);
 }
-on_both_backends_clocked!(duty_log);
+on_both_backends_clocked!(duty_log, START);

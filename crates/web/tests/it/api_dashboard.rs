@@ -5,7 +5,9 @@
 //! connect and within two seconds of a ticket being taken.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, page, session};
+use crate::support::{
+    Backend, TestServer, accept_case, category_a_at_window_3, page, rate, session, take_ticket,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -23,13 +25,6 @@ const HEADLINE: [&str; 11] = [
     "complaints_open",
 ];
 
-fn today() -> String {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
-        .date()
-        .to_string()
-}
-
 async fn dashboard(s: &TestServer, token: &str) -> Value {
     let (st, d) = s.get("/api/dashboard", token).await;
     assert_eq!(st, 200, "{d}");
@@ -43,34 +38,13 @@ fn n(d: &Value, f: &str) -> i64 {
     d[f].as_i64().unwrap_or_else(|| panic!("{f} is not a count: {d}"))
 }
 
-/// Category A at window 3 (staff "staff"), open.
+/// Category A at window 3 (staff "staff"), the window open.
 async fn hall(s: &TestServer, admin: &str) {
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
+    category_a_at_window_3(s, admin).await;
     let (st, v) = s
         .post("/api/windows/3/status", admin, json!({"status": "open"}))
         .await;
     assert!(st == 200 || st == 204, "{st} {v}");
-}
-
-async fn take(s: &TestServer) -> String {
-    let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-    assert_eq!(st, 201, "{t}");
-    t["id"].as_str().unwrap().to_owned()
 }
 
 /// Calls the next ticket at window 3 and finishes it; answers its id.
@@ -89,36 +63,6 @@ async fn serve(s: &TestServer, staff: &str) -> String {
     id
 }
 
-async fn rate(s: &TestServer, ticket: &str, level: &str, reasons: &[&str]) {
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": ticket, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-}
-
-/// Accepts a case of `item` with every material of the catalog provided.
-async fn accept(s: &TestServer, token: &str, item: &str) {
-    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
-    assert_eq!(st, 200, "{it}");
-    let materials: Vec<Value> = it["materials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
-            json!({"name": name, "status": "provided"})
-        })
-        .collect();
-    let payload = json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
-    let (st, v) = s.post("/api/cases", token, payload).await;
-    assert_eq!(st, 201, "{v}");
-    assert_eq!(v["status"], "accepted", "{v}");
-}
-
 const HISTORY: &str = "number,item,accepted_on,completed_on,deadline\n\
 OLD-1,HIST-A,2026-01-05,,2026-01-12\n\
 OLD-2,HIST-A,2026-01-05,2026-01-09,2026-01-12\n";
@@ -130,18 +74,18 @@ async fn dashboard_contract(s: &TestServer) {
     hall(s, &admin).await;
 
     let before = dashboard(s, &leader).await;
-    assert_eq!(before["date"], today());
+    assert_eq!(before["date"], s.app.today().to_string());
     assert!(before["categories"].is_array() && before["windows"].is_array());
 
     // Three tickets taken, two served at window 3 and rated (one 差评).
-    let _ = take(s).await;
-    let _ = take(s).await;
-    let _ = take(s).await;
+    let _ = take_ticket(s).await;
+    let _ = take_ticket(s).await;
+    let _ = take_ticket(s).await;
     let first = serve(s, &staff).await;
     let second = serve(s, &staff).await;
     rate(s, &first, "very_satisfied", &[]).await;
     rate(s, &second, "dissatisfied", &["等候时间长"]).await;
-    accept(s, &staff, "SCJG-XK-001").await;
+    accept_case(s, &staff, "SCJG-XK-001").await;
     let resp = s.upload("/api/cases/import", &admin, HISTORY).await;
     assert_eq!(resp.status, 201, "{}", resp.text);
 
@@ -295,7 +239,7 @@ async fn dashboard_stream(s: &TestServer) {
     }
     // A ticket taken: the next event carries it, within two seconds.
     let taken_at = tokio::time::Instant::now();
-    let _ = take(s).await;
+    let _ = take_ticket(s).await;
     let mut next = next_data(&mut stream, &mut buf, Duration::from_secs(2)).await;
     // An event already on its way may come first; the ticket's follows at once.
     if n(&next, "visitors") == n(&first, "visitors") {

@@ -5,29 +5,11 @@
 //! embedded; the refusals naming their field; who may read it.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, field};
-use calamine::{Reader, Xlsx};
-use jiff::civil::Date;
+use crate::support::{
+    Backend, TestServer, category_a_at_window_3, field, import_csv, rate, take_ticket, workbook,
+};
+use calamine::Reader;
 use serde_json::{Value, json};
-
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
-        .date()
-}
-
-async fn import(s: &TestServer, admin: &str, path: &str, body: String) {
-    let r = s
-        .client
-        .post(s.url(path))
-        .bearer_auth(admin)
-        .header("content-type", "text/csv")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201, "{path}");
-}
 
 /// [003]: 38471 accepted / 38381 completed and 13851 evaluations at 98.97%,
 /// imported for 2025, give the annual report's 办结率 and 满意率.
@@ -41,10 +23,10 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
             "H2025-{i:05},SCJG-XK-001,2025-06-02,{completed},2025-06-09\n"
         ));
     }
-    import(s, &admin, "/api/cases/import", csv).await;
+    import_csv(s, &admin, "/api/cases/import", csv).await;
     let evaluations = "date,window,level,count\n2025-12-01,综合窗口,非常满意,13345\n\
                        2025-12-01,综合窗口,satisfied,363\n2025-12-02,综合窗口,不满意,143\n";
-    import(s, &admin, "/api/evaluations/import", evaluations.into()).await;
+    import_csv(s, &admin, "/api/evaluations/import", evaluations).await;
 
     let (st, r) = s
         .get(
@@ -96,14 +78,7 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
         )
         .token(&leader)
         .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    assert!(
-        a.headers["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap();
+    let mut book = workbook(a);
     assert_eq!(
         book.sheet_names(),
         vec!["概况", "取号等候", "办件", "评价", "整改投诉督查", "月度考核"]
@@ -167,27 +142,10 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
     let admin = s.login("admin").await;
     let leader = s.login("leader").await;
     let staff = s.login("staff").await;
-    let (st, v) = s
-        .post(
-            "/api/categories",
-            &admin,
-            json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
-    let (st, v) = s
-        .post(
-            "/api/windows",
-            &admin,
-            json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
+    category_a_at_window_3(s, &admin).await;
     let mut ids = Vec::new();
     for _ in 0..3 {
-        let (st, t) = s.post("/api/tickets", "", json!({"category": "A"})).await;
-        assert_eq!(st, 201, "{t}");
-        ids.push(t["id"].as_str().unwrap().to_owned());
+        ids.push(take_ticket(s).await);
     }
     // The first is called, served and rated; the second called and still at the window.
     let (st, v) = s.call("POST", &staff, "/api/windows/3/call", None).await;
@@ -196,14 +154,7 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
         .call("POST", &staff, &format!("/api/tickets/{}/finish", ids[0]), None)
         .await;
     assert_eq!(st, 200);
-    let (st, v) = s
-        .post(
-            "/api/evaluations",
-            "",
-            json!({"ticket_id": ids[0], "channel": "online", "level": "satisfied", "reasons": [], "comment": ""}),
-        )
-        .await;
-    assert_eq!(st, 201, "{v}");
+    rate(s, &ids[0], "satisfied", &[]).await;
     let (st, v) = s.call("POST", &staff, "/api/windows/3/call", None).await;
     assert_eq!(st, 200, "{v}");
     // A case of 市场监管 accepted today.
@@ -221,7 +172,7 @@ async fn daily_report_matches_the_other_reports(s: &TestServer) {
         .await;
     assert_eq!(st, 201, "{case}");
 
-    let day = today();
+    let day = s.app.today();
     let (st, r) = s
         .get(&format!("/api/reports/summary?from={day}&to={day}"), &leader)
         .await;

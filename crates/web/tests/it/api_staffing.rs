@@ -5,44 +5,14 @@
 //! appointment booked for the day; a holiday; what-if; the review of a past
 //! day; who may ask.
 
-use crate::support::{Backend, TestServer, code, field};
+use crate::on_both_backends_clocked;
+use crate::support::{TestServer, code, field};
 use app::TestClock;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use std::sync::Arc;
 
-macro_rules! on_both_backends_clocked {
-    ($name:ident) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let clock = TestClock::new("2026-11-17T01:05:00Z".parse().unwrap());
-                let s = clocked(Backend::Sqlite, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let clock = TestClock::new("2026-11-17T01:05:00Z".parse().unwrap());
-                let s = clocked(Backend::Postgres, &clock).await;
-                super::$name(&s, &clock).await;
-                s.stop().await;
-            }
-        }
-    };
-}
-
-async fn clocked(backend: Backend, clock: &TestClock) -> TestServer {
-    let s = TestServer::start_with_clock(
-        backend,
-        app::Settings::default().always_open(),
-        Arc::new(clock.clone()),
-    )
-    .await;
-    s.app.seed_demo_floor().await.unwrap();
-    s
-}
+/// Tuesday 17 November 2026, 09:05 in Shanghai.
+const START: &str = "2026-11-17T01:05:00Z";
 
 fn close(v: &Value, want: f64, eps: f64) -> bool {
     v.as_f64().is_some_and(|x| (x - want).abs() <= eps)
@@ -142,7 +112,7 @@ async fn erlang_calculator(s: &TestServer, _clock: &TestClock) {
         assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
 }
-on_both_backends_clocked!(erlang_calculator);
+on_both_backends_clocked!(erlang_calculator, START);
 
 /// Takes `n` tickets of `category` now, then calls and finishes each at
 /// `window`: called one minute later, finished `minutes` after the call.
@@ -388,7 +358,7 @@ async fn plan_from_history(s: &TestServer, clock: &TestClock) {
     assert_eq!((st, field(&v)), (422, Some("date")), "{v}");
     assert_eq!(code(&v), Some("invalid"));
 }
-on_both_backends_clocked!(plan_from_history);
+on_both_backends_clocked!(plan_from_history, START);
 
 /// The page: the plan table with its explanations, the what-if and the review.
 async fn staffing_page(s: &TestServer, clock: &TestClock) {
@@ -413,4 +383,4 @@ async fn staffing_page(s: &TestServer, clock: &TestClock) {
     let (st, _) = crate::support::page(s, &cookie, "/admin/staffing").await;
     assert_eq!(st, 403);
 }
-on_both_backends_clocked!(staffing_page);
+on_both_backends_clocked!(staffing_page, START);

@@ -110,6 +110,19 @@ impl TestServer {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// A server always open whose app reads the time from `clock`, with the
+    /// demo floor seeded (its windows, staff and categories) on top of the demo hall.
+    pub async fn start_on_floor(backend: Backend, clock: &app::TestClock) -> TestServer {
+        let s = TestServer::start_with_clock(
+            backend,
+            app::Settings::default().always_open(),
+            Arc::new(clock.clone()),
+        )
+        .await;
+        s.app.seed_demo_floor().await.unwrap();
+        s
+    }
+
     /// The database URL of this server (the SQLite file or the PostgreSQL database).
     pub fn database_url(&self) -> String {
         match (&self.pg_url, &self._dir) {
@@ -167,6 +180,35 @@ macro_rules! on_both_backends {
                 let server = TestServer::start(Backend::Postgres).await;
                 super::$name(&server).await;
                 server.stop().await;
+            }
+        }
+    };
+}
+
+/// Declares `$name` once per backend, like [`on_both_backends!`], on a test
+/// clock set to `$start` (an RFC 3339 instant) and a server started with
+/// [`TestServer::start_on_floor`]: `$name(&server, &clock)`.
+#[macro_export]
+macro_rules! on_both_backends_clocked {
+    ($name:ident, $start:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let clock = app::TestClock::new($start.parse().unwrap());
+                let s = $crate::support::TestServer::start_on_floor($crate::support::Backend::Sqlite, &clock)
+                    .await;
+                super::$name(&s, &clock).await;
+                s.stop().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let clock = app::TestClock::new($start.parse().unwrap());
+                let s =
+                    $crate::support::TestServer::start_on_floor($crate::support::Backend::Postgres, &clock)
+                        .await;
+                super::$name(&s, &clock).await;
+                s.stop().await;
             }
         }
     };
@@ -434,4 +476,103 @@ pub fn strs<'v>(list: &'v serde_json::Value, key: &str) -> Vec<&'v str> {
         .iter()
         .map(|x| x[key].as_str().unwrap())
         .collect()
+}
+
+// The hall the report tests (dashboard, charts, reports, campaigns, ledger)
+// build on: category A at window 3, visitors served and rated, cases accepted.
+
+/// Category A (企业开办, item SCJG-XK-001 of the 市场监督管理局) served at
+/// 3号窗口 by the demo staff member "staff", set up by `admin`; the window
+/// itself is not opened.
+pub async fn category_a_at_window_3(s: &TestServer, admin: &str) {
+    let (st, v) = s
+        .post(
+            "/api/categories",
+            admin,
+            serde_json::json!({"prefix": "A", "name": "企业开办", "items": ["SCJG-XK-001"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let (st, v) = s
+        .post(
+            "/api/windows",
+            admin,
+            serde_json::json!({"number": "3", "name": "3号窗口", "categories": ["A"], "staff": ["staff"]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// A visitor takes a ticket of category A; answers its id.
+pub async fn take_ticket(s: &TestServer) -> String {
+    let (st, t) = s
+        .post("/api/tickets", "", serde_json::json!({"category": "A"}))
+        .await;
+    assert_eq!(st, 201, "{t}");
+    t["id"].as_str().unwrap().to_owned()
+}
+
+/// The visitor of `ticket` rates it online at `level` with the 差评 `reasons`.
+pub async fn rate(s: &TestServer, ticket: &str, level: &str, reasons: &[&str]) {
+    let (st, v) = s
+        .post(
+            "/api/evaluations",
+            "",
+            serde_json::json!({"ticket_id": ticket, "channel": "online", "level": level, "reasons": reasons, "comment": ""}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+}
+
+/// One visit: a ticket of category A taken, called at window 3 by `staff`,
+/// finished and rated online at `level` with `reasons`.
+pub async fn served_and_rated(s: &TestServer, staff: &str, level: &str, reasons: &[&str]) {
+    let id = take_ticket(s).await;
+    let (st, v) = s.call("POST", staff, "/api/windows/3/call", None).await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = s
+        .call("POST", staff, &format!("/api/tickets/{id}/finish"), None)
+        .await;
+    assert_eq!(st, 200);
+    rate(s, &id, level, reasons).await;
+}
+
+/// Accepts a case of `item` as `token` for 张三, with every material the
+/// catalog lists provided; answers the case (status `accepted`).
+pub async fn accept_case(s: &TestServer, token: &str, item: &str) -> serde_json::Value {
+    let (st, it) = s.get(&format!("/api/items/{item}"), token).await;
+    assert_eq!(st, 200, "{it}");
+    let materials: Vec<serde_json::Value> = it["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let name = m.as_str().or_else(|| m["name"].as_str()).unwrap();
+            serde_json::json!({"name": name, "status": "provided"})
+        })
+        .collect();
+    let payload = serde_json::json!({"item": item, "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"}, "materials": materials});
+    let (st, v) = s.post("/api/cases", token, payload).await;
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["status"], "accepted", "{v}");
+    v
+}
+
+/// Imports a CSV file (`POST path` as text/csv) as `admin`; asserts 201.
+pub async fn import_csv(s: &TestServer, admin: &str, path: &str, csv: impl Into<String>) {
+    let a = s
+        .req("POST", path)
+        .token(admin)
+        .header("content-type", "text/csv")
+        .body(csv.into())
+        .await;
+    assert_eq!(a.status, 201, "{path}: {}", a.text);
+}
+
+/// A downloaded workbook: asserts 200 and the XLSX content type, and opens it.
+pub fn workbook(a: Answer) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    assert_eq!(a.status, 200, "{}", a.text);
+    let kind = a.headers["content-type"].to_str().unwrap();
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    calamine::open_workbook_from_rs(std::io::Cursor::new(a.bytes)).unwrap()
 }
