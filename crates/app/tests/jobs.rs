@@ -79,8 +79,15 @@ async fn the_runner_runs_every_job_on_its_period_and_survives_failures() {
     assert_eq!(count.failures, 0);
     assert_eq!(count.name, "计数");
     assert_eq!(count.every, QUICK);
+    // The board keeps the last KEEP_RUNS runs; on a busy machine `count` may run more
+    // often than that before the slower jobs reach three runs.
     let items: u64 = count.recent.iter().map(|r| r.items()).sum();
-    assert_eq!(items, count.items);
+    if count.runs as usize <= app::job_board::KEEP_RUNS {
+        assert_eq!(items, count.items);
+    } else {
+        assert_eq!(count.recent.len(), app::job_board::KEEP_RUNS);
+        assert!(items <= count.items, "{items} > {}", count.items);
+    }
     let last = count.last().unwrap();
     assert_eq!(last.trigger, Trigger::Schedule);
     assert_eq!(last.started, app.now());
