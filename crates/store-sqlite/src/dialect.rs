@@ -46,3 +46,25 @@ pub(crate) const ANALYZE_SUPERVISION: &str = "ANALYZE";
 
 /// The assessment (issue 16): a group's evaluation ids as one text, comma-separated.
 pub(crate) const ID_LIST: &str = "group_concat(hex(id), ',')";
+
+// issue 18: the queue report aggregated in SQL
+/// The fraction of a second of a stored instant (jiff writes
+/// `2026-11-30T01:02:03.5Z`, or no fraction at all) as nine digits, so two
+/// fractions compare as text.
+fn fraction(x: &str) -> String {
+    format!(
+        "substr(rtrim(CASE WHEN instr({x}, '.') > 0 THEN substr({x}, instr({x}, '.') + 1) ELSE '' END, 'Z') || '000000000', 1, 9)"
+    )
+}
+
+/// Whole seconds from instant `a` to instant `b`, truncated toward zero (as
+/// `jiff::SignedDuration::as_secs`); NULL when either is NULL. `unixepoch`
+/// drops each instant's fraction, so one second comes off when `b`'s
+/// fraction is smaller than `a`'s (the floor), and goes back on for a
+/// negative difference with a fraction (truncation toward zero) — exact to
+/// the nanosecond jiff writes, where `julianday` would round.
+pub(crate) fn seconds_between(a: &str, b: &str) -> String {
+    let (fa, fb) = (fraction(a), fraction(b));
+    let floor = format!("(unixepoch({b}) - unixepoch({a}) - CASE WHEN {fb} < {fa} THEN 1 ELSE 0 END)");
+    format!("(CASE WHEN {floor} < 0 AND {fb} <> {fa} THEN {floor} + 1 ELSE {floor} END)")
+}
