@@ -1075,7 +1075,9 @@ impl AssessmentService {
             let stars: AwardDecision = serde_json::from_str(&f.stars).map_err(AppError::internal)?;
             return Ok((true, scheme, flag, stars));
         }
-        let (_, scheme, scores) = self.score_live(month).await?;
+        // The awards read scores, satisfaction, volume and vetoes, never the
+        // evidence (issue 18): the facts come counted.
+        let (_, scheme, scores) = self.score_live_with(month, false).await?;
         let (flag, stars) = Self::awards(&scheme, &scores);
         Ok((false, scheme, flag, stars))
     }
