@@ -344,8 +344,9 @@ impl HallReportService {
         }
         let dept = self.department(department).await?;
         let dept_name = dept.as_ref().map(|d| d.name.as_str());
-        // The queue, the cases, the evaluations and the counts at once, each on its own connection.
-        let (queue, cases, evaluation, counts, hall_counts) = tokio::try_join!(
+        // The queue, the cases, the evaluations, the counts and the
+        // assessment at once, each on its own connection.
+        let (queue, cases, evaluation, counts, hall_counts, assessment) = tokio::try_join!(
             self.queue_part(from, to, dept.as_ref()),
             self.case_part(session, from, to, dept_name),
             self.evaluation_part(session, from, to, dept.as_ref()),
@@ -356,10 +357,10 @@ impl HallReportService {
                     Some(_) => Ok(None),
                 }
             },
+            self.assessment_part(session, from, to, dept_name),
         )?;
         let (tickets, categories) = queue;
         let (case_line, departments) = cases;
-        let assessment = self.assessment_part(session, from, to, dept_name).await?;
         let (complaints, deductions, scalper_actions) = match hall_counts {
             Some(h) => (h.complaints, h.deductions, Some(h.scalper_actions)),
             None => (counts.complaints, counts.deductions.clone(), None),
