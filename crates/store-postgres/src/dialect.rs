@@ -48,12 +48,15 @@ pub(crate) const ANALYZE_SUPERVISION: &str =
 pub(crate) const ID_LIST: &str = "string_agg(id::text, ',')";
 
 // issue 18: the queue report aggregated in SQL
-/// Whole seconds from instant `a` to instant `b`, truncated toward zero (as
-/// `jiff::SignedDuration::as_secs`); NULL when either is NULL. PostgreSQL
-/// keeps microseconds, so the difference is exact before it is truncated.
-pub(crate) fn seconds_between(a: &str, b: &str) -> String {
-    format!("CAST(TRUNC(EXTRACT(EPOCH FROM ({b} - {a}))) AS BIGINT)")
-}
+/// Whole seconds from taking a ticket to its call, and from the call to its
+/// end, truncated toward zero (as `jiff::SignedDuration::as_secs`); NULL
+/// without both instants. PostgreSQL keeps microseconds, so the difference is
+/// exact before it is truncated.
+pub(crate) const WAIT_SECONDS: &str = "CAST(TRUNC(EXTRACT(EPOCH FROM (called_at - taken_at))) AS BIGINT)";
+pub(crate) const SERVICE_SECONDS: &str =
+    "CAST(TRUNC(EXTRACT(EPOCH FROM (finished_at - called_at))) AS BIGINT)";
+/// PostgreSQL's planner finds `tickets_report` itself.
+pub(crate) const REPORT_INDEX: &str = "";
 
 // issue 18: filling 10 M tickets
 /// Benchmarks: PostgreSQL takes the tickets in series order (as before).

@@ -48,26 +48,14 @@ pub(crate) const ANALYZE_SUPERVISION: &str = "ANALYZE";
 pub(crate) const ID_LIST: &str = "group_concat(hex(id), ',')";
 
 // issue 18: the queue report aggregated in SQL
-/// The fraction of a second of a stored instant (jiff writes
-/// `2026-11-30T01:02:03.5Z`, or no fraction at all) as nine digits, so two
-/// fractions compare as text.
-fn fraction(x: &str) -> String {
-    format!(
-        "substr(rtrim(CASE WHEN instr({x}, '.') > 0 THEN substr({x}, instr({x}, '.') + 1) ELSE '' END, 'Z') || '000000000', 1, 9)"
-    )
-}
-
-/// Whole seconds from instant `a` to instant `b`, truncated toward zero (as
-/// `jiff::SignedDuration::as_secs`); NULL when either is NULL. `unixepoch`
-/// drops each instant's fraction, so one second comes off when `b`'s
-/// fraction is smaller than `a`'s (the floor), and goes back on for a
-/// negative difference with a fraction (truncation toward zero) — exact to
-/// the nanosecond jiff writes, where `julianday` would round.
-pub(crate) fn seconds_between(a: &str, b: &str) -> String {
-    let (fa, fb) = (fraction(a), fraction(b));
-    let floor = format!("(unixepoch({b}) - unixepoch({a}) - CASE WHEN {fb} < {fa} THEN 1 ELSE 0 END)");
-    format!("(CASE WHEN {floor} < 0 AND {fb} <> {fa} THEN {floor} + 1 ELSE {floor} END)")
-}
+/// Whole seconds from taking a ticket to its call, and from the call to its
+/// end: the virtual columns of migration 0027 (kept in `tickets_report`).
+pub(crate) const WAIT_SECONDS: &str = "wait_seconds";
+pub(crate) const SERVICE_SECONDS: &str = "service_seconds";
+/// The covering index the queue's counts read, named for SQLite's planner,
+/// which would otherwise take the unique index on the day and compute the
+/// seconds from the table's rows.
+pub(crate) const REPORT_INDEX: &str = "INDEXED BY tickets_report";
 
 // issue 18: filling 10 M tickets
 /// Benchmarks: a generated batch of tickets goes in day by day, so the

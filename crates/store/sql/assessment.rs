@@ -5,7 +5,7 @@
 //! `cases_open_deadline`, `inspections_day`, `complaints_received`,
 //! `morning_meetings_date`, `rectifications_due`, `deadline_cards_month`).
 
-use crate::dialect::{Backend, ID_LIST};
+use crate::dialect::{Backend, ID_LIST, REPORT_INDEX};
 use domain::assessment::{Assessment, CaseOutcome, Evidence, IncidentKind, ReviewKind, SubjectLevel};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -843,15 +843,17 @@ impl AssessmentStore for Backend {
 
     async fn month_ticket_counts(&self, from: Date, to: Date) -> StoreResult<Vec<TicketCount>> {
         // An index-only range read of `tickets_report`.
-        let rows = sqlx::query_as::<_, (String, String, i64)>(
+        let sql = format!(
             "SELECT COALESCE(window_number, '') AS window_number, COALESCE(called_by, '') AS staff, COUNT(*) AS n \
-             FROM tickets WHERE business_date >= $1 AND business_date <= $2 AND status = 'finished' GROUP BY 1, 2",
-        )
-        .bind(from.to_sqlx())
-        .bind(to.to_sqlx())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err("tickets"))?;
+             FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 AND status = 'finished' \
+             GROUP BY 1, 2"
+        );
+        let rows = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_sqlx())
+            .bind(to.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("tickets"))?;
         Ok(rows
             .into_iter()
             .map(|(window, staff, n)| TicketCount { window, staff, n })

@@ -7,7 +7,7 @@
 //! `queue_call.rs`.
 
 use super::{queue_call, queue_take};
-use crate::dialect::{Backend, Conn, seconds_between};
+use crate::dialect::{Backend, Conn, REPORT_INDEX, SERVICE_SECONDS, WAIT_SECONDS};
 use domain::appointment::AppointmentStatus;
 use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
@@ -684,20 +684,18 @@ impl QueueStore for Backend {
 
     // issue 18: the queue report aggregated in SQL
     async fn ticket_waits(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
-        let wait = seconds_between("taken_at", "called_at");
         let key = ticket_key(by);
         let sql = format!(
-            "SELECT {key} AS key, status, {wait} AS seconds, COUNT(*) AS n FROM tickets \
+            "SELECT {key} AS key, status, {WAIT_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
              WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL GROUP BY 1, 2, 3"
         );
         seconds_counts(self, sql, from, to).await
     }
 
     async fn ticket_services(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
-        let service = seconds_between("called_at", "finished_at");
         let key = ticket_key(by);
         let sql = format!(
-            "SELECT {key} AS key, status, {service} AS seconds, COUNT(*) AS n FROM tickets \
+            "SELECT {key} AS key, status, {SERVICE_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
              WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL AND status = 'finished' \
              AND called_at IS NOT NULL AND finished_at IS NOT NULL GROUP BY 1, 2, 3"
         );

@@ -19,6 +19,19 @@ pub async fn run_all(store: &dyn Store) {
     assessment_counts_are_the_records_figures(store).await;
 }
 
+/// A planned ticket: category, taken, called, ended with a status (seconds
+/// and nanoseconds after the base instant).
+type Planned = (
+    &'static str,
+    (i64, i32),
+    Option<(i64, i32)>,
+    Option<((i64, i32), TicketStatus)>,
+);
+
+/// What the assessment reads of a case: window, staff, department, ticket,
+/// accepted in the month, outcome.
+type CaseKey = (String, String, String, bool, bool, Option<CaseOutcome>);
+
 /// Key, status and whole seconds → tickets.
 type Tally = BTreeMap<(String, &'static str, Option<i64>), i64>;
 
@@ -39,12 +52,7 @@ async fn ticket_counts_are_the_tickets_figures(store: &dyn Store) {
     let base: Timestamp = "2026-11-10T01:00:00Z".parse().unwrap();
     let at = |s: i64, ns: i32| base + SignedDuration::new(s, ns);
     // (category, taken, called, ended, end status); seconds and nanoseconds.
-    let plan: [(
-        &str,
-        (i64, i32),
-        Option<(i64, i32)>,
-        Option<((i64, i32), TicketStatus)>,
-    ); 9] = [
+    let plan: [Planned; 9] = [
         (
             "A",
             (0, 900_000_000),
@@ -249,8 +257,7 @@ async fn assessment_counts_are_the_records_figures(store: &dyn Store) {
         seen.1 += expected.len();
         assert_eq!(counted, expected, "{from} tickets");
 
-        let mut cases: BTreeMap<(String, String, String, bool, bool, Option<CaseOutcome>), i64> =
-            BTreeMap::new();
+        let mut cases: BTreeMap<CaseKey, i64> = BTreeMap::new();
         for c in store.month_cases(from, to, today).await.unwrap() {
             // As the assessment reads a case (app::assessment::facts).
             let in_month = |d: Date| d >= from && d <= to;
