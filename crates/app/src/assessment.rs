@@ -16,9 +16,10 @@ use crate::{Actor, AppError, AppResult, Conflict, Hall};
 use domain::Role;
 use domain::assessment::{
     self as rules, Assessment, AwardDecision, BonusFact, CaseFact, CaseOutcome, ComplaintFact, ComplaintKind,
-    DepartmentInfo, EvaluationFact, ExamFact, Facts, FaultCardFact, Grade, IncidentFact, IncidentKind,
-    InspectionFact, MeetingFact, MonthScores, Names, RectificationFact, ReviewFact, ReviewKind, Roster,
-    Scheme, ServiceFact, StaffMember, SubjectLevel, WindowInfo, choose_awards, points,
+    CountedCase, CountedService, DepartmentInfo, EvaluationFact, ExamFact, Facts, FaultCardFact, Grade,
+    IncidentFact, IncidentKind, InspectionFact, MeetingFact, MonthScores, Names, RectificationFact,
+    ReviewFact, ReviewKind, Roster, Scheme, ServiceFact, StaffMember, SubjectLevel, WindowInfo,
+    choose_awards, points,
 };
 use domain::permission::Permission;
 use jiff::civil::Date;
@@ -593,22 +594,54 @@ impl AssessmentService {
         })
     }
 
-    /// The month's facts, read concurrently from the records.
-    async fn facts(&self, month: &Month) -> AppResult<Facts> {
+    /// The month's facts, read concurrently from the records; with
+    /// `evidence` false (issue 18), the evaluations, tickets and cases come
+    /// counted from the database instead of one by one: the same scores, no
+    /// evidence behind the volume, the cases and the evaluations.
+    async fn facts(&self, month: &Month, evidence: bool) -> AppResult<Facts> {
         let (from, to, today) = (month.first, month.last, self.today());
         let s = &self.store;
-        let (evaluations, tickets, cases, inspections, complaints, meetings, rectifications, cards, exams) =
-            tokio::try_join!(
-                s.month_evaluations(from, to),
-                s.month_tickets(from, to),
-                s.month_cases(from, to, today),
-                s.month_inspections(from, to),
-                s.month_complaints(from, to),
-                s.month_meetings(from, to),
-                s.month_rectifications(from, to),
-                s.month_fault_cards(from, to),
-                self.training.exam_results(from, to),
-            )?;
+        let one_by_one = async {
+            if evidence {
+                tokio::try_join!(
+                    s.month_evaluations(from, to),
+                    s.month_tickets(from, to),
+                    s.month_cases(from, to, today),
+                )
+            } else {
+                Ok((Vec::new(), Vec::new(), Vec::new()))
+            }
+        };
+        let counted = async {
+            if evidence {
+                Ok((Vec::new(), Vec::new(), Vec::new()))
+            } else {
+                tokio::try_join!(
+                    s.month_evaluation_counts(from, to),
+                    s.month_ticket_counts(from, to),
+                    s.month_case_counts(from, to, today),
+                )
+            }
+        };
+        let (
+            (evaluations, tickets, cases),
+            (evaluation_counts, ticket_counts, case_counts),
+            inspections,
+            complaints,
+            meetings,
+            rectifications,
+            cards,
+            exams,
+        ) = tokio::try_join!(
+            one_by_one,
+            counted,
+            s.month_inspections(from, to),
+            s.month_complaints(from, to),
+            s.month_meetings(from, to),
+            s.month_rectifications(from, to),
+            s.month_fault_cards(from, to),
+            self.training.exam_results(from, to),
+        )?;
         let (reviews, bonuses, incidents) = tokio::try_join!(
             s.reviews(&month.text, None),
             s.bonuses(&month.text),
@@ -681,10 +714,56 @@ impl AssessmentService {
                 });
             }
         }
+        // issue 18: the counted facts, read as the records above are.
+        let mut counted_services: Vec<CountedService> = ticket_counts
+            .into_iter()
+            .map(|t| CountedService {
+                names: Names {
+                    staff: t.staff,
+                    window: t.window,
+                    department: String::new(),
+                },
+                n: t.n.max(0) as u64,
+            })
+            .collect();
+        let mut counted_cases = Vec::new();
+        for c in case_counts {
+            if c.accepted {
+                counted_services.push(CountedService {
+                    names: Names {
+                        staff: if c.has_ticket {
+                            String::new()
+                        } else {
+                            c.staff.clone()
+                        },
+                        window: if c.has_ticket {
+                            String::new()
+                        } else {
+                            c.window.clone()
+                        },
+                        department: c.department.clone(),
+                    },
+                    n: c.n.max(0) as u64,
+                });
+            }
+            if let Some(outcome) = c.outcome {
+                counted_cases.push(CountedCase {
+                    names: Names {
+                        staff: c.staff,
+                        window: c.window,
+                        department: c.department,
+                    },
+                    outcome,
+                    n: c.n.max(0) as u64,
+                });
+            }
+        }
+        let evaluations = evaluations.into_iter().chain(evaluation_counts);
         Ok(Facts {
+            counted_services,
+            counted_cases,
             weeks: rules::weeks_in_month(from),
             evaluations: evaluations
-                .into_iter()
                 .map(|e| EvaluationFact {
                     ids: e.ids,
                     names: Names {
@@ -806,8 +885,15 @@ impl AssessmentService {
     /// Scores a month from the records as they are now.
     #[tracing::instrument(skip_all, fields(month = %month.text))]
     pub async fn score_live(&self, month: &Month) -> AppResult<(i64, Scheme, MonthScores)> {
+        self.score_live_with(month, true).await
+    }
+
+    /// [`Self::score_live`]; without `evidence` (issue 18) from facts counted
+    /// in the database: the same scores, grades, ranks, vetoes and awards,
+    /// but no evidence behind the volume, the cases and the evaluations.
+    async fn score_live_with(&self, month: &Month, evidence: bool) -> AppResult<(i64, Scheme, MonthScores)> {
         let (version, scheme) = self.scheme_for(month).await?;
-        let (roster, facts) = tokio::try_join!(self.roster(), self.facts(month))?;
+        let (roster, facts) = tokio::try_join!(self.roster(), self.facts(month, evidence))?;
         let scores = tokio::task::spawn_blocking(move || {
             let s = rules::score_month(&scheme, &roster, &facts);
             (scheme, s)
@@ -856,6 +942,20 @@ impl AssessmentService {
         evidence: bool,
     ) -> AppResult<AssessmentList> {
         let frozen = self.store.frozen_month(&month.text).await?;
+        self.list_of(month, level, subject, evidence, frozen, None).await
+    }
+
+    /// [`Self::list`] once the month's frozen record was read, with the
+    /// month's live scores when the caller already has them (not frozen).
+    async fn list_of(
+        &self,
+        month: &Month,
+        level: SubjectLevel,
+        subject: Option<&str>,
+        evidence: bool,
+        frozen: Option<FrozenMonth>,
+        live: Option<(i64, MonthScores)>,
+    ) -> AppResult<AssessmentList> {
         let (version, items) = match &frozen {
             Some(f) => (
                 f.scheme_version,
@@ -869,7 +969,13 @@ impl AssessmentService {
                     .await?,
             ),
             None => {
-                let (version, _, scores) = self.score_live(month).await?;
+                let (version, scores) = match live {
+                    Some(l) => l,
+                    None => {
+                        let (version, _, scores) = self.score_live(month).await?;
+                        (version, scores)
+                    }
+                };
                 let mut items = match level {
                     SubjectLevel::Staff => scores.staff,
                     SubjectLevel::Window => scores.windows,
@@ -969,7 +1075,9 @@ impl AssessmentService {
             let stars: AwardDecision = serde_json::from_str(&f.stars).map_err(AppError::internal)?;
             return Ok((true, scheme, flag, stars));
         }
-        let (_, scheme, scores) = self.score_live(month).await?;
+        // The awards read scores, satisfaction, volume and vetoes, never the
+        // evidence (issue 18): the facts come counted.
+        let (_, scheme, scores) = self.score_live_with(month, false).await?;
         let (flag, stars) = Self::awards(&scheme, &scores);
         Ok((false, scheme, flag, stars))
     }
@@ -980,8 +1088,12 @@ impl AssessmentService {
     pub async fn red_flag(&self, month: Option<&str>) -> AppResult<RedFlag> {
         let month = self.month_or_current(month)?;
         let (frozen, scheme, flag, _) = self.red_flag_and_stars(&month).await?;
+        Ok(Self::red_flag_view(month, frozen, &scheme, flag))
+    }
+
+    fn red_flag_view(month: Month, frozen: bool, scheme: &Scheme, flag: AwardDecision) -> RedFlag {
         let w = flag.winners.first();
-        Ok(RedFlag {
+        RedFlag {
             month: month.text,
             window: w.map(|c| c.subject.clone()),
             name: w.map(|c| c.name.clone()),
@@ -992,7 +1104,46 @@ impl AssessmentService {
             reasons: flag.reasons,
             frozen,
             min_volume: scheme.awards.min_volume,
-        })
+        }
+    }
+
+    // issue 18: the hall's summary scores a month once
+    /// A month's 流动红旗 and department scores (one department's line when
+    /// `subject` is given), as [`Self::red_flag`] and [`Self::assessment`]
+    /// answer them, with a month not frozen scored from the records once for
+    /// both (the hall's summary; nothing is frozen or kept).
+    pub async fn month_report(
+        &self,
+        session: &Session,
+        month: &str,
+        subject: Option<&str>,
+    ) -> AppResult<(RedFlag, AssessmentList)> {
+        require(session, Permission::AssessmentRead)?;
+        let month = self.month_or_current(Some(month))?;
+        let subject = subject.map(str::trim).filter(|s| !s.is_empty());
+        let frozen = self.store.frozen_month(&month.text).await?;
+        if frozen.is_some() {
+            let flag = self.red_flag(Some(&month.text)).await?;
+            let list = self
+                .list_of(&month, SubjectLevel::Department, subject, false, frozen, None)
+                .await?;
+            return Ok((flag, list));
+        }
+        // Nobody reads the evidence here: the facts come counted.
+        let (version, scheme, scores) = self.score_live_with(&month, false).await?;
+        let (flag, _) = Self::awards(&scheme, &scores);
+        let flag = Self::red_flag_view(month.clone(), false, &scheme, flag);
+        let list = self
+            .list_of(
+                &month,
+                SubjectLevel::Department,
+                subject,
+                false,
+                None,
+                Some((version, scores)),
+            )
+            .await?;
+        Ok((flag, list))
     }
 
     /// 服务标兵 of a month (public).

@@ -344,8 +344,9 @@ impl HallReportService {
         }
         let dept = self.department(department).await?;
         let dept_name = dept.as_ref().map(|d| d.name.as_str());
-        // The queue, the cases, the evaluations and the counts at once, each on its own connection.
-        let (queue, cases, evaluation, counts, hall_counts) = tokio::try_join!(
+        // The queue, the cases, the evaluations, the counts and the
+        // assessment at once, each on its own connection.
+        let (queue, cases, evaluation, counts, hall_counts, assessment) = tokio::try_join!(
             self.queue_part(from, to, dept.as_ref()),
             self.case_part(session, from, to, dept_name),
             self.evaluation_part(session, from, to, dept.as_ref()),
@@ -356,10 +357,10 @@ impl HallReportService {
                     Some(_) => Ok(None),
                 }
             },
+            self.assessment_part(session, from, to, dept_name),
         )?;
         let (tickets, categories) = queue;
         let (case_line, departments) = cases;
-        let assessment = self.assessment_part(session, from, to, dept_name).await?;
         let (complaints, deductions, scalper_actions) = match hall_counts {
             Some(h) => (h.complaints, h.deductions, Some(h.scalper_actions)),
             None => (counts.complaints, counts.deductions.clone(), None),
@@ -422,46 +423,56 @@ impl HallReportService {
     }
 
     /// The hall's queue report, or the same rows over a department's categories
-    /// (those whose items carry its code).
+    /// (those whose items carry its code): the categories' counted tickets
+    /// (`QueueService::counted`, what the queue report's rows are made of),
+    /// so the summary and the queue report cannot disagree and no ticket is loaded.
     async fn queue_part(
         &self,
         from: Date,
         to: Date,
         dept: Option<&Department>,
     ) -> AppResult<(QueueFigures, Vec<CategoryLine>)> {
-        let report = self.queue.queue_report_range(from, to).await?;
-        let categories_of = self.queue.categories().await?;
-        let mine = |prefix: &str| match dept {
+        let (counted, categories_of) = tokio::try_join!(
+            self.queue.counted(from, to, store::queue::TicketKey::Category),
+            self.queue.categories(),
+        )?;
+        let mine = |c: &store::queue::Category| match dept {
             None => true,
             Some(d) => {
                 let code = format!("{}-", d.code);
-                categories_of
-                    .iter()
-                    .find(|c| c.prefix == prefix)
-                    .is_some_and(|c| c.items.iter().any(|i| i.starts_with(&code)))
+                c.items.iter().any(|i| i.starts_with(&code))
             }
         };
-        let categories: Vec<CategoryLine> = report
-            .rows
-            .iter()
-            .filter(|r| r.group == "category" && mine(&r.key))
-            .map(|r| CategoryLine {
+        let none = crate::queue_report::Counted::default();
+        let mut categories = Vec::new();
+        let mut theirs = Vec::new();
+        for c in categories_of.iter().filter(|c| mine(c)) {
+            let counts = counted.get(&c.prefix).unwrap_or(&none);
+            theirs.push(counts);
+            let r = crate::queue_report::counted_row(
+                "category",
+                &c.prefix,
+                &format!("{} {}", c.prefix, c.name),
+                &[counts],
+            );
+            categories.push(CategoryLine {
                 prefix: r.key.clone(),
                 name: r.label.clone(),
-                figures: queue_figures(r),
-            })
-            .collect();
+                figures: queue_figures(&r),
+            });
+        }
         let total = match dept {
-            None => queue_figures(&report.total),
-            Some(d) => {
-                let prefixes: Vec<&str> = categories.iter().map(|c| c.prefix.as_str()).collect();
-                let tickets = self.queue.tickets_between(from, to).await?;
-                let theirs: Vec<&store::queue::Ticket> = tickets
-                    .iter()
-                    .filter(|t| prefixes.contains(&t.category.as_str()))
-                    .collect();
-                queue_figures(&crate::queue_report::row("department", &d.code, &d.name, &theirs))
+            // The hall: every ticket, as the queue report's total.
+            None => {
+                let all: Vec<&crate::queue_report::Counted> = counted.values().collect();
+                queue_figures(&crate::queue_report::counted_row("total", "", "合计", &all))
             }
+            Some(d) => queue_figures(&crate::queue_report::counted_row(
+                "department",
+                &d.code,
+                &d.name,
+                &theirs,
+            )),
         };
         Ok((total, categories))
     }
@@ -583,11 +594,7 @@ impl HallReportService {
         let mut out = Vec::new();
         while month <= last {
             let text = month.strftime("%Y-%m").to_string();
-            let flag = self.assessment.red_flag(Some(&text)).await?;
-            let list = self
-                .assessment
-                .assessment(session, Some(&text), Some("department"), dept, false)
-                .await?;
+            let (flag, list) = self.assessment.month_report(session, &text, dept).await?;
             out.push(AssessmentMonth {
                 month: text,
                 frozen: list.frozen,

@@ -578,7 +578,7 @@ pub struct ServiceFact {
 }
 
 /// How a case stands in the month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CaseOutcome {
     /// Completed in the month by its deadline.
     OnTime,
@@ -771,6 +771,28 @@ pub struct Facts {
     pub rectifications: Vec<RectificationFact>,
     pub fault_cards: Vec<FaultCardFact>,
     pub incidents: Vec<IncidentFact>,
+    // issue 18: facts counted in the database, without their evidence
+    /// Services counted alike ([`ServiceFact`]s without their ids): the
+    /// same volume, no evidence. For a score nobody reads the evidence of.
+    pub counted_services: Vec<CountedService>,
+    /// Cases counted alike ([`CaseFact`]s without their ids).
+    pub counted_cases: Vec<CountedCase>,
+}
+
+// issue 18: facts counted in the database, without their evidence
+/// `n` services with the same names (see [`Facts::counted_services`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountedService {
+    pub names: Names,
+    pub n: u64,
+}
+
+/// `n` cases with the same names and outcome (see [`Facts::counted_cases`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountedCase {
+    pub names: Names,
+    pub outcome: CaseOutcome,
+    pub n: u64,
 }
 
 /// The Mondays of a month.
@@ -1043,6 +1065,25 @@ pub fn score_month(scheme: &Scheme, roster: &Roster, facts: &Facts) -> MonthScor
                     CaseOutcome::OpenOverdue => a.open_overdue += 1,
                 }
                 a.case_evidence.push(Evidence::new(EvidenceKind::Case, c.id));
+            }
+        }
+    }
+    // issue 18: facts counted in the database, without their evidence
+    for s in &facts.counted_services {
+        for lv in [&mut staff, &mut windows, &mut departments] {
+            if let Some(a) = lv.get(s.names.at(lv.level)) {
+                a.volume += s.n;
+            }
+        }
+    }
+    for c in &facts.counted_cases {
+        for lv in [&mut staff, &mut windows, &mut departments] {
+            if let Some(a) = lv.get(c.names.at(lv.level)) {
+                match c.outcome {
+                    CaseOutcome::OnTime => a.on_time += c.n,
+                    CaseOutcome::Late => a.late += c.n,
+                    CaseOutcome::OpenOverdue => a.open_overdue += c.n,
+                }
             }
         }
     }
@@ -1891,6 +1932,87 @@ mod tests {
 
     fn find<'a>(items: &'a [Assessment], subject: &str) -> &'a Assessment {
         items.iter().find(|a| a.subject == subject).expect("subject")
+    }
+
+    // issue 18: facts counted in the database, without their evidence
+    #[test]
+    fn counted_services_and_cases_score_as_the_records_less_their_evidence() {
+        let mut records = Facts {
+            weeks: 4,
+            ..Facts::default()
+        };
+        let mut counted = records.clone();
+        let outcomes = [CaseOutcome::OnTime, CaseOutcome::Late, CaseOutcome::OpenOverdue];
+        let mut n = 0;
+        for (who, window, services, cases) in
+            [("zhang", "1", 37_u64, 5_u64), ("li", "2", 12, 9), ("", "", 4, 2)]
+        {
+            for s in 0..services {
+                n += 1;
+                let kind = if s % 3 == 0 {
+                    EvidenceKind::Case
+                } else {
+                    EvidenceKind::Ticket
+                };
+                records.services.push(ServiceFact {
+                    kind,
+                    id: id(n),
+                    names: names(who, window, "市场监管局"),
+                });
+            }
+            counted.counted_services.push(CountedService {
+                names: names(who, window, "市场监管局"),
+                n: services,
+            });
+            for (k, outcome) in outcomes.iter().enumerate() {
+                let alike = cases + k as u64;
+                for _ in 0..alike {
+                    n += 1;
+                    records.cases.push(CaseFact {
+                        id: id(n),
+                        names: names(who, window, "市场监管局"),
+                        outcome: *outcome,
+                    });
+                }
+                counted.counted_cases.push(CountedCase {
+                    names: names(who, window, "市场监管局"),
+                    outcome: *outcome,
+                    n: alike,
+                });
+            }
+        }
+        for k in 0..20 {
+            let level = if k % 7 == 0 {
+                EvalLevel::Dissatisfied
+            } else {
+                EvalLevel::Satisfied
+            };
+            let e = eval(
+                1000 + k,
+                if k % 2 == 0 { "zhang" } else { "li" },
+                if k % 2 == 0 { "1" } else { "2" },
+                level,
+            );
+            records.evaluations.push(e.clone());
+            counted.evaluations.push(e);
+        }
+        let strip = |mut m: MonthScores| {
+            for a in m
+                .staff
+                .iter_mut()
+                .chain(m.windows.iter_mut())
+                .chain(m.departments.iter_mut())
+            {
+                for p in &mut a.parts {
+                    p.evidence.clear();
+                }
+            }
+            m
+        };
+        let a = strip(score_month(&Scheme::default(), &roster(), &records));
+        let b = strip(score_month(&Scheme::default(), &roster(), &counted));
+        assert!(a.staff.iter().any(|x| x.volume > 0 && x.score != 0));
+        assert_eq!(a, b);
     }
 
     #[test]

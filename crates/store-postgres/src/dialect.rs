@@ -38,9 +38,28 @@ pub(crate) const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
 /// Benchmarks: the first day `$3` plus `{N}` days at 01:00 UTC (09:00 in
 /// the hall) plus `{M}` minutes, as an instant.
 pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timestamp + make_interval(mins => 60 + CAST({M} AS INTEGER))) AT TIME ZONE 'UTC')";
-/// Benchmarks: after loading the supervision tables.
+/// Benchmarks: after loading the supervision tables (vacuumed too, so the
+/// tickets' pages are all-visible and the queue report's index-only reads
+/// need no heap, as for a hall's closed days after autovacuum).
 pub(crate) const ANALYZE_SUPERVISION: &str =
-    "ANALYZE complaints, inspections, inspection_staff, inspection_results, tickets";
+    "VACUUM ANALYZE complaints, inspections, inspection_staff, inspection_results, tickets";
 
 /// The assessment (issue 16): a group's evaluation ids as one text, comma-separated.
 pub(crate) const ID_LIST: &str = "string_agg(id::text, ',')";
+
+// issue 18: the queue report aggregated in SQL
+/// Whole seconds from taking a ticket to its call, and from the call to its
+/// end, truncated toward zero (as `jiff::SignedDuration::as_secs`); NULL
+/// without both instants. PostgreSQL keeps microseconds, so the difference is
+/// exact before it is truncated.
+pub(crate) const WAIT_SECONDS: &str = "CAST(TRUNC(EXTRACT(EPOCH FROM (called_at - taken_at))) AS BIGINT)";
+pub(crate) const SERVICE_SECONDS: &str =
+    "CAST(TRUNC(EXTRACT(EPOCH FROM (finished_at - called_at))) AS BIGINT)";
+/// PostgreSQL's planner finds `tickets_report` itself.
+pub(crate) const REPORT_INDEX: &str = "";
+
+// issue 18: filling 10 M tickets
+/// Benchmarks: PostgreSQL takes the tickets in series order (as before).
+pub(crate) const TICKETS_ORDER: &str = "";
+/// Benchmarks: PostgreSQL's buffers are the server's.
+pub(crate) const BENCH_CACHE: Option<&str> = None;

@@ -46,3 +46,23 @@ pub(crate) const ANALYZE_SUPERVISION: &str = "ANALYZE";
 
 /// The assessment (issue 16): a group's evaluation ids as one text, comma-separated.
 pub(crate) const ID_LIST: &str = "group_concat(hex(id), ',')";
+
+// issue 18: the queue report aggregated in SQL
+/// Whole seconds from taking a ticket to its call, and from the call to its
+/// end: the virtual columns of migration 0027 (kept in `tickets_report`).
+pub(crate) const WAIT_SECONDS: &str = "wait_seconds";
+pub(crate) const SERVICE_SECONDS: &str = "service_seconds";
+/// The covering index the queue's counts read, named for SQLite's planner,
+/// which would otherwise take the unique index on the day and compute the
+/// seconds from the table's rows.
+pub(crate) const REPORT_INDEX: &str = "INDEXED BY tickets_report";
+
+// issue 18: filling 10 M tickets
+/// Benchmarks: a generated batch of tickets goes in day by day, so the
+/// indexes that begin with the day (most of the tickets') take each day's
+/// rows together instead of one row per day in turn.
+pub(crate) const TICKETS_ORDER: &str = "ORDER BY i % $4, i";
+/// Benchmarks: the generating connection's page cache (1 GiB), so the
+/// tickets' indexes (the random ids' above all) stay in memory while 10 M
+/// rows go in; SQLite's default is 2 MB.
+pub(crate) const BENCH_CACHE: Option<&str> = Some("PRAGMA cache_size = -1048576");

@@ -5,8 +5,8 @@
 //! `cases_open_deadline`, `inspections_day`, `complaints_received`,
 //! `morning_meetings_date`, `rectifications_due`, `deadline_cards_month`).
 
-use crate::dialect::{Backend, ID_LIST};
-use domain::assessment::{Assessment, Evidence, IncidentKind, ReviewKind, SubjectLevel};
+use crate::dialect::{Backend, ID_LIST, REPORT_INDEX};
+use domain::assessment::{Assessment, CaseOutcome, Evidence, IncidentKind, ReviewKind, SubjectLevel};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
@@ -800,5 +800,122 @@ impl AssessmentStore for Backend {
                 department,
             })
             .collect())
+    }
+
+    // issue 18: the month's facts counted in the database, without their evidence
+    async fn month_evaluation_counts(&self, from: Date, to: Date) -> StoreResult<Vec<EvaluationRow>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            window_number: String,
+            department: String,
+            staff: String,
+            level: String,
+            imported: bool,
+            excluded: bool,
+            weight: i64,
+        }
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight \
+             FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
+             GROUP BY window_number, department, staff, level, imported, excluded",
+        )
+        .bind(from.to_sqlx())
+        .bind(to.to_sqlx())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err("evaluations"))?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(EvaluationRow {
+                    level: domain::evaluation::Level::parse(&r.level)
+                        .ok_or_else(|| corrupt("evaluation level", &r.level))?,
+                    ids: Vec::new(),
+                    window: r.window_number,
+                    department: r.department,
+                    staff: r.staff,
+                    weight: r.weight,
+                    imported: r.imported,
+                    excluded: r.excluded,
+                })
+            })
+            .collect()
+    }
+
+    async fn month_ticket_counts(&self, from: Date, to: Date) -> StoreResult<Vec<TicketCount>> {
+        // An index-only range read of `tickets_report`.
+        let sql = format!(
+            "SELECT COALESCE(window_number, '') AS window_number, COALESCE(called_by, '') AS staff, COUNT(*) AS n \
+             FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 AND status = 'finished' \
+             GROUP BY 1, 2"
+        );
+        let rows = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_sqlx())
+            .bind(to.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("tickets"))?;
+        Ok(rows
+            .into_iter()
+            .map(|(window, staff, n)| TicketCount { window, staff, n })
+            .collect())
+    }
+
+    async fn month_case_counts(&self, from: Date, to: Date, today: Date) -> StoreResult<Vec<CaseCount>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            window_number: String,
+            staff: String,
+            department: String,
+            has_ticket: bool,
+            accepted: bool,
+            outcome: String,
+            n: i64,
+        }
+        // What the assessment reads of a `month_cases` row, worked out here:
+        // accepted in the month; completed in it (late when after a
+        // deadline); or open (no completion) past a deadline in the month
+        // before today, not paused.
+        let columns = "window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, \
+             (accepted_on IS NOT NULL AND accepted_on >= $1 AND accepted_on <= $2) AS accepted, \
+             CASE WHEN completed_on >= $1 AND completed_on <= $2 THEN \
+                  (CASE WHEN deadline IS NOT NULL AND completed_on > deadline THEN 'late' ELSE 'on_time' END) \
+                  WHEN completed_on IS NULL AND deadline >= $1 AND deadline <= $2 AND deadline < $3 \
+                  AND status <> 'paused' THEN 'open_overdue' ELSE '' END AS outcome";
+        // The cases of `month_cases`' three index range reads, each once,
+        // in one read (the indexes' union, no rows to deduplicate).
+        let sql = format!(
+            "SELECT window_number, staff, department, has_ticket, accepted, outcome, COUNT(*) AS n FROM ( \
+             SELECT {columns} FROM cases WHERE NOT imported AND ((accepted_on >= $1 AND accepted_on <= $2) \
+             OR (completed_on >= $1 AND completed_on <= $2) \
+             OR (deadline >= $1 AND deadline <= $2 AND deadline < $3 AND status IN {OPEN_STATUSES}))) AS u \
+             GROUP BY window_number, staff, department, has_ticket, accepted, outcome"
+        );
+        let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_sqlx())
+            .bind(to.to_sqlx())
+            .bind(today.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("cases"))?;
+        rows.into_iter()
+            .map(|r| {
+                let outcome = match r.outcome.as_str() {
+                    "" => None,
+                    "on_time" => Some(CaseOutcome::OnTime),
+                    "late" => Some(CaseOutcome::Late),
+                    "open_overdue" => Some(CaseOutcome::OpenOverdue),
+                    other => return Err(corrupt("case outcome", other)),
+                };
+                Ok(CaseCount {
+                    window: r.window_number,
+                    staff: r.staff,
+                    department: r.department,
+                    has_ticket: r.has_ticket,
+                    accepted: r.accepted,
+                    outcome,
+                    n: r.n,
+                })
+            })
+            .collect()
     }
 }

@@ -7,7 +7,8 @@
 //! first day, `$4` the number of days and `$5` the time stamp.
 
 use crate::dialect::{
-    ADD_DAYS, ANALYZE_CASES, ANALYZE_SUPERVISION, AT_OF_DAY, Backend, Conn, RANDOM_ID, SERIES, START_OF_MONTH,
+    ADD_DAYS, ANALYZE_CASES, ANALYZE_SUPERVISION, AT_OF_DAY, BENCH_CACHE, Backend, Conn, RANDOM_ID, SERIES,
+    START_OF_MONTH, TICKETS_ORDER,
 };
 use jiff_sqlx::ToSqlx;
 use store::bench::{BenchBatch, BenchStore};
@@ -149,7 +150,7 @@ fn tickets_sql() -> String {
          CASE WHEN i % 500 = 0 THEN 'busy' || CAST((i / 500) % 40 AS TEXT) ELSE 'phone' || CAST(i AS TEXT) END, \
          $5, $5, $5, CAST(1 + i % 40 AS TEXT), 'staff', NULL, NULL, \
          '138****' || substr('000' || CAST(CASE WHEN i % 500 = 0 THEN (i / 500) % 40 ELSE i % 10000 END AS TEXT), -4), \
-         NULL FROM {SERIES} AS n"
+         NULL FROM {SERIES} AS n {TICKETS_ORDER}"
     )
 }
 
@@ -172,6 +173,12 @@ const BENCH_CATEGORY: &str = "INSERT INTO queue_categories (prefix, name, items)
 
 /// Runs generator `sql` for `b` (see the module's binds).
 async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
+    if let Some(pragma) = BENCH_CACHE {
+        sqlx::query(pragma)
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::other)?;
+    }
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(b.first)
         .bind(b.count)

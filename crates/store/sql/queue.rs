@@ -7,7 +7,7 @@
 //! `queue_call.rs`.
 
 use super::{queue_call, queue_take};
-use crate::dialect::{Backend, Conn};
+use crate::dialect::{Backend, Conn, REPORT_INDEX, SERVICE_SECONDS, WAIT_SECONDS};
 use domain::appointment::AppointmentStatus;
 use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
@@ -681,4 +681,67 @@ impl QueueStore for Backend {
             .map_err(err("reminder"))?;
         Ok(())
     }
+
+    // issue 18: the queue report aggregated in SQL
+    async fn ticket_waits(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
+        let key = ticket_key(by);
+        let sql = format!(
+            "SELECT {key} AS key, status, {WAIT_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
+             WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL GROUP BY 1, 2, 3"
+        );
+        seconds_counts(self, sql, from, to).await
+    }
+
+    async fn ticket_services(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
+        let key = ticket_key(by);
+        let sql = format!(
+            "SELECT {key} AS key, status, {SERVICE_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
+             WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL AND status = 'finished' \
+             AND called_at IS NOT NULL AND finished_at IS NOT NULL GROUP BY 1, 2, 3"
+        );
+        seconds_counts(self, sql, from, to).await
+    }
+}
+
+// issue 18: the queue report aggregated in SQL
+/// The column a ticket is counted by.
+fn ticket_key(by: TicketKey) -> &'static str {
+    match by {
+        TicketKey::Category => "category",
+        TicketKey::Window => "window_number",
+        TicketKey::Staff => "called_by",
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SecondsRow {
+    key: String,
+    status: String,
+    seconds: Option<i64>,
+    n: i64,
+}
+
+/// Runs one of the queue report's counts over `from..=to` (`$1`, `$2`).
+async fn seconds_counts(
+    store: &Backend,
+    sql: String,
+    from: Date,
+    to: Date,
+) -> StoreResult<Vec<SecondsCount>> {
+    sqlx::query_as::<_, SecondsRow>(sqlx::AssertSqlSafe(sql))
+        .bind(from.to_sqlx())
+        .bind(to.to_sqlx())
+        .fetch_all(&store.pool)
+        .await
+        .map_err(err("tickets"))?
+        .into_iter()
+        .map(|r| {
+            Ok(SecondsCount {
+                status: decode(&r.status)?,
+                key: r.key,
+                seconds: r.seconds,
+                n: r.n,
+            })
+        })
+        .collect()
 }

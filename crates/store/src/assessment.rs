@@ -362,4 +362,38 @@ pub trait AssessmentStore: Send + Sync {
     async fn month_rectifications(&self, from: Date, to: Date) -> StoreResult<Vec<RectificationRow>>;
     async fn month_fault_cards(&self, from: Date, to: Date) -> StoreResult<Vec<FaultCardRow>>;
     // The month's exams are the training store's (`TrainingStore::exam_results`).
+
+    // issue 18: the month's facts counted in the database, without their evidence
+    /// [`Self::month_evaluations`] without the ids (`ids` empty).
+    async fn month_evaluation_counts(&self, from: Date, to: Date) -> StoreResult<Vec<EvaluationRow>>;
+    /// [`Self::month_tickets`] counted per window and staff member.
+    async fn month_ticket_counts(&self, from: Date, to: Date) -> StoreResult<Vec<TicketCount>>;
+    /// [`Self::month_cases`] counted per names, ticket, acceptance in the
+    /// month and outcome (as the assessment reads a [`CaseRow`]).
+    async fn month_case_counts(&self, from: Date, to: Date, today: Date) -> StoreResult<Vec<CaseCount>>;
+}
+
+// issue 18: the month's facts counted in the database, without their evidence
+/// `n` finished tickets of the month alike in window and staff member.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TicketCount {
+    pub window: String,
+    pub staff: String,
+    pub n: i64,
+}
+
+/// `n` cases of [`AssessmentStore::month_cases`] alike in what the
+/// assessment reads of them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaseCount {
+    pub window: String,
+    pub staff: String,
+    pub department: String,
+    pub has_ticket: bool,
+    /// Accepted in the month (a service).
+    pub accepted: bool,
+    /// Completed in the month by its deadline or after it, or open past a
+    /// deadline in the month before today and not paused; `None`: neither.
+    pub outcome: Option<domain::assessment::CaseOutcome>,
+    pub n: i64,
 }

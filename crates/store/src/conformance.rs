@@ -48,6 +48,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     crate::conformance_staffing::run_all(&*store).await;
     // issue 18: dashboard
     crate::conformance_dashboard::run_all(&*store).await;
+    // issue 18: the queue report and the assessment counted in SQL
+    crate::conformance_queue_report::run_all(&*store).await;
 }
 
 fn item(code: &str, dept: &str) -> Item {

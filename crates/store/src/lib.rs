@@ -70,6 +70,8 @@ pub mod hall_report;
 // issue 18: dashboard
 pub mod conformance_dashboard;
 pub mod dashboard;
+// issue 18: the queue report and the assessment counted in SQL
+pub mod conformance_queue_report;
 
 pub use error::StoreError;
 pub use model::*;

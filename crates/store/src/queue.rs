@@ -305,6 +305,34 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     async fn reminder_candidates(&self, business_date: Date) -> StoreResult<Vec<(Ticket, String)>>;
     /// The reminder is queued: the ticket wants no other.
     async fn reminder_sent(&self, id: Uuid) -> StoreResult<()>;
+    // issue 18: the queue report aggregated in SQL
+    /// The tickets of the business days `from..=to` counted per key of `by`,
+    /// status and whole seconds waited (taken to called, `None` when never
+    /// called): one line per distinct combination. Tickets without a key
+    /// (no window, nobody called them) are left out.
+    async fn ticket_waits(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>>;
+    /// The finished tickets of `from..=to` with a call and an end, counted per
+    /// key of `by` and whole seconds of service (called to finished).
+    async fn ticket_services(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>>;
+}
+
+// issue 18: the queue report aggregated in SQL
+/// What a ticket is counted by in [`QueueStore::ticket_waits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketKey {
+    Category,
+    Window,
+    Staff,
+}
+
+/// `n` tickets of one key and status that took `seconds` (whole seconds,
+/// truncated as `jiff::SignedDuration::as_secs` does; `None`: never called).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondsCount {
+    pub key: String,
+    pub status: TicketStatus,
+    pub seconds: Option<i64>,
+    pub n: i64,
 }
 
 /// The one answer of a batch of one.

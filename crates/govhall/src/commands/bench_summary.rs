@@ -58,6 +58,12 @@ pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool)
         app.assessment.red_flag(Some(&m))
     })
     .await?;
+    // issue 18: what the summary reads of the assessment (one scoring for
+    // the red flag and the departments, from counted facts).
+    timed("  考核（month_report，红旗与部门得分）", || {
+        app.assessment.month_report(s, &m, None)
+    })
+    .await?;
     if documents {
         timed("XLSX", || async {
             app.hall_reports
