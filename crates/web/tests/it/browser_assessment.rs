@@ -7,7 +7,6 @@ use crate::browser::{chromium, finish, screenshot, sign_in, wait_for};
 use crate::support::{Backend, TestServer};
 use app::TestClock;
 use serde_json::json;
-use std::sync::Arc;
 use thirtyfour::common::print::{PrintMargins, PrintOrientation, PrintPage, PrintParameters};
 use thirtyfour::prelude::*;
 
@@ -16,8 +15,7 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
     let Some((_driver, browser)) = chromium().await else {
         return;
     };
-    // The real time: the browser keeps the session cookie only while it has
-    // not expired by its own clock.
+    // The hall's clock at the real time: the month assessed is this month.
     let now = jiff::Timestamp::now();
     let clock = TestClock::new(now);
     let month_first = now
@@ -26,13 +24,7 @@ async fn the_red_flag_shows_on_the_display_and_its_certificate_prints_on_a4() {
         .first_of_month();
     let month = month_first.strftime("%Y-%m").to_string();
     let label = format!("{}年{}月", month_first.year(), month_first.month());
-    let server = TestServer::start_with_clock(
-        Backend::Sqlite,
-        app::Settings::default().always_open(),
-        Arc::new(clock.clone()),
-    )
-    .await;
-    server.app.seed_demo_floor().await.unwrap();
+    let server = TestServer::start_on_floor(Backend::Sqlite, &clock).await;
     let admin = server.login("admin").await;
     let staff = server.login("staff").await;
     // March: one service is enough for the red flag (the hall's scheme).

@@ -10,7 +10,6 @@ use crate::support::{Backend, TestServer};
 use app::TestClock;
 use jiff::SignedDuration;
 use serde_json::json;
-use std::sync::Arc;
 use thirtyfour::prelude::*;
 
 const SIZES: [(u32, u32, &str); 3] = [(1920, 1080, "wide"), (1024, 600, "pad"), (375, 812, "phone")];
@@ -22,13 +21,7 @@ async fn the_charts_and_the_staffing_plan_read_on_every_screen() {
     };
     // Tuesday 2026-11-17, 09:05 in the hall.
     let clock = TestClock::new("2026-11-17T01:05:00Z".parse().unwrap());
-    let server = TestServer::start_with_clock(
-        Backend::Sqlite,
-        app::Settings::default().always_open(),
-        Arc::new(clock.clone()),
-    )
-    .await;
-    server.app.seed_demo_floor().await.unwrap();
+    let server = TestServer::start_on_floor(Backend::Sqlite, &clock).await;
     // Last Tuesday's history: twelve tickets over the morning.
     for _ in 0..12 {
         let (st, t) = server.post("/api/tickets", "", json!({"category": "A"})).await;

@@ -4,19 +4,9 @@
 //! kiosk's fit a 1920×1080 screen, a 1024×600 pad and a 375-pixel phone, and the
 //! kiosk's word pad builds a question without a keyboard.
 
-use crate::browser::{chromium, finish, screenshot, viewport, wait_for};
+use crate::browser::{chromium, finish, overflow, screenshot, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use thirtyfour::prelude::*;
-
-async fn overflow(browser: &WebDriver) -> WebDriverResult<f64> {
-    let v = browser
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    Ok(v.json().as_f64().unwrap_or(9999.0))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_portal_question_box_answers_in_everyday_chinese() {
