@@ -669,24 +669,10 @@ impl AssessmentService {
         let mut case_facts = Vec::new();
         for c in cases {
             if c.accepted_on.is_some_and(|d| d >= from && d <= to) {
-                // A case accepted after a ticket is already the ticket's
-                // service at the window; it counts for the department.
                 services.push(ServiceFact {
                     kind: rules::EvidenceKind::Case,
                     id: c.id,
-                    names: Names {
-                        staff: if c.has_ticket {
-                            String::new()
-                        } else {
-                            c.staff.clone()
-                        },
-                        window: if c.has_ticket {
-                            String::new()
-                        } else {
-                            c.window.clone()
-                        },
-                        department: c.department.clone(),
-                    },
+                    names: Names::of_case_service(c.has_ticket, &c.staff, &c.window, &c.department),
                 });
             }
             let outcome = match (c.completed_on, c.deadline) {
@@ -730,19 +716,7 @@ impl AssessmentService {
         for c in case_counts {
             if c.accepted {
                 counted_services.push(CountedService {
-                    names: Names {
-                        staff: if c.has_ticket {
-                            String::new()
-                        } else {
-                            c.staff.clone()
-                        },
-                        window: if c.has_ticket {
-                            String::new()
-                        } else {
-                            c.window.clone()
-                        },
-                        department: c.department.clone(),
-                    },
+                    names: Names::of_case_service(c.has_ticket, &c.staff, &c.window, &c.department),
                     n: c.n.max(0) as u64,
                 });
             }

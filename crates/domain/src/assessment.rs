@@ -547,6 +547,26 @@ pub struct Names {
 }
 
 impl Names {
+    /// Whom a case's acceptance counts for as a service: a case accepted after a
+    /// ticket is already that ticket's service at the window, so it counts for
+    /// the department only; one accepted without a ticket counts for its clerk
+    /// and window too.
+    pub fn of_case_service(has_ticket: bool, staff: &str, window: &str, department: &str) -> Names {
+        Names {
+            staff: if has_ticket {
+                String::new()
+            } else {
+                staff.to_owned()
+            },
+            window: if has_ticket {
+                String::new()
+            } else {
+                window.to_owned()
+            },
+            department: department.to_owned(),
+        }
+    }
+
     fn at(&self, level: SubjectLevel) -> &str {
         match level {
             SubjectLevel::Staff => &self.staff,
@@ -1866,6 +1886,25 @@ pub fn check_review(reviewer: &str, staff: &str, score: i64) -> Result<u8, Schem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_case_after_a_ticket_counts_for_the_department_only() {
+        let after_ticket = Names::of_case_service(true, "王芳", "3", "县公安局");
+        assert_eq!(
+            (after_ticket.staff.as_str(), after_ticket.window.as_str()),
+            ("", "")
+        );
+        assert_eq!(after_ticket.department, "县公安局");
+        let alone = Names::of_case_service(false, "王芳", "3", "县公安局");
+        assert_eq!(
+            (
+                alone.staff.as_str(),
+                alone.window.as_str(),
+                alone.department.as_str()
+            ),
+            ("王芳", "3", "县公安局")
+        );
+    }
     use proptest::prelude::*;
 
     fn id(n: u128) -> Uuid {
