@@ -14,6 +14,19 @@ use thirtyfour::prelude::*;
 
 const SIZES: [(u32, u32, &str); 3] = [(1920, 1080, "wide"), (1024, 600, "pad"), (375, 812, "phone")];
 
+/// The page in view fits each of [`SIZES`] without sideways scrolling;
+/// screenshots `{name}-wide.png`, `-pad.png`, `-phone.png`.
+async fn fits_every_screen(browser: &WebDriver, name: &str) -> WebDriverResult<()> {
+    let page = browser.current_url().await?.path().to_owned();
+    for (w, h, size) in SIZES {
+        viewport(browser, w, h).await?;
+        screenshot(browser, &format!("{name}-{size}.png")).await?;
+        let over = overflow(browser).await?;
+        assert!(over <= 1.0, "{page} at {w}×{h} reaches {over}px past the screen");
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_charts_and_the_staffing_plan_read_on_every_screen() {
     let Some((_driver, browser)) = chromium().await else {
@@ -47,12 +60,7 @@ async fn the_charts_and_the_staffing_plan_read_on_every_screen() {
                 "a chart without its numbers"
             );
         }
-        for (w, h, name) in SIZES {
-            viewport(&browser, w, h).await?;
-            screenshot(&browser, &format!("charts-{name}.png")).await?;
-            let over = overflow(&browser).await?;
-            assert!(over <= 1.0, "/admin/charts at {w}×{h} reaches {over}px past the screen");
-        }
+        fits_every_screen(&browser, "charts").await?;
 
         viewport(&browser, 1920, 1080).await?;
         browser
@@ -66,12 +74,7 @@ async fn the_charts_and_the_staffing_plan_read_on_every_screen() {
         assert!(!rows.is_empty(), "no half-hour rows: {body}");
         let why = browser.find(By::Css("table.staffing td.why")).await?.text().await?;
         assert!(why.chars().count() > 10, "a figure without its sentence: {why}");
-        for (w, h, name) in SIZES {
-            viewport(&browser, w, h).await?;
-            screenshot(&browser, &format!("staffing-{name}.png")).await?;
-            let over = overflow(&browser).await?;
-            assert!(over <= 1.0, "/admin/staffing at {w}×{h} reaches {over}px past the screen");
-        }
+        fits_every_screen(&browser, "staffing").await?;
         // What-if: twice the people re-simulates the same day.
         viewport(&browser, 1920, 1080).await?;
         browser
