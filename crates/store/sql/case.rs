@@ -2,6 +2,7 @@
 //! transaction; a change is written only if the case is still in the status
 //! it was read in, so two staff acting at once cannot both win.
 
+use super::commitment::insert_acceptance_claims;
 use crate::dialect::{Backend, Conn, Db};
 use domain::case::CaseStatus;
 use jiff::civil::Date;
@@ -241,6 +242,44 @@ async fn next_sequence(conn: &mut Conn, day: Date) -> StoreResult<i64> {
     .map_err(err("case counter"))
 }
 
+/// Writes a changed case if it is still in `expected` (`Conflict { what:
+/// "case_status" }` otherwise).
+async fn update_one(conn: &mut Conn, c: &CaseRecord, expected: CaseStatus) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE cases SET status = $1, status_before_pause = $2, materials = $3, missing = $4, \
+         accepted_on = $5, deadline = $6, paused_days = $7, pause_started_on = $8, extension_days = $9, \
+         approved = $10, decision_reason = $11, completed_on = $12, updated_at = $13, \
+         deadline_provisional = $14, deadline_before = $15 \
+         WHERE id = $16 AND status = $17",
+    )
+    .bind(c.status.code())
+    .bind(c.status_before_pause.map(CaseStatus::code))
+    .bind(to_json(&c.materials)?)
+    .bind(to_json(&c.missing)?)
+    .bind(c.accepted_on.map(|d| d.to_sqlx()))
+    .bind(c.deadline.map(|d| d.to_sqlx()))
+    .bind(c.paused_days)
+    .bind(c.pause_started_on.map(|d| d.to_sqlx()))
+    .bind(c.extension_days)
+    .bind(c.approved)
+    .bind(&c.decision_reason)
+    .bind(c.completed_on.map(|d| d.to_sqlx()))
+    .bind(c.updated_at.to_sqlx())
+    .bind(c.deadline_provisional)
+    .bind(c.deadline_before.map(|d| d.to_sqlx()))
+    .bind(c.id)
+    .bind(expected.code())
+    .execute(&mut *conn)
+    .await
+    .map_err(err("case"))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict {
+            what: "case_status".into(),
+        });
+    }
+    Ok(())
+}
+
 async fn insert_case(conn: &mut Conn, c: &CaseRecord) -> StoreResult<()> {
     let sql = format!("INSERT INTO cases ({COLUMNS}) VALUES ({PLACEHOLDERS})");
     bind_case(sqlx::query(sqlx::AssertSqlSafe(sql)), c)?
@@ -268,13 +307,20 @@ impl Backend {
 
 #[async_trait::async_trait]
 impl CaseStore for Backend {
-    async fn create_case(&self, c: &CaseRecord, prefix: &str, event: &CaseEvent) -> StoreResult<CaseRecord> {
+    async fn create_case(
+        &self,
+        c: &CaseRecord,
+        prefix: &str,
+        event: &CaseEvent,
+        claims: &AcceptanceClaims,
+    ) -> StoreResult<CaseRecord> {
         let mut tx = self.begin_write().await?;
         let sequence = next_sequence(tx.conn(), c.received_on).await?;
         let mut numbered = c.clone();
         numbered.number = format!("{prefix}{sequence:04}");
         insert_case(tx.conn(), &numbered).await?;
         add_event(tx.conn(), numbered.id, event).await?;
+        insert_acceptance_claims(tx.conn(), claims, &[(numbered.id, numbered.number.as_str())]).await?;
         tx.commit().await.map_err(err("case"))?;
         Ok(numbered)
     }
@@ -285,6 +331,7 @@ impl CaseStore for Backend {
         subs: &[CaseRecord],
         prefix: &str,
         event: &CaseEvent,
+        claims: &AcceptanceClaims,
     ) -> StoreResult<(CaseRecord, Vec<CaseRecord>)> {
         let mut tx = self.begin_write().await?;
         let sequence = next_sequence(tx.conn(), parent.received_on).await?;
@@ -301,6 +348,11 @@ impl CaseStore for Backend {
             add_event(tx.conn(), s.id, event).await?;
             numbered.push(s);
         }
+        let numbers: Vec<(Uuid, &str)> = std::iter::once(&top)
+            .chain(&numbered)
+            .map(|c| (c.id, c.number.as_str()))
+            .collect();
+        insert_acceptance_claims(tx.conn(), claims, &numbers).await?;
         tx.commit().await.map_err(err("case"))?;
         Ok((top, numbered))
     }
@@ -341,39 +393,25 @@ impl CaseStore for Backend {
 
     async fn update_case(&self, c: &CaseRecord, expected: CaseStatus, event: &CaseEvent) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE cases SET status = $1, status_before_pause = $2, materials = $3, missing = $4, \
-             accepted_on = $5, deadline = $6, paused_days = $7, pause_started_on = $8, extension_days = $9, \
-             approved = $10, decision_reason = $11, completed_on = $12, updated_at = $13, \
-             deadline_provisional = $14, deadline_before = $15 \
-             WHERE id = $16 AND status = $17",
-        )
-        .bind(c.status.code())
-        .bind(c.status_before_pause.map(CaseStatus::code))
-        .bind(to_json(&c.materials)?)
-        .bind(to_json(&c.missing)?)
-        .bind(c.accepted_on.map(|d| d.to_sqlx()))
-        .bind(c.deadline.map(|d| d.to_sqlx()))
-        .bind(c.paused_days)
-        .bind(c.pause_started_on.map(|d| d.to_sqlx()))
-        .bind(c.extension_days)
-        .bind(c.approved)
-        .bind(&c.decision_reason)
-        .bind(c.completed_on.map(|d| d.to_sqlx()))
-        .bind(c.updated_at.to_sqlx())
-        .bind(c.deadline_provisional)
-        .bind(c.deadline_before.map(|d| d.to_sqlx()))
-        .bind(c.id)
-        .bind(expected.code())
-        .execute(tx.conn())
-        .await
-        .map_err(err("case"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                what: "case_status".into(),
-            });
-        }
+        update_one(tx.conn(), c, expected).await?;
         add_event(tx.conn(), c.id, event).await?;
+        tx.commit().await.map_err(err("case"))
+    }
+
+    async fn update_case_family(
+        &self,
+        cases: &[CaseRecord],
+        expected: CaseStatus,
+        event: &CaseEvent,
+        claims: &AcceptanceClaims,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for c in cases {
+            update_one(tx.conn(), c, expected).await?;
+            add_event(tx.conn(), c.id, event).await?;
+        }
+        let numbers: Vec<(Uuid, &str)> = cases.iter().map(|c| (c.id, c.number.as_str())).collect();
+        insert_acceptance_claims(tx.conn(), claims, &numbers).await?;
         tx.commit().await.map_err(err("case"))
     }
 

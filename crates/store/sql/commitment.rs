@@ -2,10 +2,10 @@
 //! tasks, credit records, revocations, the local sharing records and the
 //! sharing log.
 
-use crate::dialect::Backend;
+use crate::dialect::{Backend, Conn};
 use domain::commitment::{DataSource, HolderKind, VerificationStatus};
 use jiff_sqlx::ToSqlx;
-use store::case::CaseEvent;
+use store::case::{AcceptanceClaims, CaseEvent};
 use store::commitment::*;
 use store::sql::{refusal as err, touched};
 use store::{StoreError, StoreResult};
@@ -164,61 +164,68 @@ impl TryFrom<AccessRow> for DataAccess {
     }
 }
 
+/// Writes the claims of a case being accepted on the case's own
+/// transaction (`CaseStore::create_case`): each task takes the number the
+/// store just gave its case (`numbers`: case id → number).
+pub(crate) async fn insert_acceptance_claims(
+    conn: &mut Conn,
+    claims: &AcceptanceClaims,
+    numbers: &[(Uuid, &str)],
+) -> StoreResult<()> {
+    for c in &claims.commitments {
+        let number = numbers
+            .iter()
+            .find(|(id, _)| *id == c.case_id)
+            .map_or(c.case_number.as_str(), |(_, n)| n);
+        let sql = format!(
+            "INSERT INTO commitments ({COMMITMENT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(c.id)
+            .bind(c.case_id)
+            .bind(number)
+            .bind(&c.item_name)
+            .bind(&c.department)
+            .bind(&c.material)
+            .bind(&c.applicant_key)
+            .bind(&c.applicant_masked)
+            .bind(c.accepted_on.to_sqlx())
+            .bind(c.due.to_sqlx())
+            .bind(c.status.code())
+            .bind(&c.note)
+            .bind(&c.verified_by)
+            .bind(c.verified_at.map(|t| t.to_sqlx()))
+            .bind(&c.created_by)
+            .bind(c.created_at.to_sqlx())
+            .execute(&mut *conn)
+            .await
+            .map_err(err("commitment"))?;
+    }
+    for a in &claims.accesses {
+        sqlx::query(
+            "INSERT INTO data_accesses (id, case_id, source, material, licence_type, licence_number, \
+             valid_until, fields, accessed_by, accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.id)
+        .bind(a.case_id)
+        .bind(a.source.code())
+        .bind(&a.material)
+        .bind(&a.licence_type)
+        .bind(&a.licence_number)
+        .bind(a.valid_until.map(|d| d.to_sqlx()))
+        .bind(&a.fields)
+        .bind(&a.accessed_by)
+        .bind(a.accessed_at.to_sqlx())
+        .execute(&mut *conn)
+        .await
+        .map_err(err("data access"))?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl CommitmentStore for Backend {
-    async fn add_case_claims(&self, commitments: &[Commitment], accesses: &[DataAccess]) -> StoreResult<()> {
-        if commitments.is_empty() && accesses.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin().await.map_err(err("commitment"))?;
-        for c in commitments {
-            let sql = format!(
-                "INSERT INTO commitments ({COMMITMENT_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(c.id)
-                .bind(c.case_id)
-                .bind(&c.case_number)
-                .bind(&c.item_name)
-                .bind(&c.department)
-                .bind(&c.material)
-                .bind(&c.applicant_key)
-                .bind(&c.applicant_masked)
-                .bind(c.accepted_on.to_sqlx())
-                .bind(c.due.to_sqlx())
-                .bind(c.status.code())
-                .bind(&c.note)
-                .bind(&c.verified_by)
-                .bind(c.verified_at.map(|t| t.to_sqlx()))
-                .bind(&c.created_by)
-                .bind(c.created_at.to_sqlx())
-                .execute(&mut *tx)
-                .await
-                .map_err(err("commitment"))?;
-        }
-        for a in accesses {
-            sqlx::query(
-                "INSERT INTO data_accesses (id, case_id, source, material, licence_type, licence_number, \
-                 valid_until, fields, accessed_by, accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(a.id)
-            .bind(a.case_id)
-            .bind(a.source.code())
-            .bind(&a.material)
-            .bind(&a.licence_type)
-            .bind(&a.licence_number)
-            .bind(a.valid_until.map(|d| d.to_sqlx()))
-            .bind(&a.fields)
-            .bind(&a.accessed_by)
-            .bind(a.accessed_at.to_sqlx())
-            .execute(&mut *tx)
-            .await
-            .map_err(err("data access"))?;
-        }
-        tx.commit().await.map_err(err("commitment"))
-    }
-
     async fn commitments(&self, f: &CommitmentFilter) -> StoreResult<Vec<Commitment>> {
         let sql = format!(
             "SELECT {COMMITMENT_COLUMNS} FROM commitments \

@@ -102,15 +102,36 @@ pub struct CaseFigures {
     pub overdue: u64,
 }
 
+/// What a case brings from its acceptance besides its first step (issue 17):
+/// the verification tasks (核查) of the materials replaced by a commitment
+/// (告知承诺) and the sharing log (数据共享调取记录) of the records used in
+/// place of a proof. They are written with the case, in its transaction, so
+/// no case is ever accepted on a commitment without its task, or on shared
+/// data without its log line. A task's `case_number` is filled in by the store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AcceptanceClaims {
+    pub commitments: Vec<crate::commitment::Commitment>,
+    pub accesses: Vec<crate::commitment::DataAccess>,
+}
+
+impl AcceptanceClaims {
+    pub fn is_empty(&self) -> bool {
+        self.commitments.is_empty() && self.accesses.is_empty()
+    }
+}
+
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// Stores a new case with its first step; numbers it from the day's
     /// counter: `number` is `{prefix}{sequence:04}` where the store supplies the sequence.
+    /// The case's claims (告知承诺 tasks, 数据共享 log) are written in the same
+    /// transaction, each task numbered with its case's new number.
     async fn create_case(
         &self,
         case: &CaseRecord,
         number_prefix: &str,
         event: &CaseEvent,
+        claims: &AcceptanceClaims,
     ) -> StoreResult<CaseRecord>;
     /// 一件事: a parent case and its sub-cases (numbered `{parent}-1`, `-2`, …)
     /// in one transaction, each with its first step.
@@ -120,6 +141,7 @@ pub trait CaseStore: Send + Sync {
         subs: &[CaseRecord],
         number_prefix: &str,
         event: &CaseEvent,
+        claims: &AcceptanceClaims,
     ) -> StoreResult<(CaseRecord, Vec<CaseRecord>)>;
     /// The sub-cases of a bundle's parent case.
     async fn sub_cases(&self, parent: Uuid) -> StoreResult<Vec<CaseRecord>>;
@@ -135,6 +157,17 @@ pub trait CaseStore: Send + Sync {
         case: &CaseRecord,
         expected_status: CaseStatus,
         event: &CaseEvent,
+    ) -> StoreResult<()>;
+    /// Writes a case and its sub-cases (一件事), each if still in
+    /// `expected_status` and each with the step, together with the claims
+    /// made on them (补正 with a commitment or shared data), in one
+    /// transaction: all of it or nothing.
+    async fn update_case_family(
+        &self,
+        cases: &[CaseRecord],
+        expected_status: CaseStatus,
+        event: &CaseEvent,
+        claims: &AcceptanceClaims,
     ) -> StoreResult<()>;
     async fn case_events(&self, id: Uuid) -> StoreResult<Vec<CaseEvent>>;
     /// Figures of the cases accepted from `from` to `to`.

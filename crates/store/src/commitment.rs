@@ -122,8 +122,6 @@ pub struct DataAccess {
 
 #[async_trait]
 pub trait CommitmentStore: Send + Sync {
-    /// The tasks and the sharing log of a case just accepted, in one transaction.
-    async fn add_case_claims(&self, commitments: &[Commitment], accesses: &[DataAccess]) -> StoreResult<()>;
     /// Due date first (then case number); at most `filter.limit`.
     async fn commitments(&self, filter: &CommitmentFilter) -> StoreResult<Vec<Commitment>>;
     async fn commitment(&self, id: Uuid) -> StoreResult<Commitment>;

@@ -93,7 +93,12 @@ fn step(action: &str, status: CaseStatus, second: i64) -> CaseEvent {
 /// Stores `c` numbered from `prefix`, with an acceptance step at `second`.
 async fn accept(store: &dyn Store, c: &CaseRecord, prefix: &str, second: i64) -> CaseRecord {
     store
-        .create_case(c, prefix, &step("受理", CaseStatus::Accepted, second))
+        .create_case(
+            c,
+            prefix,
+            &step("受理", CaseStatus::Accepted, second),
+            &Default::default(),
+        )
         .await
         .unwrap()
 }
@@ -165,7 +170,12 @@ async fn numbering_and_lookups(store: &dyn Store) {
     let mut clash = case(DEPARTMENT, day);
     clash.query_code = first.query_code.clone();
     let refused = store
-        .create_case(&clash, "BJ20250303-", &step("受理", CaseStatus::Accepted, 3))
+        .create_case(
+            &clash,
+            "BJ20250303-",
+            &step("受理", CaseStatus::Accepted, 3),
+            &Default::default(),
+        )
         .await;
     assert!(
         matches!(refused, Err(StoreError::Conflict { ref what }) if what == "case"),
@@ -185,7 +195,7 @@ async fn families(store: &dyn Store) {
     let subs = vec![case(DEPARTMENT, day), case(DEPARTMENT, day)];
     let event = step("一件事受理", CaseStatus::Accepted, 10);
     let (top, numbered) = store
-        .create_case_family(&parent, &subs, "BJ20250305-", &event)
+        .create_case_family(&parent, &subs, "BJ20250305-", &event, &Default::default())
         .await
         .unwrap();
     assert_eq!(top.number, "BJ20250305-0001");
@@ -203,7 +213,7 @@ async fn families(store: &dyn Store) {
     }
     // The family took one number of the day.
     let next = store
-        .create_case(&case(DEPARTMENT, day), "BJ20250305-", &event)
+        .create_case(&case(DEPARTMENT, day), "BJ20250305-", &event, &Default::default())
         .await
         .unwrap();
     assert_eq!(next.number, "BJ20250305-0002");
@@ -339,6 +349,7 @@ async fn figures(store: &dyn Store) {
             &[sub],
             "FIG-family-",
             &step("受理", CaseStatus::Accepted, 50),
+            &Default::default(),
         )
         .await
         .unwrap();

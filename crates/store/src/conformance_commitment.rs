@@ -6,7 +6,7 @@
 //! departments "CMT-A" and "CMT-B", which no other part touches.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::case::CaseEvent;
+use crate::case::{AcceptanceClaims, CaseEvent};
 use crate::commitment::*;
 use crate::conformance_case::{at, case};
 use crate::{Store, StoreError};
@@ -52,20 +52,15 @@ fn task(case: &crate::case::CaseRecord, material: &str, due: jiff::civil::Date) 
 }
 
 async fn tasks_credit_and_revocation(store: &dyn Store) {
-    let a = store
-        .create_case(&case("CMT-A", date(2014, 3, 3)), "CMT20140303-", &step("accept"))
-        .await
-        .unwrap();
-    let b = store
-        .create_case(&case("CMT-B", date(2014, 3, 3)), "CMT20140303-", &step("accept"))
-        .await
-        .unwrap();
-    let late = task(&a, "健康证明", date(2014, 4, 1));
-    let early = task(&a, "无犯罪记录证明", date(2014, 3, 20));
-    let other = task(&b, "健康证明", date(2014, 3, 25));
+    // The claims are written with their case, each task numbered by the store.
+    let new_a = case("CMT-A", date(2014, 3, 3));
+    let new_b = case("CMT-B", date(2014, 3, 3));
+    let mut late = task(&new_a, "健康证明", date(2014, 4, 1));
+    let mut early = task(&new_a, "无犯罪记录证明", date(2014, 3, 20));
+    let mut other = task(&new_b, "健康证明", date(2014, 3, 25));
     let access = DataAccess {
         id: Uuid::now_v7(),
-        case_id: a.id,
+        case_id: new_a.id,
         source: DataSource::ELicence,
         material: "营业执照".into(),
         licence_type: "营业执照".into(),
@@ -75,15 +70,47 @@ async fn tasks_credit_and_revocation(store: &dyn Store) {
         accessed_by: "wang".into(),
         accessed_at: at(21),
     };
-    store
-        .add_case_claims(&[late.clone(), early.clone()], std::slice::from_ref(&access))
+    let claims_a = AcceptanceClaims {
+        commitments: vec![late.clone(), early.clone()],
+        accesses: vec![access.clone()],
+    };
+    let a = store
+        .create_case(&new_a, "CMT20140303-", &step("accept"), &claims_a)
         .await
         .unwrap();
-    store
-        .add_case_claims(std::slice::from_ref(&other), &[])
+    let claims_b = AcceptanceClaims {
+        commitments: vec![other.clone()],
+        accesses: Vec::new(),
+    };
+    let b = store
+        .create_case(&new_b, "CMT20140303-", &step("accept"), &claims_b)
         .await
         .unwrap();
-    store.add_case_claims(&[], &[]).await.unwrap();
+    for t in [&mut late, &mut early] {
+        t.case_number = a.number.clone();
+    }
+    other.case_number = b.number.clone();
+    // A case whose claims cannot be written is not stored at all: the same
+    // task id again refuses the whole acceptance.
+    let clash = case("CMT-A", date(2014, 3, 3));
+    let mut again = task(&clash, "健康证明", date(2014, 4, 1));
+    again.id = late.id;
+    let refused = store
+        .create_case(
+            &clash,
+            "CMT20140303-",
+            &step("accept"),
+            &AcceptanceClaims {
+                commitments: vec![again],
+                accesses: Vec::new(),
+            },
+        )
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(matches!(
+        store.case_by_id(clash.id).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert_eq!(store.data_accesses(a.id).await.unwrap(), vec![access]);
     assert!(store.data_accesses(b.id).await.unwrap().is_empty());
 
@@ -188,6 +215,32 @@ async fn tasks_credit_and_revocation(store: &dyn Store) {
     }
     let steps = store.case_events(a.id).await.unwrap();
     assert_eq!(steps.iter().filter(|s| s.action == "revoke").count(), 1);
+    // 一件事: a task on the sub-case of the item that lists the material takes that sub-case's number.
+    let parent = case("CMT-A", date(2014, 3, 4));
+    let sub_case = case("CMT-B", date(2014, 3, 4));
+    let on_sub = task(&sub_case, "卫生许可证明", date(2014, 3, 28));
+    let (_, subs) = store
+        .create_case_family(
+            &parent,
+            std::slice::from_ref(&sub_case),
+            "CMT20140304-",
+            &step("accept"),
+            &AcceptanceClaims {
+                commitments: vec![on_sub.clone()],
+                accesses: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let of_sub = CommitmentFilter {
+        case_id: Some(sub_case.id),
+        limit: 10,
+        ..Default::default()
+    };
+    let stored = store.commitments(&of_sub).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].case_number, subs[0].number);
+    assert_eq!(stored[0].case_number, "CMT20140304-0001-1");
 }
 
 async fn licences(store: &dyn Store) {

@@ -114,7 +114,10 @@ async fn open_case(
         status,
         note: String::new(),
     };
-    store.create_case(&c, "BJ20190527-", &step).await.unwrap()
+    store
+        .create_case(&c, "BJ20190527-", &step, &Default::default())
+        .await
+        .unwrap()
 }
 
 async fn cards(store: &dyn Store) {

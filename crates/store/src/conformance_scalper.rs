@@ -263,7 +263,13 @@ async fn case_facts(store: &dyn Store) {
     ];
     let mut ids = Vec::new();
     for c in &cases {
-        ids.push(store.create_case(c, "SC", &event).await.unwrap().id);
+        ids.push(
+            store
+                .create_case(c, "SC", &event, &Default::default())
+                .await
+                .unwrap()
+                .id,
+        );
     }
     let back = store.case_by_id(ids[0]).await.unwrap();
     assert_eq!(back.phone_key.as_deref(), Some("p-4321"));

@@ -275,14 +275,14 @@ impl crate::case::CaseService {
                 let only = subs.pop().ok_or_else(|| {
                     AppError::Conflict(crate::Conflict::NotInCatalog, "没有可受理的事项".into())
                 })?;
-                let stored = self.store.create_case(&only, &prefix, &event).await?;
-                // issue 17: the verification tasks and the sharing log of the case.
-                self.record_material_claims(
-                    &Actor::user(&session.user),
-                    std::slice::from_ref(&stored),
-                    &claims,
-                )
-                .await?;
+                // issue 17: the verification tasks and the sharing log, stored with the case.
+                let actor = Actor::user(&session.user);
+                let recorded = self
+                    .acceptance_claims(&actor, std::slice::from_ref(&only), &claims)
+                    .await?;
+                let stored = self.store.create_case(&only, &prefix, &event, &recorded).await?;
+                self.audit_acceptance_claims(&actor, std::slice::from_ref(&stored), recorded)
+                    .await?;
                 stored
             }
             Some(bundle) => {
@@ -295,13 +295,14 @@ impl crate::case::CaseService {
                 if missing.is_empty() {
                     parent.set_deadline(self.deadline(today, bundle.promised_days).await?);
                 }
+                // issue 17: each claim on the sub-case of the item that lists the material.
+                let actor = Actor::user(&session.user);
+                let recorded = self.acceptance_claims(&actor, &subs, &claims).await?;
                 let (parent, subs) = self
                     .store
-                    .create_case_family(&parent, &subs, &prefix, &event)
+                    .create_case_family(&parent, &subs, &prefix, &event, &recorded)
                     .await?;
-                // issue 17: each claim on the sub-case of the item that lists the material.
-                self.record_material_claims(&Actor::user(&session.user), &subs, &claims)
-                    .await?;
+                self.audit_acceptance_claims(&actor, &subs, recorded).await?;
                 let numbers: Vec<&str> = subs.iter().map(|s| s.number.as_str()).collect();
                 self.audit(
                     &Actor::user(&session.user),

@@ -9,6 +9,7 @@ use crate::{Actor, AppResult};
 use async_trait::async_trait;
 use domain::catalog::Item;
 use domain::commitment::{ClaimError, Holder, VerificationStatus, check_commitment, check_shareable};
+use store::case::AcceptanceClaims;
 use store::commitment::{Commitment, CommitmentStore, DataAccess, Licence};
 
 /// The fields a sharing lookup reads, as logged (数据共享调取记录).
@@ -145,18 +146,20 @@ impl crate::case::CaseService {
         Ok(out)
     }
 
-    /// Records the claims of a case just accepted: a verification task per
+    /// The claims of a case about to be accepted: a verification task per
     /// committed material (due `cases.verification_days` working days after
-    /// today) and a sharing log line per record used; each audit-logged.
-    /// `cases` are the stored case, or a bundle's sub-cases (matched by item).
-    pub async fn record_material_claims(
+    /// today) and a sharing log line per record used. `cases` are the case to
+    /// store, or a bundle's sub-cases (matched by item). They are stored with
+    /// the case, in its transaction (`CaseStore::create_case`), then audited
+    /// by [`Self::audit_acceptance_claims`].
+    pub(crate) async fn acceptance_claims(
         &self,
         actor: &Actor,
         cases: &[CaseRecord],
         claims: &MaterialClaims,
-    ) -> AppResult<Vec<Commitment>> {
+    ) -> AppResult<AcceptanceClaims> {
         if claims.is_empty() {
-            return Ok(Vec::new());
+            return Ok(AcceptanceClaims::default());
         }
         let today = self.today();
         let now = self.now();
@@ -165,13 +168,14 @@ impl crate::case::CaseService {
             .await?
             .date;
         let case_of = |code: &str| cases.iter().find(|c| c.item_code == code).or(cases.first());
-        let mut tasks = Vec::new();
+        let mut out = AcceptanceClaims::default();
         for (code, material) in &claims.committed {
             let Some(c) = case_of(code) else { continue };
-            tasks.push(Commitment {
+            out.commitments.push(Commitment {
                 id: Uuid::now_v7(),
                 case_id: c.id,
-                case_number: c.number.clone(),
+                // The store numbers the case in its transaction and the task with it.
+                case_number: String::new(),
                 item_name: c.item_name.clone(),
                 department: c.department.clone(),
                 material: material.clone(),
@@ -187,10 +191,9 @@ impl crate::case::CaseService {
                 created_at: now,
             });
         }
-        let mut accesses = Vec::new();
         for s in &claims.shared {
             let Some(c) = case_of(&s.item_code) else { continue };
-            accesses.push(DataAccess {
+            out.accesses.push(DataAccess {
                 id: Uuid::now_v7(),
                 case_id: c.id,
                 source: s.licence.source,
@@ -203,8 +206,27 @@ impl crate::case::CaseService {
                 accessed_at: now,
             });
         }
-        self.claims.add_case_claims(&tasks, &accesses).await?;
-        for t in &tasks {
+        Ok(out)
+    }
+
+    /// Audit-logs the claims stored with `stored` (the case, or a bundle's
+    /// sub-cases, as numbered by the store); answers the verification tasks
+    /// with their case numbers.
+    pub(crate) async fn audit_acceptance_claims(
+        &self,
+        actor: &Actor,
+        stored: &[CaseRecord],
+        claims: AcceptanceClaims,
+    ) -> AppResult<Vec<Commitment>> {
+        let number_of = |id: Uuid| {
+            stored
+                .iter()
+                .find(|c| c.id == id)
+                .map_or("", |c| c.number.as_str())
+        };
+        let mut tasks = claims.commitments;
+        for t in &mut tasks {
+            t.case_number = number_of(t.case_id).to_owned();
             self.audit(
                 actor,
                 "commitment.sign",
@@ -213,15 +235,11 @@ impl crate::case::CaseService {
             )
             .await?;
         }
-        for a in &accesses {
-            let number = cases
-                .iter()
-                .find(|c| c.id == a.case_id)
-                .map_or("", |c| c.number.as_str());
+        for a in &claims.accesses {
             self.audit(
                 actor,
                 "data.share",
-                number,
+                number_of(a.case_id),
                 &format!(
                     "{}调取{}（{} {}，字段：{}）",
                     a.source.label(),

@@ -92,12 +92,8 @@ impl crate::case::CaseService {
         c.status = status;
         c.updated_at = self.now();
         let event = self.case_event(session, "supplement", status, &note).await;
-        self.store
-            .update_case(&c, CaseStatus::Supplement, &event)
-            .await
-            .map_err(not_found)?;
-        let subs_for_claims = subs.clone();
         // A bundle's sub-cases share its materials and start together.
+        let mut family = vec![c.clone()];
         for mut sub in subs {
             sub.materials = c.materials.clone();
             sub.missing = c.missing.clone();
@@ -107,19 +103,23 @@ impl crate::case::CaseService {
                 sub.accepted_on = Some(today);
                 sub.set_deadline(self.deadline(today, sub.promised_days.max(0) as u32).await?);
             }
-            self.store
-                .update_case(&sub, CaseStatus::Supplement, &event)
-                .await
-                .map_err(not_found)?;
+            family.push(sub);
         }
-        // issue 17: the tasks and sharing log of what was claimed at 补正.
-        let claimed_on: Vec<CaseRecord> = if subs_for_claims.is_empty() {
-            vec![c.clone()]
+        // issue 17: the tasks and sharing log of what was claimed at 补正, on
+        // the case or (一件事) the sub-case of the item that lists the material,
+        // written with the cases in one transaction.
+        let actor = Actor::user(&session.user);
+        let claimed_on = if family.len() > 1 {
+            &family[1..]
         } else {
-            subs_for_claims
+            &family[..]
         };
-        self.record_material_claims(&Actor::user(&session.user), &claimed_on, &claims)
-            .await?;
+        let recorded = self.acceptance_claims(&actor, claimed_on, &claims).await?;
+        self.store
+            .update_case_family(&family, CaseStatus::Supplement, &event, &recorded)
+            .await
+            .map_err(not_found)?;
+        self.audit_acceptance_claims(&actor, &family, recorded).await?;
         self.audit(&Actor::user(&session.user), "case.supplement", &c.number, &note)
             .await?;
         self.notify_status(&c).await?;
