@@ -15,10 +15,12 @@
 
 use crate::auth::{Session, require};
 use crate::evaluation_report::Figures;
+use crate::queue_report::Counted;
 use crate::{App, AppError, AppResult};
+use domain::catalog::Department;
 use domain::chart::{
     AVERAGE_WEEKS, SATISFACTION_MONTHS, SLOTS_PER_DAY, arrivals_per_slot, months_up_to, same_weekdays_before,
-    shown_slots, slot_label, wait_bin_labels, wait_histogram, weekday_average,
+    shown_slots, slot_label, wait_bin_labels, wait_histogram_of_counts, weekday_average,
 };
 use domain::complaint::ComplaintCategory;
 use domain::evaluation::percent;
@@ -26,9 +28,18 @@ use domain::permission::Permission;
 use domain::queue::DurationSummary;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use store::complaint::ComplaintFilter;
 use store::evaluation::Dimension;
+use store::queue::TicketKey;
+
+/// What the queue charts' note says of whose tickets they count.
+fn scope_note(p: &Period) -> String {
+    match &p.department {
+        None => "排队数据为全大厅。".into(),
+        Some(d) => format!("只计{}的排队类别的取号。", d.name),
+    }
+}
 
 /// The most evaluations the 差评 reasons chart reads for one period.
 pub const REASONS_READ_LIMIT: i64 = 200_000;
@@ -200,7 +211,19 @@ impl App {
 struct Period {
     from: Date,
     to: Date,
-    department: Option<String>,
+    department: Option<Department>,
+}
+
+impl Period {
+    /// The department's full name when the chart is cut to one.
+    fn department_name(&self) -> Option<String> {
+        self.department.as_ref().map(|d| d.name.clone())
+    }
+
+    /// Who the queue figures cover: 全大厅 or the department's name.
+    fn queue_scope(&self) -> &str {
+        self.department.as_ref().map_or("全大厅", |d| d.name.as_str())
+    }
 }
 
 impl ChartService<'_> {
@@ -217,8 +240,10 @@ impl ChartService<'_> {
             ChartName::Complaints => self.complaints(session, &p).await?,
             ChartName::Cases => self.cases(session, &p).await?,
         };
-        if let Some(d) = &p.department {
-            chart.subtitle = format!("{}　{d}", chart.subtitle);
+        if let Some(d) = &p.department
+            && !chart.subtitle.contains(&d.name)
+        {
+            chart.subtitle = format!("{}　{}", chart.subtitle, d.name);
         }
         Ok(chart)
     }
@@ -283,27 +308,44 @@ impl ChartService<'_> {
                     .await?
                     .into_iter()
                     .find(|x| x.code == d || x.name == d)
-                    .map(|x| x.name)
                     .ok_or_else(|| AppError::invalid("department", "没有这个部门"))?,
             ),
         };
         Ok(Period { from, to, department })
     }
 
+    /// The queue lines (category prefixes) whose tickets the chart counts:
+    /// `None` for the whole hall, else the department's categories, as the
+    /// summary's queue figures count a department (`store::queue::Category::serves`).
+    async fn lines_of(&self, p: &Period) -> AppResult<Option<BTreeSet<String>>> {
+        let Some(d) = &p.department else {
+            return Ok(None);
+        };
+        let categories = self.app.queue.categories().await?;
+        Ok(Some(
+            categories
+                .into_iter()
+                .filter(|c| c.serves(d))
+                .map(|c| c.prefix)
+                .collect(),
+        ))
+    }
+
     async fn arrivals(&self, p: &Period) -> AppResult<Chart> {
         let tz = self.app.settings.time_zone();
-        let queue = &self.app.queue;
         let day = p.from;
-        let today = arrivals_per_slot(
-            queue.tickets_between(day, day).await?.iter().map(|t| t.taken_at),
-            &tz,
-        );
+        let lines = self.lines_of(p).await?;
+        let arrivals_of = async |d: Date| -> AppResult<[u64; SLOTS_PER_DAY]> {
+            let tickets = self.app.queue.tickets_between(d, d).await?;
+            let theirs = tickets
+                .iter()
+                .filter(|t| lines.as_ref().is_none_or(|l| l.contains(&t.category)));
+            Ok(arrivals_per_slot(theirs.map(|t| t.taken_at), &tz))
+        };
+        let today = arrivals_of(day).await?;
         let mut before = Vec::with_capacity(AVERAGE_WEEKS);
         for d in same_weekdays_before(day, AVERAGE_WEEKS) {
-            before.push(arrivals_per_slot(
-                queue.tickets_between(d, d).await?.iter().map(|t| t.taken_at),
-                &tz,
-            ));
+            before.push(arrivals_of(d).await?);
         }
         let average = weekday_average(&before);
         let open_days = before.iter().filter(|d| d.iter().any(|n| *n > 0)).count();
@@ -347,10 +389,10 @@ impl ChartService<'_> {
         Ok(Chart {
             name: ChartName::Arrivals,
             title: format!("{}（{}）", ChartName::Arrivals.label(), weekday_name(day)),
-            subtitle: format!("{day}　全大厅"),
+            subtitle: format!("{day}　{}", p.queue_scope()),
             from: day,
             to: day,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "时段（北京时间，每半小时）".into(),
             y_label: "取号人次".into(),
             rate_label: None,
@@ -358,19 +400,24 @@ impl ChartService<'_> {
             series,
             figures,
             note: format!(
-                "按取号时间计入所在半小时；同星期平均取前{AVERAGE_WEEKS}周同一星期中有到访的日子（闭厅日不计）。排队数据为全大厅。"
+                "按取号时间计入所在半小时；同星期平均取前{AVERAGE_WEEKS}周同一星期中有到访的日子（闭厅日不计）。{}",
+                scope_note(p)
             ),
         })
     }
 
     async fn waits(&self, p: &Period) -> AppResult<Chart> {
-        let tickets = self.app.queue.tickets_between(p.from, p.to).await?;
-        let waits: Vec<i64> = tickets
+        let (counted, lines) = tokio::try_join!(
+            self.app.queue.counted(p.from, p.to, TicketKey::Category),
+            self.lines_of(p),
+        )?;
+        let theirs: Vec<&Counted> = counted
             .iter()
-            .filter_map(|t| t.called_at.map(|c| c.duration_since(t.taken_at).as_secs()))
+            .filter(|(line, _)| lines.as_ref().is_none_or(|l| l.contains(*line)))
+            .map(|(_, c)| c)
             .collect();
-        let bins = wait_histogram(waits.iter().copied());
-        let summary = DurationSummary::of(waits);
+        let bins = wait_histogram_of_counts(theirs.iter().flat_map(|c| c.waited()));
+        let summary = DurationSummary::of_counts(theirs.iter().flat_map(|c| c.waited()));
         let figures = vec![
             KeyFigure {
                 label: "已叫号".into(),
@@ -392,10 +439,10 @@ impl ChartService<'_> {
         Ok(Chart {
             name: ChartName::Waits,
             title: ChartName::Waits.label().into(),
-            subtitle: format!("{}　全大厅", period_text(p.from, p.to)),
+            subtitle: format!("{}　{}", period_text(p.from, p.to), p.queue_scope()),
             from: p.from,
             to: p.to,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "等候时长（分钟，含下限不含上限）".into(),
             y_label: "人次".into(),
             rate_label: None,
@@ -407,7 +454,10 @@ impl ChartService<'_> {
                 values: bins.iter().map(|n| count(*n)).collect(),
             }],
             figures,
-            note: "等候时长为取号至叫号；未叫号的不计入。与排队统计的等候时长同一口径。".into(),
+            note: format!(
+                "等候时长为取号至叫号；未叫号的不计入。与排队统计的等候时长同一口径。{}",
+                scope_note(p)
+            ),
         })
     }
 
@@ -433,7 +483,7 @@ impl ChartService<'_> {
                 .groups
                 .unwrap_or_default()
                 .into_iter()
-                .find(|g| &g.key == d)
+                .find(|g| g.key == d.name)
                 .map(|g| g.figures),
         })
     }
@@ -490,7 +540,7 @@ impl ChartService<'_> {
             subtitle: period_text(from, p.to),
             from,
             to: p.to,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "月份".into(),
             y_label: "有效评价（条）".into(),
             rate_label: Some("满意率".into()),
@@ -528,7 +578,7 @@ impl ChartService<'_> {
         let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
         let mut bad = 0u64;
         for e in evaluations.iter().filter(|e| {
-            e.level.is_bad() && !e.excluded && p.department.as_ref().is_none_or(|d| &e.department == d)
+            e.level.is_bad() && !e.excluded && p.department.as_ref().is_none_or(|d| e.department == d.name)
         }) {
             let weight = e.weight.max(0) as u64;
             bad += weight;
@@ -568,7 +618,7 @@ impl ChartService<'_> {
             subtitle: period_text(p.from, p.to),
             from: p.from,
             to: p.to,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "差评原因".into(),
             y_label: "次数".into(),
             rate_label: None,
@@ -604,7 +654,7 @@ impl ChartService<'_> {
                     ComplaintFilter {
                         from: Some(p.from),
                         to: Some(p.to),
-                        department: p.department.clone(),
+                        department: p.department_name(),
                         limit: COMPLAINT_PAGE,
                         offset,
                         ..ComplaintFilter::default()
@@ -633,7 +683,7 @@ impl ChartService<'_> {
             subtitle: period_text(p.from, p.to),
             from: p.from,
             to: p.to,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "投诉类别".into(),
             y_label: "件数".into(),
             rate_label: None,
@@ -680,7 +730,11 @@ impl ChartService<'_> {
         let departments: Vec<_> = f
             .departments
             .into_iter()
-            .filter(|d| p.department.as_ref().is_none_or(|x| &d.key == x || &d.name == x))
+            .filter(|d| {
+                p.department
+                    .as_ref()
+                    .is_none_or(|x| d.key == x.name || d.name == x.name)
+            })
             .collect();
         let (accepted, completed, on_time) = departments.iter().fold((0, 0, 0), |s, d| {
             (s.0 + d.accepted, s.1 + d.completed, s.2 + d.on_time)
@@ -692,7 +746,7 @@ impl ChartService<'_> {
             subtitle: format!("{}受理的办件", period_text(p.from, p.to)),
             from: p.from,
             to: p.to,
-            department: p.department.clone(),
+            department: p.department_name(),
             x_label: "部门".into(),
             y_label: "件数".into(),
             rate_label: Some("按时办结率".into()),

@@ -162,21 +162,7 @@ impl ComplaintService {
         let Some(window) = windows.iter().find(|w| w.number == number) else {
             return Err(AppError::invalid("about.window", format!("没有{number}号窗口")));
         };
-        let categories = self.cases.queue.cached_categories().await?;
-        let catalog = self.published().await?;
-        let mut departments: Vec<String> = categories
-            .iter()
-            .filter(|c| window.categories.contains(&c.prefix))
-            .flat_map(|c| c.items.iter())
-            .filter_map(|code| catalog.item(code))
-            .map(|i| i.department.clone())
-            .collect();
-        departments.sort();
-        departments.dedup();
-        Ok(match departments.as_slice() {
-            [only] => Some(only.clone()),
-            _ => None,
-        })
+        self.cases.queue.window_department(window).await
     }
 
     /// Checks what a complaint names and tells the department it concerns.

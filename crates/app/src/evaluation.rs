@@ -284,10 +284,7 @@ impl EvaluationService {
             .iter()
             .filter_map(|code| catalog.item(code))
             .collect();
-        let department = match items.first() {
-            Some(first) if items.iter().all(|i| i.department == first.department) => first.department.clone(),
-            _ => String::new(),
-        };
+        let department = catalog.one_department(&category.items).unwrap_or_default();
         let item = match items.as_slice() {
             [only] => only.code.clone(),
             _ => format!("{} {}", category.prefix, category.name),

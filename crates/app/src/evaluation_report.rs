@@ -239,10 +239,10 @@ impl crate::evaluation::EvaluationService {
                     AppError::invalid(&field("count"), format!("第{line}行数量应为1至10000000的整数"))
                 })?;
             // A column that names no window of this hall is a department (earlier systems count either).
-            let (window_number, department) = if windows.iter().any(|w| w.number == window) {
-                (window, String::new())
-            } else {
-                (String::new(), window)
+            // A hall window's evaluations count for the department it serves, as live ones do.
+            let (window_number, department) = match windows.iter().find(|w| w.number == window) {
+                Some(w) => (window, self.queue.window_department(w).await?.unwrap_or_default()),
+                None => (String::new(), window),
             };
             total += count;
             batch.push(NewEvaluation {

@@ -436,13 +436,7 @@ impl HallReportService {
             self.queue.counted(from, to, store::queue::TicketKey::Category),
             self.queue.categories(),
         )?;
-        let mine = |c: &store::queue::Category| match dept {
-            None => true,
-            Some(d) => {
-                let code = format!("{}-", d.code);
-                c.items.iter().any(|i| i.starts_with(&code))
-            }
-        };
+        let mine = |c: &store::queue::Category| dept.is_none_or(|d| c.serves(d));
         let none = crate::queue_report::Counted::default();
         let mut categories = Vec::new();
         let mut theirs = Vec::new();

@@ -399,21 +399,7 @@ impl InspectionService {
     /// The department a window serves for: the one department of every item
     /// its categories cover, else none (a 综合窗口).
     async fn window_department(&self, window: &store::queue::Window) -> AppResult<String> {
-        let categories = self.queue.cached_categories().await?;
-        let catalog = self.published().await?;
-        let mut departments: Vec<String> = categories
-            .iter()
-            .filter(|c| window.categories.contains(&c.prefix))
-            .flat_map(|c| c.items.iter())
-            .filter_map(|code| catalog.item(code))
-            .map(|i| i.department.clone())
-            .collect();
-        departments.sort();
-        departments.dedup();
-        Ok(match departments.as_slice() {
-            [only] => only.clone(),
-            _ => String::new(),
-        })
+        Ok(self.queue.window_department(window).await?.unwrap_or_default())
     }
 
     /// A person's name, looked up once per list.

@@ -66,6 +66,19 @@ impl crate::queue::QueueService {
         Ok(self.setup().await?.windows)
     }
 
+    /// The department a window serves for: the one department of every
+    /// item its categories cover, else none (a 综合窗口).
+    pub(crate) async fn window_department(&self, window: &Window) -> AppResult<Option<String>> {
+        let categories = self.cached_categories().await?;
+        let catalog = self.hall.published().await?;
+        Ok(catalog.one_department(
+            categories
+                .iter()
+                .filter(|c| window.categories.contains(&c.prefix))
+                .flat_map(|c| c.items.iter()),
+        ))
+    }
+
     /// Call after any change to categories or windows.
     pub(crate) fn queue_setup_changed(&self) {
         self.setup_cache.drop_copy();

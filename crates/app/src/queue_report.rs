@@ -58,6 +58,15 @@ pub(crate) struct Counted {
     services: Vec<SecondsCount>,
 }
 
+impl Counted {
+    /// The called tickets' waits: (whole seconds, how many tickets).
+    pub(crate) fn waited(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.waits
+            .iter()
+            .filter_map(|w| Some((w.seconds?, w.n.max(0) as u64)))
+    }
+}
+
 /// A report row over the tickets of `parts` (one key's, or several keys'
 /// together for a total): the same figures as [`row`] over those tickets.
 pub(crate) fn counted_row(group: &str, key: &str, label: &str, parts: &[&Counted]) -> ReportRow {
@@ -75,7 +84,7 @@ pub(crate) fn counted_row(group: &str, key: &str, label: &str, parts: &[&Counted
         taken: waits().map(|w| w.n.max(0) as usize).sum(),
         served: of_status(TicketStatus::Finished),
         skipped: of_status(TicketStatus::Skipped),
-        wait: DurationSummary::of_counts(waits().filter_map(|w| Some((w.seconds?, w.n.max(0) as u64)))),
+        wait: DurationSummary::of_counts(parts.iter().flat_map(|c| c.waited())),
         service: DurationSummary::of_counts(
             parts
                 .iter()

@@ -19,6 +19,16 @@ pub struct Department {
     pub name: String,
 }
 
+impl Department {
+    /// Whether the item with this code is the department's: its code's first
+    /// part is the department's code (SCJG-XK-001 is SCJG's).
+    pub fn owns_item(&self, item_code: &str) -> bool {
+        item_code
+            .split_once('-')
+            .is_some_and(|(head, _)| head == self.code)
+    }
+}
+
 /// A service item (政务服务事项).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,5 +204,22 @@ mod attachment_tests {
         assert!(attachment_type(b"PK\x03\x04 just a zip").is_none());
         assert!(attachment_type(b"MZ\x90 an exe named form.pdf").is_none());
         assert_eq!(AttachmentKind::parse("sample"), Some(AttachmentKind::Sample));
+    }
+}
+
+#[cfg(test)]
+mod department_tests {
+    use super::*;
+
+    #[test]
+    fn a_department_owns_the_items_its_code_begins() {
+        let d = Department {
+            code: "GA".into(),
+            name: "东海县公安局".into(),
+        };
+        assert!(d.owns_item("GA-QR-002"));
+        assert!(!d.owns_item("GAX-QR-002"));
+        assert!(!d.owns_item("SCJG-XK-001"));
+        assert!(!d.owns_item("GA"));
     }
 }

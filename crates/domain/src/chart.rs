@@ -113,9 +113,16 @@ pub fn wait_bin_labels() -> Vec<String> {
 
 /// Counts of waits (seconds) per bin.
 pub fn wait_histogram(waits: impl IntoIterator<Item = i64>) -> [u64; WAIT_BIN_EDGES.len()] {
+    wait_histogram_of_counts(waits.into_iter().map(|w| (w, 1)))
+}
+
+/// Counts per bin of waits given as (whole seconds, how many tickets waited
+/// that long), as the store counts them: the same bins as [`wait_histogram`]
+/// over the tickets one by one.
+pub fn wait_histogram_of_counts(waits: impl IntoIterator<Item = (i64, u64)>) -> [u64; WAIT_BIN_EDGES.len()] {
     let mut out = [0u64; WAIT_BIN_EDGES.len()];
-    for w in waits {
-        out[wait_bin(w)] += 1;
+    for (w, n) in waits {
+        out[wait_bin(w)] += n;
     }
     out
 }
@@ -243,6 +250,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn counted_waits_bin_as_the_tickets_one_by_one(waits in proptest::collection::vec((-100i64..20_000, 0u64..5), 0..100)) {
+            let one_by_one: Vec<i64> = waits.iter().flat_map(|(w, n)| std::iter::repeat_n(*w, *n as usize)).collect();
+            prop_assert_eq!(wait_histogram_of_counts(waits.iter().copied()), wait_histogram(one_by_one));
+        }
+
         #[test]
         fn every_wait_lands_in_exactly_one_bin(waits in proptest::collection::vec(-100i64..20_000, 0..200)) {
             let h = wait_histogram(waits.iter().copied());

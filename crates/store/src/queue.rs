@@ -20,6 +20,14 @@ pub struct Category {
     pub items: Vec<String>,
 }
 
+impl Category {
+    /// Whether the category's line serves the department: it covers one of
+    /// the department's items (a department's tickets are its categories').
+    pub fn serves(&self, department: &domain::catalog::Department) -> bool {
+        self.items.iter().any(|i| department.owns_item(i))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WindowStatus {

@@ -7,7 +7,8 @@ use domain::permission::Permission;
 
 impl crate::case::CaseService {
     /// Imports a ledger from an earlier system: CSV
-    /// `number,item,accepted_on,completed_on,deadline`, checked whole first.
+    /// `number,item,accepted_on,completed_on,deadline[,department]`, checked
+    /// whole first; the department is the catalog item's unless a column names it.
     #[tracing::instrument(skip_all)]
     pub async fn import_cases(&self, session: &Session, csv_text: &str) -> AppResult<u64> {
         require(session, Permission::HistoryImport)?;
@@ -20,12 +21,27 @@ impl crate::case::CaseService {
             .iter()
             .map(|h| h.to_ascii_lowercase())
             .collect();
-        if header != ["number", "item", "accepted_on", "completed_on", "deadline"] {
-            return Err(AppError::invalid(
-                "csv",
-                "表头应为 number,item,accepted_on,completed_on,deadline",
-            ));
-        }
+        // An optional sixth column names the department (code or full name)
+        // where the earlier system kept it; else the catalog's item tells.
+        let columns: Vec<&str> = header.iter().map(String::as_str).collect();
+        let with_department = match columns.as_slice() {
+            ["number", "item", "accepted_on", "completed_on", "deadline"] => false,
+            [
+                "number",
+                "item",
+                "accepted_on",
+                "completed_on",
+                "deadline",
+                "department",
+            ] => true,
+            _ => {
+                return Err(AppError::invalid(
+                    "csv",
+                    "表头应为 number,item,accepted_on,completed_on,deadline（可再加一列 department）",
+                ));
+            }
+        };
+        let catalog = self.published().await?;
         let now = self.now();
         let mut cases = Vec::new();
         for (i, row) in reader.records().enumerate() {
@@ -52,6 +68,20 @@ impl crate::case::CaseService {
             let accepted_on = date("accepted_on", &row[2], true)?;
             let completed_on = date("completed_on", &row[3], false)?;
             let deadline = date("deadline", &row[4], false)?;
+            // The item's name and department from this hall's catalog when it
+            // lists the code; an item the catalog no longer has keeps its code.
+            let item = catalog.item(&row[1]);
+            let department = match (with_department, row.get(5).unwrap_or("")) {
+                (true, d) if !d.is_empty() => catalog
+                    .departments
+                    .iter()
+                    .find(|x| x.code == d || x.name == d)
+                    .map(|x| x.name.clone())
+                    .ok_or_else(|| {
+                        AppError::invalid(&field("department"), format!("第{line}行没有部门“{d}”"))
+                    })?,
+                _ => item.map(|i| i.department.clone()).unwrap_or_default(),
+            };
             let received = accepted_on.unwrap_or(now.to_zoned(self.settings.time_zone()).date());
             cases.push(CaseRecord {
                 id: Uuid::now_v7(),
@@ -59,8 +89,8 @@ impl crate::case::CaseService {
                 query_code: domain::case::query_code(rand::random()),
                 parent_id: None,
                 item_code: row[1].to_owned(),
-                item_name: row[1].to_owned(),
-                department: String::new(),
+                item_name: item.map_or_else(|| row[1].to_owned(), |i| i.name.clone()),
+                department,
                 handling: Handling::Unrecorded,
                 promised_days: 0,
                 applicant_kind: ApplicantKind::Imported,

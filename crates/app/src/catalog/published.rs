@@ -23,6 +23,17 @@ impl PublishedCatalog {
         self.by_code.get(code).map(|i| &self.items[*i])
     }
 
+    /// The one department (full name) all these items belong to; `None`
+    /// when they belong to several (a 综合窗口's) or none is in the catalog.
+    pub fn one_department<'a>(&self, item_codes: impl IntoIterator<Item = &'a String>) -> Option<String> {
+        let mut departments = item_codes
+            .into_iter()
+            .filter_map(|code| self.item(code))
+            .map(|i| i.department.as_str());
+        let first = departments.next()?;
+        departments.all(|d| d == first).then(|| first.to_owned())
+    }
+
     pub fn bundle(&self, code: &str) -> Option<&Bundle> {
         self.bundles.iter().find(|b| b.code == code)
     }

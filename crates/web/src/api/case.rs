@@ -289,9 +289,9 @@ pub struct Imported {
     imported: u64,
 }
 
-/// Imports an earlier ledger (admin): CSV `number,item,accepted_on,completed_on,deadline`.
+/// Imports an earlier ledger (admin): CSV `number,item,accepted_on,completed_on,deadline[,department]`.
 #[utoipa::path(post, path = "/api/cases/import", operation_id = "import_cases",
-    request_body(content = String, content_type = "text/csv", description = "CSV：number,item,accepted_on,completed_on,deadline"),
+    request_body(content = String, content_type = "text/csv", description = "CSV：number,item,accepted_on,completed_on,deadline（可选第六列 department：部门代码或全称；不给时取目录中事项的部门）"),
     tag = "办件",
     responses((status = 201, body = Imported, description = "导入的办件数"), (status = 422, description = "某行格式错误，未做任何更改")))]
 pub async fn import(Caller(state, user): Caller, body: String) -> ApiResult<(StatusCode, Json<Imported>)> {

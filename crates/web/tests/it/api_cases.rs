@@ -279,6 +279,81 @@ async fn ledger_import_gives_the_published_rate(s: &TestServer) {
 }
 on_both_backends!(ledger_import_gives_the_published_rate);
 
+/// An imported ledger row counts for its department: the catalog item's, or
+/// the one an optional `department` column names (code or full name); an
+/// unknown department refuses the whole file and stores nothing.
+async fn imported_ledger_rows_count_for_their_department(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let post = |body: &'static str| {
+        s.client
+            .post(s.url("/api/cases/import"))
+            .bearer_auth(&admin)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let r = post(
+        "number,item,accepted_on,completed_on,deadline\n\
+         D-1,SCJG-XK-001,2025-07-01,2025-07-03,2025-07-08\n\
+         D-2,OLD-ITEM-9,2025-07-01,,\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let r = post(
+        "number,item,accepted_on,completed_on,deadline,department\n\
+         D-3,OLD-ITEM-9,2025-07-02,2025-07-02,,GA\n\
+         D-4,OLD-ITEM-9,2025-07-02,,,XX局\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(field(&v), Some("rows[3].department"), "{v}");
+    let r = post(
+        "number,item,accepted_on,completed_on,deadline,department\n\
+         D-3,OLD-ITEM-9,2025-07-02,2025-07-02,,GA\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        201,
+        "the refused file stored nothing: D-3 is new"
+    );
+    for (department, why) in [
+        ("SCJG", "the catalog item's department"),
+        ("GA", "the department column"),
+    ] {
+        let (st, r) = send(
+            s,
+            Some(&admin),
+            &format!("/api/reports/summary?from=2025-07-01&to=2025-07-31&department={department}"),
+            None,
+        )
+        .await;
+        assert_eq!(st, 200, "{r}");
+        assert_eq!(
+            (r["accepted"].as_u64(), r["completed"].as_u64()),
+            (Some(1), Some(1)),
+            "{why}: {r}"
+        );
+    }
+    let (_, whole) = send(
+        s,
+        Some(&admin),
+        "/api/reports/summary?from=2025-07-01&to=2025-07-31",
+        None,
+    )
+    .await;
+    assert_eq!(
+        whole["accepted"].as_u64(),
+        Some(3),
+        "the item the catalog lacks still counts for the hall"
+    );
+}
+on_both_backends!(imported_ledger_rows_count_for_their_department);
+
 /// 一件事: one parent and a sub-case per item, sharing the materials; the
 /// parent completes with its last sub-case. Extension needs leadership and
 /// happens once; the unmasked ID is shown to staff and audit-logged.

@@ -199,6 +199,40 @@ async fn charts_contract(s: &TestServer) {
     );
     // Called at once: every wait in the first bin (0–5 minutes).
     assert_eq!(value_at(&waits, "叫号人次", "0–5"), Some(3.0));
+    // Cut to a department: the tickets of its categories (A serves SCJG's
+    // item), as the summary's queue figures count them; another department's
+    // categories had none.
+    let summary = read(s, &leader, &format!("/api/reports/summary?{day}&department=SCJG")).await;
+    let arrivals_market = read(
+        s,
+        &leader,
+        &format!("/api/charts/arrivals.json?date={today}&department=SCJG"),
+    )
+    .await;
+    assert_eq!(sum(series(&arrivals_market, &format!("{today} 到访"))), 4.0);
+    assert_eq!(summary["visitors"].as_f64(), Some(4.0), "{summary}");
+    assert!(
+        arrivals_market["subtitle"].as_str().unwrap().contains(MARKET),
+        "{arrivals_market}"
+    );
+    let waits_market = read(
+        s,
+        &leader,
+        &format!("/api/charts/waits.json?{day}&department=SCJG"),
+    )
+    .await;
+    assert_eq!(sum(series(&waits_market, "叫号人次")), 3.0);
+    let arrivals_police = read(
+        s,
+        &leader,
+        &format!("/api/charts/arrivals.json?date={today}&department=GA"),
+    )
+    .await;
+    assert_eq!(sum(series(&arrivals_police, &format!("{today} 到访"))), 0.0);
+    assert!(!arrivals_police["subtitle"].as_str().unwrap().contains("全大厅"));
+    let waits_police = read(s, &leader, &format!("/api/charts/waits.json?{day}&department=GA")).await;
+    assert_eq!(sum(series(&waits_police, "叫号人次")), 0.0);
+    assert_eq!(figure(&waits_police, "已叫号"), "0 人次");
 
     // Satisfaction: 12 months up to `to`, the last month the satisfaction report's.
     let sat = read(s, &leader, &format!("/api/charts/satisfaction.json?to={today}")).await;

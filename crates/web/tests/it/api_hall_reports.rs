@@ -58,7 +58,8 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
         "one line per month"
     );
 
-    // One department: imported ledger rows name no department, so none is its.
+    // One department: the imported ledger rows are the catalog item's
+    // department's (SCJG-XK-001 is the market regulator's), not another's.
     let (st, d) = s
         .get(
             "/api/reports/summary?from=2025-01-01&to=2025-12-31&department=SCJG",
@@ -67,8 +68,20 @@ async fn annual_report_gives_the_published_figures(s: &TestServer) {
         .await;
     assert_eq!(st, 200, "{d}");
     assert_eq!(d["department"]["code"], json!("SCJG"));
-    assert_eq!(d["accepted"].as_u64(), Some(0));
+    assert_eq!(
+        (d["accepted"].as_u64(), d["completed"].as_u64()),
+        (Some(38471), Some(38381))
+    );
+    assert_eq!(d["completion_rate"].as_f64(), Some(0.9977));
     assert_eq!(d["scalper_actions"], Value::Null, "counted for the hall only");
+    let (st, other) = s
+        .get(
+            "/api/reports/summary?from=2025-01-01&to=2025-12-31&department=GA",
+            &admin,
+        )
+        .await;
+    assert_eq!(st, 200, "{other}");
+    assert_eq!(other["accepted"].as_u64(), Some(0));
 
     // The same year as a workbook and as a PDF.
     let a = s
