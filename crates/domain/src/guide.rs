@@ -71,6 +71,10 @@ const RELATED_WEIGHT: f32 = 0.6;
 const DEPARTMENT_WEIGHT: f32 = 0.4;
 const MATERIAL_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.8;
+/// Verbs whose result a one-character word after them tells (弄好, 办好, 做好).
+const RESULT_VERBS: &str = "弄办做搞填写备修交领拿";
+/// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
+const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
 /// How much a document that holds a term only among its materials or department
 /// counts towards the term's document frequency (1 for one holding it in its name,
 /// keywords or description): 身份证, a material of nearly every item, stays a word
@@ -771,13 +775,26 @@ impl Guide {
         // (飞机 in 坐飞机, 吵 in 吵架).
         // A one-character word (贵, 玩, 好) counts only as what the question ends on,
         // its predicate (这么贵, 去哪玩, 选几楼好), not inside it (去澳门玩几天要什么证).
+        // A one-character word after a verb is that verb's result, not a judgement
+        // (一次弄好, 证办好了 are not 好).
+        // An everyday word that names a business (家具厂, 面包店, 唱歌的歌厅 aside) is the
+        // business the hall licenses, not the everyday matter.
         let last = words.iter().rev().find(|w| !self.vocabulary.is_stop(w));
         let off = self.vocabulary.off.iter().any(|w| {
             if w.chars().count() == 1 {
-                return last == Some(w);
+                return last == Some(w)
+                    && !q
+                        .rfind(w.as_str())
+                        .and_then(|at| q[..at].chars().next_back())
+                        .is_some_and(|c| RESULT_VERBS.contains(c));
             }
-            q.match_indices(w.as_str())
-                .any(|(at, m)| !covered[at..at + m.len()].iter().all(|c| *c))
+            q.match_indices(w.as_str()).any(|(at, m)| {
+                !covered[at..at + m.len()].iter().all(|c| *c)
+                    && !q[at + m.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
+            })
         });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.

@@ -4,7 +4,7 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`), floors at the measured figures on `tune5` and
+//! on the tuning splits (`tune` … `tune4`, `tune7`), floors at the measured figures on `tune5` and
 //! on the held-out splits (`held`, `held2`, `held3`, `held6`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
@@ -146,7 +146,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         )
     };
     // The tuning splits: the issue's thresholds.
-    for name in ["tune", "tune2", "tune3", "tune4"] {
+    for name in ["tune", "tune2", "tune3", "tune4", "tune7"] {
         let f = score(&split(name), ask, show);
         print(name, &f);
         assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
@@ -162,15 +162,20 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   once, at the end: 91.4% / 82.7%, session 8's clean figure (docs/benchmarks.md).
     // - `tune5` (session 9): questions as a voice input writes them (run-on, no
     //   punctuation, dialect), written blind and first scored at 81.5% / 90.0%, then tuned
-    //   on; still short of the targets, so its floors are the figures reached.
+    //   on; short of the targets in session 9 (87.7% / 93.3%); session 10's general
+    //   rules (a one-character word after a verb is its result, an everyday word before
+    //   厂/店 is a business) and situations' words reached 95.4% / 94.4%.
     // - `held6` (session 9): 240 plain questions written blind by another author after
     //   the session's changes and scored once: 98.0% / 88.9%, the session's clean figure.
+    // - `tune7` (session 10, tuned on with the issue's thresholds above): 320 questions,
+    //   150 of them not the hall's (most sharing words with hall items), written blind and
+    //   first scored at 95.9% / 68.0%.
     let floors: [(&str, usize, usize, f64, f64); 5] = [
         ("held", 50, 20, 0.98, 0.90),
-        ("held2", 100, 75, 0.84, 0.95),
-        ("held3", 75, 50, 0.91, 0.82),
-        ("tune5", 120, 80, 0.87, 0.93),
-        ("held6", 140, 85, 0.98, 0.88),
+        ("held2", 100, 75, 0.85, 0.95),
+        ("held3", 75, 50, 0.92, 0.82),
+        ("tune5", 120, 80, 0.95, 0.94),
+        ("held6", 140, 85, 0.98, 0.90),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
@@ -195,6 +200,12 @@ fn the_everyday_question_finds_its_item_first() {
         ("补办身份证", "GA-QR-002"),
         ("身份证丢了", "GA-QR-002"),
         ("结婚证丢了怎么补", "MZ-QR-003"),
+        // 好 after a verb is its result (弄好), not a judgement of something (哪家好).
+        ("出生证户口医保社保卡能不能一次弄好", "YJS-001"),
+        // An everyday word before 厂 or 店 names the business the hall licenses.
+        ("开个家具厂要做环评吗", "HB-XK-002"),
+        // A department by the name people use.
+        ("发改委的项目核准", "FG-XK-001"),
     ] {
         let a = guide.ask(&t, q);
         assert_eq!(
@@ -202,6 +213,23 @@ fn the_everyday_question_finds_its_item_first() {
             Some(code),
             "{q}: {a:?}"
         );
+    }
+}
+
+#[test]
+fn the_same_words_of_another_matter_find_nothing() {
+    let (items, bundles) = catalog();
+    let t = Tokenizer::default();
+    let guide = Guide::build(&t, &catalog_docs(&items, &bundles), Vocabulary::shipped());
+    for q in [
+        "哪家火锅好",
+        "买家具哪家好",
+        "二手房过户了燃气怎么过户",
+        "公司想注册个商标",
+        "车贷还完了车子抵押怎么解除",
+    ] {
+        let a = guide.ask(&t, q);
+        assert!(a.none && a.answers.is_empty(), "{q}: {a:?}");
     }
 }
 
