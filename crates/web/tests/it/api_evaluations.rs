@@ -2,7 +2,7 @@
 //! rules, the satisfaction report and import, rectifications and appeals.
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, code, field};
+use crate::support::{Backend, TestServer, code, field, import_csv};
 use serde_json::{Value, json};
 
 /// Records an evaluation of `ticket` (as `token`, or anonymously).
@@ -324,6 +324,40 @@ async fn import_gives_the_published_rate(s: &TestServer) {
     assert_eq!(r["consistent"].as_bool(), Some(true));
 }
 on_both_backends!(import_gives_the_published_rate);
+
+/// Imported counts of a hall window count for the department the window
+/// serves, as its live evaluations do; a column naming no window is a
+/// department's own line.
+async fn imported_window_counts_are_its_department_s(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let leader = s.login("leader").await;
+    crate::support::category_a_at_window_3(s, &admin).await;
+    import_csv(
+        s,
+        &admin,
+        "/api/evaluations/import",
+        "date,window,level,count\n2025-11-03,3,非常满意,7\n2025-11-03,3号窗口,不满意,1\n2025-11-04,综合窗口,满意,2\n",
+    )
+    .await;
+    let (st, r) = s
+        .get(
+            "/api/reports/satisfaction?from=2025-11-01&to=2025-11-30&group_by=department",
+            &leader,
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let group = |key: &str| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == key)
+            .map(|g| g["total"].as_u64())
+    };
+    assert_eq!(group("东海县市场监督管理局"), Some(Some(8)), "{r}");
+    assert_eq!(group("综合窗口"), Some(Some(2)), "{r}");
+}
+on_both_backends!(imported_window_counts_are_its_department_s);
 
 /// A phone left at the kiosk gets an SMS invitation after service (sealed in
 /// the outbox, never shown); one who rated at once gets none. The online page
