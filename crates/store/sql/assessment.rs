@@ -523,49 +523,7 @@ impl AssessmentStore for Backend {
     // ---------------------------------------------------------------- facts
 
     async fn month_evaluations(&self, from: Date, to: Date) -> StoreResult<Vec<EvaluationRow>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            window_number: String,
-            department: String,
-            staff: String,
-            level: String,
-            imported: bool,
-            excluded: bool,
-            weight: i64,
-            ids: String,
-        }
-        let sql = format!(
-            "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight, \
-             {ID_LIST} AS ids FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
-             GROUP BY window_number, department, staff, level, imported, excluded"
-        );
-        let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
-            .bind(from.to_sqlx())
-            .bind(to.to_sqlx())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(err("evaluations"))?;
-        rows.into_iter()
-            .map(|r| {
-                let ids = r
-                    .ids
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Uuid::try_parse(s).map_err(|_| corrupt("evaluation id", s)))
-                    .collect::<StoreResult<Vec<Uuid>>>()?;
-                Ok(EvaluationRow {
-                    level: domain::evaluation::Level::parse(&r.level)
-                        .ok_or_else(|| corrupt("evaluation level", &r.level))?,
-                    ids,
-                    window: r.window_number,
-                    department: r.department,
-                    staff: r.staff,
-                    weight: r.weight,
-                    imported: r.imported,
-                    excluded: r.excluded,
-                })
-            })
-            .collect()
+        evaluation_groups(self, from, to, true).await
     }
 
     async fn month_tickets(&self, from: Date, to: Date) -> StoreResult<Vec<TicketRow>> {
@@ -804,41 +762,7 @@ impl AssessmentStore for Backend {
 
     // issue 18: the month's facts counted in the database, without their evidence
     async fn month_evaluation_counts(&self, from: Date, to: Date) -> StoreResult<Vec<EvaluationRow>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            window_number: String,
-            department: String,
-            staff: String,
-            level: String,
-            imported: bool,
-            excluded: bool,
-            weight: i64,
-        }
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight \
-             FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
-             GROUP BY window_number, department, staff, level, imported, excluded",
-        )
-        .bind(from.to_sqlx())
-        .bind(to.to_sqlx())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(err("evaluations"))?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(EvaluationRow {
-                    level: domain::evaluation::Level::parse(&r.level)
-                        .ok_or_else(|| corrupt("evaluation level", &r.level))?,
-                    ids: Vec::new(),
-                    window: r.window_number,
-                    department: r.department,
-                    staff: r.staff,
-                    weight: r.weight,
-                    imported: r.imported,
-                    excluded: r.excluded,
-                })
-            })
-            .collect()
+        evaluation_groups(self, from, to, false).await
     }
 
     async fn month_ticket_counts(&self, from: Date, to: Date) -> StoreResult<Vec<TicketCount>> {
@@ -918,4 +842,60 @@ impl AssessmentStore for Backend {
             })
             .collect()
     }
+}
+
+/// The month's evaluations grouped by what the assessment reads, with the
+/// ids of each group as its evidence (`with_ids`) or counted only (issue 18:
+/// the summary's scoring needs no evidence, and skipping the id lists keeps
+/// the read index-only).
+async fn evaluation_groups(
+    db: &Backend,
+    from: Date,
+    to: Date,
+    with_ids: bool,
+) -> StoreResult<Vec<EvaluationRow>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        window_number: String,
+        department: String,
+        staff: String,
+        level: String,
+        imported: bool,
+        excluded: bool,
+        weight: i64,
+        ids: String,
+    }
+    let ids = if with_ids { ID_LIST } else { "''" };
+    let sql = format!(
+        "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight, \
+         {ids} AS ids FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
+         GROUP BY window_number, department, staff, level, imported, excluded"
+    );
+    let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
+        .bind(from.to_sqlx())
+        .bind(to.to_sqlx())
+        .fetch_all(&db.pool)
+        .await
+        .map_err(err("evaluations"))?;
+    rows.into_iter()
+        .map(|r| {
+            let ids = r
+                .ids
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| Uuid::try_parse(s).map_err(|_| corrupt("evaluation id", s)))
+                .collect::<StoreResult<Vec<Uuid>>>()?;
+            Ok(EvaluationRow {
+                level: domain::evaluation::Level::parse(&r.level)
+                    .ok_or_else(|| corrupt("evaluation level", &r.level))?,
+                ids,
+                window: r.window_number,
+                department: r.department,
+                staff: r.staff,
+                weight: r.weight,
+                imported: r.imported,
+                excluded: r.excluded,
+            })
+        })
+        .collect()
 }
