@@ -36,6 +36,8 @@ use std::collections::HashMap;
 
 /// Most letters typed at once (a long question is typed word by word).
 pub const MAX_LETTERS: usize = 30;
+/// The syllable separator a typist puts where the letters read two ways (xi'an).
+pub const SEPARATOR: char = '\'';
 /// Candidates on a page unless asked otherwise.
 pub const DEFAULT_PER_PAGE: usize = 8;
 /// Most candidates on a page.
@@ -194,14 +196,21 @@ pub fn misspelt(trigger: &str, words: &[String]) -> bool {
 }
 
 /// Typed letters checked and made lower case: 1 to [`MAX_LETTERS`] letters
-/// a to z (`v` for `ü`). The error says why, in Chinese.
+/// a to z (`v` for `ü`), with `'` between syllables where the reading is
+/// ambiguous (xi'an 西安, not xian 先); leading and repeated separators are
+/// dropped. The error says why, in Chinese.
 pub fn check_letters(letters: &str) -> Result<String, String> {
-    let l = letters.trim().to_ascii_lowercase();
+    let mut l = String::with_capacity(letters.len());
+    for c in letters.trim().chars().map(|c| c.to_ascii_lowercase()) {
+        match c {
+            'a'..='z' => l.push(c),
+            SEPARATOR if !l.is_empty() && !l.ends_with(SEPARATOR) => l.push(c),
+            SEPARATOR => {}
+            _ => return Err("拼音只能是字母 a 到 z（ü 用 v），音节之间可用 ' 分隔".into()),
+        }
+    }
     if l.is_empty() {
         return Err("请输入拼音字母".into());
-    }
-    if !l.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err("拼音只能是字母 a 到 z（ü 用 v）".into());
     }
     if l.len() > MAX_LETTERS {
         return Err(format!("拼音最多{MAX_LETTERS}个字母，请先选一个词"));
@@ -227,6 +236,15 @@ pub fn match_word(syllables: &[Vec<String>], letters: &str) -> Option<Match> {
             let Some(exact_so_far) = reach[i][j] else {
                 continue;
             };
+            // A separator ends the syllable before it: it is passed over
+            // between syllables and never lies inside one.
+            if t[j] == SEPARATOR as u8 {
+                if i > 0 {
+                    let cell = &mut reach[i][j + 1];
+                    *cell = Some(cell.unwrap_or(false) || exact_so_far);
+                }
+                continue;
+            }
             for r in &syllables[i] {
                 let r = r.as_bytes();
                 let most = r.len().min(m - j);
@@ -531,6 +549,25 @@ mod tests {
     }
 
     #[test]
+    fn a_separator_ends_a_syllable() {
+        assert_eq!(fit("西安", "xi'an").unwrap().fit, Fit::Exact);
+        assert_eq!(fit("西安", "x'a").unwrap().fit, Fit::Abbreviated);
+        assert_eq!(fit("西安", "xian").unwrap().fit, Fit::Exact, "xi + an");
+        // 先 is one syllable: xi'an cannot be all of it.
+        assert_ne!(fit("先", "xi'an").map(|m| (m.fit, m.used)), Some((Fit::Exact, 5)));
+        assert_eq!(fit("身份证", "shen'fen'zheng").unwrap().fit, Fit::Exact);
+        assert_eq!(fit("身份证", "sh'enfz"), None, "a separator inside 身 (shen)");
+        assert_eq!(check_letters(" Xi'An ").as_deref(), Ok("xi'an"));
+        assert_eq!(
+            check_letters("'xi''an").as_deref(),
+            Ok("xi'an"),
+            "leading and repeated ones dropped"
+        );
+        assert!(check_letters("'").is_err());
+        assert!(check_letters("xi-an").is_err());
+    }
+
+    #[test]
     fn predicted_and_partial_words() {
         // The first syllables use all the letters: the rest is predicted.
         assert_eq!(
@@ -564,7 +601,7 @@ mod tests {
     #[test]
     fn letters_are_checked() {
         assert_eq!(check_letters(" SFZ ").unwrap(), "sfz");
-        for bad in ["", "  ", "sf1", "身份证", "s f", "s'f"] {
+        for bad in ["", "  ", "sf1", "身份证", "s f", "'", "s-f"] {
             assert!(check_letters(bad).is_err(), "{bad:?}");
         }
         assert!(check_letters(&"a".repeat(MAX_LETTERS)).is_ok());

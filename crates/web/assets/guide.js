@@ -133,13 +133,15 @@
 
   function type(l) {
     if (letters.length >= 30) return;
+    // The separator (xi'an) only between letters, once.
+    if (l === "'" && (!letters || letters.slice(-1) === "'")) return;
     letters += l;
     refresh();
   }
 
   function take(word, used) {
     append(word);
-    letters = letters.slice(used);
+    letters = letters.slice(used).replace(/^'+/, '');
     refresh();
   }
 

@@ -53,7 +53,8 @@ pub async fn ask(
 #[into_params(parameter_in = Query)]
 pub struct KeyboardQuery {
     /// The pinyin letters typed, a to z (ü as v), 1 to 30: each syllable in full
-    /// or by its first letters (`sfz`, `shenfz`, `shenfenzheng`).
+    /// or by its first letters (`sfz`, `shenfz`, `shenfenzheng`); `'` may separate
+    /// syllables where the letters read two ways (`xi'an`).
     letters: Option<String>,
     /// The page, from 1 (default 1).
     page: Option<usize>,

@@ -103,7 +103,7 @@ async fn tap(browser: &WebDriver, css: &str) -> WebDriverResult<()> {
 
 async fn tap_keys(browser: &WebDriver, letters: &str) -> WebDriverResult<()> {
     for l in letters.chars() {
-        tap(browser, &format!("#kbd [data-key='{l}']")).await?;
+        tap(browser, &format!("#kbd [data-key=\"{l}\"]")).await?;
     }
     Ok(())
 }
@@ -187,9 +187,11 @@ async fn the_kiosk_keyboard_types_a_question_in_pinyin() {
                     .click()
                     .await?;
             } else {
-                // Full pinyin, then space takes the first candidate.
-                tap_keys(&browser, "buban").await?;
-                wait_for(&browser, "#kbd-cands [data-cand='补办'][data-used='5']").await?;
+                // Full pinyin with the syllables separated (a second separator
+                // is not typed), then space takes the first candidate.
+                tap_keys(&browser, "bu''ban").await?;
+                assert_eq!(typed(&browser).await?, "bu'ban");
+                wait_for(&browser, "#kbd-cands [data-cand='补办'][data-used='6']").await?;
                 tap(&browser, "[data-kbd-space]").await?;
                 assert_eq!(question(&browser).await?, "身份证补办");
                 // Pages of candidates: the next page differs, the previous comes back.
