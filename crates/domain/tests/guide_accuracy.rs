@@ -5,7 +5,7 @@
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
 //! on the tuning splits (`tune` … `tune4`, `tune7`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6`), whose misses are never
+//! on the held-out splits (`held`, `held2`, `held3`, `held6`, `held7`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -167,15 +167,18 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   厂/店 is a business) and situations' words reached 95.4% / 94.4%.
     // - `held6` (session 9): 240 plain questions written blind by another author after
     //   the session's changes and scored once: 98.0% / 88.9%, the session's clean figure.
+    // - `held7` (session 10): 260 questions about life situations, written blind by
+    //   another author and scored once after the session's guide changes: 93.1% / 86.0%.
     // - `tune7` (session 10, tuned on with the issue's thresholds above): 320 questions,
     //   150 of them not the hall's (most sharing words with hall items), written blind and
     //   first scored at 95.9% / 68.0%.
-    let floors: [(&str, usize, usize, f64, f64); 5] = [
+    let floors: [(&str, usize, usize, f64, f64); 6] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.85, 0.95),
         ("held3", 75, 50, 0.92, 0.82),
         ("tune5", 120, 80, 0.95, 0.94),
         ("held6", 140, 85, 0.98, 0.90),
+        ("held7", 150, 95, 0.93, 0.86),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
