@@ -4,7 +4,7 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7`), floors at the measured figures on `tune5` and
+//! on the tuning splits (`tune` … `tune4`, `tune7`, `tune8`), floors at the measured figures on `tune5` and
 //! on the held-out splits (`held`, `held2`, `held3`, `held6`, `held7`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
@@ -146,7 +146,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         )
     };
     // The tuning splits: the issue's thresholds.
-    for name in ["tune", "tune2", "tune3", "tune4", "tune7"] {
+    for name in ["tune", "tune2", "tune3", "tune4", "tune7", "tune8"] {
         let f = score(&split(name), ask, show);
         print(name, &f);
         assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
@@ -168,17 +168,20 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // - `held6` (session 9): 240 plain questions written blind by another author after
     //   the session's changes and scored once: 98.0% / 88.9%, the session's clean figure.
     // - `held7` (session 10): 260 questions about life situations, written blind by
-    //   another author and scored once after the session's guide changes: 93.1% / 86.0%.
+    //   another author and scored once after the session's guide changes: 93.1% / 86.0%
+    //   (its clean figure); after the tune8 changes, totals only: 95.6% / 86.0%.
+    // - `tune8` (session 10, tuned on with the issue's thresholds above): 286 questions
+    //   about life situations, written blind, first scored at 86.2% / 87.5%.
     // - `tune7` (session 10, tuned on with the issue's thresholds above): 320 questions,
     //   150 of them not the hall's (most sharing words with hall items), written blind and
     //   first scored at 95.9% / 68.0%.
     let floors: [(&str, usize, usize, f64, f64); 6] = [
         ("held", 50, 20, 0.98, 0.90),
-        ("held2", 100, 75, 0.85, 0.95),
-        ("held3", 75, 50, 0.92, 0.82),
-        ("tune5", 120, 80, 0.95, 0.94),
-        ("held6", 140, 85, 0.98, 0.90),
-        ("held7", 150, 95, 0.93, 0.86),
+        ("held2", 100, 75, 0.87, 0.95),
+        ("held3", 75, 50, 0.93, 0.82),
+        ("tune5", 120, 80, 0.96, 0.94),
+        ("held6", 140, 85, 0.98, 0.91),
+        ("held7", 150, 95, 0.95, 0.86),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
