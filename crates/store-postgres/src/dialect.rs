@@ -63,3 +63,11 @@ pub(crate) const REPORT_INDEX: &str = "";
 pub(crate) const TICKETS_ORDER: &str = "";
 /// Benchmarks: PostgreSQL's buffers are the server's.
 pub(crate) const BENCH_CACHE: Option<&str> = None;
+
+// issue 18 (session 10): the month's summary at full scale
+/// PostgreSQL groups a month's rows by hashing: no need to group by day.
+pub(crate) const DAY_GROUP: &str = "";
+/// PostgreSQL's planner picks the cases' indexes itself.
+pub(crate) const CASES_BY_ACCEPTANCE: &str = "";
+pub(crate) const CASES_BY_COMPLETION: &str = "";
+pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "";

@@ -66,3 +66,14 @@ pub(crate) const TICKETS_ORDER: &str = "ORDER BY i % $4, i";
 /// tickets' indexes (the random ids' above all) stay in memory while 10 M
 /// rows go in; SQLite's default is 2 MB.
 pub(crate) const BENCH_CACHE: Option<&str> = Some("PRAGMA cache_size = -1048576");
+
+// issue 18 (session 10): the month's summary at full scale
+/// The assessment's counts group each day's rows in the order of their
+/// covering index (streaming, no sort of a month's rows), and the store adds
+/// the days up; SQLite has no hashed grouping and its sort of 270 k rows cost
+/// more than the read.
+pub(crate) const DAY_GROUP: &str = "business_date, ";
+/// The cases the assessment counts, each part from its covering index.
+pub(crate) const CASES_BY_ACCEPTANCE: &str = "INDEXED BY cases_ledger_figures";
+pub(crate) const CASES_BY_COMPLETION: &str = "INDEXED BY cases_completed";
+pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "INDEXED BY cases_open_deadline";

@@ -5,7 +5,10 @@
 //! `cases_open_deadline`, `inspections_day`, `complaints_received`,
 //! `morning_meetings_date`, `rectifications_due`, `deadline_cards_month`).
 
-use crate::dialect::{Backend, ID_LIST, REPORT_INDEX};
+use crate::dialect::{
+    Backend, CASES_BY_ACCEPTANCE, CASES_BY_COMPLETION, DAY_GROUP, ID_LIST, OPEN_CASES_BY_DEADLINE,
+    REPORT_INDEX,
+};
 use domain::assessment::{Assessment, CaseOutcome, Evidence, IncidentKind, ReviewKind, SubjectLevel};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -770,7 +773,7 @@ impl AssessmentStore for Backend {
         let sql = format!(
             "SELECT COALESCE(window_number, '') AS window_number, COALESCE(called_by, '') AS staff, COUNT(*) AS n \
              FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 AND status = 'finished' \
-             GROUP BY 1, 2"
+             GROUP BY {DAY_GROUP}status, window_number, called_by"
         );
         let rows = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
@@ -778,9 +781,15 @@ impl AssessmentStore for Backend {
             .fetch_all(&self.pool)
             .await
             .map_err(err("tickets"))?;
-        Ok(rows
+        // Counted day by day in the index's order where the backend sorts to
+        // group (`DAY_GROUP`): the days are added up here.
+        let mut counts: std::collections::BTreeMap<(String, String), i64> = std::collections::BTreeMap::new();
+        for (window, staff, n) in rows {
+            *counts.entry((window, staff)).or_default() += n;
+        }
+        Ok(counts
             .into_iter()
-            .map(|(window, staff, n)| TicketCount { window, staff, n })
+            .map(|((window, staff), n)| TicketCount { window, staff, n })
             .collect())
     }
 
@@ -805,13 +814,21 @@ impl AssessmentStore for Backend {
                   (CASE WHEN deadline IS NOT NULL AND completed_on > deadline THEN 'late' ELSE 'on_time' END) \
                   WHEN completed_on IS NULL AND deadline >= $1 AND deadline <= $2 AND deadline < $3 \
                   AND status <> 'paused' THEN 'open_overdue' ELSE '' END AS outcome";
-        // The cases of `month_cases`' three index range reads, each once,
-        // in one read (the indexes' union, no rows to deduplicate).
+        // The cases of `month_cases`' three index range reads, each once:
+        // three disjoint parts (accepted in the month; completed in it but
+        // accepted outside it; open past a deadline in it and accepted
+        // outside it), each an index range read (covering on SQLite, so no
+        // table row is visited).
+        let elsewhen = "(accepted_on IS NULL OR accepted_on < $1 OR accepted_on > $2)";
         let sql = format!(
             "SELECT window_number, staff, department, has_ticket, accepted, outcome, COUNT(*) AS n FROM ( \
-             SELECT {columns} FROM cases WHERE NOT imported AND ((accepted_on >= $1 AND accepted_on <= $2) \
-             OR (completed_on >= $1 AND completed_on <= $2) \
-             OR (deadline >= $1 AND deadline <= $2 AND deadline < $3 AND status IN {OPEN_STATUSES}))) AS u \
+             SELECT {columns} FROM cases {CASES_BY_ACCEPTANCE} \
+             WHERE accepted_on >= $1 AND accepted_on <= $2 AND NOT imported \
+             UNION ALL SELECT {columns} FROM cases {CASES_BY_COMPLETION} \
+             WHERE completed_on >= $1 AND completed_on <= $2 AND NOT imported AND {elsewhen} \
+             UNION ALL SELECT {columns} FROM cases {OPEN_CASES_BY_DEADLINE} \
+             WHERE deadline >= $1 AND deadline <= $2 AND deadline < $3 AND status IN {OPEN_STATUSES} \
+             AND (completed_on IS NULL OR completed_on < $1 OR completed_on > $2) AND NOT imported AND {elsewhen}) AS u \
              GROUP BY window_number, staff, department, has_ticket, accepted, outcome"
         );
         let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
@@ -869,7 +886,7 @@ async fn evaluation_groups(
     let sql = format!(
         "SELECT window_number, department, staff, level, imported, excluded, CAST(SUM(weight) AS BIGINT) AS weight, \
          {ids} AS ids FROM evaluations WHERE business_date >= $1 AND business_date <= $2 \
-         GROUP BY window_number, department, staff, level, imported, excluded"
+         GROUP BY {DAY_GROUP}window_number, department, staff, level, imported, excluded"
     );
     let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
         .bind(from.to_sqlx())
@@ -877,25 +894,39 @@ async fn evaluation_groups(
         .fetch_all(&db.pool)
         .await
         .map_err(err("evaluations"))?;
-    rows.into_iter()
-        .map(|r| {
-            let ids = r
-                .ids
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| Uuid::try_parse(s).map_err(|_| corrupt("evaluation id", s)))
-                .collect::<StoreResult<Vec<Uuid>>>()?;
-            Ok(EvaluationRow {
-                level: domain::evaluation::Level::parse(&r.level)
-                    .ok_or_else(|| corrupt("evaluation level", &r.level))?,
-                ids,
-                window: r.window_number,
-                department: r.department,
-                staff: r.staff,
-                weight: r.weight,
-                imported: r.imported,
-                excluded: r.excluded,
-            })
-        })
-        .collect()
+    // Grouped per day first where the backend sorts to group (`DAY_GROUP`):
+    // the days of a group are added up here.
+    type Key = (String, String, String, String, bool, bool);
+    let mut groups: std::collections::BTreeMap<Key, EvaluationRow> = std::collections::BTreeMap::new();
+    for r in rows {
+        let ids = r
+            .ids
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| Uuid::try_parse(s).map_err(|_| corrupt("evaluation id", s)))
+            .collect::<StoreResult<Vec<Uuid>>>()?;
+        let level = domain::evaluation::Level::parse(&r.level)
+            .ok_or_else(|| corrupt("evaluation level", &r.level))?;
+        let key = (
+            r.window_number.clone(),
+            r.department.clone(),
+            r.staff.clone(),
+            r.level,
+            r.imported,
+            r.excluded,
+        );
+        let group = groups.entry(key).or_insert_with(|| EvaluationRow {
+            level,
+            ids: Vec::new(),
+            window: r.window_number,
+            department: r.department,
+            staff: r.staff,
+            weight: 0,
+            imported: r.imported,
+            excluded: r.excluded,
+        });
+        group.weight += r.weight;
+        group.ids.extend(ids);
+    }
+    Ok(groups.into_values().collect())
 }
