@@ -20,3 +20,11 @@ CREATE INDEX cases_ledger_figures ON cases
 DROP INDEX IF EXISTS cases_completed;
 CREATE INDEX cases_completed ON cases
     (completed_on, accepted_on, deadline, status, imported, window_number, staff, department, ticket_id);
+
+-- The planner's statistics for the indexes made again above (a database that
+-- was analysed has none for them until it is analysed again, and SQLite then
+-- prefers the analysed single-column index and reads the table's rows: the
+-- ledger's figures went from 0.1 s to 0.9 s at 5 M cases). An empty table
+-- gets no statistics.
+ANALYZE cases;
+ANALYZE tickets;
