@@ -169,7 +169,8 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   the session's changes and scored once: 98.0% / 88.9%, the session's clean figure.
     // - `held7` (session 10): 260 questions about life situations, written blind by
     //   another author and scored once after the session's guide changes: 93.1% / 86.0%
-    //   (its clean figure); after the tune8 changes, totals only: 95.6% / 86.0%.
+    //   (its clean figure); after the tune8 changes and the list of other offices'
+    //   services, totals only: 95.6% / 87.0%.
     // - `tune8` (session 10, tuned on with the issue's thresholds above): 286 questions
     //   about life situations, written blind, first scored at 86.2% / 87.5%.
     // - `tune7` (session 10, tuned on with the issue's thresholds above): 320 questions,
@@ -181,7 +182,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held3", 75, 50, 0.93, 0.82),
         ("tune5", 120, 80, 0.96, 0.94),
         ("held6", 140, 85, 0.98, 0.91),
-        ("held7", 150, 95, 0.95, 0.86),
+        ("held7", 150, 95, 0.95, 0.87),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
