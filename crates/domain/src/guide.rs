@@ -660,6 +660,8 @@ impl Guide {
         }
         // 2. vocabulary phrases, as substrings; the bytes they cover count as vocabulary.
         let mut covered = vec![false; q.len()];
+        // Where each hall phrase lies in the question (byte ranges).
+        let mut phrases: Vec<std::ops::Range<usize>> = Vec::new();
         let mut query: HashMap<String, f32> = HashMap::new();
         let mut boosts: HashMap<u32, f32> = HashMap::new();
         let mut phrase_hit = false;
@@ -673,12 +675,16 @@ impl Guide {
                 for (at, m) in q.match_indices(t.as_str()) {
                     hit = true;
                     covered[at..at + m.len()].iter_mut().for_each(|c| *c = true);
+                    phrases.push(at..at + m.len());
                 }
                 if compact.len() != q.len() {
                     for (at, m) in compact.match_indices(t.as_str()) {
                         hit = true;
                         for &o in &origin[at..at + m.len()] {
                             covered[o] = true;
+                        }
+                        if let (Some(&first), Some(&last)) = (origin.get(at), origin.get(at + m.len() - 1)) {
+                            phrases.push(first..last + 1);
                         }
                     }
                 }
@@ -788,8 +794,10 @@ impl Guide {
                         .and_then(|at| q[..at].chars().next_back())
                         .is_some_and(|c| RESULT_VERBS.contains(c));
             }
+            // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
+            // two hall words side by side (生育 and 津贴) do not make one.
             q.match_indices(w.as_str()).any(|(at, m)| {
-                !covered[at..at + m.len()].iter().all(|c| *c)
+                !phrases.iter().any(|p| p.start <= at && at + m.len() <= p.end)
                     && !q[at + m.len()..]
                         .chars()
                         .next()
