@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune9`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6`, `held7`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune10`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held8`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -146,7 +146,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         )
     };
     // The tuning splits: the issue's thresholds.
-    for name in ["tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9"] {
+    for name in [
+        "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10",
+    ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
         assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
@@ -174,18 +176,23 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // - `tune9` (session 10, tuned on with the issue's thresholds above): 274 questions,
     //   most of the not-the-hall's public services of other offices, written blind,
     //   first scored at 95.5% / 80.7%.
+    // - `tune10` (session 10, tuned on with the issue's thresholds above): 247 questions
+    //   as rural residents ask, written blind, first scored at 94.0% / 84.1%.
+    // - `held8` (session 10): 214 questions (36 more were already in the set) written
+    //   blind after all of the session's guide changes and scored once: 97.7% / 88.9%.
     // - `tune8` (session 10, tuned on with the issue's thresholds above): 286 questions
     //   about life situations, written blind, first scored at 86.2% / 87.5%.
     // - `tune7` (session 10, tuned on with the issue's thresholds above): 320 questions,
     //   150 of them not the hall's (most sharing words with hall items), written blind and
     //   first scored at 95.9% / 68.0%.
-    let floors: [(&str, usize, usize, f64, f64); 6] = [
+    let floors: [(&str, usize, usize, f64, f64); 7] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
         ("tune5", 120, 80, 0.96, 0.96),
         ("held6", 140, 85, 0.98, 0.91),
         ("held7", 150, 95, 0.95, 0.89),
+        ("held8", 125, 75, 0.97, 0.88),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
