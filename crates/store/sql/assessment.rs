@@ -567,13 +567,7 @@ impl AssessmentStore for Backend {
             "id, window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, accepted_on, \
              deadline, completed_on, status = 'paused' AS paused, status IN {OPEN_STATUSES} AS open"
         );
-        // Three index range reads; a case in more than one is read once.
-        let sql = format!(
-            "SELECT {columns} FROM cases WHERE accepted_on >= $1 AND accepted_on <= $2 AND NOT imported \
-             UNION SELECT {columns} FROM cases WHERE completed_on >= $1 AND completed_on <= $2 AND NOT imported \
-             UNION SELECT {columns} FROM cases WHERE deadline >= $1 AND deadline <= $2 AND deadline < $3 \
-             AND status IN {OPEN_STATUSES} AND NOT imported"
-        );
+        let sql = month_cases_of(&columns);
         let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
             .bind(to.to_sqlx())
@@ -814,22 +808,10 @@ impl AssessmentStore for Backend {
                   (CASE WHEN deadline IS NOT NULL AND completed_on > deadline THEN 'late' ELSE 'on_time' END) \
                   WHEN completed_on IS NULL AND deadline >= $1 AND deadline <= $2 AND deadline < $3 \
                   AND status <> 'paused' THEN 'open_overdue' ELSE '' END AS outcome";
-        // The cases of `month_cases`' three index range reads, each once:
-        // three disjoint parts (accepted in the month; completed in it but
-        // accepted outside it; open past a deadline in it and accepted
-        // outside it), each an index range read (covering on SQLite, so no
-        // table row is visited).
-        let elsewhen = "(accepted_on IS NULL OR accepted_on < $1 OR accepted_on > $2)";
         let sql = format!(
-            "SELECT window_number, staff, department, has_ticket, accepted, outcome, COUNT(*) AS n FROM ( \
-             SELECT {columns} FROM cases {CASES_BY_ACCEPTANCE} \
-             WHERE accepted_on >= $1 AND accepted_on <= $2 AND NOT imported \
-             UNION ALL SELECT {columns} FROM cases {CASES_BY_COMPLETION} \
-             WHERE completed_on >= $1 AND completed_on <= $2 AND NOT imported AND {elsewhen} \
-             UNION ALL SELECT {columns} FROM cases {OPEN_CASES_BY_DEADLINE} \
-             WHERE deadline >= $1 AND deadline <= $2 AND deadline < $3 AND status IN {OPEN_STATUSES} \
-             AND (completed_on IS NULL OR completed_on < $1 OR completed_on > $2) AND NOT imported AND {elsewhen}) AS u \
-             GROUP BY window_number, staff, department, has_ticket, accepted, outcome"
+            "SELECT window_number, staff, department, has_ticket, accepted, outcome, COUNT(*) AS n FROM ({}) AS u \
+             GROUP BY window_number, staff, department, has_ticket, accepted, outcome",
+            month_cases_of(columns)
         );
         let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
@@ -929,4 +911,24 @@ async fn evaluation_groups(
         group.ids.extend(ids);
     }
     Ok(groups.into_values().collect())
+}
+
+/// The cases a month's assessment reads (`$1..=$2`, today `$3`), with the
+/// select list `columns`: three disjoint parts — accepted in the month;
+/// completed in it, accepted outside it; open past a deadline in it before
+/// today, neither — each one index range read (covering on SQLite for the
+/// counts, so no table row is visited). The one definition for the cases
+/// with their evidence (`month_cases`) and counted (`month_case_counts`).
+fn month_cases_of(columns: &str) -> String {
+    let not_accepted_then = "(accepted_on IS NULL OR accepted_on < $1 OR accepted_on > $2)";
+    let not_completed_then = "(completed_on IS NULL OR completed_on < $1 OR completed_on > $2)";
+    format!(
+        "SELECT {columns} FROM cases {CASES_BY_ACCEPTANCE} \
+         WHERE accepted_on >= $1 AND accepted_on <= $2 AND NOT imported \
+         UNION ALL SELECT {columns} FROM cases {CASES_BY_COMPLETION} \
+         WHERE completed_on >= $1 AND completed_on <= $2 AND NOT imported AND {not_accepted_then} \
+         UNION ALL SELECT {columns} FROM cases {OPEN_CASES_BY_DEADLINE} \
+         WHERE deadline >= $1 AND deadline <= $2 AND deadline < $3 AND status IN {OPEN_STATUSES} \
+         AND NOT imported AND {not_completed_then} AND {not_accepted_then}"
+    )
 }
