@@ -175,7 +175,7 @@ impl AccountService {
             .list_departments()
             .await?
             .into_iter()
-            .find(|d| d.code == given || d.name == given)
+            .find(|d| d.is_named(given))
             .ok_or_else(|| AppError::invalid("department", format!("部门“{given}”不存在")))?;
         Ok(Some(found.code))
     }

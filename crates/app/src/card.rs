@@ -220,7 +220,7 @@ impl CardService {
                 let deps = self.departments().await?;
                 let dep = deps
                     .into_iter()
-                    .find(|x| x.code == d || x.name == d)
+                    .find(|x| x.is_named(d))
                     .ok_or_else(|| AppError::invalid("department", format!("没有部门“{d}”")))?;
                 Some(dep.name)
             }

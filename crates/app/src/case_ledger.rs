@@ -248,16 +248,13 @@ impl crate::case::CaseService {
         let mut q = q.clone();
         if let Some(typed) = clean(q.department.as_deref()) {
             let departments = self.departments().await?;
-            let found = departments
-                .iter()
-                .find(|d| d.code.eq_ignore_ascii_case(&typed) || d.name == typed)
-                .or_else(|| {
-                    let mut partial = departments.iter().filter(|d| d.name.contains(typed.as_str()));
-                    match (partial.next(), partial.next()) {
-                        (Some(only), None) => Some(only),
-                        _ => None,
-                    }
-                });
+            let found = departments.iter().find(|d| d.is_named(&typed)).or_else(|| {
+                let mut partial = departments.iter().filter(|d| d.name.contains(typed.as_str()));
+                match (partial.next(), partial.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            });
             if let Some(d) = found {
                 q.department = Some(d.name.clone());
             }

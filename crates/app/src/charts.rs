@@ -220,9 +220,14 @@ impl Period {
         self.department.as_ref().map(|d| d.name.clone())
     }
 
-    /// Who the queue figures cover: 全大厅 or the department's name.
-    fn queue_scope(&self) -> &str {
-        self.department.as_ref().map_or("全大厅", |d| d.name.as_str())
+    /// What the queue charts' subtitle adds for the whole hall (a department's
+    /// name is added to every chart's subtitle by `chart`).
+    fn hall_suffix(&self) -> &'static str {
+        if self.department.is_none() {
+            "　全大厅"
+        } else {
+            ""
+        }
     }
 }
 
@@ -240,9 +245,7 @@ impl ChartService<'_> {
             ChartName::Complaints => self.complaints(session, &p).await?,
             ChartName::Cases => self.cases(session, &p).await?,
         };
-        if let Some(d) = &p.department
-            && !chart.subtitle.contains(&d.name)
-        {
+        if let Some(d) = &p.department {
             chart.subtitle = format!("{}　{}", chart.subtitle, d.name);
         }
         Ok(chart)
@@ -307,7 +310,7 @@ impl ChartService<'_> {
                     .departments()
                     .await?
                     .into_iter()
-                    .find(|x| x.code == d || x.name == d)
+                    .find(|x| x.is_named(d))
                     .ok_or_else(|| AppError::invalid("department", "没有这个部门"))?,
             ),
         };
@@ -389,7 +392,7 @@ impl ChartService<'_> {
         Ok(Chart {
             name: ChartName::Arrivals,
             title: format!("{}（{}）", ChartName::Arrivals.label(), weekday_name(day)),
-            subtitle: format!("{day}　{}", p.queue_scope()),
+            subtitle: format!("{day}{}", p.hall_suffix()),
             from: day,
             to: day,
             department: p.department_name(),
@@ -439,7 +442,7 @@ impl ChartService<'_> {
         Ok(Chart {
             name: ChartName::Waits,
             title: ChartName::Waits.label().into(),
-            subtitle: format!("{}　{}", period_text(p.from, p.to), p.queue_scope()),
+            subtitle: format!("{}{}", period_text(p.from, p.to), p.hall_suffix()),
             from: p.from,
             to: p.to,
             department: p.department_name(),

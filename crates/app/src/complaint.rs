@@ -178,7 +178,7 @@ impl ComplaintService {
                 .departments()
                 .await?
                 .into_iter()
-                .find(|d| d.code == given_department || d.name == given_department)
+                .find(|d| d.is_named(&given_department))
                 .ok_or_else(|| {
                     AppError::invalid("about.department", format!("没有部门“{given_department}”"))
                 })?;

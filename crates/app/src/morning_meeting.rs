@@ -224,7 +224,7 @@ impl MorningMeetingService {
             }
             (None, Some(d)) => {
                 let departments = self.departments().await?;
-                let Some(dep) = departments.iter().find(|x| x.code == d || x.name == d) else {
+                let Some(dep) = departments.iter().find(|x| x.is_named(d)) else {
                     return Err(AppError::invalid("department", format!("没有部门“{d}”")));
                 };
                 if user.role == Role::Staff && user.department.as_deref() != Some(dep.code.as_str()) {

@@ -296,7 +296,7 @@ impl TrainingService {
         self.departments()
             .await?
             .into_iter()
-            .find(|x| x.code == d || x.name == d)
+            .find(|x| x.is_named(d))
             .map(|x| Some(x.code))
             .ok_or_else(|| AppError::invalid("department", format!("没有部门“{d}”")))
     }

@@ -27,6 +27,13 @@ impl Department {
             .split_once('-')
             .is_some_and(|(head, _)| head == self.code)
     }
+
+    /// Whether people mean this department by `given`: its code (any case:
+    /// SCJG, scjg) or its full name, as typed in a form, a query or a CSV column.
+    pub fn is_named(&self, given: &str) -> bool {
+        let given = given.trim();
+        self.code.eq_ignore_ascii_case(given) || self.name == given
+    }
 }
 
 /// A service item (政务服务事项).
@@ -221,5 +228,7 @@ mod department_tests {
         assert!(!d.owns_item("GAX-QR-002"));
         assert!(!d.owns_item("SCJG-XK-001"));
         assert!(!d.owns_item("GA"));
+        assert!(d.is_named("GA") && d.is_named("ga") && d.is_named(" 东海县公安局 "));
+        assert!(!d.is_named("公安") && !d.is_named("GAX"));
     }
 }

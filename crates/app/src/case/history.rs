@@ -75,7 +75,7 @@ impl crate::case::CaseService {
                 (true, d) if !d.is_empty() => catalog
                     .departments
                     .iter()
-                    .find(|x| x.code == d || x.name == d)
+                    .find(|x| x.is_named(d))
                     .map(|x| x.name.clone())
                     .ok_or_else(|| {
                         AppError::invalid(&field("department"), format!("第{line}行没有部门“{d}”"))
