@@ -311,7 +311,7 @@ impl ChartService<'_> {
                     .await?
                     .into_iter()
                     .find(|x| x.is_named(d))
-                    .ok_or_else(|| AppError::invalid("department", "没有这个部门"))?,
+                    .ok_or_else(|| AppError::invalid("department", format!("没有代码或名称为“{d}”的部门")))?,
             ),
         };
         Ok(Period { from, to, department })
