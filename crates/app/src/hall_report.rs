@@ -312,7 +312,7 @@ impl HallReportService {
         }
     }
 
-    /// The department with this code, or a 422 naming `department`.
+    /// The department with this code (any case) or full name, or a 422 naming `department`.
     pub async fn department(&self, code: Option<&str>) -> AppResult<Option<Department>> {
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok(None);
@@ -320,9 +320,9 @@ impl HallReportService {
         self.departments()
             .await?
             .into_iter()
-            .find(|d| d.code == code)
+            .find(|d| d.is_named(code))
             .map(Some)
-            .ok_or_else(|| AppError::invalid("department", format!("没有代码为“{code}”的部门")))
+            .ok_or_else(|| AppError::invalid("department", format!("没有代码或名称为“{code}”的部门")))
     }
 
     /// The summary of `from..=to` for the hall, or for the department with
