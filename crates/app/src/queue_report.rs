@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use store::queue::{SecondsCount, Ticket, TicketKey, TicketStatus};
+use store::queue::{Ticket, TicketKey, TicketSeconds, TicketStatus};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportRow {
@@ -52,45 +52,52 @@ fn check_period(from: Date, to: Date) -> AppResult<()> {
 /// One key's tickets as the store counted them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Counted {
-    /// Every ticket once: per status and whole seconds waited (none: never called).
-    waits: Vec<SecondsCount>,
-    /// The finished tickets per whole seconds of service.
-    services: Vec<SecondsCount>,
+    /// Every ticket once, per status.
+    taken: BTreeMap<TicketStatus, usize>,
+    /// The called tickets' whole seconds waited, one per ticket.
+    waits: Vec<i64>,
+    /// The finished tickets' whole seconds of service, one per ticket.
+    services: Vec<i64>,
 }
 
 impl Counted {
     /// The called tickets' waits: (whole seconds, how many tickets).
     pub(crate) fn waited(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
-        self.waits
-            .iter()
-            .filter_map(|w| Some((w.seconds?, w.n.max(0) as u64)))
+        self.waits.iter().map(|s| (*s, 1))
     }
+
+    fn add(&mut self, line: &TicketSeconds) {
+        *self.taken.entry(line.status).or_default() += line.n.max(0) as usize;
+        self.waits.extend_from_slice(&line.waits);
+        self.services.extend_from_slice(&line.services);
+    }
+}
+
+/// The store's lines of a period added up per key of `by` (lines without
+/// such a key — never called, so no window or staff member — are left out).
+pub(crate) fn counted_by(lines: &[TicketSeconds], by: TicketKey) -> BTreeMap<String, Counted> {
+    let mut out: BTreeMap<String, Counted> = BTreeMap::new();
+    for line in lines {
+        if let Some(key) = line.key(by) {
+            out.entry(key.to_owned()).or_default().add(line);
+        }
+    }
+    out
 }
 
 /// A report row over the tickets of `parts` (one key's, or several keys'
 /// together for a total): the same figures as [`row`] over those tickets.
 pub(crate) fn counted_row(group: &str, key: &str, label: &str, parts: &[&Counted]) -> ReportRow {
-    let waits = || parts.iter().flat_map(|c| c.waits.iter());
-    let of_status = |s: TicketStatus| {
-        waits()
-            .filter(|w| w.status == s)
-            .map(|w| w.n.max(0) as usize)
-            .sum()
-    };
+    let of_status = |s: TicketStatus| parts.iter().filter_map(|c| c.taken.get(&s)).sum();
     ReportRow {
         group: group.into(),
         key: key.into(),
         label: label.into(),
-        taken: waits().map(|w| w.n.max(0) as usize).sum(),
+        taken: parts.iter().flat_map(|c| c.taken.values()).sum(),
         served: of_status(TicketStatus::Finished),
         skipped: of_status(TicketStatus::Skipped),
         wait: DurationSummary::of_counts(parts.iter().flat_map(|c| c.waited())),
-        service: DurationSummary::of_counts(
-            parts
-                .iter()
-                .flat_map(|c| c.services.iter())
-                .filter_map(|s| Some((s.seconds?, s.n.max(0) as u64))),
-        ),
+        service: DurationSummary::of_counts(parts.iter().flat_map(|c| c.services.iter().map(|s| (*s, 1)))),
     }
 }
 
@@ -120,13 +127,14 @@ impl crate::queue::QueueService {
     #[tracing::instrument(skip_all)]
     pub async fn queue_report_range(&self, from: Date, to: Date) -> AppResult<QueueReport> {
         check_period(from, to)?;
-        let (by_category, by_window, by_staff, categories, windows) = tokio::try_join!(
-            self.counted(from, to, TicketKey::Category),
-            self.counted(from, to, TicketKey::Window),
-            self.counted(from, to, TicketKey::Staff),
+        let (lines, categories, windows) = tokio::try_join!(
+            async { Ok::<_, AppError>(self.store.ticket_seconds(from, to).await?) },
             async { Ok(self.store.categories().await?) },
             async { Ok(self.store.windows().await?) },
         )?;
+        let by_category = counted_by(&lines, TicketKey::Category);
+        let by_window = counted_by(&lines, TicketKey::Window);
+        let by_staff = counted_by(&lines, TicketKey::Staff);
         let none = Counted::default();
         let mut rows = Vec::new();
         for c in categories {
@@ -167,18 +175,8 @@ impl crate::queue::QueueService {
         by: TicketKey,
     ) -> AppResult<BTreeMap<String, Counted>> {
         check_period(from, to)?;
-        let (waits, services) = tokio::try_join!(
-            self.store.ticket_waits(from, to, by),
-            self.store.ticket_services(from, to, by),
-        )?;
-        let mut out: BTreeMap<String, Counted> = BTreeMap::new();
-        for w in waits {
-            out.entry(w.key.clone()).or_default().waits.push(w);
-        }
-        for s in services {
-            out.entry(s.key.clone()).or_default().services.push(s);
-        }
-        Ok(out)
+        let lines = self.store.ticket_seconds(from, to).await?;
+        Ok(counted_by(&lines, by))
     }
 
     /// A day's report as an XLSX workbook (one sheet, one row per group).

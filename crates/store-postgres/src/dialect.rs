@@ -36,8 +36,8 @@ pub(crate) const RANDOM_ID: &str = "gen_random_uuid()";
 pub(crate) const ANALYZE_CASES: &str = "VACUUM ANALYZE cases";
 
 /// Benchmarks: the first day `$3` plus `{N}` days at 01:00 UTC (09:00 in
-/// the hall) plus `{M}` minutes, as an instant.
-pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timestamp + make_interval(mins => 60 + CAST({M} AS INTEGER))) AT TIME ZONE 'UTC')";
+/// the hall) plus `{S}` seconds, as an instant.
+pub(crate) const AT_OF_DAY: &str = "((($3::date + CAST({N} AS INTEGER))::timestamp + (3600 + CAST({S} AS INTEGER)) * INTERVAL '1 second') AT TIME ZONE 'UTC')";
 /// Benchmarks: after loading the supervision tables (vacuumed too, so the
 /// tickets' pages are all-visible and the queue report's index-only reads
 /// need no heap, as for a hall's closed days after autovacuum).
@@ -71,3 +71,8 @@ pub(crate) const DAY_GROUP: &str = "";
 pub(crate) const CASES_BY_ACCEPTANCE: &str = "";
 pub(crate) const CASES_BY_COMPLETION: &str = "";
 pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "";
+
+// issue 18 (session 11): the queue's counts read once
+/// The whole seconds `{X}` of a group's tickets as one text, comma-separated
+/// (NULLs left out).
+pub(crate) const SECONDS_LIST: &str = "string_agg(CAST({X} AS TEXT), ',')";

@@ -116,7 +116,9 @@ const INSPECTION_COLUMNS: &str = "id, kind, at, day, inspector, window_number, d
 /// `bench-{first}` so its staff and result rows can follow.
 fn inspections_sql() -> String {
     let day = first_day_plus("i % $4");
-    let at = AT_OF_DAY.replace("{N}", "i % $4").replace("{M}", "(i / 7) % 480");
+    let at = AT_OF_DAY
+        .replace("{N}", "i % $4")
+        .replace("{S}", "((i / 7) % 480) * 60");
     format!(
         "INSERT INTO inspections ({INSPECTION_COLUMNS}) \
          SELECT {RANDOM_ID}, CASE i % 3 WHEN 0 THEN 'routine' WHEN 1 THEN 'patrol' ELSE 'unannounced' END, \
@@ -138,19 +140,33 @@ const INSPECTION_RESULTS_OF_GENERATED: &str = "INSERT INTO inspection_results (i
     NOT (c.code = 'uniform' AND i.deduction > 0), '' FROM inspections i CROSS JOIN inspection_checklist c \
     WHERE i.inspector = $1";
 
-/// Row `i` is taken on day `i % $4`; one in 500 comes from one of 40 busy
-/// phones, the others from a phone of their own.
+/// Row `i` is the `k`-th ticket (`k = i / $4`) of day `i % $4`, taken from
+/// 09:00 on, three seconds after the one before. As in a hall, each of the 40
+/// windows serves three of the 20 categories ([`BENCH_CATEGORIES`]) and is
+/// staffed by one of three people a day; a ticket waits 0 to 30 minutes (to
+/// the second) and is served in 1 to 15; one in 25 is called and skipped
+/// (过号). One in 500 comes from one of 40 busy phones, the others from a
+/// phone of their own. (`$5` is bound for every generator and unused here.)
 fn tickets_sql() -> String {
     let day = first_day_plus("i % $4");
+    let taken = "((i / $4) * 3) % 28800";
+    let wait = "((i * 7919) % 1201 + (i * 104729) % 601)";
+    let service = "(60 + (i * 31) % 841)";
+    let at = |s: &str| AT_OF_DAY.replace("{N}", "i % $4").replace("{S}", s);
+    let taken_at = at(taken);
+    let called_at = at(&format!("{taken} + {wait}"));
+    let finished_at = at(&format!("{taken} + {wait} + {service}"));
     format!(
         "INSERT INTO tickets (id, business_date, category, sequence, number, status, priority, id_key, phone_key, \
          taken_at, called_at, finished_at, window_number, called_by, transferred_from, appointment_at, \
          phone_masked, id_masked) \
-         SELECT {RANDOM_ID}, {day}, 'BENCH', i, 'B' || CAST(i AS TEXT), 'finished', NULL, NULL, \
+         SELECT {RANDOM_ID}, {day}, 'BENCH' || CAST(((i / $4) % 40 + (i / $4 / 40) % 3) % 20 AS TEXT), i, \
+         'B' || CAST(i AS TEXT), CASE WHEN (i / $4) % 25 = 0 THEN 'skipped' ELSE 'finished' END, NULL, NULL, \
          CASE WHEN i % 500 = 0 THEN 'busy' || CAST((i / 500) % 40 AS TEXT) ELSE 'phone' || CAST(i AS TEXT) END, \
-         $5, $5, $5, CAST(1 + i % 40 AS TEXT), 'staff', NULL, NULL, \
+         {taken_at}, {called_at}, CASE WHEN (i / $4) % 25 = 0 THEN NULL ELSE {finished_at} END, \
+         CAST(1 + (i / $4) % 40 AS TEXT), 'staff' || CAST(((i / $4) % 40) * 3 + (i % $4) % 3 AS TEXT), NULL, NULL, \
          '138****' || substr('000' || CAST(CASE WHEN i % 500 = 0 THEN (i / 500) % 40 ELSE i % 10000 END AS TEXT), -4), \
-         NULL FROM {SERIES} AS n {TICKETS_ORDER}"
+         NULL FROM {SERIES} AS n WHERE $5 IS NOT NULL {TICKETS_ORDER}"
     )
 }
 
@@ -168,8 +184,15 @@ fn ticket_counts_sql() -> String {
     )
 }
 
-const BENCH_CATEGORY: &str = "INSERT INTO queue_categories (prefix, name, items) VALUES ('BENCH', '基准测试', '[]') \
-    ON CONFLICT (prefix) DO NOTHING";
+/// The 20 queue categories the generated tickets are taken in (BENCH0 … BENCH19).
+const BENCH_CATEGORIES: &str = "INSERT INTO queue_categories (prefix, name, items) VALUES \
+    ('BENCH0', '基准测试0', '[]'), ('BENCH1', '基准测试1', '[]'), ('BENCH2', '基准测试2', '[]'), \
+    ('BENCH3', '基准测试3', '[]'), ('BENCH4', '基准测试4', '[]'), ('BENCH5', '基准测试5', '[]'), \
+    ('BENCH6', '基准测试6', '[]'), ('BENCH7', '基准测试7', '[]'), ('BENCH8', '基准测试8', '[]'), \
+    ('BENCH9', '基准测试9', '[]'), ('BENCH10', '基准测试10', '[]'), ('BENCH11', '基准测试11', '[]'), \
+    ('BENCH12', '基准测试12', '[]'), ('BENCH13', '基准测试13', '[]'), ('BENCH14', '基准测试14', '[]'), \
+    ('BENCH15', '基准测试15', '[]'), ('BENCH16', '基准测试16', '[]'), ('BENCH17', '基准测试17', '[]'), \
+    ('BENCH18', '基准测试18', '[]'), ('BENCH19', '基准测试19', '[]') ON CONFLICT (prefix) DO NOTHING";
 
 /// Runs generator `sql` for `b` (see the module's binds).
 async fn generate(conn: &mut Conn, sql: String, b: &BenchBatch) -> StoreResult<()> {
@@ -232,7 +255,7 @@ impl BenchStore for Backend {
 
     async fn generate_tickets(&self, batch: &BenchBatch) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(BENCH_CATEGORY)
+        sqlx::query(BENCH_CATEGORIES)
             .execute(tx.conn())
             .await
             .map_err(StoreError::other)?;

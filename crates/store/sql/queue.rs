@@ -7,7 +7,7 @@
 //! `queue_call.rs`.
 
 use super::{queue_call, queue_take};
-use crate::dialect::{Backend, Conn, REPORT_INDEX, SERVICE_SECONDS, WAIT_SECONDS};
+use crate::dialect::{Backend, Conn, DAY_GROUP, REPORT_INDEX, SECONDS_LIST, SERVICE_SECONDS, WAIT_SECONDS};
 use domain::appointment::AppointmentStatus;
 use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
@@ -683,65 +683,61 @@ impl QueueStore for Backend {
     }
 
     // issue 18: the queue report aggregated in SQL
-    async fn ticket_waits(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
-        let key = ticket_key(by);
-        let sql = format!(
-            "SELECT {key} AS key, status, {WAIT_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
-             WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL GROUP BY 1, 2, 3"
+    async fn ticket_seconds(&self, from: Date, to: Date) -> StoreResult<Vec<TicketSeconds>> {
+        let waits = SECONDS_LIST.replace("{X}", WAIT_SECONDS);
+        let services = SECONDS_LIST.replace(
+            "{X}",
+            &format!("CASE WHEN status = 'finished' THEN {SERVICE_SECONDS} END"),
         );
-        seconds_counts(self, sql, from, to).await
-    }
-
-    async fn ticket_services(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>> {
-        let key = ticket_key(by);
         let sql = format!(
-            "SELECT {key} AS key, status, {SERVICE_SECONDS} AS seconds, COUNT(*) AS n FROM tickets {REPORT_INDEX} \
-             WHERE business_date >= $1 AND business_date <= $2 AND {key} IS NOT NULL AND status = 'finished' \
-             AND called_at IS NOT NULL AND finished_at IS NOT NULL GROUP BY 1, 2, 3"
+            "SELECT status, window_number, called_by, category, COUNT(*) AS n, {waits} AS waits, \
+             {services} AS services FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 \
+             GROUP BY {DAY_GROUP}status, window_number, called_by, category"
         );
-        seconds_counts(self, sql, from, to).await
+        sqlx::query_as::<_, SecondsRow>(sqlx::AssertSqlSafe(sql))
+            .bind(from.to_sqlx())
+            .bind(to.to_sqlx())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(err("tickets"))?
+            .into_iter()
+            .map(|r| {
+                Ok(TicketSeconds {
+                    status: decode(&r.status)?,
+                    window: r.window_number,
+                    called_by: r.called_by,
+                    category: r.category,
+                    n: r.n,
+                    waits: seconds_of(r.waits.as_deref())?,
+                    services: seconds_of(r.services.as_deref())?,
+                })
+            })
+            .collect()
     }
 }
 
 // issue 18: the queue report aggregated in SQL
-/// The column a ticket is counted by.
-fn ticket_key(by: TicketKey) -> &'static str {
-    match by {
-        TicketKey::Category => "category",
-        TicketKey::Window => "window_number",
-        TicketKey::Staff => "called_by",
-    }
-}
-
+/// One line of [`QueueStore::ticket_seconds`] as the database gives it.
 #[derive(sqlx::FromRow)]
 struct SecondsRow {
-    key: String,
     status: String,
-    seconds: Option<i64>,
+    window_number: Option<String>,
+    called_by: Option<String>,
+    category: String,
     n: i64,
+    waits: Option<String>,
+    services: Option<String>,
 }
 
-/// Runs one of the queue report's counts over `from..=to` (`$1`, `$2`).
-async fn seconds_counts(
-    store: &Backend,
-    sql: String,
-    from: Date,
-    to: Date,
-) -> StoreResult<Vec<SecondsCount>> {
-    sqlx::query_as::<_, SecondsRow>(sqlx::AssertSqlSafe(sql))
-        .bind(from.to_sqlx())
-        .bind(to.to_sqlx())
-        .fetch_all(&store.pool)
-        .await
-        .map_err(err("tickets"))?
-        .into_iter()
-        .map(|r| {
-            Ok(SecondsCount {
-                status: decode(&r.status)?,
-                key: r.key,
-                seconds: r.seconds,
-                n: r.n,
+/// The whole seconds of a [`SECONDS_LIST`] (none: no ticket had any).
+fn seconds_of(list: Option<&str>) -> StoreResult<Vec<i64>> {
+    list.map_or(Ok(Vec::new()), |l| {
+        l.split(',')
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("tickets: “{s}” is not a number of seconds")))
             })
-        })
-        .collect()
+            .collect()
+    })
 }

@@ -68,7 +68,7 @@ pub struct Window {
     pub staff: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TicketStatus {
     Waiting,
@@ -314,18 +314,16 @@ pub trait QueueStore: RemoteCalls + Send + Sync {
     /// The reminder is queued: the ticket wants no other.
     async fn reminder_sent(&self, id: Uuid) -> StoreResult<()>;
     // issue 18: the queue report aggregated in SQL
-    /// The tickets of the business days `from..=to` counted per key of `by`,
-    /// status and whole seconds waited (taken to called, `None` when never
-    /// called): one line per distinct combination. Tickets without a key
-    /// (no window, nobody called them) are left out.
-    async fn ticket_waits(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>>;
-    /// The finished tickets of `from..=to` with a call and an end, counted per
-    /// key of `by` and whole seconds of service (called to finished).
-    async fn ticket_services(&self, from: Date, to: Date, by: TicketKey) -> StoreResult<Vec<SecondsCount>>;
+    /// The tickets of the business days `from..=to`, one line per day,
+    /// status, window, staff member and category, each with the whole
+    /// seconds its tickets waited and were served ([`TicketSeconds`]): what
+    /// the queue report, the hall's summary and the waits chart count, read
+    /// once (no ticket is loaded, no percentile loses a second).
+    async fn ticket_seconds(&self, from: Date, to: Date) -> StoreResult<Vec<TicketSeconds>>;
 }
 
 // issue 18: the queue report aggregated in SQL
-/// What a ticket is counted by in [`QueueStore::ticket_waits`].
+/// What a ticket is counted by in the queue report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketKey {
     Category,
@@ -333,14 +331,36 @@ pub enum TicketKey {
     Staff,
 }
 
-/// `n` tickets of one key and status that took `seconds` (whole seconds,
-/// truncated as `jiff::SignedDuration::as_secs` does; `None`: never called).
+/// The `n` tickets of one business day, status, window, staff member and
+/// category, with the whole seconds (truncated as
+/// `jiff::SignedDuration::as_secs` does) that each waited and was served.
+/// Several lines may share a group (the store adds nothing up across days).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecondsCount {
-    pub key: String,
+pub struct TicketSeconds {
     pub status: TicketStatus,
-    pub seconds: Option<i64>,
+    /// The window that called them (none: never called).
+    pub window: Option<String>,
+    /// Who called them.
+    pub called_by: Option<String>,
+    pub category: String,
+    /// How many tickets.
     pub n: i64,
+    /// Taken to called, one entry per called ticket, in no order.
+    pub waits: Vec<i64>,
+    /// Called to finished, one entry per finished ticket with a call and an
+    /// end, in no order.
+    pub services: Vec<i64>,
+}
+
+impl TicketSeconds {
+    /// The key the line is counted under for `by` (none: it has no such key).
+    pub fn key(&self, by: TicketKey) -> Option<&str> {
+        match by {
+            TicketKey::Category => Some(&self.category),
+            TicketKey::Window => self.window.as_deref(),
+            TicketKey::Staff => self.called_by.as_deref(),
+        }
+    }
 }
 
 /// The one answer of a batch of one.
