@@ -10,7 +10,8 @@
 //!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
 //!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
-//!    the question without the measure words inside them (注册个公司 → 注册公司);
+//!    the question without the measure words and counts inside them (注册个公司 →
+//!    注册公司, 养几百头猪 → 养猪);
 //! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
 //!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
 //!    word (想开 → 开, 办个 → 办, 几千只 → nothing); the rest are the question's content words;
@@ -59,8 +60,11 @@ pub const MAX_LOGGED_CHARS: usize = 40;
 
 /// Numerals, as people write them in a question (七十多, 两层, 几千).
 const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万两几多半俩仨";
-/// Measure words glued to the end of a word (办个, 加点, 一批).
-const MEASURES: &str = "个只张批层次下套点块份件间户位名";
+/// Measure words glued to the end of a word (办个, 加点, 一批, 两台, 几百头).
+const MEASURES: &str = "个只张批层次下套点块份件间户位名台辆条棵座栋头";
+/// Measure words that, after a numeral, a set phrase is matched without (养几百头猪 →
+/// 养猪, 买了两台收割机 → 买了收割机): a count says how many, never what.
+const COUNTED: &str = "个只台辆条棵座栋头匹家间";
 /// Units that, after a numeral, make a word only a count (二十年, 三个月).
 const UNITS: &str = "年月天日岁号周";
 
@@ -860,14 +864,26 @@ impl Guide {
     }
 }
 
-/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开),
-/// and for each of its bytes the byte of the question it comes from.
+/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开)
+/// and without counts (几百头, 两台, 3辆 → nothing), and for each of its bytes the byte
+/// of the question it comes from.
 fn compact(q: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(q.len());
     let mut origin = Vec::with_capacity(q.len());
     let mut i = 0;
     while i < q.len() {
         let rest = &q[i..];
+        let numerals: usize = rest
+            .chars()
+            .take_while(|c| NUMERALS.contains(*c))
+            .map(char::len_utf8)
+            .sum();
+        if numerals > 0
+            && let Some(m) = rest[numerals..].chars().next().filter(|c| COUNTED.contains(*c))
+        {
+            i += numerals + m.len_utf8();
+            continue;
+        }
         if let Some(skip) = ["一个", "一家", "个"].iter().find(|p| rest.starts_with(**p)) {
             i += skip.len();
             continue;
@@ -1111,6 +1127,32 @@ mod tests {
             compact("开一家个体店"),
             ("开体店".to_owned(), vec![0, 1, 2, 12, 13, 14, 15, 16, 17])
         );
+    }
+
+    #[test]
+    fn a_set_phrase_matches_without_a_count_inside() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "NY-XK-003",
+                GuideKind::Item,
+                "动物防疫条件合格证核发",
+                &["养猪场"],
+            ),
+            doc("GA-QR-008", GuideKind::Item, "机动车注册登记", &["新车上牌"]),
+        ];
+        let v = "stop 想 要 怎么 什么 办 了\nsyn 养猪 = 动物防疫\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let a = g.ask(&t, "想养几百头猪要办什么证");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("NY-XK-003"),
+            "{a:?}"
+        );
+        assert_eq!(compact("买了两台收割机").0, "买了收割机");
+        assert_eq!(compact("养3头猪").0, "养猪");
+        // A numeral without a measure word stays (六十岁, 三级).
+        assert_eq!(compact("满六十岁").0, "满六十岁");
     }
 
     #[test]
