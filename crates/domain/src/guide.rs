@@ -14,16 +14,19 @@
 //!    注册公司, 养几百头猪 → 养猪);
 //! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
 //!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
-//!    word (想开 → 开, 办个 → 办, 几千只 → nothing); the rest are the question's content words;
+//!    word (想开 → 开, 办个 → 办, 几千只 → nothing) or two stop words glued into one
+//!    (少儿英语 → nothing); the rest are the question's content words;
 //! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
-//!    bundle's description and its items' names, materials, department);
+//!    bundle's description and its items' names, materials, department); what the asker
+//!    puts aside (the words after 除了: 除了营业执照还要办什么证) counts [`ASIDE_WEIGHT`];
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
 //!    item's or bundle's name, keywords, description, materials or department, or a
-//!    vocabulary phrase), or fewer
+//!    vocabulary phrase, or what a business being opened does: 开个修鞋配钥匙的小铺子), or fewer
 //!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
-//!    招聘、投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's);
+//!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
+//!    what a business being opened does (唱歌 in 开个唱歌的歌厅);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word; or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
 //!    but nothing of opening, running or paying for one (`act`: 开、办、许可、交…): a
@@ -79,6 +82,14 @@ const SYNONYM_WEIGHT: f32 = 0.8;
 const RESULT_VERBS: &str = "弄办做搞填写备修交领拿";
 /// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
 const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
+/// What a business being opened is called after the words saying what it does
+/// (开个修鞋配钥匙的小铺子, 开个唱歌的歌厅): one of these within the few characters after 的.
+const BUSINESS_NOUNS: &str = "厂店铺馆坊厅摊";
+/// Longest description of what a business being opened does (characters between 开 and 的).
+const MAX_BUSINESS_DESCRIPTION: usize = 12;
+/// How much the words after 除了 count (除了营业执照还要办什么证): the asker names
+/// what they already have; what they ask about is the rest.
+pub const ASIDE_WEIGHT: f32 = 0.2;
 /// How much a document that holds a term only among its materials or department
 /// counts towards the term's document frequency (1 for one holding it in its name,
 /// keywords or description): 身份证, a material of nearly every item, stays a word
@@ -636,6 +647,13 @@ impl Guide {
         {
             return "";
         }
+        // Two stop words jieba glued into one (少儿英语, 村里老家) are filler too.
+        if w.char_indices()
+            .skip(1)
+            .any(|(at, _)| self.vocabulary.is_stop(&w[..at]) && self.vocabulary.is_stop(&w[at..]))
+        {
+            return "";
+        }
         w
     }
 
@@ -673,11 +691,17 @@ impl Guide {
         // phrase (注册个公司, 开一家网吧 → 注册公司, 开网吧); `origin` maps each of
         // its bytes back to the question's.
         let (compact, origin) = compact(&q);
+        // What the asker puts aside (除了营业执照还要办什么证): its words count little.
+        let aside = aside(&q);
+        let inside_aside = |r: &std::ops::Range<usize>| aside.start <= r.start && r.end <= aside.end;
         for e in &self.vocabulary.entries {
             let mut hit = false;
+            // Whether the entry matches outside what the asker puts aside.
+            let mut counts = false;
             for t in &e.triggers {
                 for (at, m) in q.match_indices(t.as_str()) {
                     hit = true;
+                    counts |= !inside_aside(&(at..at + m.len()));
                     covered[at..at + m.len()].iter_mut().for_each(|c| *c = true);
                     phrases.push(at..at + m.len());
                 }
@@ -688,6 +712,7 @@ impl Guide {
                             covered[o] = true;
                         }
                         if let (Some(&first), Some(&last)) = (origin.get(at), origin.get(at + m.len() - 1)) {
+                            counts |= !inside_aside(&(first..last + 1));
                             phrases.push(first..last + 1);
                         }
                     }
@@ -696,12 +721,13 @@ impl Guide {
             if !hit {
                 continue;
             }
+            let share = if counts { 1.0 } else { ASIDE_WEIGHT };
             match &e.target {
                 Target::Words(words) => {
                     for w in words {
                         for t in tokenizer.terms(w) {
                             let e = query.entry(t).or_default();
-                            *e = e.max(SYNONYM_WEIGHT);
+                            *e = e.max(SYNONYM_WEIGHT * share);
                         }
                     }
                 }
@@ -710,11 +736,18 @@ impl Guide {
                     for c in codes {
                         if let Some(&d) = self.by_code.get(c) {
                             let b = boosts.entry(d).or_default();
-                            *b = b.max(PHRASE_BOOST);
+                            *b = b.max(PHRASE_BOOST * share);
                         }
                     }
                 }
             }
+        }
+        // What a business being opened does (开个修鞋配钥匙的小铺子) is that business,
+        // the hall's: its words count as hall vocabulary, and an everyday word among
+        // them (卖蛋糕, 唱歌) is not another matter.
+        for r in business_descriptions(&q) {
+            covered[r.clone()].iter_mut().for_each(|c| *c = true);
+            phrases.push(r);
         }
         // 3. content words and the share of them that is hall vocabulary.
         let mut content_chars = 0usize;
@@ -724,13 +757,21 @@ impl Guide {
             if self.vocabulary.is_stop(&w) {
                 continue;
             }
+            let weight = match at {
+                Some(at) if inside_aside(&(at..at + w.len())) => ASIDE_WEIGHT,
+                _ => 1.0,
+            };
+            let add_terms = |query: &mut HashMap<String, f32>| {
+                for t in tokenizer.terms(&w) {
+                    let e = query.entry(t).or_default();
+                    *e = e.max(weight);
+                }
+            };
             if self.known.contains(&w) {
                 let chars = w.chars().count();
                 content_chars += chars;
                 known_chars += chars;
-                for t in tokenizer.terms(&w) {
-                    query.insert(t, 1.0);
-                }
+                add_terms(&mut query);
                 continue;
             }
             // A word jieba glued to a filler (想开, 办个, 领点, 几千只): the rest is
@@ -750,9 +791,7 @@ impl Guide {
                     .count()
                     .min(chars);
             }
-            for t in tokenizer.terms(&w) {
-                query.insert(t, 1.0);
-            }
+            add_terms(&mut query);
         }
         let coverage = if content_chars == 0 {
             0.0
@@ -901,6 +940,65 @@ fn compact(q: &str) -> (String, Vec<usize>) {
         i += c.len_utf8();
     }
     (out, origin)
+}
+
+/// Where the words the asker puts aside lie (the bytes after 除了 up to 还, 以外,
+/// 之外, 外 or a pause: 除了营业执照还要办什么证 → 营业执照); empty when none.
+fn aside(q: &str) -> std::ops::Range<usize> {
+    let Some(at) = q.find("除了") else {
+        return 0..0;
+    };
+    let start = at + "除了".len();
+    let rest = &q[start..];
+    let end = rest
+        .char_indices()
+        .find(|&(i, c)| {
+            c == '还'
+                || c == '外'
+                || rest[i..].starts_with("以外")
+                || rest[i..].starts_with("之外")
+                || !is_word_char(c)
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    start..start + end
+}
+
+/// Where a question says what a business being opened does: the characters between
+/// 开 (开个, 开家, 开了个…) and a 的 followed within three characters by a name of a
+/// business (开个修鞋配钥匙的小铺子 → 修鞋配钥匙, 开个唱歌的歌厅 → 唱歌).
+fn business_descriptions(q: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    for (at, _) in q.match_indices('开') {
+        let mut start = at + '开'.len_utf8();
+        for filler in ["了", "一", "个", "家", "间"] {
+            if q[start..].starts_with(filler) {
+                start += filler.len();
+            }
+        }
+        let rest = &q[start..];
+        let Some((de, _)) = rest
+            .char_indices()
+            .take(MAX_BUSINESS_DESCRIPTION + 1)
+            .take_while(|&(_, c)| is_word_char(c))
+            .find(|&(_, c)| c == '的')
+        else {
+            continue;
+        };
+        let named = rest[de + '的'.len_utf8()..]
+            .chars()
+            .take(3)
+            .take_while(|&c| is_word_char(c))
+            .any(|c| BUSINESS_NOUNS.contains(c));
+        if de > 0 && named {
+            found.push(start..start + de);
+        }
+    }
+    found
+}
+
+/// A character of a word (not a space or punctuation).
+fn is_word_char(c: char) -> bool {
+    is_cjk(c) || c.is_alphanumeric()
 }
 
 /// True when the text has a CJK character or a letter or digit (something to look up).
@@ -1153,6 +1251,89 @@ mod tests {
         assert_eq!(compact("养3头猪").0, "养猪");
         // A numeral without a measure word stays (六十岁, 三级).
         assert_eq!(compact("满六十岁").0, "满六十岁");
+    }
+
+    #[test]
+    fn what_a_business_being_opened_does_is_that_business() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "SCJG-QR-001",
+                GuideKind::Item,
+                "个体工商户设立登记",
+                &["开个小店"],
+            ),
+            doc("WL-XK-001", GuideKind::Item, "娱乐场所经营许可", &["歌厅"]),
+        ];
+        let v = "stop 想 要 个 怎么 什么 办 的 有没有 附近 去\nsyn 铺子 执照 = 个体工商户\noff 唱歌\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
+        // The words between 开 and 的 + a business's name say what it does.
+        assert_eq!(
+            first("想开个修鞋配钥匙的小铺子执照怎么办"),
+            Some("SCJG-QR-001".to_owned())
+        );
+        assert_eq!(first("想开个唱歌的歌厅"), Some("WL-XK-001".to_owned()));
+        // Without a business being opened they are another matter.
+        assert!(g.ask(&t, "附近有没有修鞋配钥匙的").none);
+        assert!(g.ask(&t, "去歌厅唱歌").none);
+        let q = "想开个修鞋配钥匙的小铺子";
+        let found: Vec<&str> = business_descriptions(q).into_iter().map(|r| &q[r]).collect();
+        assert_eq!(found, ["修鞋配钥匙"]);
+        assert!(business_descriptions("开的店要注销").is_empty());
+        assert!(business_descriptions("开发票的时候").is_empty());
+    }
+
+    #[test]
+    fn what_the_asker_puts_aside_counts_little() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "SCJG-QR-001",
+                GuideKind::Item,
+                "个体工商户设立登记",
+                &["办营业执照"],
+            ),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
+        ];
+        let v = "stop 想 要 个 怎么 什么 办 的 还 还要\nsyn 营业执照 = 营业执照 个体工商户\nsyn 卤菜 = 食品经营\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
+        assert_eq!(first("卖卤菜要办营业执照吗"), Some("SCJG-QR-001".to_owned()));
+        assert_eq!(
+            first("卖卤菜除了营业执照还要办什么证"),
+            Some("SCJG-XK-001".to_owned())
+        );
+        let q = "除了营业执照还要办什么证";
+        assert_eq!(&q[aside(q)], "营业执照");
+        let q = "除了身份证以外要带什么";
+        assert_eq!(&q[aside(q)], "身份证");
+        assert!(aside("营业执照要办什么").is_empty());
+    }
+
+    #[test]
+    fn two_stop_words_glued_into_one_word_are_filler() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "JY-XK-001",
+                GuideKind::Item,
+                "民办学校（培训机构）设立",
+                &["开培训班"],
+            ),
+            doc("GA-QR-004", GuideKind::Item, "出生登记", &["小孩上户口"]),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
+        ];
+        let v = "stop 想 办 个 少儿 英语\nsyn 辅导班 = 培训机构\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        assert_eq!(g.core("少儿英语"), "");
+        assert_eq!(g.core("英语辅导"), "英语辅导");
+        let a = g.ask(&t, "想办个少儿英语辅导班");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("JY-XK-001"),
+            "{a:?}"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune11`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held9`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune12`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held10`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -147,7 +147,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     };
     // The tuning splits: the issue's thresholds.
     for name in [
-        "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11",
+        "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -191,7 +191,13 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   matches without the count inside it: 养几百头猪 → 养猪): 98.2% / 95.3%.
     // - `held9` (session 11): 234 questions written blind before session 11's changes:
     //   clean figure 88.9% / 81.1%; after them, totals only: 91.0% / 84.4%.
-    let floors: [(&str, usize, usize, f64, f64); 8] = [
+    // - `tune12` (session 11, tuned on with the issue's thresholds above): 284 questions, 138
+    //   of them not the hall's, written blind, first scored at 94.5% / 86.2%; after its
+    //   changes (other offices' services, what a business being opened does, what the asker
+    //   puts aside after 除了, two stop words glued into one): 99.3% / 98.6%.
+    // - `held10` (session 11): 226 questions written blind after tune11's changes: clean
+    //   figure 88.5% / 87.2%; after tune12's changes, totals only: 88.5% / 87.2%.
+    let floors: [(&str, usize, usize, f64, f64); 9] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -200,6 +206,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held7", 150, 95, 0.95, 0.89),
         ("held8", 125, 75, 0.97, 0.88),
         ("held9", 144, 90, 0.90, 0.84),
+        ("held10", 148, 78, 0.88, 0.87),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
