@@ -76,3 +76,5 @@ pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "";
 /// The whole seconds `{X}` of a group's tickets as one text, comma-separated
 /// (NULLs left out).
 pub(crate) const SECONDS_LIST: &str = "string_agg(CAST({X} AS TEXT), ',')";
+/// PostgreSQL hashes the ledger's groups over the whole period.
+pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "";

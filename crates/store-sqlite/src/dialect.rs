@@ -85,3 +85,6 @@ pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "INDEXED BY cases_open_deadline"
 /// streams a month with no sort and hands over a few thousand lines instead
 /// of sorting the month's tickets by every key and second.
 pub(crate) const SECONDS_LIST: &str = "group_concat({X}, ',')";
+/// The ledger's figures group each day's cases in `cases_ledger_figures`'
+/// order (accepted_on, department, item_code): streamed, no sort.
+pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "accepted_on, ";

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::assessment::*;
 use store::case_ledger::OPEN_STATUSES;
+use store::queue::TicketStatus;
 use store::sql::{from_json, refusal as err, to_json};
 use store::{StoreError, StoreResult};
 use uuid::Uuid;
@@ -763,13 +764,17 @@ impl AssessmentStore for Backend {
     }
 
     async fn month_ticket_counts(&self, from: Date, to: Date) -> StoreResult<Vec<TicketCount>> {
-        // An index-only range read of `tickets_report`.
+        // An index-only range read of `tickets_report`. Every status is
+        // counted and the finished kept here: with `status = 'finished'` in
+        // the WHERE (or a HAVING, which SQLite moves there) SQLite sorts the
+        // month's rows to group them instead of streaming them in the
+        // index's order (measured at 10 M tickets: 157 ms against 36 ms).
         let sql = format!(
-            "SELECT COALESCE(window_number, '') AS window_number, COALESCE(called_by, '') AS staff, COUNT(*) AS n \
-             FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 AND status = 'finished' \
+            "SELECT status, COALESCE(window_number, '') AS window_number, COALESCE(called_by, '') AS staff, \
+             COUNT(*) AS n FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 \
              GROUP BY {DAY_GROUP}status, window_number, called_by"
         );
-        let rows = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as::<_, (String, String, String, i64)>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
             .bind(to.to_sqlx())
             .fetch_all(&self.pool)
@@ -778,8 +783,10 @@ impl AssessmentStore for Backend {
         // Counted day by day in the index's order where the backend sorts to
         // group (`DAY_GROUP`): the days are added up here.
         let mut counts: std::collections::BTreeMap<(String, String), i64> = std::collections::BTreeMap::new();
-        for (window, staff, n) in rows {
-            *counts.entry((window, staff)).or_default() += n;
+        for (status, window, staff, n) in rows {
+            if status == TicketStatus::Finished.code() {
+                *counts.entry((window, staff)).or_default() += n;
+            }
         }
         Ok(counts
             .into_iter()

@@ -2,7 +2,7 @@
 //! constant fragments with numbered placeholders: no user input reaches SQL
 //! text. The backends differ only in date arithmetic (`DAYS_TO_COMPLETE`).
 
-use crate::dialect::{Backend, DAYS_TO_COMPLETE, Db};
+use crate::dialect::{ACCEPTANCE_DAY_GROUP, Backend, CASES_BY_ACCEPTANCE, DAYS_TO_COMPLETE, Db};
 use jiff::civil::Date;
 use jiff_sqlx::ToSqlx;
 use store::case_ledger::*;
@@ -254,9 +254,13 @@ impl CaseLedgerStore for Backend {
         today: Date,
         by: LedgerGroup,
     ) -> StoreResult<Vec<GroupFigures>> {
-        let (key, name) = match by {
-            LedgerGroup::Department => ("department", "department"),
-            LedgerGroup::Item => ("item_code", "item_name"),
+        // An item is grouped with its department too, so that SQLite reads
+        // the groups in `cases_ledger_figures`' order (accepted_on,
+        // department, item_code) with no sort, day by day where it sorts to
+        // group (`ACCEPTANCE_DAY_GROUP`); the lines are added up here.
+        let (key, name, group) = match by {
+            LedgerGroup::Department => ("department", "department", "department"),
+            LedgerGroup::Item => ("item_code", "item_name", "department, item_code"),
         };
         let sql = format!(
             "SELECT {key} AS k, MIN({name}) AS name, COUNT(*) AS accepted, \
@@ -267,8 +271,8 @@ impl CaseLedgerStore for Backend {
              ELSE 0 END), 0) AS BIGINT) AS overdue, \
              CAST(COALESCE(SUM(CASE WHEN completed_on IS NOT NULL THEN {DAYS_TO_COMPLETE} ELSE 0 END), 0) AS BIGINT) \
              AS days_total \
-             FROM cases WHERE accepted_on >= $1 AND accepted_on <= $2 AND parent_id IS NULL \
-             GROUP BY {key} ORDER BY {key}"
+             FROM cases {CASES_BY_ACCEPTANCE} WHERE accepted_on >= $1 AND accepted_on <= $2 AND parent_id IS NULL \
+             GROUP BY {ACCEPTANCE_DAY_GROUP}{group}"
         );
         let rows = sqlx::query_as::<_, FiguresRow>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
@@ -277,6 +281,15 @@ impl CaseLedgerStore for Backend {
             .fetch_all(&self.pool)
             .await
             .map_err(StoreError::other)?;
-        Ok(rows.into_iter().map(GroupFigures::from).collect())
+        let mut groups: std::collections::BTreeMap<String, GroupFigures> = std::collections::BTreeMap::new();
+        for line in rows.into_iter().map(GroupFigures::from) {
+            match groups.get_mut(&line.key) {
+                Some(g) => g.add(line),
+                None => {
+                    groups.insert(line.key.clone(), line);
+                }
+            }
+        }
+        Ok(groups.into_values().collect())
     }
 }

@@ -121,6 +121,22 @@ pub struct GroupFigures {
     pub days_total: i64,
 }
 
+impl GroupFigures {
+    /// Adds another line of the same group (another day's, or another
+    /// department's line of the same item) to this one; the name kept is
+    /// the least, as `MIN` gives it.
+    pub fn add(&mut self, other: GroupFigures) {
+        if other.name < self.name {
+            self.name = other.name;
+        }
+        self.accepted += other.accepted;
+        self.completed += other.completed;
+        self.on_time += other.on_time;
+        self.overdue += other.overdue;
+        self.days_total += other.days_total;
+    }
+}
+
 #[async_trait]
 pub trait CaseLedgerStore: Send + Sync {
     /// Open cases of a department or window, earliest deadline first.
@@ -135,7 +151,8 @@ pub trait CaseLedgerStore: Send + Sync {
     ) -> StoreResult<LedgerPage>;
     /// The ledger, newest acceptance first.
     async fn ledger_rows(&self, filter: &LedgerFilter) -> StoreResult<LedgerPage>;
-    /// Figures of the cases accepted from `from` to `to`, per department or item.
+    /// Figures of the cases accepted from `from` to `to`, per department or item,
+    /// ordered by the key (as Rust orders strings, the same on every backend).
     async fn ledger_figures(
         &self,
         from: Date,
