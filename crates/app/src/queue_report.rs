@@ -54,35 +54,59 @@ fn check_period(from: Date, to: Date) -> AppResult<()> {
 pub(crate) struct Counted {
     /// Every ticket once, per status.
     taken: BTreeMap<TicketStatus, usize>,
-    /// The called tickets' whole seconds waited, one per ticket.
-    waits: Vec<i64>,
-    /// The finished tickets' whole seconds of service, one per ticket.
-    services: Vec<i64>,
+    /// The called tickets' waits: (whole seconds, how many tickets), by seconds.
+    waits: Vec<(i64, u64)>,
+    /// The finished tickets' service: (whole seconds, how many tickets), by seconds.
+    services: Vec<(i64, u64)>,
 }
 
 impl Counted {
     /// The called tickets' waits: (whole seconds, how many tickets).
     pub(crate) fn waited(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
-        self.waits.iter().map(|s| (*s, 1))
+        self.waits.iter().copied()
     }
+}
 
-    fn add(&mut self, line: &TicketSeconds) {
-        *self.taken.entry(line.status).or_default() += line.n.max(0) as usize;
-        self.waits.extend_from_slice(&line.waits);
-        self.services.extend_from_slice(&line.services);
+/// The seconds as (seconds, how many), in order: a month's hundreds of
+/// thousands of tickets become at most a few thousand pairs, so every row
+/// and total after is quick.
+fn tally(mut seconds: Vec<i64>) -> Vec<(i64, u64)> {
+    seconds.sort_unstable();
+    let mut out: Vec<(i64, u64)> = Vec::new();
+    for s in seconds {
+        match out.last_mut() {
+            Some((last, n)) if *last == s => *n += 1,
+            _ => out.push((s, 1)),
+        }
     }
+    out
 }
 
 /// The store's lines of a period added up per key of `by` (lines without
 /// such a key — never called, so no window or staff member — are left out).
 pub(crate) fn counted_by(lines: &[TicketSeconds], by: TicketKey) -> BTreeMap<String, Counted> {
-    let mut out: BTreeMap<String, Counted> = BTreeMap::new();
+    type Seconds = (BTreeMap<TicketStatus, usize>, Vec<i64>, Vec<i64>);
+    let mut keys: BTreeMap<&str, Seconds> = BTreeMap::new();
     for line in lines {
         if let Some(key) = line.key(by) {
-            out.entry(key.to_owned()).or_default().add(line);
+            let (taken, waits, services) = keys.entry(key).or_default();
+            *taken.entry(line.status).or_default() += line.n.max(0) as usize;
+            waits.extend_from_slice(&line.waits);
+            services.extend_from_slice(&line.services);
         }
     }
-    out
+    keys.into_iter()
+        .map(|(key, (taken, waits, services))| {
+            (
+                key.to_owned(),
+                Counted {
+                    taken,
+                    waits: tally(waits),
+                    services: tally(services),
+                },
+            )
+        })
+        .collect()
 }
 
 /// A report row over the tickets of `parts` (one key's, or several keys'
@@ -97,7 +121,7 @@ pub(crate) fn counted_row(group: &str, key: &str, label: &str, parts: &[&Counted
         served: of_status(TicketStatus::Finished),
         skipped: of_status(TicketStatus::Skipped),
         wait: DurationSummary::of_counts(parts.iter().flat_map(|c| c.waited())),
-        service: DurationSummary::of_counts(parts.iter().flat_map(|c| c.services.iter().map(|s| (*s, 1)))),
+        service: DurationSummary::of_counts(parts.iter().flat_map(|c| c.services.iter().copied())),
     }
 }
 
@@ -260,5 +284,62 @@ impl crate::queue::QueueService {
         }
         sheet.set_column_width(1, 20).map_err(AppError::internal)?;
         book.save_to_buffer().map_err(AppError::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(
+        status: TicketStatus,
+        window: Option<&str>,
+        category: &str,
+        waits: &[i64],
+        services: &[i64],
+    ) -> TicketSeconds {
+        TicketSeconds {
+            status,
+            window: window.map(str::to_owned),
+            called_by: window.map(|w| format!("staff{w}")),
+            category: category.into(),
+            n: waits.len().max(1) as i64,
+            waits: waits.to_vec(),
+            services: services.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_lines_counted_per_key_give_the_tickets_figures() {
+        let lines = [
+            line(
+                TicketStatus::Finished,
+                Some("1"),
+                "A",
+                &[60, 30, 60],
+                &[300, 120, 300],
+            ),
+            line(TicketStatus::Finished, Some("2"), "A", &[600, 0], &[60, 60]),
+            line(TicketStatus::Skipped, Some("2"), "B", &[45], &[]),
+            line(TicketStatus::Waiting, None, "B", &[], &[]),
+        ];
+        let by_category = counted_by(&lines, TicketKey::Category);
+        let a = counted_row("category", "A", "A", &[&by_category["A"]]);
+        assert_eq!((a.taken, a.served, a.skipped), (5, 5, 0));
+        assert_eq!(
+            a.wait,
+            DurationSummary::of_counts([(0, 1), (30, 1), (60, 2), (600, 1)])
+        );
+        assert_eq!((a.wait.max_seconds, a.wait.p90_seconds), (600, 600));
+        assert_eq!(a.service.average_seconds, 168.0);
+        assert_eq!(by_category["A"].waits, vec![(0, 1), (30, 1), (60, 2), (600, 1)]);
+        let b = counted_row("category", "B", "B", &[&by_category["B"]]);
+        assert_eq!((b.taken, b.served, b.skipped, b.wait.count), (2, 0, 1, 1));
+        // Never called: no window, so not in the windows' counts.
+        let by_window = counted_by(&lines, TicketKey::Window);
+        assert_eq!(by_window.keys().collect::<Vec<_>>(), ["1", "2"]);
+        let all: Vec<&Counted> = by_category.values().collect();
+        let total = counted_row("total", "", "合计", &all);
+        assert_eq!((total.taken, total.wait.count, total.service.count), (7, 6, 5));
     }
 }

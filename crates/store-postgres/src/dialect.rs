@@ -78,3 +78,5 @@ pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "";
 pub(crate) const SECONDS_LIST: &str = "string_agg(CAST({X} AS TEXT), ',')";
 /// PostgreSQL hashes the ledger's groups over the whole period.
 pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "";
+/// PostgreSQL's planner picks the index (it hashes the groups).
+pub(crate) const CASES_ASSESSED_BY_ACCEPTANCE: &str = "";

@@ -88,3 +88,6 @@ pub(crate) const SECONDS_LIST: &str = "group_concat({X}, ',')";
 /// The ledger's figures group each day's cases in `cases_ledger_figures`'
 /// order (accepted_on, department, item_code): streamed, no sort.
 pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "accepted_on, ";
+/// The assessment's count of the cases accepted in a month: grouped per day,
+/// window, staff member and department in this index's order (migration 0029).
+pub(crate) const CASES_ASSESSED_BY_ACCEPTANCE: &str = "INDEXED BY cases_assessment_accepted";

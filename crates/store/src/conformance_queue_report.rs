@@ -221,7 +221,57 @@ async fn ticket_counts_are_the_tickets_figures(store: &dyn Store) {
 /// month of 2025 and 2026 (with whatever the other suites left there).
 async fn assessment_counts_are_the_records_figures(store: &dyn Store) {
     let today = date(2026, 11, 20);
+    // Cases of March 2026 of every kind the assessment counts apart: with a
+    // ticket or without, accepted in the month or before it; completed on
+    // time, late, with no deadline; open past a deadline in the month, or not.
+    let march = |d: i8| date(2026, 3, d);
+    let plans: [(bool, Date, Option<Date>, Option<Date>); 6] = [
+        (true, march(5), Some(march(12)), Some(march(10))),
+        (true, march(6), Some(march(12)), Some(march(20))),
+        (true, march(7), Some(march(15)), None),
+        (true, march(8), Some(date(2026, 5, 1)), None),
+        (false, date(2026, 2, 20), Some(march(5)), Some(march(3))),
+        (true, march(9), None, Some(march(20))),
+    ];
+    // Real tickets (a case's ticket is one of the hall's): those taken above.
+    let mut tickets = store
+        .tickets_of_day(date(2026, 11, 10))
+        .await
+        .unwrap()
+        .into_iter();
+    for (i, (ticket, accepted, deadline, completed)) in plans.into_iter().enumerate() {
+        let mut c = crate::conformance_case::case("考核部门", accepted);
+        c.ticket_id = if ticket {
+            Some(tickets.next().unwrap().id)
+        } else {
+            None
+        };
+        c.window = "9".into();
+        c.staff = format!("assessed{}", i % 2);
+        c.deadline = deadline;
+        c.completed_on = completed;
+        if completed.is_some() {
+            c.status = domain::case::CaseStatus::Completed;
+        }
+        store
+            .create_case(
+                &c,
+                &format!("KH{}-", accepted.strftime("%Y%m%d")),
+                &crate::case::CaseEvent {
+                    at: c.created_at,
+                    actor: "wang".into(),
+                    action: "受理".into(),
+                    status: c.status,
+                    note: String::new(),
+                },
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+    }
     let mut seen = (0, 0, 0);
+    // Which (has a ticket, accepted in the month, outcome) the months hold.
+    let mut kinds = std::collections::BTreeSet::new();
     for (year, month) in (1..=12).map(|m| (2025, m)).chain((1..=12).map(|m| (2026, m))) {
         let from = date(year, month, 1);
         let to = from.last_of_month();
@@ -300,8 +350,27 @@ async fn assessment_counts_are_the_records_figures(store: &dyn Store) {
             )
             .collect();
         seen.2 += expected.len();
+        for c in &expected {
+            kinds.insert((c.has_ticket, c.accepted, c.outcome));
+        }
         assert_eq!(counted, expected, "{from} cases");
     }
     assert!(seen.1 > 0, "the months have finished tickets to count");
     assert!(seen.2 > 0, "the months have cases to count");
+    for kind in [
+        (false, true, Some(CaseOutcome::OnTime)),
+        (false, true, Some(CaseOutcome::Late)),
+        (false, true, Some(CaseOutcome::OpenOverdue)),
+        (false, true, None),
+        (true, true, Some(CaseOutcome::OnTime)),
+        (true, true, Some(CaseOutcome::Late)),
+        (true, true, Some(CaseOutcome::OpenOverdue)),
+        (true, true, None),
+        (false, false, Some(CaseOutcome::OnTime)),
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "the months hold cases of kind {kind:?}: {kinds:?}"
+        );
+    }
 }

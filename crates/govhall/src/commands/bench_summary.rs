@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool) -> Result<()> {
     let bench = crate::backend::open_bench(url).await?;
     let store: Arc<dyn store::Store> = bench.clone();
-    let app = app::App::new(store, app::Settings::default());
+    let app = app::App::new(store.clone(), app::Settings::default());
     let session = leader_session();
     let (from, to) = match year {
         Some(y) => {
@@ -51,6 +51,11 @@ pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool)
     .await?;
     timed("  评价（satisfaction）", || {
         app.evaluations.satisfaction(s, from, to, None)
+    })
+    .await?;
+    timed("  其他计数（report_counts）", || store.report_counts(from, to, None)).await?;
+    timed("  投诉、督查、黄牛（period_counts）", || {
+        store.period_counts(from, to)
     })
     .await?;
     let m = from.strftime("%Y-%m").to_string();
