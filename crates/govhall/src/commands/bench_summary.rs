@@ -53,7 +53,10 @@ pub async fn summary(url: &str, month: &str, year: Option<i16>, documents: bool)
         app.evaluations.satisfaction(s, from, to, None)
     })
     .await?;
-    timed("  其他计数（report_counts）", || store.report_counts(from, to, None)).await?;
+    timed("  其他计数（report_counts）", || {
+        store.report_counts(from, to, None)
+    })
+    .await?;
     timed("  投诉、督查、黄牛（period_counts）", || {
         store.period_counts(from, to)
     })
