@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune12`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held10`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune13`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held11`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -147,7 +147,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     };
     // The tuning splits: the issue's thresholds.
     for name in [
-        "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12",
+        "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -197,7 +197,14 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   puts aside after 除了, two stop words glued into one): 99.3% / 98.6%.
     // - `held10` (session 11): 226 questions written blind after tune11's changes: clean
     //   figure 88.5% / 87.2%; after tune12's changes, totals only: 88.5% / 87.2%.
-    let floors: [(&str, usize, usize, f64, f64); 9] = [
+    // - `tune13` (session 12, tuned on with the issue's thresholds above): 291 questions, 200
+    //   answerable (every item and bundle asked in everyday words without its name or
+    //   keywords) and 91 not the hall's, written blind, first scored at 51.5% / 87.9%; after
+    //   its changes (everyday words for what items do, life situations' words, other offices'
+    //   services, neutral filler): 97.0% / 98.9%.
+    // - `held11` (session 12): 214 questions written blind after tune12's changes: clean
+    //   figure 89.7% / 88.5%; after tune13's changes, totals only: 91.9% / 91.0%.
+    let floors: [(&str, usize, usize, f64, f64); 10] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -207,6 +214,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held8", 125, 75, 0.97, 0.88),
         ("held9", 144, 90, 0.90, 0.84),
         ("held10", 148, 78, 0.88, 0.87),
+        ("held11", 136, 78, 0.91, 0.91),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
