@@ -52,9 +52,13 @@ pub(crate) const ID_LIST: &str = "string_agg(id::text, ',')";
 /// end, truncated toward zero (as `jiff::SignedDuration::as_secs`); NULL
 /// without both instants. PostgreSQL keeps microseconds, so the difference is
 /// exact before it is truncated.
-pub(crate) const WAIT_SECONDS: &str = "CAST(TRUNC(EXTRACT(EPOCH FROM (called_at - taken_at))) AS BIGINT)";
-pub(crate) const SERVICE_SECONDS: &str =
-    "CAST(TRUNC(EXTRACT(EPOCH FROM (finished_at - called_at))) AS BIGINT)";
+///
+/// `date_part` gives the seconds as a double: exact for whole seconds, and a
+/// fraction in microseconds lies at least 10⁻⁶ from a whole second, far more
+/// than a double's error at these sizes, so the truncation is the same as
+/// over `EXTRACT`'s numeric, which costs several times more per ticket.
+pub(crate) const WAIT_SECONDS: &str = "CAST(TRUNC(date_part('epoch', called_at - taken_at)) AS BIGINT)";
+pub(crate) const SERVICE_SECONDS: &str = "CAST(TRUNC(date_part('epoch', finished_at - called_at)) AS BIGINT)";
 /// PostgreSQL's planner finds `tickets_report` itself.
 pub(crate) const REPORT_INDEX: &str = "";
 
@@ -76,6 +80,12 @@ pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "";
 /// The whole seconds `{X}` of a group's tickets as one text, comma-separated
 /// (NULLs left out).
 pub(crate) const SECONDS_LIST: &str = "string_agg(CAST({X} AS TEXT), ',')";
+/// The queue's counts' groups, day by day in `tickets_report`'s order
+/// (business_date, category, status, window_number, called_by; migration
+/// 0030): PostgreSQL aggregates them as it reads the index. Over the whole
+/// period its planner (expecting far more groups than a hall has) sorted the
+/// month's tickets and spilled to disk: 380 ms against 115 ms at 274 k tickets.
+pub(crate) const TICKET_SECONDS_GROUP: &str = "business_date, category, status, window_number, called_by";
 /// PostgreSQL hashes the ledger's groups over the whole period.
 pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "";
 /// PostgreSQL's planner picks the index (it hashes the groups).

@@ -85,6 +85,8 @@ pub(crate) const OPEN_CASES_BY_DEADLINE: &str = "INDEXED BY cases_open_deadline"
 /// streams a month with no sort and hands over a few thousand lines instead
 /// of sorting the month's tickets by every key and second.
 pub(crate) const SECONDS_LIST: &str = "group_concat({X}, ',')";
+/// The queue's counts' groups: a day's tickets in `tickets_report`'s order.
+pub(crate) const TICKET_SECONDS_GROUP: &str = "business_date, status, window_number, called_by, category";
 /// The ledger's figures group each day's cases in `cases_ledger_figures`'
 /// order (accepted_on, department, item_code): streamed, no sort.
 pub(crate) const ACCEPTANCE_DAY_GROUP: &str = "accepted_on, ";

@@ -7,7 +7,9 @@
 //! `queue_call.rs`.
 
 use super::{queue_call, queue_take};
-use crate::dialect::{Backend, Conn, DAY_GROUP, REPORT_INDEX, SECONDS_LIST, SERVICE_SECONDS, WAIT_SECONDS};
+use crate::dialect::{
+    Backend, Conn, REPORT_INDEX, SECONDS_LIST, SERVICE_SECONDS, TICKET_SECONDS_GROUP, WAIT_SECONDS,
+};
 use domain::appointment::AppointmentStatus;
 use domain::queue::{CallKind, Priority};
 use jiff::Timestamp;
@@ -692,7 +694,7 @@ impl QueueStore for Backend {
         let sql = format!(
             "SELECT status, window_number, called_by, category, COUNT(*) AS n, {waits} AS waits, \
              {services} AS services FROM tickets {REPORT_INDEX} WHERE business_date >= $1 AND business_date <= $2 \
-             GROUP BY {DAY_GROUP}status, window_number, called_by, category"
+             GROUP BY {TICKET_SECONDS_GROUP}"
         );
         sqlx::query_as::<_, SecondsRow>(sqlx::AssertSqlSafe(sql))
             .bind(from.to_sqlx())
