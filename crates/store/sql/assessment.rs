@@ -801,24 +801,22 @@ impl AssessmentStore for Backend {
         // sorts to group: streamed, each case's outcome worked out once per
         // sum from plain comparisons (SQLite repeats a shared expression in
         // every sum, so a CASE naming the outcome cost 150 ms at 137 k cases).
-        let late = format!("{COMPLETED_IN_MONTH} AND completed_on > deadline");
-        let sums: Vec<String> = [COMPLETED_IN_MONTH, late.as_str(), OPEN_OVERDUE]
-            .iter()
-            .flat_map(|c| {
-                [
-                    format!("CAST(SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS BIGINT)"),
-                    format!("CAST(SUM(CASE WHEN ticket_id IS NOT NULL AND {c} THEN 1 ELSE 0 END) AS BIGINT)"),
-                ]
-            })
-            .collect();
+        let count = |c: &str| format!("CAST(SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS BIGINT)");
+        let with_ticket = |c: &str| count(&format!("ticket_id IS NOT NULL AND {c}"));
+        let late = format!("{COMPLETED_IN_MONTH} AND {COMPLETED_LATE}");
         let accepted_sql = format!(
-            "SELECT window_number, staff, department, COUNT(*) AS n, \
-             CAST(SUM(CASE WHEN ticket_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS with_ticket, \
+            "SELECT window_number, staff, department, COUNT(*) AS n, {} AS with_ticket, \
              {} AS completed, {} AS completed_with_ticket, {} AS late, {} AS late_with_ticket, \
              {} AS open_overdue, {} AS open_overdue_with_ticket \
              FROM cases {CASES_ASSESSED_BY_ACCEPTANCE} WHERE {ACCEPTED_IN_MONTH} \
              GROUP BY {ACCEPTANCE_DAY_GROUP}window_number, staff, department",
-            sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]
+            count("ticket_id IS NOT NULL"),
+            count(COMPLETED_IN_MONTH),
+            with_ticket(COMPLETED_IN_MONTH),
+            count(&late),
+            with_ticket(&late),
+            count(OPEN_OVERDUE),
+            with_ticket(OPEN_OVERDUE),
         );
         #[derive(sqlx::FromRow)]
         struct AcceptedRow {
@@ -845,15 +843,15 @@ impl AssessmentStore for Backend {
             outcome: String,
             n: i64,
         }
-        let columns = "window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, \
-             CASE WHEN completed_on >= $1 AND completed_on <= $2 THEN \
-                  (CASE WHEN deadline IS NOT NULL AND completed_on > deadline THEN 'late' ELSE 'on_time' END) \
-                  WHEN completed_on IS NULL AND deadline >= $1 AND deadline <= $2 AND deadline < $3 \
-                  AND status <> 'paused' THEN 'open_overdue' ELSE '' END AS outcome";
+        let columns = format!(
+            "window_number, staff, department, ticket_id IS NOT NULL AS has_ticket, \
+             CASE WHEN {COMPLETED_IN_MONTH} THEN (CASE WHEN {COMPLETED_LATE} THEN 'late' ELSE 'on_time' END) \
+             WHEN {OPEN_OVERDUE} THEN 'open_overdue' ELSE '' END AS outcome"
+        );
         let others_sql = format!(
             "SELECT window_number, staff, department, has_ticket, outcome, COUNT(*) AS n FROM ({}) AS u \
              GROUP BY window_number, staff, department, has_ticket, outcome",
-            month_cases_not_accepted_of(columns)
+            month_cases_not_accepted_of(&columns)
         );
         let accepted = sqlx::query_as::<_, AcceptedRow>(sqlx::AssertSqlSafe(accepted_sql))
             .bind(from.to_sqlx())
@@ -1005,6 +1003,8 @@ async fn evaluation_groups(
 const ACCEPTED_IN_MONTH: &str = "accepted_on >= $1 AND accepted_on <= $2 AND NOT imported";
 /// Of a case the assessment reads: completed in the month (`$1..=$2`).
 const COMPLETED_IN_MONTH: &str = "completed_on >= $1 AND completed_on <= $2";
+/// Of a case completed in the month: after its deadline (none: on time).
+const COMPLETED_LATE: &str = "completed_on > deadline";
 /// Of a case the assessment reads: open, past a deadline in the month before
 /// today (`$3`), not paused.
 const OPEN_OVERDUE: &str =
