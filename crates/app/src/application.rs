@@ -37,6 +37,8 @@ const PHONE_PURPOSE: &str = "application.phone";
 const ADDRESS_PURPOSE: &str = "application.address";
 /// Who the steps name when the citizen acts.
 const APPLICANT: &str = "申请人";
+/// Who asks the sharing sources for an application submitted online.
+const ONLINE_OPERATOR: &str = "网上申报";
 
 /// An uploaded file as received.
 #[derive(Debug, Clone)]
@@ -444,7 +446,7 @@ impl ApplicationService {
                 ),
             };
             self.cases
-                .check_material_claims(std::slice::from_ref(&item), &holder, &claims)
+                .check_material_claims(std::slice::from_ref(&item), &holder, &claims, ONLINE_OPERATOR)
                 .await?;
         }
         let now = self.now();

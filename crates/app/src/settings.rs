@@ -18,6 +18,8 @@ pub struct Settings {
     pub evaluation: EvaluationSettings,
     pub cases: CaseSettings,
     pub hours: HoursSettings,
+    /// 数据共享交换 (issue 17): the provincial exchange's front-end processor, if any.
+    pub sharing: SharingSettings,
 }
 
 /// The hall itself (大厅): its name, zone, numbering and address.
@@ -263,6 +265,54 @@ pub struct CaseSettings {
     pub review_days: u32,
 }
 
+/// 数据共享交换 (issue 17): where govhall asks for records it does not hold
+/// itself. Empty `exchange_url`: only the records the administrator imported
+/// (the local reference source). Otherwise the exchange is asked after the local
+/// records, over the government network (政务外网) through its front-end
+/// processor (前置机), by the protocol in `docs/sharing.md`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharingSettings {
+    /// 共享交换前置机地址: `http://host:port/path`, or empty for none.
+    pub exchange_url: String,
+    /// 接入令牌: sent as `Authorization: Bearer …`; never logged.
+    pub token: Secret,
+    /// 超时: milliseconds a lookup may take before the material must be handed in (100–30000).
+    pub timeout_ms: u64,
+}
+
+impl Default for SharingSettings {
+    fn default() -> Self {
+        SharingSettings {
+            exchange_url: String::new(),
+            token: Secret::from(""),
+            timeout_ms: 3000,
+        }
+    }
+}
+
+impl SharingSettings {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let url = self.exchange_url.trim();
+        if !url.is_empty() {
+            // The front-end processor sits on the government network; TLS is its gateway's.
+            let rest = url.strip_prefix("http://").ok_or_else(|| {
+                invalid(
+                    "sharing.exchange_url",
+                    "须以 http:// 开头（政务外网内的共享交换前置机地址）",
+                )
+            })?;
+            if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
+                return Err(invalid("sharing.exchange_url", "缺少主机名或含有空白字符"));
+            }
+        }
+        if !(100..=30_000).contains(&self.timeout_ms) {
+            return Err(invalid("sharing.timeout_ms", "须在100至30000毫秒之间"));
+        }
+        Ok(())
+    }
+}
+
 /// A secret from the configuration: read as a `&str`, never printed
 /// (`Debug` shows `***`), so a logged configuration does not leak it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -425,6 +475,7 @@ impl Settings {
         self.appointments.validate()?;
         self.evaluation.validate()?;
         self.cases.validate()?;
+        self.sharing.validate()?;
         self.hours.validate()
     }
 }
@@ -566,6 +617,38 @@ mod tests {
         assert!(s.validate().is_err());
         s.cases.verification_days = 120;
         s.validate().unwrap();
+    }
+
+    // issue 17: 数据共享交换
+    #[test]
+    fn the_exchange_is_off_by_default_and_its_address_and_timeout_are_checked() {
+        let s = Settings::default();
+        assert!(s.sharing.exchange_url.is_empty());
+        assert_eq!(s.sharing.timeout_ms, 3000);
+        let check = |url: &str, timeout_ms: u64| {
+            let mut s = Settings::default();
+            s.sharing.exchange_url = url.into();
+            s.sharing.timeout_ms = timeout_ms;
+            s.validate().map_err(|e| e.key)
+        };
+        assert_eq!(check("http://10.1.2.3:8080/gateway", 3000), Ok(()));
+        assert_eq!(check("http://qzj.example", 100), Ok(()));
+        for bad in [
+            "https://qzj.example",
+            "ftp://x",
+            "10.1.2.3",
+            "http://",
+            "http:///x",
+            "http://a b",
+        ] {
+            assert_eq!(check(bad, 3000), Err("sharing.exchange_url"), "{bad}");
+        }
+        assert_eq!(check("", 99), Err("sharing.timeout_ms"));
+        assert_eq!(check("", 30_001), Err("sharing.timeout_ms"));
+        // The token is a secret: never in the settings' Debug.
+        let mut s = Settings::default();
+        s.sharing.token = "exchange-secret".into();
+        assert!(!format!("{s:?}").contains("exchange-secret"));
     }
 
     #[test]

@@ -257,6 +257,39 @@ impl fmt::Display for DataSource {
     }
 }
 
+/// Who answered a sharing lookup (数据来源渠道): the records the
+/// administrator imported, or the province's data sharing exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SharingProvider {
+    /// 本地导入数据: the local reference records.
+    Local,
+    /// 共享交换平台: the province's exchange, through its front-end processor.
+    Exchange,
+}
+
+impl SharingProvider {
+    pub const ALL: [SharingProvider; 2] = [SharingProvider::Local, SharingProvider::Exchange];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SharingProvider::Local => "local",
+            SharingProvider::Exchange => "exchange",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SharingProvider::Local => "本地导入数据",
+            SharingProvider::Exchange => "共享交换平台",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SharingProvider> {
+        SharingProvider::ALL.into_iter().find(|p| p.code() == code.trim())
+    }
+}
+
 /// Whom a licence belongs to: a person or an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

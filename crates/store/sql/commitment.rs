@@ -3,7 +3,7 @@
 //! sharing log.
 
 use crate::dialect::{Backend, Conn};
-use domain::commitment::{DataSource, HolderKind, VerificationStatus};
+use domain::commitment::{DataSource, HolderKind, SharingProvider, VerificationStatus};
 use jiff_sqlx::ToSqlx;
 use store::case::{AcceptanceClaims, CaseEvent};
 use store::commitment::*;
@@ -137,6 +137,7 @@ struct AccessRow {
     id: Uuid,
     case_id: Uuid,
     source: String,
+    provider: String,
     material: String,
     licence_type: String,
     licence_number: String,
@@ -151,6 +152,8 @@ impl TryFrom<AccessRow> for DataAccess {
     fn try_from(r: AccessRow) -> StoreResult<DataAccess> {
         Ok(DataAccess {
             source: DataSource::parse(&r.source).ok_or_else(|| corrupt("data source", &r.source))?,
+            provider: SharingProvider::parse(&r.provider)
+                .ok_or_else(|| corrupt("sharing provider", &r.provider))?,
             id: r.id,
             case_id: r.case_id,
             material: r.material,
@@ -204,12 +207,13 @@ pub(crate) async fn insert_acceptance_claims(
     }
     for a in &claims.accesses {
         sqlx::query(
-            "INSERT INTO data_accesses (id, case_id, source, material, licence_type, licence_number, \
-             valid_until, fields, accessed_by, accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO data_accesses (id, case_id, source, provider, material, licence_type, licence_number, \
+             valid_until, fields, accessed_by, accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(a.id)
         .bind(a.case_id)
         .bind(a.source.code())
+        .bind(a.provider.code())
         .bind(&a.material)
         .bind(&a.licence_type)
         .bind(&a.licence_number)
@@ -419,8 +423,8 @@ impl CommitmentStore for Backend {
 
     async fn data_accesses(&self, case_id: Uuid) -> StoreResult<Vec<DataAccess>> {
         let rows = sqlx::query_as::<_, AccessRow>(
-            "SELECT id, case_id, source, material, licence_type, licence_number, valid_until, fields, accessed_by, \
-             accessed_at FROM data_accesses WHERE case_id = $1 ORDER BY accessed_at, id",
+            "SELECT id, case_id, source, provider, material, licence_type, licence_number, valid_until, fields, \
+             accessed_by, accessed_at FROM data_accesses WHERE case_id = $1 ORDER BY accessed_at, id",
         )
         .bind(case_id)
         .fetch_all(&self.pool)

@@ -8,7 +8,7 @@
 use crate::StoreResult;
 use crate::case::CaseEvent;
 use async_trait::async_trait;
-use domain::commitment::{DataSource, HolderKind, VerificationStatus};
+use domain::commitment::{DataSource, HolderKind, SharingProvider, VerificationStatus};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -110,6 +110,8 @@ pub struct DataAccess {
     pub id: Uuid,
     pub case_id: Uuid,
     pub source: DataSource,
+    /// Who answered: the imported records or the province's exchange.
+    pub provider: SharingProvider,
     pub material: String,
     pub licence_type: String,
     pub licence_number: String,

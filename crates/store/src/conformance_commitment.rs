@@ -11,7 +11,7 @@ use crate::commitment::*;
 use crate::conformance_case::{at, case};
 use crate::{Store, StoreError};
 use domain::case::CaseStatus;
-use domain::commitment::{DataSource, HolderKind, VerificationStatus};
+use domain::commitment::{DataSource, HolderKind, SharingProvider, VerificationStatus};
 use jiff::civil::date;
 use uuid::Uuid;
 
@@ -62,6 +62,8 @@ async fn tasks_credit_and_revocation(store: &dyn Store) {
         id: Uuid::now_v7(),
         case_id: new_a.id,
         source: DataSource::ELicence,
+        // Not the column's default: the channel round-trips.
+        provider: SharingProvider::Exchange,
         material: "营业执照".into(),
         licence_type: "营业执照".into(),
         licence_number: "L-1".into(),

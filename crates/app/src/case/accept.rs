@@ -137,7 +137,9 @@ impl crate::case::CaseService {
         }
         let materials = checked_materials(&req.materials)?;
         // issue 17: 告知承诺 only where the catalog allows it; 共享调取 only when a valid record is found.
-        let claims = self.check_material_claims(&items, &holder, &materials).await?;
+        let claims = self
+            .check_material_claims(&items, &holder, &materials, &session.user.username)
+            .await?;
         let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => {

@@ -1,40 +1,22 @@
 //! 告知承诺 and 共享调取 at acceptance (issue 17): a material claimed with
 //! status `commitment` must be one the catalog allows a commitment for; one
 //! claimed `shared` must be shareable and found valid on the acceptance day
-//! in the sharing sources (the local reference records, [`LocalSources`]).
+//! in the sharing sources (the local reference records, then the province's
+//! exchange if the hall has one: [`super::sources`]).
 //! The same check serves the window (`accept_case`) and online applications.
 
+use super::sources::{LocalSources, SharingQuery, SharingSource};
 use super::*;
 use crate::{Actor, AppResult};
-use async_trait::async_trait;
 use domain::catalog::Item;
-use domain::commitment::{ClaimError, Holder, VerificationStatus, check_commitment, check_shareable};
+use domain::commitment::{
+    ClaimError, Holder, SharingProvider, VerificationStatus, check_commitment, check_shareable,
+};
 use store::case::AcceptanceClaims;
-use store::commitment::{Commitment, CommitmentStore, DataAccess, Licence};
+use store::commitment::{Commitment, DataAccess, Licence};
 
 /// The fields a sharing lookup reads, as logged (数据共享调取记录).
 pub const SHARED_FIELDS: &str = "持证主体,证照类型,证照编号,有效期";
-
-/// A sharing source (共享数据源: 人口库, 法人库, 电子证照库). A hall connected
-/// to a provincial platform implements it with that platform's adapter; the
-/// reference implementation [`LocalSources`] reads the records the
-/// administrator imported, so a hall without a platform still works and the
-/// tests run offline.
-#[async_trait]
-pub trait SharingSource: Send + Sync {
-    /// The holder's records of one type (the material's name), whatever their validity.
-    async fn lookup(&self, holder_key: &str, licence_type: &str) -> AppResult<Vec<Licence>>;
-}
-
-/// The local reference implementation, backed by the store.
-pub struct LocalSources<'a>(pub &'a dyn CommitmentStore);
-
-#[async_trait]
-impl SharingSource for LocalSources<'_> {
-    async fn lookup(&self, holder_key: &str, licence_type: &str) -> AppResult<Vec<Licence>> {
-        Ok(self.0.holder_licences(holder_key, licence_type).await?)
-    }
-}
 
 /// A record the hall will use for a material (共享调取).
 #[derive(Debug, Clone)]
@@ -43,6 +25,8 @@ pub struct SharedRecord {
     pub item_code: String,
     pub material: String,
     pub licence: Licence,
+    /// Which source answered.
+    pub provider: SharingProvider,
 }
 
 /// What a case's claims came to: each committed material (with the item
@@ -71,30 +55,41 @@ impl crate::case::CaseService {
     /// a record of its type is valid today for the holder. A refusal is
     /// `AppError::Invalid { field: "materials" }` naming the material; nothing
     /// is written.
+    /// `operator` is who asks (a username, or `网上申报`), told to the exchange.
     pub async fn check_material_claims(
         &self,
         items: &[Item],
         holder: &Holder,
         materials: &[MaterialCheck],
+        operator: &str,
     ) -> AppResult<MaterialClaims> {
         let key = person_key(
             &self.settings.security.data_key,
             holder.key_purpose(),
             holder.as_str(),
         )?;
-        self.check_claims_by_key(items, &key, materials).await
+        self.check_claims_by_key(items, Some(holder), &key, materials, operator)
+            .await
     }
 
     /// [`Self::check_material_claims`] for an applicant known by the keyed
-    /// hash a case stores (`id_key`), as at 补正.
+    /// hash a case stores (`id_key`) and, when it can be read back, the number
+    /// itself, as at 补正.
     pub(crate) async fn check_claims_by_key(
         &self,
         items: &[Item],
+        holder: Option<&Holder>,
         key: &str,
         materials: &[MaterialCheck],
+        operator: &str,
     ) -> AppResult<MaterialClaims> {
         let today = self.today();
-        let sources = LocalSources(&*self.claims);
+        let local = LocalSources(&*self.claims);
+        // The imported records first; the exchange only when they hold nothing valid.
+        let mut sources: Vec<&dyn SharingSource> = vec![&local];
+        if let Some(exchange) = &self.exchange {
+            sources.push(&**exchange);
+        }
         let mut out = MaterialClaims::default();
         for m in materials {
             let check: fn(&Item, &str) -> Result<(), ClaimError> = match m.status {
@@ -130,15 +125,30 @@ impl crate::case::CaseService {
                 out.committed.push((item.code.clone(), m.name.clone()));
                 continue;
             }
-            let found = sources.lookup(key, &m.name).await?;
-            let valid = found
-                .into_iter()
-                .find(|l| domain::commitment::licence_valid(l.valid_until, today));
+            let query = SharingQuery {
+                holder,
+                holder_key: key,
+                licence_type: &m.name,
+                item_code: &item.code,
+                operator,
+            };
+            let mut valid = None;
+            for source in &sources {
+                let found = source.lookup(&query).await?;
+                if let Some(licence) = found
+                    .into_iter()
+                    .find(|l| domain::commitment::licence_valid(l.valid_until, today))
+                {
+                    valid = Some((licence, source.provider()));
+                    break;
+                }
+            }
             match valid {
-                Some(licence) => out.shared.push(SharedRecord {
+                Some((licence, provider)) => out.shared.push(SharedRecord {
                     item_code: item.code.clone(),
                     material: m.name.clone(),
                     licence,
+                    provider,
                 }),
                 None => return Err(refused(ClaimError::NothingValid(m.name.clone()))),
             }
@@ -197,6 +207,7 @@ impl crate::case::CaseService {
                 id: Uuid::now_v7(),
                 case_id: c.id,
                 source: s.licence.source,
+                provider: s.provider,
                 material: s.material.clone(),
                 licence_type: s.licence.licence_type.clone(),
                 licence_number: s.licence.number.clone(),
@@ -241,12 +252,13 @@ impl crate::case::CaseService {
                 "data.share",
                 number_of(a.case_id),
                 &format!(
-                    "{}调取{}（{} {}，字段：{}）",
+                    "{}调取{}（{} {}，字段：{}，来源：{}）",
                     a.source.label(),
                     a.material,
                     a.licence_type,
                     a.licence_number,
-                    a.fields
+                    a.fields,
+                    a.provider.label()
                 ),
             )
             .await?;

@@ -41,3 +41,17 @@ impl crate::case::CaseService {
         Ok(identity)
     }
 }
+
+impl crate::case::CaseService {
+    /// The applicant of a case as a sharing holder (身份证号 or 统一社会信用代码),
+    /// read back from its sealed number; `None` when it has none or it no longer
+    /// parses. Not audit-logged here: the lookup it serves is (`data.share`).
+    pub(crate) fn case_holder(&self, c: &CaseRecord) -> AppResult<Option<domain::commitment::Holder>> {
+        if c.id_sealed.is_empty() {
+            return Ok(None);
+        }
+        let cipher = DataCipher::new(&self.settings.security.data_key)?;
+        let plain = cipher.open(ID_PURPOSE, &c.id_sealed)?;
+        Ok(domain::commitment::Holder::parse(&plain, self.today()).ok())
+    }
+}

@@ -50,8 +50,21 @@ impl crate::case::CaseService {
             })
             .cloned()
             .collect();
+        // The exchange is asked by the number itself; an old case's that cannot be
+        // read back is asked of the imported records only.
+        let holder = if new_claims.iter().any(|m| m.status == MaterialStatus::Shared) {
+            self.case_holder(&c)?
+        } else {
+            None
+        };
         let claims = self
-            .check_claims_by_key(&claim_items, &c.id_key, &new_claims)
+            .check_claims_by_key(
+                &claim_items,
+                holder.as_ref(),
+                &c.id_key,
+                &new_claims,
+                &session.user.username,
+            )
             .await?;
         for g in given {
             match c.materials.iter_mut().find(|m| m.name == g.name) {

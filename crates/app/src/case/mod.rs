@@ -27,7 +27,9 @@ mod lifecycle;
 mod progress;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod claims;
+mod sources;
 pub use claims::{MaterialClaims, SharedRecord};
+pub use sources::{ExchangeSource, LocalSources, SharingQuery, SharingSource};
 
 pub use identity::CaseIdentity;
 
@@ -226,6 +228,8 @@ pub struct CaseService {
     pub(crate) queue: crate::queue::QueueService,
     // issue 17: 告知承诺制, 数据共享、电子证照
     pub(crate) claims: Arc<dyn store::commitment::CommitmentStore>,
+    /// The province's data sharing exchange, when the hall has one (`[sharing]`).
+    pub(crate) exchange: Option<Arc<ExchangeSource>>,
 }
 
 impl CaseService {
@@ -234,8 +238,11 @@ impl CaseService {
         store: Arc<dyn store::Store>,
         queue: crate::queue::QueueService,
     ) -> CaseService {
+        let exchange =
+            ExchangeSource::from_settings(&hall.settings.sharing, &hall.settings.hall.code).map(Arc::new);
         CaseService {
             hall,
+            exchange,
             store: store.clone(),
             ledger_store: store.clone(),
             queue,

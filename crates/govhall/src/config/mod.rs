@@ -42,6 +42,7 @@ struct Layout {
     evaluation: app::settings::EvaluationSettings,
     cases: app::settings::CaseSettings,
     hours: app::settings::HoursSettings,
+    sharing: app::settings::SharingSettings,
 }
 
 impl Default for Layout {
@@ -59,6 +60,7 @@ impl Default for Layout {
             evaluation: s.evaluation,
             cases: s.cases,
             hours: s.hours,
+            sharing: s.sharing,
         }
     }
 }
@@ -78,6 +80,7 @@ impl From<Layout> for Config {
                 evaluation: l.evaluation,
                 cases: l.cases,
                 hours: l.hours,
+                sharing: l.sharing,
             },
             origins: Vec::new(),
             warnings: Vec::new(),
@@ -100,6 +103,7 @@ impl From<&Config> for Layout {
             evaluation: s.evaluation,
             cases: s.cases,
             hours: s.hours,
+            sharing: s.sharing,
         }
     }
 }

@@ -146,6 +146,10 @@ pub struct DataAccessItem {
     /// population (人口库), legal_entity (法人库) or e_licence (电子证照库).
     source: String,
     source_label: String,
+    /// Who answered: local (本地导入数据, the records the administrator imported)
+    /// or exchange (共享交换平台, the province's exchange).
+    provider: String,
+    provider_label: String,
     material: String,
     licence_type: String,
     licence_number: String,
@@ -174,6 +178,8 @@ pub async fn data_access(Caller(state, user): Caller, CaseId(id): CaseId) -> Api
             .map(|a| DataAccessItem {
                 source: a.source.code().into(),
                 source_label: a.source.label().into(),
+                provider: a.provider.code().into(),
+                provider_label: a.provider.label().into(),
                 material: a.material,
                 licence_type: a.licence_type,
                 licence_number: a.licence_number,

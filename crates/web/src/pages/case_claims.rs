@@ -27,7 +27,7 @@ pub struct TaskLine {
 }
 
 pub struct AccessLine {
-    pub source: &'static str,
+    pub source: String,
     pub material: String,
     pub licence: String,
     pub valid_until: String,
@@ -92,7 +92,7 @@ pub async fn claims_box(state: &AppState, user: &CurrentUser, id: Uuid) -> Claim
             .accesses
             .into_iter()
             .map(|a| AccessLine {
-                source: a.source.label(),
+                source: format!("{}（{}）", a.source.label(), a.provider.label()),
                 material: a.material,
                 licence: format!("{} {}", a.licence_type, a.licence_number),
                 valid_until: a.valid_until.map_or_else(|| "长期".to_owned(), |d| d.to_string()),

@@ -56,6 +56,7 @@ mod browser_case_timeline;
 mod case_timeline_pages;
 // issue 17: 告知承诺制, 数据共享、电子证照
 mod api_commitments;
+mod api_sharing_exchange;
 // issue 17: online application (网上申报) and pre-review (预审)
 mod api_applications;
 mod browser_applications;
