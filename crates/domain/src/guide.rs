@@ -18,7 +18,8 @@
 //!    (少儿英语 → nothing); the rest are the question's content words;
 //! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
 //!    bundle's description and its items' names, materials, department); what the asker
-//!    puts aside (the words after 除了: 除了营业执照还要办什么证) counts [`ASIDE_WEIGHT`];
+//!    puts aside (the words after 除了: 除了营业执照还要办什么证) or says they already have
+//!    (营业执照有了 还差食品那个证, 刚办好执照) counts [`ASIDE_WEIGHT`];
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
 //!    item's or bundle's name, keywords, description, materials or department, or a
@@ -27,7 +28,8 @@
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
 //!    what a business being opened does (唱歌 in 开个唱歌的歌厅);
-//!    a one-character `off` word (贵、玩、好) counts only as the question's last word; or
+//!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
+//!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
 //!    but nothing of opening, running or paying for one (`act`: 开、办、许可、交…): a
 //!    customer's question (网吧包夜多少钱);
@@ -79,7 +81,8 @@ const DEPARTMENT_WEIGHT: f32 = 0.4;
 const MATERIAL_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.8;
 /// Verbs whose result a one-character word after them tells (弄好, 办好, 做好).
-const RESULT_VERBS: &str = "弄办做搞填写备修交领拿";
+/// Also what was agreed (谈好, 说好, 商量好, 定好, 约好).
+const RESULT_VERBS: &str = "弄办做搞填写备修交领拿谈说量定签讲约想";
 /// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
 const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
 /// What a business being opened is called after the words saying what it does
@@ -693,7 +696,8 @@ impl Guide {
         let (compact, origin) = compact(&q);
         // What the asker puts aside (除了营业执照还要办什么证): its words count little.
         let aside = aside(&q);
-        let inside_aside = |r: &std::ops::Range<usize>| aside.start <= r.start && r.end <= aside.end;
+        let inside_aside =
+            |r: &std::ops::Range<usize>| aside.iter().any(|a| a.start <= r.start && r.end <= a.end);
         for e in &self.vocabulary.entries {
             let mut hit = false;
             // Whether the entry matches outside what the asker puts aside.
@@ -942,11 +946,13 @@ fn compact(q: &str) -> (String, Vec<usize>) {
     (out, origin)
 }
 
-/// Where the words the asker puts aside lie (the bytes after 除了 up to 还, 以外,
-/// 之外, 外 or a pause: 除了营业执照还要办什么证 → 营业执照); empty when none.
-fn aside(q: &str) -> std::ops::Range<usize> {
+/// Where the words the asker puts aside lie: the bytes after 除了 up to 还, 以外, 之外,
+/// 外 or a pause (除了营业执照还要办什么证 → 营业执照), and what the asker says they
+/// already have ([`already_had`]: 营业执照有了 还差食品那个证 → 营业执照).
+fn aside(q: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = already_had(q);
     let Some(at) = q.find("除了") else {
-        return 0..0;
+        return found;
     };
     let start = at + "除了".len();
     let rest = &q[start..];
@@ -960,7 +966,66 @@ fn aside(q: &str) -> std::ops::Range<usize> {
                 || !is_word_char(c)
         })
         .map_or(rest.len(), |(i, _)| i);
-    start..start + end
+    found.push(start..start + end);
+    found
+}
+
+/// What comes before these in a clause is what the asker already has (残疾证已经办了是一级的).
+const ALREADY_AFTER: [&str; 6] = [
+    "已经办了",
+    "已经办好",
+    "已经有了",
+    "已经拿到",
+    "已经下来",
+    "已经领了",
+];
+/// The same, said only at the end of a clause (营业执照有了 还差…, 执照办好了，…).
+const ALREADY_AT_END: [&str; 4] = ["有了", "办好了", "下来了", "拿到了"];
+/// What comes after these in a clause is what the asker already has (刚办好执照 头一回领发票).
+const ALREADY_BEFORE: [&str; 4] = ["刚办好", "刚办完", "刚拿到", "刚领到"];
+
+/// Where the asker names what they already have: the words of a clause before 有了,
+/// 已经办了, 办好了… (营业执照有了 → 营业执照; 没有了 is something lost, not had) or after
+/// 刚办好, 刚拿到 (刚办好执照 → 执照). They ask about the rest.
+fn already_had(q: &str) -> Vec<std::ops::Range<usize>> {
+    let clause_start = |at: usize| {
+        q[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    };
+    let clause_end = |at: usize| {
+        q[at..]
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(q.len(), |(i, _)| at + i)
+    };
+    let mut found = Vec::new();
+    for marker in ALREADY_AFTER.iter().chain(&ALREADY_AT_END) {
+        for (at, m) in q.match_indices(marker) {
+            let after = &q[at + m.len()..];
+            let at_end = after.chars().next().is_none_or(|c| !is_word_char(c) || c == '还');
+            if ALREADY_AT_END.contains(marker) && !at_end {
+                continue;
+            }
+            let lost = q[..at].ends_with('没') || q[..at].ends_with("没有");
+            let start = clause_start(at);
+            if !lost && start < at {
+                found.push(start..at);
+            }
+        }
+    }
+    for marker in ALREADY_BEFORE {
+        for (at, m) in q.match_indices(marker) {
+            let start = at + m.len();
+            let end = clause_end(start);
+            if start < end {
+                found.push(start..end);
+            }
+        }
+    }
+    found
 }
 
 /// Where a question says what a business being opened does: the characters between
@@ -1170,6 +1235,23 @@ mod tests {
     }
 
     #[test]
+    fn a_one_character_word_after_what_was_agreed_is_its_result() {
+        let t = Tokenizer::default();
+        let docs = [doc(
+            "MZ-QR-002",
+            GuideKind::Item,
+            "内地居民离婚登记",
+            &["协议离婚"],
+        )];
+        let v = "stop 都 了 去 哪里 办 的 事 谈 商量 哪个\ngoto 分开 = MZ-QR-002\noff 好\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        // 谈好, 说好, 商量好: what was agreed, not a judgement (哪个好).
+        assert!(!g.ask(&t, "分开的事都谈好了 去哪里办").none);
+        assert!(!g.ask(&t, "分开的事都商量好了").none);
+        assert!(g.ask(&t, "分开哪个好").none);
+    }
+
+    #[test]
     fn a_business_asked_about_as_a_customer_is_not_the_halls() {
         let t = Tokenizer::default();
         let docs = [
@@ -1305,10 +1387,50 @@ mod tests {
             Some("SCJG-XK-001".to_owned())
         );
         let q = "除了营业执照还要办什么证";
-        assert_eq!(&q[aside(q)], "营业执照");
+        assert_eq!(
+            aside(q).iter().map(|r| &q[r.clone()]).collect::<Vec<_>>(),
+            ["营业执照"]
+        );
         let q = "除了身份证以外要带什么";
-        assert_eq!(&q[aside(q)], "身份证");
+        assert_eq!(
+            aside(q).iter().map(|r| &q[r.clone()]).collect::<Vec<_>>(),
+            ["身份证"]
+        );
         assert!(aside("营业执照要办什么").is_empty());
+    }
+
+    #[test]
+    fn what_the_asker_already_has_counts_little() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "SCJG-QR-001",
+                GuideKind::Item,
+                "个体工商户设立登记",
+                &["办营业执照"],
+            ),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
+        ];
+        let v = "stop 想 要 个 怎么 什么 办 的 还 还要 那个 差\nsyn 营业执照 执照 = 营业执照 个体工商户\nsyn 卤菜 食品 = 食品经营\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
+        assert_eq!(first("卖卤菜的店要办营业执照吗"), Some("SCJG-QR-001".to_owned()));
+        assert_eq!(
+            first("卖卤菜的店 营业执照有了 还差食品那个证"),
+            Some("SCJG-XK-001".to_owned())
+        );
+        let had = |q: &str| {
+            already_had(q)
+                .into_iter()
+                .map(|r| q[r].to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(had("营业执照有了 还差什么"), ["营业执照"]);
+        assert_eq!(had("残疾证已经办了是一级的"), ["残疾证"]);
+        assert_eq!(had("个体户刚办好执照 头一回领发票"), ["执照"]);
+        // Something lost is not something had; 有了 inside a clause is not the end of it.
+        assert!(had("户口本没有了").is_empty());
+        assert!(had("有了孩子要办什么").is_empty());
     }
 
     #[test]
