@@ -11,7 +11,8 @@
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
 //!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
 //!    the question without the measure words and counts inside them (注册个公司 →
-//!    注册公司, 养几百头猪 → 养猪);
+//!    注册公司, 养几百头猪 → 养猪) and without 了, 刚, 已经 or 都 between their words
+//!    (离了婚 → 离婚, 老人刚过世 → 老人过世);
 //! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
 //!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
 //!    word (想开 → 开, 办个 → 办, 几千只 → nothing) or two stop words glued into one
@@ -68,8 +69,12 @@ const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万�
 /// Measure words glued to the end of a word (办个, 加点, 一批, 两台, 几百头).
 const MEASURES: &str = "个只张批层次下套点块份件间户位名台辆条棵座栋头";
 /// Measure words that, after a numeral, a set phrase is matched without (养几百头猪 →
-/// 养猪, 买了两台收割机 → 买了收割机): a count says how many, never what.
+/// 养猪, 买了两台收割机 → 买收割机): a count says how many, never what.
 const COUNTED: &str = "个只台辆条棵座栋头匹家间";
+/// What a set phrase is matched without when it lies inside one: the aspect particle 了 and
+/// the adverbs of time and degree people put between a verb and its object or its subject
+/// (离了婚 → 离婚, 老人刚过世 → 老人过世, 房子已经过户 → 房子过户).
+const INSIDE_FILLER: [&str; 5] = ["刚刚", "已经", "刚", "了", "都"];
 /// Units that, after a numeral, make a word only a count (二十年, 三个月).
 const UNITS: &str = "年月天日岁号周";
 
@@ -907,9 +912,11 @@ impl Guide {
     }
 }
 
-/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开)
-/// and without counts (几百头, 两台, 3辆 → nothing), and for each of its bytes the byte
-/// of the question it comes from.
+/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开),
+/// without counts (几百头, 两台, 3辆 → nothing) and without the particles and adverbs
+/// people put between a verb and its object ([`INSIDE_FILLER`]: 离了婚 → 离婚, 老人刚过世 →
+/// 老人过世, 房子已经过户 → 房子过户), and for each of its bytes the byte of the
+/// question it comes from.
 fn compact(q: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(q.len());
     let mut origin = Vec::with_capacity(q.len());
@@ -925,6 +932,14 @@ fn compact(q: &str) -> (String, Vec<usize>) {
             && let Some(m) = rest[numerals..].chars().next().filter(|c| COUNTED.contains(*c))
         {
             i += numerals + m.len_utf8();
+            continue;
+        }
+        // A particle or adverb between two characters of a word (离了婚, 刚过世).
+        if !out.is_empty()
+            && let Some(skip) = INSIDE_FILLER.iter().find(|p| rest.starts_with(**p))
+            && rest[skip.len()..].chars().next().is_some_and(is_cjk)
+        {
+            i += skip.len();
             continue;
         }
         if let Some(skip) = ["一个", "一家", "个"].iter().find(|p| rest.starts_with(**p)) {
@@ -1310,6 +1325,30 @@ mod tests {
     }
 
     #[test]
+    fn a_set_phrase_matches_without_a_particle_or_adverb_inside() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("MZ-QR-002", GuideKind::Item, "内地居民离婚登记", &["协议离婚"]),
+            doc("YJS-005", GuideKind::Bundle, "身后一件事", &[]),
+        ];
+        let v = "stop 想 要 怎么 办 家里 后面 哪些 手续\ngoto 离婚 = MZ-QR-002\ngoto 老人过世 = YJS-005\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        for (q, code) in [
+            ("离了婚要办什么", "MZ-QR-002"),
+            ("家里老人刚过世 后面要办哪些手续", "YJS-005"),
+        ] {
+            let a = g.ask(&t, q);
+            assert_eq!(
+                a.answers.first().map(|h| h.code.as_str()),
+                Some(code),
+                "{q}: {a:?}"
+            );
+        }
+        assert_eq!(compact("老人刚刚过世了").0, "老人过世了");
+        assert_eq!(compact("了解").0, "了解");
+    }
+
+    #[test]
     fn a_set_phrase_matches_without_a_count_inside() {
         let t = Tokenizer::default();
         let docs = [
@@ -1329,7 +1368,7 @@ mod tests {
             Some("NY-XK-003"),
             "{a:?}"
         );
-        assert_eq!(compact("买了两台收割机").0, "买了收割机");
+        assert_eq!(compact("买了两台收割机").0, "买收割机");
         assert_eq!(compact("养3头猪").0, "养猪");
         // A numeral without a measure word stays (六十岁, 三级).
         assert_eq!(compact("满六十岁").0, "满六十岁");
