@@ -86,8 +86,9 @@ const DEPARTMENT_WEIGHT: f32 = 0.4;
 const MATERIAL_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.8;
 /// Verbs whose result a one-character word after them tells (弄好, 办好, 做好).
-/// Also what was agreed (谈好, 说好, 商量好, 定好, 约好).
-const RESULT_VERBS: &str = "弄办做搞填写备修交领拿谈说量定签讲约想";
+/// Also what was agreed (谈好, 说好, 商量好, 定好, 约好) and when a matter is done (多久能好,
+/// 当天就好).
+const RESULT_VERBS: &str = "弄办做搞填写备修交领拿谈说量定签讲约想能就才";
 /// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
 const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
 /// What a business being opened is called after the words saying what it does
@@ -1264,6 +1265,8 @@ mod tests {
         assert!(!g.ask(&t, "分开的事都谈好了 去哪里办").none);
         assert!(!g.ask(&t, "分开的事都商量好了").none);
         assert!(g.ask(&t, "分开哪个好").none);
+        // 能好, 就好: when the matter is done.
+        assert!(!g.ask(&t, "分开的事多久能好").none);
     }
 
     #[test]
