@@ -11,14 +11,16 @@
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
 //!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
 //!    the question without the measure words and counts inside them (注册个公司 →
-//!    注册公司, 养几百头猪 → 养猪);
+//!    注册公司, 养几百头猪 → 养猪) and without 了, 刚, 已经 or 都 between their words
+//!    (离了婚 → 离婚, 老人刚过世 → 老人过世);
 //! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
 //!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
 //!    word (想开 → 开, 办个 → 办, 几千只 → nothing) or two stop words glued into one
 //!    (少儿英语 → nothing); the rest are the question's content words;
 //! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
 //!    bundle's description and its items' names, materials, department); what the asker
-//!    puts aside (the words after 除了: 除了营业执照还要办什么证) counts [`ASIDE_WEIGHT`];
+//!    puts aside (the words after 除了: 除了营业执照还要办什么证) or says they already have
+//!    (营业执照有了 还差食品那个证, 刚办好执照) counts [`ASIDE_WEIGHT`];
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
 //!    item's or bundle's name, keywords, description, materials or department, or a
@@ -27,7 +29,8 @@
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
 //!    what a business being opened does (唱歌 in 开个唱歌的歌厅);
-//!    a one-character `off` word (贵、玩、好) counts only as the question's last word; or
+//!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
+//!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
 //!    but nothing of opening, running or paying for one (`act`: 开、办、许可、交…): a
 //!    customer's question (网吧包夜多少钱);
@@ -66,8 +69,12 @@ const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万�
 /// Measure words glued to the end of a word (办个, 加点, 一批, 两台, 几百头).
 const MEASURES: &str = "个只张批层次下套点块份件间户位名台辆条棵座栋头";
 /// Measure words that, after a numeral, a set phrase is matched without (养几百头猪 →
-/// 养猪, 买了两台收割机 → 买了收割机): a count says how many, never what.
+/// 养猪, 买了两台收割机 → 买收割机): a count says how many, never what.
 const COUNTED: &str = "个只台辆条棵座栋头匹家间";
+/// What a set phrase is matched without when it lies inside one: the aspect particle 了 and
+/// the adverbs of time and degree people put between a verb and its object or its subject
+/// (离了婚 → 离婚, 老人刚过世 → 老人过世, 房子已经过户 → 房子过户).
+const INSIDE_FILLER: [&str; 5] = ["刚刚", "已经", "刚", "了", "都"];
 /// Units that, after a numeral, make a word only a count (二十年, 三个月).
 const UNITS: &str = "年月天日岁号周";
 
@@ -79,7 +86,9 @@ const DEPARTMENT_WEIGHT: f32 = 0.4;
 const MATERIAL_WEIGHT: f32 = 0.3;
 const SYNONYM_WEIGHT: f32 = 0.8;
 /// Verbs whose result a one-character word after them tells (弄好, 办好, 做好).
-const RESULT_VERBS: &str = "弄办做搞填写备修交领拿";
+/// Also what was agreed (谈好, 说好, 商量好, 定好, 约好) and when a matter is done (多久能好,
+/// 当天就好).
+const RESULT_VERBS: &str = "弄办做搞填写备修交领拿谈说量定签讲约想能就才";
 /// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
 const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
 /// What a business being opened is called after the words saying what it does
@@ -693,7 +702,8 @@ impl Guide {
         let (compact, origin) = compact(&q);
         // What the asker puts aside (除了营业执照还要办什么证): its words count little.
         let aside = aside(&q);
-        let inside_aside = |r: &std::ops::Range<usize>| aside.start <= r.start && r.end <= aside.end;
+        let inside_aside =
+            |r: &std::ops::Range<usize>| aside.iter().any(|a| a.start <= r.start && r.end <= a.end);
         for e in &self.vocabulary.entries {
             let mut hit = false;
             // Whether the entry matches outside what the asker puts aside.
@@ -903,9 +913,11 @@ impl Guide {
     }
 }
 
-/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开)
-/// and without counts (几百头, 两台, 3辆 → nothing), and for each of its bytes the byte
-/// of the question it comes from.
+/// The question without the measure words inside a phrase (一个, 个, 一家, 开家 → 开),
+/// without counts (几百头, 两台, 3辆 → nothing) and without the particles and adverbs
+/// people put between a verb and its object ([`INSIDE_FILLER`]: 离了婚 → 离婚, 老人刚过世 →
+/// 老人过世, 房子已经过户 → 房子过户), and for each of its bytes the byte of the
+/// question it comes from.
 fn compact(q: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(q.len());
     let mut origin = Vec::with_capacity(q.len());
@@ -921,6 +933,14 @@ fn compact(q: &str) -> (String, Vec<usize>) {
             && let Some(m) = rest[numerals..].chars().next().filter(|c| COUNTED.contains(*c))
         {
             i += numerals + m.len_utf8();
+            continue;
+        }
+        // A particle or adverb between two characters of a word (离了婚, 刚过世).
+        if !out.is_empty()
+            && let Some(skip) = INSIDE_FILLER.iter().find(|p| rest.starts_with(**p))
+            && rest[skip.len()..].chars().next().is_some_and(is_cjk)
+        {
+            i += skip.len();
             continue;
         }
         if let Some(skip) = ["一个", "一家", "个"].iter().find(|p| rest.starts_with(**p)) {
@@ -942,11 +962,13 @@ fn compact(q: &str) -> (String, Vec<usize>) {
     (out, origin)
 }
 
-/// Where the words the asker puts aside lie (the bytes after 除了 up to 还, 以外,
-/// 之外, 外 or a pause: 除了营业执照还要办什么证 → 营业执照); empty when none.
-fn aside(q: &str) -> std::ops::Range<usize> {
+/// Where the words the asker puts aside lie: the bytes after 除了 up to 还, 以外, 之外,
+/// 外 or a pause (除了营业执照还要办什么证 → 营业执照), and what the asker says they
+/// already have ([`already_had`]: 营业执照有了 还差食品那个证 → 营业执照).
+fn aside(q: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = already_had(q);
     let Some(at) = q.find("除了") else {
-        return 0..0;
+        return found;
     };
     let start = at + "除了".len();
     let rest = &q[start..];
@@ -960,7 +982,66 @@ fn aside(q: &str) -> std::ops::Range<usize> {
                 || !is_word_char(c)
         })
         .map_or(rest.len(), |(i, _)| i);
-    start..start + end
+    found.push(start..start + end);
+    found
+}
+
+/// What comes before these in a clause is what the asker already has (残疾证已经办了是一级的).
+const ALREADY_AFTER: [&str; 6] = [
+    "已经办了",
+    "已经办好",
+    "已经有了",
+    "已经拿到",
+    "已经下来",
+    "已经领了",
+];
+/// The same, said only at the end of a clause (营业执照有了 还差…, 执照办好了，…).
+const ALREADY_AT_END: [&str; 4] = ["有了", "办好了", "下来了", "拿到了"];
+/// What comes after these in a clause is what the asker already has (刚办好执照 头一回领发票).
+const ALREADY_BEFORE: [&str; 4] = ["刚办好", "刚办完", "刚拿到", "刚领到"];
+
+/// Where the asker names what they already have: the words of a clause before 有了,
+/// 已经办了, 办好了… (营业执照有了 → 营业执照; 没有了 is something lost, not had) or after
+/// 刚办好, 刚拿到 (刚办好执照 → 执照). They ask about the rest.
+fn already_had(q: &str) -> Vec<std::ops::Range<usize>> {
+    let clause_start = |at: usize| {
+        q[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    };
+    let clause_end = |at: usize| {
+        q[at..]
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(q.len(), |(i, _)| at + i)
+    };
+    let mut found = Vec::new();
+    for marker in ALREADY_AFTER.iter().chain(&ALREADY_AT_END) {
+        for (at, m) in q.match_indices(marker) {
+            let after = &q[at + m.len()..];
+            let at_end = after.chars().next().is_none_or(|c| !is_word_char(c) || c == '还');
+            if ALREADY_AT_END.contains(marker) && !at_end {
+                continue;
+            }
+            let lost = q[..at].ends_with('没') || q[..at].ends_with("没有");
+            let start = clause_start(at);
+            if !lost && start < at {
+                found.push(start..at);
+            }
+        }
+    }
+    for marker in ALREADY_BEFORE {
+        for (at, m) in q.match_indices(marker) {
+            let start = at + m.len();
+            let end = clause_end(start);
+            if start < end {
+                found.push(start..end);
+            }
+        }
+    }
+    found
 }
 
 /// Where a question says what a business being opened does: the characters between
@@ -1170,6 +1251,25 @@ mod tests {
     }
 
     #[test]
+    fn a_one_character_word_after_what_was_agreed_is_its_result() {
+        let t = Tokenizer::default();
+        let docs = [doc(
+            "MZ-QR-002",
+            GuideKind::Item,
+            "内地居民离婚登记",
+            &["协议离婚"],
+        )];
+        let v = "stop 都 了 去 哪里 办 的 事 谈 商量 哪个\ngoto 分开 = MZ-QR-002\noff 好\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        // 谈好, 说好, 商量好: what was agreed, not a judgement (哪个好).
+        assert!(!g.ask(&t, "分开的事都谈好了 去哪里办").none);
+        assert!(!g.ask(&t, "分开的事都商量好了").none);
+        assert!(g.ask(&t, "分开哪个好").none);
+        // 能好, 就好: when the matter is done.
+        assert!(!g.ask(&t, "分开的事多久能好").none);
+    }
+
+    #[test]
     fn a_business_asked_about_as_a_customer_is_not_the_halls() {
         let t = Tokenizer::default();
         let docs = [
@@ -1228,6 +1328,30 @@ mod tests {
     }
 
     #[test]
+    fn a_set_phrase_matches_without_a_particle_or_adverb_inside() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("MZ-QR-002", GuideKind::Item, "内地居民离婚登记", &["协议离婚"]),
+            doc("YJS-005", GuideKind::Bundle, "身后一件事", &[]),
+        ];
+        let v = "stop 想 要 怎么 办 家里 后面 哪些 手续\ngoto 离婚 = MZ-QR-002\ngoto 老人过世 = YJS-005\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        for (q, code) in [
+            ("离了婚要办什么", "MZ-QR-002"),
+            ("家里老人刚过世 后面要办哪些手续", "YJS-005"),
+        ] {
+            let a = g.ask(&t, q);
+            assert_eq!(
+                a.answers.first().map(|h| h.code.as_str()),
+                Some(code),
+                "{q}: {a:?}"
+            );
+        }
+        assert_eq!(compact("老人刚刚过世了").0, "老人过世了");
+        assert_eq!(compact("了解").0, "了解");
+    }
+
+    #[test]
     fn a_set_phrase_matches_without_a_count_inside() {
         let t = Tokenizer::default();
         let docs = [
@@ -1247,7 +1371,7 @@ mod tests {
             Some("NY-XK-003"),
             "{a:?}"
         );
-        assert_eq!(compact("买了两台收割机").0, "买了收割机");
+        assert_eq!(compact("买了两台收割机").0, "买收割机");
         assert_eq!(compact("养3头猪").0, "养猪");
         // A numeral without a measure word stays (六十岁, 三级).
         assert_eq!(compact("满六十岁").0, "满六十岁");
@@ -1305,10 +1429,50 @@ mod tests {
             Some("SCJG-XK-001".to_owned())
         );
         let q = "除了营业执照还要办什么证";
-        assert_eq!(&q[aside(q)], "营业执照");
+        assert_eq!(
+            aside(q).iter().map(|r| &q[r.clone()]).collect::<Vec<_>>(),
+            ["营业执照"]
+        );
         let q = "除了身份证以外要带什么";
-        assert_eq!(&q[aside(q)], "身份证");
+        assert_eq!(
+            aside(q).iter().map(|r| &q[r.clone()]).collect::<Vec<_>>(),
+            ["身份证"]
+        );
         assert!(aside("营业执照要办什么").is_empty());
+    }
+
+    #[test]
+    fn what_the_asker_already_has_counts_little() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc(
+                "SCJG-QR-001",
+                GuideKind::Item,
+                "个体工商户设立登记",
+                &["办营业执照"],
+            ),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
+        ];
+        let v = "stop 想 要 个 怎么 什么 办 的 还 还要 那个 差\nsyn 营业执照 执照 = 营业执照 个体工商户\nsyn 卤菜 食品 = 食品经营\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
+        assert_eq!(first("卖卤菜的店要办营业执照吗"), Some("SCJG-QR-001".to_owned()));
+        assert_eq!(
+            first("卖卤菜的店 营业执照有了 还差食品那个证"),
+            Some("SCJG-XK-001".to_owned())
+        );
+        let had = |q: &str| {
+            already_had(q)
+                .into_iter()
+                .map(|r| q[r].to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(had("营业执照有了 还差什么"), ["营业执照"]);
+        assert_eq!(had("残疾证已经办了是一级的"), ["残疾证"]);
+        assert_eq!(had("个体户刚办好执照 头一回领发票"), ["执照"]);
+        // Something lost is not something had; 有了 inside a clause is not the end of it.
+        assert!(had("户口本没有了").is_empty());
+        assert!(had("有了孩子要办什么").is_empty());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune13`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held11`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune16`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held12`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -148,6 +148,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // The tuning splits: the issue's thresholds.
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
+        "tune14", "tune15", "tune16",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -204,7 +205,18 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   services, neutral filler): 97.0% / 98.9%.
     // - `held11` (session 12): 214 questions written blind after tune12's changes: clean
     //   figure 89.7% / 88.5%; after tune13's changes, totals only: 91.9% / 91.0%.
-    let floors: [(&str, usize, usize, f64, f64); 10] = [
+    // - `tune14` (session 13, tuned on with the issue's thresholds above): 260 questions of people
+    //   describing their situation at length, written blind, first scored at 74.8% / 78.6%; after
+    //   session 13's changes (what the asker already has counts little, a one-character off word after
+    //   what was agreed is its result, filler of long stories, situations' words, other offices'
+    //   services): 97.2% / 98.3%.
+    // - `tune15` (session 13, tuned on with the issue's thresholds above): 250 search-box fragments
+    //   and look-alikes, written blind, first scored at 88.9% / 77.4%; after: 99.3% / 99.1%.
+    // - `tune16` (session 13, tuned on with the issue's thresholds above): 254 questions of work and
+    //   business, written blind, first scored at 94.1% / 76.2%; after: 97.4% / 100.0%.
+    // - `held12` (session 13): 222 questions written blind by an examiner: clean figure 94.1% / 87.4%
+    //   before session 13's changes; after them, totals only: 94.8% / 88.5%.
+    let floors: [(&str, usize, usize, f64, f64); 11] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -215,6 +227,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held9", 144, 90, 0.90, 0.84),
         ("held10", 148, 78, 0.88, 0.87),
         ("held11", 136, 78, 0.91, 0.91),
+        ("held12", 135, 87, 0.94, 0.88),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
