@@ -5,14 +5,16 @@
 //!
 //! How a question is answered (the rule, also in docs/domain.md):
 //! 1. the question is lower-cased, full-width letters and digits made half-width and
-//!    traditional characters made simplified (身份證 → 身份证);
+//!    traditional characters made simplified (身份證 → 身份证), and the words voice input
+//!    mishears or people misspell (`fix` lines: 户口苯 → 户口本, 滴保 → 低保) rewritten as
+//!    the words meant, which every later step reads;
 //! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
 //!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
 //!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
 //!    the question without the measure words and counts inside them (注册个公司 →
-//!    注册公司, 养几百头猪 → 养猪) and without 了, 刚, 已经 or 都 between their words
-//!    (离了婚 → 离婚, 老人刚过世 → 老人过世);
+//!    注册公司, 养几百头猪 → 养猪) and without 了, 刚, 已经, 都 or 的 between their words
+//!    (离了婚 → 离婚, 老人刚过世 → 老人过世, 居住的证 → 居住证);
 //! 3. jieba cuts the question into words; stop words (怎么、办理、需要, family, time and
 //!    place words: 闺女、明天、村里…) are dropped, and so is the filler jieba glues to a
 //!    word (想开 → 开, 办个 → 办, 几千只 → nothing) or two stop words glued into one
@@ -28,7 +30,9 @@
 //!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
-//!    what a business being opened does (唱歌 in 开个唱歌的歌厅);
+//!    what a business being opened does (唱歌 in 开个唱歌的歌厅), and is not what a proof
+//!    of the hall's is needed for: before a 要 of its clause followed by a hall phrase and a
+//!    证明, with no off word (办签证要近一年交个人所得税的证明);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
@@ -73,8 +77,12 @@ const MEASURES: &str = "个只张批层次下套点块份件间户位名台辆�
 const COUNTED: &str = "个只台辆条棵座栋头匹家间";
 /// What a set phrase is matched without when it lies inside one: the aspect particle 了 and
 /// the adverbs of time and degree people put between a verb and its object or its subject
-/// (离了婚 → 离婚, 老人刚过世 → 老人过世, 房子已经过户 → 房子过户).
-const INSIDE_FILLER: [&str; 5] = ["刚刚", "已经", "刚", "了", "都"];
+/// (离了婚 → 离婚, 老人刚过世 → 老人过世, 房子已经过户 → 房子过户), and the 的 people put
+/// between a word and what it names ([`DE`]: 居住的证 → 居住证).
+const INSIDE_FILLER: [&str; 6] = ["刚刚", "已经", "刚", "了", "都", DE];
+/// The particle people put inside a set phrase, between a word and what it names (居住的证,
+/// 个人所得税的证明).
+const DE: &str = "的";
 /// Units that, after a numeral, make a word only a count (二十年, 三个月).
 const UNITS: &str = "年月天日岁号周";
 
@@ -223,6 +231,9 @@ pub struct Vocabulary {
     business: Vec<String>,
     /// What running one takes (`act` lines: 开, 办, 经营, 许可…).
     acts: HashSet<String>,
+    /// How voice input and typing mishear or misspell the hall's words (`fix` lines:
+    /// 户口苯 → 户口本, 滴保 → 低保), each rewritten before anything else is read.
+    fixes: Vec<(String, String)>,
     entries: Vec<Entry>,
 }
 
@@ -241,6 +252,8 @@ impl Vocabulary {
     }
 
     /// Reads the vocabulary format: `version N`, `stop w1 w2 …`, `off w1 w2 …`,
+    /// `biz w1 w2 …`, `act w1 w2 …`, `fix wrong1 wrong2 = right` (a misheard or misspelt
+    /// word rewritten in the question before it is read),
     /// `syn a b c = word word` (words added to the question when a, b or c occurs)
     /// and `goto a b c = CODE CODE` (the codes the phrases point at). `#` starts a comment.
     pub fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
@@ -263,6 +276,19 @@ impl Vocabulary {
                     .business
                     .extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "act" => v.acts.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "fix" => {
+                    let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
+                    let right: Vec<&str> = right.split_whitespace().collect();
+                    let [right] = right.as_slice() else {
+                        return Err(err("“=”右边要有且只有一个词"));
+                    };
+                    let wrong: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
+                    if wrong.is_empty() {
+                        return Err(err("“=”两边都要有内容"));
+                    }
+                    v.fixes
+                        .extend(wrong.into_iter().map(|w| (w, right.to_lowercase())));
+                }
                 "syn" | "goto" => {
                     let (left, right) = rest.split_once('=').ok_or_else(|| err("缺少“=”"))?;
                     let triggers: Vec<String> = left.split_whitespace().map(|w| w.to_lowercase()).collect();
@@ -277,7 +303,7 @@ impl Vocabulary {
                     };
                     v.entries.push(Entry { triggers, target });
                 }
-                _ => return Err(err("应以 version、stop、off、biz、act、syn 或 goto 开头")),
+                _ => return Err(err("应以 version、stop、off、biz、act、fix、syn 或 goto 开头")),
             }
         }
         Ok(v)
@@ -354,6 +380,19 @@ impl Vocabulary {
 
     fn is_stop(&self, w: &str) -> bool {
         self.stop.contains(w)
+    }
+
+    /// The question with every misheard or misspelt word of a `fix` line rewritten
+    /// (户口苯叫俺弄丢了 → 户口本叫俺弄丢了): what the asker meant is what every later
+    /// step reads, the `off` words included.
+    pub fn fixed(&self, question: &str) -> String {
+        let mut q = question.to_owned();
+        for (wrong, right) in &self.fixes {
+            if q.contains(wrong.as_str()) {
+                q = q.replace(wrong.as_str(), right);
+            }
+        }
+        q
     }
 }
 
@@ -618,7 +657,7 @@ impl Guide {
     /// which phrase to add.
     pub fn content_words(&self, tokenizer: &Tokenizer, question: &str) -> Vec<(String, bool)> {
         tokenizer
-            .words(&normalize(question))
+            .words(&self.vocabulary.fixed(&normalize(question)))
             .into_iter()
             .filter(|w| !self.vocabulary.is_stop(w))
             .map(|w| {
@@ -668,7 +707,7 @@ impl Guide {
 
     /// Answers one question (see the module's rule).
     pub fn ask(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
-        let q = normalize(question);
+        let q = self.vocabulary.fixed(&normalize(question));
         let nothing = |coverage: f32, top: f32| GuideAnswer {
             answers: Vec::new(),
             none: true,
@@ -839,24 +878,33 @@ impl Guide {
         // An everyday word that names a business (家具厂, 面包店, 唱歌的歌厅 aside) is the
         // business the hall licenses, not the everyday matter.
         let last = words.iter().rev().find(|w| !self.vocabulary.is_stop(w));
-        let off = self.vocabulary.off.iter().any(|w| {
-            if w.chars().count() == 1 {
-                return last == Some(w)
-                    && !q
-                        .rfind(w.as_str())
-                        .and_then(|at| q[..at].chars().next_back())
-                        .is_some_and(|c| RESULT_VERBS.contains(c));
-            }
-            // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
-            // two hall words side by side (生育 and 津贴) do not make one.
-            q.match_indices(w.as_str()).any(|(at, m)| {
-                !phrases.iter().any(|p| p.start <= at && at + m.len() <= p.end)
-                    && !q[at + m.len()..]
+        let one_character_off = self.vocabulary.off.iter().any(|w| {
+            w.chars().count() == 1
+                && last == Some(w)
+                && !q
+                    .rfind(w.as_str())
+                    .and_then(|at| q[..at].chars().next_back())
+                    .is_some_and(|c| RESULT_VERBS.contains(c))
+        });
+        // Where the longer off words lie.
+        let off_spans: Vec<std::ops::Range<usize>> = self
+            .vocabulary
+            .off
+            .iter()
+            .filter(|w| w.chars().count() > 1)
+            .flat_map(|w| q.match_indices(w.as_str()).map(|(at, m)| at..at + m.len()))
+            .collect();
+        let off = one_character_off
+            || off_spans.iter().any(|r| {
+                // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
+                // two hall words side by side (生育 and 津贴) do not make one.
+                !phrases.iter().any(|p| p.start <= r.start && r.end <= p.end)
+                    && !q[r.end..]
                         .chars()
                         .next()
                         .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
-            })
-        });
+                    && !is_purpose(&q, r, &phrases, &off_spans)
+            });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
         let customer = self.vocabulary.business.iter().any(|b| q.contains(b.as_str()))
@@ -960,6 +1008,29 @@ fn compact(q: &str) -> (String, Vec<usize>) {
         i += c.len_utf8();
     }
     (out, origin)
+}
+
+/// Whether an off word is what the asker needs a proof from the hall for: it lies before a 要
+/// of its clause and what follows that 要 holds a hall phrase, asks for a 证明 and holds no
+/// off word (办签证要近一年交个人所得税的证明: the visa is another office's, the tax record the
+/// hall's).
+fn is_purpose(
+    q: &str,
+    off: &std::ops::Range<usize>,
+    phrases: &[std::ops::Range<usize>],
+    offs: &[std::ops::Range<usize>],
+) -> bool {
+    let rest = &q[off.end..];
+    let clause_end = rest
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(q.len(), |(i, _)| off.end + i);
+    q[off.end..clause_end].match_indices('要').any(|(i, m)| {
+        let after = off.end + i + m.len();
+        q[after..clause_end].contains("证明")
+            && phrases.iter().any(|p| p.start >= after && p.end <= clause_end)
+            && !offs.iter().any(|o| o.start >= after && o.start < clause_end)
+    })
 }
 
 /// Where the words the asker puts aside lie: the bytes after 除了 up to 还, 以外, 之外,
@@ -1349,6 +1420,81 @@ mod tests {
         }
         assert_eq!(compact("老人刚刚过世了").0, "老人过世了");
         assert_eq!(compact("了解").0, "了解");
+    }
+
+    #[test]
+    fn a_set_phrase_matches_with_de_inside() {
+        let t = Tokenizer::default();
+        let docs = [doc("GA-QR-007", GuideKind::Item, "居住证申领", &["居住证"])];
+        let v = "stop 我 孩子 要 有个 的 上学
+";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let a = g.ask(&t, "孩子上学要我有个居住的证");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("GA-QR-007"),
+            "{a:?}"
+        );
+        assert_eq!(compact("居住的证").0, "居住证");
+        // A 的 at the end, or before a pause, stays.
+        assert_eq!(compact("我的，证").0, "我的，证");
+    }
+
+    #[test]
+    fn a_misheard_word_is_read_as_the_word_meant() {
+        let t = Tokenizer::default();
+        let docs = [
+            doc("MZ-JF-001", GuideKind::Item, "最低生活保障审核确认", &["低保"]),
+            doc("GA-QR-002", GuideKind::Item, "居民身份证补领", &["身份证丢了"]),
+        ];
+        let v = "stop 那个 咋 申请 啊 叫 俺 了 补
+fix 滴保 = 低保
+fix 户口苯 户口笨 = 户口本
+syn 丢了 = 补领
+off 户口本丢
+";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let a = g.ask(&t, "那个滴保咋申请啊");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("MZ-JF-001"),
+            "{a:?}"
+        );
+        // The off words read the word meant too.
+        assert!(g.ask(&t, "户口苯丢了咋补").none);
+        assert!(g.ask(&t, "户口笨丢了").none);
+        assert_eq!(g.vocabulary().fixed("户口苯"), "户口本");
+        // A fix names one word meant.
+        assert!(Vocabulary::parse("fix 滴保 = 低保 最低").is_err());
+        assert!(Vocabulary::parse("fix = 低保").is_err());
+        assert!(Vocabulary::parse("fix 滴保").is_err());
+    }
+
+    #[test]
+    fn an_off_word_a_hall_proof_is_needed_for_is_its_purpose() {
+        let t = Tokenizer::default();
+        let docs = [doc(
+            "SW-GG-004",
+            GuideKind::Item,
+            "个人所得税纳税记录开具",
+            &["个税证明"],
+        )];
+        let v = "stop 办 要 什么 的 交 开个 吗
+syn 个人所得税 = 个人所得税纳税记录
+off 签证
+";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let a = g.ask(&t, "办签证要交个人所得税的证明");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("SW-GG-004"),
+            "{a:?}"
+        );
+        // Without a hall phrase after 要, or without a proof asked for, the visa is the matter.
+        assert!(g.ask(&t, "办签证要什么证明").none);
+        assert!(g.ask(&t, "办签证要交个人所得税吗").none);
+        // A pause ends the clause.
+        assert!(g.ask(&t, "办签证，要个人所得税的证明吗").none);
     }
 
     #[test]
