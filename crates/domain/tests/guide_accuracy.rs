@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune16`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held12`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune18`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held13`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -148,7 +148,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // The tuning splits: the issue's thresholds.
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
-        "tune14", "tune15", "tune16",
+        "tune14", "tune15", "tune16", "tune17", "tune18",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -216,7 +216,16 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   business, written blind, first scored at 94.1% / 76.2%; after: 97.4% / 100.0%.
     // - `held12` (session 13): 222 questions written blind by an examiner: clean figure 94.1% / 87.4%
     //   before session 13's changes; after them, totals only: 94.8% / 88.5%.
-    let floors: [(&str, usize, usize, f64, f64); 11] = [
+    // - `tune17` (session 14, tuned on with the issue's thresholds above): 258 questions of older and
+    //   rural people as voice input writes them, written blind, first scored at 90.2% / 87.0%; after
+    //   session 14's changes (misheard words read as the words meant, 的 inside a set phrase, an off word
+    //   a hall proof is needed for, everyday words, other offices' services): 99.3% / 98.3%.
+    // - `tune18` (session 14, tuned on with the issue's thresholds above): 258 questions of what the
+    //   asker wants in hand and other offices' look-alikes, written blind, first scored at 93.5% / 91.7%;
+    //   after: 99.3% / 98.3%.
+    // - `held13` (session 14): 230 questions written blind by an examiner after tune14–16's changes:
+    //   clean figure 97.2% / 89.7% before session 14's changes; after them, totals only: 97.2% / 89.7%.
+    let floors: [(&str, usize, usize, f64, f64); 12] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -228,6 +237,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held10", 148, 78, 0.88, 0.87),
         ("held11", 136, 78, 0.91, 0.91),
         ("held12", 135, 87, 0.94, 0.88),
+        ("held13", 143, 87, 0.97, 0.89),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
