@@ -32,7 +32,9 @@
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
 //!    what a business being opened does (唱歌 in 开个唱歌的歌厅), and is not what a proof
 //!    of the hall's is needed for: before a 要 of its clause followed by a hall phrase and a
-//!    证明, with no off word (办签证要近一年交个人所得税的证明);
+//!    证明, with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
+//!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
+//!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
@@ -904,6 +906,7 @@ impl Guide {
                         .next()
                         .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
                     && !is_purpose(&q, r, &phrases, &off_spans)
+                    && !is_quarrel(&q, r)
             });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
@@ -1031,6 +1034,19 @@ fn is_purpose(
             && phrases.iter().any(|p| p.start >= after && p.end <= clause_end)
             && !offs.iter().any(|o| o.start >= after && o.start < clause_end)
     })
+}
+
+/// What people ask the hall's mediators (人民调解) to do. In a question that asks for it, an
+/// everyday matter before the word is what the quarrel is about (楼上漏水泡了我家 能找人调解吗,
+/// 空调外机对着窗户 吵了几回 想找人说和), not another matter.
+const MEDIATION: [&str; 4] = ["调解", "调停", "说和", "劝和"];
+/// A court's words: a quarrel taken to court (法院调解, 起诉了还能调解吗) is not the hall's.
+const COURT: [&str; 3] = ["法院", "起诉", "判决"];
+
+/// Whether the everyday word at `off` is what a quarrel is about: a mediation word
+/// ([`MEDIATION`]) follows it, and no court word ([`COURT`]) is in the question.
+fn is_quarrel(q: &str, off: &std::ops::Range<usize>) -> bool {
+    MEDIATION.iter().any(|m| q[off.end..].contains(m)) && !COURT.iter().any(|c| q.contains(c))
 }
 
 /// Where the words the asker puts aside lie: the bytes after 除了 up to 还, 以外, 之外,
@@ -1468,6 +1484,28 @@ off 户口本丢
         assert!(Vocabulary::parse("fix 滴保 = 低保 最低").is_err());
         assert!(Vocabulary::parse("fix = 低保").is_err());
         assert!(Vocabulary::parse("fix 滴保").is_err());
+    }
+
+    #[test]
+    fn an_everyday_matter_a_quarrel_is_about_is_mediated() {
+        let t = Tokenizer::default();
+        let docs = [doc(
+            "SF-GG-003",
+            GuideKind::Item,
+            "人民调解申请",
+            &["邻里纠纷", "调解矛盾"],
+        )];
+        let v = "stop 能 找 吗 了 人 去 楼上 又 法院\nsyn 调解 = 人民调解 邻里纠纷\noff 漏水\n";
+        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let a = g.ask(&t, "楼上漏水 能找人调解吗");
+        assert_eq!(
+            a.answers.first().map(|h| h.code.as_str()),
+            Some("SF-GG-003"),
+            "{a:?}"
+        );
+        // Mediation asked for before it, or a court's, leaves the leak another matter.
+        assert!(g.ask(&t, "调解了 楼上又漏水").none);
+        assert!(g.ask(&t, "楼上漏水 去法院调解").none);
     }
 
     #[test]
