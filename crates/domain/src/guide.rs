@@ -1178,6 +1178,27 @@ pub fn has_content(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A guide over `docs` with the vocabulary `v` (a test's own text: a bad line fails the test).
+    fn guide_of(docs: &[GuideDoc], v: &str) -> (Tokenizer, Guide) {
+        let t = Tokenizer::default();
+        let vocabulary = Vocabulary::parse(v).expect("the test's vocabulary parses");
+        let g = Guide::build(&t, docs, vocabulary);
+        (t, g)
+    }
+
+    /// 个体工商户设立登记 (办营业执照) and 食品经营许可 (卖熟食): a licence and what a food shop needs besides.
+    fn licence_and_food() -> [GuideDoc; 2] {
+        [
+            doc(
+                "SCJG-QR-001",
+                GuideKind::Item,
+                "个体工商户设立登记",
+                &["办营业执照"],
+            ),
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
+        ]
+    }
+
     fn doc(code: &str, kind: GuideKind, name: &str, keywords: &[&str]) -> GuideDoc {
         GuideDoc {
             code: code.into(),
@@ -1311,7 +1332,6 @@ mod tests {
 
     #[test]
     fn an_off_word_means_nothing_fits_unless_it_lies_inside_a_hall_phrase() {
-        let t = Tokenizer::default();
         let docs = [
             doc(
                 "GA-QR-003",
@@ -1322,7 +1342,7 @@ mod tests {
             doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
         ];
         let v = "stop 怎么 办 要 了 想 吗 明天 的\nsyn 坐飞机 = 临时居民身份证\nsyn 饭店 = 食品经营\noff 飞机 好吃 贵\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         assert!(!g.ask(&t, "我想开饭店").none);
         assert!(g.ask(&t, "开饭店哪家菜好吃").none);
         assert!(g.ask(&t, "飞机上的饭店").none);
@@ -1339,7 +1359,6 @@ mod tests {
 
     #[test]
     fn a_one_character_word_after_what_was_agreed_is_its_result() {
-        let t = Tokenizer::default();
         let docs = [doc(
             "MZ-QR-002",
             GuideKind::Item,
@@ -1347,7 +1366,7 @@ mod tests {
             &["协议离婚"],
         )];
         let v = "stop 都 了 去 哪里 办 的 事 谈 商量 哪个\ngoto 分开 = MZ-QR-002\noff 好\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         // 谈好, 说好, 商量好: what was agreed, not a judgement (哪个好).
         assert!(!g.ask(&t, "分开的事都谈好了 去哪里办").none);
         assert!(!g.ask(&t, "分开的事都商量好了").none);
@@ -1358,7 +1377,6 @@ mod tests {
 
     #[test]
     fn a_business_asked_about_as_a_customer_is_not_the_halls() {
-        let t = Tokenizer::default();
         let docs = [
             doc("WJ-XK-001", GuideKind::Item, "公共场所卫生许可", &["开理发店"]),
             doc(
@@ -1370,7 +1388,7 @@ mod tests {
             doc("GA-XK-002", GuideKind::Item, "普通护照签发", &["办护照"]),
         ];
         let v = "stop 想 要 个 怎么 吗 的 在 小区\nbiz 理发店 网吧 多少钱\nact 开 办 交 许可\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         assert!(!g.ask(&t, "想在小区开个理发店").none);
         assert!(!g.ask(&t, "网吧要什么许可").none);
         assert!(g.ask(&t, "网吧包夜多少钱").none);
@@ -1416,13 +1434,12 @@ mod tests {
 
     #[test]
     fn a_set_phrase_matches_without_a_particle_or_adverb_inside() {
-        let t = Tokenizer::default();
         let docs = [
             doc("MZ-QR-002", GuideKind::Item, "内地居民离婚登记", &["协议离婚"]),
             doc("YJS-005", GuideKind::Bundle, "身后一件事", &[]),
         ];
         let v = "stop 想 要 怎么 办 家里 后面 哪些 手续\ngoto 离婚 = MZ-QR-002\ngoto 老人过世 = YJS-005\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         for (q, code) in [
             ("离了婚要办什么", "MZ-QR-002"),
             ("家里老人刚过世 后面要办哪些手续", "YJS-005"),
@@ -1440,11 +1457,10 @@ mod tests {
 
     #[test]
     fn a_set_phrase_matches_with_de_inside() {
-        let t = Tokenizer::default();
         let docs = [doc("GA-QR-007", GuideKind::Item, "居住证申领", &["居住证"])];
         let v = "stop 我 孩子 要 有个 的 上学
 ";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "孩子上学要我有个居住的证");
         assert_eq!(
             a.answers.first().map(|h| h.code.as_str()),
@@ -1458,7 +1474,6 @@ mod tests {
 
     #[test]
     fn a_misheard_word_is_read_as_the_word_meant() {
-        let t = Tokenizer::default();
         let docs = [
             doc("MZ-JF-001", GuideKind::Item, "最低生活保障审核确认", &["低保"]),
             doc("GA-QR-002", GuideKind::Item, "居民身份证补领", &["身份证丢了"]),
@@ -1469,7 +1484,7 @@ fix 户口苯 户口笨 = 户口本
 syn 丢了 = 补领
 off 户口本丢
 ";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "那个滴保咋申请啊");
         assert_eq!(
             a.answers.first().map(|h| h.code.as_str()),
@@ -1488,7 +1503,6 @@ off 户口本丢
 
     #[test]
     fn an_everyday_matter_a_quarrel_is_about_is_mediated() {
-        let t = Tokenizer::default();
         let docs = [doc(
             "SF-GG-003",
             GuideKind::Item,
@@ -1496,7 +1510,7 @@ off 户口本丢
             &["邻里纠纷", "调解矛盾"],
         )];
         let v = "stop 能 找 吗 了 人 去 楼上 又 法院\nsyn 调解 = 人民调解 邻里纠纷\noff 漏水\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "楼上漏水 能找人调解吗");
         assert_eq!(
             a.answers.first().map(|h| h.code.as_str()),
@@ -1510,7 +1524,6 @@ off 户口本丢
 
     #[test]
     fn an_off_word_a_hall_proof_is_needed_for_is_its_purpose() {
-        let t = Tokenizer::default();
         let docs = [doc(
             "SW-GG-004",
             GuideKind::Item,
@@ -1521,7 +1534,7 @@ off 户口本丢
 syn 个人所得税 = 个人所得税纳税记录
 off 签证
 ";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "办签证要交个人所得税的证明");
         assert_eq!(
             a.answers.first().map(|h| h.code.as_str()),
@@ -1537,7 +1550,6 @@ off 签证
 
     #[test]
     fn a_set_phrase_matches_without_a_count_inside() {
-        let t = Tokenizer::default();
         let docs = [
             doc(
                 "NY-XK-003",
@@ -1548,7 +1560,7 @@ off 签证
             doc("GA-QR-008", GuideKind::Item, "机动车注册登记", &["新车上牌"]),
         ];
         let v = "stop 想 要 怎么 什么 办 了\nsyn 养猪 = 动物防疫\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "想养几百头猪要办什么证");
         assert_eq!(
             a.answers.first().map(|h| h.code.as_str()),
@@ -1563,7 +1575,6 @@ off 签证
 
     #[test]
     fn what_a_business_being_opened_does_is_that_business() {
-        let t = Tokenizer::default();
         let docs = [
             doc(
                 "SCJG-QR-001",
@@ -1574,7 +1585,7 @@ off 签证
             doc("WL-XK-001", GuideKind::Item, "娱乐场所经营许可", &["歌厅"]),
         ];
         let v = "stop 想 要 个 怎么 什么 办 的 有没有 附近 去\nsyn 铺子 执照 = 个体工商户\noff 唱歌\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
         // The words between 开 and 的 + a business's name say what it does.
         assert_eq!(
@@ -1594,18 +1605,9 @@ off 签证
 
     #[test]
     fn what_the_asker_puts_aside_counts_little() {
-        let t = Tokenizer::default();
-        let docs = [
-            doc(
-                "SCJG-QR-001",
-                GuideKind::Item,
-                "个体工商户设立登记",
-                &["办营业执照"],
-            ),
-            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
-        ];
+        let docs = licence_and_food();
         let v = "stop 想 要 个 怎么 什么 办 的 还 还要\nsyn 营业执照 = 营业执照 个体工商户\nsyn 卤菜 = 食品经营\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
         assert_eq!(first("卖卤菜要办营业执照吗"), Some("SCJG-QR-001".to_owned()));
         assert_eq!(
@@ -1627,18 +1629,9 @@ off 签证
 
     #[test]
     fn what_the_asker_already_has_counts_little() {
-        let t = Tokenizer::default();
-        let docs = [
-            doc(
-                "SCJG-QR-001",
-                GuideKind::Item,
-                "个体工商户设立登记",
-                &["办营业执照"],
-            ),
-            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["卖熟食"]),
-        ];
+        let docs = licence_and_food();
         let v = "stop 想 要 个 怎么 什么 办 的 还 还要 那个 差\nsyn 营业执照 执照 = 营业执照 个体工商户\nsyn 卤菜 食品 = 食品经营\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
         assert_eq!(first("卖卤菜的店要办营业执照吗"), Some("SCJG-QR-001".to_owned()));
         assert_eq!(
@@ -1661,7 +1654,6 @@ off 签证
 
     #[test]
     fn two_stop_words_glued_into_one_word_are_filler() {
-        let t = Tokenizer::default();
         let docs = [
             doc(
                 "JY-XK-001",
@@ -1673,7 +1665,7 @@ off 签证
             doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &["开饭店"]),
         ];
         let v = "stop 想 办 个 少儿 英语\nsyn 辅导班 = 培训机构\n";
-        let g = Guide::build(&t, &docs, Vocabulary::parse(v).unwrap_or_default());
+        let (t, g) = guide_of(&docs, v);
         assert_eq!(g.core("少儿英语"), "");
         assert_eq!(g.core("英语辅导"), "英语辅导");
         let a = g.ask(&t, "想办个少儿英语辅导班");
