@@ -102,8 +102,9 @@ const RESULT_VERBS: &str = "弄办做搞填写备修交领拿谈说量定签讲�
 /// What an everyday word before it turns into a business (家具厂, 面包店, 火锅馆).
 const BUSINESS_SUFFIXES: &str = "厂店铺馆坊";
 /// What a business being opened is called after the words saying what it does
-/// (开个修鞋配钥匙的小铺子, 开个唱歌的歌厅): one of these within the few characters after 的.
-const BUSINESS_NOUNS: &str = "厂店铺馆坊厅摊";
+/// (开个修鞋配钥匙的小铺子, 开个唱歌的歌厅, 开个修电瓶车的门面): one of these within the few
+/// characters after 的 (门 of 门面, 门市, 门脸).
+const BUSINESS_NOUNS: &str = "厂店铺馆坊厅摊门";
 /// Longest description of what a business being opened does (characters between 开 and 的).
 const MAX_BUSINESS_DESCRIPTION: usize = 12;
 /// How much the words after 除了 count (除了营业执照还要办什么证): the asker names
@@ -1133,7 +1134,7 @@ fn already_had(q: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Where a question says what a business being opened does: the characters between
 /// 开 (开个, 开家, 开了个…) and a 的 followed within three characters by a name of a
-/// business (开个修鞋配钥匙的小铺子 → 修鞋配钥匙, 开个唱歌的歌厅 → 唱歌).
+/// business (开个修鞋配钥匙的小铺子 → 修鞋配钥匙, 开个唱歌的歌厅 → 唱歌, 开个修电瓶车的门面 → 修电瓶车).
 fn business_descriptions(q: &str) -> Vec<std::ops::Range<usize>> {
     let mut found = Vec::new();
     for (at, _) in q.match_indices('开') {
@@ -1599,6 +1600,10 @@ off 签证
         let q = "想开个修鞋配钥匙的小铺子";
         let found: Vec<&str> = business_descriptions(q).into_iter().map(|r| &q[r]).collect();
         assert_eq!(found, ["修鞋配钥匙"]);
+        // A shopfront (门面, 门市) is a business's name too.
+        let q = "开个修电瓶车的门面";
+        let found: Vec<&str> = business_descriptions(q).into_iter().map(|r| &q[r]).collect();
+        assert_eq!(found, ["修电瓶车"]);
         assert!(business_descriptions("开的店要注销").is_empty());
         assert!(business_descriptions("开发票的时候").is_empty());
     }
