@@ -26,7 +26,7 @@
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
 //!    item's or bundle's name, keywords, description, materials or department, or a
-//!    vocabulary phrase, or what a business being opened does: 开个修鞋配钥匙的小铺子), or fewer
+//!    vocabulary phrase, or what a business being opened does: 开个修鞋配钥匙的小铺子, 开个修电瓶车的门面), or fewer
 //!    than [`MIN_PHRASE_COVERAGE`] when the question holds a set phrase; or when it holds
 //!    an `off` word, an everyday matter the hall does not handle (天气、好吃、高铁票、作业、
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in

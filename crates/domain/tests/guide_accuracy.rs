@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune20`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held14`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune21`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held15`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -148,7 +148,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // The tuning splits: the issue's thresholds.
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
-        "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20",
+        "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -233,7 +233,13 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   in a county town's words, written blind, first scored at 95.7% / 85.6%; after: 97.9% / 98.2%.
     // - `held14` (session 15): 224 questions written blind by an examiner after tune17–18's changes:
     //   clean figure 94.8% / 89.9% before session 15's changes; after them, totals only: 94.8% / 93.3%.
-    let floors: [(&str, usize, usize, f64, f64); 13] = [
+    // - `tune21` (session 16, tuned on with the issue's thresholds above): 234 questions, every asker in
+    //   their own voice, written blind, first scored at 92.4% / 92.2%; after session 16's changes (a
+    //   shopfront names a business being opened, everyday words, the hall's own queue and other offices'
+    //   services): 97.0% / 99.0%.
+    // - `held15` (session 16): 226 questions written blind by an examiner after tune19–20's changes:
+    //   clean figure 94.2% / 96.6% before session 16's changes; after them, totals only: 94.2% / 96.6%.
+    let floors: [(&str, usize, usize, f64, f64); 14] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -247,6 +253,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held12", 135, 87, 0.94, 0.88),
         ("held13", 143, 87, 0.97, 0.89),
         ("held14", 135, 89, 0.94, 0.93),
+        ("held15", 138, 88, 0.94, 0.96),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
