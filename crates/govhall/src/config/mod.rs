@@ -180,11 +180,14 @@ impl Config {
     }
 
     /// The effective configuration as TOML, for `govhall config`: the data key
-    /// shown as `***`, the database password too.
+    /// and the sharing exchange's token shown as `***`, the database password too.
     pub fn show(&self) -> Result<String> {
         let mut layout = Layout::from(self);
         layout.database_url = crate::backend::redact(&self.database_url);
         layout.security.data_key = app::settings::Secret::from("***");
+        if !layout.sharing.token.expose().is_empty() {
+            layout.sharing.token = app::settings::Secret::from("***");
+        }
         let mut text = String::from("# govhall 生效配置（密钥显示为 ***）\n");
         text.push_str(&format!("# 来源（后者优先）：{}\n", self.origins.join(" < ")));
         text.push_str(&toml::to_string(&layout)?);

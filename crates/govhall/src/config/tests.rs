@@ -331,6 +331,28 @@ fn the_data_key_and_the_database_password_are_never_printed() {
     assert!(!e.contains("unterminated-secret"), "{e}");
 }
 
+// issue 17: the sharing exchange's access token is a secret too.
+#[test]
+fn the_exchange_token_is_never_printed() {
+    let c = load(
+        None,
+        &[
+            ("GOVHALL_SHARING__EXCHANGE_URL", "http://10.1.2.3:8080/gateway"),
+            ("GOVHALL_SHARING__TOKEN", "exchange-token-77"),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(c.settings.sharing.token.expose(), "exchange-token-77");
+    for shown in [format!("{c:?}"), c.show().unwrap()] {
+        assert!(!shown.contains("exchange-token-77"), "{shown}");
+    }
+    assert!(c.show().unwrap().contains("token = \"***\""));
+    // No token: nothing to hide, and the file loads back as it was.
+    let c = load(None, &[], &[]).unwrap();
+    assert!(c.show().unwrap().contains("token = \"\""));
+}
+
 #[test]
 fn the_shown_configuration_loads_back_the_same() {
     let c = load(
