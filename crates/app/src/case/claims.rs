@@ -131,6 +131,7 @@ impl crate::case::CaseService {
                 licence_type: &m.name,
                 item_code: &item.code,
                 operator,
+                at: self.now(),
             };
             let mut valid = None;
             for source in &sources {

@@ -30,6 +30,8 @@ pub struct SharingQuery<'a> {
     pub item_code: &'a str,
     /// Who asks: the staff member's username, or `网上申报` for an applicant online.
     pub operator: &'a str,
+    /// When, on the hall's clock (the time a fetched record is stamped with).
+    pub at: jiff::Timestamp,
 }
 
 impl SharingQuery<'_> {
@@ -218,7 +220,6 @@ impl SharingSource for ExchangeSource {
             records = answer.records.len(),
             "共享交换平台调取"
         );
-        let now = jiff::Timestamp::now();
         Ok(answer
             .records
             .into_iter()
@@ -235,7 +236,7 @@ impl SharingSource for ExchangeSource {
                 valid_until: r.valid_until,
                 source,
                 imported_by: SharingProvider::Exchange.label().into(),
-                imported_at: now,
+                imported_at: query.at,
             })
             .collect())
     }
