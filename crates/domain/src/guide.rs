@@ -9,7 +9,7 @@
 //!    mishears or people misspell (`fix` lines: 户口苯 → 户口本, 滴保 → 低保) rewritten as
 //!    the words meant, which every later step reads;
 //! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
-//!    admin adds) is matched as substrings: a `syn` entry adds catalog words to the
+//!    admin adds) is matched as substrings, every phrase in one pass of an Aho–Corasick automaton: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
 //!    (身后事 → YJS-005) and adds [`PHRASE_BOOST`] to them; set phrases also match
 //!    the question without the measure words and counts inside them (注册个公司 →
@@ -520,6 +520,63 @@ pub struct Guide {
     df: HashMap<String, f32>,
     known: HashSet<String>,
     vocabulary: Vocabulary,
+    /// Every trigger of every vocabulary entry (the catalog's keywords included), found in one pass.
+    triggers: PhraseFinder,
+    /// For each trigger of [`Guide::triggers`], the entry it belongs to.
+    trigger_entry: Vec<usize>,
+    /// For each entry, the terms of the catalog words a `syn` line adds (empty for `goto`).
+    entry_terms: Vec<Vec<String>>,
+    /// The `off` words longer than one character.
+    off_finder: PhraseFinder,
+}
+
+/// Finds where a set of phrases occur in a text, as [`str::match_indices`] would find each
+/// phrase (left to right, an occurrence never overlapping the same phrase's previous one), in
+/// one pass of an Aho–Corasick automaton instead of one scan per phrase.
+struct PhraseFinder {
+    phrases: Vec<String>,
+    /// `None` only if the automaton could not be built (far more phrases than a hall has):
+    /// then each phrase is scanned for in turn.
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl PhraseFinder {
+    fn new(phrases: Vec<String>) -> PhraseFinder {
+        let automaton = aho_corasick::AhoCorasick::new(&phrases).ok();
+        PhraseFinder { phrases, automaton }
+    }
+
+    /// Each occurrence as (phrase index, byte range in `text`).
+    fn find(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        let Some(automaton) = &self.automaton else {
+            return self
+                .phrases
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| {
+                    text.match_indices(p.as_str())
+                        .map(move |(at, m)| (i, at..at + m.len()))
+                })
+                .collect();
+        };
+        let mut found = Vec::new();
+        // Where each phrase's last occurrence ended: the next one starts at or after it.
+        let mut ends: HashMap<usize, usize> = HashMap::new();
+        let mut hits: Vec<(usize, std::ops::Range<usize>)> = automaton
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.range()))
+            .collect();
+        // Left to right per phrase (the overlapping search reports by where a match ends).
+        hits.sort_by_key(|(p, r)| (*p, r.start));
+        for (p, r) in hits {
+            let end = ends.entry(p).or_insert(0);
+            if r.start >= *end {
+                *end = r.end;
+                found.push((p, r));
+            }
+        }
+        found
+    }
 }
 
 impl std::fmt::Debug for Guide {
@@ -620,7 +677,35 @@ impl Guide {
         } else {
             (lengths.iter().sum::<f32>() / lengths.len() as f32).max(1.0)
         };
+        let mut trigger_entry = Vec::new();
+        let mut phrases = Vec::new();
+        for (i, e) in vocabulary.entries.iter().enumerate() {
+            for t in &e.triggers {
+                trigger_entry.push(i);
+                phrases.push(t.clone());
+            }
+        }
+        let entry_terms = vocabulary
+            .entries
+            .iter()
+            .map(|e| match &e.target {
+                Target::Words(words) => words.iter().flat_map(|w| tokenizer.terms(w)).collect(),
+                Target::Codes(_) => Vec::new(),
+            })
+            .collect();
+        let off_finder = PhraseFinder::new(
+            vocabulary
+                .off
+                .iter()
+                .filter(|w| w.chars().count() > 1)
+                .cloned()
+                .collect(),
+        );
         Guide {
+            triggers: PhraseFinder::new(phrases),
+            trigger_entry,
+            entry_terms,
+            off_finder,
             by_code: docs
                 .iter()
                 .enumerate()
@@ -746,41 +831,33 @@ impl Guide {
         let aside = aside(&q);
         let inside_aside =
             |r: &std::ops::Range<usize>| aside.iter().any(|a| a.start <= r.start && r.end <= a.end);
-        for e in &self.vocabulary.entries {
-            let mut hit = false;
-            // Whether the entry matches outside what the asker puts aside.
-            let mut counts = false;
-            for t in &e.triggers {
-                for (at, m) in q.match_indices(t.as_str()) {
-                    hit = true;
-                    counts |= !inside_aside(&(at..at + m.len()));
-                    covered[at..at + m.len()].iter_mut().for_each(|c| *c = true);
-                    phrases.push(at..at + m.len());
+        // Each entry found, and whether it is found outside what the asker puts aside.
+        let mut found: HashMap<usize, bool> = HashMap::new();
+        for (t, r) in self.triggers.find(&q) {
+            let counts = found.entry(self.trigger_entry[t]).or_default();
+            *counts |= !inside_aside(&r);
+            covered[r.clone()].iter_mut().for_each(|c| *c = true);
+            phrases.push(r);
+        }
+        if compact.len() != q.len() {
+            for (t, r) in self.triggers.find(&compact) {
+                let counts = found.entry(self.trigger_entry[t]).or_default();
+                for &o in &origin[r.clone()] {
+                    covered[o] = true;
                 }
-                if compact.len() != q.len() {
-                    for (at, m) in compact.match_indices(t.as_str()) {
-                        hit = true;
-                        for &o in &origin[at..at + m.len()] {
-                            covered[o] = true;
-                        }
-                        if let (Some(&first), Some(&last)) = (origin.get(at), origin.get(at + m.len() - 1)) {
-                            counts |= !inside_aside(&(first..last + 1));
-                            phrases.push(first..last + 1);
-                        }
-                    }
+                if let (Some(&first), Some(&last)) = (origin.get(r.start), origin.get(r.end - 1)) {
+                    *counts |= !inside_aside(&(first..last + 1));
+                    phrases.push(first..last + 1);
                 }
             }
-            if !hit {
-                continue;
-            }
+        }
+        for (e, counts) in found {
             let share = if counts { 1.0 } else { ASIDE_WEIGHT };
-            match &e.target {
-                Target::Words(words) => {
-                    for w in words {
-                        for t in tokenizer.terms(w) {
-                            let e = query.entry(t).or_default();
-                            *e = e.max(SYNONYM_WEIGHT * share);
-                        }
+            match &self.vocabulary.entries[e].target {
+                Target::Words(_) => {
+                    for t in &self.entry_terms[e] {
+                        let e = query.entry(t.clone()).or_default();
+                        *e = e.max(SYNONYM_WEIGHT * share);
                     }
                 }
                 Target::Codes(codes) => {
@@ -890,13 +967,8 @@ impl Guide {
                     .is_some_and(|c| RESULT_VERBS.contains(c))
         });
         // Where the longer off words lie.
-        let off_spans: Vec<std::ops::Range<usize>> = self
-            .vocabulary
-            .off
-            .iter()
-            .filter(|w| w.chars().count() > 1)
-            .flat_map(|w| q.match_indices(w.as_str()).map(|(at, m)| at..at + m.len()))
-            .collect();
+        let off_spans: Vec<std::ops::Range<usize>> =
+            self.off_finder.find(&q).into_iter().map(|(_, r)| r).collect();
         let off = one_character_off
             || off_spans.iter().any(|r| {
                 // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
@@ -1726,6 +1798,34 @@ off 签证
         assert!(check_phrase("电话123").is_err());
         assert!(check_phrase(&"字".repeat(21)).is_err());
         assert!(check_phrase("a=b").is_err());
+    }
+
+    #[test]
+    fn the_automaton_finds_what_a_scan_per_phrase_finds() {
+        let phrases: Vec<String> = ["哈哈", "身份证", "身份", "证", "办证", "补办身份证", "证补"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let automaton = PhraseFinder::new(phrases.clone());
+        let scan = PhraseFinder {
+            phrases,
+            automaton: None,
+        };
+        assert!(automaton.automaton.is_some());
+        for text in [
+            "哈哈哈哈哈",
+            "身份证丢了补办身份证",
+            "证证证补办证",
+            "",
+            "没有要找的",
+        ] {
+            let mut a = automaton.find(text);
+            let mut b = scan.find(text);
+            a.sort_by_key(|(p, r)| (*p, r.start));
+            b.sort_by_key(|(p, r)| (*p, r.start));
+            assert_eq!(a, b, "{text}");
+        }
+        assert_eq!(automaton.find("哈哈哈哈哈").len(), 2);
     }
 
     #[test]
