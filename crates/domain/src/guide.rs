@@ -7,7 +7,9 @@
 //! 1. the question is lower-cased, full-width letters and digits made half-width and
 //!    traditional characters made simplified (身份證 → 身份证), and the words voice input
 //!    mishears or people misspell (`fix` lines: 户口苯 → 户口本, 滴保 → 低保) rewritten as
-//!    the words meant, which every later step reads;
+//!    the words meant, which every later step reads; a stretch of three to five characters
+//!    that sounds like one hall word and is no word itself is read as that word (公鸡金 →
+//!    公积金, 营业只照 → 营业执照: [`crate::guide_sound`]);
 //! 2. the hall's vocabulary ([`VOCABULARY`], versioned with govhall, plus the phrases an
 //!    admin adds) is matched as substrings, every phrase in one pass of an Aho–Corasick automaton: a `syn` entry adds catalog words to the
 //!    question (生孩子 → 出生 新生儿), a `goto` entry points straight at items or bundles
@@ -44,6 +46,7 @@
 //!    at most [`MAX_ANSWERS`].
 
 use crate::catalog::{Bundle, Item};
+use crate::guide_sound::SoundIndex;
 use crate::search::{Tokenizer, is_cjk};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -528,6 +531,8 @@ pub struct Guide {
     entry_terms: Vec<Vec<String>>,
     /// The `off` words longer than one character.
     off_finder: PhraseFinder,
+    /// The hall's words by their sound, to read a slip of the same sound as the word (设保卡 → 社保卡).
+    sounds: SoundIndex,
 }
 
 /// Finds where a set of phrases occur in a text, as [`str::match_indices`] would find each
@@ -701,7 +706,18 @@ impl Guide {
                 .cloned()
                 .collect(),
         );
+        // What a slip may be read as: the vocabulary's phrases (the catalog's keywords among
+        // them), the words `fix` lines mean and the words of the items' and bundles' names.
+        let names: Vec<String> = docs.iter().flat_map(|d| tokenizer.words(&d.name)).collect();
+        let sounds = SoundIndex::build(
+            phrases
+                .iter()
+                .chain(vocabulary.fixes.iter().map(|(_, right)| right))
+                .chain(&names)
+                .map(String::as_str),
+        );
         Guide {
+            sounds,
             triggers: PhraseFinder::new(phrases),
             trigger_entry,
             entry_terms,
@@ -745,7 +761,7 @@ impl Guide {
     /// which phrase to add.
     pub fn content_words(&self, tokenizer: &Tokenizer, question: &str) -> Vec<(String, bool)> {
         tokenizer
-            .words(&self.vocabulary.fixed(&normalize(question)))
+            .words(&self.read(tokenizer, question))
             .into_iter()
             .filter(|w| !self.vocabulary.is_stop(w))
             .map(|w| {
@@ -793,9 +809,21 @@ impl Guide {
         w
     }
 
+    /// The question as the guide reads it: normalised, each `fix` word rewritten and each
+    /// slip of the same sound as a hall word read as that word (step 1 of the rule).
+    pub fn read(&self, tokenizer: &Tokenizer, question: &str) -> String {
+        let q = self.vocabulary.fixed(&normalize(question));
+        self.sounds.correct(
+            tokenizer,
+            &q,
+            |w| self.known.contains(w) || self.vocabulary.is_stop(w),
+            |w| self.vocabulary.off.iter().any(|o| o == w),
+        )
+    }
+
     /// Answers one question (see the module's rule).
     pub fn ask(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
-        let q = self.vocabulary.fixed(&normalize(question));
+        let q = self.read(tokenizer, question);
         let nothing = |coverage: f32, top: f32| GuideAnswer {
             answers: Vec::new(),
             none: true,

@@ -57,6 +57,17 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 impl Tokenizer {
+    /// Whether jieba's dictionary holds the word (事业 does; 设保卡 does not).
+    pub fn is_dictionary_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
+    /// jieba's plain cut of the text as it is, every piece kept (spaces and punctuation too):
+    /// the pieces join back into the text.
+    pub fn cut<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.jieba.cut(text, true).into_iter().map(|t| t.word).collect()
+    }
+
     /// jieba's plain cut (精确模式) of lower-cased text: the words a person
     /// wrote, without the sub-words search mode adds and without punctuation.
     pub fn words(&self, text: &str) -> Vec<String> {
