@@ -41,7 +41,10 @@
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
 //!    but nothing of opening, running or paying for one (`act`: 开、办、许可、交…): a
-//!    customer's question (网吧包夜多少钱);
+//!    customer's question (网吧包夜多少钱); or when it asks about another place's matter: an
+//!    `away` place (a province, a city, a neighbouring county; not one the catalog names) followed
+//!    by 的, 那边的, 那里的 or 当地的 and a word that is not a workplace, hospital or person
+//!    (苏州的公积金, 新沂那边的低保: that place's hall handles it);
 //! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
 //!    at most [`MAX_ANSWERS`].
 
@@ -72,6 +75,10 @@ pub const MAX_ANSWERS: usize = 5;
 pub const MAX_QUESTION_CHARS: usize = 100;
 /// Longest question kept in the log of questions that found nothing.
 pub const MAX_LOGGED_CHARS: usize = 40;
+
+/// After "another place's", words that name where the asker worked, was treated or comes from,
+/// not a matter of that place's hall.
+const AWAY_NOT_MATTER: [&str; 9] = ["医院", "公司", "厂", "单位", "工厂", "人", "在", "工地", "老板"];
 
 /// Numerals, as people write them in a question (七十多, 两层, 几千).
 const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万两几多半俩仨";
@@ -235,6 +242,9 @@ pub struct Vocabulary {
     /// Kinds of business the hall licenses (`biz` lines: 理发店, 网吧, 饭店…): asked
     /// about as a customer, they are not the hall's.
     business: Vec<String>,
+    /// Other places (`away` lines: provinces, cities, neighbouring counties): a hall matter of
+    /// another place (苏州的公积金, 新沂那边的低保) is that place's hall's, not this one's.
+    away: Vec<String>,
     /// What running one takes (`act` lines: 开, 办, 经营, 许可…).
     acts: HashSet<String>,
     /// How voice input and typing mishear or misspell the hall's words (`fix` lines:
@@ -278,6 +288,7 @@ impl Vocabulary {
                 "version" => v.version = rest.trim().to_owned(),
                 "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "off" => v.off.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
+                "away" => v.away.extend(rest.split_whitespace().map(str::to_owned)),
                 "biz" => v
                     .business
                     .extend(rest.split_whitespace().map(|w| w.to_lowercase())),
@@ -309,7 +320,11 @@ impl Vocabulary {
                     };
                     v.entries.push(Entry { triggers, target });
                 }
-                _ => return Err(err("应以 version、stop、off、biz、act、fix、syn 或 goto 开头")),
+                _ => {
+                    return Err(err(
+                        "应以 version、stop、off、biz、act、away、fix、syn 或 goto 开头",
+                    ));
+                }
             }
         }
         Ok(v)
@@ -682,6 +697,12 @@ impl Guide {
         } else {
             (lengths.iter().sum::<f32>() / lengths.len() as f32).max(1.0)
         };
+        // A place the catalog names (its departments: 东海县公安局) is the hall's own.
+        vocabulary.away.retain(|place| {
+            !docs
+                .iter()
+                .any(|d| d.department.contains(place.as_str()) || d.name.contains(place.as_str()))
+        });
         let mut trigger_entry = Vec::new();
         let mut phrases = Vec::new();
         for (i, e) in vocabulary.entries.iter().enumerate() {
@@ -1029,10 +1050,30 @@ impl Guide {
         } else {
             MIN_COVERAGE
         };
-        if top < MIN_SCORE || coverage < needed || off || customer {
+        if top < MIN_SCORE || coverage < needed || off || customer || self.elsewhere(&q) {
             return nothing(coverage, top);
         }
         self.rank(scores, coverage)
+    }
+
+    /// Whether the question asks about another place's matter: an `away` place followed by
+    /// 的, 那边的, 那里的 or 当地的 and a word (苏州的公积金, 北京那边的暂住登记), unless that
+    /// word is a workplace, a hospital or a person ([`AWAY_NOT_MATTER`]: 上海的公司辞职了 医保转回来,
+    /// 上海的医院住院, 我是安徽的人: moving one's insurance home and care elsewhere are this hall's).
+    fn elsewhere(&self, q: &str) -> bool {
+        self.vocabulary.away.iter().any(|place| {
+            q.match_indices(place.as_str()).any(|(at, m)| {
+                let rest = &q[at + m.len()..];
+                ["的", "那边的", "那里的", "当地的"]
+                    .iter()
+                    .find(|p| rest.starts_with(**p))
+                    .is_some_and(|p| {
+                        let next = &rest[p.len()..];
+                        next.chars().next().is_some_and(is_word_char)
+                            && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
+                    })
+            })
+        })
     }
 
     fn rank(&self, scores: HashMap<u32, f32>, coverage: f32) -> GuideAnswer {
@@ -1474,6 +1515,28 @@ mod tests {
         assert!(g.ask(&t, "分开哪个好").none);
         // 能好, 就好: when the matter is done.
         assert!(!g.ask(&t, "分开的事多久能好").none);
+    }
+
+    #[test]
+    fn another_places_matter_is_that_places_halls() {
+        let mut social = doc("RS-GG-002", GuideKind::Item, "社会保障卡申领", &["办社保卡"]);
+        social.department = "东海县人力资源和社会保障局".to_owned();
+        let docs = [
+            doc("GJJ-JF-001", GuideKind::Item, "住房公积金提取", &["取公积金"]),
+            doc("YB-GG-002", GuideKind::Item, "异地就医备案", &["医保备案"]),
+            social,
+        ];
+        let v = "stop 想 要 个 怎么 吗 在 我 是 了 打工 回来 辞职 去 住院 这边\naway 苏州 上海 东海 新沂\n";
+        let (t, g) = guide_of(&docs, v);
+        assert!(g.ask(&t, "苏州的公积金怎么提取").none);
+        assert!(g.ask(&t, "新沂那边的社保卡怎么办").none);
+        // Where the asker worked or is treated, or comes from, is not the matter's place.
+        assert!(!g.ask(&t, "在苏州打工回来了 公积金怎么提取").none);
+        assert!(!g.ask(&t, "上海的公司辞职了 公积金怎么提取").none);
+        assert!(!g.ask(&t, "去上海的医院住院 医保备案").none);
+        assert!(!g.ask(&t, "我是新沂的，在这边办社保卡").none);
+        // A place the catalog names is the hall's own (东海县人力资源和社会保障局).
+        assert!(!g.ask(&t, "东海的社保卡怎么办").none);
     }
 
     #[test]
