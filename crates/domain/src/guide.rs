@@ -23,8 +23,9 @@
 //!    (少儿英语 → nothing); the rest are the question's content words;
 //! 4. items and bundles are ranked with BM25 over weighted fields (name, keywords, a
 //!    bundle's description and its items' names, materials, department); what the asker
-//!    puts aside (the words after 除了: 除了营业执照还要办什么证) or says they already have
-//!    (营业执照有了 还差食品那个证, 刚办好执照) counts [`ASIDE_WEIGHT`];
+//!    puts aside (the words after 除了: 除了营业执照还要办什么证), says they already have
+//!    (营业执照有了 还差食品那个证, 刚办好执照) or tells who they are (`who` lines: 退休教师,
+//!    下岗职工) counts [`ASIDE_WEIGHT`];
 //! 5. nothing fits when the best score is below [`MIN_SCORE`]; or when fewer than
 //!    [`MIN_COVERAGE`] of the content words' characters are hall vocabulary (a word of an
 //!    item's or bundle's name, keywords, description, materials or department, or a
@@ -245,6 +246,9 @@ pub struct Vocabulary {
     /// Other places (`away` lines: provinces, cities, neighbouring counties): a hall matter of
     /// another place (苏州的公积金, 新沂那边的低保) is that place's hall's, not this one's.
     away: Vec<String>,
+    /// Who the asker is or was (`who` lines: 退休教师, 退休前, 下岗职工): background, counted
+    /// little like what the asker already has (我妈是退休教师 过世了 丧葬的钱 → the funeral grant).
+    who: Vec<String>,
     /// What running one takes (`act` lines: 开, 办, 经营, 许可…).
     acts: HashSet<String>,
     /// How voice input and typing mishear or misspell the hall's words (`fix` lines:
@@ -289,6 +293,7 @@ impl Vocabulary {
                 "stop" => v.stop.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "off" => v.off.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "away" => v.away.extend(rest.split_whitespace().map(str::to_owned)),
+                "who" => v.who.extend(rest.split_whitespace().map(|w| w.to_lowercase())),
                 "biz" => v
                     .business
                     .extend(rest.split_whitespace().map(|w| w.to_lowercase())),
@@ -546,6 +551,8 @@ pub struct Guide {
     entry_terms: Vec<Vec<String>>,
     /// The `off` words longer than one character.
     off_finder: PhraseFinder,
+    /// The `who` phrases.
+    who_finder: PhraseFinder,
     /// The hall's words by their sound, to read a slip of the same sound as the word (设保卡 → 社保卡).
     sounds: SoundIndex,
 }
@@ -737,7 +744,9 @@ impl Guide {
                 .chain(&names)
                 .map(String::as_str),
         );
+        let who_finder = PhraseFinder::new(vocabulary.who.clone());
         Guide {
+            who_finder,
             sounds,
             triggers: PhraseFinder::new(phrases),
             trigger_entry,
@@ -877,7 +886,8 @@ impl Guide {
         // its bytes back to the question's.
         let (compact, origin) = compact(&q);
         // What the asker puts aside (除了营业执照还要办什么证): its words count little.
-        let aside = aside(&q);
+        let mut aside = aside(&q);
+        aside.extend(self.who_finder.find(&q).into_iter().map(|(_, r)| r));
         let inside_aside =
             |r: &std::ops::Range<usize>| aside.iter().any(|a| a.start <= r.start && r.end <= a.end);
         // Each entry found, and whether it is found outside what the asker puts aside.
@@ -1515,6 +1525,24 @@ mod tests {
         assert!(g.ask(&t, "分开哪个好").none);
         // 能好, 就好: when the matter is done.
         assert!(!g.ask(&t, "分开的事多久能好").none);
+    }
+
+    #[test]
+    fn who_the_asker_is_counts_little() {
+        let docs = [
+            doc("RS-JF-003", GuideKind::Item, "职工退休申请", &["退休"]),
+            doc("RS-JF-006", GuideKind::Item, "丧葬补助金领取", &["丧葬费"]),
+        ];
+        let without = "stop 我 妈 是 了 去 哪 领 的\nsyn 过世 = 丧葬 补助金\n";
+        let with = format!("{without}who 退休教师\n");
+        let q = "我妈是退休教师 过世了 去哪领";
+        let first = |g: &Guide, t: &Tokenizer, q: &str| g.ask(t, q).answers.first().map(|h| h.code.clone());
+        let (t, g) = guide_of(&docs, without);
+        assert_eq!(first(&g, &t, q).as_deref(), Some("RS-JF-003"));
+        let (t, g) = guide_of(&docs, &with);
+        assert_eq!(first(&g, &t, q).as_deref(), Some("RS-JF-006"));
+        // Asked about itself, retirement is still found.
+        assert_eq!(first(&g, &t, "想办退休").as_deref(), Some("RS-JF-003"));
     }
 
     #[test]
