@@ -45,7 +45,9 @@
 //!    customer's question (网吧包夜多少钱); or when it asks about another place's matter: an
 //!    `away` place (a province, a city, a neighbouring county; not one the catalog names) followed
 //!    by 的, 那边的, 那里的 or 当地的 and a word that is not a workplace, hospital or person
-//!    (苏州的公积金, 新沂那边的低保: that place's hall handles it);
+//!    (苏州的公积金, 新沂那边的低保), or named (not as where the asker comes from: 河南来的) in a
+//!    question with nothing that brings the matter here (转回, 打工, 住院, 这边…) and none of the
+//!    hall's own places (户口在新沂 想申请低保, 常州交的公积金): that place's hall handles it;
 //! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
 //!    at most [`MAX_ANSWERS`].
 
@@ -80,6 +82,42 @@ pub const MAX_LOGGED_CHARS: usize = 40;
 /// After "another place's", words that name where the asker worked, was treated or comes from,
 /// not a matter of that place's hall.
 const AWAY_NOT_MATTER: [&str; 9] = ["医院", "公司", "厂", "单位", "工厂", "人", "在", "工地", "老板"];
+
+/// Words that bring a matter of another place here or tell a trip there: with them, naming
+/// another place is not asking about its matter (在苏州打工 社保转回来, 去上海住院 备案).
+const AWAY_HERE: [&str; 31] = [
+    "转回",
+    "转过来",
+    "转过去",
+    "转到",
+    "转入",
+    "转移",
+    "接续",
+    "回来",
+    "回老家",
+    "异地",
+    "外地",
+    "打工",
+    "上班",
+    "应聘",
+    "住院",
+    "医院",
+    "看病",
+    "就医",
+    "手术",
+    "那边用",
+    "出差",
+    "旅游",
+    "玩",
+    "考试",
+    "读书",
+    "飞机",
+    "高铁",
+    "这边",
+    "这里",
+    "本地",
+    "咱这",
+];
 
 /// Numerals, as people write them in a question (七十多, 两层, 几千).
 const NUMERALS: &str = "0123456789〇零一二三四五六七八九十百千万两几多半俩仨";
@@ -542,6 +580,8 @@ pub struct Guide {
     /// tells 居民身份证补领 apart.
     df: HashMap<String, f32>,
     known: HashSet<String>,
+    /// The hall's own places, read off its departments' names (东海县公安局 → 东海, 连云港市… → 连云港).
+    home: Vec<String>,
     vocabulary: Vocabulary,
     /// Every trigger of every vocabulary entry (the catalog's keywords included), found in one pass.
     triggers: PhraseFinder,
@@ -745,7 +785,25 @@ impl Guide {
                 .map(String::as_str),
         );
         let who_finder = PhraseFinder::new(vocabulary.who.clone());
+        let mut home: Vec<String> = Vec::new();
+        for d in docs {
+            let place: String = d
+                .department
+                .chars()
+                .take_while(|c| !"县市区".contains(*c))
+                .take(5)
+                .collect();
+            let whole = d
+                .department
+                .chars()
+                .nth(place.chars().count())
+                .is_some_and(|c| "县市区".contains(c));
+            if whole && place.chars().count() >= 2 && !home.contains(&place) {
+                home.push(place);
+            }
+        }
         Guide {
+            home,
             who_finder,
             sounds,
             triggers: PhraseFinder::new(phrases),
@@ -1066,14 +1124,34 @@ impl Guide {
         self.rank(scores, coverage)
     }
 
-    /// Whether the question asks about another place's matter: an `away` place followed by
-    /// 的, 那边的, 那里的 or 当地的 and a word (苏州的公积金, 北京那边的暂住登记), unless that
-    /// word is a workplace, a hospital or a person ([`AWAY_NOT_MATTER`]: 上海的公司辞职了 医保转回来,
-    /// 上海的医院住院, 我是安徽的人: moving one's insurance home and care elsewhere are this hall's).
+    /// Whether the question asks about another place's matter:
+    /// - an `away` place (with 市, 县, 区 or 省) followed by 的, 那边的, 那里的 or 当地的 and a word
+    ///   (苏州的公积金, 北京那边的暂住登记), unless that word is a workplace, a hospital or a person
+    ///   ([`AWAY_NOT_MATTER`]: 上海的公司辞职了 医保转回来, 上海的医院住院);
+    /// - or an `away` place named other than as where the asker comes from (河南来的, 安徽过来,
+    ///   赣榆的人) in a question with no word that brings the matter here or tells a trip there
+    ///   ([`AWAY_HERE`]: 转回, 打工, 住院, 出差, 这边…) and none of the hall's own places
+    ///   (户口在新沂 想申请低保, 常州交的公积金: that place's hall handles it).
     fn elsewhere(&self, q: &str) -> bool {
-        self.vocabulary.away.iter().any(|place| {
+        let mut named = false;
+        let owned = self.vocabulary.away.iter().any(|place| {
             q.match_indices(place.as_str()).any(|(at, m)| {
-                let rest = &q[at + m.len()..];
+                let mut rest = &q[at + m.len()..];
+                // Where the asker comes from (河南来的, 安徽过来, 赣榆的人, 女方是赣榆的 俺们) is no matter's place.
+                let origin = ["来的", "过来", "人", "的人", "的在"]
+                    .iter()
+                    .any(|o| rest.starts_with(o))
+                    || rest
+                        .strip_prefix("的")
+                        .is_some_and(|r| !r.chars().next().is_some_and(is_word_char));
+                named |= !origin;
+                // 苏州市的, 海州区那边的, 新沂当地的
+                if let Some(unit) = ["市区", "市", "县", "区", "省"]
+                    .iter()
+                    .find(|u| rest.starts_with(**u))
+                {
+                    rest = &rest[unit.len()..];
+                }
                 ["的", "那边的", "那里的", "当地的"]
                     .iter()
                     .find(|p| rest.starts_with(**p))
@@ -1083,7 +1161,10 @@ impl Guide {
                             && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
                     })
             })
-        })
+        });
+        let here =
+            AWAY_HERE.iter().any(|w| q.contains(w)) || self.home.iter().any(|h| q.contains(h.as_str()));
+        owned || (named && !here)
     }
 
     fn rank(&self, scores: HashMap<u32, f32>, coverage: f32) -> GuideAnswer {
@@ -1554,17 +1635,24 @@ mod tests {
             doc("YB-GG-002", GuideKind::Item, "异地就医备案", &["医保备案"]),
             social,
         ];
-        let v = "stop 想 要 个 怎么 吗 在 我 是 了 打工 回来 辞职 去 住院 这边\naway 苏州 上海 东海 新沂\n";
+        let v = "stop 想 要 个 怎么 吗 在 我 是 了 打工 回来 辞职 去 住院 这边 户口 他 俺 来\naway 苏州 上海 东海 新沂\n";
         let (t, g) = guide_of(&docs, v);
         assert!(g.ask(&t, "苏州的公积金怎么提取").none);
         assert!(g.ask(&t, "新沂那边的社保卡怎么办").none);
         // Where the asker worked or is treated, or comes from, is not the matter's place.
         assert!(!g.ask(&t, "在苏州打工回来了 公积金怎么提取").none);
-        assert!(!g.ask(&t, "上海的公司辞职了 公积金怎么提取").none);
+        assert!(!g.ask(&t, "上海的公司辞职回来了 公积金怎么提取").none);
         assert!(!g.ask(&t, "去上海的医院住院 医保备案").none);
         assert!(!g.ask(&t, "我是新沂的，在这边办社保卡").none);
         // A place the catalog names is the hall's own (东海县人力资源和社会保障局).
         assert!(!g.ask(&t, "东海的社保卡怎么办").none);
+        // Another place named as where the matter is, with nothing bringing it here.
+        assert!(g.ask(&t, "户口在新沂市 想办社保卡").none);
+        assert!(g.ask(&t, "苏州交的公积金怎么提取").none);
+        // Where the asker comes from, or the hall's own place beside the other, is no matter's place.
+        assert!(!g.ask(&t, "俺是新沂来的 想办社保卡").none);
+        assert!(!g.ask(&t, "我户口在东海他户口在新沂 社保卡怎么办").none);
+        assert!(!g.ask(&t, "苏州交的公积金 转回来了 怎么提取").none);
     }
 
     #[test]
