@@ -37,7 +37,8 @@
 //!    of the hall's is needed for: before a 要 of its clause followed by a hall phrase and a
 //!    证明, with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
 //!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
-//!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗);
+//!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗), and is not a paper asked about as what to
+//!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
@@ -1097,6 +1098,7 @@ impl Guide {
                         .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
                     && !is_purpose(&q, r, &phrases, &off_spans)
                     && !is_quarrel(&q, r)
+                    && !is_material(&q, r)
             });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
@@ -1267,6 +1269,63 @@ fn is_purpose(
             && phrases.iter().any(|p| p.start >= after && p.end <= clause_end)
             && !offs.iter().any(|o| o.start >= after && o.start < clause_end)
     })
+}
+
+/// Before a paper, what asks whether it must be brought (要不要带体检报告, 要啥病历, 要拿银行卡去吗).
+const MATERIAL_BEFORE: [&str; 8] = [
+    "要不要带",
+    "要不要",
+    "要带",
+    "要啥",
+    "要拿",
+    "带不带",
+    "得带",
+    "需要带",
+];
+/// After a paper (within [`MATERIAL_GAP`] characters), the same, ending the clause (体检报告要不要,
+/// 购置税那张票要不要; not 养狗要不要登记, which asks about the dog).
+const MATERIAL_AFTER: [&str; 7] = [
+    "要不要",
+    "用不用",
+    "管用吗",
+    "要带吗",
+    "需要吗",
+    "也要吗",
+    "算不算",
+];
+/// How many characters may lie between a paper and what asks whether it must be brought.
+const MATERIAL_GAP: usize = 4;
+/// What a paper is called (体检报告, 病历, 银行卡, 那张票, 成绩单).
+const PAPERS: [&str; 13] = [
+    "报告", "病历", "卡", "单", "票", "证", "本", "书", "表", "照片", "合同", "协议", "存折",
+];
+
+/// Whether an everyday word names a paper asked about as something to bring for a hall matter
+/// (刚考下医师资格 要去注册 体检报告要不要: the report is the registration's material, not
+/// another matter).
+fn is_material(q: &str, off: &std::ops::Range<usize>) -> bool {
+    let before = &q[..off.start];
+    let after = &q[off.end..];
+    // The word and the few characters after it in its clause (购置税那张票).
+    let gap_end = after
+        .char_indices()
+        .take_while(|&(_, c)| is_word_char(c))
+        .take(MATERIAL_GAP + 1)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let named = &q[off.start..off.end + gap_end];
+    let paper = PAPERS.iter().any(|p| named.contains(p));
+    let asked_before = MATERIAL_BEFORE.iter().any(|m| before.ends_with(m));
+    let asked_after = after.char_indices().take(MATERIAL_GAP + 1).any(|(i, _)| {
+        MATERIAL_AFTER.iter().any(|m| {
+            after[i..].strip_prefix(m).is_some_and(|rest| {
+                rest.chars()
+                    .next()
+                    .is_none_or(|c| !is_word_char(c) || c == '吗' || c == '呢')
+            })
+        })
+    });
+    paper && (asked_before || asked_after)
 }
 
 /// What people ask the hall's mediators (人民调解) to do. In a question that asks for it, an
@@ -1624,6 +1683,22 @@ mod tests {
         assert_eq!(first(&g, &t, q).as_deref(), Some("RS-JF-006"));
         // Asked about itself, retirement is still found.
         assert_eq!(first(&g, &t, "想办退休").as_deref(), Some("RS-JF-003"));
+    }
+
+    #[test]
+    fn a_paper_asked_about_as_material_is_the_matters() {
+        let docs = [
+            doc("WJ-XK-003", GuideKind::Item, "医师执业注册", &["医师注册"]),
+            doc("GA-QR-002", GuideKind::Item, "居民身份证补领", &["补身份证"]),
+        ];
+        let v = "stop 要 吗 去 的 县\noff 体检报告 体检 医院 银行卡\n";
+        let (t, g) = guide_of(&docs, v);
+        assert!(!g.ask(&t, "医师注册 体检报告要不要").none);
+        assert!(!g.ask(&t, "医师注册要带体检报告吗").none);
+        // The everyday matter itself, or a paper not asked about as material, is not the hall's.
+        assert!(g.ask(&t, "医院体检要带身份证吗").none);
+        assert!(g.ask(&t, "体检报告要不要钱 医师注册").none);
+        assert!(g.ask(&t, "银行卡丢了 补身份证").none);
     }
 
     #[test]
