@@ -4,8 +4,8 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune21`, `tune23`), floors at the measured figures on `tune5`, `tune22` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held17`), whose misses are never
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune25`), floors at the measured figures on `tune5` and
+//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held18`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
 
@@ -148,7 +148,8 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // The tuning splits: the issue's thresholds.
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
-        "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune23",
+        "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
+        "tune24", "tune25",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -239,16 +240,24 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   services): 97.0% / 99.0%.
     // - `held15` (session 16): 226 questions written blind by an examiner after tune19–20's changes:
     //   clean figure 94.2% / 96.6% before session 16's changes; after them, totals only: 94.2% / 96.6%.
-    // - `tune22` (session 17): 250 questions where the asker first tells their background and then
-    //   asks for one thing, written blind, first scored at 77.5% / 77.7%; after session 17's
-    //   vocabulary (2026.12): 88.4% / 97.3%, short of the top-3 target: the background's hall words
-    //   still outrank what is asked (退休工人去世…丧葬的钱), which needs a ranking rule.
-    // - `tune23` (session 17, tuned on with the issue's thresholds above): 242 search-box, urgent
-    //   and travel questions, written blind, first scored at 82.1% / 86.1%; after: 97.0% / 96.3%.
-    // - `held16` (session 17): 228 questions written blind by an examiner before session 17's
-    //   changes: clean figure 85.4% / 86.8%; after them, totals only: 86.1% / 89.0%.
+    // - `tune22` (session 17, tuned on with the issue's thresholds above): 250 questions where the asker
+    //   first tells their background and then asks for one thing, written blind, first scored at 77.5% /
+    //   77.7%; after session 17's rules (slips of the same sound, another place's matter, who the asker
+    //   is, a paper asked about as material) and two vocabulary rounds (2026.12, 2026.12.2): 95.7% / 99.1%.
+    // - `tune23` (session 17, tuned on with the issue's thresholds above): 242 search-box, urgent and
+    //   travel questions, written blind, first scored at 82.1% / 86.1%; after: 99.3% / 99.1%.
+    // - `tune24` (session 17, tuned on with the issue's thresholds above): 237 questions as an examiner
+    //   writes them, many other counties' matters, written blind after the session's first rules, first
+    //   scored at 87.4% / 78.7%; after: 98.6% / 95.7%.
+    // - `tune25` (session 17, tuned on with the issue's thresholds above): 237 questions as typed into an
+    //   app or said to a kiosk, written blind after the session's first rules, first scored at 85.0% /
+    //   82.7%; after: 99.2% / 98.1%.
+    // - `held16` (session 17): 228 questions written blind by an examiner before session 17's changes:
+    //   clean figure 85.4% / 86.8%; after them, totals only: 86.1% / 89.0%.
     // - `held17` (session 17): 222 questions written blind by an examiner, first scored after the
-    //   homophone rule and before the vocabulary round: 84.9% / 86.7%; after it: 85.6% / 86.7%.
+    //   homophone rule: 84.9% / 86.7%; after the session, totals only: 87.8% / 92.8%.
+    // - `held18` (session 17): 219 questions written blind by an examiner after the session's first
+    //   rules, scored once at the end: 84.7% / 86.6%.
     let floors: [(&str, usize, usize, f64, f64); 17] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
@@ -264,9 +273,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held13", 143, 87, 0.97, 0.89),
         ("held14", 135, 89, 0.94, 0.93),
         ("held15", 138, 88, 0.94, 0.96),
-        ("tune22", 138, 112, 0.88, 0.97),
         ("held16", 137, 91, 0.86, 0.89),
-        ("held17", 139, 83, 0.85, 0.86),
+        ("held17", 139, 83, 0.87, 0.92),
+        ("held18", 137, 82, 0.84, 0.86),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
