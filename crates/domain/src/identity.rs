@@ -143,6 +143,38 @@ pub fn mask(s: &str, head: usize, tail: usize) -> String {
         .collect()
 }
 
+/// The text with every 身份证号 inside it (seventeen digits and a digit or X) masked like
+/// [`IdNumber::masked`]: a licence's number may be the holder's ID number (法定代表人身份证
+/// ID-11010519491231002X → ID-1101**********002X).
+pub fn mask_id_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let tail = chars.get(i + run).copied();
+        let starts_run = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        if starts_run && run >= 17 {
+            let len = if run == 17 && matches!(tail, Some('X' | 'x')) {
+                18
+            } else {
+                run
+            };
+            let ends = chars.get(i + len).is_none_or(|c| !c.is_ascii_alphanumeric());
+            if len == 18 && ends {
+                let id: String = chars[i..i + 18].iter().collect();
+                out.push_str(&mask(&id, 4, 4));
+                i += 18;
+                continue;
+            }
+        }
+        let step = run.max(1);
+        out.extend(&chars[i..i + step]);
+        i += step;
+    }
+    out
+}
+
 /// A person's or organisation's name on a public screen: the first character
 /// and two stars, whatever the length (张** for 张三 and 张三丰 alike), so the
 /// mask does not tell how long the name is.
@@ -211,6 +243,19 @@ mod tests {
         assert!(validate_mobile("13912345678").is_ok());
         assert!(validate_mobile("12912345678").is_err());
         assert!(validate_mobile("1391234567").is_err());
+    }
+
+    #[test]
+    fn id_numbers_inside_a_text_are_masked() {
+        assert_eq!(mask_id_numbers("ID-11010519491231002X"), "ID-1101**********002X");
+        assert_eq!(
+            mask_id_numbers("110105194912310021 与 LIC-9132"),
+            "1101**********0021 与 LIC-9132"
+        );
+        // A longer number is not an ID number; a shorter one neither.
+        assert_eq!(mask_id_numbers("1101051949123100211"), "1101051949123100211");
+        assert_eq!(mask_id_numbers("LIC-91320722MA1X"), "LIC-91320722MA1X");
+        assert_eq!(mask_id_numbers(""), "");
     }
 
     #[test]

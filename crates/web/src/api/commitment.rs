@@ -152,6 +152,7 @@ pub struct DataAccessItem {
     provider_label: String,
     material: String,
     licence_type: String,
+    /// The licence's number; a 身份证号 inside it is masked (1101**********002X).
     licence_number: String,
     valid_until: Option<String>,
     /// The fields read.
@@ -182,7 +183,7 @@ pub async fn data_access(Caller(state, user): Caller, CaseId(id): CaseId) -> Api
                 provider_label: a.provider.label().into(),
                 material: a.material,
                 licence_type: a.licence_type,
-                licence_number: a.licence_number,
+                licence_number: domain::identity::mask_id_numbers(&a.licence_number),
                 valid_until: a.valid_until.map(|d| d.to_string()),
                 fields: a.fields,
                 at: a.accessed_at.to_string(),

@@ -94,7 +94,12 @@ pub async fn claims_box(state: &AppState, user: &CurrentUser, id: Uuid) -> Claim
             .map(|a| AccessLine {
                 source: format!("{}（{}）", a.source.label(), a.provider.label()),
                 material: a.material,
-                licence: format!("{} {}", a.licence_type, a.licence_number),
+                // A licence's number may be the holder's ID number: masked like every list shows it.
+                licence: format!(
+                    "{} {}",
+                    a.licence_type,
+                    domain::identity::mask_id_numbers(&a.licence_number)
+                ),
                 valid_until: a.valid_until.map_or_else(|| "长期".to_owned(), |d| d.to_string()),
                 fields: a.fields,
                 at: local(state, a.accessed_at),

@@ -139,6 +139,17 @@ async fn apply_supplement_accept_and_follow_progress() {
         open_first_in_queue(&browser, &server).await?;
         click_away(&browser, "#review-accept").await?;
         wait_for(&browser, "#case-status[data-status='accepted']").await?;
+        // The case shows the two shared records it used and which channel answered.
+        let access = text(&browser, "#case-data-access").await?;
+        assert!(access.contains("本地导入数据"), "{access}");
+        // The ID card's number is the applicant's ID number: masked on the staff's screen too.
+        assert!(!access.contains("11010519491231002X") && access.contains("1101**********002X"), "{access}");
+        for (w, h, name) in [(1920, 1080, "kiosk"), (1024, 600, "pad"), (375, 800, "phone")] {
+            viewport(&browser, w, h).await?;
+            let table = browser.find(By::Id("case-data-access")).await?;
+            table.scroll_into_view().await?;
+            screenshot(&browser, &format!("case_data_access_{name}.png")).await?;
+        }
 
         // The citizen follows it to the case's progress.
         viewport(&browser, 375, 800).await?;
