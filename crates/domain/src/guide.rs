@@ -49,7 +49,9 @@
 //!    (苏州的公积金, 新沂那边的低保), or named (not as where the asker comes from: 河南来的) in a
 //!    question with nothing that brings the matter here (转回, 打工, 住院, 这边…) and none of the
 //!    hall's own places (户口在新沂 想申请低保, 常州交的公积金): that place's hall handles it;
-//! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best,
+//! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best (a bundle
+//!    among them gains [`ALL_AT_ONCE_BOOST`] when the asker wants it all done at once: 能一趟办完吗,
+//!    一个窗口, 一起办),
 //!    at most [`MAX_ANSWERS`].
 
 use crate::catalog::{Bundle, Item};
@@ -118,6 +120,28 @@ const AWAY_HERE: [&str; 31] = [
     "这里",
     "本地",
     "咱这",
+];
+
+/// Added to a bundle among the answers when the asker wants it all done at once.
+pub const ALL_AT_ONCE_BOOST: f32 = 2.0 * PHRASE_BOOST;
+/// How people ask for several things done in one go: the 一件事 bundles' promise.
+const ALL_AT_ONCE: [&str; 16] = [
+    "一起办",
+    "一起弄",
+    "一块办",
+    "一块儿办",
+    "一次办完",
+    "一次弄完",
+    "一次办好",
+    "一回弄完",
+    "一回办完",
+    "一趟办完",
+    "一趟弄完",
+    "一个窗口",
+    "一次性办",
+    "一站式",
+    "一次都办",
+    "一起都办",
 ];
 
 /// Numerals, as people write them in a question (七十多, 两层, 几千).
@@ -1060,6 +1084,15 @@ impl Guide {
                 *scores.entry(doc).or_default() += qw * idf * tf * (K1 + 1.0) / (tf + norm);
             }
         }
+        // Asked to get it all done at once (能一起办吗, 一趟办完, 一个窗口): the 一件事 bundles
+        // among the answers are what is asked for.
+        if ALL_AT_ONCE.iter().any(|m| q.contains(m)) {
+            for (doc, score) in scores.iter_mut() {
+                if *score > 0.0 && self.docs[*doc as usize].kind == GuideKind::Bundle {
+                    *score += ALL_AT_ONCE_BOOST;
+                }
+            }
+        }
         // An item's code typed in full is that item.
         if let Some(&d) = self.by_code.get(&q.to_uppercase()) {
             *scores.entry(d).or_default() += 100.0;
@@ -1699,6 +1732,24 @@ mod tests {
         assert!(g.ask(&t, "医院体检要带身份证吗").none);
         assert!(g.ask(&t, "体检报告要不要钱 医师注册").none);
         assert!(g.ask(&t, "银行卡丢了 补身份证").none);
+    }
+
+    #[test]
+    fn asked_for_all_at_once_the_bundle_comes_first() {
+        let docs = [
+            doc("BDC-QR-002", GuideKind::Item, "二手房转移登记", &["房子过户"]),
+            doc(
+                "YJS-006",
+                GuideKind::Bundle,
+                "二手房转移登记及水电气联动过户一件事",
+                &[],
+            ),
+        ];
+        let v = "stop 吗 能 了 我 的 都 要\nsyn 房本 = 不动产 过户 转移\n";
+        let (t, g) = guide_of(&docs, v);
+        let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
+        assert_eq!(first("房子过户").as_deref(), Some("BDC-QR-002"));
+        assert_eq!(first("房子过户 水电 能一趟办完吗").as_deref(), Some("YJS-006"));
     }
 
     #[test]
