@@ -82,6 +82,9 @@ pub const MAX_QUESTION_CHARS: usize = 100;
 /// Longest question kept in the log of questions that found nothing.
 pub const MAX_LOGGED_CHARS: usize = 40;
 
+/// Where the asker worked or was treated, also with a word before it (苏州的大医院, 上海的一家公司).
+const AWAY_PLACES_OF_WORK: [&str; 4] = ["医院", "公司", "工厂", "单位"];
+
 /// After "another place's", words that name where the asker worked, was treated or comes from,
 /// not a matter of that place's hall.
 const AWAY_NOT_MATTER: [&str; 9] = ["医院", "公司", "厂", "单位", "工厂", "人", "在", "工地", "老板"];
@@ -1194,6 +1197,9 @@ impl Guide {
                         let next = &rest[p.len()..];
                         next.chars().next().is_some_and(is_word_char)
                             && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
+                            && !AWAY_PLACES_OF_WORK
+                                .iter()
+                                .any(|w| next.char_indices().take(3).any(|(i, _)| next[i..].starts_with(w)))
                     })
             })
         });
@@ -1769,6 +1775,7 @@ mod tests {
         assert!(!g.ask(&t, "在苏州打工回来了 公积金怎么提取").none);
         assert!(!g.ask(&t, "上海的公司辞职回来了 公积金怎么提取").none);
         assert!(!g.ask(&t, "去上海的医院住院 医保备案").none);
+        assert!(!g.ask(&t, "去上海的大医院住院 医保备案").none);
         assert!(!g.ask(&t, "我是新沂的，在这边办社保卡").none);
         // A place the catalog names is the hall's own (东海县人力资源和社会保障局).
         assert!(!g.ask(&t, "东海的社保卡怎么办").none);
