@@ -35,7 +35,7 @@
 //!    投诉…), that does not lie inside a hall phrase (飞机 in 坐飞机 is the hall's) or in
 //!    what a business being opened does (唱歌 in 开个唱歌的歌厅), and is not what a proof
 //!    of the hall's is needed for: before a 要 of its clause followed by a hall phrase and a
-//!    证明, with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
+//!    证明 (or 记录, 单子, 清单, 凭证), with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
 //!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
 //!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗), and is not a paper asked about as what to
 //!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要);
@@ -1288,7 +1288,7 @@ fn compact(q: &str) -> (String, Vec<usize>) {
 }
 
 /// Whether an off word is what the asker needs a proof from the hall for: it lies before a 要
-/// of its clause and what follows that 要 holds a hall phrase, asks for a 证明 and holds no
+/// of its clause and what follows that 要 holds a hall phrase, asks for a proof ([`PROOFS`]: 证明, 记录, 单子…) and holds no
 /// off word (办签证要近一年交个人所得税的证明: the visa is another office's, the tax record the
 /// hall's).
 fn is_purpose(
@@ -1304,7 +1304,7 @@ fn is_purpose(
         .map_or(q.len(), |(i, _)| off.end + i);
     q[off.end..clause_end].match_indices('要').any(|(i, m)| {
         let after = off.end + i + m.len();
-        q[after..clause_end].contains("证明")
+        PROOFS.iter().any(|p| q[after..clause_end].contains(p))
             && phrases.iter().any(|p| p.start >= after && p.end <= clause_end)
             && !offs.iter().any(|o| o.start >= after && o.start < clause_end)
     })
@@ -1366,6 +1366,9 @@ fn is_material(q: &str, off: &std::ops::Range<usize>) -> bool {
     });
     paper && (asked_before || asked_after)
 }
+
+/// What a proof is called after 要 (办签证要近一年交个税的证明 / 记录 / 单子).
+const PROOFS: [&str; 5] = ["证明", "记录", "单子", "清单", "凭证"];
 
 /// What people ask the hall's mediators (人民调解) to do. In a question that asks for it, an
 /// everyday matter before the word is what the quarrel is about (楼上漏水泡了我家 能找人调解吗,
@@ -1954,6 +1957,9 @@ off 签证
             Some("SW-GG-004"),
             "{a:?}"
         );
+        // A record or a slip is a proof too.
+        assert!(!g.ask(&t, "办签证要交个人所得税的记录").none);
+        assert!(!g.ask(&t, "办签证要一份个人所得税的单子").none);
         // Without a hall phrase after 要, or without a proof asked for, the visa is the matter.
         assert!(g.ask(&t, "办签证要什么证明").none);
         assert!(g.ask(&t, "办签证要交个人所得税吗").none);
