@@ -38,7 +38,8 @@
 //!    证明 (or 记录, 单子, 清单, 凭证), with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
 //!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
 //!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗), and is not a paper asked about as what to
-//!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要);
+//!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要), and does not only tell where
+//!    something happened (钱包在公交车上被偷了);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
@@ -1135,6 +1136,7 @@ impl Guide {
                     && !is_purpose(&q, r, &phrases, &off_spans)
                     && !is_quarrel(&q, r)
                     && !is_material(&q, r)
+                    && !is_where(&q, r)
             });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
@@ -1365,6 +1367,16 @@ fn is_material(q: &str, off: &std::ops::Range<usize>) -> bool {
         })
     });
     paper && (asked_before || asked_after)
+}
+
+/// Whether an everyday word only tells where something happened: 在 (or 丢在, 落在) before it and
+/// 上, 里 or 上面 after it (钱包在公交车上被偷了, 身份证落在出租车里了).
+fn is_where(q: &str, off: &std::ops::Range<usize>) -> bool {
+    let before = &q[..off.start];
+    let after = &q[off.end..];
+    // 公交车上: the word may run on a character into its noun (公交 → 公交车).
+    let after = after.strip_prefix('车').unwrap_or(after);
+    before.ends_with('在') && ["上", "里", "上面", "里面"].iter().any(|p| after.starts_with(p))
 }
 
 /// What a proof is called after 要 (办签证要近一年交个税的证明 / 记录 / 单子).
@@ -1759,6 +1771,18 @@ mod tests {
         let first = |q: &str| g.ask(&t, q).answers.first().map(|h| h.code.clone());
         assert_eq!(first("房子过户").as_deref(), Some("BDC-QR-002"));
         assert_eq!(first("房子过户 水电 能一趟办完吗").as_deref(), Some("YJS-006"));
+    }
+
+    #[test]
+    fn where_something_happened_is_not_the_matter() {
+        let docs = [doc("GA-QR-002", GuideKind::Item, "居民身份证补领", &["补身份证"])];
+        let v = "stop 了 的 也 怎么 被 在 里面\nsyn 被偷 = 补领\noff 公交 出租车 火车票\n";
+        let (t, g) = guide_of(&docs, v);
+        assert!(!g.ask(&t, "在公交车上被偷了 身份证也没了 补身份证").none);
+        assert!(!g.ask(&t, "身份证落在出租车里了 补身份证").none);
+        // The everyday matter itself is another office's.
+        assert!(g.ask(&t, "公交几点有车 补身份证").none);
+        assert!(g.ask(&t, "补身份证 火车票怎么退").none);
     }
 
     #[test]
