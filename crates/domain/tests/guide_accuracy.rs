@@ -4,7 +4,7 @@
 //! The smart guide (智能导办) against its colloquial test set
 //! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
 //! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune27`), floors at the measured figures on `tune5` and
+//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune29`), floors at the measured figures on `tune5` and
 //! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held19`), whose misses are never
 //! printed; and the
 //! search the portal had before (the "before" figure).
@@ -149,7 +149,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
         "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
-        "tune24", "tune25", "tune26", "tune27",
+        "tune24", "tune25", "tune26", "tune27", "tune28", "tune29",
     ] {
         let f = score(&split(name), ask, show);
         print(name, &f);
@@ -257,14 +257,20 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   91.2%; after the all-at-once rule and vocabulary 2026.12.3: 97.9% / 94.5%.
     // - `tune27` (session 17, tuned on with the issue's thresholds above): 238 questions of families' life
     //   events as older people say them, first scored at 74.2% / 84.0%; after: 96.2% / 98.1%.
+    // - `tune28` (session 17, tuned on with the issue's thresholds above): 235 examiner's questions with
+    //   varied openings and endings, written blind after the session's rules and three vocabulary rounds,
+    //   first scored at 89.0% / 90.0%; after the proof, place-of-event rules and vocabulary 2026.12.4:
+    //   100% / 95.6%.
+    // - `tune29` (session 17, tuned on with the issue's thresholds above): 240 questions of businesses and
+    //   workers in trade words, first scored at 78.2% / 77.6%; after: 99.2% / 95.3%.
     // - `held16` (session 17): 228 questions written blind by an examiner before session 17's changes:
     //   clean figure 85.4% / 86.8%; after them, totals only: 87.6% / 90.1%.
     // - `held17` (session 17): 222 questions written blind by an examiner, first scored after the
-    //   homophone rule: 84.9% / 86.7%; after the session, totals only: 89.2% / 92.8%.
+    //   homophone rule: 84.9% / 86.7%; after the session, totals only: 90.6% / 92.8%.
     // - `held18` (session 17): 219 questions written blind by an examiner after the place, background and
-    //   paper rules; scored at the end only: 85.4% / 86.6%.
+    //   paper rules; scored at the end only: 87.6% / 86.6%.
     // - `held19` (session 17): 224 questions written blind by an examiner after all of the session's rules
-    //   and before its last vocabulary round; scored once, at the end: 86.0% / 93.2%.
+    //   and before its last two vocabulary rounds; scored at the end only: 88.2% / 93.2%.
     let floors: [(&str, usize, usize, f64, f64); 18] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
@@ -281,9 +287,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held14", 135, 89, 0.94, 0.93),
         ("held15", 138, 88, 0.94, 0.96),
         ("held16", 137, 91, 0.87, 0.90),
-        ("held17", 139, 83, 0.89, 0.92),
-        ("held18", 137, 82, 0.85, 0.86),
-        ("held19", 136, 88, 0.86, 0.93),
+        ("held17", 139, 83, 0.90, 0.92),
+        ("held18", 137, 82, 0.87, 0.86),
+        ("held19", 136, 88, 0.88, 0.93),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score(&split(name), ask, show && name.starts_with("tune"));
