@@ -49,7 +49,8 @@
 //!    by 的, 那边的, 那里的 or 当地的 and a word that is not a workplace, hospital or person
 //!    (苏州的公积金, 新沂那边的低保), or named (not as where the asker comes from: 河南来的) in a
 //!    question with nothing that brings the matter here (转回, 打工, 住院, 这边…) and none of the
-//!    hall's own places (户口在新沂 想申请低保, 常州交的公积金): that place's hall handles it;
+//!    hall's own places (户口在新沂 想申请低保, 常州交的公积金), or named with a house, land or shop
+//!    a few characters on (灌云那套房子…能在东海办吗): that place's hall handles it;
 //! 6. otherwise the answers are those scoring at least [`RELATIVE_CUTOFF`] of the best (a bundle
 //!    among them gains [`ALL_AT_ONCE_BOOST`] when the asker wants it all done at once: 能一趟办完吗,
 //!    一个窗口, 一起办),
@@ -82,6 +83,21 @@ pub const MAX_ANSWERS: usize = 5;
 pub const MAX_QUESTION_CHARS: usize = 100;
 /// Longest question kept in the log of questions that found nothing.
 pub const MAX_LOGGED_CHARS: usize = 40;
+
+/// A house, land or shop: a matter of the place it lies in (属地), whoever asks where.
+const AWAY_PROPERTY: [&str; 9] = [
+    "房子",
+    "房产",
+    "套房",
+    "二手房",
+    "宅基地",
+    "门面",
+    "店",
+    "林地",
+    "的树",
+];
+/// How many characters after a place a house, land or shop is read as lying there.
+const AWAY_PROPERTY_REACH: usize = 6;
 
 /// Where the asker worked or was treated, also with a word before it (苏州的大医院, 上海的一家公司).
 const AWAY_PLACES_OF_WORK: [&str; 4] = ["医院", "公司", "工厂", "单位"];
@@ -1171,7 +1187,9 @@ impl Guide {
     /// - or an `away` place named other than as where the asker comes from (河南来的, 安徽过来,
     ///   赣榆的人) in a question with no word that brings the matter here or tells a trip there
     ///   ([`AWAY_HERE`]: 转回, 打工, 住院, 出差, 这边…) and none of the hall's own places
-    ///   (户口在新沂 想申请低保, 常州交的公积金: that place's hall handles it).
+    ///   (户口在新沂 想申请低保, 常州交的公积金: that place's hall handles it);
+    /// - or an `away` place with a house, land or shop within [`AWAY_PROPERTY_REACH`] characters
+    ///   after it ([`AWAY_PROPERTY`]: 灌云那套房子…能在东海办吗), whatever else the question says.
     fn elsewhere(&self, q: &str) -> bool {
         let mut named = false;
         let owned = self.vocabulary.away.iter().any(|place| {
@@ -1185,6 +1203,16 @@ impl Guide {
                         .strip_prefix("的")
                         .is_some_and(|r| !r.chars().next().is_some_and(is_word_char));
                 named |= !origin;
+                // A house, land or shop there (灌云那套房子, 赣榆的门面) is that place's matter even
+                // when the asker would rather do it here.
+                let clause: String = rest
+                    .chars()
+                    .take_while(|&c| is_word_char(c))
+                    .take(AWAY_PROPERTY_REACH)
+                    .collect();
+                if !origin && AWAY_PROPERTY.iter().any(|p| clause.contains(p)) {
+                    return true;
+                }
                 // 苏州市的, 海州区那边的, 新沂当地的
                 if let Some(unit) = ["市区", "市", "县", "区", "省"]
                     .iter()
@@ -1792,6 +1820,7 @@ mod tests {
         let docs = [
             doc("GJJ-JF-001", GuideKind::Item, "住房公积金提取", &["取公积金"]),
             doc("YB-GG-002", GuideKind::Item, "异地就医备案", &["医保备案"]),
+            doc("BDC-QR-002", GuideKind::Item, "二手房转移登记", &["房子过户"]),
             social,
         ];
         let v = "stop 想 要 个 怎么 吗 在 我 是 了 打工 回来 辞职 去 住院 这边 户口 他 俺 来\naway 苏州 上海 东海 新沂\n";
@@ -1813,6 +1842,10 @@ mod tests {
         assert!(!g.ask(&t, "俺是新沂来的 想办社保卡").none);
         assert!(!g.ask(&t, "我户口在东海他户口在新沂 社保卡怎么办").none);
         assert!(!g.ask(&t, "苏州交的公积金 转回来了 怎么提取").none);
+        // A house there is that place's, even asked to be done here.
+        assert!(g.ask(&t, "新沂那套房子过户 能在东海办吗").none);
+        assert!(!g.ask(&t, "东海的房子过户").none);
+        assert!(!g.ask(&t, "俺是新沂来的 在东海买的房子过户").none);
     }
 
     #[test]

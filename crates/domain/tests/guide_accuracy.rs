@@ -248,13 +248,13 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   travel questions, written blind, first scored at 82.1% / 86.1%; after: 99.3% / 99.1%.
     // - `tune24` (session 17, tuned on with the issue's thresholds above): 237 questions as an examiner
     //   writes them, many other counties' matters, written blind after the session's first rules, first
-    //   scored at 87.4% / 78.7%; after: 98.6% / 95.7%.
+    //   scored at 87.4% / 78.7%; after: 98.6% / 97.9%.
     // - `tune25` (session 17, tuned on with the issue's thresholds above): 237 questions as typed into an
     //   app or said to a kiosk, written blind after the session's first rules, first scored at 85.0% /
-    //   82.7%; after: 99.2% / 98.1%.
+    //   82.7%; after: 99.2% / 99.0%.
     // - `tune26` (session 17, tuned on with the issue's thresholds above): 235 examiner's questions, the
     //   rarer permits included, written blind after all of the session's rules, first scored at 91.7% /
-    //   91.2%; after the all-at-once rule, vocabulary 2026.12.3 and the proof and place-of-event rules: 99.3% / 94.5%.
+    //   91.2%; after the all-at-once rule, vocabulary 2026.12.3 and the proof, place-of-event and property rules: 99.3% / 95.6%.
     // - `tune27` (session 17, tuned on with the issue's thresholds above): 238 questions of families' life
     //   events as older people say them, first scored at 74.2% / 84.0%; after: 96.2% / 98.1%.
     // - `tune28` (session 17, tuned on with the issue's thresholds above): 235 examiner's questions with
@@ -262,9 +262,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   first scored at 89.0% / 90.0%; after the proof, place-of-event rules and vocabulary 2026.12.4:
     //   100% / 95.6%.
     // - `tune29` (session 17, tuned on with the issue's thresholds above): 240 questions of businesses and
-    //   workers in trade words, first scored at 78.2% / 77.6%; after: 99.2% / 95.3%.
+    //   workers in trade words, first scored at 78.2% / 77.6%; after: 99.2% / 97.2%.
     // - `held16` (session 17): 228 questions written blind by an examiner before session 17's changes:
-    //   clean figure 85.4% / 86.8%; after them, totals only: 87.6% / 90.1%.
+    //   clean figure 85.4% / 86.8%; after them, totals only: 87.6% / 92.3%.
     // - `held17` (session 17): 222 questions written blind by an examiner, first scored after the
     //   homophone rule: 84.9% / 86.7%; after the session, totals only: 90.6% / 92.8%.
     // - `held18` (session 17): 219 questions written blind by an examiner after the place, background and
@@ -286,7 +286,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held13", 143, 87, 0.97, 0.89),
         ("held14", 135, 89, 0.94, 0.93),
         ("held15", 138, 88, 0.94, 0.96),
-        ("held16", 137, 91, 0.87, 0.90),
+        ("held16", 137, 91, 0.87, 0.92),
         ("held17", 139, 83, 0.90, 0.92),
         ("held18", 137, 82, 0.87, 0.86),
         ("held19", 136, 88, 0.88, 0.93),
