@@ -102,9 +102,9 @@ const AWAY_PROPERTY_REACH: usize = 6;
 /// Where the asker worked or was treated, also with a word before it (苏州的大医院, 上海的一家公司).
 const AWAY_PLACES_OF_WORK: [&str; 4] = ["医院", "公司", "工厂", "单位"];
 
-/// After "another place's", words that name where the asker worked, was treated or comes from,
-/// not a matter of that place's hall.
-const AWAY_NOT_MATTER: [&str; 9] = ["医院", "公司", "厂", "单位", "工厂", "人", "在", "工地", "老板"];
+/// After "another place's", words that name where the asker worked or comes from, not a matter
+/// of that place's hall (with [`AWAY_PLACES_OF_WORK`]).
+const AWAY_NOT_MATTER: [&str; 5] = ["厂", "人", "在", "工地", "老板"];
 
 /// Words that bring a matter of another place here or tell a trip there: with them, naming
 /// another place is not asking about its matter (在苏州打工 社保转回来, 去上海住院 备案).
@@ -410,7 +410,7 @@ impl Vocabulary {
                 }
                 _ => {
                     return Err(err(
-                        "应以 version、stop、off、biz、act、away、fix、syn 或 goto 开头",
+                        "应以 version、stop、off、biz、act、who、away、fix、syn 或 goto 开头",
                     ));
                 }
             }
@@ -1341,16 +1341,7 @@ fn is_purpose(
 }
 
 /// Before a paper, what asks whether it must be brought (要不要带体检报告, 要啥病历, 要拿银行卡去吗).
-const MATERIAL_BEFORE: [&str; 8] = [
-    "要不要带",
-    "要不要",
-    "要带",
-    "要啥",
-    "要拿",
-    "带不带",
-    "得带",
-    "需要带",
-];
+const MATERIAL_BEFORE: [&str; 6] = ["要不要", "要带", "要啥", "要拿", "带不带", "得带"];
 /// After a paper (within [`MATERIAL_GAP`] characters), the same, ending the clause (体检报告要不要,
 /// 购置税那张票要不要; not 养狗要不要登记, which asks about the dog).
 const MATERIAL_AFTER: [&str; 7] = [
@@ -1398,13 +1389,20 @@ fn is_material(q: &str, off: &std::ops::Range<usize>) -> bool {
 }
 
 /// Whether an everyday word only tells where something happened: 在 (or 丢在, 落在) before it and
-/// 上, 里 or 上面 after it (钱包在公交车上被偷了, 身份证落在出租车里了).
+/// 上 or 里 after it, at most a character on (钱包在公交车上被偷了, 身份证落在出租车里了).
 fn is_where(q: &str, off: &std::ops::Range<usize>) -> bool {
     let before = &q[..off.start];
     let after = &q[off.end..];
-    // 公交车上: the word may run on a character into its noun (公交 → 公交车).
-    let after = after.strip_prefix('车').unwrap_or(after);
-    before.ends_with('在') && ["上", "里", "上面", "里面"].iter().any(|p| after.starts_with(p))
+    // The word may run on a character into its noun (公交 of 公交车上).
+    let next = after
+        .chars()
+        .next()
+        .filter(|&c| is_word_char(c))
+        .map_or(0, char::len_utf8);
+    before.ends_with('在')
+        && [after, &after[next..]]
+            .iter()
+            .any(|a| ["上", "里"].iter().any(|p| a.starts_with(p)))
 }
 
 /// What a proof is called after 要 (办签证要近一年交个税的证明 / 记录 / 单子).
@@ -1625,7 +1623,14 @@ mod tests {
     fn a_bad_vocabulary_line_is_named() {
         let e = Vocabulary::parse("version 1\nsyn 没有等号\n").err();
         assert_eq!(e.map(|e| e.line), Some(2));
-        assert!(Vocabulary::parse("frob a = b").is_err());
+        let e = Vocabulary::parse("frob a = b")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("第1行") && e.contains("who") && e.contains("away"),
+            "{e}"
+        );
         assert!(Vocabulary::parse("goto a =").is_err());
     }
 
