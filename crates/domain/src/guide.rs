@@ -57,6 +57,7 @@
 //!    at most [`MAX_ANSWERS`].
 
 use crate::catalog::{Bundle, Item};
+use crate::guide_similar::{SimilarIndex, SimilarQuestion};
 use crate::guide_sound::SoundIndex;
 use crate::search::{Tokenizer, is_cjk};
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,9 @@ pub const MIN_PHRASE_COVERAGE: f32 = 0.3;
 pub const RELATIVE_CUTOFF: f32 = 0.35;
 /// At most this many answers.
 pub const MAX_ANSWERS: usize = 5;
+/// Where (from 0) the code the similar questions suggest joins the answers when the rules
+/// did not rank it among the first three: third, after the rules' two best.
+pub const SIMILAR_PLACE: usize = 2;
 /// Longest question accepted (characters).
 pub const MAX_QUESTION_CHARS: usize = 100;
 /// Longest question kept in the log of questions that found nothing.
@@ -98,6 +102,33 @@ const AWAY_PROPERTY: [&str; 9] = [
 ];
 /// How many characters after a place a house, land or shop is read as lying there.
 const AWAY_PROPERTY_REACH: usize = 6;
+
+/// Done in a place (registered, paid, opened, bought, issued there), followed by 的 or 了: 在苏州办的
+/// 执照, 徐州开的公司, 南京交的公积金, 宿迁办的残疾证. The matter stays that place's even when asked to be
+/// done here, unless it is brought here ([`AWAY_BROUGHT`]) or the whole country does it anywhere
+/// ([`AWAY_NATIONWIDE`]).
+const AWAY_DONE: [&str; 13] = [
+    "办", "注册", "登记", "交", "缴", "参保", "开", "领", "发", "买", "考", "申请", "备案",
+];
+/// The same said before the place: 公司注册在徐州, 饭店开在新沂.
+const AWAY_DONE_AT: [&str; 5] = ["注册在", "登记在", "开在", "参保在", "交在"];
+/// Words that bring a matter done elsewhere here (接到这边, 转回来, 搬来东海).
+const AWAY_BROUGHT: [&str; 12] = [
+    "转回",
+    "转过来",
+    "转到",
+    "转入",
+    "转移",
+    "接到",
+    "接过来",
+    "接续",
+    "搬来",
+    "搬到",
+    "迁来",
+    "迁到",
+];
+/// Papers any hall of the country issues again, wherever the first was (驾照在山东考的 到期了这边能换吗).
+const AWAY_NATIONWIDE: [&str; 6] = ["驾照", "驾驶证", "身份证", "护照", "通行证", "签注"];
 
 /// Where the asker worked or was treated, also with a word before it (苏州的大医院, 上海的一家公司).
 const AWAY_PLACES_OF_WORK: [&str; 4] = ["医院", "公司", "工厂", "单位"];
@@ -338,6 +369,8 @@ pub struct Vocabulary {
     /// 户口苯 → 户口本, 滴保 → 低保), each rewritten before anything else is read.
     fixes: Vec<(String, String)>,
     entries: Vec<Entry>,
+    /// 相似问法: questions asked before and what the hall answers ([`crate::guide_similar`]).
+    similar: Vec<SimilarQuestion>,
 }
 
 /// A line of the vocabulary file that cannot be read.
@@ -351,7 +384,9 @@ pub struct VocabularyError {
 impl Vocabulary {
     /// The vocabulary shipped with govhall ([`VOCABULARY`]); a test proves it parses.
     pub fn shipped() -> Vocabulary {
-        Vocabulary::parse(VOCABULARY).unwrap_or_default()
+        let mut v = Vocabulary::parse(VOCABULARY).unwrap_or_default();
+        v.similar = crate::guide_similar::shipped();
+        v
     }
 
     /// Reads the vocabulary format: `version N`, `stop w1 w2 …`, `off w1 w2 …`,
@@ -431,6 +466,29 @@ impl Vocabulary {
                 target: Target::Codes(vec![code.to_owned()]),
             });
         }
+    }
+
+    /// Adds a similar question (相似问法) an admin answered: the items or bundles that fit, or
+    /// none when the matter is not the hall's.
+    pub fn add_similar(&mut self, question: &str, codes: &[String]) {
+        if has_content(question) {
+            self.similar.push(SimilarQuestion {
+                source: "admin".to_owned(),
+                codes: codes.to_vec(),
+                question: question.to_owned(),
+            });
+        }
+    }
+
+    /// Leaves out the similar questions of one source (a test scores a shipped set with the
+    /// guide built without it).
+    pub fn drop_similar_from(&mut self, source: &str) {
+        self.similar.retain(|q| q.source != source);
+    }
+
+    /// The similar questions (相似问法).
+    pub fn similar_questions(&self) -> &[SimilarQuestion] {
+        &self.similar
     }
 
     /// The `off` words: everyday matters the hall does not handle.
@@ -640,6 +698,8 @@ pub struct Guide {
     who_finder: PhraseFinder,
     /// The hall's words by their sound, to read a slip of the same sound as the word (设保卡 → 社保卡).
     sounds: SoundIndex,
+    /// The similar questions (相似问法) whose codes are the catalog's.
+    similar: SimilarIndex,
 }
 
 /// Finds where a set of phrases occur in a text, as [`str::match_indices`] would find each
@@ -830,6 +890,15 @@ impl Guide {
                 .map(String::as_str),
         );
         let who_finder = PhraseFinder::new(vocabulary.who.clone());
+        let similar = SimilarIndex::build(
+            vocabulary
+                .similar
+                .iter()
+                .filter(|q| q.codes.iter().all(|c| docs.iter().any(|d| &d.code == c)))
+                .cloned()
+                .collect(),
+            |q| vocabulary.fixed(&normalize(q)),
+        );
         let mut home: Vec<String> = Vec::new();
         for d in docs {
             let place: String = d
@@ -849,6 +918,7 @@ impl Guide {
         }
         Guide {
             home,
+            similar,
             who_finder,
             sounds,
             triggers: PhraseFinder::new(phrases),
@@ -954,8 +1024,83 @@ impl Guide {
         )
     }
 
-    /// Answers one question (see the module's rule).
+    /// Answers one question (see the module's rule): the rules (steps 1–6), then what the
+    /// similar questions say (step 7).
     pub fn ask(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
+        let by_rules = self.ask_by_rules(tokenizer, question);
+        self.with_similar(question, by_rules)
+    }
+
+    /// Step 7: the code the similar questions suggest joins the first three answers when the
+    /// rules did not put it there; the same question asked before keeps its verdict (not the
+    /// hall's → nothing fits; answered → that answer, even when the rules found nothing).
+    fn with_similar(&self, question: &str, mut answer: GuideAnswer) -> GuideAnswer {
+        if self.similar.is_empty() || self.by_code.contains_key(&normalize(question).to_uppercase()) {
+            return answer;
+        }
+        let text = self.vocabulary.fixed(&normalize(question));
+        let verdict = self.similar.verdict(&text, |c| self.by_code.contains_key(c));
+        let same = verdict
+            .same
+            .and_then(|(i, s)| self.similar.question(i).map(|q| (q, s)));
+        if let Some((same, _)) = same
+            && same.codes.is_empty()
+        {
+            answer.answers.clear();
+            answer.none = true;
+            return answer;
+        }
+        // The same question's own answer, else the neighbours' vote.
+        let suggested = match same {
+            Some((q, _)) => q
+                .codes
+                .iter()
+                .find(|c| self.by_code.contains_key(c.as_str()))
+                .cloned(),
+            None => verdict.suggested.map(|(c, _)| c),
+        };
+        let Some(code) = suggested else {
+            return answer;
+        };
+        let hit = |score: f32| {
+            let doc = &self.docs[self.by_code[&code] as usize];
+            GuideHit {
+                code: doc.code.clone(),
+                kind: doc.kind,
+                name: doc.name.clone(),
+                score,
+            }
+        };
+        if answer.none {
+            if let Some((_, similarity)) = same {
+                answer.answers = vec![hit((similarity * 100.0).round() / 100.0)];
+                answer.none = false;
+            }
+            return answer;
+        }
+        if answer
+            .answers
+            .iter()
+            .take(SIMILAR_PLACE + 1)
+            .any(|h| h.code == code)
+        {
+            return answer;
+        }
+        answer.answers.retain(|h| h.code != code);
+        let at = SIMILAR_PLACE.min(answer.answers.len());
+        // It takes the place (and the score) of the answer it moves down.
+        let score = answer
+            .answers
+            .get(at)
+            .or(answer.answers.last())
+            .map_or(0.0, |h| h.score);
+        answer.answers.insert(at, hit(score));
+        answer.answers.truncate(MAX_ANSWERS);
+        answer
+    }
+
+    /// Steps 1–6 of the rule: the question read word by word.
+    fn ask_by_rules(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
         let q = self.read(tokenizer, question);
         let nothing = |coverage: f32, top: f32| GuideAnswer {
             answers: Vec::new(),
@@ -1189,7 +1334,11 @@ impl Guide {
     ///   ([`AWAY_HERE`]: 转回, 打工, 住院, 出差, 这边…) and none of the hall's own places
     ///   (户口在新沂 想申请低保, 常州交的公积金: that place's hall handles it);
     /// - or an `away` place with a house, land or shop within [`AWAY_PROPERTY_REACH`] characters
-    ///   after it ([`AWAY_PROPERTY`]: 灌云那套房子…能在东海办吗), whatever else the question says.
+    ///   after it ([`AWAY_PROPERTY`]: 灌云那套房子…能在东海办吗), whatever else the question says;
+    /// - or an `away` place where the matter was done ([`AWAY_DONE`] and 的 or 了: 在苏州办的执照,
+    ///   徐州开的公司, 上海交了八年医保; [`AWAY_DONE_AT`] before it: 公司注册在徐州), even asked to be done here, unless it is brought here
+    ///   ([`AWAY_BROUGHT`]: 年限能接到这边来吗, 搬来东海了) or is a paper the whole country issues
+    ///   ([`AWAY_NATIONWIDE`]: 驾照, 身份证).
     fn elsewhere(&self, q: &str) -> bool {
         let mut named = false;
         let owned = self.vocabulary.away.iter().any(|place| {
@@ -1211,6 +1360,24 @@ impl Guide {
                     .take(AWAY_PROPERTY_REACH)
                     .collect();
                 if !origin && AWAY_PROPERTY.iter().any(|p| clause.contains(p)) {
+                    return true;
+                }
+                // Done there (苏州办的, 徐州那边注册的, 上海交了八年).
+                let done = ["市区", "市", "县", "区", "省"]
+                    .iter()
+                    .find_map(|u| rest.strip_prefix(u))
+                    .unwrap_or(rest);
+                let done = ["那边", "那里"]
+                    .iter()
+                    .find_map(|u| done.strip_prefix(u))
+                    .unwrap_or(done);
+                if (AWAY_DONE.iter().any(|v| {
+                    done.strip_prefix(v)
+                        .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
+                }) || AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v)))
+                    && !AWAY_BROUGHT.iter().any(|w| q.contains(w))
+                    && !AWAY_NATIONWIDE.iter().any(|w| q.contains(w))
+                {
                     return true;
                 }
                 // 苏州市的, 海州区那边的, 新沂当地的
@@ -1851,6 +2018,10 @@ mod tests {
         assert!(g.ask(&t, "新沂那套房子过户 能在东海办吗").none);
         assert!(!g.ask(&t, "东海的房子过户").none);
         assert!(!g.ask(&t, "俺是新沂来的 在东海买的房子过户").none);
+        // Done there (办的, 交了, 注册在…) is that place's, even asked to be done here…
+        assert!(g.ask(&t, "在新沂办的社保卡 能在东海这边办吗").none);
+        assert!(g.ask(&t, "公积金交在苏州 在这边提取").none);
+        // …unless it is brought here (苏州交的公积金 转回来了, above).
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub mod dashboard;
 pub mod chart;
 // issue 17 part 1: the kiosk's on-screen pinyin keyboard (智能导办)
 pub mod guide_keyboard;
+pub mod guide_similar;
 pub mod guide_sound;
 
 pub use calendar::{CalendarError, WorkCalendar};

@@ -1,13 +1,14 @@
 // A test binary: a broken fixture should stop it loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-//! The smart guide (智能导办) against its colloquial test set
-//! (`guide_questions.tsv`, each split written before it was tuned on or scored): right
-//! answer in the top 3 and "nothing fits" recognised, with the issue's thresholds asserted
-//! on the tuning splits (`tune` … `tune4`, `tune7` … `tune29`), floors at the measured figures on `tune5` and
-//! on the held-out splits (`held`, `held2`, `held3`, `held6` … `held19`), whose misses are never
-//! printed; and the
-//! search the portal had before (the "before" figure).
+//! The smart guide (智能导办) against its colloquial question sets, each written blind before it
+//! was tuned on or scored: right answer in the top 3 and "nothing fits" recognised.
+//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune31`) are the guide's shipped similar
+//!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
+//!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
+//!   the session's newest sets).
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held20`, `guide_questions.tsv`) are
+//!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
 use domain::guide::{Guide, Vocabulary, catalog_docs};
@@ -28,6 +29,7 @@ struct Question {
 fn questions() -> Vec<Question> {
     QUESTIONS
         .lines()
+        .chain(domain::guide_similar::SIMILAR_QUESTIONS.lines())
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let mut f = l.split('\t');
@@ -122,10 +124,20 @@ fn the_question_set_is_big_enough_and_names_real_codes() {
 fn the_guide_meets_the_issue_targets_on_every_split() {
     let (items, bundles) = catalog();
     let t = Tokenizer::default();
-    let guide = Guide::build(&t, &catalog_docs(&items, &bundles), Vocabulary::shipped());
+    let docs = catalog_docs(&items, &bundles);
+    let guide = Guide::build(&t, &docs, Vocabulary::shipped());
     let qs = questions();
     let show = std::env::var("GUIDE_SHOW").is_ok();
-    let ask = |q: &str| {
+    // A split that is a source of the similar questions is asked of the guide built without it.
+    let guide_for = |name: &str| {
+        let mut v = Vocabulary::shipped();
+        if !v.similar_questions().iter().any(|q| q.source == name) {
+            return None;
+        }
+        v.drop_similar_from(name);
+        Some(Guide::build(&t, &docs, v))
+    };
+    let ask_of = |guide: &Guide, q: &str| {
         guide
             .ask(&t, q)
             .answers
@@ -133,7 +145,13 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
             .map(|h| h.code)
             .collect::<Vec<_>>()
     };
-    let split = |name: &str| -> Vec<&Question> { qs.iter().filter(|q| q.split == name).collect() };
+    let score_split = |name: &str, show: bool| {
+        let split: Vec<&Question> = qs.iter().filter(|q| q.split == name).collect();
+        match guide_for(name) {
+            Some(without) => score(&split, |q| ask_of(&without, q), show),
+            None => score(&split, |q| ask_of(&guide, q), show),
+        }
+    };
     let print = |name: &str, f: &Figures| {
         println!(
             "guide {name}: top3 {}/{} ({:.1}%), none {}/{} ({:.1}%)",
@@ -149,9 +167,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     for name in [
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
         "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
-        "tune24", "tune25", "tune26", "tune27", "tune28", "tune29",
+        "tune24", "tune25", "tune26", "tune27", "tune28", "tune29", "tune30", "tune31",
     ] {
-        let f = score(&split(name), ask, show);
+        let f = score_split(name, show);
         print(name, &f);
         assert!(f.top3_rate() >= 0.95, "{name}: {f:?}");
         assert!(f.none_rate() >= 0.90, "{name}: {f:?}");
@@ -271,7 +289,18 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   paper rules; scored at the end only: 87.6% / 86.6%.
     // - `held19` (session 17): 224 questions written blind by an examiner after all of the session's rules
     //   and before its last two vocabulary rounds; scored at the end only: 88.2% / 93.2%.
-    let floors: [(&str, usize, usize, f64, f64); 18] = [
+    // - Session 18: the similar questions (相似问法: the tuning sets, shipped) join the rules; each
+    //   tuning set is scored without its own questions. held16–19 after them, totals only: 92.7% /
+    //   92.3%, 93.5% / 92.8%, 89.1% / 86.6%, 93.4% / 93.2%.
+    // - `held20` (session 18): 215 questions written blind by an examiner before session 18's
+    //   changes: clean figure 90.1% / 94.0%; with the similar questions, totals only: 93.1% / 95.2%.
+    // - `tune30` (session 18, tuned on with the issue's thresholds above): 235 questions of closing,
+    //   changing and replacing things and of other counties' matters asked to be done here, first
+    //   scored at 91.2% / 75.5%; after vocabulary 2026.12.5 and the done-there rule (在苏州办的执照,
+    //   公司注册在徐州 … 能在东海办吗): 98.5% / 92.9%.
+    // - `tune31` (session 18, tuned on with the issue's thresholds above): 245 questions in northern
+    //   Jiangsu's homely words, first scored at 83.7% / 93.9%; after: 98.6% / 99.0%.
+    let floors: [(&str, usize, usize, f64, f64); 19] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -286,13 +315,14 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held13", 143, 87, 0.97, 0.89),
         ("held14", 135, 89, 0.94, 0.93),
         ("held15", 138, 88, 0.94, 0.96),
-        ("held16", 137, 91, 0.87, 0.92),
-        ("held17", 139, 83, 0.90, 0.92),
-        ("held18", 137, 82, 0.87, 0.86),
-        ("held19", 136, 88, 0.88, 0.93),
+        ("held16", 137, 91, 0.92, 0.92),
+        ("held17", 139, 83, 0.93, 0.92),
+        ("held18", 137, 82, 0.89, 0.86),
+        ("held19", 136, 88, 0.93, 0.93),
+        ("held20", 131, 84, 0.93, 0.95),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
-        let f = score(&split(name), ask, show && name.starts_with("tune"));
+        let f = score_split(name, show && name.starts_with("tune"));
         print(name, &f);
         assert!(
             f.answerable >= answerable && f.unanswerable >= unanswerable,
@@ -421,4 +451,36 @@ fn before_the_guide_the_catalog_search() {
         f.unanswerable,
         100.0 * f.none_rate()
     );
+}
+
+#[test]
+fn an_admins_answer_to_a_logged_question_takes_effect_for_it() {
+    let (items, bundles) = catalog();
+    let t = Tokenizer::default();
+    let docs = catalog_docs(&items, &bundles);
+    let codes = |v: &Vocabulary, q: &str| -> Vec<String> {
+        Guide::build(&t, &docs, v.clone())
+            .ask(&t, q)
+            .answers
+            .into_iter()
+            .map(|h| h.code)
+            .collect()
+    };
+    let shipped = Vocabulary::shipped();
+    let mut v = shipped.clone();
+    // A nickname no vocabulary line holds: nothing fits, until an admin answers it.
+    let logged = "家里那个红皮的小簿子弄丢了";
+    assert!(codes(&shipped, logged).is_empty());
+    v.add_similar(logged, &["MZ-QR-003".to_owned()]);
+    assert_eq!(codes(&v, logged), ["MZ-QR-003"]);
+    // Asked again with other spaces and punctuation, or a word more.
+    assert_eq!(codes(&v, "家里那个 红皮的小簿子弄丢了！"), ["MZ-QR-003"]);
+    assert_eq!(codes(&v, "家里那个红皮的小簿子弄丢了呀"), ["MZ-QR-003"]);
+    // A look-alike the rules answer: marked not the hall's, the same question finds nothing,
+    // and another question is not touched.
+    let not_ours = "公司的工牌丢了怎么补";
+    assert!(!codes(&shipped, not_ours).is_empty());
+    v.add_similar(not_ours, &[]);
+    assert!(codes(&v, not_ours).is_empty());
+    assert_eq!(codes(&v, "身份证丢了去哪补"), codes(&shipped, "身份证丢了去哪补"));
 }
