@@ -7,7 +7,7 @@
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
-//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held20`, `guide_questions.tsv`) are
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held21`, `guide_questions.tsv`) are
 //!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
@@ -294,13 +294,15 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   92.3%, 93.5% / 92.8%, 89.1% / 86.6%, 93.4% / 93.2%.
     // - `held20` (session 18): 215 questions written blind by an examiner before session 18's
     //   changes: clean figure 90.1% / 94.0%; with the similar questions, totals only: 93.1% / 95.2%.
+    // - `held21` (session 18): 215 questions written blind by an examiner after the similar questions
+    //   and the done-there rule: clean figure 96.0% / 93.3%.
     // - `tune30` (session 18, tuned on with the issue's thresholds above): 235 questions of closing,
     //   changing and replacing things and of other counties' matters asked to be done here, first
     //   scored at 91.2% / 75.5%; after vocabulary 2026.12.5 and the done-there rule (在苏州办的执照,
     //   公司注册在徐州 … 能在东海办吗): 98.5% / 92.9%.
     // - `tune31` (session 18, tuned on with the issue's thresholds above): 245 questions in northern
     //   Jiangsu's homely words, first scored at 83.7% / 93.9%; after: 98.6% / 99.0%.
-    let floors: [(&str, usize, usize, f64, f64); 19] = [
+    let floors: [(&str, usize, usize, f64, f64); 20] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -320,6 +322,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held18", 137, 82, 0.89, 0.86),
         ("held19", 136, 88, 0.93, 0.93),
         ("held20", 131, 84, 0.93, 0.95),
+        ("held21", 126, 89, 0.96, 0.93),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score_split(name, show && name.starts_with("tune"));
