@@ -39,7 +39,7 @@
 //!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
 //!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗), and is not a paper asked about as what to
 //!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要), and does not only tell where
-//!    something happened (钱包在公交车上被偷了);
+//!    something happened (钱包在公交车上被偷了) or when the matter is done (钱多久能到账, 证明周末能开吗);
 //!    a one-character `off` word (贵、玩、好) counts only as the question's last word, and not
 //!    after a verb whose result it tells (一次弄好) or after what was agreed (都谈好了); or
 //!    when it names a business the hall licenses or a price (`biz`: 理发店、网吧、多少钱)
@@ -1277,10 +1277,13 @@ impl Guide {
         let one_character_off = self.vocabulary.off.iter().any(|w| {
             w.chars().count() == 1
                 && last == Some(w)
-                && !q
-                    .rfind(w.as_str())
-                    .and_then(|at| q[..at].chars().next_back())
-                    .is_some_and(|c| RESULT_VERBS.contains(c))
+                && !q.rfind(w.as_str()).is_some_and(|at| {
+                    q[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| RESULT_VERBS.contains(c))
+                        || is_when(&q, &(at..at + w.len()))
+                })
         });
         // Where the longer off words lie.
         let off_spans: Vec<std::ops::Range<usize>> =
@@ -1298,6 +1301,7 @@ impl Guide {
                     && !is_quarrel(&q, r)
                     && !is_material(&q, r)
                     && !is_where(&q, r)
+                    && !is_when(&q, r)
             });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
@@ -1570,6 +1574,58 @@ fn is_where(q: &str, off: &std::ops::Range<usize>) -> bool {
         && [after, &after[next..]]
             .iter()
             .any(|a| ["上", "里"].iter().any(|p| a.starts_with(p)))
+}
+
+/// How people ask how long a matter takes (钱多久能到账, 几天好, 什么时候能下来).
+const WHEN_ASKED: [&str; 6] = ["多久", "几天", "多长时间", "多少天", "什么时候", "啥时候"];
+/// What is waited for after [`WHEN_ASKED`]: the money, the paper, the matter done.
+const WHEN_RESULT: [&str; 6] = ["到账", "到帐", "好", "下来", "出来", "拿到"];
+/// How many characters before an everyday word a [`WHEN_ASKED`] may lie.
+const WHEN_GAP: usize = 3;
+/// Days and times of the week an office may or may not work.
+const WHEN_DAYS: [&str; 14] = [
+    "周一",
+    "周二",
+    "周三",
+    "周四",
+    "周五",
+    "周六",
+    "周日",
+    "周末",
+    "星期",
+    "礼拜",
+    "节假日",
+    "放假",
+    "中午",
+    "晚上",
+];
+/// After a day, what asks whether the matter can be done then (证明周末能开吗, 周六办不办).
+const WHEN_DONE: [&str; 7] = ["能", "可以", "办", "开", "上班", "也", "给"];
+
+/// Whether an everyday word only asks when a hall matter named in the question is done: what is
+/// waited for ([`WHEN_RESULT`]) with a [`WHEN_ASKED`] at most [`WHEN_GAP`] characters before it in
+/// its clause (补贴钱多久能到账, 几天好; not 几天婚假),
+/// or a day ([`WHEN_DAYS`]) followed by what asks whether it can be done then (那个证明周末能开吗).
+fn is_when(q: &str, word: &std::ops::Range<usize>) -> bool {
+    let before: String = q[..word.start]
+        .chars()
+        .rev()
+        .take_while(|&c| is_word_char(c))
+        .take(WHEN_GAP + 4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let text = &q[word.clone()];
+    let asked = WHEN_RESULT.contains(&text)
+        && WHEN_ASKED.iter().any(|w| {
+            before
+                .rfind(w)
+                .is_some_and(|at| before[at + w.len()..].chars().count() <= WHEN_GAP)
+        });
+    let day = WHEN_DAYS.iter().any(|d| text.starts_with(d) || text.ends_with(d))
+        && WHEN_DONE.iter().any(|w| q[word.end..].starts_with(w));
+    asked || day
 }
 
 /// What a proof is called after 要 (办签证要近一年交个税的证明 / 记录 / 单子).
@@ -1983,6 +2039,27 @@ mod tests {
         // The everyday matter itself is another office's.
         assert!(g.ask(&t, "公交几点有车 补身份证").none);
         assert!(g.ask(&t, "补身份证 火车票怎么退").none);
+    }
+
+    #[test]
+    fn when_a_matter_is_done_is_the_matters_question() {
+        let docs = [doc(
+            "NY-GG-001",
+            GuideKind::Item,
+            "农机购置补贴申请",
+            &["农机补贴"],
+        )];
+        let v = "stop 了 的 怎么 能 吗 钱 买 台 那个
+off 到账 好 周末 婚假
+";
+        let (t, g) = guide_of(&docs, v);
+        assert!(!g.ask(&t, "农机补贴怎么申请 钱多久能到账").none);
+        assert!(!g.ask(&t, "农机补贴 几天好").none);
+        assert!(!g.ask(&t, "农机补贴周末能办吗").none);
+        // The everyday matter itself, even with a day or a wait in it, is another office's.
+        assert!(g.ask(&t, "工资到账 农机补贴").none);
+        assert!(g.ask(&t, "周末去哪 农机补贴").none);
+        assert!(g.ask(&t, "农机补贴 婚假能请几天").none);
     }
 
     #[test]
