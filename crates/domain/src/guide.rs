@@ -36,7 +36,8 @@
 //!    what a business being opened does (唱歌 in 开个唱歌的歌厅), and is not what a proof
 //!    of the hall's is needed for: before a 要 of its clause followed by a hall phrase and a
 //!    证明 (or 记录, 单子, 清单, 凭证), with no off word (办签证要近一年交个人所得税的证明), and is not what a quarrel is
-//!    about: before a mediation word (调解、调停、说和、劝和) in a question with no court word
+//!    about: before a mediation word (调解、调停、说和、劝和), or after one asked for (想找人调解，楼上漏水),
+//!    in a question with no court word
 //!    (法院、起诉、判决: 楼上漏水泡了我家 能找人调解吗), and is not a paper asked about as what to
 //!    bring (体检报告要不要, 要拿银行卡去吗, 购置税那张票要不要), and does not only tell where
 //!    something happened (钱包在公交车上被偷了) or when the matter is done (钱多久能到账, 证明周末能开吗);
@@ -1639,9 +1640,18 @@ const MEDIATION: [&str; 4] = ["调解", "调停", "说和", "劝和"];
 const COURT: [&str; 3] = ["法院", "起诉", "判决"];
 
 /// Whether the everyday word at `off` is what a quarrel is about: a mediation word
-/// ([`MEDIATION`]) follows it, and no court word ([`COURT`]) is in the question.
+/// ([`MEDIATION`]) follows it, or comes before it asked for, not done (想找人出面调解一下，楼上天天漏水;
+/// not 调解了 楼上又漏水), and no court word ([`COURT`]) is in the question.
 fn is_quarrel(q: &str, off: &std::ops::Range<usize>) -> bool {
-    MEDIATION.iter().any(|m| q[off.end..].contains(m)) && !COURT.iter().any(|c| q.contains(c))
+    let asked = MEDIATION.iter().any(|m| {
+        q[off.end..].contains(m)
+            || q[..off.start].match_indices(m).any(|(at, m)| {
+                !["了", "过"]
+                    .iter()
+                    .any(|done| q[at + m.len()..].starts_with(done))
+            })
+    });
+    asked && !COURT.iter().any(|c| q.contains(c))
 }
 
 /// Where the words the asker puts aside lie: the bytes after 除了 up to 还, 以外, 之外,
@@ -2235,7 +2245,7 @@ off 户口本丢
             "人民调解申请",
             &["邻里纠纷", "调解矛盾"],
         )];
-        let v = "stop 能 找 吗 了 人 去 楼上 又 法院\nsyn 调解 = 人民调解 邻里纠纷\noff 漏水\n";
+        let v = "stop 能 找 吗 了 人 去 楼上 又 法院 想\nsyn 调解 = 人民调解 邻里纠纷\noff 漏水\n";
         let (t, g) = guide_of(&docs, v);
         let a = g.ask(&t, "楼上漏水 能找人调解吗");
         assert_eq!(
@@ -2243,7 +2253,9 @@ off 户口本丢
             Some("SF-GG-003"),
             "{a:?}"
         );
-        // Mediation asked for before it, or a court's, leaves the leak another matter.
+        // Mediation asked for before the quarrel is told.
+        assert!(!g.ask(&t, "想找人调解 楼上漏水").none);
+        // Mediation done before it, or a court's, leaves the leak another matter.
         assert!(g.ask(&t, "调解了 楼上又漏水").none);
         assert!(g.ask(&t, "楼上漏水 去法院调解").none);
     }
