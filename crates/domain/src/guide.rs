@@ -111,6 +111,17 @@ const AWAY_PROPERTY_REACH: usize = 6;
 const AWAY_DONE: [&str; 13] = [
     "办", "注册", "登记", "交", "缴", "参保", "开", "领", "发", "买", "考", "申请", "备案",
 ];
+/// Where the asker worked, said after a house or shop there (在上海饭店当厨师): a workplace, not property.
+const AWAY_WORKED: [&str; 6] = ["当", "上班", "打工", "干活", "工作", "做工"];
+/// Right after a place, asking where there (苏州哪里上户口, 灌云哪个部门管): that place's matter.
+const AWAY_WHERE: [&str; 6] = ["哪里", "哪儿", "哪个部门", "去哪", "到哪", "什么地方"];
+/// Offices a matter was done at, between the place and what was done (苏州公证处办的).
+const AWAY_OFFICES: [&str; 7] = ["处", "局", "所", "中心", "大厅", "窗口", "医院"];
+/// How many characters after a place an office may end.
+const AWAY_OFFICE_REACH: usize = 8;
+/// What is done to a company itself: with them, that place's company (苏州的公司要注销) is that
+/// place's matter, not where the asker worked.
+const AWAY_COMPANY_MATTER: [&str; 7] = ["注销", "变更", "改名", "换法人", "年报", "吊销", "股权"];
 /// The same said before the place: 公司注册在徐州, 饭店开在新沂.
 const AWAY_DONE_AT: [&str; 5] = ["注册在", "登记在", "开在", "参保在", "交在"];
 /// Words that bring a matter done elsewhere here (接到这边, 转回来, 搬来东海).
@@ -1364,7 +1375,19 @@ impl Guide {
                     .take_while(|&c| is_word_char(c))
                     .take(AWAY_PROPERTY_REACH)
                     .collect();
-                if !origin && AWAY_PROPERTY.iter().any(|p| clause.contains(p)) {
+                let worked: String = rest
+                    .chars()
+                    .take_while(|&c| is_word_char(c))
+                    .take(AWAY_PROPERTY_REACH + 4)
+                    .collect();
+                if !origin
+                    && AWAY_PROPERTY.iter().any(|p| clause.contains(p))
+                    && !AWAY_WORKED.iter().any(|w| worked.contains(w))
+                {
+                    return true;
+                }
+                // Asked where there (苏州哪里上户口, 灌云哪个部门).
+                if !origin && AWAY_WHERE.iter().any(|w| rest.starts_with(w)) {
                     return true;
                 }
                 // Done there (苏州办的, 徐州那边注册的, 上海交了八年).
@@ -1376,10 +1399,19 @@ impl Guide {
                     .iter()
                     .find_map(|u| done.strip_prefix(u))
                     .unwrap_or(done);
-                if (AWAY_DONE.iter().any(|v| {
-                    done.strip_prefix(v)
-                        .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
-                }) || AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v)))
+                let done_at = |text: &str| {
+                    AWAY_DONE.iter().any(|v| {
+                        text.strip_prefix(v)
+                            .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
+                    })
+                };
+                // An office may lie between (苏州公证处办的, 新沂市场监管局登记的).
+                let through_office = done
+                    .char_indices()
+                    .take_while(|&(_, c)| is_word_char(c))
+                    .take(AWAY_OFFICE_REACH)
+                    .any(|(i, _)| AWAY_OFFICES.iter().any(|o| done[..i].ends_with(o)) && done_at(&done[i..]));
+                if (done_at(done) || through_office || AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v)))
                     && !AWAY_BROUGHT.iter().any(|w| q.contains(w))
                     && !AWAY_NATIONWIDE.iter().any(|w| q.contains(w))
                 {
@@ -1399,9 +1431,17 @@ impl Guide {
                         let next = &rest[p.len()..];
                         next.chars().next().is_some_and(is_word_char)
                             && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
-                            && !AWAY_PLACES_OF_WORK
+                            && AWAY_PLACES_OF_WORK
                                 .iter()
-                                .any(|w| next.char_indices().take(3).any(|(i, _)| next[i..].starts_with(w)))
+                                .find(|w| {
+                                    next.char_indices()
+                                        .take(3)
+                                        .any(|(i, _)| next[i..].starts_with(**w))
+                                })
+                                .is_none_or(|w| {
+                                    ["公司", "工厂"].contains(w)
+                                        && AWAY_COMPANY_MATTER.iter().any(|m| q.contains(m))
+                                })
                     })
             })
         });
@@ -2108,7 +2148,10 @@ off 到账 好 周末 婚假
         // Done there (办的, 交了, 注册在…) is that place's, even asked to be done here…
         assert!(g.ask(&t, "在新沂办的社保卡 能在东海这边办吗").none);
         assert!(g.ask(&t, "公积金交在苏州 在这边提取").none);
-        // …unless it is brought here (苏州交的公积金 转回来了, above).
+        // …unless it is brought here (苏州交的公积金 转回来了, above); an office may lie between.
+        assert!(g.ask(&t, "在新沂社保中心办的社保卡 能在东海这边办吗").none);
+        // Asked where there.
+        assert!(g.ask(&t, "新沂哪里办社保卡 俺在东海").none);
     }
 
     #[test]
