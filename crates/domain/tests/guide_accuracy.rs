@@ -7,7 +7,7 @@
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
-//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held21`, `guide_questions.tsv`) are
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held22`, `guide_questions.tsv`) are
 //!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
@@ -296,6 +296,8 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   changes: clean figure 90.1% / 94.0%; with the similar questions, totals only: 93.1% / 95.2%.
     // - `held21` (session 18): 215 questions written blind by an examiner after the similar questions
     //   and the done-there rule: clean figure 96.0% / 93.3%.
+    // - `held22` (session 18): 214 questions written blind by an examiner after the when, quarrel and
+    //   place rules and vocabulary 2026.12.6: clean figure 98.4% / 100%.
     // - `tune30` (session 18, tuned on with the issue's thresholds above): 235 questions of closing,
     //   changing and replacing things and of other counties' matters asked to be done here, first
     //   scored at 91.2% / 75.5%; after vocabulary 2026.12.5 and the done-there rule (在苏州办的执照,
@@ -307,7 +309,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   questions, first scored at 93.2% / 96.0%; after the when-rule and vocabulary 2026.12.6: 100% / 97.0%.
     // - `tune33` (session 18, tuned on with the issue's thresholds above): 240 situations told at length,
     //   first scored at 92.1% / 91.0%; after: 98.6% / 99.0%.
-    let floors: [(&str, usize, usize, f64, f64); 20] = [
+    let floors: [(&str, usize, usize, f64, f64); 21] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -328,6 +330,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held19", 136, 88, 0.93, 0.93),
         ("held20", 131, 84, 0.93, 0.95),
         ("held21", 126, 89, 0.96, 0.93),
+        ("held22", 129, 85, 0.98, 1.0),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score_split(name, show && name.starts_with("tune"));
