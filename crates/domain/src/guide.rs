@@ -77,6 +77,13 @@ pub const MIN_COVERAGE: f32 = 0.5;
 /// Share needed when the question holds a set phrase (a `goto` line, an admin's
 /// phrase or a catalog keyword): the phrase is evidence enough for fewer hall words.
 pub const MIN_PHRASE_COVERAGE: f32 = 0.3;
+/// A clause counts on its own for the share of hall words when it has at least this many
+/// content characters.
+pub const CLAUSE_MIN_CHARS: usize = 4;
+/// A clause this much hall words lets a long story through…
+pub const CLAUSE_COVERAGE: f32 = 0.8;
+/// …when at least this share of the whole question is hall words.
+pub const CLAUSE_WHOLE_MIN: f32 = 0.3;
 /// Answers below this share of the best score are left out (weak matches).
 pub const RELATIVE_CUTOFF: f32 = 0.35;
 /// At most this many answers.
@@ -673,6 +680,40 @@ pub struct GuideAnswer {
     pub top_score: f32,
     /// Share of the question's content characters that are hall vocabulary.
     pub coverage: f32,
+    /// Why nothing fits (for the admin reading the no-hit log); `None` when something does.
+    pub why: Option<NothingFits>,
+}
+
+/// Why nothing fits a question (无匹配原因), the first that holds in the rule's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NothingFits {
+    /// No hall word, or too weak a match (below [`MIN_SCORE`]).
+    Weak,
+    /// Too few of the question's words are the hall's (below [`MIN_COVERAGE`]).
+    FewHallWords,
+    /// An everyday matter the hall does not handle (an `off` word).
+    Everyday { word: String },
+    /// A business the hall licenses asked about as its customer (网吧包夜多少钱).
+    Customer,
+    /// Another place's matter (属地: 苏州的公积金).
+    Elsewhere,
+    /// The same question was answered before as not the hall's (相似问法).
+    AnsweredNotOurs,
+}
+
+impl NothingFits {
+    /// What the admin reads, in Chinese.
+    pub fn label(&self) -> String {
+        match self {
+            NothingFits::Weak => "没有相关的事项".to_owned(),
+            NothingFits::FewHallWords => "问题里本大厅的用词太少".to_owned(),
+            NothingFits::Everyday { word } => format!("含其他部门或日常事务用语“{word}”"),
+            NothingFits::Customer => "像是顾客对店家的问题".to_owned(),
+            NothingFits::Elsewhere => "属其他地方办理的事项".to_owned(),
+            NothingFits::AnsweredNotOurs => "同样的问题已答复为不属本大厅".to_owned(),
+        }
+    }
 }
 
 struct Doc {
@@ -1060,6 +1101,7 @@ impl Guide {
         {
             answer.answers.clear();
             answer.none = true;
+            answer.why = Some(NothingFits::AnsweredNotOurs);
             return answer;
         }
         // The same question's own answer, else the neighbours' vote.
@@ -1087,6 +1129,7 @@ impl Guide {
             if let Some((_, similarity)) = same {
                 answer.answers = vec![hit((similarity * 100.0).round() / 100.0)];
                 answer.none = false;
+                answer.why = None;
             }
             return answer;
         }
@@ -1114,14 +1157,15 @@ impl Guide {
     /// Steps 1–6 of the rule: the question read word by word.
     fn ask_by_rules(&self, tokenizer: &Tokenizer, question: &str) -> GuideAnswer {
         let q = self.read(tokenizer, question);
-        let nothing = |coverage: f32, top: f32| GuideAnswer {
+        let nothing = |coverage: f32, top: f32, why: NothingFits| GuideAnswer {
             answers: Vec::new(),
             none: true,
             top_score: top,
             coverage,
+            why: Some(why),
         };
         if q.is_empty() || self.docs.is_empty() {
-            return nothing(0.0, 0.0);
+            return nothing(0.0, 0.0, NothingFits::Weak);
         }
         // jieba's words and where each lies in the question.
         let words = tokenizer.words(&q);
@@ -1200,7 +1244,25 @@ impl Guide {
         // 3. content words and the share of them that is hall vocabulary.
         let mut content_chars = 0usize;
         let mut known_chars = 0usize;
+        // The same per clause (between pauses): a long story's one clause that asks in hall words.
+        let mut clause_of = Vec::with_capacity(q.len());
+        let mut clause = 0usize;
+        for c in q.chars() {
+            if !is_word_char(c) {
+                clause += 1;
+            }
+            clause_of.extend(std::iter::repeat_n(clause, c.len_utf8()));
+        }
+        let mut clauses: HashMap<usize, (usize, usize)> = HashMap::new();
         for (w, at) in words.iter().zip(spans) {
+            let (content_before, known_before) = (content_chars, known_chars);
+            let mut count_clause = |content: usize, known: usize| {
+                if let Some(at) = at {
+                    let e = clauses.entry(clause_of[at]).or_default();
+                    e.0 += content - content_before;
+                    e.1 += known - known_before;
+                }
+            };
             let w = w.clone();
             if self.vocabulary.is_stop(&w) {
                 continue;
@@ -1219,6 +1281,7 @@ impl Guide {
                 let chars = w.chars().count();
                 content_chars += chars;
                 known_chars += chars;
+                count_clause(content_chars, known_chars);
                 add_terms(&mut query);
                 continue;
             }
@@ -1239,12 +1302,23 @@ impl Guide {
                     .count()
                     .min(chars);
             }
+            count_clause(content_chars, known_chars);
             add_terms(&mut query);
         }
-        let coverage = if content_chars == 0 {
+        let whole = if content_chars == 0 {
             0.0
         } else {
             known_chars as f32 / content_chars as f32
+        };
+        let best_clause = clauses
+            .values()
+            .filter(|(content, _)| *content >= CLAUSE_MIN_CHARS)
+            .map(|&(content, known)| known as f32 / content as f32)
+            .fold(0.0f32, f32::max);
+        let coverage = if whole >= CLAUSE_WHOLE_MIN && best_clause >= CLAUSE_COVERAGE {
+            whole.max(MIN_COVERAGE)
+        } else {
+            whole
         };
         // 4. BM25 over the weighted fields, plus the phrases' boosts.
         let n = self.docs.len() as f32;
@@ -1286,7 +1360,7 @@ impl Guide {
         // An everyday word that names a business (家具厂, 面包店, 唱歌的歌厅 aside) is the
         // business the hall licenses, not the everyday matter.
         let last = words.iter().rev().find(|w| !self.vocabulary.is_stop(w));
-        let one_character_off = self.vocabulary.off.iter().any(|w| {
+        let one_character_off = self.vocabulary.off.iter().find(|w| {
             w.chars().count() == 1
                 && last == Some(w)
                 && !q.rfind(w.as_str()).is_some_and(|at| {
@@ -1300,21 +1374,20 @@ impl Guide {
         // Where the longer off words lie.
         let off_spans: Vec<std::ops::Range<usize>> =
             self.off_finder.find(&q).into_iter().map(|(_, r)| r).collect();
-        let off = one_character_off
-            || off_spans.iter().any(|r| {
-                // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
-                // two hall words side by side (生育 and 津贴) do not make one.
-                !phrases.iter().any(|p| p.start <= r.start && r.end <= p.end)
-                    && !q[r.end..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
-                    && !is_purpose(&q, r, &phrases, &off_spans)
-                    && !is_quarrel(&q, r)
-                    && !is_material(&q, r)
-                    && !is_where(&q, r)
-                    && !is_when(&q, r)
-            });
+        let off_span = off_spans.iter().find(|r| {
+            // Inside one hall phrase (坐飞机 holds 飞机) the word is the phrase's;
+            // two hall words side by side (生育 and 津贴) do not make one.
+            !phrases.iter().any(|p| p.start <= r.start && r.end <= p.end)
+                && !q[r.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| BUSINESS_SUFFIXES.contains(c))
+                && !is_purpose(&q, r, &phrases, &off_spans)
+                && !is_quarrel(&q, r)
+                && !is_material(&q, r)
+                && !is_where(&q, r)
+                && !is_when(&q, r)
+        });
         // A business the hall licenses, asked about without opening, running or
         // closing one (理发店周一开门吗, 网吧包夜多少钱), is a customer's question.
         let customer = self.vocabulary.business.iter().any(|b| q.contains(b.as_str()))
@@ -1335,8 +1408,24 @@ impl Guide {
         } else {
             MIN_COVERAGE
         };
-        if top < MIN_SCORE || coverage < needed || off || customer || self.elsewhere(&q) {
-            return nothing(coverage, top);
+        let off_word = one_character_off
+            .cloned()
+            .or_else(|| off_span.map(|r| q[r.clone()].to_owned()));
+        let why = if top < MIN_SCORE {
+            Some(NothingFits::Weak)
+        } else if coverage < needed {
+            Some(NothingFits::FewHallWords)
+        } else if let Some(word) = off_word {
+            Some(NothingFits::Everyday { word })
+        } else if customer {
+            Some(NothingFits::Customer)
+        } else if self.elsewhere(&q) {
+            Some(NothingFits::Elsewhere)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return nothing(coverage, top, why);
         }
         self.rank(scores, coverage)
     }
@@ -1473,6 +1562,7 @@ impl Guide {
             .collect();
         GuideAnswer {
             none: answers.is_empty(),
+            why: answers.is_empty().then_some(NothingFits::Weak),
             answers,
             top_score: top,
             coverage,
@@ -2089,6 +2179,42 @@ mod tests {
         // The everyday matter itself is another office's.
         assert!(g.ask(&t, "公交几点有车 补身份证").none);
         assert!(g.ask(&t, "补身份证 火车票怎么退").none);
+    }
+
+    #[test]
+    fn a_long_story_is_answered_by_its_clause_in_hall_words() {
+        let docs = [
+            doc("SCJG-XK-001", GuideKind::Item, "食品经营许可", &[]),
+            doc("GA-QR-002", GuideKind::Item, "居民身份证补领", &[]),
+            doc("MZ-QR-001", GuideKind::Item, "内地居民结婚登记", &[]),
+        ];
+        let v = "stop 怎么 办 的 了\noff 吃饭\n";
+        let (t, g) = guide_of(&docs, v);
+        // Eight characters of background, six of the hall's in the clause that asks.
+        let a = g.ask(&t, "蓝天白云大海高山，食品经营许可怎么办");
+        assert!(!a.none, "{a:?}");
+        // Too little of the whole question is the hall's, or the asking clause is not.
+        println!(
+            "{:?}",
+            g.content_words(&t, "蓝天白云大海高山流水春夏秋冬日月星辰，食品经营许可怎么办")
+        );
+        let a = g.ask(&t, "蓝天白云大海高山流水春夏秋冬日月星辰，食品经营许可怎么办");
+        assert_eq!(a.why, Some(NothingFits::FewHallWords), "{a:?}");
+        let a = g.ask(&t, "食品经营许可 蓝天白云大海高山流水春夏秋冬日月星辰");
+        assert_eq!(a.why, Some(NothingFits::FewHallWords), "{a:?}");
+        // Why nothing fits is told.
+        let a = g.ask(&t, "食品经营许可 在哪吃饭");
+        assert_eq!(
+            a.why,
+            Some(NothingFits::Everyday {
+                word: "吃饭".to_owned()
+            })
+        );
+        assert_eq!(
+            a.why.map(|w| w.label()).as_deref(),
+            Some("含其他部门或日常事务用语“吃饭”")
+        );
+        assert_eq!(g.ask(&t, "食品经营许可怎么办").why, None);
     }
 
     #[test]
