@@ -3,7 +3,7 @@
 
 //! The smart guide (智能导办) against its colloquial question sets, each written blind before it
 //! was tuned on or scored: right answer in the top 3 and "nothing fits" recognised.
-//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune35`) are the guide's shipped similar
+//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune37`) are the guide's shipped similar
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
@@ -168,7 +168,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
         "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
         "tune24", "tune25", "tune26", "tune27", "tune28", "tune29", "tune30", "tune31", "tune32", "tune33",
-        "tune34", "tune35",
+        "tune34", "tune35", "tune36", "tune37",
     ] {
         let f = score_split(name, show);
         print(name, &f);
@@ -315,6 +315,11 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   2026.12.7: 100% / 97.8%.
     // - `tune35` (session 18, tuned on with the issue's thresholds above): 234 questions in look-alike pairs,
     //   first scored at 97.7% / 82.5%; after: 99.2% / 99.0%.
+    // - `tune36` (session 18, tuned on with the issue's thresholds above): 242 questions of a rural county's
+    //   people as typed or said, first scored at 93.2% / 94.8%; after the clause rule and vocabulary
+    //   2026.12.8: 99.3% / 99.0%.
+    // - `tune37` (session 18, tuned on with the issue's thresholds above): 241 questions of companies, farms,
+    //   builders and clinics in trade words, first scored at 81.7% / 86.9%; after: 97.9% / 100%.
     let floors: [(&str, usize, usize, f64, f64); 21] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
