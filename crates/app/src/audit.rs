@@ -102,6 +102,10 @@ pub fn action_label(action: &str) -> &str {
         "case.import" => "导入历史办件",
         "case.bundle" => "一件事并联受理",
         "case.identity.view" => "查看申请人完整证件号码",
+        "guide.phrase.add" => "添加智能导办说法",
+        "guide.phrase.delete" => "删除智能导办说法",
+        "guide.similar.add" => "答复导办问题（相似问法）",
+        "guide.similar.delete" => "删除相似问法",
         other => other,
     }
 }

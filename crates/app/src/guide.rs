@@ -3,19 +3,24 @@
 //! `domain::guide`), each with what the guide page shows (materials, steps,
 //! where to go, online or not), or "nothing fits" with the help desk and 12345.
 //! The admin's phrases join the shipped vocabulary; questions that found nothing
-//! are logged without personal data (`domain::guide::redact_question`).
+//! are logged without personal data (`domain::guide::redact_question`), and an
+//! admin answers them (相似问法, `domain::guide_similar`): with an item or bundle,
+//! or 不属本大厅; a question worded almost the same then gets that answer.
 
 use crate::auth::{Session, require};
 use crate::catalog::PublishedCatalog;
 use crate::throttle::Guard;
 use crate::{Actor, AppError, AppResult, Conflict, Hall};
-use domain::guide::{Guide, GuideKind, Vocabulary, catalog_docs, check_phrase, redact_question};
+use domain::guide::{
+    Guide, GuideKind, MAX_QUESTION_CHARS, Vocabulary, catalog_docs, check_phrase, has_content,
+    redact_question,
+};
 use domain::guide_keyboard::{CandidatePage, Keyboard};
 use domain::permission::Permission;
 use serde::Serialize;
 use std::sync::{Arc, RwLock};
 use store::StoreError;
-use store::guide::{GuideMiss, GuidePhrase, GuideStore};
+use store::guide::{GuideMiss, GuidePhrase, GuideSimilar, GuideStore};
 use uuid::Uuid;
 
 /// The no-hit questions one address may ask in the lookup window before the
@@ -60,6 +65,8 @@ pub struct GuideResult {
 struct Built {
     catalog: Arc<PublishedCatalog>,
     phrases: Vec<(String, String)>,
+    /// The admin's similar questions (相似问法) and their codes (none: 不属本大厅).
+    similar: Vec<(String, Option<String>)>,
     guide: Guide,
     /// The kiosk's pinyin keyboard over the same words.
     keyboard: Keyboard,
@@ -81,9 +88,10 @@ impl GuideService {
         }
     }
 
-    /// The guide over the published catalog, the shipped vocabulary and the
-    /// admin's phrases, rebuilt when the catalog or the phrases changed (read
-    /// from the database, so every instance sees another one's changes).
+    /// The guide over the published catalog, the shipped vocabulary, the
+    /// admin's phrases and the questions the admin answered (相似问法), rebuilt
+    /// when the catalog, the phrases or the similar questions changed (read from
+    /// the database, so every instance sees another one's changes).
     async fn guide(&self) -> AppResult<Arc<Built>> {
         let catalog = self.published().await?;
         let phrases: Vec<(String, String)> = self
@@ -93,10 +101,18 @@ impl GuideService {
             .into_iter()
             .map(|p| (p.phrase, p.code))
             .collect();
+        let similar: Vec<(String, Option<String>)> = self
+            .store
+            .guide_similar()
+            .await?
+            .into_iter()
+            .map(|q| (q.question, q.code))
+            .collect();
         if let Ok(guard) = self.built.read()
             && let Some(b) = guard.as_ref()
             && Arc::ptr_eq(&b.catalog, &catalog)
             && b.phrases == phrases
+            && b.similar == similar
         {
             return Ok(b.clone());
         }
@@ -106,12 +122,17 @@ impl GuideService {
             for (p, c) in &phrases {
                 vocabulary.add_phrase(p, c);
             }
+            for (q, c) in &similar {
+                let codes: Vec<String> = c.iter().cloned().collect();
+                vocabulary.add_similar(q, &codes);
+            }
             let docs = catalog_docs(&catalog.items, &catalog.bundles);
             let keyboard = Keyboard::build(&tokenizer, &docs, &vocabulary);
             let guide = Guide::build(&tokenizer, &docs, vocabulary);
             Built {
                 catalog,
                 phrases,
+                similar,
                 guide,
                 keyboard,
             }
@@ -153,7 +174,9 @@ impl GuideService {
         if answer.none {
             self.record_guards(&guards).await?;
             let kept = redact_question(q);
-            if !kept.is_empty() {
+            // A question the admin answered (不属本大厅) is not logged again.
+            let answered = built.similar.iter().any(|(s, _)| *s == kept);
+            if !kept.is_empty() && !answered {
                 self.store.record_guide_miss(&kept, self.now()).await?;
             }
         }
@@ -221,18 +244,7 @@ impl GuideService {
     pub async fn add_phrase(&self, session: &Session, phrase: &str, code: &str) -> AppResult<GuidePhrase> {
         require(session, Permission::GuideManage)?;
         let phrase = check_phrase(phrase).map_err(|m| AppError::invalid("phrase", m))?;
-        let code = code.trim().to_uppercase();
-        let catalog = self.published().await?;
-        let kind = if catalog.item(&code).is_some() {
-            GuideKind::Item
-        } else if catalog.bundle(&code).is_some() {
-            GuideKind::Bundle
-        } else {
-            return Err(AppError::invalid(
-                "code",
-                format!("“{code}”不是已发布的事项或一件事编码"),
-            ));
-        };
+        let (code, kind) = self.published_code(code).await?;
         let p = GuidePhrase {
             id: Uuid::now_v7(),
             phrase,
@@ -268,6 +280,110 @@ impl GuideService {
         self.audit(
             &Actor::user(&session.user),
             "guide.phrase.delete",
+            &id.to_string(),
+            "",
+        )
+        .await
+    }
+
+    /// A published item's or bundle's code, upper-cased, and its kind; anything
+    /// else is refused naming `code`.
+    async fn published_code(&self, code: &str) -> AppResult<(String, GuideKind)> {
+        let code = code.trim().to_uppercase();
+        let catalog = self.published().await?;
+        let kind = if catalog.item(&code).is_some() {
+            GuideKind::Item
+        } else if catalog.bundle(&code).is_some() {
+            GuideKind::Bundle
+        } else {
+            return Err(AppError::invalid(
+                "code",
+                format!("“{code}”不是已发布的事项或一件事编码"),
+            ));
+        };
+        Ok((code, kind))
+    }
+
+    /// The similar questions (相似问法) admins answered, oldest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn similar(&self, session: &Session) -> AppResult<Vec<GuideSimilar>> {
+        require(session, Permission::GuideManage)?;
+        Ok(self.store.guide_similar().await?)
+    }
+
+    /// Answers a question (usually one the no-hit log kept): with a published item
+    /// or bundle `code`, or, with no code, 不属本大厅 (the matter is not the hall's).
+    /// The question is kept as the log keeps questions (`redact_question`: no digits,
+    /// at most 40 characters) and leaves the log; a question worded almost the same
+    /// gets this answer from the next question on.
+    #[tracing::instrument(skip_all)]
+    pub async fn add_similar(
+        &self,
+        session: &Session,
+        question: &str,
+        code: Option<&str>,
+    ) -> AppResult<GuideSimilar> {
+        require(session, Permission::GuideManage)?;
+        let question = question.trim();
+        if question.chars().count() > MAX_QUESTION_CHARS {
+            return Err(AppError::invalid(
+                "question",
+                format!("问题最多{MAX_QUESTION_CHARS}个字"),
+            ));
+        }
+        let kept = redact_question(question);
+        if !has_content(&kept) {
+            return Err(AppError::invalid(
+                "question",
+                if question.is_empty() {
+                    "请输入问题"
+                } else {
+                    "问题去掉数字后没有文字，请输入问题的文字"
+                },
+            ));
+        }
+        let (code, kind) = match code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => {
+                let (code, kind) = self.published_code(c).await?;
+                (Some(code), Some(kind))
+            }
+            None => (None, None),
+        };
+        let q = GuideSimilar {
+            id: Uuid::now_v7(),
+            question: kept,
+            code,
+            kind,
+            created_by: session.user.username.clone(),
+            created_at: self.now(),
+        };
+        self.store.add_guide_similar(&q).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                AppError::Conflict(Conflict::AlreadyExists, "这个问题已经有答案".into())
+            }
+            other => other.into(),
+        })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "guide.similar.add",
+            q.code.as_deref().unwrap_or("不属本大厅"),
+            &q.question,
+        )
+        .await?;
+        Ok(q)
+    }
+
+    /// Deletes a similar question an admin answered.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_similar(&self, session: &Session, id: Uuid) -> AppResult<()> {
+        require(session, Permission::GuideManage)?;
+        self.store.delete_guide_similar(id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => AppError::NotFound("没有这条相似问法".into()),
+            other => other.into(),
+        })?;
+        self.audit(
+            &Actor::user(&session.user),
+            "guide.similar.delete",
             &id.to_string(),
             "",
         )

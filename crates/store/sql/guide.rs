@@ -1,4 +1,5 @@
-//! The shared SQL of 智能导办: admins' phrases and the no-hit question log.
+//! The shared SQL of 智能导办: admins' phrases, the questions they answered (相似问法)
+//! and the no-hit question log.
 
 use crate::dialect::Backend;
 use jiff::Timestamp;
@@ -26,6 +27,30 @@ impl TryFrom<PhraseRow> for GuidePhrase {
             phrase: r.phrase,
             code: r.code,
             kind: decode(&r.kind)?,
+            created_by: r.created_by,
+            created_at: r.created_at.to_jiff(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SimilarRow {
+    id: Uuid,
+    question: String,
+    code: Option<String>,
+    kind: Option<String>,
+    created_by: String,
+    created_at: jiff_sqlx::Timestamp,
+}
+
+impl TryFrom<SimilarRow> for GuideSimilar {
+    type Error = StoreError;
+    fn try_from(r: SimilarRow) -> StoreResult<GuideSimilar> {
+        Ok(GuideSimilar {
+            id: r.id,
+            question: r.question,
+            code: r.code,
+            kind: r.kind.as_deref().map(decode).transpose()?,
             created_by: r.created_by,
             created_at: r.created_at.to_jiff(),
         })
@@ -79,6 +104,52 @@ impl GuideStore for Backend {
             .await
             .map_err(err("guide phrase"))?;
         touched(done.rows_affected(), "guide phrase")
+    }
+
+    async fn add_guide_similar(&self, q: &GuideSimilar) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(err("guide similar"))?;
+        sqlx::query(
+            "INSERT INTO guide_similar (id, question, code, kind, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(q.id)
+        .bind(&q.question)
+        .bind(q.code.as_deref())
+        .bind(q.kind.map(|k| k.code()))
+        .bind(&q.created_by)
+        .bind(q.created_at.to_sqlx())
+        .execute(&mut *tx)
+        .await
+        .map_err(err("guide similar"))?;
+        // Answered: the question leaves the log of questions that found nothing.
+        sqlx::query("DELETE FROM guide_misses WHERE question = $1")
+            .bind(&q.question)
+            .execute(&mut *tx)
+            .await
+            .map_err(err("guide miss"))?;
+        tx.commit().await.map_err(err("guide similar"))
+    }
+
+    async fn guide_similar(&self) -> StoreResult<Vec<GuideSimilar>> {
+        sqlx::query_as::<_, SimilarRow>(
+            "SELECT id, question, code, kind, created_by, created_at FROM guide_similar \
+             ORDER BY created_at, question",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err("guide similar"))?
+        .into_iter()
+        .map(GuideSimilar::try_from)
+        .collect()
+    }
+
+    async fn delete_guide_similar(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM guide_similar WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(err("guide similar"))?;
+        touched(done.rows_affected(), "guide similar")
     }
 
     async fn record_guide_miss(&self, question: &str, at: Timestamp) -> StoreResult<()> {

@@ -339,6 +339,9 @@ pub const OPERATIONS: &[(&str, &str, Access)] = &[
     ("POST", "/api/guide/phrases", Signed(P::GuideManage)),
     ("DELETE", "/api/guide/phrases/{id}", Signed(P::GuideManage)),
     ("GET", "/api/guide/misses", Signed(P::GuideManage)),
+    ("GET", "/api/guide/similar", Signed(P::GuideManage)),
+    ("POST", "/api/guide/similar", Signed(P::GuideManage)),
+    ("DELETE", "/api/guide/similar/{id}", Signed(P::GuideManage)),
     // issue 18: staffing planner (动态调整窗口)
     ("GET", "/api/staffing/erlang", Public),
     ("GET", "/api/staffing/plan", Signed(P::StaffingPlan)),

@@ -86,7 +86,8 @@ use utoipa::{Modify, OpenApi};
         super::application::review,
         // issue 17: smart guide (智能导办)
         super::guide::ask, super::guide::phrases, super::guide::add_phrase,
-        super::guide::delete_phrase, super::guide::misses,
+        super::guide::delete_phrase, super::guide::misses, super::guide::similar,
+        super::guide::add_similar, super::guide::delete_similar,
         // issue 18: staffing planner (动态调整窗口)
         super::staffing::erlang, super::staffing::plan, super::staffing::what_if,
         super::staffing::review,

@@ -1,6 +1,7 @@
 //! 智能导办 (the smart guide, issue 17 part 1): a public question in everyday
 //! Chinese → the items and 一件事 bundles that fit, or `none`; the admin's
-//! phrases (常用说法) and the log of questions that found nothing.
+//! phrases (常用说法), the log of questions that found nothing, and the
+//! questions the admin answered (相似问法: an item or bundle, or 不属本大厅).
 
 use crate::AppState;
 use crate::auth::ClientAddr;
@@ -11,7 +12,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use store::guide::{GuideMiss, GuidePhrase};
+use store::guide::{GuideMiss, GuidePhrase, GuideSimilar};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -177,4 +178,63 @@ pub async fn misses(Caller(state, user): Caller) -> ApiResult<Json<MissList>> {
     Ok(Json(MissList {
         items: state.app.guide.misses(&user.session).await?,
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SimilarList {
+    /// `{id, question, code, kind, created_by, created_at}`, oldest first; `code`
+    /// and `kind` are null when the matter is not the hall's (不属本大厅).
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<GuideSimilar>,
+}
+
+/// The questions admins answered (相似问法): a question worded almost the same gets
+/// the same answer, or nothing fits when the answer is 不属本大厅 (admin).
+#[utoipa::path(get, path = "/api/guide/similar", operation_id = "guide_similar", tag = "智能导办",
+    responses((status = 200, body = SimilarList, description = "{items: [{id, question, code, kind, created_by, created_at}]}")))]
+pub async fn similar(Caller(state, user): Caller) -> ApiResult<Json<SimilarList>> {
+    Ok(Json(SimilarList {
+        items: state.app.guide.similar(&user.session).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSimilar {
+    /// The question (usually one from `/api/guide/misses`), at most 100 characters;
+    /// kept without digits and at most 40 characters, as the log keeps questions.
+    question: String,
+    /// A published item's or 一件事 bundle's code; null (or absent) when the matter
+    /// is not the hall's (不属本大厅).
+    code: Option<String>,
+}
+
+/// Answers a question (相似问法): with an item or bundle, or null code for 不属本大厅;
+/// the question leaves the log of questions that found nothing (admin).
+#[utoipa::path(post, path = "/api/guide/similar", operation_id = "guide_add_similar", tag = "智能导办",
+    request_body = NewSimilar,
+    responses((status = 201, body = Object, description = "{id, question, code, kind, created_by, created_at}"),
+        (status = 409, description = "这个问题已经有答案"),
+        (status = 422, description = "问题为空、去掉数字后没有文字或超过100个字（字段 question），或编码不是已发布的事项或一件事（字段 code）")))]
+pub async fn add_similar(
+    Caller(state, user): Caller,
+    AppJson(b): AppJson<NewSimilar>,
+) -> ApiResult<(StatusCode, Json<GuideSimilar>)> {
+    let q = state
+        .app
+        .guide
+        .add_similar(&user.session, &b.question, b.code.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(q)))
+}
+
+/// Deletes a similar question an admin answered (admin).
+#[utoipa::path(delete, path = "/api/guide/similar/{id}", operation_id = "guide_delete_similar", tag = "智能导办",
+    params(("id" = String, Path, description = "相似问法编号")),
+    responses((status = 204, description = "已删除"), (status = 404, description = "没有这条相似问法")))]
+pub async fn delete_similar(Caller(state, user): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条相似问法"))?;
+    state.app.guide.delete_similar(&user.session, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

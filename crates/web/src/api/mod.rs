@@ -328,6 +328,11 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(guide::delete_phrase),
         )
         .route("/api/guide/misses", get(guide::misses))
+        .route("/api/guide/similar", get(guide::similar).post(guide::add_similar))
+        .route(
+            "/api/guide/similar/{id}",
+            axum::routing::delete(guide::delete_similar),
+        )
         // issue 18: staffing planner (动态调整窗口)
         .route("/api/staffing/erlang", get(staffing::erlang))
         .route("/api/staffing/plan", get(staffing::plan))

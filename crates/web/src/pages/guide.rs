@@ -5,9 +5,11 @@
 //! words (`GET /api/guide/keyboard`, the rule in `domain::guide_keyboard`), pages
 //! of them, backspace, space, clear and 查询; the portal leaves typing to the
 //! phone's own keyboard) and the admin's vocabulary page (`/admin/guide`:
-//! phrases and the questions that found nothing).
+//! phrases, the questions that found nothing, and the questions the admin
+//! answered — 相似问法, an item or bundle or 不属本大厅 — added from the log's
+//! rows or the page's own form).
 
-use super::manage::{back, guard, guard_post};
+use super::manage::{back, guard, guard_post, local};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::pages::{Chrome, PageError, PageForm, PageResult, render};
@@ -24,7 +26,8 @@ use axum::routing::{get, post};
 use domain::guide_keyboard::{LIFE_EVENTS, PAD_WORDS as WORDS};
 use domain::permission::Permission;
 use serde::Deserialize;
-use store::guide::{GuideMiss, GuidePhrase};
+use store::guide::GuidePhrase;
+use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -33,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/guide", get(admin_page))
         .route("/admin/guide/phrases", post(add_phrase))
         .route("/admin/guide/phrases/{id}/delete", post(delete_phrase))
+        .route("/admin/guide/similar", post(add_similar))
+        .route("/admin/guide/similar/{id}/delete", post(delete_similar))
 }
 
 /// The kiosk keyboard's letter rows (QWERTY).
@@ -123,6 +128,34 @@ struct Notice {
     ok: Option<String>,
 }
 
+/// One similar question (相似问法) as the admin's page lists it.
+struct SimilarView {
+    id: Uuid,
+    question: String,
+    /// The item's or bundle's code and name, or 不属本大厅.
+    answer: String,
+    /// 不属本大厅.
+    none: bool,
+    created_by: String,
+}
+
+/// One question of the no-hit log as the admin's page lists it.
+struct MissView {
+    question: String,
+    count: i64,
+    /// When it was last asked, local time.
+    last_at: String,
+}
+
+/// What the page's forms are refilled with after a refusal.
+#[derive(Default)]
+struct Filled {
+    phrase: String,
+    code: String,
+    similar_question: String,
+    similar_code: String,
+}
+
 #[derive(Template)]
 #[template(path = "manage/guide.html")]
 struct AdminPage {
@@ -131,10 +164,25 @@ struct AdminPage {
     ok: Option<String>,
     error: Option<String>,
     phrases: Vec<GuidePhrase>,
-    misses: Vec<GuideMiss>,
-    phrase: String,
-    code: String,
+    similar: Vec<SimilarView>,
+    misses: Vec<MissView>,
+    filled: Filled,
     vocabulary_version: String,
+}
+
+/// A code with the published item's or bundle's name (the code alone when it is no
+/// longer published).
+async fn code_and_name(state: &AppState, code: &str) -> String {
+    let name = state.app.published().await.ok().and_then(|catalog| {
+        catalog
+            .item(code)
+            .map(|i| i.name.clone())
+            .or_else(|| catalog.bundle(code).map(|b| b.name.clone()))
+    });
+    match name {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_owned(),
+    }
 }
 
 async fn admin_view(
@@ -142,8 +190,7 @@ async fn admin_view(
     user: &CurrentUser,
     ok: Option<String>,
     error: Option<String>,
-    phrase: String,
-    code: String,
+    filled: Filled,
 ) -> PageResult {
     let phrases = state
         .app
@@ -151,12 +198,39 @@ async fn admin_view(
         .phrases(&user.session)
         .await
         .map_err(|e| page_error(state, e))?;
+    let mut similar = Vec::new();
+    for q in state
+        .app
+        .guide
+        .similar(&user.session)
+        .await
+        .map_err(|e| page_error(state, e))?
+    {
+        let answer = match &q.code {
+            Some(code) => code_and_name(state, code).await,
+            None => "不属本大厅".to_owned(),
+        };
+        similar.push(SimilarView {
+            id: q.id,
+            question: q.question,
+            none: q.code.is_none(),
+            answer,
+            created_by: q.created_by,
+        });
+    }
     let misses = state
         .app
         .guide
         .misses(&user.session)
         .await
-        .map_err(|e| page_error(state, e))?;
+        .map_err(|e| page_error(state, e))?
+        .into_iter()
+        .map(|m| MissView {
+            last_at: local(state, m.last_at),
+            question: m.question,
+            count: m.count,
+        })
+        .collect();
     Ok(render(
         state,
         &AdminPage {
@@ -165,12 +239,19 @@ async fn admin_view(
             ok,
             error,
             phrases,
+            similar,
             misses,
-            phrase,
-            code,
+            filled,
             vocabulary_version: domain::guide::Vocabulary::shipped().version().to_owned(),
         },
     ))
+}
+
+/// The page again with a refusal shown and the form refilled (422).
+async fn refused(state: &AppState, user: &CurrentUser, e: AppError, filled: Filled) -> PageResult {
+    let mut page = admin_view(state, user, None, Some(e.to_string()), filled).await?;
+    *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(page)
 }
 
 async fn admin_page(
@@ -180,7 +261,7 @@ async fn admin_page(
     Query(n): Query<Notice>,
 ) -> PageResult {
     let user = guard(&state, user, Permission::GuideManage, &uri)?;
-    admin_view(&state, &user, n.ok, None, String::new(), String::new()).await
+    admin_view(&state, &user, n.ok, None, Filled::default()).await
 }
 
 #[derive(Deserialize)]
@@ -209,9 +290,12 @@ async fn add_phrase(
             &format!("已添加说法“{}” → {}", p.phrase, p.code),
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(..))) => {
-            let mut page = admin_view(&state, &user, None, Some(e.to_string()), f.phrase, f.code).await?;
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let filled = Filled {
+                phrase: f.phrase,
+                code: f.code,
+                ..Filled::default()
+            };
+            refused(&state, &user, e, filled).await
         }
         Err(e) => Err(page_error(&state, e)),
     }
@@ -235,6 +319,78 @@ async fn delete_phrase(
         .map_err(|_| page_error(&state, AppError::NotFound("没有这条说法".into())))?;
     match state.app.guide.delete_phrase(&user.session, id).await {
         Ok(()) => Ok(back("/admin/guide", "已删除该说法")),
+        Err(e) => Err(page_error(&state, e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct SimilarForm {
+    csrf: String,
+    question: String,
+    #[serde(default)]
+    code: String,
+    /// The button pressed: `code` (指向该事项) or `none` (不属本大厅).
+    #[serde(default)]
+    answer: String,
+}
+
+/// Answers a question (相似问法), from the log's row or the page's form: the code
+/// typed, or 不属本大厅 with the button of that name.
+async fn add_similar(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    PageForm(f): PageForm<SimilarForm>,
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::GuideManage, &uri, &headers, &f.csrf)?;
+    let none = f.answer == "none";
+    let filled = |f: SimilarForm| Filled {
+        similar_question: f.question,
+        similar_code: if none { String::new() } else { f.code },
+        ..Filled::default()
+    };
+    if !none && f.code.trim().is_empty() {
+        let e = AppError::invalid(
+            "code",
+            "请填写事项或一件事编码；不属于本大厅办理的问题请点“不属本大厅”",
+        );
+        return refused(&state, &user, e, filled(f)).await;
+    }
+    let code = (!none).then_some(f.code.as_str());
+    match state
+        .app
+        .guide
+        .add_similar(&user.session, &f.question, code)
+        .await
+    {
+        Ok(q) => {
+            let message = match &q.code {
+                Some(code) => format!("已答复“{}” → {}", q.question, code_and_name(&state, code).await),
+                None => format!("已答复“{}”：不属本大厅", q.question),
+            };
+            Ok(back("/admin/guide", &message))
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(..))) => {
+            refused(&state, &user, e, filled(f)).await
+        }
+        Err(e) => Err(page_error(&state, e)),
+    }
+}
+
+async fn delete_similar(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<DeleteForm>,
+) -> PageResult {
+    let user = guard_post(&state, user, Permission::GuideManage, &uri, &headers, &f.csrf)?;
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| page_error(&state, AppError::NotFound("没有这条相似问法".into())))?;
+    match state.app.guide.delete_similar(&user.session, id).await {
+        Ok(()) => Ok(back("/admin/guide", "已删除该相似问法")),
         Err(e) => Err(page_error(&state, e)),
     }
 }

@@ -1,11 +1,12 @@
 //! 智能导办 over HTTP (issue 17 part 1): the contract of `GET /api/guide`
 //! (public: `{answers: [{code, kind, name, score}], none}`; nothing fits → `none`
 //! with no answers; an empty or blank `q` → 422 naming `q`), the admin's phrases
-//! changing answers, the no-hit log keeping no digits, who may manage the
+//! changing answers, the no-hit log keeping no digits, the admin answering a
+//! logged question (相似问法: an item, or 不属本大厅), who may manage the
 //! vocabulary (401/403), and the pages (portal, kiosk, admin).
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestServer, csrf_of, field, page, session};
+use crate::support::{Answer, Backend, TestServer, csrf_of, field, page, session};
 use serde_json::{Value, json};
 
 fn codes(v: &Value) -> Vec<String> {
@@ -187,32 +188,201 @@ async fn the_no_hit_log_keeps_no_digits(s: &TestServer) {
 }
 on_both_backends!(the_no_hit_log_keeps_no_digits);
 
+/// Where a form's answer sends the browser (303).
+fn location(r: &Answer) -> String {
+    r.headers["location"].to_str().unwrap().to_owned()
+}
+
+fn logged(log: &Value, question: &str) -> bool {
+    log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["question"] == question)
+}
+
+// 相似问法: the admin answers the questions the guide could not, from the no-hit log.
+async fn admin_answers_logged_questions(s: &TestServer) {
+    let admin = s.login("admin").await;
+    let lost = "家里那个红皮的小簿子弄丢了";
+    let ask = format!("/api/guide?q={lost}");
+    let (st, before) = s.get(&ask, "").await;
+    assert_eq!(st, 200);
+    assert_eq!(before["none"], true, "{before}");
+    let (st, log) = s.get("/api/guide/misses", &admin).await;
+    assert_eq!(st, 200);
+    assert!(logged(&log, lost), "{log}");
+
+    // Pointed at 补领结婚证: the same question finds it first, and leaves the log.
+    let (st, a) = s
+        .post(
+            "/api/guide/similar",
+            &admin,
+            json!({"question": lost, "code": "mz-qr-003"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{a}");
+    assert_eq!(a["question"], lost);
+    assert_eq!(a["code"], "MZ-QR-003");
+    assert_eq!(a["kind"], "item");
+    assert_eq!(a["created_by"], "admin");
+    assert!(a["id"].is_string() && a["created_at"].is_string(), "{a}");
+    let (_, after) = s.get(&ask, "").await;
+    assert_eq!(after["none"], false, "{after}");
+    assert_eq!(codes(&after)[0], "MZ-QR-003", "{after}");
+    let (_, log) = s.get("/api/guide/misses", &admin).await;
+    assert!(!logged(&log, lost), "{log}");
+
+    // 不属本大厅 (code null): a question the guide answered now finds nothing, and
+    // is not logged again.
+    let badge = "公司的工牌丢了怎么补";
+    let (_, v) = s.get(&format!("/api/guide?q={badge}"), "").await;
+    assert_eq!(v["none"], false, "the guide answers it today: {v}");
+    let (st, b) = s
+        .post(
+            "/api/guide/similar",
+            &admin,
+            json!({"question": badge, "code": null}),
+        )
+        .await;
+    assert_eq!(st, 201, "{b}");
+    assert_eq!(b["code"], Value::Null);
+    assert_eq!(b["kind"], Value::Null);
+    let (st, v) = s.get(&format!("/api/guide?q={badge}"), "").await;
+    assert_eq!(st, 200);
+    assert_eq!(v["none"], true, "{v}");
+    assert_eq!(v["answers"], json!([]), "{v}");
+    let (_, log) = s.get("/api/guide/misses", &admin).await;
+    assert!(!logged(&log, badge), "{log}");
+
+    // The question is kept as the log keeps questions: digits gone. A bundle code,
+    // and an absent code (不属本大厅), work too.
+    let (st, c) = s
+        .post(
+            "/api/guide/similar",
+            &admin,
+            json!({"question": "我电话13812345678 老人走了后事怎么办", "code": "YJS-005"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{c}");
+    assert_eq!(c["question"], "我电话 老人走了后事怎么办");
+    assert_eq!(c["kind"], "bundle");
+    let (st, d) = s
+        .post("/api/guide/similar", &admin, json!({"question": "火星移民手续"}))
+        .await;
+    assert_eq!(st, 201, "{d}");
+    assert_eq!(d["code"], Value::Null);
+
+    let (st, list) = s.get("/api/guide/similar", &admin).await;
+    assert_eq!(st, 200);
+    let items = list["items"].as_array().unwrap();
+    let questions: Vec<&str> = items.iter().map(|i| i["question"].as_str().unwrap()).collect();
+    assert_eq!(
+        questions,
+        [lost, badge, "我电话 老人走了后事怎么办", "火星移民手续"],
+        "oldest first: {list}"
+    );
+
+    // Refusals name the field, in Chinese; nothing is stored.
+    let long = "问".repeat(101);
+    for (body, f) in [
+        (json!({"question": "红皮本子丢了", "code": "NOPE-1"}), "code"),
+        (json!({"question": "", "code": "MZ-QR-003"}), "question"),
+        (json!({"question": "   ", "code": null}), "question"),
+        (json!({"question": "13812345678", "code": null}), "question"),
+        (json!({"question": "１２３ 456", "code": "MZ-QR-003"}), "question"),
+        (json!({"question": long, "code": null}), "question"),
+    ] {
+        let (st, v) = s.post("/api/guide/similar", &admin, body.clone()).await;
+        assert_eq!(st, 422, "{body}: {v}");
+        assert_eq!(field(&v), Some(f), "{body}: {v}");
+        assert!(has_chinese(&v), "{v}");
+    }
+    // Unknown fields and a missing question are refused too.
+    let (st, v) = s
+        .post(
+            "/api/guide/similar",
+            &admin,
+            json!({"question": "红皮本子丢了", "code": null, "extra": 1}),
+        )
+        .await;
+    assert!(st == 400 || st == 422, "{st} {v}");
+    let (st, v) = s
+        .post("/api/guide/similar", &admin, json!({"code": "MZ-QR-003"}))
+        .await;
+    assert!(st == 400 || st == 422, "{st} {v}");
+
+    // The same question again, whatever its answer: 409.
+    let (st, v) = s
+        .post(
+            "/api/guide/similar",
+            &admin,
+            json!({"question": lost, "code": null}),
+        )
+        .await;
+    assert_eq!(st, 409, "{v}");
+    assert_eq!(v["error"]["message"], "这个问题已经有答案", "{v}");
+    let (_, list) = s.get("/api/guide/similar", &admin).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 4, "{list}");
+
+    // Deleted: the question finds nothing again; a second delete is 404.
+    let id = a["id"].as_str().unwrap();
+    let path = format!("/api/guide/similar/{id}");
+    let (st, _) = s.call("DELETE", &admin, &path, None).await;
+    assert_eq!(st, 204);
+    let (st, v) = s.call("DELETE", &admin, &path, None).await;
+    assert_eq!(st, 404, "{v}");
+    let (st, _) = s
+        .call("DELETE", &admin, "/api/guide/similar/not-an-id", None)
+        .await;
+    assert_eq!(st, 404);
+    let (_, again) = s.get(&ask, "").await;
+    assert_eq!(again["none"], true, "{again}");
+    let (_, list) = s.get("/api/guide/similar", &admin).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 3, "{list}");
+}
+on_both_backends!(admin_answers_logged_questions);
+
 async fn who_may_manage_the_vocabulary(s: &TestServer) {
     let body = json!({"phrase": "落地户", "code": "GA-QR-004"});
-    for path in ["/api/guide/phrases", "/api/guide/misses"] {
+    let similar = json!({"question": "红皮本子丢了", "code": "MZ-QR-003"});
+    let lists = ["/api/guide/phrases", "/api/guide/misses", "/api/guide/similar"];
+    for path in lists {
         let (st, _) = s.get(path, "").await;
         assert_eq!(st, 401, "{path}");
     }
     let (st, _) = s.post("/api/guide/phrases", "", body.clone()).await;
     assert_eq!(st, 401);
-    let id = uuid::Uuid::now_v7();
-    let (st, _) = s
-        .call("DELETE", "", &format!("/api/guide/phrases/{id}"), None)
-        .await;
+    let (st, _) = s.post("/api/guide/similar", "", similar.clone()).await;
     assert_eq!(st, 401);
+    let id = uuid::Uuid::now_v7();
+    for kind in ["phrases", "similar"] {
+        let (st, _) = s
+            .call("DELETE", "", &format!("/api/guide/{kind}/{id}"), None)
+            .await;
+        assert_eq!(st, 401, "{kind}");
+    }
     for user in ["staff", "leader", "supervisor", "liaison"] {
         let t = s.login(user).await;
-        for path in ["/api/guide/phrases", "/api/guide/misses"] {
+        for path in lists {
             let (st, _) = s.get(path, &t).await;
             assert_eq!(st, 403, "{user} {path}");
         }
         let (st, _) = s.post("/api/guide/phrases", &t, body.clone()).await;
         assert_eq!(st, 403, "{user}");
-        let (st, _) = s
-            .call("DELETE", &t, &format!("/api/guide/phrases/{id}"), None)
-            .await;
+        let (st, _) = s.post("/api/guide/similar", &t, similar.clone()).await;
         assert_eq!(st, 403, "{user}");
+        for kind in ["phrases", "similar"] {
+            let (st, _) = s
+                .call("DELETE", &t, &format!("/api/guide/{kind}/{id}"), None)
+                .await;
+            assert_eq!(st, 403, "{user} {kind}");
+        }
     }
+    // Nothing refused was stored.
+    let admin = s.login("admin").await;
+    let (_, list) = s.get("/api/guide/similar", &admin).await;
+    assert_eq!(list["items"], json!([]), "{list}");
     // The question itself is public.
     let (st, _) = s.get("/api/guide?q=退休", "").await;
     assert_eq!(st, 200);
@@ -312,10 +482,118 @@ async fn guide_pages(s: &TestServer) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.text.contains("不是已发布的事项或一件事编码"));
+
+    // 相似问法 from the no-hit log's rows: pointed at an item, or 不属本大厅.
+    let (_, html) = page(s, &cookie, "/admin/guide").await;
+    assert!(html.contains("相似问法（已答复的问题）") && html.contains("还没有答复过问题"));
+    assert!(html.contains("指向该事项") && html.contains("不属本大厅"));
+    let r = s
+        .submit(
+            &cookie,
+            "/admin/guide/similar",
+            &[
+                ("csrf", &csrf),
+                ("question", "火星移民手续"),
+                ("code", ""),
+                ("answer", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let to = location(&r);
+    let (_, html) = page(s, &cookie, &to).await;
+    assert!(html.contains("已答复“火星移民手续”：不属本大厅"), "{to}");
+    let (_, v) = s.get("/api/guide?q=家里那个红皮的小簿子弄丢了", "").await;
+    assert_eq!(v["none"], true);
+    let r = s
+        .submit(
+            &cookie,
+            "/admin/guide/similar",
+            &[
+                ("csrf", &csrf),
+                ("question", "家里那个红皮的小簿子弄丢了"),
+                ("code", "MZ-QR-003"),
+                ("answer", "code"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let (_, html) = page(s, &cookie, &location(&r)).await;
+    assert!(
+        html.contains("已答复“家里那个红皮的小簿子弄丢了” → MZ-QR-003 补领结婚证"),
+        "the notice names the item"
+    );
+    let list = html.split("id=\"similar-list\"").nth(1).unwrap_or_default();
+    let list = list.split("</table>").next().unwrap_or_default();
+    assert!(list.contains("火星移民手续") && list.contains("补领结婚证") && list.contains("admin"));
+    let log = html.split("id=\"misses\"").nth(1).unwrap_or_default();
+    assert!(
+        !log.contains("家里那个红皮的小簿子弄丢了"),
+        "answered, it leaves the log"
+    );
+    let (_, v) = s.get("/api/guide?q=家里那个红皮的小簿子弄丢了", "").await;
+    assert_eq!(codes(&v).first().map(String::as_str), Some("MZ-QR-003"), "{v}");
+    // Refusals are shown on the page, the form refilled: no code, a bad code, the
+    // same question again.
+    for (code, answer, want) in [
+        ("", "code", "请填写事项或一件事编码"),
+        ("NOPE", "code", "不是已发布的事项或一件事编码"),
+        ("MZ-QR-003", "none", "这个问题已经有答案"),
+    ] {
+        let r = s
+            .submit(
+                &cookie,
+                "/admin/guide/similar",
+                &[
+                    ("csrf", &csrf),
+                    ("question", "家里那个红皮的小簿子弄丢了"),
+                    ("code", code),
+                    ("answer", answer),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{code} {answer}");
+        assert!(r.text.contains(want), "{want}");
+        assert!(
+            r.text.contains("value=\"家里那个红皮的小簿子弄丢了\""),
+            "refilled"
+        );
+    }
+    // Deleted from the page.
+    let (_, v) = s.get("/api/guide/similar", &s.login("admin").await).await;
+    let id = v["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = s
+        .submit(
+            &cookie,
+            &format!("/admin/guide/similar/{id}/delete"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let (_, html) = page(s, &cookie, &location(&r)).await;
+    assert!(html.contains("已删除该相似问法"));
+    // Without the form's token: refused.
+    let r = s
+        .submit(
+            &cookie,
+            "/admin/guide/similar",
+            &[("csrf", "wrong"), ("question", "火星"), ("answer", "none")],
+        )
+        .await;
+    assert!(r.status == 403 || r.status == 400, "{}", r.status);
+
     // Staff are refused the page.
     let staff = session(s, "staff").await;
     let (st, _) = page(s, &staff, "/admin/guide").await;
     assert_eq!(st, 403);
+    let r = s
+        .submit(
+            &staff,
+            "/admin/guide/similar",
+            &[("csrf", &csrf), ("question", "火星"), ("answer", "none")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
 }
 on_both_backends!(guide_pages);
 

@@ -2,9 +2,10 @@
 //! the home page's box, gets the 一件事 with its materials and steps; an
 //! off-topic question points to the help desk and 12345; the answer page and the
 //! kiosk's fit a 1920×1080 screen, a 1024×600 pad and a 375-pixel phone, and the
-//! kiosk's word pad builds a question without a keyboard.
+//! kiosk's word pad builds a question without a keyboard. The admin answers the
+//! questions that found nothing (相似问法) from the vocabulary page on a phone.
 
-use crate::browser::{chromium, finish, overflow, screenshot, viewport, wait_for};
+use crate::browser::{chromium, finish, overflow, screenshot, sign_in, viewport, wait_for};
 use crate::support::{Backend, TestServer};
 use thirtyfour::prelude::*;
 
@@ -241,6 +242,136 @@ async fn the_kiosk_keyboard_types_a_question_in_pinyin() {
         browser.goto(&server.url("/guide")).await?;
         wait_for(&browser, "#guide-q").await?;
         assert!(browser.find_all(By::Css("#kbd")).await?.is_empty());
+        Ok(())
+    }
+    .await;
+    finish(browser, server, result).await;
+}
+
+/// Waits up to ten seconds for `css` to show a text containing `want`.
+async fn wait_text(browser: &WebDriver, css: &str, want: &str) -> WebDriverResult<String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = browser.find(By::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(want) {
+                return Ok(last);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(WebDriverError::Timeout(format!(
+        "{css} shows “{last}”, not “{want}”"
+    )))
+}
+
+/// The narrowest cell of the page's tables, in characters of its own type size
+/// (a cell squeezed to one character a line reads about 1).
+async fn narrowest_cell(browser: &WebDriver) -> WebDriverResult<f64> {
+    browser
+        .execute(
+            "return Math.min(...[...document.querySelectorAll('main td')].map((td) => \
+               td.getBoundingClientRect().width / parseFloat(getComputedStyle(td).fontSize)));",
+            Vec::new(),
+        )
+        .await?
+        .convert()
+}
+
+// 相似问法: the admin answers logged questions from the page, on a 375-pixel phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_answers_logged_questions_on_a_phone() {
+    let Some((_driver, browser)) = chromium().await else {
+        return;
+    };
+    let server = TestServer::start(Backend::Sqlite).await;
+    // Two questions that find nothing, the first asked more (so listed first).
+    for q in [
+        "家里那个红皮的小簿子弄丢了",
+        "家里那个红皮的小簿子弄丢了",
+        "明天会下雨吗",
+    ] {
+        let (st, v) = server.get(&format!("/api/guide?q={q}"), "").await;
+        assert_eq!(st, 200);
+        assert_eq!(v["none"], true, "{q}: {v}");
+    }
+    let result = async {
+        sign_in(&browser, &server, "admin", "/admin/guide").await?;
+        viewport(&browser, 375, 812).await?;
+        browser.goto(&server.url("/admin/guide")).await?;
+        let first = wait_for(&browser, "#misses tbody tr").await?;
+        assert!(first.text().await?.contains("家里那个红皮的小簿子弄丢了"));
+        let over = overflow(&browser).await?;
+        assert!(over <= 1.0, "the page at 375 px reaches {over}px past the screen");
+        let narrow = narrowest_cell(&browser).await?;
+        assert!(narrow >= 3.0, "a cell {narrow:.1} characters wide at 375 px");
+        browser
+            .execute("document.getElementById('misses').scrollIntoView();", Vec::new())
+            .await?;
+        screenshot(&browser, "guide-admin-phone.png").await?;
+        // The table scrolls in its own box: its answer column, scrolled to.
+        browser
+            .execute(
+                "document.getElementById('misses').scrollLeft = 10000;",
+                Vec::new(),
+            )
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        screenshot(&browser, "guide-admin-phone-answer-column.png").await?;
+
+        // The first row: its code, 指向该事项.
+        first
+            .find(By::Css("input[name=code]"))
+            .await?
+            .send_keys("MZ-QR-003")
+            .await?;
+        first.find(By::Css("button[value=code]")).await?.click().await?;
+        let notice = wait_text(&browser, ".ok-box", "已答复").await?;
+        assert_eq!(
+            notice,
+            "已答复“家里那个红皮的小簿子弄丢了” → MZ-QR-003 补领结婚证"
+        );
+        let list = wait_for(&browser, "#similar-list").await?.text().await?;
+        assert!(
+            list.contains("家里那个红皮的小簿子弄丢了") && list.contains("补领结婚证"),
+            "{list}"
+        );
+        let log = browser.find(By::Id("misses")).await?.text().await?;
+        assert!(!log.contains("红皮"), "answered, it leaves the log: {log}");
+
+        // The next one: 不属本大厅.
+        let row = wait_for(&browser, "#misses tbody tr").await?;
+        assert!(row.text().await?.contains("明天会下雨吗"));
+        row.find(By::Css("button[value=none]")).await?.click().await?;
+        wait_text(&browser, ".ok-box", "已答复“明天会下雨吗”：不属本大厅").await?;
+        let list = browser.find(By::Id("similar-list")).await?.text().await?;
+        assert!(
+            list.contains("明天会下雨吗") && list.contains("不属本大厅"),
+            "{list}"
+        );
+        assert!(
+            browser.find_all(By::Id("misses")).await?.is_empty(),
+            "the log is empty"
+        );
+        let over = overflow(&browser).await?;
+        assert!(over <= 1.0, "the page at 375 px reaches {over}px past the screen");
+        let narrow = narrowest_cell(&browser).await?;
+        assert!(narrow >= 3.0, "a cell {narrow:.1} characters wide at 375 px");
+        browser
+            .execute(
+                "document.getElementById('similar-list').scrollIntoView();",
+                Vec::new(),
+            )
+            .await?;
+        screenshot(&browser, "guide-admin-phone-answered.png").await?;
+        viewport(&browser, 1920, 1080).await?;
+        browser
+            .execute("document.getElementById('similar').scrollIntoView();", Vec::new())
+            .await?;
+        screenshot(&browser, "guide-admin-wide.png").await?;
+        // The citizen's question now finds the item first.
+        let (_, v) = server.get("/api/guide?q=家里那个红皮的小簿子弄丢了", "").await;
+        assert_eq!(v["answers"][0]["code"], "MZ-QR-003", "{v}");
         Ok(())
     }
     .await;
