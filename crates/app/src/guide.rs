@@ -12,7 +12,7 @@ use crate::catalog::PublishedCatalog;
 use crate::throttle::Guard;
 use crate::{Actor, AppError, AppResult, Conflict, Hall};
 use domain::guide::{
-    Guide, GuideKind, MAX_QUESTION_CHARS, Vocabulary, catalog_docs, check_phrase, has_content,
+    Guide, GuideKind, MAX_QUESTION_CHARS, NothingFits, Vocabulary, catalog_docs, check_phrase, has_content,
     redact_question,
 };
 use domain::guide_keyboard::{CandidatePage, Keyboard};
@@ -53,6 +53,15 @@ pub struct GuideAnswerView {
     pub promised_days: u32,
     /// The guide page that exists for it.
     pub url: String,
+}
+
+/// A logged question that found nothing, with why (无匹配原因, `domain::guide::NothingFits`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideMissView {
+    #[serde(flatten)]
+    pub miss: GuideMiss,
+    /// Why nothing fits it now, in Chinese, or 现在已能找到答案.
+    pub why: String,
 }
 
 /// The guide's answer to one question.
@@ -390,11 +399,24 @@ impl GuideService {
         .await
     }
 
-    /// The questions that found nothing, most asked first (at most 200).
+    /// The questions that found nothing, most asked first (at most 200), each with
+    /// why nothing fits it now (asked again of today's guide: a phrase or an answer
+    /// added since may already find it).
     #[tracing::instrument(skip_all)]
-    pub async fn misses(&self, session: &Session) -> AppResult<Vec<GuideMiss>> {
+    pub async fn misses(&self, session: &Session) -> AppResult<Vec<GuideMissView>> {
         require(session, Permission::GuideManage)?;
-        Ok(self.store.guide_misses(200).await?)
+        let misses = self.store.guide_misses(200).await?;
+        let built = self.guide().await?;
+        Ok(misses
+            .into_iter()
+            .map(|miss| {
+                let why = match built.guide.ask(&self.tokenizer, &miss.question).why {
+                    Some(why) => why.label(),
+                    None => "现在已能找到答案".to_owned(),
+                };
+                GuideMissView { miss, why }
+            })
+            .collect())
     }
 }
 

@@ -7,12 +7,12 @@ use crate::AppState;
 use crate::auth::ClientAddr;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AppJson, AppQuery, Caller};
-use app::guide::GuideAnswerView;
+use app::guide::{GuideAnswerView, GuideMissView};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use store::guide::{GuideMiss, GuidePhrase, GuideSimilar};
+use store::guide::{GuidePhrase, GuideSimilar};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -165,15 +165,17 @@ pub async fn delete_phrase(Caller(state, user): Caller, Path(id): Path<String>) 
 
 #[derive(Serialize, ToSchema)]
 pub struct MissList {
-    /// `{question, count, first_at, last_at}`, most asked first; the question
-    /// without digits and at most 40 characters, never who asked.
+    /// `{question, count, first_at, last_at, why}`, most asked first; the question
+    /// without digits and at most 40 characters, never who asked; `why`: why nothing
+    /// fits it now, in Chinese (含其他部门或日常事务用语“…”, 问题里本大厅的用词太少…), or
+    /// 现在已能找到答案.
     #[schema(value_type = Vec<Object>)]
-    items: Vec<GuideMiss>,
+    items: Vec<GuideMissView>,
 }
 
 /// The questions that found nothing (无匹配问题), to improve the vocabulary (admin).
 #[utoipa::path(get, path = "/api/guide/misses", operation_id = "guide_misses", tag = "智能导办",
-    responses((status = 200, body = MissList, description = "{items: [{question, count, first_at, last_at}]}")))]
+    responses((status = 200, body = MissList, description = "{items: [{question, count, first_at, last_at, why}]}")))]
 pub async fn misses(Caller(state, user): Caller) -> ApiResult<Json<MissList>> {
     Ok(Json(MissList {
         items: state.app.guide.misses(&user.session).await?,

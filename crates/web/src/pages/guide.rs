@@ -145,6 +145,8 @@ struct MissView {
     count: i64,
     /// When it was last asked, local time.
     last_at: String,
+    /// Why nothing fits it now (无匹配原因).
+    why: String,
 }
 
 /// What the page's forms are refilled with after a refusal.
@@ -226,9 +228,10 @@ async fn admin_view(
         .map_err(|e| page_error(state, e))?
         .into_iter()
         .map(|m| MissView {
-            last_at: local(state, m.last_at),
-            question: m.question,
-            count: m.count,
+            last_at: local(state, m.miss.last_at),
+            question: m.miss.question,
+            count: m.miss.count,
+            why: m.why,
         })
         .collect();
     Ok(render(

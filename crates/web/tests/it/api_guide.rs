@@ -170,7 +170,10 @@ async fn the_no_hit_log_keeps_no_digits(s: &TestServer) {
     assert_eq!(items.len(), 2, "{log}");
     assert_eq!(items[0]["question"], "我电话能帮我买火车票吗");
     assert_eq!(items[0]["count"], 2);
+    // Why nothing fits, asked again of today's guide (the first reason in the rule's order).
+    assert_eq!(items[0]["why"], "问题里本大厅的用词太少", "{log}");
     assert_eq!(items[1]["question"], "身份证号今天天气");
+    assert_eq!(items[1]["why"], "问题里本大厅的用词太少", "{log}");
     let text = log.to_string();
     assert!(
         !text.contains("13812345678") && !text.contains("1101051949"),
