@@ -12,7 +12,7 @@ use crate::catalog::PublishedCatalog;
 use crate::throttle::Guard;
 use crate::{Actor, AppError, AppResult, Conflict, Hall};
 use domain::guide::{
-    Guide, GuideKind, MAX_QUESTION_CHARS, NothingFits, Vocabulary, catalog_docs, check_phrase, has_content,
+    Guide, GuideKind, MAX_QUESTION_CHARS, Vocabulary, catalog_docs, check_phrase, has_content,
     redact_question,
 };
 use domain::guide_keyboard::{CandidatePage, Keyboard};
