@@ -118,6 +118,8 @@ const AWAY_PROPERTY_REACH: usize = 6;
 const AWAY_DONE: [&str; 13] = [
     "办", "注册", "登记", "交", "缴", "参保", "开", "领", "发", "买", "考", "申请", "备案",
 ];
+/// Before a place, where a trip or a route goes (飞深圳, 东海到上海的班线): not the matter's place.
+const AWAY_BOUND: [&str; 2] = ["到", "飞"];
 /// Where the asker worked, said after a house or shop there (在上海饭店当厨师): a workplace, not property.
 const AWAY_WORKED: [&str; 6] = ["当", "上班", "打工", "干活", "工作", "做工"];
 /// Right after a place, asking where there (苏州哪里上户口, 灌云哪个部门管): that place's matter.
@@ -1448,6 +1450,10 @@ impl Guide {
         let mut named = false;
         let owned = self.vocabulary.away.iter().any(|place| {
             q.match_indices(place.as_str()).any(|(at, m)| {
+                // Where a trip or a route goes (飞深圳, 东海到上海的班线) is no matter's place.
+                if AWAY_BOUND.iter().any(|b| q[..at].ends_with(b)) {
+                    return false;
+                }
                 let mut rest = &q[at + m.len()..];
                 // Where the asker comes from (河南来的, 安徽过来, 赣榆的人, 女方是赣榆的 俺们) is no matter's place.
                 let origin = ["来的", "过来", "人", "的人", "的在"]
@@ -2278,6 +2284,8 @@ off 到账 好 周末 婚假
         assert!(g.ask(&t, "在新沂社保中心办的社保卡 能在东海这边办吗").none);
         // Asked where there.
         assert!(g.ask(&t, "新沂哪里办社保卡 俺在东海").none);
+        // Where a trip goes is no matter's place.
+        assert!(!g.ask(&t, "要飞上海 办社保卡").none);
     }
 
     #[test]
