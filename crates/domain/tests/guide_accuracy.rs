@@ -3,11 +3,11 @@
 
 //! The smart guide (智能导办) against its colloquial question sets, each written blind before it
 //! was tuned on or scored: right answer in the top 3 and "nothing fits" recognised.
-//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune39`) are the guide's shipped similar
+//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune40`) are the guide's shipped similar
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
-//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held23`, `guide_questions.tsv`) are
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held24`, `guide_questions.tsv`) are
 //!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
@@ -168,7 +168,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
         "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
         "tune24", "tune25", "tune26", "tune27", "tune28", "tune29", "tune30", "tune31", "tune32", "tune33",
-        "tune34", "tune35", "tune36", "tune37", "tune38", "tune39",
+        "tune34", "tune35", "tune36", "tune37", "tune38", "tune39", "tune40",
     ] {
         let f = score_split(name, show);
         print(name, &f);
@@ -301,6 +301,8 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   place rules and vocabulary 2026.12.6: clean figure 98.4% / 100%.
     // - `held23` (session 18): 219 questions written blind by an examiner after the clause rule and
     //   vocabulary 2026.12.8, scored once at the session's end: 91.8% / 92.9%.
+    // - `held24` (session 18): 204 questions written blind by an examiner after vocabulary 2026.12.9,
+    //   scored once at the session's end: 97.7% / 89.5%.
     // - At the session's end, totals only: held16 92.7% / 93.4%, held17 94.2% / 94.0%, held18 89.1% /
     //   90.2%, held19 94.1% / 94.3%, held20 94.7% / 97.6%, held21 96.0% / 93.3%, held22 98.4% / 100%.
     // - `tune30` (session 18, tuned on with the issue's thresholds above): 235 questions of closing,
@@ -328,7 +330,9 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   items included, first scored at 93.7% / 96.6%; after vocabulary 2026.12.9 and the route rule: 99.3% / 100%.
     // - `tune39` (session 18, tuned on with the issue's thresholds above): 239 questions of life's moments,
     //   first scored at 94.9% / 95.1%; after: 100% / 100%.
-    let floors: [(&str, usize, usize, f64, f64); 22] = [
+    // - `tune40` (session 18, tuned on with the issue's thresholds above): 220 examiner's questions whose
+    //   background names other offices, first scored at 94.9% / 97.6%; after vocabulary 2026.12.10: 98.5% / 97.6%.
+    let floors: [(&str, usize, usize, f64, f64); 23] = [
         ("held", 50, 20, 0.98, 0.90),
         ("held2", 100, 75, 0.86, 0.95),
         ("held3", 75, 50, 0.93, 0.82),
@@ -351,6 +355,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held21", 126, 89, 0.96, 0.93),
         ("held22", 129, 85, 0.98, 1.0),
         ("held23", 134, 85, 0.91, 0.92),
+        ("held24", 128, 76, 0.97, 0.89),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score_split(name, show && name.starts_with("tune"));
