@@ -351,7 +351,13 @@ impl GuideService {
                 },
             ));
         }
-        let (code, kind) = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        let (code, kind) = match code.map(str::trim) {
+            Some("") => {
+                return Err(AppError::invalid(
+                    "code",
+                    "请填写事项或一件事编码；不属于本大厅办理的问题不填编码（null）",
+                ));
+            }
             Some(c) => {
                 let (code, kind) = self.published_code(c).await?;
                 (Some(code), Some(kind))

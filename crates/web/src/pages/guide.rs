@@ -173,9 +173,9 @@ struct AdminPage {
 }
 
 /// A code with the published item's or bundle's name (the code alone when it is no
-/// longer published).
-async fn code_and_name(state: &AppState, code: &str) -> String {
-    let name = state.app.published().await.ok().and_then(|catalog| {
+/// longer published or the catalog cannot be read).
+fn code_and_name(catalog: Option<&app::catalog::PublishedCatalog>, code: &str) -> String {
+    let name = catalog.and_then(|catalog| {
         catalog
             .item(code)
             .map(|i| i.name.clone())
@@ -200,26 +200,25 @@ async fn admin_view(
         .phrases(&user.session)
         .await
         .map_err(|e| page_error(state, e))?;
-    let mut similar = Vec::new();
-    for q in state
+    let catalog = state.app.published().await.ok();
+    let similar = state
         .app
         .guide
         .similar(&user.session)
         .await
         .map_err(|e| page_error(state, e))?
-    {
-        let answer = match &q.code {
-            Some(code) => code_and_name(state, code).await,
-            None => "不属本大厅".to_owned(),
-        };
-        similar.push(SimilarView {
+        .into_iter()
+        .map(|q| SimilarView {
+            answer: match &q.code {
+                Some(code) => code_and_name(catalog.as_deref(), code),
+                None => "不属本大厅".to_owned(),
+            },
             id: q.id,
             question: q.question,
             none: q.code.is_none(),
-            answer,
             created_by: q.created_by,
-        });
-    }
+        })
+        .collect();
     let misses = state
         .app
         .guide
@@ -369,7 +368,14 @@ async fn add_similar(
     {
         Ok(q) => {
             let message = match &q.code {
-                Some(code) => format!("已答复“{}” → {}", q.question, code_and_name(&state, code).await),
+                Some(code) => {
+                    let catalog = state.app.published().await.ok();
+                    format!(
+                        "已答复“{}” → {}",
+                        q.question,
+                        code_and_name(catalog.as_deref(), code)
+                    )
+                }
                 None => format!("已答复“{}”：不属本大厅", q.question),
             };
             Ok(back("/admin/guide", &message))

@@ -290,6 +290,8 @@ async fn admin_answers_logged_questions(s: &TestServer) {
     let long = "问".repeat(101);
     for (body, f) in [
         (json!({"question": "红皮本子丢了", "code": "NOPE-1"}), "code"),
+        // An empty code is no answer: 不属本大厅 is said with null.
+        (json!({"question": "红皮本子丢了", "code": "  "}), "code"),
         (json!({"question": "", "code": "MZ-QR-003"}), "question"),
         (json!({"question": "   ", "code": null}), "question"),
         (json!({"question": "13812345678", "code": null}), "question"),

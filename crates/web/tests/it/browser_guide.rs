@@ -364,6 +364,13 @@ async fn the_admin_answers_logged_questions_on_a_phone() {
             )
             .await?;
         screenshot(&browser, "guide-admin-phone-answered.png").await?;
+        viewport(&browser, 1024, 600).await?;
+        let over = overflow(&browser).await?;
+        assert!(
+            over <= 1.0,
+            "the page at 1024 px reaches {over}px past the screen"
+        );
+        screenshot(&browser, "guide-admin-pad.png").await?;
         viewport(&browser, 1920, 1080).await?;
         browser
             .execute("document.getElementById('similar').scrollIntoView();", Vec::new())
