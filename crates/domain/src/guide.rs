@@ -702,6 +702,9 @@ pub enum NothingFits {
     Elsewhere,
     /// The same question was answered before as not the hall's (相似问法).
     AnsweredNotOurs,
+    /// The questions most like it, asked before, were all not the hall's and none points
+    /// at what the rules found (a look-alike in the hall's words).
+    LikeNotOurs,
 }
 
 impl NothingFits {
@@ -714,6 +717,7 @@ impl NothingFits {
             NothingFits::Customer => "像是顾客对店家的问题".to_owned(),
             NothingFits::Elsewhere => "属其他地方办理的事项".to_owned(),
             NothingFits::AnsweredNotOurs => "同样的问题已答复为不属本大厅".to_owned(),
+            NothingFits::LikeNotOurs => "与以往不属本大厅的问题相似".to_owned(),
         }
     }
 }
@@ -1086,9 +1090,12 @@ impl Guide {
         self.with_similar(question, by_rules)
     }
 
-    /// Step 7: the code the similar questions suggest joins the first three answers when the
-    /// rules did not put it there; the same question asked before keeps its verdict (not the
-    /// hall's → nothing fits; answered → that answer, even when the rules found nothing).
+    /// Step 7: what the similar questions (相似问法) say. The same question asked before keeps
+    /// its verdict (not the hall's → nothing fits; answered → that answer, even when the
+    /// rules found nothing); the most similar questions, when they agree, outvote the rules
+    /// (all answered with one code → that code; not the hall's and no vote for any of the
+    /// rules' first three → nothing fits); otherwise the code they suggest joins the first
+    /// three answers when the rules did not put it there.
     fn with_similar(&self, question: &str, mut answer: GuideAnswer) -> GuideAnswer {
         if self.similar.is_empty() || self.by_code.contains_key(&normalize(question).to_uppercase()) {
             return answer;
@@ -1098,61 +1105,78 @@ impl Guide {
         let same = verdict
             .same
             .and_then(|(i, s)| self.similar.question(i).map(|q| (q, s)));
-        if let Some((same, _)) = same
-            && same.codes.is_empty()
-        {
+        let hit = |code: &str, score: f32| {
+            let doc = &self.docs[self.by_code[code] as usize];
+            GuideHit {
+                code: doc.code.clone(),
+                kind: doc.kind,
+                name: doc.name.clone(),
+                score: (score * 100.0).round() / 100.0,
+            }
+        };
+        let nothing = |mut answer: GuideAnswer, why: NothingFits| {
             answer.answers.clear();
             answer.none = true;
-            answer.why = Some(NothingFits::AnsweredNotOurs);
-            return answer;
-        }
+            answer.why = Some(why);
+            answer
+        };
         // The same question's own answer, else the neighbours' vote.
         let suggested = match same {
+            Some((q, _)) if q.codes.is_empty() => return nothing(answer, NothingFits::AnsweredNotOurs),
             Some((q, _)) => q
                 .codes
                 .iter()
                 .find(|c| self.by_code.contains_key(c.as_str()))
                 .cloned(),
-            None => verdict.suggested.map(|(c, _)| c),
-        };
-        let Some(code) = suggested else {
-            return answer;
-        };
-        let hit = |score: f32| {
-            let doc = &self.docs[self.by_code[&code] as usize];
-            GuideHit {
-                code: doc.code.clone(),
-                kind: doc.kind,
-                name: doc.name.clone(),
-                score,
-            }
+            None => verdict.suggested.as_ref().map(|(c, _)| c.clone()),
         };
         if answer.none {
-            if let Some((_, similarity)) = same {
-                answer.answers = vec![hit((similarity * 100.0).round() / 100.0)];
+            // Not against a place rule: the questions asked before were of this county.
+            let rescue = match same {
+                Some((_, similarity)) => suggested.map(|c| (c, similarity)),
+                None => verdict
+                    .agreed
+                    .clone()
+                    .filter(|_| answer.why != Some(NothingFits::Elsewhere)),
+            };
+            if let Some((code, similarity)) = rescue {
+                answer.answers = vec![hit(&code, similarity)];
                 answer.none = false;
                 answer.why = None;
             }
             return answer;
         }
-        if answer
-            .answers
-            .iter()
-            .take(SIMILAR_PLACE + 1)
-            .any(|h| h.code == code)
+        if let Some(code) = suggested
+            && !answer
+                .answers
+                .iter()
+                .take(SIMILAR_PLACE + 1)
+                .any(|h| h.code == code)
         {
-            return answer;
+            answer.answers.retain(|h| h.code != code);
+            let at = SIMILAR_PLACE.min(answer.answers.len());
+            // It takes the place (and the score) of the answer it moves down.
+            let score = answer
+                .answers
+                .get(at)
+                .or(answer.answers.last())
+                .map_or(0.0, |h| h.score);
+            let mut moved = hit(&code, 0.0);
+            moved.score = score;
+            answer.answers.insert(at, moved);
+            answer.answers.truncate(MAX_ANSWERS);
         }
-        answer.answers.retain(|h| h.code != code);
-        let at = SIMILAR_PLACE.min(answer.answers.len());
-        // It takes the place (and the score) of the answer it moves down.
-        let score = answer
-            .answers
-            .get(at)
-            .or(answer.answers.last())
-            .map_or(0.0, |h| h.score);
-        answer.answers.insert(at, hit(score));
-        answer.answers.truncate(MAX_ANSWERS);
+        if same.is_none()
+            && verdict.agreed_not_ours(
+                answer
+                    .answers
+                    .iter()
+                    .take(SIMILAR_PLACE + 1)
+                    .map(|h| h.code.as_str()),
+            )
+        {
+            return nothing(answer, NothingFits::LikeNotOurs);
+        }
         answer
     }
 

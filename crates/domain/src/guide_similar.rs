@@ -15,7 +15,12 @@
 //! - when the most similar question is almost the same question (similarity at least
 //!   [`SAME_QUESTION`]), its verdict stands: not the hall's → nothing fits; answered → its
 //!   answer, even when the rules found nothing (an admin's answer to a logged question
-//!   takes effect for that question at once).
+//!   takes effect for that question at once);
+//! - when the [`AGREE_NEIGHBOURS`] most similar questions agree, they outvote the rules:
+//!   all of them answered and one code with at least [`AGREE_VOTE`] votes → that code
+//!   answers a question the rules found nothing for (a wording no vocabulary line holds
+//!   yet); not the hall's with at least [`AGREE_VOTE`] votes and not one vote for any of
+//!   the rules' first three answers → nothing fits (a look-alike in the hall's words).
 //!
 //! The shipped similar questions ([`SIMILAR_QUESTIONS`]) are the guide's tuning sets, each
 //! written blind by another author; an admin adds more from the log of questions that
@@ -34,6 +39,10 @@ pub const NEIGHBOURS: usize = 5;
 pub const VOTE_MIN: f32 = 0.3;
 /// From this similarity on, a similar question counts as the same question.
 pub const SAME_QUESTION: f32 = 0.8;
+/// How many of the most similar questions must agree to outvote the rules.
+pub const AGREE_NEIGHBOURS: usize = 8;
+/// The votes (summed similarity) an agreed verdict needs.
+pub const AGREE_VOTE: f32 = 1.0;
 
 /// One similar question (相似问法) and what the hall answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +116,21 @@ pub struct SimilarVerdict {
     /// The most similar question when it is the same question (similarity at least
     /// [`SAME_QUESTION`]): its index and similarity.
     pub same: Option<(usize, f32)>,
+    /// The [`AGREE_NEIGHBOURS`] most similar questions are all answered and give one code
+    /// at least [`AGREE_VOTE`] votes: that code and its most similar question's similarity.
+    pub agreed: Option<(String, f32)>,
+    /// The votes of the [`AGREE_NEIGHBOURS`] most similar questions: per code, and for
+    /// "not the hall's".
+    pub wide_votes: Vec<(String, f32)>,
+    pub not_ours: f32,
+}
+
+impl SimilarVerdict {
+    /// The [`AGREE_NEIGHBOURS`] most similar questions say "not the hall's" with at least
+    /// [`AGREE_VOTE`] votes and give none of `answers` a single vote.
+    pub fn agreed_not_ours<'a>(&self, mut answers: impl Iterator<Item = &'a str>) -> bool {
+        self.not_ours >= AGREE_VOTE && !answers.any(|a| self.wide_votes.iter().any(|(c, _)| c == a))
+    }
 }
 
 /// The similar questions indexed by their runs of characters.
@@ -190,23 +214,49 @@ impl SimilarIndex {
     /// What the similar questions say about `text` (already read), counting only codes
     /// `known` accepts (the published catalog's).
     pub fn verdict(&self, text: &str, known: impl Fn(&str) -> bool) -> SimilarVerdict {
-        let nearest = self.nearest(text, NEIGHBOURS);
-        let mut votes: Vec<(&str, f32)> = Vec::new();
-        for &(i, s) in &nearest {
-            for c in self.questions[i].codes.iter().filter(|c| known(c)) {
-                match votes.iter_mut().find(|(v, _)| v == c) {
-                    Some((_, total)) => *total += s,
-                    None => votes.push((c, s)),
+        let nearest = self.nearest(text, NEIGHBOURS.max(AGREE_NEIGHBOURS));
+        let count = |k: usize| {
+            let mut votes: Vec<(&str, f32, f32)> = Vec::new();
+            let mut not_ours = 0.0f32;
+            for &(i, s) in nearest.iter().take(k) {
+                let q = &self.questions[i];
+                if q.codes.is_empty() {
+                    not_ours += s;
+                }
+                for c in q.codes.iter().filter(|c| known(c)) {
+                    match votes.iter_mut().find(|(v, _, _)| v == c) {
+                        Some((_, total, best)) => {
+                            *total += s;
+                            *best = best.max(s);
+                        }
+                        None => votes.push((c, s, s)),
+                    }
                 }
             }
-        }
-        let suggested = votes
-            .into_iter()
-            .filter(|(_, v)| *v >= VOTE_MIN)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(c, v)| (c.to_owned(), v));
+            (votes, not_ours)
+        };
+        let most = |votes: &[(&str, f32, f32)], min: f32| {
+            votes
+                .iter()
+                .filter(|(_, v, _)| *v >= min)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+                .map(|&(c, v, best)| (c.to_owned(), v, best))
+        };
+        let (votes, _) = count(NEIGHBOURS);
+        let suggested = most(&votes, VOTE_MIN).map(|(c, v, _)| (c, v));
+        let (wide, not_ours) = count(AGREE_NEIGHBOURS);
+        let agreed = (nearest.len() >= AGREE_NEIGHBOURS && not_ours == 0.0)
+            .then(|| most(&wide, AGREE_VOTE))
+            .flatten()
+            .map(|(c, _, best)| (c, best));
         let same = nearest.first().copied().filter(|(_, s)| *s >= SAME_QUESTION);
-        SimilarVerdict { suggested, same }
+        SimilarVerdict {
+            suggested,
+            same,
+            agreed,
+            wide_votes: wide.into_iter().map(|(c, v, _)| (c.to_owned(), v)).collect(),
+            not_ours,
+        }
     }
 }
 
@@ -300,5 +350,75 @@ mod tests {
         // A code the catalog no longer has is not suggested.
         let gone = i.verdict("登个记 领小本本", |c| c != "RS-001");
         assert_eq!(gone.suggested, None);
+    }
+
+    /// The questions, among others about other matters (so that shared words weigh).
+    fn many(answered: &[(&str, &[&str])]) -> SimilarIndex {
+        let others = [
+            "孩子上学报名",
+            "结婚登记要带啥",
+            "开饭店办许可",
+            "房子过户",
+            "驾照换证",
+            "退休手续",
+            "宅基地审批",
+            "营业执照注销",
+            "医保报销",
+            "出生证明补办",
+            "老人高龄补贴",
+            "残疾证",
+        ];
+        SimilarIndex::build(
+            answered
+                .iter()
+                .map(|(text, codes)| q("t", codes, text))
+                .chain(others.iter().map(|text| q("o", &["X-1"], text)))
+                .collect(),
+            |s| s.to_owned(),
+        )
+    }
+
+    #[test]
+    fn the_most_similar_questions_agreeing_outvote_the_rules() {
+        let unemployed: &[(&str, &[&str])] = &[
+            ("没活干了去哪登记失业", &["RS-001"]),
+            ("厂子关门了没活干了怎么登记", &["RS-001"]),
+            ("没活干了能领点钱不", &["RS-001"]),
+            ("没活干了在家待着要登记吗", &["RS-001"]),
+            ("丢了工作没活干了找谁", &["RS-001"]),
+            ("没活干了登记一下有补助吗", &["RS-001"]),
+            ("老板不要我了没活干了", &["RS-001"]),
+            ("没活干了，去哪报个到", &["RS-001"]),
+            ("身份证丢了去哪补", &["GA-002"]),
+        ];
+        let i = many(unemployed);
+        let v = i.verdict("没活干了去哪登记", |_| true);
+        assert_eq!(v.agreed.as_ref().map(|a| a.0.as_str()), Some("RS-001"), "{v:?}");
+        assert!(!v.agreed_not_ours(["GA-002"].into_iter()));
+        // One of the nearest not the hall's: no agreement.
+        let mut split: Vec<(&str, &[&str])> = unemployed.to_vec();
+        split[2] = ("没活干了想去苏州登记", &[]);
+        let v = many(&split).verdict("没活干了去哪登记", |_| true);
+        assert_eq!(v.agreed, None, "{v:?}");
+
+        let elsewhere: &[(&str, &[&str])] = &[
+            ("苏州的公积金怎么取", &[]),
+            ("在苏州交的公积金能取吗", &[]),
+            ("苏州公积金提取要啥", &[]),
+            ("苏州那边的公积金咋取出来", &[]),
+            ("苏州的公积金贷款", &[]),
+            ("苏州公积金销户", &[]),
+            ("苏州的公积金转到哪", &[]),
+            ("苏州公积金卡丢了", &[]),
+            ("东海的公积金怎么取", &["GJJ-1"]),
+        ];
+        let i = many(elsewhere);
+        let v = i.verdict("苏州的公积金咋取", |_| true);
+        assert!(v.not_ours >= AGREE_VOTE, "{v:?}");
+        // Not one vote for what the rules found: nothing fits.
+        assert!(v.agreed_not_ours(["GJJ-2"].into_iter()));
+        // A vote for it among the nearest: the rules' answer stands.
+        assert!(v.wide_votes.iter().any(|(c, _)| c == "GJJ-1"), "{v:?}");
+        assert!(!v.agreed_not_ours(["GJJ-1"].into_iter()));
     }
 }

@@ -3,11 +3,11 @@
 
 //! The smart guide (智能导办) against its colloquial question sets, each written blind before it
 //! was tuned on or scored: right answer in the top 3 and "nothing fits" recognised.
-//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune42`) are the guide's shipped similar
+//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune47`) are the guide's shipped similar
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
-//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held24`, `guide_questions.tsv`) are
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held26`, `guide_questions.tsv`) are
 //!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
@@ -168,7 +168,8 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         "tune", "tune2", "tune3", "tune4", "tune7", "tune8", "tune9", "tune10", "tune11", "tune12", "tune13",
         "tune14", "tune15", "tune16", "tune17", "tune18", "tune19", "tune20", "tune21", "tune22", "tune23",
         "tune24", "tune25", "tune26", "tune27", "tune28", "tune29", "tune30", "tune31", "tune32", "tune33",
-        "tune34", "tune35", "tune36", "tune37", "tune38", "tune39", "tune40", "tune41", "tune42",
+        "tune34", "tune35", "tune36", "tune37", "tune38", "tune39", "tune40", "tune41", "tune42", "tune43",
+        "tune44", "tune46", "tune47",
     ] {
         let f = score_split(name, show);
         print(name, &f);
@@ -335,30 +336,39 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     // - `tune41`, `tune42` (session 18, with the issue's thresholds above): 203 examiner's questions and 214 as
     //   typed into an app's guide box, written blind after vocabulary 2026.12.10, first scored at 97.5% / 96.3%
     //   and 98.4% / 97.7%; added as similar questions without a vocabulary round.
-    let floors: [(&str, usize, usize, f64, f64); 23] = [
-        ("held", 50, 20, 0.98, 0.90),
-        ("held2", 100, 75, 0.86, 0.95),
-        ("held3", 75, 50, 0.93, 0.82),
-        ("tune5", 120, 80, 0.96, 0.96),
-        ("held6", 140, 85, 0.98, 0.91),
-        ("held7", 150, 95, 0.95, 0.89),
-        ("held8", 125, 75, 0.97, 0.88),
-        ("held9", 144, 90, 0.90, 0.84),
-        ("held10", 148, 78, 0.88, 0.87),
-        ("held11", 136, 78, 0.91, 0.91),
-        ("held12", 135, 87, 0.94, 0.88),
-        ("held13", 143, 87, 0.97, 0.89),
-        ("held14", 135, 89, 0.94, 0.93),
-        ("held15", 138, 88, 0.94, 0.96),
-        ("held16", 137, 91, 0.92, 0.93),
-        ("held17", 139, 83, 0.94, 0.93),
-        ("held18", 137, 82, 0.89, 0.90),
-        ("held19", 136, 88, 0.94, 0.94),
-        ("held20", 131, 84, 0.94, 0.97),
-        ("held21", 126, 89, 0.96, 0.93),
-        ("held22", 129, 85, 0.98, 1.0),
-        ("held23", 134, 85, 0.91, 0.92),
-        ("held24", 128, 76, 0.97, 0.89),
+    // - Session 19's agreeing neighbours (the 8 most similar questions outvote the rules when they
+    //   agree) raised every held set; floors at the figures after it. `held25` and `held26` (session
+    //   19): 187 and 216 examiner's questions written blind at the session's start, first scored
+    //   before the rule at 99.1% / 90.5% and 96.1% / 90.9%, after it 100% / 94.6% and 98.4% / 94.3%.
+    // - `tune45` (session 19): 231 situations in two to four clauses whose background names other places
+    //   and offices, first scored at 97.0% / 88.7%.
+    let floors: [(&str, usize, usize, f64, f64); 26] = [
+        ("held", 50, 20, 1.0, 0.95),
+        ("held2", 100, 75, 1.0, 0.98),
+        ("held3", 75, 50, 0.96, 0.86),
+        ("tune5", 120, 80, 1.0, 0.96),
+        ("held6", 140, 85, 0.99, 0.97),
+        ("held7", 150, 95, 0.99, 0.95),
+        ("held8", 125, 75, 1.0, 0.98),
+        ("held9", 144, 90, 0.98, 0.93),
+        ("held10", 148, 78, 0.98, 0.93),
+        ("held11", 136, 78, 0.99, 0.98),
+        ("held12", 135, 87, 1.0, 0.97),
+        ("held13", 143, 87, 0.98, 0.95),
+        ("held14", 135, 89, 0.98, 0.95),
+        ("held15", 138, 88, 1.0, 0.97),
+        ("held16", 137, 91, 0.96, 0.94),
+        ("held17", 139, 83, 0.97, 0.93),
+        ("held18", 137, 82, 0.93, 0.92),
+        ("held19", 136, 88, 0.98, 0.94),
+        ("held20", 131, 84, 0.95, 0.98),
+        ("held21", 126, 89, 0.98, 0.96),
+        ("held22", 129, 85, 0.99, 1.0),
+        ("held23", 134, 85, 0.96, 0.95),
+        ("held24", 128, 76, 0.99, 0.90),
+        ("held25", 110, 70, 1.0, 0.94),
+        ("held26", 125, 84, 0.98, 0.94),
+        ("tune45", 130, 95, 0.97, 0.89),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score_split(name, show && name.starts_with("tune"));
