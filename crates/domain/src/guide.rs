@@ -118,10 +118,16 @@ const AWAY_PROPERTY_REACH: usize = 6;
 const AWAY_DONE: [&str; 13] = [
     "办", "注册", "登记", "交", "缴", "参保", "开", "领", "发", "买", "考", "申请", "备案",
 ];
+/// After 在 and a place, or a place and 那边, asking to do the matter there (在南京那边能领吗, 在苏州提出来,
+/// 沭阳那边要带什么), with neither the hall's place nor 这边 after it.
+const AWAY_ASKED_THERE: [&str; 8] = ["办", "提", "领", "申请", "取", "补", "退休", "交"];
+/// The same after a place and 那边 (苏州那边能领吗, 沭阳那边要带什么).
+const AWAY_ASKED_YONDER: [&str; 6] = ["能", "可以", "可不可以", "要", "怎么", "咋"];
 /// Before a place, where a trip or a route goes (飞深圳, 东海到上海的班线): not the matter's place.
 const AWAY_BOUND: [&str; 2] = ["到", "飞"];
-/// Where the asker worked, said after a house or shop there (在上海饭店当厨师): a workplace, not property.
-const AWAY_WORKED: [&str; 6] = ["当", "上班", "打工", "干活", "工作", "做工"];
+/// Where the asker worked or once ran a shop, said after a house or shop there (在上海饭店当厨师, 在苏州开过
+/// 奶茶店): a workplace or a past, not property.
+const AWAY_WORKED: [&str; 8] = ["当", "上班", "打工", "干活", "工作", "做工", "开过", "干过"];
 /// Right after a place, asking where there (苏州哪里上户口, 灌云哪个部门管): that place's matter.
 const AWAY_WHERE: [&str; 6] = ["哪里", "哪儿", "哪个部门", "去哪", "到哪", "什么地方"];
 /// Offices a matter was done at, between the place and what was done (苏州公证处办的).
@@ -132,10 +138,14 @@ const AWAY_OFFICE_REACH: usize = 8;
 /// place's matter, not where the asker worked.
 const AWAY_COMPANY_MATTER: [&str; 7] = ["注销", "变更", "改名", "换法人", "年报", "吊销", "股权"];
 /// The same said before the place: 公司注册在徐州, 饭店开在新沂.
-const AWAY_DONE_AT: [&str; 5] = ["注册在", "登记在", "开在", "参保在", "交在"];
+const AWAY_DONE_AT: [&str; 7] = ["注册在", "登记在", "开在", "参保在", "交在", "厂在", "厂子在"];
 /// Words that bring a matter done elsewhere here (接到这边, 转回来, 搬来东海).
-const AWAY_BROUGHT: [&str; 12] = [
+const AWAY_BROUGHT: [&str; 16] = [
     "转回",
+    "开回",
+    "带回",
+    "拉回",
+    "运回",
     "转过来",
     "转到",
     "转入",
@@ -156,7 +166,15 @@ const AWAY_PLACES_OF_WORK: [&str; 4] = ["医院", "公司", "工厂", "单位"];
 
 /// After "another place's", words that name where the asker worked or comes from, not a matter
 /// of that place's hall (with [`AWAY_PLACES_OF_WORK`]).
-const AWAY_NOT_MATTER: [&str; 5] = ["厂", "人", "在", "工地", "老板"];
+const AWAY_NOT_MATTER: [&str; 17] = [
+    "厂", "人", "在", "工地", "工人", "老板", "我", "他", "她", "亲戚", "朋友", "同学", "老乡", "哥", "姐",
+    "弟", "妹",
+];
+
+/// People from another place (河南的工人, 赣榆的人, 沭阳的亲戚): where they come from, no matter's place.
+const AWAY_PEOPLE: [&str; 9] = [
+    "人", "工人", "老乡", "亲戚", "朋友", "同学", "媳妇", "女婿", "小伙",
+];
 
 /// Words that bring a matter of another place here or tell a trip there: with them, naming
 /// another place is not asking about its matter (在苏州打工 社保转回来, 去上海住院 备案).
@@ -1472,6 +1490,29 @@ impl Guide {
     ///   ([`AWAY_NATIONWIDE`]: 驾照, 身份证).
     fn elsewhere(&self, q: &str) -> bool {
         let mut named = false;
+        // Brought here (转回来, 接到这边, 迁到东海), not taken to another place (迁到上海).
+        let brought = AWAY_BROUGHT.iter().any(|w| {
+            q.match_indices(w).any(|(at, _)| {
+                let after = &q[at + w.len()..];
+                !self.vocabulary.away.iter().any(|p| after.starts_with(p.as_str()))
+            })
+        });
+        // Done here (在东海交的公积金, 公司注册在东海): a house bought or a thing done elsewhere is
+        // then the reason, not the matter (在东海交的公积金 在苏州买了房 能提出来吗).
+        let done_here = self.home.iter().any(|home| {
+            q.match_indices(home.as_str()).any(|(at, m)| {
+                let rest = &q[at + m.len()..];
+                let rest = ["市区", "市", "县", "区"]
+                    .iter()
+                    .find_map(|u| rest.strip_prefix(u))
+                    .unwrap_or(rest);
+                AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v))
+                    || AWAY_DONE.iter().any(|v| {
+                        rest.strip_prefix(v)
+                            .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
+                    })
+            })
+        });
         let owned = self.vocabulary.away.iter().any(|place| {
             q.match_indices(place.as_str()).any(|(at, m)| {
                 // Where a trip or a route goes (飞深圳, 东海到上海的班线) is no matter's place.
@@ -1480,9 +1521,10 @@ impl Guide {
                 }
                 let mut rest = &q[at + m.len()..];
                 // Where the asker comes from (河南来的, 安徽过来, 赣榆的人, 女方是赣榆的 俺们) is no matter's place.
-                let origin = ["来的", "过来", "人", "的人", "的在"]
-                    .iter()
-                    .any(|o| rest.starts_with(o))
+                let origin = ["来的", "过来", "人", "的在"].iter().any(|o| rest.starts_with(o))
+                    || rest
+                        .strip_prefix("的")
+                        .is_some_and(|r| AWAY_PEOPLE.iter().any(|p| r.starts_with(p)))
                     || rest
                         .strip_prefix("的")
                         .is_some_and(|r| !r.chars().next().is_some_and(is_word_char));
@@ -1500,6 +1542,7 @@ impl Guide {
                     .take(AWAY_PROPERTY_REACH + 4)
                     .collect();
                 if !origin
+                    && !done_here
                     && AWAY_PROPERTY.iter().any(|p| clause.contains(p))
                     && !AWAY_WORKED.iter().any(|w| worked.contains(w))
                 {
@@ -1508,6 +1551,37 @@ impl Guide {
                 // Asked where there (苏州哪里上户口, 灌云哪个部门).
                 if !origin && AWAY_WHERE.iter().any(|w| rest.starts_with(w)) {
                     return true;
+                }
+                // Asked to be done there (失业金在南京那边能领吗, 想在苏州那边提出来).
+                if !origin {
+                    let there = ["市区", "市", "县", "区", "省"]
+                        .iter()
+                        .find_map(|u| rest.strip_prefix(u))
+                        .unwrap_or(rest);
+                    let yonder = ["那边", "那里", "当地"]
+                        .iter()
+                        .find_map(|u| there.strip_prefix(u));
+                    let after_in = q[..at].ends_with('在');
+                    let there = yonder.unwrap_or(there);
+                    let asked_there = (after_in || yonder.is_some())
+                        && AWAY_ASKED_THERE
+                            .iter()
+                            .chain(if yonder.is_some() {
+                                AWAY_ASKED_YONDER.iter()
+                            } else {
+                                [].iter()
+                            })
+                            .any(|v| {
+                                there
+                                    .strip_prefix(v)
+                                    .is_some_and(|after| !after.starts_with('的') && !after.starts_with('了'))
+                            });
+                    let later = &q[at..];
+                    let here_too = ["这边", "这里", "咱这", "本地"].iter().any(|w| later.contains(w))
+                        || self.home.iter().any(|h| later.contains(h.as_str()));
+                    if asked_there && !here_too {
+                        return true;
+                    }
                 }
                 // Done there (苏州办的, 徐州那边注册的, 上海交了八年).
                 let done = ["市区", "市", "县", "区", "省"]
@@ -1531,7 +1605,8 @@ impl Guide {
                     .take(AWAY_OFFICE_REACH)
                     .any(|(i, _)| AWAY_OFFICES.iter().any(|o| done[..i].ends_with(o)) && done_at(&done[i..]));
                 if (done_at(done) || through_office || AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v)))
-                    && !AWAY_BROUGHT.iter().any(|w| q.contains(w))
+                    && !brought
+                    && !done_here
                     && !AWAY_NATIONWIDE.iter().any(|w| q.contains(w))
                 {
                     return true;
@@ -1543,25 +1618,26 @@ impl Guide {
                 {
                     rest = &rest[unit.len()..];
                 }
-                ["的", "那边的", "那里的", "当地的"]
-                    .iter()
-                    .find(|p| rest.starts_with(**p))
-                    .is_some_and(|p| {
-                        let next = &rest[p.len()..];
-                        next.chars().next().is_some_and(is_word_char)
-                            && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
-                            && AWAY_PLACES_OF_WORK
-                                .iter()
-                                .find(|w| {
-                                    next.char_indices()
-                                        .take(3)
-                                        .any(|(i, _)| next[i..].starts_with(**w))
-                                })
-                                .is_none_or(|w| {
-                                    ["公司", "工厂"].contains(w)
-                                        && AWAY_COMPANY_MATTER.iter().any(|m| q.contains(m))
-                                })
-                    })
+                !brought
+                    && ["的", "那边的", "那里的", "当地的"]
+                        .iter()
+                        .find(|p| rest.starts_with(**p))
+                        .is_some_and(|p| {
+                            let next = &rest[p.len()..];
+                            next.chars().next().is_some_and(is_word_char)
+                                && !AWAY_NOT_MATTER.iter().any(|w| next.starts_with(w))
+                                && AWAY_PLACES_OF_WORK
+                                    .iter()
+                                    .find(|w| {
+                                        next.char_indices()
+                                            .take(3)
+                                            .any(|(i, _)| next[i..].starts_with(**w))
+                                    })
+                                    .is_none_or(|w| {
+                                        ["公司", "工厂"].contains(w)
+                                            && AWAY_COMPANY_MATTER.iter().any(|m| q.contains(m))
+                                    })
+                        })
             })
         });
         let here =
@@ -2310,6 +2386,17 @@ off 到账 好 周末 婚假
         assert!(g.ask(&t, "新沂哪里办社保卡 俺在东海").none);
         // Where a trip goes is no matter's place.
         assert!(!g.ask(&t, "要飞上海 办社保卡").none);
+        // Asked to be done there (在苏州提取, 新沂那边能办吗), unless here is named after it.
+        assert!(g.ask(&t, "在苏州交了公积金 想在苏州那边提取").none);
+        assert!(g.ask(&t, "社保卡新沂那边能办吗").none);
+        assert!(!g.ask(&t, "户口一个在新沂一个在东海 社保卡能在这边办吗").none);
+        // Brought here: the place's own (苏州那边的) matter too; taken there (迁到上海) is not brought.
+        let a = g.ask(&t, "苏州的公积金 转回来了 怎么提取");
+        assert!(!a.none, "{a:?}");
+        // Done here: a house bought elsewhere is the reason, not the matter.
+        assert!(!g.ask(&t, "在东海交的公积金 在苏州买了房子 怎么提取").none);
+        // People from another place are no matter's place.
+        assert!(!g.ask(&t, "新沂的工人 办社保卡").none);
     }
 
     #[test]
