@@ -123,6 +123,8 @@ const AWAY_DONE: [&str; 13] = [
 const AWAY_ASKED_THERE: [&str; 8] = ["办", "提", "领", "申请", "取", "补", "退休", "交"];
 /// The same after a place and 那边 (苏州那边能领吗, 沭阳那边要带什么).
 const AWAY_ASKED_YONDER: [&str; 6] = ["能", "可以", "可不可以", "要", "怎么", "咋"];
+/// Before a place, where a household or a record moves to (落到沭阳, 迁到苏州): that place's matter.
+const AWAY_TAKEN: [&str; 6] = ["落到", "迁到", "迁去", "落去", "迁往", "迁回"];
 /// Before a place, where a trip or a route goes (飞深圳, 东海到上海的班线): not the matter's place.
 const AWAY_BOUND: [&str; 2] = ["到", "飞"];
 /// Where the asker worked or once ran a shop, said after a house or shop there (在上海饭店当厨师, 在苏州开过
@@ -178,8 +180,11 @@ const AWAY_PEOPLE: [&str; 9] = [
 
 /// Words that bring a matter of another place here or tell a trip there: with them, naming
 /// another place is not asking about its matter (在苏州打工 社保转回来, 去上海住院 备案).
-const AWAY_HERE: [&str; 31] = [
+const AWAY_HERE: [&str; 34] = [
     "转回",
+    "接到",
+    "接过来",
+    "火车",
     "转过来",
     "转过去",
     "转到",
@@ -1515,13 +1520,19 @@ impl Guide {
         });
         let owned = self.vocabulary.away.iter().any(|place| {
             q.match_indices(place.as_str()).any(|(at, m)| {
+                // Taken there (户口落到沭阳去, 迁到苏州): the place it goes to does it.
+                if AWAY_TAKEN.iter().any(|t| q[..at].ends_with(t)) {
+                    return true;
+                }
                 // Where a trip or a route goes (飞深圳, 东海到上海的班线) is no matter's place.
                 if AWAY_BOUND.iter().any(|b| q[..at].ends_with(b)) {
                     return false;
                 }
                 let mut rest = &q[at + m.len()..];
                 // Where the asker comes from (河南来的, 安徽过来, 赣榆的人, 女方是赣榆的 俺们) is no matter's place.
-                let origin = ["来的", "过来", "人", "的在"].iter().any(|o| rest.starts_with(o))
+                let origin = ["来的", "过来", "人", "的在", "搬过来", "搬来", "嫁过来", "嫁来"]
+                    .iter()
+                    .any(|o| rest.starts_with(o))
                     || rest
                         .strip_prefix("的")
                         .is_some_and(|r| AWAY_PEOPLE.iter().any(|p| r.starts_with(p)))
@@ -2395,8 +2406,11 @@ off 到账 好 周末 婚假
         assert!(!a.none, "{a:?}");
         // Done here: a house bought elsewhere is the reason, not the matter.
         assert!(!g.ask(&t, "在东海交的公积金 在苏州买了房子 怎么提取").none);
-        // People from another place are no matter's place.
+        // People from another place, or moved here from it, are no matter's place.
         assert!(!g.ask(&t, "新沂的工人 办社保卡").none);
+        assert!(!g.ask(&t, "从新沂搬过来了 办社保卡").none);
+        // Taken there (迁到, 落到): the place it goes to does it, even with 到 before it.
+        assert!(g.ask(&t, "我在东海 社保卡落到新沂去").none);
     }
 
     #[test]
