@@ -180,7 +180,9 @@ const AWAY_PEOPLE: [&str; 9] = [
 
 /// Words that bring a matter of another place here or tell a trip there: with them, naming
 /// another place is not asking about its matter (在苏州打工 社保转回来, 去上海住院 备案).
-const AWAY_HERE: [&str; 34] = [
+const AWAY_HERE: [&str; 36] = [
+    "做生意",
+    "开店",
     "转回",
     "接到",
     "接过来",
@@ -1506,16 +1508,8 @@ impl Guide {
         // then the reason, not the matter (在东海交的公积金 在苏州买了房 能提出来吗).
         let done_here = self.home.iter().any(|home| {
             q.match_indices(home.as_str()).any(|(at, m)| {
-                let rest = &q[at + m.len()..];
-                let rest = ["市区", "市", "县", "区"]
-                    .iter()
-                    .find_map(|u| rest.strip_prefix(u))
-                    .unwrap_or(rest);
                 AWAY_DONE_AT.iter().any(|v| q[..at].ends_with(v))
-                    || AWAY_DONE.iter().any(|v| {
-                        rest.strip_prefix(v)
-                            .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
-                    })
+                    || starts_done(without_unit(&q[at + m.len()..]), &AWAY_DONE)
             })
         });
         let owned = self.vocabulary.away.iter().any(|place| {
@@ -1565,13 +1559,8 @@ impl Guide {
                 }
                 // Asked to be done there (失业金在南京那边能领吗, 想在苏州那边提出来).
                 if !origin {
-                    let there = ["市区", "市", "县", "区", "省"]
-                        .iter()
-                        .find_map(|u| rest.strip_prefix(u))
-                        .unwrap_or(rest);
-                    let yonder = ["那边", "那里", "当地"]
-                        .iter()
-                        .find_map(|u| there.strip_prefix(u));
+                    let there = without_unit(rest);
+                    let yonder = without_yonder(there);
                     let after_in = q[..at].ends_with('在');
                     let there = yonder.unwrap_or(there);
                     let asked_there = (after_in || yonder.is_some())
@@ -1595,20 +1584,9 @@ impl Guide {
                     }
                 }
                 // Done there (苏州办的, 徐州那边注册的, 上海交了八年).
-                let done = ["市区", "市", "县", "区", "省"]
-                    .iter()
-                    .find_map(|u| rest.strip_prefix(u))
-                    .unwrap_or(rest);
-                let done = ["那边", "那里"]
-                    .iter()
-                    .find_map(|u| done.strip_prefix(u))
-                    .unwrap_or(done);
-                let done_at = |text: &str| {
-                    AWAY_DONE.iter().any(|v| {
-                        text.strip_prefix(v)
-                            .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
-                    })
-                };
+                let done = without_unit(rest);
+                let done = without_yonder(done).unwrap_or(done);
+                let done_at = |text: &str| starts_done(text, &AWAY_DONE);
                 // An office may lie between (苏州公证处办的, 新沂市场监管局登记的).
                 let through_office = done
                     .char_indices()
@@ -1623,12 +1601,7 @@ impl Guide {
                     return true;
                 }
                 // 苏州市的, 海州区那边的, 新沂当地的
-                if let Some(unit) = ["市区", "市", "县", "区", "省"]
-                    .iter()
-                    .find(|u| rest.starts_with(**u))
-                {
-                    rest = &rest[unit.len()..];
-                }
+                rest = without_unit(rest);
                 !brought
                     && ["的", "那边的", "那里的", "当地的"]
                         .iter()
@@ -1849,6 +1822,27 @@ const WHEN_DAYS: [&str; 14] = [
 ];
 /// After a day, what asks whether the matter can be done then (证明周末能开吗, 周六办不办).
 const WHEN_DONE: [&str; 7] = ["能", "可以", "办", "开", "上班", "也", "给"];
+
+/// A place's text with its unit (市, 县, 区, 省) taken off the front: 苏州市的 → 的.
+fn without_unit(text: &str) -> &str {
+    ["市区", "市", "县", "区", "省"]
+        .iter()
+        .find_map(|u| text.strip_prefix(u))
+        .unwrap_or(text)
+}
+
+/// 那边, 那里 or 当地 off the front of a place's text, when there.
+fn without_yonder(text: &str) -> Option<&str> {
+    ["那边", "那里", "当地"].iter().find_map(|u| text.strip_prefix(u))
+}
+
+/// `text` starts with one of `verbs` followed by 的 or 了 (办的, 交了): done, not asked for.
+fn starts_done(text: &str, verbs: &[&str]) -> bool {
+    verbs.iter().any(|v| {
+        text.strip_prefix(v)
+            .is_some_and(|after| after.starts_with('的') || after.starts_with('了'))
+    })
+}
 
 /// Whether an everyday word only asks when a hall matter named in the question is done: what is
 /// waited for ([`WHEN_RESULT`]) with a [`WHEN_ASKED`] at most [`WHEN_GAP`] characters before it in
