@@ -138,7 +138,16 @@ const AWAY_OFFICES: [&str; 7] = ["处", "局", "所", "中心", "大厅", "窗�
 const AWAY_OFFICE_REACH: usize = 8;
 /// What is done to a company itself: with them, that place's company (苏州的公司要注销) is that
 /// place's matter, not where the asker worked.
-const AWAY_COMPANY_MATTER: [&str; 7] = ["注销", "变更", "改名", "换法人", "年报", "吊销", "股权"];
+const AWAY_COMPANY_MATTER: [&str; 8] = [
+    "注销",
+    "变更",
+    "改名",
+    "换法人",
+    "年报",
+    "吊销",
+    "股权",
+    "税务登记",
+];
 /// The same said before the place: 公司注册在徐州, 饭店开在新沂.
 const AWAY_DONE_AT: [&str; 7] = ["注册在", "登记在", "开在", "参保在", "交在", "厂在", "厂子在"];
 /// Words that bring a matter done elsewhere here (接到这边, 转回来, 搬来东海).

@@ -3,11 +3,11 @@
 
 //! The smart guide (智能导办) against its colloquial question sets, each written blind before it
 //! was tuned on or scored: right answer in the top 3 and "nothing fits" recognised.
-//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune54`) are the guide's shipped similar
+//! - The tuning splits (`tune` … `tune5`, `tune7` … `tune56`) are the guide's shipped similar
 //!   questions (`src/guide_similar.tsv`): each is scored with the guide built without it, as a
 //!   new author's questions are, with the issue's thresholds asserted (floors on `tune5` and on
 //!   the session's newest sets).
-//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held30`, `guide_questions.tsv`) are
+//! - The held-out splits (`held`, `held2`, `held3`, `held6` … `held30`, `held34`, `guide_questions.tsv`) are
 //!   never tuned on nor shipped; floors at their measured figures, misses never printed.
 
 use domain::catalog::{Bundle, Item};
@@ -350,11 +350,15 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
     //   agreeing-neighbours rule, kept aside and scored once at the session's end: 100% / 96.2% each;
     //   `held29` (199, situations and look-alikes) and `held30` (226, older people's spoken questions),
     //   written blind after vocabulary 2026.12.13, scored once at the end: 100% / 98.7% and 97.7% / 92.5%.
+    // - `held31` and `held33` (session 19), two examiners' business sets kept aside, scored once at 100% /
+    //   84.8% and 98.4% / 86.0% (businesses' look-alikes of banks, tax offices, associations and platforms are
+    //   the weakest class), then tuned on as `tune55` and `tune56` (vocabulary 2026.12.14); `held34`, a third
+    //   business set written after, scored 99.1% / 92.6% before and after that vocabulary.
     // - `tune50` … `tune54` (session 19, with the issue's thresholds above): five more blind sets written
     //   after vocabulary 2026.12.11–12, first scored at 98.4% / 96.5%, 97.6% / 89.4%, 100% / 91.6%,
     //   100% / 96.4% and 95.6% / 95.9%; vocabulary 2026.12.13 from tune50–52, tune53–54 added as similar
     //   questions without a vocabulary round.
-    let floors: [(&str, usize, usize, f64, f64); 29] = [
+    let floors: [(&str, usize, usize, f64, f64); 30] = [
         ("held", 50, 20, 1.0, 0.95),
         ("held2", 100, 75, 1.0, 0.98),
         ("held3", 75, 50, 0.96, 0.86),
@@ -384,6 +388,7 @@ fn the_guide_meets_the_issue_targets_on_every_split() {
         ("held28", 119, 76, 1.0, 0.96),
         ("held29", 118, 75, 1.0, 0.98),
         ("held30", 130, 90, 0.97, 0.92),
+        ("held34", 112, 78, 0.99, 0.92),
     ];
     for (name, answerable, unanswerable, top3, none) in floors {
         let f = score_split(name, show && name.starts_with("tune"));
