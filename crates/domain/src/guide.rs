@@ -118,10 +118,11 @@ const AWAY_PROPERTY_REACH: usize = 6;
 const AWAY_DONE: [&str; 13] = [
     "办", "注册", "登记", "交", "缴", "参保", "开", "领", "发", "买", "考", "申请", "备案",
 ];
-/// After 在 and a place, or a place and 那边, asking to do the matter there (在南京那边能领吗, 在苏州提出来,
-/// 沭阳那边要带什么), with neither the hall's place nor 这边 after it.
+/// After 在 and a place, or a place and 那边, an act asking to do the matter there (在苏州提出来,
+/// 南京那边领): that place's matter, unless the hall's place or 这边 comes after it.
 const AWAY_ASKED_THERE: [&str; 8] = ["办", "提", "领", "申请", "取", "补", "退休", "交"];
-/// The same after a place and 那边 (苏州那边能领吗, 沭阳那边要带什么).
+/// Only after a place and 那边 (not after 在 alone: 我人在苏州能网上申请吗 is where the asker is),
+/// a question asking the same (南京那边能领吗, 沭阳那边要带什么).
 const AWAY_ASKED_YONDER: [&str; 6] = ["能", "可以", "可不可以", "要", "怎么", "咋"];
 /// Before a place, where a household or a record moves to (落到沭阳, 迁到苏州): that place's matter.
 const AWAY_TAKEN: [&str; 6] = ["落到", "迁到", "迁去", "落去", "迁往", "迁回"];
@@ -1572,19 +1573,15 @@ impl Guide {
                     let yonder = without_yonder(there);
                     let after_in = q[..at].ends_with('在');
                     let there = yonder.unwrap_or(there);
-                    let asked_there = (after_in || yonder.is_some())
-                        && AWAY_ASKED_THERE
-                            .iter()
-                            .chain(if yonder.is_some() {
-                                AWAY_ASKED_YONDER.iter()
-                            } else {
-                                [].iter()
-                            })
-                            .any(|v| {
-                                there
-                                    .strip_prefix(v)
-                                    .is_some_and(|after| !after.starts_with('的') && !after.starts_with('了'))
-                            });
+                    let asks = |words: &[&str]| {
+                        words.iter().any(|v| {
+                            there
+                                .strip_prefix(v)
+                                .is_some_and(|after| !after.starts_with('的') && !after.starts_with('了'))
+                        })
+                    };
+                    let asked_there = (after_in || yonder.is_some()) && asks(&AWAY_ASKED_THERE)
+                        || yonder.is_some() && asks(&AWAY_ASKED_YONDER);
                     let later = &q[at..];
                     let here_too = ["这边", "这里", "咱这", "本地"].iter().any(|w| later.contains(w))
                         || self.home.iter().any(|h| later.contains(h.as_str()));
@@ -2404,9 +2401,10 @@ off 到账 好 周末 婚假
         assert!(g.ask(&t, "在苏州交了公积金 想在苏州那边提取").none);
         assert!(g.ask(&t, "社保卡新沂那边能办吗").none);
         assert!(!g.ask(&t, "户口一个在新沂一个在东海 社保卡能在这边办吗").none);
-        // Brought here: the place's own (苏州那边的) matter too; taken there (迁到上海) is not brought.
+        // Brought here: the place's own (苏州的) matter too; moved on to another place is not brought.
         let a = g.ask(&t, "苏州的公积金 转回来了 怎么提取");
         assert!(!a.none, "{a:?}");
+        assert!(g.ask(&t, "苏州的公积金 转到上海 怎么提取").none);
         // Done here: a house bought elsewhere is the reason, not the matter.
         assert!(!g.ask(&t, "在东海交的公积金 在苏州买了房子 怎么提取").none);
         // People from another place, or moved here from it, are no matter's place.

@@ -119,9 +119,9 @@ pub struct SimilarVerdict {
     /// The [`AGREE_NEIGHBOURS`] most similar questions are all answered and give one code
     /// at least [`AGREE_VOTE`] votes: that code and its most similar question's similarity.
     pub agreed: Option<(String, f32)>,
-    /// The votes of the [`AGREE_NEIGHBOURS`] most similar questions: per code, and for
-    /// "not the hall's".
+    /// The votes of the [`AGREE_NEIGHBOURS`] most similar questions per code.
     pub wide_votes: Vec<(String, f32)>,
+    /// The votes of the [`AGREE_NEIGHBOURS`] most similar questions for "not the hall's".
     pub not_ours: f32,
 }
 

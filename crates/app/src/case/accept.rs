@@ -242,10 +242,11 @@ impl crate::case::CaseService {
             phone_masked: phone.map(|p| mask(p, 3, 4)),
         };
         let mut subs = Vec::with_capacity(items.len());
+        let mut codes = std::collections::HashSet::from([template.query_code.clone()]);
         for item in &items {
             let mut c = template.clone();
             c.id = Uuid::now_v7();
-            c.query_code = domain::case::query_code(rand::random());
+            c.query_code = domain::case::distinct_query_code(&mut codes, rand::random);
             c.item_code = item.code.clone();
             c.item_name = item.name.clone();
             c.department = item.department.clone();

@@ -44,8 +44,7 @@ impl crate::case::CaseService {
         let catalog = self.published().await?;
         let now = self.now();
         let mut cases = Vec::new();
-        // Query codes drawn distinct within the file: a ledger of 200,000 rows would
-        // otherwise repeat one of its 40-bit codes about once in 50 imports.
+        // Query codes distinct within the file (a ledger may hold 200,000 rows).
         let mut codes = std::collections::HashSet::new();
         for (i, row) in reader.records().enumerate() {
             let line = i + 2;
@@ -89,9 +88,7 @@ impl crate::case::CaseService {
             cases.push(CaseRecord {
                 id: Uuid::now_v7(),
                 number,
-                query_code: std::iter::repeat_with(|| domain::case::query_code(rand::random()))
-                    .find(|c| codes.insert(c.clone()))
-                    .unwrap_or_default(),
+                query_code: domain::case::distinct_query_code(&mut codes, rand::random),
                 parent_id: None,
                 item_code: row[1].to_owned(),
                 item_name: item.map_or_else(|| row[1].to_owned(), |i| i.name.clone()),
